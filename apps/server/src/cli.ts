@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+import { Command, CommanderError, Option } from 'commander';
+import { ConfigError } from './config/errors.ts';
+import { loadKpiConfig } from './config/kpi-file.ts';
+import { createLogger } from './config/logger.ts';
+import { loadSettings, type CliOptions } from './config/settings.ts';
+import { runDemoCommand } from './demo/command.ts';
+import { startDemoFor } from './demo/embedded.ts';
+import { startServer } from './server.ts';
+import { SERVER_VERSION } from './version.ts';
+
+/** Bad options, environment or config files exit with 2, as the operator must fix them. */
+const EXIT_CONFIG = 2;
+
+function buildProgram(): Command {
+  const program = new Command('northstar')
+    .description('Northstar: a live KPI alignment wall.')
+    .version(SERVER_VERSION)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .showHelpAfterError('(run with --help for usage)');
+
+  program
+    .command('serve')
+    .description('Run the server: ingest (HTTP, and Kafka when KAFKA_BROKERS is set), evaluation, the live wall.')
+    .option('--port <port>', 'HTTP and WebSocket port (env PORT)', undefined)
+    .option('--host <host>', 'address to bind; loopback unless you mean it (env HOST)', undefined)
+    .option('--data-dir <dir>', 'where the embedded store (chdb) keeps its files (env NORTHSTAR_DATA_DIR)', undefined)
+    .option('--config <file>', 'objectives and KPIs in YAML (env NORTHSTAR_CONFIG)', undefined)
+    .option('--demo', 'also run the demo producer, feeding the server over HTTP (env NORTHSTAR_DEMO=1)')
+    .option('--no-demo', 'do not run the demo producer (the default)')
+    .addHelpText(
+      'after',
+      `
+Defaults: --port 8080 --host 127.0.0.1 --data-dir ./data --config northstar.yaml
+Other environment variables:
+  KAFKA_BROKERS=host:port,...  also consume the topic northstar.events (KAFKA_TOPIC, KAFKA_GROUP_ID)
+  CLICKHOUSE_URL=http://...    use that ClickHouse server instead of the embedded chdb
+  LOG_LEVEL=info               fatal|error|warn|info|debug|trace|silent (JSON logs on stderr)`,
+    )
+    .action(async (opts: CliOptions) => {
+      const settings = loadSettings(opts);
+      const model = loadKpiConfig(settings.configPath);
+      const log = createLogger(settings.logLevel);
+      const server = await startServer(settings, model, log);
+      const demo = settings.demo ? await startDemoFor(server.url, log) : undefined;
+      process.stdout.write(`Northstar is live at ${server.url}  (${model.kpis.length} KPIs, ${model.config.objectives.length} objectives${demo ? ', demo producer on' : ''})\n`);
+      const shutdown = async (signal: string) => {
+        log.info({ signal }, 'shutting down');
+        await demo?.stop();
+        await server.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void shutdown('SIGINT'));
+      process.once('SIGTERM', () => void shutdown('SIGTERM'));
+    });
+
+  program
+    .command('demo')
+    .description('Run the demo producer alone, against a running server or a Kafka topic.')
+    .addOption(new Option('--target <url>', 'server to POST events to').conflicts('kafka'))
+    .addOption(new Option('--kafka <brokers>', 'produce to Kafka instead (host:port,...)'))
+    .option('--topic <topic>', 'Kafka topic', 'northstar.events')
+    .option('--seed <n>', 'random seed, for a replayable stream', '42')
+    .option('--backfill <duration>', 'first generate this much history (e.g. 2h)', '0s')
+    .option('--duration <duration>', 'stop after this long (e.g. 10m); default: run until Ctrl-C')
+    .action(runDemoCommand);
+  return program;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // help and version are not errors; commander has already printed the message otherwise
+      process.exit(err.exitCode === 0 ? 0 : EXIT_CONFIG);
+    }
+    if (err instanceof ConfigError) {
+      process.stderr.write(`northstar: ${err.message}\n`);
+      process.exit(EXIT_CONFIG);
+    }
+    process.stderr.write(`northstar: ${(err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  }
+}
+
+await main(process.argv);

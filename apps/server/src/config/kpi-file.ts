@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
+import { NorthstarConfigSchema, resolveKpi, type NorthstarConfig, type ResolvedKpi } from '@northstar/shared';
+import { ConfigError } from './errors.ts';
+
+export interface KpiModel {
+  config: NorthstarConfig;
+  kpis: ResolvedKpi[];
+}
+
+/** Config files are small; a bigger one is a mistake (or an attack), not a model. */
+const MAX_CONFIG_BYTES = 2 * 1024 * 1024;
+
+/** Finds the YAML node at a zod issue path so the error can name a line. */
+function nodeAt(root: unknown, pathParts: ReadonlyArray<PropertyKey>): Node | undefined {
+  let node = root as Node | undefined;
+  let found = node;
+  for (const part of pathParts) {
+    if (isMap(node)) node = node.get(String(part), true) as Node | undefined;
+    else if (isSeq(node)) node = node.get(Number(part), true) as Node | undefined;
+    else break;
+    if (node === undefined) break;
+    found = node;
+  }
+  return found;
+}
+
+function fieldName(parts: ReadonlyArray<PropertyKey>): string {
+  return parts.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
+}
+
+/** Parses and validates a config text; errors name file:line and the field. */
+export function parseKpiConfig(text: string, fileLabel: string): KpiModel {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const yamlError = doc.errors[0];
+  if (yamlError) {
+    const pos = lineCounter.linePos(yamlError.pos[0]);
+    throw new ConfigError(`${fileLabel}:${pos.line}: ${yamlError.message.split('\n')[0]}`);
+  }
+  const parsed = NorthstarConfigSchema.safeParse(doc.toJS());
+  if (!parsed.success) {
+    const messages = parsed.error.issues.slice(0, 10).map((issue) => {
+      const node = nodeAt(doc.contents, issue.path);
+      const line = node?.range ? lineCounter.linePos(node.range[0]).line : 1;
+      const field = issue.path.length > 0 ? fieldName(issue.path) : '(top level)';
+      return `${fileLabel}:${line}: ${field}: ${issue.message}`;
+    });
+    throw new ConfigError(messages.join('\n'));
+  }
+  const config = parsed.data;
+  checkReferences(config, doc.contents, lineCounter, fileLabel);
+  return { config, kpis: config.kpis.map(resolveKpi) };
+}
+
+function checkReferences(config: NorthstarConfig, root: unknown, lines: LineCounter, file: string): void {
+  const lineOf = (p: PropertyKey[]): number => {
+    const node = nodeAt(root, p);
+    return node?.range ? lines.linePos(node.range[0]).line : 1;
+  };
+  const objectiveIds = new Set<string>();
+  config.objectives.forEach((o, i) => {
+    if (objectiveIds.has(o.id)) throw new ConfigError(`${file}:${lineOf(['objectives', i, 'id'])}: objectives[${i}].id: duplicate id "${o.id}"`);
+    objectiveIds.add(o.id);
+  });
+  const kpiIds = new Set<string>();
+  config.kpis.forEach((k, i) => {
+    if (kpiIds.has(k.id)) throw new ConfigError(`${file}:${lineOf(['kpis', i, 'id'])}: kpis[${i}].id: duplicate id "${k.id}"`);
+    kpiIds.add(k.id);
+    if (!objectiveIds.has(k.objective)) {
+      throw new ConfigError(`${file}:${lineOf(['kpis', i, 'objective'])}: kpis[${i}].objective: no objective with id "${k.objective}"`);
+    }
+  });
+}
+
+export function loadKpiConfig(filePath: string): KpiModel {
+  let text: string;
+  try {
+    text = readFileSync(filePath, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ConfigError(`${filePath}: cannot read the KPI config (${code ?? String(err)})`);
+  }
+  if (Buffer.byteLength(text) > MAX_CONFIG_BYTES) throw new ConfigError(`${filePath}: larger than ${MAX_CONFIG_BYTES} bytes`);
+  return parseKpiConfig(text, path.relative(process.cwd(), filePath) || filePath);
+}

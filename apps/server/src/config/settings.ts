@@ -1,0 +1,122 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from './errors.ts';
+
+/**
+ * Every knob of the server in one typed object. Only this module reads process.env;
+ * names carry their units.
+ */
+export interface Settings {
+  host: string;
+  port: number;
+  dataDir: string;
+  configPath: string;
+  demo: boolean;
+  /** Empty: HTTP ingest only (the embedded default). */
+  kafkaBrokers: string[];
+  kafkaTopic: string;
+  kafkaDlqTopic: string;
+  kafkaGroupId: string;
+  /** Set: talk to that ClickHouse server; unset: chdb on disk under dataDir. */
+  clickhouseUrl: string | undefined;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  httpBodyLimitBytes: number;
+  ingestFlushRows: number;
+  ingestFlushIntervalMs: number;
+  evaluateIntervalMs: number;
+  wsFrameIntervalMs: number;
+  wsMaxBufferedBytes: number;
+  wsHeartbeatIntervalMs: number;
+  webDir: string;
+}
+
+/** Options as the CLI hands them over; undefined means "not given". */
+export interface CliOptions {
+  host?: string;
+  port?: string;
+  dataDir?: string;
+  config?: string;
+  demo?: boolean;
+}
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+
+const envSchema = z.object({
+  PORT: port.optional(),
+  HOST: z.string().min(1).optional(),
+  NORTHSTAR_DATA_DIR: z.string().min(1).optional(),
+  NORTHSTAR_CONFIG: z.string().min(1).optional(),
+  NORTHSTAR_DEMO: z.enum(['0', '1', 'true', 'false']).optional(),
+  KAFKA_BROKERS: z.string().optional(),
+  KAFKA_TOPIC: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/).optional(),
+  KAFKA_GROUP_ID: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/).optional(),
+  CLICKHOUSE_URL: z.url().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  HTTP_BODY_LIMIT_BYTES: positiveInt.optional(),
+  INGEST_FLUSH_ROWS: positiveInt.optional(),
+  INGEST_FLUSH_INTERVAL_MS: positiveInt.optional(),
+  EVALUATE_INTERVAL_MS: positiveInt.optional(),
+  WS_FRAME_INTERVAL_MS: positiveInt.optional(),
+  WS_MAX_BUFFERED_BYTES: positiveInt.optional(),
+  NORTHSTAR_WEB_DIR: z.string().min(1).optional(),
+});
+
+const BROKER_PATTERN = /^[A-Za-z0-9.-]+:\d{1,5}$/;
+
+function parseEnv(env: NodeJS.ProcessEnv): z.infer<typeof envSchema> {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(`environment variable ${String(issue?.path[0])}: ${issue?.message ?? 'invalid'}`);
+  }
+  return parsed.data;
+}
+
+function parsePortOption(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = port.safeParse(value);
+  if (!parsed.success) throw new ConfigError(`option --port: "${value}" is not a port number (0-65535)`);
+  return parsed.data;
+}
+
+export function defaultWebDir(): string {
+  return path.resolve(import.meta.dirname, '../../../web/dist');
+}
+
+/** CLI options win over environment variables, which win over defaults. */
+export function loadSettings(cli: CliOptions, env: NodeJS.ProcessEnv = process.env): Settings {
+  const e = parseEnv(env);
+  const brokers = (e.KAFKA_BROKERS ?? '')
+    .split(',')
+    .map((b) => b.trim())
+    .filter((b) => b.length > 0);
+  for (const b of brokers) {
+    if (!BROKER_PATTERN.test(b)) throw new ConfigError(`environment variable KAFKA_BROKERS: "${b}" is not host:port`);
+  }
+  const topic = e.KAFKA_TOPIC ?? 'northstar.events';
+  const envDemo = e.NORTHSTAR_DEMO === undefined ? undefined : e.NORTHSTAR_DEMO === '1' || e.NORTHSTAR_DEMO === 'true';
+  return {
+    host: cli.host ?? e.HOST ?? '127.0.0.1',
+    port: parsePortOption(cli.port) ?? e.PORT ?? 8080,
+    dataDir: path.resolve(cli.dataDir ?? e.NORTHSTAR_DATA_DIR ?? './data'),
+    configPath: path.resolve(cli.config ?? e.NORTHSTAR_CONFIG ?? 'northstar.yaml'),
+    demo: cli.demo ?? envDemo ?? false,
+    kafkaBrokers: brokers,
+    kafkaTopic: topic,
+    kafkaDlqTopic: `${topic}.dlq`,
+    kafkaGroupId: e.KAFKA_GROUP_ID ?? 'northstar-ingest',
+    clickhouseUrl: e.CLICKHOUSE_URL,
+    logLevel: e.LOG_LEVEL ?? 'info',
+    httpBodyLimitBytes: e.HTTP_BODY_LIMIT_BYTES ?? 10 * 1024 * 1024,
+    // about a second's worth of rows at the demo's top rate; ClickHouse wants few, large inserts
+    ingestFlushRows: e.INGEST_FLUSH_ROWS ?? 20_000,
+    // the age bound keeps a trickle of events from waiting: tiles update after the write
+    ingestFlushIntervalMs: e.INGEST_FLUSH_INTERVAL_MS ?? 100,
+    evaluateIntervalMs: e.EVALUATE_INTERVAL_MS ?? 250,
+    wsFrameIntervalMs: e.WS_FRAME_INTERVAL_MS ?? 250,
+    wsMaxBufferedBytes: e.WS_MAX_BUFFERED_BYTES ?? 1024 * 1024,
+    wsHeartbeatIntervalMs: 5_000,
+    webDir: e.NORTHSTAR_WEB_DIR ? path.resolve(e.NORTHSTAR_WEB_DIR) : defaultWebDir(),
+  };
+}

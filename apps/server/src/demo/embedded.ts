@@ -1,0 +1,39 @@
+import type { Logger } from 'pino';
+import { runProducer } from './producer.ts';
+import { STREAMS } from './scenario.ts';
+import { httpSink } from './sinks.ts';
+
+/** On first start the demo fills two hours of history, so windows and charts are full at once. */
+const DEMO_BACKFILL_MS = 2 * 3_600_000;
+const DEMO_TICK_MS = 500;
+
+/**
+ * The demo producer beside `serve --demo`: it feeds the server through its own HTTP
+ * ingest, the path a real producer takes. After a restart it continues from the newest
+ * demo event the server has seen instead of duplicating history.
+ */
+export async function startDemoFor(serverUrl: string, log: Logger) {
+  const newest = await newestDemoEvent(serverUrl);
+  const now = Date.now();
+  const backfillFromMs = Math.max(now - DEMO_BACKFILL_MS, newest ?? 0);
+  const producer = runProducer({
+    sink: httpSink(serverUrl),
+    seed: now % 2_147_483_647,
+    backfillFromMs,
+    tickMs: DEMO_TICK_MS,
+    durationMs: undefined,
+    onError: (err) => log.warn({ err: err.message }, 'demo producer: send failed'),
+  });
+  return producer;
+}
+
+async function newestDemoEvent(serverUrl: string): Promise<number | null> {
+  const res = await fetch(new URL('/api/v1/kpis', serverUrl));
+  const body = (await res.json()) as { kpis: Array<{ metric: string; state: { lastEventTs: number | null } }> };
+  const demoMetrics = new Set(STREAMS.map((s) => s.metric));
+  let newest: number | null = null;
+  for (const k of body.kpis) {
+    if (demoMetrics.has(k.metric) && k.state.lastEventTs !== null) newest = Math.max(newest ?? 0, k.state.lastEventTs);
+  }
+  return newest;
+}

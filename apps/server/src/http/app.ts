@@ -1,0 +1,47 @@
+import { existsSync } from 'node:fs';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
+import { secureHeaders } from 'hono/secure-headers';
+import type { Logger } from 'pino';
+import type { Metrics } from '../observe/metrics.ts';
+import { jsonError } from './errors.ts';
+import { healthRoutes, type HealthDeps } from './health-routes.ts';
+import { ingestRoutes, type IngestRouteDeps } from './ingest-routes.ts';
+import { kpiRoutes, type KpiRouteDeps } from './kpi-routes.ts';
+
+export interface AppDeps extends IngestRouteDeps, KpiRouteDeps, HealthDeps {
+  metrics: Metrics;
+  log: Logger;
+  webDir: string;
+}
+
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        scriptSrc: ["'self'"],
+      },
+    }),
+  );
+  app.route('/', healthRoutes(deps));
+  app.route('/', ingestRoutes(deps));
+  app.route('/', kpiRoutes(deps));
+  app.get('/metrics', async (c) => c.text(await deps.metrics.registry.metrics(), 200, { 'content-type': deps.metrics.registry.contentType }));
+  app.all('/api/*', (c) => jsonError(c, 404, 'not_found', `no route ${c.req.method} ${c.req.path}`));
+  if (existsSync(deps.webDir)) {
+    app.use('/*', serveStatic({ root: deps.webDir }));
+    app.get('*', serveStatic({ root: deps.webDir, path: 'index.html' }));
+  } else {
+    deps.log.warn({ webDir: deps.webDir }, 'web build not found; run `pnpm build` to serve the wall');
+  }
+  app.onError((err, c) => {
+    deps.log.error({ err, path: c.req.path }, 'request failed');
+    return jsonError(c, 500, 'internal', 'the server failed to handle this request; it has been logged');
+  });
+  return app;
+}

@@ -1,0 +1,131 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { PROTOCOL_VERSION, type KpiState, type SeriesPoint, type ServerMessage } from '@northstar/shared';
+import type { Metrics } from '../observe/metrics.ts';
+
+export interface HubOptions {
+  /** Builds the full snapshot message for a newly connected (or recovering) client. */
+  snapshot: () => Extract<ServerMessage, { type: 'snapshot' }>;
+  serverVersion: string;
+  frameIntervalMs: number;
+  heartbeatIntervalMs: number;
+  /** Above this many unsent bytes a client skips frames and is resent a snapshot when it drains. */
+  maxBufferedBytes: number;
+  metrics: Metrics;
+}
+
+interface Client {
+  socket: WebSocket;
+  alive: boolean;
+  /** Set when frames were skipped: the next frame it gets is a full snapshot. */
+  needsSnapshot: boolean;
+}
+
+/** Clients send nothing big: this bounds what a hostile one can make us buffer. */
+const MAX_CLIENT_PAYLOAD_BYTES = 4 * 1024;
+/** A peer that misses two pings in a row is gone. */
+const PING_INTERVAL_MS = 15_000;
+
+/**
+ * WebSocket fan-out: a snapshot on connect, then one coalesced delta frame per tick
+ * holding the latest state of each KPI that changed; the frame is serialised once
+ * and sent to every client.
+ */
+export class LiveHub {
+  readonly #wss: WebSocketServer;
+  readonly #clients = new Set<Client>();
+  readonly #pendingStates = new Map<string, KpiState>();
+  #pendingSpark: Array<{ id: string; point: SeriesPoint }> = [];
+  readonly #opts: HubOptions;
+  readonly #timers: NodeJS.Timeout[] = [];
+
+  constructor(opts: HubOptions) {
+    this.#opts = opts;
+    this.#wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_PAYLOAD_BYTES, perMessageDeflate: false });
+    this.#timers.push(setInterval(() => this.#flush(), opts.frameIntervalMs));
+    this.#timers.push(setInterval(() => this.#broadcast({ type: 'heartbeat', serverTime: Date.now() }), opts.heartbeatIntervalMs));
+    this.#timers.push(setInterval(() => this.#reapDead(), PING_INTERVAL_MS));
+    for (const t of this.#timers) t.unref();
+  }
+
+  get clientCount(): number {
+    return this.#clients.size;
+  }
+
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#onConnection(ws));
+  }
+
+  #onConnection(socket: WebSocket): void {
+    const client: Client = { socket, alive: true, needsSnapshot: false };
+    this.#clients.add(client);
+    this.#opts.metrics.wsClients.set(this.#clients.size);
+    socket.on('pong', () => (client.alive = true));
+    socket.on('close', () => {
+      this.#clients.delete(client);
+      this.#opts.metrics.wsClients.set(this.#clients.size);
+    });
+    socket.on('error', () => socket.terminate());
+    // The protocol has no client requests yet; anything sent is ignored, bounded by maxPayload.
+    socket.on('message', () => undefined);
+    this.#send(client, JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION, serverVersion: this.#opts.serverVersion, serverTime: Date.now() } satisfies ServerMessage), 'hello');
+    this.#send(client, JSON.stringify(this.#opts.snapshot()), 'snapshot');
+  }
+
+  /** Queues changes; the latest state per KPI wins until the next frame. */
+  publish(states: readonly KpiState[], spark: ReadonlyArray<{ id: string; point: SeriesPoint }>): void {
+    for (const s of states) this.#pendingStates.set(s.id, s);
+    for (const p of spark) this.#pendingSpark.push(p);
+  }
+
+  #send(client: Client, frame: string, type: ServerMessage['type']): void {
+    if (client.socket.readyState !== client.socket.OPEN) return;
+    client.socket.send(frame);
+    this.#opts.metrics.wsFrames.inc({ type });
+  }
+
+  #flush(): void {
+    if (this.#pendingStates.size === 0 && this.#pendingSpark.length === 0) return;
+    const message: ServerMessage = { type: 'delta', serverTime: Date.now(), states: [...this.#pendingStates.values()], spark: this.#pendingSpark };
+    this.#pendingStates.clear();
+    this.#pendingSpark = [];
+    const frame = JSON.stringify(message);
+    let snapshot: string | undefined;
+    for (const client of this.#clients) {
+      if (client.socket.bufferedAmount > this.#opts.maxBufferedBytes) {
+        client.needsSnapshot = true; // drop to latest: skip deltas, catch up with one snapshot
+        continue;
+      }
+      if (client.needsSnapshot) {
+        snapshot ??= JSON.stringify(this.#opts.snapshot());
+        client.needsSnapshot = false;
+        this.#send(client, snapshot, 'snapshot');
+      } else {
+        this.#send(client, frame, 'delta');
+      }
+    }
+  }
+
+  #broadcast(message: ServerMessage): void {
+    const frame = JSON.stringify(message);
+    for (const client of this.#clients) this.#send(client, frame, message.type);
+  }
+
+  #reapDead(): void {
+    for (const client of this.#clients) {
+      if (!client.alive) {
+        client.socket.terminate();
+        continue;
+      }
+      client.alive = false;
+      client.socket.ping();
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const t of this.#timers) clearInterval(t);
+    for (const client of this.#clients) client.socket.close(1001, 'server shutting down');
+    await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
+  }
+}

@@ -1,0 +1,63 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+
+export interface Migration {
+  version: number;
+  name: string;
+  statements: string[];
+}
+
+/**
+ * Append-only: a released migration is never edited, only followed by a new one.
+ * MergeTree keeps the DDL valid on a single server; a cluster swaps the engine
+ * for ReplicatedMergeTree + Distributed without touching the queries.
+ */
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'events and rejected events',
+    statements: [
+      `CREATE TABLE IF NOT EXISTS events (
+        metric LowCardinality(String),
+        ts DateTime64(3, 'UTC'),
+        value Float64,
+        id String,
+        dims Map(LowCardinality(String), String),
+        source LowCardinality(String),
+        received_at DateTime64(3, 'UTC')
+      ) ENGINE = MergeTree
+      PARTITION BY toYYYYMM(ts)
+      ORDER BY (metric, ts)
+      -- a retried insert with the same insert_deduplication_token is dropped
+      SETTINGS non_replicated_deduplication_window = 10000`,
+      `CREATE TABLE IF NOT EXISTS rejected_events (
+        received_at DateTime64(3, 'UTC'),
+        source LowCardinality(String),
+        location String,
+        reason String,
+        raw String
+      ) ENGINE = MergeTree
+      ORDER BY received_at`,
+    ],
+  },
+];
+
+const LEDGER = `CREATE TABLE IF NOT EXISTS schema_migrations (
+  version UInt32,
+  name String,
+  applied_at DateTime64(3, 'UTC') DEFAULT now64(3)
+) ENGINE = MergeTree ORDER BY version`;
+
+/** Applies every migration not yet in the ledger, in order; running it twice changes nothing. */
+export async function migrate(client: ClickHouseClient, migrations: Migration[] = MIGRATIONS): Promise<number[]> {
+  await client.command({ query: LEDGER });
+  const result = await client.query({ query: 'SELECT version FROM schema_migrations', format: 'JSONEachRow' });
+  const applied = new Set((await result.json<{ version: number }>()).map((r) => Number(r.version)));
+  const done: number[] = [];
+  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (applied.has(m.version)) continue;
+    for (const statement of m.statements) await client.command({ query: statement });
+    await client.insert({ table: 'schema_migrations', values: [{ version: m.version, name: m.name }], format: 'JSONEachRow' });
+    done.push(m.version);
+  }
+  return done;
+}

@@ -1,0 +1,60 @@
+import { PROTOCOL_VERSION, type ServerMessage, type WallKpi } from '@northstar/shared';
+import { LiveConnection, liveUrl } from '../live/LiveConnection.svelte.ts';
+import { Clock } from '../time/Clock.svelte.ts';
+import { groupByObjective } from './rollup.ts';
+import { EMPTY_WALL, applyMessage, type WallState } from './wallState.ts';
+
+/** Clock differences below this are latency noise, not skew. */
+const CLOCK_SKEW_TOLERANCE_MS = 1_000;
+
+/** The wall page: server state, the live connection that feeds it, and the shared clock. */
+export class WallModel {
+  /** Replaced whole by the reducer; raw so Svelte does not proxy a hundred KPI objects. */
+  wall = $state.raw<WallState>(EMPTY_WALL);
+  /** Server clock minus browser clock, so freshness is measured on the server's time line. */
+  clockOffsetMs = $state(0);
+  /** Browser time when the newest snapshot or delta arrived, for the "last update" banner. */
+  lastDataAt = $state<number | null>(null);
+
+  readonly clock = new Clock();
+  readonly connection: LiveConnection;
+
+  readonly groups = $derived(
+    groupByObjective(
+      this.wall.objectives,
+      this.wall.order.map((id) => this.wall.kpis.get(id)).filter((k): k is WallKpi => k !== undefined),
+    ),
+  );
+  /** Current time on the server's clock, ticking once a second. */
+  readonly serverNow = $derived(this.clock.now + this.clockOffsetMs);
+  readonly protocolMismatch = $derived(this.wall.protocol !== null && this.wall.protocol !== PROTOCOL_VERSION);
+
+  constructor(url: string = liveUrl(window.location)) {
+    this.connection = new LiveConnection({ url, onMessage: (msg) => this.apply(msg) });
+  }
+
+  get live(): boolean {
+    return this.connection.state === 'live';
+  }
+
+  apply(msg: ServerMessage): void {
+    const receivedAt = Date.now();
+    const offset = msg.serverTime - receivedAt;
+    // Network jitter moves the offset a little on every message; only a real skew is worth re-rendering every tile.
+    if (Math.abs(offset - this.clockOffsetMs) > CLOCK_SKEW_TOLERANCE_MS) this.clockOffsetMs = offset;
+    if (msg.type === 'snapshot' || msg.type === 'delta') this.lastDataAt = receivedAt;
+    // Heartbeats change nothing on screen; skipping them keeps the tiles from re-rendering.
+    if (msg.type === 'heartbeat') return;
+    this.wall = applyMessage(this.wall, msg);
+  }
+
+  start(): void {
+    this.clock.start();
+    this.connection.start();
+  }
+
+  stop(): void {
+    this.connection.stop();
+    this.clock.stop();
+  }
+}

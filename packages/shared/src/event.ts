@@ -1,0 +1,100 @@
+import { z } from 'zod';
+
+/** Limits on one event; each is a bound a producer can hit, so each has a readable reason. */
+export const EVENT_LIMITS = {
+  metricMaxChars: 128,
+  idMaxChars: 128,
+  dimsMaxKeys: 32,
+  dimKeyMaxChars: 64,
+  dimValueMaxChars: 256,
+  /** Events older than this are refused: they would land in partitions nobody queries. */
+  oldestTsMs: Date.UTC(2000, 0, 1),
+  /** Producer clocks drift; a day ahead is a mistake, not drift. */
+  maxFutureSkewMs: 24 * 60 * 60 * 1000,
+} as const;
+
+export const METRIC_PATTERN = /^[a-z0-9_.-]+$/;
+const DIM_KEY_PATTERN = /^[A-Za-z0-9_.-]+$/;
+
+/** An event as it is stored and evaluated: timestamp normalised to epoch ms. */
+export interface MetricEvent {
+  metric: string;
+  value: number;
+  ts: number;
+  id: string;
+  dims: Record<string, string>;
+}
+
+const tsInput = z.union([z.string().max(64), z.number()]);
+
+const eventInput = z.strictObject({
+  metric: z
+    .string({ error: 'metric is required and must be a string' })
+    .min(1, 'metric must not be empty')
+    .max(EVENT_LIMITS.metricMaxChars, `metric is longer than ${EVENT_LIMITS.metricMaxChars} characters`)
+    .regex(METRIC_PATTERN, 'metric may only contain a-z, 0-9, "_", "." and "-"'),
+  value: z
+    .number({ error: 'value is required and must be a number' })
+    .refine(Number.isFinite, 'value must be a finite number'),
+  ts: tsInput.optional(),
+  id: z.string().min(1).max(EVENT_LIMITS.idMaxChars, `id is longer than ${EVENT_LIMITS.idMaxChars} characters`).optional(),
+  dims: z
+    .record(
+      z
+        .string()
+        .max(EVENT_LIMITS.dimKeyMaxChars, `dimension name is longer than ${EVENT_LIMITS.dimKeyMaxChars} characters`)
+        .regex(DIM_KEY_PATTERN, 'dimension name may only contain letters, digits, "_", "." and "-"'),
+      z.string().max(EVENT_LIMITS.dimValueMaxChars, `dimension value is longer than ${EVENT_LIMITS.dimValueMaxChars} characters`),
+    )
+    .refine((d) => Object.keys(d).length <= EVENT_LIMITS.dimsMaxKeys, `dims has more than ${EVENT_LIMITS.dimsMaxKeys} keys`)
+    .optional(),
+});
+
+export type EventParseResult = { ok: true; event: MetricEvent } | { ok: false; reason: string };
+
+function formatIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const where = issue.path.length > 0 ? issue.path.join('.') : 'event';
+      if (issue.code === 'unrecognized_keys') return `${where}: unknown field(s) ${issue.keys.join(', ')}`;
+      if (issue.code === 'invalid_type' && issue.path.length === 0) return 'event must be a JSON object';
+      return `${where}: ${issue.message}`;
+    })
+    .join('; ');
+}
+
+/** Parses an ISO 8601 string or epoch milliseconds; returns a reason when it cannot. */
+export function parseTimestamp(input: string | number, nowMs: number): { ok: true; ms: number } | { ok: false; reason: string } {
+  let ms: number;
+  if (typeof input === 'number') {
+    if (!Number.isFinite(input)) return { ok: false, reason: 'ts: must be a finite number of epoch milliseconds' };
+    ms = input;
+  } else {
+    // Date.parse accepts many shapes; insist on ISO 8601 with a date part and an explicit zone when a time is given.
+    if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/.test(input)) {
+      return { ok: false, reason: `ts: "${input.slice(0, 40)}" is not ISO 8601 with a time zone (e.g. 2026-11-25T01:02:03.456Z) or epoch ms` };
+    }
+    ms = Date.parse(input);
+    if (Number.isNaN(ms)) return { ok: false, reason: `ts: "${input.slice(0, 40)}" is not a valid date` };
+  }
+  if (ms < EVENT_LIMITS.oldestTsMs) return { ok: false, reason: 'ts: is before 2000-01-01' };
+  if (ms > nowMs + EVENT_LIMITS.maxFutureSkewMs) return { ok: false, reason: 'ts: is more than 24 h in the future' };
+  return { ok: true, ms: Math.floor(ms) };
+}
+
+/**
+ * Validates one decoded event. `nowMs` is the receive time: the default timestamp
+ * and the reference for the future-skew check.
+ */
+export function parseEvent(raw: unknown, nowMs: number): EventParseResult {
+  const parsed = eventInput.safeParse(raw);
+  if (!parsed.success) return { ok: false, reason: formatIssues(parsed.error) };
+  const input = parsed.data;
+  let ts = nowMs;
+  if (input.ts !== undefined) {
+    const t = parseTimestamp(input.ts, nowMs);
+    if (!t.ok) return t;
+    ts = t.ms;
+  }
+  return { ok: true, event: { metric: input.metric, value: input.value, ts, id: input.id ?? '', dims: input.dims ?? {} } };
+}

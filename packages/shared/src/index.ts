@@ -1,0 +1,5 @@
+export * from './event.ts';
+export * from './kpi.ts';
+export * from './status.ts';
+export * from './protocol.ts';
+export * from './api.ts';
