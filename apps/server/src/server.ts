@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
+import type { ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from 'pino';
 import type { ServerMessage } from '@northstar/shared';
 import type { Settings } from './config/settings.ts';
@@ -26,6 +27,8 @@ const KAFKA_PARTITIONS = 3;
 export interface RunningServer {
   url: string;
   port: number;
+  /** The store's client: chdb allows one per data path per process, so tests query through this one. */
+  clickhouse: ClickHouseClient;
   close(): Promise<void>;
 }
 
@@ -116,6 +119,7 @@ export async function startServer(settings: Settings, model: KpiModel, log: Logg
   return {
     url,
     port,
+    clickhouse: clickhouse.client,
     close: () =>
       (closing ??= (async () => {
         clearInterval(evaluateTimer);

@@ -31,6 +31,9 @@ describe('formatValue', () => {
     expect(formatValue(90, 's')).toBe('1.5 min');
     expect(formatValue(4.5, 'ms')).toBe('4.5 ms');
     expect(formatValue(2, 'h')).toBe('2 h');
+    expect(formatValue(24, 'h')).toBe('24 h');
+    expect(formatValue(0.5, 'h')).toBe('30 min');
+    expect(formatValue(3, 'days')).toBe('3 d');
   });
 
   it('formats currencies with the symbol in front', () => {

@@ -50,8 +50,8 @@ function formatDurationMs(ms: number): string {
   if (abs < 1000) return `${formatPlain(ms)} ms`;
   if (abs < 60_000) return `${formatPlain(ms / 1000)} s`;
   if (abs < 3_600_000) return `${formatPlain(ms / 60_000)} min`;
-  if (abs < 86_400_000) return `${formatPlain(ms / 3_600_000)} h`;
-  return `${formatPlain(ms / 86_400_000)} d`;
+  // Not on to days: "19.9 h" against "1 d" reads worse than against "24 h".
+  return `${formatPlain(ms / 3_600_000)} h`;
 }
 
 const DURATION_UNITS_MS: Readonly<Record<string, number>> = {
@@ -63,8 +63,6 @@ const DURATION_UNITS_MS: Readonly<Record<string, number>> = {
   minutes: 60_000,
   h: 3_600_000,
   hours: 3_600_000,
-  d: 86_400_000,
-  days: 86_400_000,
 };
 
 /**
@@ -76,6 +74,7 @@ export function formatValue(value: number | null | undefined, unit: string): str
   const key = unit.trim().toLowerCase();
   if (key === '') return formatCompact(value);
   if (key === '%' || key === 'percent' || key === 'pct') return `${formatPlain(value)} %`;
+  if (key === 'd' || key === 'days') return `${formatPlain(value)} d`;
   const durationFactor = DURATION_UNITS_MS[key];
   if (durationFactor !== undefined) return formatDurationMs(value * durationFactor);
   const symbol = CURRENCY_SYMBOLS[key];

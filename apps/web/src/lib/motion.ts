@@ -4,12 +4,21 @@ function reducedMotion(): boolean {
   return window.matchMedia('(prefers-reduced-motion: reduce)').matches;
 }
 
-/** A changed value eases in: a short rise and fade, once. */
-export function easeIn(_node: Element): TransitionConfig {
-  if (reducedMotion()) return { duration: 0 };
-  return {
-    duration: 350,
-    css: (t) => `opacity: ${0.35 + 0.65 * t}; transform: translateY(${(1 - t) * 0.15}em)`,
+/**
+ * A changed value eases in with a short rise and fade. Values can change 4 times a second;
+ * easing every change would keep the figure permanently half-faded, so each returned
+ * transition animates at most once per `minGapMs` and swaps the text instantly in between.
+ */
+export function easeInThrottled(minGapMs: number): (node: Element) => TransitionConfig {
+  let lastAt = Number.NEGATIVE_INFINITY;
+  return () => {
+    const at = performance.now();
+    if (reducedMotion() || at - lastAt < minGapMs) return { duration: 0 };
+    lastAt = at;
+    return {
+      duration: 300,
+      css: (t) => `opacity: ${0.5 + 0.5 * t}; transform: translateY(${(1 - t) * 0.12}em)`,
+    };
   };
 }
 

@@ -1,0 +1,70 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { parseKpiConfig, type KpiModel } from '../../apps/server/src/config/kpi-file.ts';
+import { loadSettings, type Settings } from '../../apps/server/src/config/settings.ts';
+import { startServer, type RunningServer } from '../../apps/server/src/server.ts';
+
+export interface TestServer extends RunningServer {
+  dataDir: string;
+  settings: Settings;
+  model: KpiModel;
+  stop(): Promise<void>;
+}
+
+/** A small model every integration test can reason about. */
+export const TEST_CONFIG = `
+objectives:
+  - id: sales
+    name: Sell more
+    owner: Test Owner
+    period: 2026-Q4
+kpis:
+  - { id: orders, name: Orders, objective: sales, metric: test.orders, aggregation: count, window: 1h, unit: orders, target: 100 }
+  - { id: revenue, name: Revenue, objective: sales, metric: test.revenue, aggregation: sum, window: 1h, unit: €, target: 1000 }
+  - { id: basket, name: Basket, objective: sales, metric: test.revenue, aggregation: avg, window: 1h, unit: €, target: 50 }
+  - { id: basket-min, name: Smallest basket, objective: sales, metric: test.revenue, aggregation: min, window: 1h, target: 1 }
+  - { id: basket-max, name: Largest basket, objective: sales, metric: test.revenue, aggregation: max, window: 1h, target: 500 }
+  - { id: latency-p95, name: Latency p95, objective: sales, metric: test.latency, aggregation: p95, window: 1h, unit: ms, direction: lower_is_better, target: 300 }
+  - { id: revenue-rate, name: Revenue rate, objective: sales, metric: test.revenue, aggregation: rate, window: 1h, unit: €/s, target: 1 }
+`;
+
+/** Starts a real server (real chdb in a fresh directory) on a free loopback port. */
+export async function startTestServer(overrides: { env?: Record<string, string>; config?: string; webDir?: string } = {}): Promise<TestServer> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'northstar-test-'));
+  const settings = {
+    ...loadSettings({ port: '0', host: '127.0.0.1', dataDir }, { ...overrides.env }),
+    ...(overrides.webDir ? { webDir: overrides.webDir } : {}),
+  };
+  const model = parseKpiConfig(overrides.config ?? TEST_CONFIG, 'test.yaml');
+  const server = await startServer(settings, model, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
+  return {
+    ...server,
+    dataDir,
+    settings,
+    model,
+    stop: async () => {
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls until `check` returns a value (not undefined) or the deadline passes. */
+export async function waitFor<T>(check: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export const KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
