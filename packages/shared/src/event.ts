@@ -29,12 +29,15 @@ const tsInput = z.union([z.string().max(64), z.number()]);
 
 const eventInput = z.strictObject({
   metric: z
-    .string({ error: 'metric is required and must be a string' })
+    .string({ error: (issue) => (issue.input === undefined ? 'metric is required' : 'metric must be a string') })
     .min(1, 'metric must not be empty')
     .max(EVENT_LIMITS.metricMaxChars, `metric is longer than ${EVENT_LIMITS.metricMaxChars} characters`)
     .regex(METRIC_PATTERN, 'metric may only contain a-z, 0-9, "_", "." and "-"'),
   value: z
-    .number({ error: 'value is required and must be a number' })
+    .number({
+      error: (issue) =>
+        issue.input === undefined ? 'value is required' : typeof issue.input === 'number' ? 'value must be a finite number' : `value must be a number, not ${typeof issue.input}`,
+    })
     .refine(Number.isFinite, 'value must be a finite number'),
   ts: tsInput.optional(),
   id: z.string().min(1).max(EVENT_LIMITS.idMaxChars, `id is longer than ${EVENT_LIMITS.idMaxChars} characters`).optional(),

@@ -17,54 +17,60 @@ const expGap = (rng: Rng, perSecond: number): number => (-Math.log(1 - rng()) / 
 
 /**
  * Generates the demo company's events for consecutive time ranges: Poisson arrivals
- * whose rate follows the time of day and incidents. Stateful only in where each
- * stream's next event falls, so ranges can be asked for in any size.
+ * whose rate follows the time of day and incidents. Each stream and the incident
+ * schedule draw from their own seeded generator, so the output does not depend on
+ * how the time is cut into ranges.
  */
 export class DemoGenerator {
-  readonly #rng: Rng;
-  readonly #next = new Map<StreamSpec, number>();
-  #incident: Incident | undefined;
-  #nextIncidentAt: number;
+  readonly #streams: Array<{ spec: StreamSpec; rng: Rng; next: number }>;
+  readonly #incidentRng: Rng;
+  /** Incidents in time order, extended lazily as far as asked. */
+  readonly #incidents: Incident[] = [];
+  #incidentsKnownUntil: number;
   #seq = 0;
   readonly #runId: string;
 
   constructor(seed: number, startMs: number) {
-    this.#rng = seededRng(seed);
     this.#runId = `demo-${seed}-${startMs}`;
-    this.#nextIncidentAt = startMs + expGap(this.#rng, 1000 / INCIDENT_EVERY_MS);
-    for (const s of STREAMS) this.#next.set(s, startMs + expGap(this.#rng, s.peakPerSecond));
+    this.#incidentRng = seededRng(seed);
+    this.#incidentsKnownUntil = startMs;
+    this.#streams = STREAMS.map((spec, i) => {
+      const rng = seededRng(seed * 1000 + i + 1);
+      return { spec, rng, next: startMs + expGap(rng, spec.peakPerSecond) };
+    });
   }
 
-  get incident(): Incident | undefined {
-    return this.#incident;
-  }
-
-  #incidentAt(ts: number): Incident | undefined {
-    if (this.#incident && ts >= this.#incident.endMs) this.#incident = undefined;
-    if (!this.#incident && ts >= this.#nextIncidentAt) {
+  /** The incident in force at `ts`, if any. */
+  incidentAt(ts: number): Incident | undefined {
+    while (this.#incidentsKnownUntil <= ts) {
+      const start = this.#incidentsKnownUntil + expGap(this.#incidentRng, 1000 / INCIDENT_EVERY_MS);
       const kinds: Incident['kind'][] = ['api', 'payments', 'support'];
-      const kind = kinds[Math.floor(this.#rng() * kinds.length)] as Incident['kind'];
-      const length = INCIDENT_MIN_MS + this.#rng() * (INCIDENT_MAX_MS - INCIDENT_MIN_MS);
-      this.#incident = { kind, startMs: ts, endMs: ts + length };
-      this.#nextIncidentAt = ts + length + expGap(this.#rng, 1000 / INCIDENT_EVERY_MS);
+      const kind = kinds[Math.floor(this.#incidentRng() * kinds.length)] as Incident['kind'];
+      const end = start + INCIDENT_MIN_MS + this.#incidentRng() * (INCIDENT_MAX_MS - INCIDENT_MIN_MS);
+      this.#incidents.push({ kind, startMs: start, endMs: end });
+      this.#incidentsKnownUntil = end;
     }
-    return this.#incident;
+    // drop incidents every stream has passed; the list stays a handful long
+    const oldest = Math.min(...this.#streams.map((s) => s.next));
+    while (this.#incidents.length > 1 && (this.#incidents[0] as Incident).endMs < oldest) this.#incidents.shift();
+    return this.#incidents.find((i) => ts >= i.startMs && ts < i.endMs);
   }
 
-  /** Events with timestamps in [fromMs, toMs), in time order per stream. */
+  /** Events with timestamps up to `toMs` (exclusive) not generated before, sorted by time. */
   generate(toMs: number): MetricEvent[] {
     const out: MetricEvent[] = [];
-    for (const stream of STREAMS) {
-      let at = this.#next.get(stream) ?? toMs;
-      while (at < toMs) {
-        const incident = this.#incidentAt(at);
-        out.push({ metric: stream.metric, value: stream.value(this.#rng, incident), ts: Math.floor(at), id: `${this.#runId}-${++this.#seq}`, dims: stream.dims(this.#rng) });
-        const boost = incident ? (stream.incidentRate?.[incident.kind] ?? 1) : 1;
-        at += expGap(this.#rng, stream.peakPerSecond * dailyFactor(at) * boost);
+    for (const stream of this.#streams) {
+      const { spec, rng } = stream;
+      while (stream.next < toMs) {
+        const at = stream.next;
+        const incident = this.incidentAt(at);
+        out.push({ metric: spec.metric, value: spec.value(rng, incident), ts: Math.floor(at), id: '', dims: spec.dims(rng) });
+        const boost = incident ? (spec.incidentRate?.[incident.kind] ?? 1) : 1;
+        stream.next = at + expGap(rng, spec.peakPerSecond * dailyFactor(at) * boost);
       }
-      this.#next.set(stream, at);
     }
     out.sort((a, b) => a.ts - b.ts);
+    for (const e of out) e.id = `${this.#runId}-${++this.#seq}`;
     return out;
   }
 }

@@ -47,7 +47,7 @@ export async function querySeries(client: ClickHouseClient, kpi: ResolvedKpi, ra
       )
       WINDOW w AS (ORDER BY b ASC ROWS BETWEEN {preceding:UInt64} PRECEDING AND CURRENT ROW)
     )
-    WHERE (b + 1) * {bucket:UInt64} > {from:Int64} AND ((b + 1) * {bucket:UInt64}) % {step:UInt64} = 0
+    WHERE (b + 1) * {bucket:UInt64} > {from:Int64} AND (b + 1) * {bucket:UInt64} <= {to:Int64} AND ((b + 1) * {bucket:UInt64}) % {step:UInt64} = 0
     ORDER BY b`;
   const result = await client.query({
     query,

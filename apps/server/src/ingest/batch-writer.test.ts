@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import type { MetricEvent } from '@northstar/shared';
+import { BackpressureError, BatchWriter, type EventInserter } from './batch-writer.ts';
+
+const ev = (value: number): MetricEvent => ({ metric: 'm', value, ts: 0, id: '', dims: {} });
+
+/** A store whose inserts finish when the test says so. */
+function manualStore() {
+  const calls: Array<{ rows: MetricEvent[]; finish: (err?: Error) => void }> = [];
+  const store: EventInserter = {
+    insertEvents: (rows) => new Promise<void>((resolve, reject) => calls.push({ rows: [...rows], finish: (err) => (err ? reject(err) : resolve()) })),
+  };
+  return { store, calls };
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 0));
+
+describe('BatchWriter', () => {
+  it('groups writers into one insert when the row bound is reached, and settles each when it is stored', async () => {
+    const { store, calls } = manualStore();
+    const w = new BatchWriter({ store, source: 'http', flushRows: 3, flushIntervalMs: 10_000, maxPendingRows: 100 });
+    let settled = 0;
+    void w.write([ev(1), ev(2)]).then(() => settled++);
+    void w.write([ev(3)]).then(() => settled++);
+    await settle();
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.rows.map((r) => r.value)).toEqual([1, 2, 3]);
+    expect(settled).toBe(0);
+    calls[0]?.finish();
+    await settle();
+    expect(settled).toBe(2);
+  });
+
+  it('flushes a trickle after the interval and never runs two inserts at once', async () => {
+    const { store, calls } = manualStore();
+    const w = new BatchWriter({ store, source: 'http', flushRows: 1000, flushIntervalMs: 5, maxPendingRows: 100 });
+    void w.write([ev(1)]);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(calls).toHaveLength(1);
+    void w.write([ev(2)]);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(calls).toHaveLength(1); // the first insert has not returned yet
+    calls[0]?.finish();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(calls).toHaveLength(2);
+    expect(calls[1]?.rows.map((r) => r.value)).toEqual([2]);
+  });
+
+  it('rejects every writer of a failed insert, and refuses writes past the pending bound', async () => {
+    const { store, calls } = manualStore();
+    const w = new BatchWriter({ store, source: 'http', flushRows: 2, flushIntervalMs: 10_000, maxPendingRows: 3 });
+    const a = w.write([ev(1), ev(2)]);
+    await expect(w.write([ev(3), ev(4)])).rejects.toBeInstanceOf(BackpressureError);
+    calls[0]?.finish(new Error('store down'));
+    await expect(a).rejects.toThrow('store down');
+    expect(w.pendingRows).toBe(0);
+  });
+
+  it('flushes what waits on close', async () => {
+    const inserted: number[] = [];
+    const w = new BatchWriter({ store: { insertEvents: async (rows) => void inserted.push(...rows.map((r) => r.value)) }, source: 'http', flushRows: 100, flushIntervalMs: 60_000, maxPendingRows: 100 });
+    const p = w.write([ev(7)]);
+    await w.close();
+    await p;
+    expect(inserted).toEqual([7]);
+    await expect(w.write([ev(8)])).rejects.toThrow(/closed/);
+  });
+});
