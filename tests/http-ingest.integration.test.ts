@@ -49,12 +49,19 @@ describe('POST /api/v1/events', () => {
     expect(body.rejected[2]?.reason).toMatch(/metric may only contain/);
     expect(body.rejected[3]?.reason).toMatch(/before 2000/);
     expect(await count(`SELECT count() AS n FROM events WHERE id IN ('mix-1', 'mix-2')`)).toBe(2);
-    expect(await count(`SELECT count() AS n FROM rejected_events WHERE source = 'http' AND location IN ('line 2', 'line 3', 'line 5', 'line 7')`)).toBe(4);
+    expect(
+      await count(
+        `SELECT count() AS n FROM rejected_events WHERE source = 'http' AND location IN ('line 2', 'line 3', 'line 5', 'line 7')`,
+      ),
+    ).toBe(4);
     await waitFor(async () => ((await kpiValue('orders')) === 2 ? true : undefined), 'orders KPI = 2');
   });
 
   it('accepts a JSON array and counts element numbers as lines', async () => {
-    const { status, body } = await post(JSON.stringify([{ metric: 'test.revenue', value: 10 }, { metric: 'test.revenue' }]), 'application/json');
+    const { status, body } = await post(
+      JSON.stringify([{ metric: 'test.revenue', value: 10 }, { metric: 'test.revenue' }]),
+      'application/json',
+    );
     expect(status).toBe(202);
     expect(body).toMatchObject({ accepted: 1, rejected: [{ line: 2, reason: expect.stringMatching(/value is required/) }] });
   });
@@ -89,7 +96,11 @@ describe('KPIs', () => {
     const res = await fetch(`${server.url}/api/v1/kpis`);
     const body = (await res.json()) as KpiListResponse;
     expect(body.objectives.map((o) => o.id)).toEqual(['sales']);
-    expect(body.kpis.find((k) => k.id === 'latency-p95')).toMatchObject({ objective: 'sales', direction: 'lower_is_better', state: { status: 'no_data', value: null } });
+    expect(body.kpis.find((k) => k.id === 'latency-p95')).toMatchObject({
+      objective: 'sales',
+      direction: 'lower_is_better',
+      state: { status: 'no_data', value: null },
+    });
   });
 
   it('returns a series whose last point equals the live value', async () => {
@@ -104,7 +115,9 @@ describe('KPIs', () => {
     const last = series.points.at(-1)!;
     expect(last[0]).toBe(to);
     await waitFor(async () => ((await kpiValue('basket-max')) === last[1] ? true : undefined), 'series end = live value');
-    const p95 = (await (await fetch(`${server.url}/api/v1/kpis/latency-p95/series?from=${to - 600_000}&to=${to}&step=5m`)).json()) as SeriesResponse;
+    const p95 = (await (
+      await fetch(`${server.url}/api/v1/kpis/latency-p95/series?from=${to - 600_000}&to=${to}&step=5m`)
+    ).json()) as SeriesResponse;
     // ClickHouse's quantile interpolates between neighbours; with three values p95 lies between the top two
     const p95Value = p95.points.at(-1)?.[1] ?? 0;
     expect(p95Value).toBeGreaterThan(20);

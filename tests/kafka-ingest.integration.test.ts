@@ -1,26 +1,9 @@
-import { randomUUID } from "node:crypto";
-import {
-  Kafka,
-  Partitioners,
-  logLevel,
-  type Admin,
-  type Consumer,
-  type KafkaMessage,
-  type Message,
-  type Producer,
-} from "kafkajs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { KpiListResponse, KpiState } from "@northstar/shared";
-import {
-  DLQ_ORIGIN_HEADER,
-  DLQ_REASON_HEADER,
-} from "../apps/server/src/ingest/kafka-consumer.ts";
-import {
-  KAFKA_BROKERS,
-  startTestServer,
-  waitFor,
-  type TestServer,
-} from "./support/harness.ts";
+import { randomUUID } from 'node:crypto';
+import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type KafkaMessage, type Message, type Producer } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { KpiListResponse, KpiState } from '@northstar/shared';
+import { DLQ_ORIGIN_HEADER, DLQ_REASON_HEADER } from '../apps/server/src/ingest/kafka-consumer.ts';
+import { KAFKA_BROKERS, startTestServer, waitFor, type TestServer } from './support/harness.ts';
 
 /**
  * The Kafka source end to end: a real broker, the real server (consumer group → chdb →
@@ -38,7 +21,7 @@ const SKETCH_RELATIVE_ACCURACY = 0.01;
 
 interface ProducedEvent {
   id: string;
-  metric: "test.orders" | "test.revenue" | "test.latency";
+  metric: 'test.orders' | 'test.revenue' | 'test.latency';
   value: number;
   ts: number;
 }
@@ -55,9 +38,7 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-const SEED = Number(
-  process.env.KAFKA_TEST_SEED ?? Math.floor(Math.random() * 2 ** 31),
-);
+const SEED = Number(process.env.KAFKA_TEST_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const random = mulberry32(SEED);
 
 function makeEvents(n: number, nowMs: number): ProducedEvent[] {
@@ -67,18 +48,18 @@ function makeEvents(n: number, nowMs: number): ProducedEvent[] {
     // within the last 5 minutes: every event falls in the current 1h window, none in the future
     const ts = nowMs - Math.floor(random() * 5 * 60_000);
     const id = randomUUID();
-    if (kind === 0) out.push({ id, metric: "test.orders", value: 1, ts });
+    if (kind === 0) out.push({ id, metric: 'test.orders', value: 1, ts });
     else if (kind === 1)
       out.push({
         id,
-        metric: "test.revenue",
+        metric: 'test.revenue',
         value: (100 + Math.floor(random() * 19_901)) / 100,
         ts,
       });
     else
       out.push({
         id,
-        metric: "test.latency",
+        metric: 'test.latency',
         value: 10 + Math.floor(random() * 991),
         ts,
       });
@@ -93,33 +74,19 @@ function makeEvents(n: number, nowMs: number): ProducedEvent[] {
  */
 function chooseKey(topic: string): (e: ProducedEvent) => string {
   const partitioner = Partitioners.DefaultPartitioner();
-  const partitionMetadata = Array.from(
-    { length: PARTITIONS },
-    (_, partitionId) => ({
-      partitionId,
-      partitionErrorCode: 0,
-      leader: 0,
-      replicas: [0],
-      isr: [0],
-    }),
-  );
-  const metrics: ProducedEvent["metric"][] = [
-    "test.orders",
-    "test.revenue",
-    "test.latency",
-  ];
-  const hit = new Set(
-    metrics.map((key) =>
-      partitioner({ topic, partitionMetadata, message: { key, value: "" } }),
-    ),
-  );
+  const partitionMetadata = Array.from({ length: PARTITIONS }, (_, partitionId) => ({
+    partitionId,
+    partitionErrorCode: 0,
+    leader: 0,
+    replicas: [0],
+    isr: [0],
+  }));
+  const metrics: ProducedEvent['metric'][] = ['test.orders', 'test.revenue', 'test.latency'];
+  const hit = new Set(metrics.map((key) => partitioner({ topic, partitionMetadata, message: { key, value: '' } })));
   return hit.size === PARTITIONS ? (e) => e.metric : (e) => e.id;
 }
 
-function toMessage(
-  e: ProducedEvent,
-  key: (e: ProducedEvent) => string,
-): Message {
+function toMessage(e: ProducedEvent, key: (e: ProducedEvent) => string): Message {
   return {
     key: key(e),
     value: JSON.stringify({
@@ -131,12 +98,7 @@ function toMessage(
   };
 }
 
-async function produceInBatches(
-  producer: Producer,
-  topic: string,
-  events: ProducedEvent[],
-  key: (e: ProducedEvent) => string,
-): Promise<void> {
+async function produceInBatches(producer: Producer, topic: string, events: ProducedEvent[], key: (e: ProducedEvent) => string): Promise<void> {
   const size = Math.ceil(events.length / BATCHES);
   for (let i = 0; i < events.length; i += size) {
     await producer.send({
@@ -150,32 +112,19 @@ async function produceInBatches(
 async function queryRows<T>(server: TestServer, query: string): Promise<T[]> {
   const result = await server.clickhouse.query({
     query,
-    format: "JSONEachRow",
+    format: 'JSONEachRow',
   });
   return result.json<T>();
 }
 
-async function storedCounts(
-  server: TestServer,
-): Promise<{ count: number; unique: number }> {
-  const [row] = await queryRows<{ c: string; u: string }>(
-    server,
-    "SELECT count() AS c, uniqExact(id) AS u FROM events",
-  );
+async function storedCounts(server: TestServer): Promise<{ count: number; unique: number }> {
+  const [row] = await queryRows<{ c: string; u: string }>(server, 'SELECT count() AS c, uniqExact(id) AS u FROM events');
   return { count: Number(row?.c ?? 0), unique: Number(row?.u ?? 0) };
 }
 
 /** Waits for the store to reach `expected` rows, then gives late duplicates time to show up. */
-async function waitForStableCount(
-  server: TestServer,
-  expected: number,
-): Promise<{ count: number; unique: number; stableAt: number }> {
-  await waitFor(
-    async () =>
-      (await storedCounts(server)).count >= expected ? true : undefined,
-    `${expected} rows in events`,
-    60_000,
-  );
+async function waitForStableCount(server: TestServer, expected: number): Promise<{ count: number; unique: number; stableAt: number }> {
+  await waitFor(async () => ((await storedCounts(server)).count >= expected ? true : undefined), `${expected} rows in events`, 60_000);
   // a redelivered batch would arrive after the first copy: look again a little later
   await new Promise((r) => setTimeout(r, 2_000));
   const counts = await storedCounts(server);
@@ -183,18 +132,14 @@ async function waitForStableCount(
 }
 
 /** KPI states evaluated after `afterMs`, i.e. after everything stored by then was observed. */
-async function kpiStatesAfter(
-  server: TestServer,
-  afterMs: number,
-): Promise<Map<string, KpiState>> {
+async function kpiStatesAfter(server: TestServer, afterMs: number): Promise<Map<string, KpiState>> {
   return waitFor(async () => {
     const res = await fetch(`${server.url}/api/v1/kpis`);
     if (!res.ok) throw new Error(`GET /api/v1/kpis: ${res.status}`);
     const body = (await res.json()) as KpiListResponse;
-    if (!body.kpis.every((k) => k.state.evaluatedAt > afterMs))
-      return undefined;
+    if (!body.kpis.every((k) => k.state.evaluatedAt > afterMs)) return undefined;
     return new Map(body.kpis.map((k) => [k.id, k.state]));
-  }, "a KPI evaluation after the store settled");
+  }, 'a KPI evaluation after the store settled');
 }
 
 interface Expected {
@@ -209,20 +154,18 @@ interface Expected {
 
 /** The reference: computed from what the test produced, not from anything the server says. */
 function expectedKpis(events: readonly ProducedEvent[]): Expected {
-  const revenue = events
-    .filter((e) => e.metric === "test.revenue")
-    .map((e) => e.value);
+  const revenue = events.filter((e) => e.metric === 'test.revenue').map((e) => e.value);
   // sum in integer cents: exact, so only the server's float accumulation contributes error
   const revenueSum = revenue.reduce((s, v) => s + Math.round(v * 100), 0) / 100;
   return {
-    orders: events.filter((e) => e.metric === "test.orders").length,
+    orders: events.filter((e) => e.metric === 'test.orders').length,
     revenueSum,
     revenueAvg: revenueSum / revenue.length,
     revenueMin: Math.min(...revenue),
     revenueMax: Math.max(...revenue),
     revenueRate: revenueSum / WINDOW_SECONDS,
     latencySorted: events
-      .filter((e) => e.metric === "test.latency")
+      .filter((e) => e.metric === 'test.latency')
       .map((e) => e.value)
       .sort((a, b) => a - b),
   };
@@ -230,25 +173,19 @@ function expectedKpis(events: readonly ProducedEvent[]): Expected {
 
 function valueOf(states: Map<string, KpiState>, id: string): number {
   const value = states.get(id)?.value;
-  if (typeof value !== "number")
-    throw new Error(
-      `KPI ${id} has no value (${JSON.stringify(states.get(id))})`,
-    );
+  if (typeof value !== 'number') throw new Error(`KPI ${id} has no value (${JSON.stringify(states.get(id))})`);
   return value;
 }
 
-function expectKpisMatch(
-  states: Map<string, KpiState>,
-  events: readonly ProducedEvent[],
-): void {
+function expectKpisMatch(states: Map<string, KpiState>, events: readonly ProducedEvent[]): void {
   const want = expectedKpis(events);
-  expect(valueOf(states, "orders")).toBe(want.orders);
+  expect(valueOf(states, 'orders')).toBe(want.orders);
   // ~3 300 float additions of values up to 200: the accumulated rounding error stays far below 1e-5
-  expect(valueOf(states, "revenue")).toBeCloseTo(want.revenueSum, 5);
-  expect(valueOf(states, "basket")).toBeCloseTo(want.revenueAvg, 8);
-  expect(valueOf(states, "basket-min")).toBe(want.revenueMin);
-  expect(valueOf(states, "basket-max")).toBe(want.revenueMax);
-  expect(valueOf(states, "revenue-rate")).toBeCloseTo(want.revenueRate, 8);
+  expect(valueOf(states, 'revenue')).toBeCloseTo(want.revenueSum, 5);
+  expect(valueOf(states, 'basket')).toBeCloseTo(want.revenueAvg, 8);
+  expect(valueOf(states, 'basket-min')).toBe(want.revenueMin);
+  expect(valueOf(states, 'basket-max')).toBe(want.revenueMax);
+  expect(valueOf(states, 'revenue-rate')).toBeCloseTo(want.revenueRate, 8);
 
   // p95 comes from a DDSketch, which guarantees only that the answer is within 1 %
   // (relative) of the value at the requested rank. Its rank is q·(n−1), so the exact
@@ -258,17 +195,13 @@ function expectKpisMatch(
   const rank = 0.95 * (sorted.length - 1);
   const low = sorted[Math.floor(rank)]!;
   const high = sorted[Math.ceil(rank)]!;
-  const p95 = valueOf(states, "latency-p95");
+  const p95 = valueOf(states, 'latency-p95');
   expect(p95).toBeGreaterThanOrEqual(low * (1 - SKETCH_RELATIVE_ACCURACY));
   expect(p95).toBeLessThanOrEqual(high * (1 + SKETCH_RELATIVE_ACCURACY));
 }
 
 /** Collects every DLQ message so assertions can wait for the ones they expect. */
-async function startDlqReader(
-  kafka: Kafka,
-  dlqTopic: string,
-  groupId: string,
-): Promise<{ consumer: Consumer; messages: KafkaMessage[] }> {
+async function startDlqReader(kafka: Kafka, dlqTopic: string, groupId: string): Promise<{ consumer: Consumer; messages: KafkaMessage[] }> {
   const consumer = kafka.consumer({ groupId });
   const messages: KafkaMessage[] = [];
   await consumer.connect();
@@ -281,11 +214,7 @@ async function startDlqReader(
 
 function header(message: KafkaMessage, name: string): string | undefined {
   const raw = message.headers?.[name];
-  return raw === undefined
-    ? undefined
-    : Array.isArray(raw)
-      ? raw.map(String).join(",")
-      : String(raw);
+  return raw === undefined ? undefined : Array.isArray(raw) ? raw.map(String).join(',') : String(raw);
 }
 
 async function ignoreErrors(action: () => Promise<unknown>): Promise<void> {
@@ -296,14 +225,14 @@ async function ignoreErrors(action: () => Promise<unknown>): Promise<void> {
   }
 }
 
-describe("Kafka ingest", () => {
+describe('Kafka ingest', () => {
   const runId = `${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
   const topic = `northstar.test.${runId}`;
   const dlqTopic = `${topic}.dlq`;
   const group = `northstar-test-${runId}`;
   const kafka = new Kafka({
-    clientId: "northstar-test",
-    brokers: KAFKA_BROKERS.split(","),
+    clientId: 'northstar-test',
+    brokers: KAFKA_BROKERS.split(','),
     logLevel: logLevel.NOTHING,
   });
   const key = chooseKey(topic);
@@ -314,9 +243,7 @@ describe("Kafka ingest", () => {
   let server: TestServer | undefined;
 
   beforeAll(async () => {
-    console.info(
-      `kafka-ingest: topic ${topic}, seed ${SEED} (KAFKA_TEST_SEED replays it)`,
-    );
+    console.info(`kafka-ingest: topic ${topic}, seed ${SEED} (KAFKA_TEST_SEED replays it)`);
     admin = kafka.admin();
     await admin.connect();
     // created here with 3 partitions, before the server could create them with its own defaults
@@ -343,13 +270,11 @@ describe("Kafka ingest", () => {
     await ignoreErrors(async () => server?.stop());
     await ignoreErrors(async () => dlq?.consumer.disconnect());
     await ignoreErrors(async () => producer?.disconnect());
-    await ignoreErrors(async () =>
-      admin?.deleteTopics({ topics: [topic, dlqTopic] }),
-    );
+    await ignoreErrors(async () => admin?.deleteTopics({ topics: [topic, dlqTopic] }));
     await ignoreErrors(async () => admin?.disconnect());
   });
 
-  it("stores 10 000 events exactly once, from every partition, and the KPIs match an independent computation", async () => {
+  it('stores 10 000 events exactly once, from every partition, and the KPIs match an independent computation', async () => {
     const s = server!;
     const events = makeEvents(EVENT_COUNT, Date.now());
     produced.push(...events);
@@ -377,35 +302,26 @@ describe("Kafka ingest", () => {
     expectKpisMatch(await kpiStatesAfter(s, stored.stableAt), produced);
   });
 
-  it("sends malformed messages to the DLQ and rejected_events and keeps consuming after them", async () => {
+  it('sends malformed messages to the DLQ and rejected_events and keeps consuming after them', async () => {
     const s = server!;
     const before = await waitForStableCount(s, produced.length);
     expect(before.count).toBe(produced.length);
-    const ordersBefore = valueOf(
-      await kpiStatesAfter(s, before.stableAt),
-      "orders",
-    );
+    const ordersBefore = valueOf(await kpiStatesAfter(s, before.stableAt), 'orders');
     dlq = await startDlqReader(kafka, dlqTopic, `${group}-dlq-reader`);
 
     // All on one partition: the valid events after each poison message share its
     // partition, so they are stored only if the consumer moved past it.
     const partition = 1;
-    const badValue = JSON.stringify({ metric: "test.orders", value: "oops" });
-    const notJson = "this is {not json";
+    const badValue = JSON.stringify({ metric: 'test.orders', value: 'oops' });
+    const notJson = 'this is {not json';
     const head = makeEvents(20, Date.now());
     const middle = makeEvents(20, Date.now());
     const tail = makeEvents(200, Date.now());
-    const onPartition = (events: ProducedEvent[]): Message[] =>
-      events.map((e) => ({ ...toMessage(e, key), partition }));
+    const onPartition = (events: ProducedEvent[]): Message[] => events.map((e) => ({ ...toMessage(e, key), partition }));
     await producer.send({
       topic,
       acks: -1,
-      messages: [
-        ...onPartition(head),
-        { key: "bad-1", value: badValue, partition },
-        ...onPartition(middle),
-        { key: "bad-2", value: notJson, partition },
-      ],
+      messages: [...onPartition(head), { key: 'bad-1', value: badValue, partition }, ...onPartition(middle), { key: 'bad-2', value: notJson, partition }],
     });
     // a separate send: the tail reaches the consumer in a later fetch than the poison messages
     await producer.send({ topic, acks: -1, messages: onPartition(tail) });
@@ -413,25 +329,13 @@ describe("Kafka ingest", () => {
     produced.push(...after);
 
     // (a) both bad messages on the DLQ, unchanged, each with a reason naming the problem
-    const dead = await waitFor(
-      () => (dlq!.messages.length >= 2 ? dlq!.messages : undefined),
-      "two messages on the DLQ",
-    );
-    const deadByValue = new Map(
-      dead.map((m) => [m.value?.toString("utf8"), m]),
-    );
+    const dead = await waitFor(() => (dlq!.messages.length >= 2 ? dlq!.messages : undefined), 'two messages on the DLQ');
+    const deadByValue = new Map(dead.map((m) => [m.value?.toString('utf8'), m]));
     expect(dead).toHaveLength(2);
-    expect(header(deadByValue.get(badValue)!, DLQ_REASON_HEADER)).toMatch(
-      /value/,
-    );
-    expect(header(deadByValue.get(notJson)!, DLQ_REASON_HEADER)).toMatch(
-      /JSON/,
-    );
-    expect(deadByValue.get(badValue)!.key?.toString()).toBe("bad-1");
-    for (const m of dead)
-      expect(header(m, DLQ_ORIGIN_HEADER)).toMatch(
-        new RegExp(`^${topic.replace(/\./g, "\\.")}/${partition}@\\d+$`),
-      );
+    expect(header(deadByValue.get(badValue)!, DLQ_REASON_HEADER)).toMatch(/value/);
+    expect(header(deadByValue.get(notJson)!, DLQ_REASON_HEADER)).toMatch(/JSON/);
+    expect(deadByValue.get(badValue)!.key?.toString()).toBe('bad-1');
+    for (const m of dead) expect(header(m, DLQ_ORIGIN_HEADER)).toMatch(new RegExp(`^${topic.replace(/\./g, '\\.')}/${partition}@\\d+$`));
 
     // (b) the same two in rejected_events, with the same reasons and origins
     const rejected = await waitFor(async () => {
@@ -439,35 +343,22 @@ describe("Kafka ingest", () => {
         location: string;
         reason: string;
         raw: string;
-      }>(
-        s,
-        "SELECT location, reason, raw FROM rejected_events WHERE source = 'kafka' ORDER BY location",
-      );
+      }>(s, "SELECT location, reason, raw FROM rejected_events WHERE source = 'kafka' ORDER BY location");
       return rows.length >= 2 ? rows : undefined;
-    }, "two rows in rejected_events");
+    }, 'two rows in rejected_events');
     expect(rejected).toHaveLength(2);
     const rejectedByRaw = new Map(rejected.map((r) => [r.raw, r]));
-    expect(rejectedByRaw.get(badValue)?.reason).toBe(
-      header(deadByValue.get(badValue)!, DLQ_REASON_HEADER),
-    );
-    expect(rejectedByRaw.get(notJson)?.reason).toBe(
-      header(deadByValue.get(notJson)!, DLQ_REASON_HEADER),
-    );
-    expect(rejectedByRaw.get(badValue)?.location).toBe(
-      header(deadByValue.get(badValue)!, DLQ_ORIGIN_HEADER),
-    );
-    expect(rejectedByRaw.get(notJson)?.location).toBe(
-      header(deadByValue.get(notJson)!, DLQ_ORIGIN_HEADER),
-    );
+    expect(rejectedByRaw.get(badValue)?.reason).toBe(header(deadByValue.get(badValue)!, DLQ_REASON_HEADER));
+    expect(rejectedByRaw.get(notJson)?.reason).toBe(header(deadByValue.get(notJson)!, DLQ_REASON_HEADER));
+    expect(rejectedByRaw.get(badValue)?.location).toBe(header(deadByValue.get(badValue)!, DLQ_ORIGIN_HEADER));
+    expect(rejectedByRaw.get(notJson)?.location).toBe(header(deadByValue.get(notJson)!, DLQ_ORIGIN_HEADER));
 
     // (c) the valid events around the bad ones are stored, exactly once, and counted on the wall
     const stored = await waitForStableCount(s, produced.length);
     expect(stored.count - before.count).toBe(after.length);
     expect(stored.unique).toBe(produced.length);
     const states = await kpiStatesAfter(s, stored.stableAt);
-    expect(valueOf(states, "orders") - ordersBefore).toBe(
-      after.filter((e) => e.metric === "test.orders").length,
-    );
+    expect(valueOf(states, 'orders') - ordersBefore).toBe(after.filter((e) => e.metric === 'test.orders').length);
     expectKpisMatch(states, produced);
   });
 });

@@ -31,7 +31,9 @@ kpis:
 `;
 
 /** Starts a real server (real chdb in a fresh directory) on a free loopback port. */
-export async function startTestServer(overrides: { env?: Record<string, string>; config?: string; webDir?: string } = {}): Promise<TestServer> {
+export async function startTestServer(
+  overrides: { env?: Record<string, string>; config?: string; webDir?: string } = {},
+): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'northstar-test-'));
   const settings = {
     ...loadSettings({ port: '0', host: '127.0.0.1', dataDir }, { ...overrides.env }),

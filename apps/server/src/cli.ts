@@ -44,7 +44,9 @@ Other environment variables:
       const log = createLogger(settings.logLevel);
       const server = await startServer(settings, model, log);
       const demo = settings.demo ? await startDemoFor(server.url, log) : undefined;
-      process.stdout.write(`Northstar is live at ${server.url}  (${model.kpis.length} KPIs, ${model.config.objectives.length} objectives${demo ? ', demo producer on' : ''})\n`);
+      process.stdout.write(
+        `Northstar is live at ${server.url}  (${model.kpis.length} KPIs, ${model.config.objectives.length} objectives${demo ? ', demo producer on' : ''})\n`,
+      );
       const shutdown = async (signal: string) => {
         log.info({ signal }, 'shutting down');
         await demo?.stop();

@@ -56,7 +56,11 @@ export async function startServer(settings: Settings, model: KpiModel, log: Logg
     type: 'snapshot',
     serverTime: Date.now(),
     objectives: model.config.objectives,
-    kpis: model.config.kpis.map((definition) => ({ definition, state: evaluator.state(definition.id)!, spark: evaluator.spark(definition.id) })),
+    kpis: model.config.kpis.map((definition) => ({
+      definition,
+      state: evaluator.state(definition.id)!,
+      spark: evaluator.spark(definition.id),
+    })),
     sparkIntervalMs: SPARK.intervalMs,
   });
   const hub = new LiveHub({

@@ -11,12 +11,27 @@ function reasonFor(raw: unknown): string {
 
 describe('parseEvent', () => {
   it('accepts a full event and normalises the timestamp to epoch ms', () => {
-    const r = parseEvent({ metric: 'checkout.orders', value: 1, ts: '2026-11-25T01:02:03.456Z', id: 'e1', dims: { team: 'payments', region: 'eu' } }, NOW);
-    expect(r).toEqual({ ok: true, event: { metric: 'checkout.orders', value: 1, ts: Date.UTC(2026, 10, 25, 1, 2, 3, 456), id: 'e1', dims: { team: 'payments', region: 'eu' } } });
+    const r = parseEvent(
+      { metric: 'checkout.orders', value: 1, ts: '2026-11-25T01:02:03.456Z', id: 'e1', dims: { team: 'payments', region: 'eu' } },
+      NOW,
+    );
+    expect(r).toEqual({
+      ok: true,
+      event: {
+        metric: 'checkout.orders',
+        value: 1,
+        ts: Date.UTC(2026, 10, 25, 1, 2, 3, 456),
+        id: 'e1',
+        dims: { team: 'payments', region: 'eu' },
+      },
+    });
   });
 
   it('defaults ts to the receive time, id to empty and dims to none', () => {
-    expect(parseEvent({ metric: 'a', value: -2.5 }, NOW)).toEqual({ ok: true, event: { metric: 'a', value: -2.5, ts: NOW, id: '', dims: {} } });
+    expect(parseEvent({ metric: 'a', value: -2.5 }, NOW)).toEqual({
+      ok: true,
+      event: { metric: 'a', value: -2.5, ts: NOW, id: '', dims: {} },
+    });
   });
 
   it('accepts epoch milliseconds and ISO offsets', () => {
@@ -41,7 +56,11 @@ describe('parseEvent', () => {
     ['a timestamp before 2000', { metric: 'a', value: 1, ts: '1999-12-31T23:59:59Z' }, /before 2000/],
     ['a timestamp over a day ahead', { metric: 'a', value: 1, ts: NOW + EVENT_LIMITS.maxFutureSkewMs + 1 }, /future/],
     ['non-string dimension values', { metric: 'a', value: 1, dims: { region: 1 } }, /dims\.region/],
-    ['too many dimensions', { metric: 'a', value: 1, dims: Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`k${i}`, 'v'])) }, /more than 32 keys/],
+    [
+      'too many dimensions',
+      { metric: 'a', value: 1, dims: Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`k${i}`, 'v'])) },
+      /more than 32 keys/,
+    ],
     ['a long dimension value', { metric: 'a', value: 1, dims: { k: 'v'.repeat(257) } }, /longer than 256/],
     ['an unknown field', { metric: 'a', value: 1, colour: 'red' }, /unknown field\(s\) colour/],
     ['an array instead of an object', [1, 2], /JSON object/],

@@ -36,7 +36,11 @@ const eventInput = z.strictObject({
   value: z
     .number({
       error: (issue) =>
-        issue.input === undefined ? 'value is required' : typeof issue.input === 'number' ? 'value must be a finite number' : `value must be a number, not ${typeof issue.input}`,
+        issue.input === undefined
+          ? 'value is required'
+          : typeof issue.input === 'number'
+            ? 'value must be a finite number'
+            : `value must be a number, not ${typeof issue.input}`,
     })
     .refine(Number.isFinite, 'value must be a finite number'),
   ts: tsInput.optional(),
@@ -75,7 +79,10 @@ export function parseTimestamp(input: string | number, nowMs: number): { ok: tru
   } else {
     // Date.parse accepts many shapes; insist on ISO 8601 with a date part and an explicit zone when a time is given.
     if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/.test(input)) {
-      return { ok: false, reason: `ts: "${input.slice(0, 40)}" is not ISO 8601 with a time zone (e.g. 2026-11-25T01:02:03.456Z) or epoch ms` };
+      return {
+        ok: false,
+        reason: `ts: "${input.slice(0, 40)}" is not ISO 8601 with a time zone (e.g. 2026-11-25T01:02:03.456Z) or epoch ms`,
+      };
     }
     ms = Date.parse(input);
     if (Number.isNaN(ms)) return { ok: false, reason: `ts: "${input.slice(0, 40)}" is not a valid date` };

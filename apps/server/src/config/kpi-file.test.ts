@@ -28,11 +28,20 @@ function errorOf(text: string): string {
 describe('parseKpiConfig', () => {
   it('parses a valid model and resolves defaults', () => {
     const m = parseKpiConfig(GOOD, 'northstar.yaml');
-    expect(m.kpis[0]).toMatchObject({ id: 'orders', windowMs: 3_600_000, direction: 'higher_is_better', unit: '', warningValue: 90, criticalValue: 75 });
+    expect(m.kpis[0]).toMatchObject({
+      id: 'orders',
+      windowMs: 3_600_000,
+      direction: 'higher_is_better',
+      unit: '',
+      warningValue: 90,
+      criticalValue: 75,
+    });
   });
 
   it('names file, line and field of a bad value', () => {
-    expect(errorOf(GOOD.replace('window: 1h', 'window: 1 hour'))).toMatch(/^northstar\.yaml:10: kpis\[0\]\.window: must be a rolling window/);
+    expect(errorOf(GOOD.replace('window: 1h', 'window: 1 hour'))).toMatch(
+      /^northstar\.yaml:10: kpis\[0\]\.window: must be a rolling window/,
+    );
     expect(errorOf(GOOD.replace('aggregation: count', 'aggregation: median'))).toMatch(/^northstar\.yaml:9: kpis\[0\]\.aggregation:/);
   });
 
@@ -46,7 +55,9 @@ describe('parseKpiConfig', () => {
   });
 
   it('catches references to unknown objectives and duplicate ids', () => {
-    expect(errorOf(GOOD.replace('objective: grow', 'objective: shrink'))).toMatch(/northstar\.yaml:7: kpis\[0\]\.objective: no objective with id "shrink"/);
+    expect(errorOf(GOOD.replace('objective: grow', 'objective: shrink'))).toMatch(
+      /northstar\.yaml:7: kpis\[0\]\.objective: no objective with id "shrink"/,
+    );
     const dup = GOOD + GOOD.split('kpis:\n')[1];
     expect(errorOf(dup)).toMatch(/kpis\[1\]\.id: duplicate id "orders"/);
   });

@@ -61,7 +61,8 @@ function checkReferences(config: NorthstarConfig, root: unknown, lines: LineCoun
   };
   const objectiveIds = new Set<string>();
   config.objectives.forEach((o, i) => {
-    if (objectiveIds.has(o.id)) throw new ConfigError(`${file}:${lineOf(['objectives', i, 'id'])}: objectives[${i}].id: duplicate id "${o.id}"`);
+    if (objectiveIds.has(o.id))
+      throw new ConfigError(`${file}:${lineOf(['objectives', i, 'id'])}: objectives[${i}].id: duplicate id "${o.id}"`);
     objectiveIds.add(o.id);
   });
   const kpiIds = new Set<string>();

@@ -6,12 +6,23 @@ import { loadSettings } from './settings.ts';
 describe('loadSettings', () => {
   it('binds loopback on 8080 with chdb under ./data by default', () => {
     const s = loadSettings({}, {});
-    expect(s).toMatchObject({ host: '127.0.0.1', port: 8080, demo: false, kafkaBrokers: [], clickhouseUrl: undefined, kafkaTopic: 'northstar.events', kafkaDlqTopic: 'northstar.events.dlq' });
+    expect(s).toMatchObject({
+      host: '127.0.0.1',
+      port: 8080,
+      demo: false,
+      kafkaBrokers: [],
+      clickhouseUrl: undefined,
+      kafkaTopic: 'northstar.events',
+      kafkaDlqTopic: 'northstar.events.dlq',
+    });
     expect(s.dataDir).toBe(path.resolve('data'));
   });
 
   it('lets options win over the environment', () => {
-    const s = loadSettings({ port: '9000', dataDir: '/tmp/x' }, { PORT: '7000', NORTHSTAR_DATA_DIR: '/tmp/y', KAFKA_BROKERS: 'a:9092, b:9093' });
+    const s = loadSettings(
+      { port: '9000', dataDir: '/tmp/x' },
+      { PORT: '7000', NORTHSTAR_DATA_DIR: '/tmp/y', KAFKA_BROKERS: 'a:9092, b:9093' },
+    );
     expect(s.port).toBe(9000);
     expect(s.dataDir).toBe('/tmp/x');
     expect(s.kafkaBrokers).toEqual(['a:9092', 'b:9093']);

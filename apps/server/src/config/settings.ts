@@ -49,8 +49,14 @@ const envSchema = z.object({
   NORTHSTAR_CONFIG: z.string().min(1).optional(),
   NORTHSTAR_DEMO: z.enum(['0', '1', 'true', 'false']).optional(),
   KAFKA_BROKERS: z.string().optional(),
-  KAFKA_TOPIC: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/).optional(),
-  KAFKA_GROUP_ID: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/).optional(),
+  KAFKA_TOPIC: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,200}$/)
+    .optional(),
+  KAFKA_GROUP_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,200}$/)
+    .optional(),
   CLICKHOUSE_URL: z.url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   HTTP_BODY_LIMIT_BYTES: positiveInt.optional(),

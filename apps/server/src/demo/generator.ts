@@ -1,5 +1,14 @@
 import type { MetricEvent } from '@northstar/shared';
-import { INCIDENT_EVERY_MS, INCIDENT_MAX_MS, INCIDENT_MIN_MS, STREAMS, dailyFactor, type Incident, type Rng, type StreamSpec } from './scenario.ts';
+import {
+  INCIDENT_EVERY_MS,
+  INCIDENT_MAX_MS,
+  INCIDENT_MIN_MS,
+  STREAMS,
+  dailyFactor,
+  type Incident,
+  type Rng,
+  type StreamSpec,
+} from './scenario.ts';
 
 /** mulberry32: a small seeded generator, so a demo run (and a test) can be replayed. */
 export function seededRng(seed: number): Rng {

@@ -35,10 +35,27 @@ const CHANNELS = ['web', 'ios', 'android'] as const;
 const region = (rng: Rng) => ({ region: pick(rng, REGIONS) });
 
 export const STREAMS: StreamSpec[] = [
-  { metric: 'checkout.orders', peakPerSecond: 0.6, value: () => 1, dims: (rng) => ({ ...region(rng), channel: pick(rng, CHANNELS) }), incidentRate: { payments: 0.5 } },
-  { metric: 'checkout.revenue', peakPerSecond: 0.6, value: (rng) => round(logNormal(rng, 48, 0.5), 2), dims: region, incidentRate: { payments: 0.5 } },
+  {
+    metric: 'checkout.orders',
+    peakPerSecond: 0.6,
+    value: () => 1,
+    dims: (rng) => ({ ...region(rng), channel: pick(rng, CHANNELS) }),
+    incidentRate: { payments: 0.5 },
+  },
+  {
+    metric: 'checkout.revenue',
+    peakPerSecond: 0.6,
+    value: (rng) => round(logNormal(rng, 48, 0.5), 2),
+    dims: region,
+    incidentRate: { payments: 0.5 },
+  },
   { metric: 'signup.completed', peakPerSecond: 0.15, value: () => 1, dims: (rng) => ({ channel: pick(rng, CHANNELS) }) },
-  { metric: 'support.csat', peakPerSecond: 0.05, value: (rng, inc) => Math.min(5, Math.max(1, Math.round(logNormal(rng, inc?.kind === 'support' ? 3.4 : 4.6, 0.15)))), dims: region },
+  {
+    metric: 'support.csat',
+    peakPerSecond: 0.05,
+    value: (rng, inc) => Math.min(5, Math.max(1, Math.round(logNormal(rng, inc?.kind === 'support' ? 3.4 : 4.6, 0.15)))),
+    dims: region,
+  },
   {
     metric: 'support.first_response_seconds',
     peakPerSecond: 0.06,
@@ -47,10 +64,32 @@ export const STREAMS: StreamSpec[] = [
   },
   { metric: 'support.ticket_opened', peakPerSecond: 0.025, value: () => 1, dims: region, incidentRate: { support: 3, payments: 2 } },
   { metric: 'delivery.on_time', peakPerSecond: 0.2, value: (rng) => (rng() < 0.965 ? 100 : 0), dims: region },
-  { metric: 'api.latency_ms', peakPerSecond: 12, value: (rng, inc) => round(logNormal(rng, inc?.kind === 'api' ? 420 : 95, 0.5), 1), dims: (rng) => ({ route: pick(rng, ['/cart', '/checkout', '/search', '/product']) }) },
-  { metric: 'api.errors', peakPerSecond: 0.08, value: () => 1, dims: (rng) => ({ route: pick(rng, ['/cart', '/checkout', '/search']) }), incidentRate: { api: 25 } },
-  { metric: 'payment.failed', peakPerSecond: 0.004, value: () => 1, dims: (rng) => ({ provider: pick(rng, ['card', 'paypal', 'klarna']) }), incidentRate: { payments: 40 } },
-  { metric: 'deploy.completed', peakPerSecond: 0.0003, value: () => 1, dims: (rng) => ({ service: pick(rng, ['web', 'api', 'payments']) }) },
+  {
+    metric: 'api.latency_ms',
+    peakPerSecond: 12,
+    value: (rng, inc) => round(logNormal(rng, inc?.kind === 'api' ? 420 : 95, 0.5), 1),
+    dims: (rng) => ({ route: pick(rng, ['/cart', '/checkout', '/search', '/product']) }),
+  },
+  {
+    metric: 'api.errors',
+    peakPerSecond: 0.08,
+    value: () => 1,
+    dims: (rng) => ({ route: pick(rng, ['/cart', '/checkout', '/search']) }),
+    incidentRate: { api: 25 },
+  },
+  {
+    metric: 'payment.failed',
+    peakPerSecond: 0.004,
+    value: () => 1,
+    dims: (rng) => ({ provider: pick(rng, ['card', 'paypal', 'klarna']) }),
+    incidentRate: { payments: 40 },
+  },
+  {
+    metric: 'deploy.completed',
+    peakPerSecond: 0.0003,
+    value: () => 1,
+    dims: (rng) => ({ service: pick(rng, ['web', 'api', 'payments']) }),
+  },
 ];
 
 /** Traffic through the day: trough at 04:00 UTC, peak at 16:00 UTC, never below 30 % of peak. */

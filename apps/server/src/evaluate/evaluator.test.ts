@@ -3,11 +3,15 @@ import { KpiSchema, resolveKpi } from '@northstar/shared';
 import { KpiEvaluator } from './evaluator.ts';
 
 const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
-const kpi = (over: Record<string, unknown>) => resolveKpi(KpiSchema.parse({ id: 'k', name: 'K', objective: 'o', metric: 'm', aggregation: 'sum', window: '5m', target: 100, ...over }));
+const kpi = (over: Record<string, unknown>) =>
+  resolveKpi(KpiSchema.parse({ id: 'k', name: 'K', objective: 'o', metric: 'm', aggregation: 'sum', window: '5m', target: 100, ...over }));
 
 describe('KpiEvaluator', () => {
   it('evaluates every KPI of a metric and reports only changes', () => {
-    const ev = new KpiEvaluator([kpi({ id: 'total' }), kpi({ id: 'n', aggregation: 'count', target: 2 }), kpi({ id: 'other', metric: 'x' })], { sparkIntervalMs: 5000, sparkPoints: 3 });
+    const ev = new KpiEvaluator(
+      [kpi({ id: 'total' }), kpi({ id: 'n', aggregation: 'count', target: 2 }), kpi({ id: 'other', metric: 'x' })],
+      { sparkIntervalMs: 5000, sparkPoints: 3 },
+    );
     ev.observe([
       { metric: 'm', value: 60, ts: T0 - 1000, id: '', dims: {} },
       { metric: 'm', value: 50, ts: T0 - 500, id: '', dims: {} },

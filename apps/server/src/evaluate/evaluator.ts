@@ -42,7 +42,16 @@ export class KpiEvaluator {
       const runtime: KpiRuntime = {
         kpi,
         window: new RollingWindow(kpi.windowMs, needsSketch(kpi.aggregation)),
-        state: { id: kpi.id, value: null, target: kpi.target, attainment: null, status: 'no_data', previous: null, lastEventTs: null, evaluatedAt: 0 },
+        state: {
+          id: kpi.id,
+          value: null,
+          target: kpi.target,
+          attainment: null,
+          status: 'no_data',
+          previous: null,
+          lastEventTs: null,
+          evaluatedAt: 0,
+        },
         spark: [],
       };
       this.#byId.set(kpi.id, runtime);

@@ -9,7 +9,12 @@ const SAMPLES_PER_SLOT = 512;
  * After a restart the rolling windows are rebuilt from what the store holds, so the
  * wall resumes with true values instead of ramping up from zero.
  */
-export async function rebuildFromStore(client: ClickHouseClient, evaluator: KpiEvaluator, nowMs: number, spark: { intervalMs: number; points: number }): Promise<void> {
+export async function rebuildFromStore(
+  client: ClickHouseClient,
+  evaluator: KpiEvaluator,
+  nowMs: number,
+  spark: { intervalMs: number; points: number },
+): Promise<void> {
   for (const kpi of evaluator.kpis) {
     const window = evaluator.windowOf(kpi.id);
     if (!window) continue;
@@ -23,7 +28,15 @@ export async function rebuildFromStore(client: ClickHouseClient, evaluator: KpiE
       query_params: { slot: window.slotMs, samples: SAMPLES_PER_SLOT, metric: kpi.metric, from: fromMs, to: nowMs },
       format: 'JSONEachRow',
     });
-    const rows = await result.json<{ slot: string | number; n: string | number; s: number; lo: number; hi: number; sample: number[]; last: string | number }>();
+    const rows = await result.json<{
+      slot: string | number;
+      n: string | number;
+      s: number;
+      lo: number;
+      hi: number;
+      sample: number[];
+      last: string | number;
+    }>();
     for (const r of rows) {
       window.seed(Number(r.slot), { count: Number(r.n), sum: r.s, min: r.lo, max: r.hi }, r.sample);
       evaluator.noteLastEvent(kpi.metric, Number(r.last));

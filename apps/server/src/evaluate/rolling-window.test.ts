@@ -47,7 +47,12 @@ describe('RollingWindow', () => {
     const values = Array.from({ length: 5000 }, (_, i) => 10 + ((i * 7919) % 1000));
     values.forEach((v, i) => w.add(T0 - (i % 500) * 1000, v));
     const s = w.summarize(T0);
-    for (const [agg, q] of [['p50', 0.5], ['p90', 0.9], ['p95', 0.95], ['p99', 0.99]] as const) {
+    for (const [agg, q] of [
+      ['p50', 0.5],
+      ['p90', 0.9],
+      ['p95', 0.95],
+      ['p99', 0.99],
+    ] as const) {
       const exact = exactQuantile(values, q);
       expect(Math.abs((aggregate(s, agg, w.windowMs) as number) - exact) / exact).toBeLessThanOrEqual(SKETCH_RELATIVE_ACCURACY * 1.01);
     }

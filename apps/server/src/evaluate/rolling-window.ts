@@ -62,7 +62,14 @@ export function aggregate(summary: WindowSummary, aggregation: Aggregation, wind
 }
 
 function emptySlot(index: number, withSketch: boolean): Slot {
-  return { index, count: 0, sum: 0, min: Infinity, max: -Infinity, sketch: withSketch ? new DDSketch({ relativeAccuracy: SKETCH_RELATIVE_ACCURACY }) : undefined };
+  return {
+    index,
+    count: 0,
+    sum: 0,
+    min: Infinity,
+    max: -Infinity,
+    sketch: withSketch ? new DDSketch({ relativeAccuracy: SKETCH_RELATIVE_ACCURACY }) : undefined,
+  };
 }
 
 /**

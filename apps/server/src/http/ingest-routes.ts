@@ -22,7 +22,8 @@ export function ingestRoutes(deps: IngestRouteDeps): Hono {
     '/api/v1/events',
     bodyLimit({
       maxSize: deps.bodyLimitBytes,
-      onError: (c) => jsonError(c, 413, 'body_too_large', `request body is larger than ${deps.bodyLimitBytes} bytes; split it into smaller requests`),
+      onError: (c) =>
+        jsonError(c, 413, 'body_too_large', `request body is larger than ${deps.bodyLimitBytes} bytes; split it into smaller requests`),
     }),
     async (c) => {
       const text = await c.req.text();
@@ -44,7 +45,9 @@ export function ingestRoutes(deps: IngestRouteDeps): Hono {
       try {
         // Rejects are kept first: if the events then fail to store, the producer retries
         // the whole request and the rejects are merely recorded twice, never lost.
-        await deps.ingestor.reject(decoded.rejected.map((r) => ({ source: 'http', location: `line ${r.line}`, reason: r.reason, raw: r.raw })));
+        await deps.ingestor.reject(
+          decoded.rejected.map((r) => ({ source: 'http', location: `line ${r.line}`, reason: r.reason, raw: r.raw })),
+        );
         await deps.ingestor.writeGrouped(decoded.events);
       } catch (err) {
         if (err instanceof BackpressureError) {
@@ -52,11 +55,25 @@ export function ingestRoutes(deps: IngestRouteDeps): Hono {
           return jsonError(c, 503, 'busy', err.message);
         }
         c.header('Retry-After', '5');
-        return jsonError(c, 503, 'store_unavailable', 'the event store did not accept the write; nothing from this request was stored, retry it');
+        return jsonError(
+          c,
+          503,
+          'store_unavailable',
+          'the event store did not accept the write; nothing from this request was stored, retry it',
+        );
       }
       body.accepted = decoded.events.length;
       if (body.accepted === 0) {
-        return c.json({ ...body, error: { code: 'nothing_accepted', message: rejected.length === 0 ? 'the body holds no events' : 'every event was rejected; see rejected' } }, 400);
+        return c.json(
+          {
+            ...body,
+            error: {
+              code: 'nothing_accepted',
+              message: rejected.length === 0 ? 'the body holds no events' : 'every event was rejected; see rejected',
+            },
+          },
+          400,
+        );
       }
       return c.json(body, 202);
     },

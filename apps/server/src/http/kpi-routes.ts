@@ -1,6 +1,13 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { Hono } from 'hono';
-import { parseDurationMs, parseTimestamp, type KpiListResponse, type SeriesResponse, type Objective, type ResolvedKpi } from '@northstar/shared';
+import {
+  parseDurationMs,
+  parseTimestamp,
+  type KpiListResponse,
+  type SeriesResponse,
+  type Objective,
+  type ResolvedKpi,
+} from '@northstar/shared';
 import type { KpiEvaluator } from '../evaluate/evaluator.ts';
 import { querySeries } from '../store/series-query.ts';
 import { jsonError } from './errors.ts';
@@ -63,7 +70,8 @@ export function kpiRoutes(deps: KpiRouteDeps): Hono {
     const rawStep = c.req.query('step');
     if (rawStep) {
       const parsed = /^\d+$/.test(rawStep) ? Number(rawStep) : parseDurationMs(rawStep);
-      if (parsed === undefined || parsed < 1000) problems.push({ field: 'step', message: 'must be a duration like "1m" or milliseconds, at least 1s' });
+      if (parsed === undefined || parsed < 1000)
+        problems.push({ field: 'step', message: 'must be a duration like "1m" or milliseconds, at least 1s' });
       else stepMs = parsed;
     }
     // a step longer than the window must be whole windows, so each point is one window

@@ -8,7 +8,8 @@ const ev = (value: number): MetricEvent => ({ metric: 'm', value, ts: 0, id: '',
 function manualStore() {
   const calls: Array<{ rows: MetricEvent[]; finish: (err?: Error) => void }> = [];
   const store: EventInserter = {
-    insertEvents: (rows) => new Promise<void>((resolve, reject) => calls.push({ rows: [...rows], finish: (err) => (err ? reject(err) : resolve()) })),
+    insertEvents: (rows) =>
+      new Promise<void>((resolve, reject) => calls.push({ rows: [...rows], finish: (err) => (err ? reject(err) : resolve()) })),
   };
   return { store, calls };
 }
@@ -58,7 +59,13 @@ describe('BatchWriter', () => {
 
   it('flushes what waits on close', async () => {
     const inserted: number[] = [];
-    const w = new BatchWriter({ store: { insertEvents: async (rows) => void inserted.push(...rows.map((r) => r.value)) }, source: 'http', flushRows: 100, flushIntervalMs: 60_000, maxPendingRows: 100 });
+    const w = new BatchWriter({
+      store: { insertEvents: async (rows) => void inserted.push(...rows.map((r) => r.value)) },
+      source: 'http',
+      flushRows: 100,
+      flushIntervalMs: 60_000,
+      maxPendingRows: 100,
+    });
     const p = w.write([ev(7)]);
     await w.close();
     await p;

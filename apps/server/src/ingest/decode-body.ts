@@ -49,7 +49,9 @@ function decodeJsonArray(text: string, nowMs: number): DecodedBatch {
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new BodyError(`body is not valid JSON (${(err as Error).message}); send a JSON array or NDJSON with Content-Type: application/x-ndjson`);
+    throw new BodyError(
+      `body is not valid JSON (${(err as Error).message}); send a JSON array or NDJSON with Content-Type: application/x-ndjson`,
+    );
   }
   const items = Array.isArray(value) ? value : [value];
   if (items.length > MAX_EVENTS_PER_REQUEST) throw new BodyError(`more than ${MAX_EVENTS_PER_REQUEST} events in one request; split it`);

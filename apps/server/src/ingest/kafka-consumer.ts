@@ -71,7 +71,12 @@ export class KafkaIngest {
       logCreator: () => (entry) => opts.log.warn({ kafka: entry.namespace, ...entry.log }, entry.log.message),
       retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 10_000 },
     });
-    this.#consumer = this.#kafka.consumer({ groupId: opts.groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000, maxBytesPerPartition: 4 * 1024 * 1024 });
+    this.#consumer = this.#kafka.consumer({
+      groupId: opts.groupId,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+      maxBytesPerPartition: 4 * 1024 * 1024,
+    });
     this.#producer = this.#kafka.producer({ allowAutoTopicCreation: false, idempotent: false });
     const { GROUP_JOIN, CRASH, DISCONNECT, STOP } = this.#consumer.events;
     this.#consumer.on(GROUP_JOIN, () => (this.#joined = true));
@@ -89,7 +94,10 @@ export class KafkaIngest {
       const existing = new Set(await admin.listTopics());
       const missing = [this.#opts.topic, this.#opts.dlqTopic].filter((t) => !existing.has(t));
       if (missing.length > 0) {
-        await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: this.#opts.partitions, replicationFactor: 1 })) });
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((topic) => ({ topic, numPartitions: this.#opts.partitions, replicationFactor: 1 })),
+        });
       }
     } finally {
       await admin.disconnect();
@@ -97,7 +105,12 @@ export class KafkaIngest {
     await this.#producer.connect();
     await this.#consumer.connect();
     await this.#consumer.subscribe({ topic: this.#opts.topic, fromBeginning: true });
-    await this.#consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 1, eachBatch: (p) => this.#eachBatch(p) });
+    await this.#consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: (p) => this.#eachBatch(p),
+    });
   }
 
   async #eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
@@ -110,9 +123,16 @@ export class KafkaIngest {
     if (decoded.rejected.length > 0) {
       await this.#producer.send({
         topic: this.#opts.dlqTopic,
-        messages: decoded.rejected.map((r) => ({ key: r.key, value: r.value, headers: { [DLQ_REASON_HEADER]: r.reason, [DLQ_ORIGIN_HEADER]: r.location } })),
+        messages: decoded.rejected.map((r) => ({
+          key: r.key,
+          value: r.value,
+          headers: { [DLQ_REASON_HEADER]: r.reason, [DLQ_ORIGIN_HEADER]: r.location },
+        })),
       });
       await this.#opts.ingestor.reject(decoded.rejected.map(({ source, location, reason, raw }) => ({ source, location, reason, raw })));
+      resolveOffset(last);
+      await this.#consumer.commitOffsets([{ topic, partition, offset: (BigInt(last) + 1n).toString() }]);
+      return;
     }
     await this.#opts.ingestor.writeBatch(decoded.events, 'kafka', `${topic}/${partition}/${first}-${last}`);
     // Only now is the batch durable: commit past its last offset.

@@ -69,7 +69,16 @@ export class LiveHub {
     socket.on('error', () => socket.terminate());
     // The protocol has no client requests yet; anything sent is ignored, bounded by maxPayload.
     socket.on('message', () => undefined);
-    this.#send(client, JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION, serverVersion: this.#opts.serverVersion, serverTime: Date.now() } satisfies ServerMessage), 'hello');
+    this.#send(
+      client,
+      JSON.stringify({
+        type: 'hello',
+        protocol: PROTOCOL_VERSION,
+        serverVersion: this.#opts.serverVersion,
+        serverTime: Date.now(),
+      } satisfies ServerMessage),
+      'hello',
+    );
     this.#send(client, JSON.stringify(this.#opts.snapshot()), 'snapshot');
   }
 
@@ -87,7 +96,12 @@ export class LiveHub {
 
   #flush(): void {
     if (this.#pendingStates.size === 0 && this.#pendingSpark.length === 0) return;
-    const message: ServerMessage = { type: 'delta', serverTime: Date.now(), states: [...this.#pendingStates.values()], spark: this.#pendingSpark };
+    const message: ServerMessage = {
+      type: 'delta',
+      serverTime: Date.now(),
+      states: [...this.#pendingStates.values()],
+      spark: this.#pendingSpark,
+    };
     this.#pendingStates.clear();
     this.#pendingSpark = [];
     const frame = JSON.stringify(message);

@@ -6,13 +6,43 @@ export function createMetrics() {
   collectDefaultMetrics({ register: registry, prefix: 'northstar_' });
   return {
     registry,
-    eventsReceived: new Counter({ name: 'northstar_events_received_total', help: 'Events decoded from any source', labelNames: ['source'], registers: [registry] }),
-    eventsStored: new Counter({ name: 'northstar_events_stored_total', help: 'Events durably written', labelNames: ['source'], registers: [registry] }),
-    eventsRejected: new Counter({ name: 'northstar_events_rejected_total', help: 'Events refused by validation', labelNames: ['source'], registers: [registry] }),
-    batchRows: new Histogram({ name: 'northstar_insert_batch_rows', help: 'Rows per insert', buckets: [1, 10, 100, 1000, 5000, 10000, 20000, 50000], registers: [registry] }),
-    writeSeconds: new Histogram({ name: 'northstar_insert_seconds', help: 'Insert latency', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry] }),
+    eventsReceived: new Counter({
+      name: 'northstar_events_received_total',
+      help: 'Events decoded from any source',
+      labelNames: ['source'],
+      registers: [registry],
+    }),
+    eventsStored: new Counter({
+      name: 'northstar_events_stored_total',
+      help: 'Events durably written',
+      labelNames: ['source'],
+      registers: [registry],
+    }),
+    eventsRejected: new Counter({
+      name: 'northstar_events_rejected_total',
+      help: 'Events refused by validation',
+      labelNames: ['source'],
+      registers: [registry],
+    }),
+    batchRows: new Histogram({
+      name: 'northstar_insert_batch_rows',
+      help: 'Rows per insert',
+      buckets: [1, 10, 100, 1000, 5000, 10000, 20000, 50000],
+      registers: [registry],
+    }),
+    writeSeconds: new Histogram({
+      name: 'northstar_insert_seconds',
+      help: 'Insert latency',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
     wsClients: new Gauge({ name: 'northstar_ws_clients', help: 'Connected WebSocket clients', registers: [registry] }),
-    wsFrames: new Counter({ name: 'northstar_ws_frames_total', help: 'WebSocket frames sent', labelNames: ['type'], registers: [registry] }),
+    wsFrames: new Counter({
+      name: 'northstar_ws_frames_total',
+      help: 'WebSocket frames sent',
+      labelNames: ['type'],
+      registers: [registry],
+    }),
   };
 }
 

@@ -51,7 +51,13 @@ export class EventStore {
     await this.#client.insert({
       table: 'rejected_events',
       format: 'JSONEachRow',
-      values: records.map((r) => ({ received_at: receivedAt, source: r.source, location: r.location, reason: r.reason, raw: r.raw.slice(0, RAW_KEEP_CHARS) })),
+      values: records.map((r) => ({
+        received_at: receivedAt,
+        source: r.source,
+        location: r.location,
+        reason: r.reason,
+        raw: r.raw.slice(0, RAW_KEEP_CHARS),
+      })),
     });
   }
 
