@@ -1,6 +1,7 @@
 import { PROTOCOL_VERSION, type ServerMessage, type WallKpi } from '@northstar/shared';
 import { LiveConnection, liveUrl } from '../live/LiveConnection.svelte.ts';
 import { Clock } from '../time/Clock.svelte.ts';
+import { densityFor } from './density.ts';
 import { groupByObjective } from './rollup.ts';
 import { EMPTY_WALL, applyMessage, type WallState } from './wallState.ts';
 
@@ -25,6 +26,7 @@ export class WallModel {
       this.wall.order.map((id) => this.wall.kpis.get(id)).filter((k): k is WallKpi => k !== undefined),
     ),
   );
+  readonly density = $derived(densityFor(this.wall.kpis.size));
   /** Current time on the server's clock, ticking once a second. */
   readonly serverNow = $derived(this.clock.now + this.clockOffsetMs);
   readonly protocolMismatch = $derived(this.wall.protocol !== null && this.wall.protocol !== PROTOCOL_VERSION);

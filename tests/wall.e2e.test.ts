@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { startTestServer, type TestServer } from './support/harness.ts';
+import { WEB_DIST, launchChromium } from './support/browser.ts';
+
+let server: TestServer;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  server = await startTestServer({ webDir: WEB_DIST });
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function post(events: unknown[]): Promise<void> {
+  const res = await fetch(`${server.url}/api/v1/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-ndjson' },
+    body: events.map((e) => JSON.stringify(e)).join('\n'),
+  });
+  expect(res.status).toBe(202);
+}
+
+describe('the wall in Chromium', () => {
+  it('groups tiles under their objective and shows the connection as live', async () => {
+    await page.goto(server.url);
+    const objective = page.getByTestId('objective-sales');
+    await objective.waitFor();
+    await expect.poll(() => objective.locator('[data-testid^="tile-"][data-status]').count()).toBe(server.model.kpis.length);
+    await expect.poll(() => page.getByTestId('connection').getAttribute('data-state')).toBe('live');
+    expect(await page.getByTestId('tile-orders').getAttribute('data-status')).toBe('no_data');
+  });
+
+  it('changes a tile on screen when an event is posted', async () => {
+    const tile = page.getByTestId('tile-revenue');
+    const value = tile.getByTestId('tile-value');
+    const before = await value.innerText();
+    await post([{ metric: 'test.revenue', value: 1234 }]);
+    await expect.poll(() => value.innerText(), { timeout: 10_000 }).not.toBe(before);
+    expect(await value.innerText()).toMatch(/1[.,]?2/);
+    // 1234 of a 1000 target is on track
+    await expect.poll(() => tile.getAttribute('data-status')).toBe('on_track');
+    await post([{ metric: 'test.revenue', value: 1000 }]);
+    await expect.poll(() => value.innerText(), { timeout: 10_000 }).toMatch(/2[.,]2/);
+  });
+});
