@@ -169,7 +169,7 @@ async function main(): Promise<void> {
       `  stored counter northstar_events_stored_total{source="http"} = ${fmt(stored)} ${ok ? '= accepted ✓' : `≠ accepted ${fmt(accepted)} ✗`}; rejected ${fmt(rejected)}`,
       `  request latency min ${latencies[0]?.toFixed(0)} / p50 ${p50.toFixed(0)} / p90 ${percentile(latencies, 90).toFixed(0)} / p99 ${p99.toFixed(0)} / max ${latencies.at(-1)?.toFixed(0)} ms`,
       `  server RSS at end ${rss.rss.toFixed(0)} MiB (peak ${rss.peak.toFixed(0)} MiB; at ready ${readyRss.rss.toFixed(0)} MiB)`,
-      `  server CPU: ${cpu.text}`,
+      `  server CPU: ${cpu.text}; ${(cpu.total / (accepted / 1e6)).toFixed(1)} CPU-s per million events (less sensitive to the shared machine than events/s)`,
       `  server inserts: ${describeBatches(metrics)}`,
       `  load generator CPU: ${((process.cpuUsage().user + process.cpuUsage().system) / 1e6).toFixed(1)} s for the whole run (incl. building bodies)`,
       `  server stop (SIGTERM) took ${(stop.stopMs / 1000).toFixed(1)} s, exit ${stop.code ?? stop.signal}`,

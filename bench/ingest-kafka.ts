@@ -170,7 +170,7 @@ async function main(): Promise<void> {
       `  time: server spawn → ready ${startupS.toFixed(1)} s (${fmt(atReady.stored.kafka ?? 0)} stored by then); ready → done ${drainS.toFixed(1)} s; spawn → done ${spawnToDoneS.toFixed(1)} s`,
       `  received ${fmt(last.received.kafka ?? 0)}, rejected ${fmt(rejected)}; produced at ${fmt(TOTAL_EVENTS / produced.seconds)} events/s beforehand (per partition ${produced.perPartition.map(fmt).join(' / ')})`,
       `  server RSS at end ${rss.rss.toFixed(0)} MiB (peak ${rss.peak.toFixed(0)} MiB)`,
-      `  server CPU: ${cpu.text}`,
+      `  server CPU: ${cpu.text}; ${(cpu.total / (stored / 1e6)).toFixed(1)} CPU-s per million events (less sensitive to the shared machine than events/s)`,
       `  server inserts: ${describeBatches(last)}`,
       `  server stop (SIGTERM) took ${(stop.stopMs / 1000).toFixed(1)} s, exit ${stop.code ?? stop.signal}`,
       `  ${machineNote()}`,

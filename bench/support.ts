@@ -119,6 +119,11 @@ export interface ServerProcess {
   stop(graceMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; stopMs: number }>;
 }
 
+/** Extra flags for the server's node, e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" (not allowed in NODE_OPTIONS). */
+function serverNodeArgs(): string[] {
+  return (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter((a) => a.length > 0);
+}
+
 /**
  * `node --import tsx apps/server/src/cli.ts serve` from the repository root, on a free
  * loopback port, with a fresh data directory and a copy of northstar.yaml (the demo
@@ -131,7 +136,7 @@ export async function spawnServer(env: Record<string, string> = {}): Promise<Ser
   const port = await freePort();
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'apps/server/src/cli.ts', 'serve', '--host', '127.0.0.1', '--port', String(port), '--data-dir', path.join(dataDir, 'data'), '--config', config, '--no-demo'],
+    [...serverNodeArgs(), '--import', 'tsx', 'apps/server/src/cli.ts', 'serve', '--host', '127.0.0.1', '--port', String(port), '--data-dir', path.join(dataDir, 'data'), '--config', config, '--no-demo'],
     {
       cwd: REPO_ROOT,
       env: { ...process.env, LOG_LEVEL: 'warn', ...env },

@@ -98,7 +98,12 @@ function toMessage(e: ProducedEvent, key: (e: ProducedEvent) => string): Message
   };
 }
 
-async function produceInBatches(producer: Producer, topic: string, events: ProducedEvent[], key: (e: ProducedEvent) => string): Promise<void> {
+async function produceInBatches(
+  producer: Producer,
+  topic: string,
+  events: ProducedEvent[],
+  key: (e: ProducedEvent) => string,
+): Promise<void> {
   const size = Math.ceil(events.length / BATCHES);
   for (let i = 0; i < events.length; i += size) {
     await producer.send({
@@ -321,7 +326,12 @@ describe('Kafka ingest', () => {
     await producer.send({
       topic,
       acks: -1,
-      messages: [...onPartition(head), { key: 'bad-1', value: badValue, partition }, ...onPartition(middle), { key: 'bad-2', value: notJson, partition }],
+      messages: [
+        ...onPartition(head),
+        { key: 'bad-1', value: badValue, partition },
+        ...onPartition(middle),
+        { key: 'bad-2', value: notJson, partition },
+      ],
     });
     // a separate send: the tail reaches the consumer in a later fetch than the poison messages
     await producer.send({ topic, acks: -1, messages: onPartition(tail) });

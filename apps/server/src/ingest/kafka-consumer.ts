@@ -130,9 +130,6 @@ export class KafkaIngest {
         })),
       });
       await this.#opts.ingestor.reject(decoded.rejected.map(({ source, location, reason, raw }) => ({ source, location, reason, raw })));
-      resolveOffset(last);
-      await this.#consumer.commitOffsets([{ topic, partition, offset: (BigInt(last) + 1n).toString() }]);
-      return;
     }
     await this.#opts.ingestor.writeBatch(decoded.events, 'kafka', `${topic}/${partition}/${first}-${last}`);
     // Only now is the batch durable: commit past its last offset.

@@ -13,7 +13,7 @@ const CURRENCY_SYMBOLS: Readonly<Record<string, string>> = {
   eur: '€',
   '€': '€',
   usd: '$',
-  '$': '$',
+  $: '$',
   gbp: '£',
   '£': '£',
   jpy: '¥',

@@ -4,7 +4,17 @@ import { UNLINKED_OBJECTIVE_ID, groupByObjective, rollupObjective, worstStatus }
 
 function kpi(id: string, objective: string, attainment: number | null, status: KpiStatusName): WallKpi {
   return {
-    definition: { id, name: id, unit: '', objective, metric: 'm', aggregation: 'sum', window: '5m', direction: 'higher_is_better', target: 100 },
+    definition: {
+      id,
+      name: id,
+      unit: '',
+      objective,
+      metric: 'm',
+      aggregation: 'sum',
+      window: '5m',
+      direction: 'higher_is_better',
+      target: 100,
+    },
     state: { id, value: attainment, target: 100, attainment, status, previous: null, lastEventTs: 1, evaluatedAt: 1 },
     spark: [],
   };

@@ -3,12 +3,32 @@ import { describe, expect, it } from 'vitest';
 import { EMPTY_WALL, MAX_SPARK_POINTS, appendSparkPoint, applyMessage } from './wallState.ts';
 
 function kpiState(id: string, value: number | null, overrides: Partial<KpiState> = {}): KpiState {
-  return { id, value, target: 100, attainment: value, status: 'on_track', previous: null, lastEventTs: 1_000, evaluatedAt: 1_000, ...overrides };
+  return {
+    id,
+    value,
+    target: 100,
+    attainment: value,
+    status: 'on_track',
+    previous: null,
+    lastEventTs: 1_000,
+    evaluatedAt: 1_000,
+    ...overrides,
+  };
 }
 
 function wallKpi(id: string, objective = 'o1'): WallKpi {
   return {
-    definition: { id, name: id, unit: '', objective, metric: 'm', aggregation: 'sum', window: '5m', direction: 'higher_is_better', target: 100 },
+    definition: {
+      id,
+      name: id,
+      unit: '',
+      objective,
+      metric: 'm',
+      aggregation: 'sum',
+      window: '5m',
+      direction: 'higher_is_better',
+      target: 100,
+    },
     state: kpiState(id, 50),
     spark: [[1_000, 50]],
   };
