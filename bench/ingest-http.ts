@@ -31,7 +31,9 @@ import {
 } from './support.ts';
 
 if (wantsHelp()) {
-  process.stdout.write('usage: node --import tsx bench/ingest-http.ts [--events N] [--concurrency K] [--batch EVENTS_PER_REQUEST] [--bodies DISTINCT_BODIES] [--seconds CAP]\n');
+  process.stdout.write(
+    'usage: node --import tsx bench/ingest-http.ts [--events N] [--concurrency K] [--batch EVENTS_PER_REQUEST] [--bodies DISTINCT_BODIES] [--seconds CAP]\n',
+  );
   process.exit(0);
 }
 
@@ -54,7 +56,12 @@ function post(agent: http.Agent, url: URL, body: Buffer): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       url,
-      { method: 'POST', agent, headers: { 'content-type': 'application/x-ndjson', 'content-length': body.length }, timeout: REQUEST_TIMEOUT_MS },
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/x-ndjson', 'content-length': body.length },
+        timeout: REQUEST_TIMEOUT_MS,
+      },
       (res) => {
         let text = '';
         res.setEncoding('utf8');
@@ -91,7 +98,9 @@ async function main(): Promise<void> {
   try {
     await waitReady(server);
     const readyRss = rssMiB(server.pid);
-    process.stdout.write(`server pid ${server.pid} ready at ${server.url} after ${((performance.now() - server.spawnedAt) / 1000).toFixed(1)} s (RSS ${readyRss.rss.toFixed(0)} MiB)\n`);
+    process.stdout.write(
+      `server pid ${server.pid} ready at ${server.url} after ${((performance.now() - server.spawnedAt) / 1000).toFixed(1)} s (RSS ${readyRss.rss.toFixed(0)} MiB)\n`,
+    );
 
     // 3. load: K workers, each sending one request at a time
     const url = new URL('/api/v1/events', server.url);

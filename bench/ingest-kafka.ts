@@ -34,7 +34,9 @@ import {
 } from './support.ts';
 
 if (wantsHelp()) {
-  process.stdout.write('usage: node --import tsx bench/ingest-kafka.ts [--events N] [--seconds CAP] [--send-batch MESSAGES_PER_SEND] [--send-concurrency SENDS_IN_FLIGHT]\n');
+  process.stdout.write(
+    'usage: node --import tsx bench/ingest-kafka.ts [--events N] [--seconds CAP] [--send-batch MESSAGES_PER_SEND] [--send-concurrency SENDS_IN_FLIGHT]\n',
+  );
   process.exit(0);
 }
 
@@ -47,7 +49,8 @@ const PARTITIONS = 3;
 const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim());
 
 for (const b of BROKERS) {
-  if (!/^(127\.0\.0\.1|localhost|\[::1\]):\d+$/.test(b)) throw new Error(`KAFKA_BROKERS: ${b} is not a loopback address; this benchmark only runs against a local broker`);
+  if (!/^(127\.0\.0\.1|localhost|\[::1\]):\d+$/.test(b))
+    throw new Error(`KAFKA_BROKERS: ${b} is not a loopback address; this benchmark only runs against a local broker`);
 }
 
 async function produce(kafka: Kafka, topic: string): Promise<{ seconds: number; perPartition: number[] }> {
@@ -114,7 +117,9 @@ async function main(): Promise<void> {
     await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: PARTITIONS, replicationFactor: 1 }] });
 
     // 1. the backlog, before any server exists
-    process.stdout.write(`producing ${fmt(TOTAL_EVENTS)} events to ${topic} (${PARTITIONS} partitions, key = metric, ${fmt(SEND_BATCH)} per send, ${SEND_CONCURRENCY} sends in flight)\n`);
+    process.stdout.write(
+      `producing ${fmt(TOTAL_EVENTS)} events to ${topic} (${PARTITIONS} partitions, key = metric, ${fmt(SEND_BATCH)} per send, ${SEND_CONCURRENCY} sends in flight)\n`,
+    );
     const produced = await produce(kafka, topic);
     process.stdout.write(
       `produced in ${produced.seconds.toFixed(1)} s = ${fmt(TOTAL_EVENTS / produced.seconds)} events/s; per partition ${produced.perPartition.map(fmt).join(' / ')}\n`,
@@ -126,7 +131,9 @@ async function main(): Promise<void> {
     const startupS = (readyAt - server.spawnedAt) / 1000;
     const cpuBefore = threadCpu(server.pid);
     const atReady = await readMetrics(server.url);
-    process.stdout.write(`server pid ${server.pid} ready (consumer joined) after ${startupS.toFixed(1)} s; ${fmt(atReady.stored.kafka ?? 0)} already stored\n`);
+    process.stdout.write(
+      `server pid ${server.pid} ready (consumer joined) after ${startupS.toFixed(1)} s; ${fmt(atReady.stored.kafka ?? 0)} already stored\n`,
+    );
 
     const deadline = readyAt + TIME_CAP_S * 1000;
     let last: ServerMetrics = atReady;
@@ -165,7 +172,9 @@ async function main(): Promise<void> {
       '',
       '==== ingest-kafka ====',
       `ingest-kafka: ${fmt(stored)} events in ${drainS.toFixed(1)} s = ${fmt(rate)} events/s (backlog of ${fmt(TOTAL_EVENTS)} on ${PARTITIONS} partitions, server ready → all stored; server RSS ${rss.rss.toFixed(0)} MiB)`,
-      complete ? `  all ${fmt(TOTAL_EVENTS)} stored ✓` : `  ✗ stopped by the ${TIME_CAP_S} s cap with ${fmt(stored)} of ${fmt(TOTAL_EVENTS)} stored`,
+      complete
+        ? `  all ${fmt(TOTAL_EVENTS)} stored ✓`
+        : `  ✗ stopped by the ${TIME_CAP_S} s cap with ${fmt(stored)} of ${fmt(TOTAL_EVENTS)} stored`,
       `  rate counting only what was stored after ready: ${fmt((stored - (atReady.stored.kafka ?? 0)) / drainS)} events/s; spawn → done incl. startup: ${fmt(stored / spawnToDoneS)} events/s`,
       `  time: server spawn → ready ${startupS.toFixed(1)} s (${fmt(atReady.stored.kafka ?? 0)} stored by then); ready → done ${drainS.toFixed(1)} s; spawn → done ${spawnToDoneS.toFixed(1)} s`,
       `  received ${fmt(last.received.kafka ?? 0)}, rejected ${fmt(rejected)}; produced at ${fmt(TOTAL_EVENTS / produced.seconds)} events/s beforehand (per partition ${produced.perPartition.map(fmt).join(' / ')})`,

@@ -51,13 +51,28 @@ const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs
 
 /** The demo company's metrics (those northstar.yaml has KPIs on), weighted towards the chatty ones. */
 const STREAMS: Stream[] = [
-  { metric: 'api.latency_ms', weight: 30, value: (r) => Math.round(40 + r() * 300 * 10) / 10, dims: (r) => ({ route: pick(r, ROUTES), region: pick(r, REGIONS) }) },
+  {
+    metric: 'api.latency_ms',
+    weight: 30,
+    value: (r) => Math.round(40 + r() * 300 * 10) / 10,
+    dims: (r) => ({ route: pick(r, ROUTES), region: pick(r, REGIONS) }),
+  },
   { metric: 'api.errors', weight: 5, value: () => 1, dims: (r) => ({ route: pick(r, ROUTES) }) },
   { metric: 'checkout.orders', weight: 15, value: () => 1, dims: (r) => ({ region: pick(r, REGIONS), channel: pick(r, CHANNELS) }) },
-  { metric: 'checkout.revenue', weight: 15, value: (r) => Math.round(500 + r() * 15_000) / 100, dims: (r) => ({ region: pick(r, REGIONS) }) },
+  {
+    metric: 'checkout.revenue',
+    weight: 15,
+    value: (r) => Math.round(500 + r() * 15_000) / 100,
+    dims: (r) => ({ region: pick(r, REGIONS) }),
+  },
   { metric: 'signup.completed', weight: 8, value: () => 1, dims: (r) => ({ channel: pick(r, CHANNELS) }) },
   { metric: 'support.csat', weight: 4, value: (r) => 1 + Math.floor(r() * 5), dims: (r) => ({ region: pick(r, REGIONS) }) },
-  { metric: 'support.first_response_seconds', weight: 4, value: (r) => Math.round(30 + r() * 900), dims: (r) => ({ queue: pick(r, ['billing', 'delivery', 'account']) }) },
+  {
+    metric: 'support.first_response_seconds',
+    weight: 4,
+    value: (r) => Math.round(30 + r() * 900),
+    dims: (r) => ({ queue: pick(r, ['billing', 'delivery', 'account']) }),
+  },
   { metric: 'support.ticket_opened', weight: 4, value: () => 1, dims: (r) => ({ region: pick(r, REGIONS) }) },
   { metric: 'delivery.on_time', weight: 8, value: (r) => (r() < 0.965 ? 100 : 0), dims: (r) => ({ region: pick(r, REGIONS) }) },
   { metric: 'payment.failed', weight: 5, value: () => 1, dims: (r) => ({ provider: pick(r, ['card', 'paypal', 'klarna']) }) },
@@ -136,7 +151,22 @@ export async function spawnServer(env: Record<string, string> = {}): Promise<Ser
   const port = await freePort();
   const child = spawn(
     process.execPath,
-    [...serverNodeArgs(), '--import', 'tsx', 'apps/server/src/cli.ts', 'serve', '--host', '127.0.0.1', '--port', String(port), '--data-dir', path.join(dataDir, 'data'), '--config', config, '--no-demo'],
+    [
+      ...serverNodeArgs(),
+      '--import',
+      'tsx',
+      'apps/server/src/cli.ts',
+      'serve',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--data-dir',
+      path.join(dataDir, 'data'),
+      '--config',
+      config,
+      '--no-demo',
+    ],
     {
       cwd: REPO_ROOT,
       env: { ...process.env, LOG_LEVEL: 'warn', ...env },
@@ -229,8 +259,12 @@ export async function readMetrics(url: string): Promise<ServerMetrics> {
   const res = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(10_000) });
   const text = await res.text();
   if (res.status !== 200) throw new Error(`GET /metrics answered ${res.status}`);
-  const cumulative = [...text.matchAll(/^northstar_insert_batch_rows_bucket\{le="([^"]+)"\} (\S+)$/gm)].map((m) => [m[1]!, Number(m[2])] as [string, number]);
-  const batchRowsBuckets = cumulative.map(([le, n], i): [string, number] => [le, n - (i > 0 ? cumulative[i - 1]![1] : 0)]).filter(([, n]) => n > 0);
+  const cumulative = [...text.matchAll(/^northstar_insert_batch_rows_bucket\{le="([^"]+)"\} (\S+)$/gm)].map(
+    (m) => [m[1]!, Number(m[2])] as [string, number],
+  );
+  const batchRowsBuckets = cumulative
+    .map(([le, n], i): [string, number] => [le, n - (i > 0 ? cumulative[i - 1]![1] : 0)])
+    .filter(([, n]) => n > 0);
   return {
     stored: labelled(text, 'northstar_events_stored_total'),
     received: labelled(text, 'northstar_events_received_total'),
@@ -285,8 +319,17 @@ export function cpuBreakdown(before: Map<string, number>, after: Map<string, num
   rows.sort((a, b) => b[1] - a[1]);
   const total = rows.reduce((s, [, d]) => s + d, 0);
   const shown = rows.slice(0, 6).map(([name, d]) => `${name} ${d.toFixed(1)} s`);
-  if (rows.length > 6) shown.push(`others ${rows.slice(6).reduce((s, [, d]) => s + d, 0).toFixed(1)} s`);
-  return { total, text: `${total.toFixed(1)} CPU-s over ${seconds.toFixed(1)} s = ${(total / seconds).toFixed(2)} cores (${shown.join(', ')})` };
+  if (rows.length > 6)
+    shown.push(
+      `others ${rows
+        .slice(6)
+        .reduce((s, [, d]) => s + d, 0)
+        .toFixed(1)} s`,
+    );
+  return {
+    total,
+    text: `${total.toFixed(1)} CPU-s over ${seconds.toFixed(1)} s = ${(total / seconds).toFixed(2)} cores (${shown.join(', ')})`,
+  };
 }
 
 /** 2 000 000 → "2,000,000". */

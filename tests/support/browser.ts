@@ -19,7 +19,8 @@ const CHROMIUM_ARGS = [
 export const WEB_DIST = path.resolve(import.meta.dirname, '../../apps/web/dist');
 
 export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM_PATH)) throw new Error(`Chromium not found at ${CHROMIUM_PATH}: run \`npm test\` (it installs it) or apt-get install chromium`);
+  if (!existsSync(CHROMIUM_PATH))
+    throw new Error(`Chromium not found at ${CHROMIUM_PATH}: run \`npm test\` (it installs it) or apt-get install chromium`);
   if (!existsSync(path.join(WEB_DIST, 'index.html'))) throw new Error(`the wall is not built at ${WEB_DIST}: run \`pnpm build\``);
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
 }

@@ -18,8 +18,6 @@ import { EventStore } from './store/event-store.ts';
 import { migrate } from './store/migrations.ts';
 import { SERVER_VERSION } from './version.ts';
 
-/** Sparklines: a point every 5 s, ten minutes of them. */
-const SPARK = { intervalMs: 5_000, points: 120 } as const;
 /** Rows waiting for the store beyond which HTTP ingest answers 503: memory stays bounded. */
 const MAX_PENDING_ROWS = 500_000;
 const KAFKA_PARTITIONS = 3;
@@ -39,8 +37,8 @@ export async function startServer(settings: Settings, model: KpiModel, log: Logg
 
   const metrics = createMetrics();
   const store = new EventStore(clickhouse.client);
-  const evaluator = new KpiEvaluator(model.kpis, { sparkIntervalMs: SPARK.intervalMs, sparkPoints: SPARK.points });
-  await rebuildFromStore(clickhouse.client, evaluator, Date.now(), SPARK);
+  const evaluator = new KpiEvaluator(model.kpis);
+  await rebuildFromStore(clickhouse.client, evaluator, Date.now());
   evaluator.evaluate(Date.now());
 
   const ingestor = new Ingestor({
@@ -61,7 +59,6 @@ export async function startServer(settings: Settings, model: KpiModel, log: Logg
       state: evaluator.state(definition.id)!,
       spark: evaluator.spark(definition.id),
     })),
-    sparkIntervalMs: SPARK.intervalMs,
   });
   const hub = new LiveHub({
     snapshot,
@@ -114,7 +111,7 @@ export async function startServer(settings: Settings, model: KpiModel, log: Logg
 
   const evaluateTimer = setInterval(() => {
     const result = evaluator.evaluate(Date.now());
-    hub.publish(result.changed, result.sparkPoints);
+    hub.publish(result.changed, result.sparks);
   }, settings.evaluateIntervalMs);
 
   const port = (server.address() as AddressInfo).port;

@@ -8,10 +8,11 @@ const kpi = (over: Record<string, unknown>) =>
 
 describe('KpiEvaluator', () => {
   it('evaluates every KPI of a metric and reports only changes', () => {
-    const ev = new KpiEvaluator(
-      [kpi({ id: 'total' }), kpi({ id: 'n', aggregation: 'count', target: 2 }), kpi({ id: 'other', metric: 'x' })],
-      { sparkIntervalMs: 5000, sparkPoints: 3 },
-    );
+    const ev = new KpiEvaluator([
+      kpi({ id: 'total' }),
+      kpi({ id: 'n', aggregation: 'count', target: 2 }),
+      kpi({ id: 'other', metric: 'x' }),
+    ]);
     ev.observe([
       { metric: 'm', value: 60, ts: T0 - 1000, id: '', dims: {} },
       { metric: 'm', value: 50, ts: T0 - 500, id: '', dims: {} },
@@ -24,13 +25,31 @@ describe('KpiEvaluator', () => {
     expect(ev.evaluate(T0 + 100).changed).toEqual([]);
   });
 
-  it('turns off track as the window empties and keeps a bounded sparkline', () => {
-    const ev = new KpiEvaluator([kpi({})], { sparkIntervalMs: 5000, sparkPoints: 3 });
+  it('turns off track as the window empties', () => {
+    const ev = new KpiEvaluator([kpi({})]);
     ev.observe([{ metric: 'm', value: 100, ts: T0, id: '', dims: {} }]);
-    for (let t = T0; t <= T0 + 20_000; t += 5000) ev.evaluate(t);
-    expect(ev.spark('k')).toHaveLength(3);
+    ev.evaluate(T0);
     ev.observe([{ metric: 'm', value: 10, ts: T0 + 5 * 60_000, id: '', dims: {} }]);
     ev.evaluate(T0 + 5 * 60_000 + 10_000);
     expect(ev.state('k')).toMatchObject({ value: 10, status: 'off_track', previous: 100 });
+  });
+
+  it('draws the sparkline as one window of completed slots, redrawn when a slot completes or late events arrive', () => {
+    const ev = new KpiEvaluator([kpi({})]); // 5m window: 60 slots of 5 s
+    ev.observe([{ metric: 'm', value: 7, ts: T0 - 60_000, id: '', dims: {} }]);
+    const first = ev.evaluate(T0);
+    expect(first.sparks.map((s) => s.id)).toEqual(['k']);
+    const spark = ev.spark('k');
+    expect(spark).toHaveLength(60);
+    expect(spark.at(-1)).toEqual([T0, 7]);
+    expect(spark[0]).toEqual([T0 - 295_000, null]);
+    // same slot, nothing late: no redraw
+    expect(ev.evaluate(T0 + 1000).sparks).toEqual([]);
+    // a late event into a completed slot redraws, but not more than every 10 s
+    ev.observe([{ metric: 'm', value: 3, ts: T0 - 30_000, id: '', dims: {} }]);
+    expect(ev.evaluate(T0 + 2000).sparks).toEqual([]);
+    expect(ev.evaluate(T0 + 4999).sparks).toEqual([]);
+    const next = ev.evaluate(T0 + 5000);
+    expect(next.sparks[0]?.points.at(-1)).toEqual([T0 + 5000, 10]);
   });
 });

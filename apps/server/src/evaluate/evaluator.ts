@@ -2,23 +2,25 @@ import type { KpiState, MetricEvent, ResolvedKpi, SeriesPoint } from '@northstar
 import { attainmentPercent, statusFor } from './attainment.ts';
 import { RollingWindow, aggregate, needsSketch } from './rolling-window.ts';
 
-export interface EvaluatorOptions {
-  /** How often a sparkline point is taken. */
-  sparkIntervalMs: number;
-  /** How many sparkline points each KPI keeps. */
-  sparkPoints: number;
-}
+/** Late events (into a completed slot) redraw a sparkline at most this often. */
+export const SPARK_REDRAW_MIN_INTERVAL_MS = 10_000;
 
 interface KpiRuntime {
   kpi: ResolvedKpi;
   window: RollingWindow;
   state: KpiState;
   spark: SeriesPoint[];
+  /** The slot index the sparkline was drawn at; a new slot means a new point. */
+  sparkSlot: number;
+  sparkDrawnAt: number;
+  /** An event landed in a completed slot: the drawn sparkline is out of date. */
+  sparkStale: boolean;
 }
 
 export interface EvaluationResult {
   changed: KpiState[];
-  sparkPoints: Array<{ id: string; point: SeriesPoint }>;
+  /** Whole sparklines of the KPIs whose sparkline changed. */
+  sparks: Array<{ id: string; points: SeriesPoint[] }>;
 }
 
 function sameState(a: KpiState, b: KpiState): boolean {
@@ -33,11 +35,8 @@ export class KpiEvaluator {
   readonly #byId = new Map<string, KpiRuntime>();
   readonly #byMetric = new Map<string, KpiRuntime[]>();
   readonly #lastEventTs = new Map<string, number>();
-  readonly #opts: EvaluatorOptions;
-  #nextSparkAt = 0;
 
-  constructor(kpis: readonly ResolvedKpi[], opts: EvaluatorOptions) {
-    this.#opts = opts;
+  constructor(kpis: readonly ResolvedKpi[]) {
     for (const kpi of kpis) {
       const runtime: KpiRuntime = {
         kpi,
@@ -53,6 +52,9 @@ export class KpiEvaluator {
           evaluatedAt: 0,
         },
         spark: [],
+        sparkSlot: -1,
+        sparkDrawnAt: -Infinity,
+        sparkStale: true,
       };
       this.#byId.set(kpi.id, runtime);
       const list = this.#byMetric.get(kpi.metric) ?? [];
@@ -73,7 +75,10 @@ export class KpiEvaluator {
     for (const e of events) {
       const runtimes = this.#byMetric.get(e.metric);
       if (!runtimes) continue;
-      for (const r of runtimes) r.window.add(e.ts, e.value);
+      for (const r of runtimes) {
+        r.window.add(e.ts, e.value);
+        if (Math.floor(e.ts / r.window.slotMs) < r.sparkSlot + 1) r.sparkStale = true;
+      }
       const last = this.#lastEventTs.get(e.metric);
       if (last === undefined || e.ts > last) this.#lastEventTs.set(e.metric, e.ts);
     }
@@ -87,11 +92,6 @@ export class KpiEvaluator {
   noteLastEvent(metric: string, ts: number): void {
     const last = this.#lastEventTs.get(metric);
     if (last === undefined || ts > last) this.#lastEventTs.set(metric, ts);
-  }
-
-  seedSpark(kpiId: string, points: SeriesPoint[]): void {
-    const r = this.#byId.get(kpiId);
-    if (r) r.spark = points.slice(-this.#opts.sparkPoints);
   }
 
   #compute(r: KpiRuntime, now: number): KpiState {
@@ -110,24 +110,29 @@ export class KpiEvaluator {
     };
   }
 
-  /** Recomputes every KPI at `now`; returns the states that changed and any new sparkline points. */
+  /** Redraws the sparkline when a slot completed, or when late events changed a past one. */
+  #redrawSpark(r: KpiRuntime, now: number): boolean {
+    const slot = Math.floor(now / r.window.slotMs);
+    const newSlot = slot !== r.sparkSlot;
+    if (!newSlot && !(r.sparkStale && now - r.sparkDrawnAt >= SPARK_REDRAW_MIN_INTERVAL_MS)) return false;
+    r.spark = r.window.history(now, r.kpi.aggregation);
+    r.sparkSlot = slot;
+    r.sparkDrawnAt = now;
+    r.sparkStale = false;
+    return true;
+  }
+
+  /** Recomputes every KPI at `now`; returns the states that changed and the sparklines that did. */
   evaluate(now: number): EvaluationResult {
     const changed: KpiState[] = [];
-    const sparkPoints: EvaluationResult['sparkPoints'] = [];
-    const takeSpark = now >= this.#nextSparkAt;
-    if (takeSpark) this.#nextSparkAt = (Math.floor(now / this.#opts.sparkIntervalMs) + 1) * this.#opts.sparkIntervalMs;
+    const sparks: EvaluationResult['sparks'] = [];
     for (const r of this.#byId.values()) {
       const next = this.#compute(r, now);
       if (!sameState(r.state, next)) changed.push(next);
       r.state = next;
-      if (takeSpark) {
-        const point: SeriesPoint = [now, next.value];
-        r.spark.push(point);
-        if (r.spark.length > this.#opts.sparkPoints) r.spark.shift();
-        sparkPoints.push({ id: r.kpi.id, point });
-      }
+      if (this.#redrawSpark(r, now)) sparks.push({ id: r.kpi.id, points: r.spark });
     }
-    return { changed, sparkPoints };
+    return { changed, sparks };
   }
 
   state(kpiId: string): KpiState | undefined {

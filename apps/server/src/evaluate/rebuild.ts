@@ -1,5 +1,4 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { querySeries } from '../store/series-query.ts';
 import type { KpiEvaluator } from './evaluator.ts';
 
 /** Values per slot used to re-seed a quantile sketch; the weight of each stands for the rest. */
@@ -9,12 +8,7 @@ const SAMPLES_PER_SLOT = 512;
  * After a restart the rolling windows are rebuilt from what the store holds, so the
  * wall resumes with true values instead of ramping up from zero.
  */
-export async function rebuildFromStore(
-  client: ClickHouseClient,
-  evaluator: KpiEvaluator,
-  nowMs: number,
-  spark: { intervalMs: number; points: number },
-): Promise<void> {
+export async function rebuildFromStore(client: ClickHouseClient, evaluator: KpiEvaluator, nowMs: number): Promise<void> {
   for (const kpi of evaluator.kpis) {
     const window = evaluator.windowOf(kpi.id);
     if (!window) continue;
@@ -41,8 +35,5 @@ export async function rebuildFromStore(
       window.seed(Number(r.slot), { count: Number(r.n), sum: r.s, min: r.lo, max: r.hi }, r.sample);
       evaluator.noteLastEvent(kpi.metric, Number(r.last));
     }
-    const sparkFrom = Math.floor((nowMs - spark.intervalMs * spark.points) / spark.intervalMs) * spark.intervalMs;
-    const points = await querySeries(client, kpi, { fromMs: sparkFrom, toMs: nowMs, stepMs: spark.intervalMs });
-    evaluator.seedSpark(kpi.id, points);
   }
 }

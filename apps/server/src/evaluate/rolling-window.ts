@@ -1,5 +1,5 @@
 import { DDSketch } from '@datadog/sketches-js';
-import type { Aggregation } from '@northstar/shared';
+import type { Aggregation, SeriesPoint } from '@northstar/shared';
 
 /** Quantile answers are within 1 % of the true value (DDSketch's guarantee); memory stays per slot, not per event. */
 export const SKETCH_RELATIVE_ACCURACY = 0.01;
@@ -107,6 +107,11 @@ export class RollingWindow {
     return slot;
   }
 
+  /** Index of the newest slot that holds data. */
+  get newestIndex(): number {
+    return this.#newestIndex;
+  }
+
   /** Returns false when the event is too old to fall in either window. */
   add(ts: number, value: number): boolean {
     const slot = this.#slotFor(ts);
@@ -133,11 +138,30 @@ export class RollingWindow {
     }
   }
 
+  /**
+   * The KPI as it stood at the end of each of the last `slotsPerWindow` completed slots:
+   * a sparkline of one window's length, rebuilt from the ring (so late events and a
+   * start-up rebuild show up in it too). O(slots²) merges; about 8 ms for a quantile KPI.
+   */
+  history(nowMs: number, aggregation: Aggregation): SeriesPoint[] {
+    const lastComplete = Math.floor(nowMs / this.slotMs) - 1;
+    const points: SeriesPoint[] = [];
+    for (let end = lastComplete - this.slotsPerWindow + 1; end <= lastComplete; end++) {
+      const endMs = (end + 1) * this.slotMs;
+      points.push([endMs, aggregate(this.#summarizeRange(end - this.slotsPerWindow, end), aggregation, this.windowMs)]);
+    }
+    return points;
+  }
+
   /** `offset` 0 is the window ending at `nowMs`; 1 is the one before it. */
   summarize(nowMs: number, offset: 0 | 1 = 0): WindowSummary {
     const nowIndex = Math.floor(nowMs / this.slotMs);
     const hi = nowIndex - offset * this.slotsPerWindow;
-    const lo = hi - this.slotsPerWindow; // exclusive
+    return this.#summarizeRange(hi - this.slotsPerWindow, hi);
+  }
+
+  /** Slots with index in (lo, hi]. */
+  #summarizeRange(lo: number, hi: number): WindowSummary {
     const out: WindowSummary = { count: 0, sum: 0, min: Infinity, max: -Infinity, sketch: undefined };
     for (const slot of this.#ring) {
       if (!slot || slot.index <= lo || slot.index > hi || slot.count === 0) continue;

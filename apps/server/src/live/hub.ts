@@ -36,7 +36,7 @@ export class LiveHub {
   readonly #wss: WebSocketServer;
   readonly #clients = new Set<Client>();
   readonly #pendingStates = new Map<string, KpiState>();
-  #pendingSpark: Array<{ id: string; point: SeriesPoint }> = [];
+  readonly #pendingSpark = new Map<string, SeriesPoint[]>();
   readonly #opts: HubOptions;
   readonly #timers: NodeJS.Timeout[] = [];
 
@@ -83,9 +83,9 @@ export class LiveHub {
   }
 
   /** Queues changes; the latest state per KPI wins until the next frame. */
-  publish(states: readonly KpiState[], spark: ReadonlyArray<{ id: string; point: SeriesPoint }>): void {
+  publish(states: readonly KpiState[], sparks: ReadonlyArray<{ id: string; points: SeriesPoint[] }>): void {
     for (const s of states) this.#pendingStates.set(s.id, s);
-    for (const p of spark) this.#pendingSpark.push(p);
+    for (const s of sparks) this.#pendingSpark.set(s.id, s.points);
   }
 
   #send(client: Client, frame: string, type: ServerMessage['type']): void {
@@ -95,15 +95,15 @@ export class LiveHub {
   }
 
   #flush(): void {
-    if (this.#pendingStates.size === 0 && this.#pendingSpark.length === 0) return;
+    if (this.#pendingStates.size === 0 && this.#pendingSpark.size === 0) return;
     const message: ServerMessage = {
       type: 'delta',
       serverTime: Date.now(),
       states: [...this.#pendingStates.values()],
-      spark: this.#pendingSpark,
+      spark: [...this.#pendingSpark].map(([id, points]) => ({ id, points })),
     };
     this.#pendingStates.clear();
-    this.#pendingSpark = [];
+    this.#pendingSpark.clear();
     const frame = JSON.stringify(message);
     let snapshot: string | undefined;
     for (const client of this.#clients) {

@@ -1,6 +1,6 @@
 import type { KpiState, ServerMessage, WallKpi } from '@northstar/shared';
 import { describe, expect, it } from 'vitest';
-import { EMPTY_WALL, MAX_SPARK_POINTS, appendSparkPoint, applyMessage } from './wallState.ts';
+import { EMPTY_WALL, MAX_SPARK_POINTS, applyMessage } from './wallState.ts';
 
 function kpiState(id: string, value: number | null, overrides: Partial<KpiState> = {}): KpiState {
   return {
@@ -39,7 +39,6 @@ const snapshot: ServerMessage = {
   serverTime: 2_000,
   objectives: [{ id: 'o1', name: 'Grow' }],
   kpis: [wallKpi('a'), wallKpi('b')],
-  sparkIntervalMs: 5_000,
 };
 
 describe('applyMessage', () => {
@@ -58,13 +57,21 @@ describe('applyMessage', () => {
     expect(second.objectives).toEqual([]);
   });
 
-  it('updates states by id and appends spark points on a delta', () => {
+  it('updates states by id and replaces sparklines on a delta', () => {
     const before = applyMessage(EMPTY_WALL, snapshot);
     const after = applyMessage(before, {
       type: 'delta',
       serverTime: 3_000,
       states: [kpiState('a', 75, { status: 'at_risk' })],
-      spark: [{ id: 'a', point: [6_000, 75] }],
+      spark: [
+        {
+          id: 'a',
+          points: [
+            [1_000, 50],
+            [6_000, 75],
+          ],
+        },
+      ],
     });
     expect(after.kpis.get('a')?.state).toMatchObject({ value: 75, status: 'at_risk' });
     expect(after.kpis.get('a')?.spark).toEqual([
@@ -79,7 +86,12 @@ describe('applyMessage', () => {
   });
 
   it('ignores deltas for unknown KPIs and before the first snapshot', () => {
-    const delta: ServerMessage = { type: 'delta', serverTime: 3_000, states: [kpiState('zzz', 1)], spark: [{ id: 'zzz', point: [1, 1] }] };
+    const delta: ServerMessage = {
+      type: 'delta',
+      serverTime: 3_000,
+      states: [kpiState('zzz', 1)],
+      spark: [{ id: 'zzz', points: [[1, 1]] }],
+    };
     expect(applyMessage(EMPTY_WALL, delta).hasSnapshot).toBe(false);
     const after = applyMessage(applyMessage(EMPTY_WALL, snapshot), delta);
     expect(after.kpis.has('zzz')).toBe(false);
@@ -98,26 +110,5 @@ describe('applyMessage', () => {
     const state = applyMessage(EMPTY_WALL, { ...snapshot, kpis: [long] });
     expect(state.kpis.get('a')?.spark).toHaveLength(MAX_SPARK_POINTS);
     expect(state.kpis.get('a')?.spark[0]).toEqual([30, 30]);
-  });
-});
-
-describe('appendSparkPoint', () => {
-  it('keeps at most the bound, dropping the oldest', () => {
-    let points: Array<[number, number | null]> = [];
-    for (let i = 0; i < MAX_SPARK_POINTS + 5; i++) points = appendSparkPoint(points, [i, i]);
-    expect(points).toHaveLength(MAX_SPARK_POINTS);
-    expect(points[0]).toEqual([5, 5]);
-  });
-
-  it('replaces a point with the same timestamp and drops unknown older ones', () => {
-    const points: Array<[number, number | null]> = [
-      [10, 1],
-      [20, 2],
-    ];
-    expect(appendSparkPoint(points, [20, 3])).toEqual([
-      [10, 1],
-      [20, 3],
-    ]);
-    expect(appendSparkPoint(points, [15, 9])).toEqual(points);
   });
 });

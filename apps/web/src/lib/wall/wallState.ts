@@ -1,8 +1,8 @@
 import type { KpiState, Objective, SeriesPoint, ServerMessage, WallKpi } from '@northstar/shared';
 
 /**
- * Sparkline points kept per KPI. The server sends a window's worth in the snapshot and
- * appends through deltas; without a bound a wall left on for a week would grow forever.
+ * Sparkline points kept per KPI. The server sends one window's worth (60 points) and
+ * replaces it whole; the bound guards against a server that sends more.
  */
 export const MAX_SPARK_POINTS = 120;
 
@@ -14,7 +14,6 @@ export interface WallState {
   /** KPI ids in the order the server listed them. */
   order: readonly string[];
   kpis: ReadonlyMap<string, WallKpi>;
-  sparkIntervalMs: number;
   /** Server clock at the newest message, used to correct for browser clock skew. */
   serverTime: number | null;
   serverVersion: string | null;
@@ -26,27 +25,17 @@ export const EMPTY_WALL: WallState = {
   objectives: [],
   order: [],
   kpis: new Map(),
-  sparkIntervalMs: 0,
   serverTime: null,
   serverVersion: null,
   protocol: null,
 };
 
-/** Appends a point in time order: a point for an existing timestamp replaces it, an older unknown one is dropped. */
-export function appendSparkPoint(points: readonly SeriesPoint[], point: SeriesPoint, max = MAX_SPARK_POINTS): SeriesPoint[] {
-  const last = points[points.length - 1];
-  if (last === undefined || point[0] > last[0]) {
-    const next = [...points, point];
-    return next.length > max ? next.slice(next.length - max) : next;
-  }
-  const at = points.findIndex((p) => p[0] === point[0]);
-  if (at === -1) return [...points];
-  const next = [...points];
-  next[at] = point;
-  return next;
+/** Keeps the newest MAX_SPARK_POINTS points. */
+function boundSpark(points: readonly SeriesPoint[]): SeriesPoint[] {
+  return points.length > MAX_SPARK_POINTS ? points.slice(points.length - MAX_SPARK_POINTS) : [...points];
 }
 
-function applyDelta(state: WallState, states: readonly KpiState[], spark: ReadonlyArray<{ id: string; point: SeriesPoint }>): WallState {
+function applyDelta(state: WallState, states: readonly KpiState[], spark: ReadonlyArray<{ id: string; points: SeriesPoint[] }>): WallState {
   // A delta before any snapshot has nothing to patch; the snapshot that follows carries it.
   if (!state.hasSnapshot) return state;
   const kpis = new Map(state.kpis);
@@ -54,9 +43,9 @@ function applyDelta(state: WallState, states: readonly KpiState[], spark: Readon
     const current = kpis.get(next.id);
     if (current) kpis.set(next.id, { ...current, state: next });
   }
-  for (const { id, point } of spark) {
+  for (const { id, points } of spark) {
     const current = kpis.get(id);
-    if (current) kpis.set(id, { ...current, spark: appendSparkPoint(current.spark, point) });
+    if (current) kpis.set(id, { ...current, spark: boundSpark(points) });
   }
   return { ...state, kpis };
 }
@@ -69,8 +58,7 @@ export function applyMessage(state: WallState, msg: ServerMessage): WallState {
     case 'snapshot': {
       const kpis = new Map<string, WallKpi>();
       for (const kpi of msg.kpis) {
-        const spark = kpi.spark.length > MAX_SPARK_POINTS ? kpi.spark.slice(kpi.spark.length - MAX_SPARK_POINTS) : kpi.spark;
-        kpis.set(kpi.definition.id, { ...kpi, spark });
+        kpis.set(kpi.definition.id, { ...kpi, spark: boundSpark(kpi.spark) });
       }
       return {
         ...state,
@@ -78,7 +66,6 @@ export function applyMessage(state: WallState, msg: ServerMessage): WallState {
         objectives: msg.objectives,
         order: msg.kpis.map((k) => k.definition.id),
         kpis,
-        sparkIntervalMs: msg.sparkIntervalMs,
         serverTime: msg.serverTime,
       };
     }
