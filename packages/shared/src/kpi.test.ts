@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KpiSchema, parseDurationMs, resolveKpi } from './kpi.ts';
+import { KpiSchema, parseDurationMs, resolveKpi, staleAfterMs } from './kpi.ts';
 
 const base = { id: 'k', name: 'K', objective: 'o', metric: 'm', aggregation: 'sum', window: '1h', target: 200 } as const;
 
@@ -31,5 +31,14 @@ describe('resolveKpi', () => {
   it('refuses windows outside 10s..31d', () => {
     expect(KpiSchema.safeParse({ ...base, window: '5s' }).success).toBe(false);
     expect(KpiSchema.safeParse({ ...base, window: '32d' }).success).toBe(false);
+  });
+});
+
+describe('staleAfterMs', () => {
+  it('takes the explicit setting, else a twelfth of the window between a minute and an hour', () => {
+    expect(staleAfterMs({ window: '1h', staleAfter: '90s' })).toBe(90_000);
+    expect(staleAfterMs({ window: '5m' })).toBe(60_000);
+    expect(staleAfterMs({ window: '1h' })).toBe(300_000);
+    expect(staleAfterMs({ window: '7d' })).toBe(3_600_000);
   });
 });

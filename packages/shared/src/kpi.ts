@@ -63,6 +63,11 @@ export const KpiSchema = z.strictObject({
   target: z.number().refine(Number.isFinite, 'must be a finite number'),
   warning: thresholdField.optional(),
   critical: thresholdField.optional(),
+  /** No event for this long and the tile says "stale"; defaults from the window (see staleAfterMs). */
+  staleAfter: z
+    .string()
+    .refine((d) => parseDurationMs(d) !== undefined, 'must be a duration like "90s", "10m" or "2h"')
+    .optional(),
 });
 export type KpiDefinition = z.infer<typeof KpiSchema>;
 
@@ -99,4 +104,16 @@ export function resolveKpi(kpi: KpiDefinition): ResolvedKpi {
     warningValue: resolveThreshold(kpi.warning, kpi.target, defaults.warning),
     criticalValue: resolveThreshold(kpi.critical, kpi.target, defaults.critical),
   };
+}
+
+/**
+ * How long without an event before a KPI's tile turns stale: set per KPI, or a twelfth
+ * of its window between a minute and an hour, so a quiet hourly KPI does not flicker
+ * stale between its events while a busy 5-minute one goes grey within a minute.
+ */
+export function staleAfterMs(kpi: Pick<KpiDefinition, 'window' | 'staleAfter'>): number {
+  const explicit = kpi.staleAfter === undefined ? undefined : parseDurationMs(kpi.staleAfter);
+  if (explicit !== undefined) return explicit;
+  const windowMs = parseDurationMs(kpi.window) ?? WINDOW_MIN_MS;
+  return Math.min(3_600_000, Math.max(60_000, windowMs / 12));
 }

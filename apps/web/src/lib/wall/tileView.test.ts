@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { STALE_AFTER_MS, computeTrend, isStale } from './tileView.ts';
+import { computeTrend, isStale } from './tileView.ts';
+
+const STALE_AFTER_MS = 60_000;
 
 describe('computeTrend', () => {
   it('is good when a higher-is-better KPI goes up', () => {
@@ -29,8 +31,8 @@ describe('computeTrend', () => {
 
 describe('isStale', () => {
   it('is stale only past the threshold', () => {
-    expect(isStale(null, 1e12)).toBe(false);
-    expect(isStale(1_000, 1_000 + STALE_AFTER_MS)).toBe(false);
-    expect(isStale(1_000, 1_001 + STALE_AFTER_MS)).toBe(true);
+    expect(isStale(null, 1e12, STALE_AFTER_MS)).toBe(false);
+    expect(isStale(1_000, 1_000 + STALE_AFTER_MS, STALE_AFTER_MS)).toBe(false);
+    expect(isStale(1_000, 1_001 + STALE_AFTER_MS, STALE_AFTER_MS)).toBe(true);
   });
 });

@@ -1,13 +1,8 @@
 import type { Direction, KpiStatusName } from '@northstar/shared';
 
-/**
- * A tile whose newest event is older than this is stale. A minute is several windows of
- * a busy metric, yet long enough that a quiet one does not flicker between states.
- */
-export const STALE_AFTER_MS = 60_000;
-
-export function isStale(lastEventTs: number | null, nowMs: number): boolean {
-  return lastEventTs !== null && nowMs - lastEventTs > STALE_AFTER_MS;
+/** A tile whose newest event is older than its KPI's `staleAfterMs` (from @northstar/shared) is stale. */
+export function isStale(lastEventTs: number | null, nowMs: number, staleAfterMs: number): boolean {
+  return lastEventTs !== null && nowMs - lastEventTs > staleAfterMs;
 }
 
 export const STATUS_LABELS: Readonly<Record<KpiStatusName, string>> = {
