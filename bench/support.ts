@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { MetricEvent } from '@northstar/shared';
+import { seededRng } from '../apps/server/src/demo/generator.ts';
 
 /** The repository root: the server is started from here, as `pnpm northstar` would. */
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..');
@@ -80,21 +81,9 @@ const STREAMS: Stream[] = [
 ];
 const TOTAL_WEIGHT = STREAMS.reduce((s, x) => s + x.weight, 0);
 
-/** mulberry32: a seeded generator, so two runs send the same bytes. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Makes events as a producer would send them: one of ~10 metrics, 1–2 small dims, an id, ts = now (epoch ms). */
 export function eventFactory(runId: string, seed = 42): (nowMs: number) => MetricEvent {
-  const r = rng(seed);
+  const r = seededRng(seed);
   let seq = 0;
   return (nowMs) => {
     let w = r() * TOTAL_WEIGHT;

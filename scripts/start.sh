@@ -6,5 +6,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/pnpm.sh
 pnpm install --frozen-lockfile --prefer-offline
-pnpm --filter @northstar/web build >/dev/null
+pnpm --filter @northstar/web exec vite build --logLevel error
 exec node --import tsx apps/server/src/cli.ts serve --demo "$@"

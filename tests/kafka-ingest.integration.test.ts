@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KpiListResponse, KpiState } from '@northstar/shared';
 import { DLQ_ORIGIN_HEADER, DLQ_REASON_HEADER } from '../apps/server/src/ingest/kafka-consumer.ts';
 import { KAFKA_BROKERS, startTestServer, waitFor, type TestServer } from './support/harness.ts';
+import { seededRng } from '../apps/server/src/demo/generator.ts';
 
 /**
  * The Kafka source end to end: a real broker, the real server (consumer group → chdb →
@@ -26,20 +27,8 @@ interface ProducedEvent {
   ts: number;
 }
 
-/** Seeded, so a failing run can be replayed with the seed printed below. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const SEED = Number(process.env.KAFKA_TEST_SEED ?? Math.floor(Math.random() * 2 ** 31));
-const random = mulberry32(SEED);
+const random = seededRng(SEED);
 
 function makeEvents(n: number, nowMs: number): ProducedEvent[] {
   const out: ProducedEvent[] = [];
