@@ -9,7 +9,8 @@ import { startServer, type RunningServer } from '../../apps/server/src/server.ts
 export interface TestServer extends RunningServer {
   dataDir: string;
   settings: Settings;
-  model: KpiModel;
+  /** The config file the server was started with; `model` is the live model service. */
+  configFile: KpiModel;
   stop(): Promise<void>;
 }
 
@@ -39,13 +40,13 @@ export async function startTestServer(
     ...loadSettings({ port: '0', host: '127.0.0.1', dataDir }, { ...overrides.env }),
     ...(overrides.webDir ? { webDir: overrides.webDir } : {}),
   };
-  const model = parseKpiConfig(overrides.config ?? TEST_CONFIG, 'test.yaml');
-  const server = await startServer(settings, model, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
+  const configFile = parseKpiConfig(overrides.config ?? TEST_CONFIG, 'test.yaml');
+  const server = await startServer(settings, configFile, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
   return {
     ...server,
     dataDir,
     settings,
-    model,
+    configFile,
     stop: async () => {
       await server.close();
       rmSync(dataDir, { recursive: true, force: true });

@@ -45,7 +45,7 @@ Other environment variables:
       const server = await startServer(settings, model, log);
       const demo = settings.demo ? await startDemoFor(server.url, log) : undefined;
       process.stdout.write(
-        `Northstar is live at ${server.url}  (${model.kpis.length} KPIs, ${model.config.objectives.length} objectives${demo ? ', demo producer on' : ''})\n`,
+        `Northstar is live at ${server.url}  (${model.config.kpis.length} KPIs, ${model.config.objectives.length} objectives${demo ? ', demo producer on' : ''})\n`,
       );
       const shutdown = async (signal: string) => {
         log.info({ signal }, 'shutting down');

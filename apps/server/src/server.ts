@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { serve } from '@hono/node-server';
 import type { ClickHouseClient } from '@clickhouse/client';
+import { serve } from '@hono/node-server';
 import type { Logger } from 'pino';
 import type { ServerMessage } from '@northstar/shared';
 import type { Settings } from './config/settings.ts';
@@ -12,34 +12,45 @@ import { createApp } from './http/app.ts';
 import { Ingestor } from './ingest/ingestor.ts';
 import { KafkaIngest } from './ingest/kafka-consumer.ts';
 import { LiveHub } from './live/hub.ts';
+import { WallLoop } from './live/wall-loop.ts';
+import { applyModelChanges } from './model/apply-changes.ts';
+import { syncConfigFile } from './model/config-sync.ts';
+import { ModelService } from './model/model-service.ts';
 import { createMetrics } from './observe/metrics.ts';
 import { openClickHouse } from './store/clickhouse.ts';
 import { EventStore } from './store/event-store.ts';
 import { migrate } from './store/migrations.ts';
+import { ModelRepo } from './store/model-repo.ts';
 import { SERVER_VERSION } from './version.ts';
 
 /** Rows waiting for the store beyond which HTTP ingest answers 503: memory stays bounded. */
 const MAX_PENDING_ROWS = 500_000;
 const KAFKA_PARTITIONS = 3;
+/** Alignment lint: more KPIs than this on one objective is a focus problem (UX.md: five to seven). */
+const MAX_KPIS_PER_OBJECTIVE = 7;
 
 export interface RunningServer {
   url: string;
   port: number;
   /** The store's client: chdb allows one per data path per process, so tests query through this one. */
   clickhouse: ClickHouseClient;
+  model: ModelService;
   close(): Promise<void>;
 }
 
-export async function startServer(settings: Settings, model: KpiModel, log: Logger): Promise<RunningServer> {
+export async function startServer(settings: Settings, configFile: KpiModel, log: Logger): Promise<RunningServer> {
   const clickhouse = openClickHouse(settings);
   const applied = await migrate(clickhouse.client);
   log.info({ store: clickhouse.kind, where: clickhouse.where, applied }, 'store ready');
+
+  const repo = new ModelRepo(clickhouse.client);
+  const model = await ModelService.load(repo);
+  await syncConfigFile(configFile, model, repo, log);
 
   const metrics = createMetrics();
   const store = new EventStore(clickhouse.client);
   const evaluator = new KpiEvaluator(model.kpis);
   await rebuildFromStore(clickhouse.client, evaluator, Date.now());
-  evaluator.evaluate(Date.now());
 
   const ingestor = new Ingestor({
     store,
@@ -50,15 +61,19 @@ export async function startServer(settings: Settings, model: KpiModel, log: Logg
     maxPendingRows: MAX_PENDING_ROWS,
   });
 
+  // the hub asks for snapshots only once clients connect, after the loop below exists
   const snapshot = (): Extract<ServerMessage, { type: 'snapshot' }> => ({
     type: 'snapshot',
     serverTime: Date.now(),
-    objectives: model.config.objectives,
-    kpis: model.config.kpis.map((definition) => ({
-      definition,
-      state: evaluator.state(definition.id)!,
-      spark: evaluator.spark(definition.id),
-    })),
+    objectives: model.objectives.flatMap((definition) => {
+      const state = wallLoop.objectiveState(definition.id);
+      return state ? [{ definition, state }] : [];
+    }),
+    kpis: model.kpis.flatMap((definition) => {
+      const state = evaluator.state(definition.id);
+      return state ? [{ definition, state, spark: evaluator.spark(definition.id) }] : [];
+    }),
+    goals: model.goals,
   });
   const hub = new LiveHub({
     snapshot,
@@ -68,6 +83,9 @@ export async function startServer(settings: Settings, model: KpiModel, log: Logg
     maxBufferedBytes: settings.wsMaxBufferedBytes,
     metrics,
   });
+  const wallLoop = new WallLoop({ evaluator, model, hub, repo, log, intervalMs: settings.evaluateIntervalMs });
+  await wallLoop.start();
+  model.onChange((changes) => void applyModelChanges({ evaluator, clickhouse: clickhouse.client, hub, loop: wallLoop, log }, changes));
 
   let kafka: KafkaIngest | undefined;
   if (settings.kafkaBrokers.length > 0) {
@@ -90,14 +108,18 @@ export async function startServer(settings: Settings, model: KpiModel, log: Logg
     metrics,
     log,
     bodyLimitBytes: settings.httpBodyLimitBytes,
-    objectives: model.config.objectives,
-    kpis: model.kpis,
+    model,
+    repo,
+    loop: wallLoop,
+    maxKpisPerObjective: MAX_KPIS_PER_OBJECTIVE,
     evaluator,
     clickhouse: clickhouse.client,
     storeReachable: () => store.ping(),
     kafkaJoined: kafka ? () => kafka.joined : undefined,
     webDir: settings.webDir,
+    apiToken: settings.apiToken,
   });
+  if (!settings.apiToken) log.warn('NORTHSTAR_API_TOKEN is not set: writes are open to anyone who can reach this port');
 
   const server = await new Promise<Server>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: settings.port, hostname: settings.host }, () => resolve(s as Server)) as Server;
@@ -109,11 +131,6 @@ export async function startServer(settings: Settings, model: KpiModel, log: Logg
     else socket.destroy();
   });
 
-  const evaluateTimer = setInterval(() => {
-    const result = evaluator.evaluate(Date.now());
-    hub.publish(result.changed, result.sparks);
-  }, settings.evaluateIntervalMs);
-
   const port = (server.address() as AddressInfo).port;
   const url = `http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${port}`;
   let closing: Promise<void> | undefined;
@@ -121,9 +138,10 @@ export async function startServer(settings: Settings, model: KpiModel, log: Logg
     url,
     port,
     clickhouse: clickhouse.client,
+    model,
     close: () =>
       (closing ??= (async () => {
-        clearInterval(evaluateTimer);
+        wallLoop.stop();
         await kafka?.stop();
         await hub.close();
         await new Promise<void>((resolve) => {

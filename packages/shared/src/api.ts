@@ -13,6 +13,7 @@ export interface IngestResponse {
 }
 
 export interface KpiWithState extends KpiDefinition {
+  version: number;
   state: KpiState;
 }
 
@@ -21,12 +22,17 @@ export interface KpiListResponse {
   kpis: KpiWithState[];
 }
 
+/** [epoch ms, target (paced where the target is paced), low, high] in force at that time. */
+export type TargetPoint = [number, number | null, number | null, number | null];
+
 export interface SeriesResponse {
   kpi: string;
   from: number;
   to: number;
   stepMs: number;
   points: SeriesPoint[];
+  /** The target in force at each point, from the KPI's version history. */
+  targets: TargetPoint[];
 }
 
 export interface ErrorResponse {

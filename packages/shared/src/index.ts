@@ -3,3 +3,5 @@ export * from './kpi.ts';
 export * from './status.ts';
 export * from './protocol.ts';
 export * from './api.ts';
+export * from './feedback.ts';
+export * from './targets.ts';

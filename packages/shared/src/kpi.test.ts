@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KpiSchema, parseDurationMs, resolveKpi, staleAfterMs } from './kpi.ts';
+import { KpiSchema, parseDurationMs, rollingWindowMs, staleAfterMs } from './kpi.ts';
 
 const base = { id: 'k', name: 'K', objective: 'o', metric: 'm', aggregation: 'sum', window: '1h', target: 200 } as const;
 
@@ -15,19 +15,7 @@ describe('parseDurationMs', () => {
   });
 });
 
-describe('resolveKpi', () => {
-  it('resolves percentage thresholds against the target', () => {
-    const k = resolveKpi(KpiSchema.parse({ ...base, warning: '90%', critical: '50%' }));
-    expect(k.warningValue).toBe(180);
-    expect(k.criticalValue).toBe(100);
-    expect(k.windowMs).toBe(3_600_000);
-  });
-  it('keeps absolute thresholds and defaults by direction', () => {
-    expect(resolveKpi(KpiSchema.parse({ ...base, warning: 150 })).warningValue).toBe(150);
-    const lower = resolveKpi(KpiSchema.parse({ ...base, direction: 'lower_is_better' }));
-    expect(lower.warningValue).toBeCloseTo(220);
-    expect(lower.criticalValue).toBeCloseTo(250);
-  });
+describe('KpiSchema windows', () => {
   it('refuses windows outside 10s..31d', () => {
     expect(KpiSchema.safeParse({ ...base, window: '5s' }).success).toBe(false);
     expect(KpiSchema.safeParse({ ...base, window: '32d' }).success).toBe(false);
@@ -40,5 +28,10 @@ describe('staleAfterMs', () => {
     expect(staleAfterMs({ window: '5m' })).toBe(60_000);
     expect(staleAfterMs({ window: '1h' })).toBe(300_000);
     expect(staleAfterMs({ window: '7d' })).toBe(3_600_000);
+  });
+  it('treats a calendar window as an hour for the default', () => {
+    expect(staleAfterMs({ window: 'month_to_date' })).toBe(300_000);
+    expect(rollingWindowMs({ window: 'today' })).toBeNull();
+    expect(rollingWindowMs({ window: '5m' })).toBe(300_000);
   });
 });

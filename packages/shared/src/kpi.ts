@@ -1,17 +1,32 @@
 import { z } from 'zod';
 import { METRIC_PATTERN } from './event.ts';
 
-export const AGGREGATIONS = ['sum', 'count', 'avg', 'min', 'max', 'p50', 'p90', 'p95', 'p99', 'rate'] as const;
+export const AGGREGATIONS = ['sum', 'count', 'avg', 'min', 'max', 'p50', 'p90', 'p95', 'p99', 'rate', 'distinct_count'] as const;
 export type Aggregation = (typeof AGGREGATIONS)[number];
 
-export const DIRECTIONS = ['higher_is_better', 'lower_is_better'] as const;
+export const DIRECTIONS = ['higher_is_better', 'lower_is_better', 'within_range'] as const;
 export type Direction = (typeof DIRECTIONS)[number];
 
-export const STATUSES = ['on_track', 'at_risk', 'off_track', 'no_data'] as const;
+export const STATUSES = ['on_track', 'at_risk', 'off_track', 'no_data', 'no_target'] as const;
 export type KpiStatusName = (typeof STATUSES)[number];
 
+export const LEVELS = ['organisation', 'department', 'team', 'individual'] as const;
+export type Level = (typeof LEVELS)[number];
+
+export const ROLLUP_RULES = ['weighted_average', 'weakest'] as const;
+export type RollupRule = (typeof ROLLUP_RULES)[number];
+
+export const REVIEW_CADENCES = ['weekly', 'monthly', 'quarterly'] as const;
+export type ReviewCadence = (typeof REVIEW_CADENCES)[number];
+
+/** Calendar windows run from the start of the period (in the KPI's time zone) to now. */
+export const CALENDAR_WINDOWS = ['today', 'week_to_date', 'month_to_date', 'quarter_to_date'] as const;
+export type CalendarWindow = (typeof CALENDAR_WINDOWS)[number];
+
 const ID_PATTERN = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
-const idField = z.string().regex(ID_PATTERN, 'must be 1-64 characters of a-z, 0-9, "_", "." or "-", starting with a letter or digit');
+export const idField = z
+  .string()
+  .regex(ID_PATTERN, 'must be 1-64 characters of a-z, 0-9, "_", "." or "-", starting with a letter or digit');
 
 const DURATION_UNITS_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 const DURATION_PATTERN = /^(\d+)(s|m|h|d)$/;
@@ -27,84 +42,200 @@ export function parseDurationMs(text: string): number | undefined {
 export const WINDOW_MIN_MS = 10_000;
 export const WINDOW_MAX_MS = 31 * 86_400_000;
 
+export function isCalendarWindow(window: string): window is CalendarWindow {
+  return (CALENDAR_WINDOWS as readonly string[]).includes(window);
+}
+
 const windowField = z.string().refine((w) => {
+  if (isCalendarWindow(w)) return true;
   const ms = parseDurationMs(w);
   return ms !== undefined && ms >= WINDOW_MIN_MS && ms <= WINDOW_MAX_MS;
-}, 'must be a rolling window like "30s", "5m", "1h" or "7d", between 10s and 31d');
+}, 'must be a rolling window like "30s", "5m", "1h" or "7d" (10s to 31d), or one of today, week_to_date, month_to_date, quarter_to_date');
+
+const finite = (what = 'must be a finite number') => z.number().refine(Number.isFinite, what);
 
 /** A threshold is an absolute value (120) or a share of the target ("90%"). */
-const thresholdField = z.union([
-  z.number().refine(Number.isFinite, 'must be a finite number'),
-  z.string().regex(/^\d+(\.\d+)?%$/, 'must be a number or a percentage of the target like "90%"'),
-]);
+const thresholdField = z.union([finite(), z.string().regex(/^\d+(\.\d+)?%$/, 'must be a number or a percentage of the target like "90%"')]);
 export type Threshold = z.infer<typeof thresholdField>;
+
+const text = (max: number) => z.string().max(max, `must be at most ${max} characters`);
+const name = z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
+const DIM_KEY = /^[A-Za-z0-9_.-]{1,64}$/;
+const dimKey = z.string().regex(DIM_KEY, 'must be a dimension name of letters, digits, "_", "." or "-"');
+const metricName = z.string().max(128).regex(METRIC_PATTERN, 'must be a metric name of a-z, 0-9, "_", "." and "-"');
+
+/** "2026-Q4", "2026-11" or "2026": the period a target or objective is for. */
+export const PERIOD_PATTERN = /^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$/;
+const periodField = z.string().regex(PERIOD_PATTERN, 'must be a period like "2026", "2026-Q4" or "2026-11"');
+
+const timezoneField = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an IANA time zone like "UTC" or "Europe/Berlin"');
 
 export const ObjectiveSchema = z.strictObject({
   id: idField,
-  name: z.string().min(1).max(200),
-  description: z.string().max(2000).optional(),
-  owner: z.string().max(200).optional(),
-  period: z.string().max(32).optional(),
+  name,
+  description: text(2000).optional(),
+  level: z.enum(LEVELS).default('organisation'),
+  owner: text(200).optional(),
+  period: periodField.optional(),
+  /** The objective this one serves; the tree's edges. */
+  parent: idField.optional(),
+  /** How attainment rolls up from KPIs and child objectives. */
+  rollup: z.enum(ROLLUP_RULES).default('weighted_average'),
+  review: z.enum(REVIEW_CADENCES).optional(),
 });
 export type Objective = z.infer<typeof ObjectiveSchema>;
 
-export const KpiSchema = z.strictObject({
-  id: idField,
-  name: z.string().min(1).max(200),
-  description: z.string().max(2000).optional(),
-  unit: z.string().max(32).default(''),
-  owner: z.string().max(200).optional(),
-  team: z.string().max(100).optional(),
-  objective: idField,
-  metric: z.string().max(128).regex(METRIC_PATTERN, 'must be a metric name of a-z, 0-9, "_", "." and "-"'),
+/** One aggregation over one metric, optionally filtered by dimensions. */
+export const MeasureSchema = z.strictObject({
+  metric: metricName,
   aggregation: z.enum(AGGREGATIONS),
+  filter: z.record(dimKey, text(256)).optional(),
+  /** For distinct_count: the dimension whose distinct values are counted. */
+  distinctBy: dimKey.optional(),
+});
+export type Measure = z.infer<typeof MeasureSchema>;
+
+export const ObjectiveLinkSchema = z.strictObject({
+  id: idField,
+  /** Contribution weight in the objective's roll-up. */
+  weight: z.number().positive('must be more than 0').max(1000).default(1),
+});
+export type ObjectiveLink = z.infer<typeof ObjectiveLinkSchema>;
+
+/** A target for one period, optionally phased by month and paced within the period. */
+export const PeriodTargetSchema = z.strictObject({
+  period: periodField,
+  value: finite().optional(),
+  low: finite().optional(),
+  high: finite().optional(),
+  /** Month ("2026-11") → target for that month, for a quarter or year that is not flat. */
+  monthly: z.record(z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month like "2026-11"'), finite()).optional(),
+  /** For calendar windows: where the KPI should be by now. linear = in proportion to time elapsed. */
+  pacing: z.enum(['none', 'linear']).default('none'),
+});
+export type PeriodTarget = z.infer<typeof PeriodTargetSchema>;
+
+const kpiFields = {
+  id: idField,
+  name,
+  description: text(2000).optional(),
+  unit: text(32).optional(),
+  owner: text(200).optional(),
+  team: text(100).optional(),
+  tags: z.array(text(40)).max(20).optional(),
+  /** Shorthand for one objective link with weight 1. */
+  objective: idField.optional(),
+  objectives: z.array(ObjectiveLinkSchema).max(20).optional(),
+  metric: metricName.optional(),
+  aggregation: z.enum(AGGREGATIONS).optional(),
+  filter: z.record(dimKey, text(256)).optional(),
+  distinctBy: dimKey.optional(),
+  /** numerator / denominator × scale, e.g. orders / sessions × 100 for a conversion in %. */
+  ratio: z.strictObject({ numerator: MeasureSchema, denominator: MeasureSchema, scale: finite().default(1) }).optional(),
   window: windowField,
+  timezone: timezoneField.default('UTC'),
   direction: z.enum(DIRECTIONS).default('higher_is_better'),
-  target: z.number().refine(Number.isFinite, 'must be a finite number'),
+  /** The target when no period target applies. */
+  target: finite().optional(),
+  /** For within_range: the band that counts as on track. */
+  low: finite().optional(),
+  high: finite().optional(),
+  targets: z.array(PeriodTargetSchema).max(100).optional(),
   warning: thresholdField.optional(),
   critical: thresholdField.optional(),
+  review: z.enum(REVIEW_CADENCES).optional(),
   /** No event for this long and the tile says "stale"; defaults from the window (see staleAfterMs). */
   staleAfter: z
     .string()
     .refine((d) => parseDurationMs(d) !== undefined, 'must be a duration like "90s", "10m" or "2h"')
     .optional(),
+};
+
+export const KpiSchema = z.strictObject(kpiFields).superRefine((k, ctx) => {
+  const simple = k.metric !== undefined || k.aggregation !== undefined;
+  if (k.ratio && simple)
+    ctx.addIssue({ code: 'custom', path: ['ratio'], message: 'a KPI has either metric + aggregation or a ratio, not both' });
+  if (!k.ratio && k.metric === undefined) ctx.addIssue({ code: 'custom', path: ['metric'], message: 'is required (or give a ratio)' });
+  if (!k.ratio && k.aggregation === undefined)
+    ctx.addIssue({ code: 'custom', path: ['aggregation'], message: 'is required (or give a ratio)' });
+  const measures = k.ratio ? [k.ratio.numerator, k.ratio.denominator] : [{ aggregation: k.aggregation, distinctBy: k.distinctBy }];
+  measures.forEach((m, i) => {
+    if (m.aggregation === 'distinct_count' && !m.distinctBy) {
+      const path = k.ratio ? ['ratio', i === 0 ? 'numerator' : 'denominator', 'distinctBy'] : ['distinctBy'];
+      ctx.addIssue({ code: 'custom', path, message: 'is required for distinct_count: the dimension whose values are counted' });
+    }
+  });
+  if (k.direction === 'within_range') {
+    const ranged =
+      (k.low !== undefined && k.high !== undefined) || (k.targets ?? []).some((t) => t.low !== undefined && t.high !== undefined);
+    if (!ranged)
+      ctx.addIssue({ code: 'custom', path: ['low'], message: 'within_range needs low and high (on the KPI or a period target)' });
+  }
+  if (k.low !== undefined && k.high !== undefined && k.low > k.high)
+    ctx.addIssue({ code: 'custom', path: ['low'], message: 'must not be above high' });
+  const periods = new Set<string>();
+  (k.targets ?? []).forEach((t, i) => {
+    if (periods.has(t.period)) ctx.addIssue({ code: 'custom', path: ['targets', i, 'period'], message: `duplicate period "${t.period}"` });
+    periods.add(t.period);
+  });
 });
 export type KpiDefinition = z.infer<typeof KpiSchema>;
+export type KpiInput = z.input<typeof KpiSchema>;
+
+/** A person's goal under a team KPI; progress comes from their check-ins. */
+export const GoalSchema = z.strictObject({
+  id: idField,
+  name,
+  description: text(2000).optional(),
+  owner: z.string().min(1, 'an individual goal needs an owner').max(200),
+  kpi: idField,
+  target: finite().optional(),
+  unit: text(32).optional(),
+  due: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-12-31')
+    .optional(),
+});
+export type Goal = z.infer<typeof GoalSchema>;
 
 export const NorthstarConfigSchema = z.strictObject({
-  objectives: z.array(ObjectiveSchema).min(1, 'at least one objective is needed').max(500),
-  kpis: z.array(KpiSchema).max(5000),
+  objectives: z.array(ObjectiveSchema).max(500).default([]),
+  kpis: z.array(KpiSchema).max(5000).default([]),
+  goals: z.array(GoalSchema).max(20000).default([]),
 });
 export type NorthstarConfig = z.infer<typeof NorthstarConfigSchema>;
 
-/** What the evaluator and the wall see: the defaults resolved, the window in ms. */
-export interface ResolvedKpi extends KpiDefinition {
-  windowMs: number;
-  warningValue: number;
-  criticalValue: number;
+/** The objectives a KPI contributes to, with weights; `objective` is shorthand for one at weight 1. */
+export function kpiLinks(kpi: Pick<KpiDefinition, 'objective' | 'objectives'>): ObjectiveLink[] {
+  if (kpi.objectives && kpi.objectives.length > 0) return kpi.objectives;
+  return kpi.objective ? [{ id: kpi.objective, weight: 1 }] : [];
 }
 
-/** Defaults for unset thresholds: a little slack before "at risk", more before "off track". */
-const DEFAULT_THRESHOLDS: Record<Direction, { warning: number; critical: number }> = {
-  higher_is_better: { warning: 0.9, critical: 0.75 },
-  lower_is_better: { warning: 1.1, critical: 1.25 },
-};
-
-export function resolveThreshold(t: Threshold | undefined, target: number, fallbackShare: number): number {
-  if (t === undefined) return target * fallbackShare;
-  if (typeof t === 'number') return t;
-  return (target * Number.parseFloat(t)) / 100;
+/** The objective a KPI's tile is shown under on the wall: its first link. */
+export function primaryObjective(kpi: Pick<KpiDefinition, 'objective' | 'objectives'>): string | undefined {
+  return kpiLinks(kpi)[0]?.id;
 }
 
-export function resolveKpi(kpi: KpiDefinition): ResolvedKpi {
-  const defaults = DEFAULT_THRESHOLDS[kpi.direction];
-  return {
-    ...kpi,
-    windowMs: parseDurationMs(kpi.window) ?? WINDOW_MIN_MS,
-    warningValue: resolveThreshold(kpi.warning, kpi.target, defaults.warning),
-    criticalValue: resolveThreshold(kpi.critical, kpi.target, defaults.critical),
-  };
+/** The measures a KPI reads: one, or a ratio's two. */
+export function kpiMeasures(kpi: KpiDefinition): Measure[] {
+  if (kpi.ratio) return [kpi.ratio.numerator, kpi.ratio.denominator];
+  return [{ metric: kpi.metric as string, aggregation: kpi.aggregation as Aggregation, filter: kpi.filter, distinctBy: kpi.distinctBy }];
 }
+
+/** A rolling window's length in ms; null for a calendar window (its length follows the calendar). */
+export function rollingWindowMs(kpi: Pick<KpiDefinition, 'window'>): number | null {
+  return isCalendarWindow(kpi.window) ? null : (parseDurationMs(kpi.window) ?? null);
+}
+
+/** Calendar windows count as an hour for the staleness default: long enough for a quiet KPI, short enough to notice. */
+const CALENDAR_STALENESS_WINDOW_MS = 3_600_000;
 
 /**
  * How long without an event before a KPI's tile turns stale: set per KPI, or a twelfth
@@ -114,6 +245,6 @@ export function resolveKpi(kpi: KpiDefinition): ResolvedKpi {
 export function staleAfterMs(kpi: Pick<KpiDefinition, 'window' | 'staleAfter'>): number {
   const explicit = kpi.staleAfter === undefined ? undefined : parseDurationMs(kpi.staleAfter);
   if (explicit !== undefined) return explicit;
-  const windowMs = parseDurationMs(kpi.window) ?? WINDOW_MIN_MS;
+  const windowMs = rollingWindowMs(kpi) ?? CALENDAR_STALENESS_WINDOW_MS;
   return Math.min(3_600_000, Math.max(60_000, windowMs / 12));
 }

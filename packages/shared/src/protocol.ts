@@ -1,8 +1,9 @@
-import type { KpiDefinition, Objective } from './kpi.ts';
-import type { KpiState, SeriesPoint } from './status.ts';
+import type { Goal, KpiDefinition, Objective } from './kpi.ts';
+import type { KpiState, ObjectiveState, SeriesPoint } from './status.ts';
+import type { Milestone } from './feedback.ts';
 
 /** Bumped on any incompatible change to the messages below. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 export interface WallKpi {
   definition: KpiDefinition;
@@ -11,11 +12,25 @@ export interface WallKpi {
   spark: SeriesPoint[];
 }
 
+export interface WallObjective {
+  definition: Objective;
+  state: ObjectiveState;
+}
+
 export type ServerMessage =
   | { type: 'hello'; protocol: typeof PROTOCOL_VERSION; serverVersion: string; serverTime: number }
-  | { type: 'snapshot'; serverTime: number; objectives: Objective[]; kpis: WallKpi[] }
-  /** Only KPIs whose state changed since the last frame; `spark` replaces the whole sparkline of the KPIs listed. */
-  | { type: 'delta'; serverTime: number; states: KpiState[]; spark: Array<{ id: string; points: SeriesPoint[] }> }
+  /** Everything, on connect and whenever the model (objectives, KPIs, goals) changes. */
+  | { type: 'snapshot'; serverTime: number; objectives: WallObjective[]; kpis: WallKpi[]; goals: Goal[] }
+  /** Only what changed since the last frame; `spark` replaces the whole sparkline of the KPIs listed. */
+  | {
+      type: 'delta';
+      serverTime: number;
+      states: KpiState[];
+      objectives: ObjectiveState[];
+      spark: Array<{ id: string; points: SeriesPoint[] }>;
+    }
+  /** A KPI reached its target, or an objective 100 %, for the first time in a period. */
+  | { type: 'milestone'; serverTime: number; milestone: Milestone }
   | { type: 'heartbeat'; serverTime: number };
 
 export type ServerMessageType = ServerMessage['type'];
@@ -23,5 +38,5 @@ export type ServerMessageType = ServerMessage['type'];
 export function isServerMessage(value: unknown): value is ServerMessage {
   if (typeof value !== 'object' || value === null) return false;
   const type = (value as { type?: unknown }).type;
-  return type === 'hello' || type === 'snapshot' || type === 'delta' || type === 'heartbeat';
+  return type === 'hello' || type === 'snapshot' || type === 'delta' || type === 'milestone' || type === 'heartbeat';
 }

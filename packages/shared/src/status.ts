@@ -1,20 +1,40 @@
 import type { KpiStatusName } from './kpi.ts';
 
-/** The live state of one KPI, as evaluated over its rolling window. */
+/** The live state of one KPI, as evaluated over its window against the target in force. */
 export interface KpiState {
   id: string;
-  /** null when the window holds no event. */
+  /** null when the window holds no event (or a ratio's denominator is zero). */
   value: number | null;
-  target: number;
-  /** Percent of target met, direction-aware (lower_is_better inverts); null without a value. */
+  /** The target in force now (the period target, or the KPI's own); null when it has none. */
+  target: number | null;
+  /** within_range: the band in force now; null otherwise. */
+  targetLow: number | null;
+  targetHigh: number | null;
+  /** Where the KPI should be by now when its target is paced within a calendar period; else null. */
+  expected: number | null;
+  /** The period whose target is in force ("2026-Q4"), or null for the KPI's own target. */
+  period: string | null;
+  /** Percent of target met, direction-aware (lower_is_better inverts); null without a value or target. */
   attainment: number | null;
   status: KpiStatusName;
   /** Value of the previous, adjacent window; null when it held no event. */
   previous: number | null;
-  /** Epoch ms of the newest event seen for the KPI's metric; null before the first. */
+  /** Epoch ms of the newest event seen for the KPI's metric(s); null before the first. */
   lastEventTs: number | null;
   /** Epoch ms at which this state was computed. */
   evaluatedAt: number;
+}
+
+/** An objective's health, rolled up from its KPIs and child objectives. */
+export interface ObjectiveState {
+  id: string;
+  /** Weighted (or weakest, per the objective's rule) attainment in percent; null when nothing below has one. */
+  attainment: number | null;
+  status: KpiStatusName;
+  /** KPIs at or below this objective that are at_risk or off_track: why it is marked. */
+  troubled: string[];
+  /** KPIs linked directly or through child objectives. */
+  kpiCount: number;
 }
 
 /** One sparkline point: [epoch ms, value or null]. */

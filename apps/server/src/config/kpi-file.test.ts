@@ -26,16 +26,21 @@ function errorOf(text: string): string {
 }
 
 describe('parseKpiConfig', () => {
-  it('parses a valid model and resolves defaults', () => {
+  it('parses a valid model, fills defaults and fingerprints the text', () => {
     const m = parseKpiConfig(GOOD, 'northstar.yaml');
-    expect(m.kpis[0]).toMatchObject({
-      id: 'orders',
-      windowMs: 3_600_000,
-      direction: 'higher_is_better',
-      unit: '',
-      warningValue: 90,
-      criticalValue: 75,
-    });
+    expect(m.config.kpis[0]).toMatchObject({ id: 'orders', window: '1h', direction: 'higher_is_better', timezone: 'UTC' });
+    expect(m.config.objectives[0]).toMatchObject({ id: 'grow', level: 'organisation', rollup: 'weighted_average' });
+    expect(m.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(parseKpiConfig(GOOD + '\n', 'northstar.yaml').sha256).not.toBe(m.sha256);
+  });
+
+  it('names unknown parents and goal KPIs by line', () => {
+    expect(errorOf(GOOD.replace('    name: Grow\n', '    name: Grow\n    parent: nowhere\n'))).toMatch(
+      /northstar\.yaml:4: objectives\[0\]\.parent: no objective with id "nowhere"/,
+    );
+    expect(errorOf(GOOD + 'goals:\n  - id: g\n    name: G\n    owner: Al\n    kpi: nope\n')).toMatch(
+      /northstar\.yaml:16: goals\[0\]\.kpi: no KPI with id "nope"/,
+    );
   });
 
   it('names file, line and field of a bad value', () => {
@@ -47,7 +52,7 @@ describe('parseKpiConfig', () => {
 
   it('names an unknown field and a missing one', () => {
     expect(errorOf(GOOD.replace('    target: 100', '    targte: 100'))).toMatch(/northstar\.yaml:\d+: kpis\[0\]: .*targte/);
-    expect(errorOf(GOOD.replace('    target: 100\n', ''))).toMatch(/kpis\[0\]\.target/);
+    expect(errorOf(GOOD.replace('    metric: checkout.orders\n', ''))).toMatch(/kpis\[0\]\.metric: is required \(or give a ratio\)/);
   });
 
   it('names YAML syntax errors by line', () => {

@@ -1,12 +1,17 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
-import { NorthstarConfigSchema, resolveKpi, type NorthstarConfig, type ResolvedKpi } from '@northstar/shared';
+import { createHash } from 'node:crypto';
+import { NorthstarConfigSchema, kpiLinks, type NorthstarConfig } from '@northstar/shared';
 import { ConfigError } from './errors.ts';
 
+/** A validated model document and where it came from. */
 export interface KpiModel {
   config: NorthstarConfig;
-  kpis: ResolvedKpi[];
+  /** The file as named to the user, e.g. "northstar.yaml". */
+  source: string;
+  /** Of the file's text: the server re-imports the file only when this changes. */
+  sha256: string;
 }
 
 /** Config files are small; a bigger one is a mistake (or an attack), not a model. */
@@ -51,7 +56,7 @@ export function parseKpiConfig(text: string, fileLabel: string): KpiModel {
   }
   const config = parsed.data;
   checkReferences(config, doc.contents, lineCounter, fileLabel);
-  return { config, kpis: config.kpis.map(resolveKpi) };
+  return { config, source: fileLabel, sha256: createHash('sha256').update(text).digest('hex') };
 }
 
 function checkReferences(config: NorthstarConfig, root: unknown, lines: LineCounter, file: string): void {
@@ -69,9 +74,19 @@ function checkReferences(config: NorthstarConfig, root: unknown, lines: LineCoun
   config.kpis.forEach((k, i) => {
     if (kpiIds.has(k.id)) throw new ConfigError(`${file}:${lineOf(['kpis', i, 'id'])}: kpis[${i}].id: duplicate id "${k.id}"`);
     kpiIds.add(k.id);
-    if (!objectiveIds.has(k.objective)) {
-      throw new ConfigError(`${file}:${lineOf(['kpis', i, 'objective'])}: kpis[${i}].objective: no objective with id "${k.objective}"`);
+    kpiLinks(k).forEach((link, j) => {
+      if (objectiveIds.has(link.id)) return;
+      const where = k.objectives?.length ? ['kpis', i, 'objectives', j, 'id'] : ['kpis', i, 'objective'];
+      throw new ConfigError(`${file}:${lineOf(where)}: ${fieldName(where)}: no objective with id "${link.id}"`);
+    });
+  });
+  config.objectives.forEach((o, i) => {
+    if (o.parent !== undefined && !objectiveIds.has(o.parent)) {
+      throw new ConfigError(`${file}:${lineOf(['objectives', i, 'parent'])}: objectives[${i}].parent: no objective with id "${o.parent}"`);
     }
+  });
+  config.goals.forEach((g, i) => {
+    if (!kpiIds.has(g.kpi)) throw new ConfigError(`${file}:${lineOf(['goals', i, 'kpi'])}: goals[${i}].kpi: no KPI with id "${g.kpi}"`);
   });
 }
 

@@ -28,6 +28,8 @@ export interface Settings {
   wsMaxBufferedBytes: number;
   wsHeartbeatIntervalMs: number;
   webDir: string;
+  /** Set: every write (ingest, model, feedback) needs `Authorization: Bearer <token>`. Unset: open, for a loopback demo. */
+  apiToken: string | undefined;
 }
 
 /** Options as the CLI hands them over; undefined means "not given". */
@@ -66,6 +68,7 @@ const envSchema = z.object({
   WS_FRAME_INTERVAL_MS: positiveInt.optional(),
   WS_MAX_BUFFERED_BYTES: positiveInt.optional(),
   NORTHSTAR_WEB_DIR: z.string().min(1).optional(),
+  NORTHSTAR_API_TOKEN: z.string().min(16, 'must be at least 16 characters').max(512).optional(),
 });
 
 const BROKER_PATTERN = /^[A-Za-z0-9.-]+:\d{1,5}$/;
@@ -124,5 +127,6 @@ export function loadSettings(cli: CliOptions, env: NodeJS.ProcessEnv = process.e
     wsMaxBufferedBytes: e.WS_MAX_BUFFERED_BYTES ?? 1024 * 1024,
     wsHeartbeatIntervalMs: 5_000,
     webDir: e.NORTHSTAR_WEB_DIR ? path.resolve(e.NORTHSTAR_WEB_DIR) : defaultWebDir(),
+    apiToken: e.NORTHSTAR_API_TOKEN,
   };
 }

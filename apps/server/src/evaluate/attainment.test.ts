@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ATTAINMENT_CAP_PERCENT, attainmentPercent, statusFor } from './attainment.ts';
+import { ATTAINMENT_CAP_PERCENT, attainmentFor, attainmentPercent, bandAttainmentPercent, statusFor } from './attainment.ts';
 
 describe('attainmentPercent', () => {
   it('is value over target when higher is better', () => {
@@ -23,8 +23,8 @@ describe('attainmentPercent', () => {
 });
 
 describe('statusFor', () => {
-  const higher = { direction: 'higher_is_better' as const, warningValue: 90, criticalValue: 75 };
-  const lower = { direction: 'lower_is_better' as const, warningValue: 400, criticalValue: 800 };
+  const higher = { kind: 'one_sided', direction: 'higher_is_better', reference: 100, warning: 90, critical: 75 } as const;
+  const lower = { kind: 'one_sided', direction: 'lower_is_better', reference: 300, warning: 400, critical: 800 } as const;
   it.each([
     [null, 'no_data'],
     [120, 'on_track'],
@@ -41,4 +41,32 @@ describe('statusFor', () => {
     [800, 'at_risk'],
     [800.1, 'off_track'],
   ] as const)('lower is better: %s → %s', (value, status) => expect(statusFor(value, lower)).toBe(status));
+});
+
+describe('bands, missing targets and pacing', () => {
+  const band = { kind: 'band', low: 10, high: 20, warningLow: 10, warningHigh: 20, criticalLow: 9, criticalHigh: 21 } as const;
+  it('attains 100 inside the band and loses 100 per band width outside it', () => {
+    expect(bandAttainmentPercent(15, 10, 20)).toBe(100);
+    expect(bandAttainmentPercent(10, 10, 20)).toBe(100);
+    expect(bandAttainmentPercent(25, 10, 20)).toBeCloseTo(50);
+    expect(bandAttainmentPercent(5, 10, 20)).toBeCloseTo(50);
+    expect(bandAttainmentPercent(-100, 10, 20)).toBe(0);
+    expect(bandAttainmentPercent(6, 5, 5)).toBeCloseTo(80); // zero width: measured from |low|
+  });
+  it.each([
+    [15, 'on_track'],
+    [20, 'on_track'],
+    [20.5, 'at_risk'],
+    [9, 'at_risk'],
+    [21.1, 'off_track'],
+    [null, 'no_data'],
+  ] as const)('band: %s → %s', (value, status) => expect(statusFor(value, band)).toBe(status));
+  it('is no_target with a value but no thresholds', () => {
+    expect(statusFor(3, null)).toBe('no_target');
+    expect(attainmentFor(3, 'higher_is_better', { target: null, low: null, high: null, expected: null, period: null })).toBeNull();
+  });
+  it('measures against expected when paced', () => {
+    const inForce = { target: 1000, low: null, high: null, expected: 400, period: '2026-Q4' };
+    expect(attainmentFor(300, 'higher_is_better', inForce)).toBeCloseTo(75);
+  });
 });

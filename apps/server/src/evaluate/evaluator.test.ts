@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { KpiSchema, resolveKpi } from '@northstar/shared';
+import { KpiSchema } from '@northstar/shared';
 import { KpiEvaluator } from './evaluator.ts';
 
 const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
 const kpi = (over: Record<string, unknown>) =>
-  resolveKpi(KpiSchema.parse({ id: 'k', name: 'K', objective: 'o', metric: 'm', aggregation: 'sum', window: '5m', target: 100, ...over }));
+  KpiSchema.parse({ id: 'k', name: 'K', objective: 'o', metric: 'm', aggregation: 'sum', window: '5m', target: 100, ...over });
 
 describe('KpiEvaluator', () => {
   it('evaluates every KPI of a metric and reports only changes', () => {
@@ -51,5 +51,17 @@ describe('KpiEvaluator', () => {
     expect(ev.evaluate(T0 + 4999).sparks).toEqual([]);
     const next = ev.evaluate(T0 + 5000);
     expect(next.sparks[0]?.points.at(-1)).toEqual([T0 + 5000, 10]);
+  });
+
+  it('ignores events for a KPI upserted with live: false until it is activated', () => {
+    const ev = new KpiEvaluator([]);
+    ev.upsert(kpi({}), { live: false });
+    ev.observe([{ metric: 'm', value: 5, ts: T0 - 1000, id: '', dims: {} }]);
+    ev.evaluate(T0);
+    expect(ev.state('k')?.value).toBeNull();
+    ev.activate('k');
+    ev.observe([{ metric: 'm', value: 7, ts: T0 - 500, id: '', dims: {} }]);
+    ev.evaluate(T0 + 1);
+    expect(ev.state('k')?.value).toBe(7);
   });
 });

@@ -1,13 +1,28 @@
-import type { KpiState, MetricEvent, ResolvedKpi, SeriesPoint } from '@northstar/shared';
-import { attainmentPercent, statusFor } from './attainment.ts';
-import { RollingWindow, aggregate, needsSketch } from './rolling-window.ts';
+import {
+  kpiMeasures,
+  resolveThresholds,
+  targetInForce,
+  targetValidity,
+  type KpiDefinition,
+  type KpiState,
+  type MetricEvent,
+  type SeriesPoint,
+  type Span,
+  type TargetInForce,
+} from '@northstar/shared';
+import { attainmentFor, statusFor } from './attainment.ts';
+import { compileMeasure, matchesFilter, type CompiledMeasure } from './formula.ts';
+import { createKpiWindow, type KpiWindow } from './kpi-window.ts';
 
 /** Late events (into a completed slot) redraw a sparkline at most this often. */
 export const SPARK_REDRAW_MIN_INTERVAL_MS = 10_000;
 
 interface KpiRuntime {
-  kpi: ResolvedKpi;
-  window: RollingWindow;
+  kpi: KpiDefinition;
+  measures: CompiledMeasure[];
+  /** The metrics the KPI reads (one, or a ratio's one or two). */
+  metrics: string[];
+  window: KpiWindow;
   state: KpiState;
   spark: SeriesPoint[];
   /** The slot index the sparkline was drawn at; a new slot means a new point. */
@@ -15,6 +30,16 @@ interface KpiRuntime {
   sparkDrawnAt: number;
   /** An event landed in a completed slot: the drawn sparkline is out of date. */
   sparkStale: boolean;
+  /** The target in force, reused until the next period boundary (luxon is not free). */
+  target: TargetInForce | undefined;
+  targetValid: Span;
+}
+
+/** One measure of one KPI listening to a metric: what the hot path loops over. */
+interface Subscription {
+  runtime: KpiRuntime;
+  measureIndex: number;
+  measure: CompiledMeasure;
 }
 
 export interface EvaluationResult {
@@ -24,46 +49,54 @@ export interface EvaluationResult {
 }
 
 function sameState(a: KpiState, b: KpiState): boolean {
-  return a.value === b.value && a.status === b.status && a.previous === b.previous && a.lastEventTs === b.lastEventTs;
+  return (
+    a.value === b.value &&
+    a.status === b.status &&
+    a.previous === b.previous &&
+    a.lastEventTs === b.lastEventTs &&
+    a.attainment === b.attainment &&
+    a.target === b.target &&
+    a.targetLow === b.targetLow &&
+    a.targetHigh === b.targetHigh &&
+    a.expected === b.expected &&
+    a.period === b.period
+  );
+}
+
+function initialState(kpi: KpiDefinition): KpiState {
+  return {
+    id: kpi.id,
+    value: null,
+    target: kpi.target ?? null,
+    targetLow: kpi.low ?? null,
+    targetHigh: kpi.high ?? null,
+    expected: null,
+    period: null,
+    attainment: null,
+    status: 'no_data',
+    previous: null,
+    lastEventTs: null,
+    evaluatedAt: 0,
+  };
 }
 
 /**
  * Pure core of the live path: events in, KPI states out. No I/O and no clock of its
  * own; the shell calls `evaluate(now)` on a timer, tests call it with any time.
+ *
+ * Every measure of every KPI subscribes to its metric; an event costs one Map lookup
+ * by metric and, per subscribed measure, a filter check and a window add.
  */
 export class KpiEvaluator {
   readonly #byId = new Map<string, KpiRuntime>();
-  readonly #byMetric = new Map<string, KpiRuntime[]>();
+  readonly #byMetric = new Map<string, Subscription[]>();
   readonly #lastEventTs = new Map<string, number>();
 
-  constructor(kpis: readonly ResolvedKpi[]) {
-    for (const kpi of kpis) {
-      const runtime: KpiRuntime = {
-        kpi,
-        window: new RollingWindow(kpi.windowMs, needsSketch(kpi.aggregation)),
-        state: {
-          id: kpi.id,
-          value: null,
-          target: kpi.target,
-          attainment: null,
-          status: 'no_data',
-          previous: null,
-          lastEventTs: null,
-          evaluatedAt: 0,
-        },
-        spark: [],
-        sparkSlot: -1,
-        sparkDrawnAt: -Infinity,
-        sparkStale: true,
-      };
-      this.#byId.set(kpi.id, runtime);
-      const list = this.#byMetric.get(kpi.metric) ?? [];
-      list.push(runtime);
-      this.#byMetric.set(kpi.metric, list);
-    }
+  constructor(defs: readonly KpiDefinition[]) {
+    for (const def of defs) this.upsert(def);
   }
 
-  get kpis(): ResolvedKpi[] {
+  get definitions(): KpiDefinition[] {
     return [...this.#byId.values()].map((r) => r.kpi);
   }
 
@@ -71,12 +104,73 @@ export class KpiEvaluator {
     return [...this.#byMetric.keys()];
   }
 
+  /**
+   * A new or changed KPI: fresh window state (the caller rebuilds it from the store).
+   * With `live: false` it does not observe events until `activate`: a rebuild reads what
+   * the store holds, and events observed meanwhile would be counted twice.
+   */
+  upsert(def: KpiDefinition, opts: { live: boolean } = { live: true }): void {
+    this.#unsubscribe(def.id);
+    const measures = kpiMeasures(def).map(compileMeasure);
+    const runtime: KpiRuntime = {
+      kpi: def,
+      measures,
+      metrics: [...new Set(measures.map((m) => m.metric))],
+      window: createKpiWindow(def, measures),
+      state: initialState(def),
+      spark: [],
+      sparkSlot: -1,
+      sparkDrawnAt: -Infinity,
+      sparkStale: true,
+      target: undefined,
+      targetValid: { startMs: 0, endMs: 0 },
+    };
+    // Map.set on an existing key keeps its place, so a changed KPI stays where it was
+    this.#byId.set(def.id, runtime);
+    if (opts.live) this.activate(def.id);
+  }
+
+  /** Starts feeding events to a KPI upserted with `live: false`. */
+  activate(id: string): void {
+    const runtime = this.#byId.get(id);
+    if (!runtime) return;
+    this.#unsubscribe(id);
+    runtime.measures.forEach((measure, measureIndex) => {
+      const list = this.#byMetric.get(measure.metric) ?? [];
+      list.push({ runtime, measureIndex, measure });
+      this.#byMetric.set(measure.metric, list);
+    });
+  }
+
+  remove(id: string): void {
+    this.#unsubscribe(id);
+    this.#byId.delete(id);
+  }
+
+  #unsubscribe(id: string): void {
+    const old = this.#byId.get(id);
+    if (!old) return;
+    for (const metric of old.metrics) {
+      const list = (this.#byMetric.get(metric) ?? []).filter((s) => s.runtime !== old);
+      if (list.length > 0) this.#byMetric.set(metric, list);
+      else this.#byMetric.delete(metric);
+    }
+  }
+
   observe(events: readonly MetricEvent[]): void {
     for (const e of events) {
-      const runtimes = this.#byMetric.get(e.metric);
-      if (!runtimes) continue;
-      for (const r of runtimes) {
-        r.window.add(e.ts, e.value);
+      const subs = this.#byMetric.get(e.metric);
+      if (!subs) continue;
+      for (const s of subs) {
+        const m = s.measure;
+        if (m.filterKeys.length > 0 && !matchesFilter(m, e.dims)) continue;
+        let key: string | undefined;
+        if (m.distinctBy !== undefined) {
+          key = e.dims?.[m.distinctBy];
+          if (key === undefined) continue; // nothing to count distinct
+        }
+        const r = s.runtime;
+        r.window.add(s.measureIndex, e.ts, e.value, key);
         if (Math.floor(e.ts / r.window.slotMs) < r.sparkSlot + 1) r.sparkStale = true;
       }
       const last = this.#lastEventTs.get(e.metric);
@@ -85,7 +179,7 @@ export class KpiEvaluator {
   }
 
   /** Used by the start-up rebuild; see rebuild.ts. */
-  windowOf(kpiId: string): RollingWindow | undefined {
+  windowOf(kpiId: string): KpiWindow | undefined {
     return this.#byId.get(kpiId)?.window;
   }
 
@@ -94,18 +188,37 @@ export class KpiEvaluator {
     if (last === undefined || ts > last) this.#lastEventTs.set(metric, ts);
   }
 
+  #targetAt(r: KpiRuntime, now: number): TargetInForce {
+    if (r.target === undefined || now < r.targetValid.startMs || now >= r.targetValid.endMs) {
+      r.target = targetInForce(r.kpi, now);
+      r.targetValid = targetValidity(r.kpi, now);
+    }
+    return r.target;
+  }
+
   #compute(r: KpiRuntime, now: number): KpiState {
     const { kpi, window } = r;
-    const value = aggregate(window.summarize(now, 0), kpi.aggregation, kpi.windowMs);
-    const previous = aggregate(window.summarize(now, 1), kpi.aggregation, kpi.windowMs);
+    window.advance(now);
+    const value = window.value(now);
+    const previous = window.previous(now);
+    const inForce = this.#targetAt(r, now);
+    let lastEventTs: number | null = null;
+    for (const metric of r.metrics) {
+      const ts = this.#lastEventTs.get(metric);
+      if (ts !== undefined && (lastEventTs === null || ts > lastEventTs)) lastEventTs = ts;
+    }
     return {
       id: kpi.id,
       value,
-      target: kpi.target,
-      attainment: attainmentPercent(value, kpi.target, kpi.direction),
-      status: statusFor(value, kpi),
+      target: inForce.target,
+      targetLow: inForce.low,
+      targetHigh: inForce.high,
+      expected: inForce.expected,
+      period: inForce.period,
+      attainment: attainmentFor(value, kpi.direction, inForce),
+      status: statusFor(value, resolveThresholds(kpi, inForce)),
       previous,
-      lastEventTs: this.#lastEventTs.get(kpi.metric) ?? null,
+      lastEventTs,
       evaluatedAt: now,
     };
   }
@@ -115,7 +228,7 @@ export class KpiEvaluator {
     const slot = Math.floor(now / r.window.slotMs);
     const newSlot = slot !== r.sparkSlot;
     if (!newSlot && !(r.sparkStale && now - r.sparkDrawnAt >= SPARK_REDRAW_MIN_INTERVAL_MS)) return false;
-    r.spark = r.window.history(now, r.kpi.aggregation);
+    r.spark = r.window.spark(now);
     r.sparkSlot = slot;
     r.sparkDrawnAt = now;
     r.sparkStale = false;

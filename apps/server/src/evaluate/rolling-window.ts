@@ -1,8 +1,7 @@
-import { DDSketch } from '@datadog/sketches-js';
 import type { Aggregation, SeriesPoint } from '@northstar/shared';
+import { DISTINCT_VALUES_PER_SLOT_MAX, addValue, aggregate, emptyStats, mergeStats, type Stats, type WindowSummary } from './stats.ts';
 
-/** Quantile answers are within 1 % of the true value (DDSketch's guarantee); memory stays per slot, not per event. */
-export const SKETCH_RELATIVE_ACCURACY = 0.01;
+export { aggregate, needsSketch, SKETCH_RELATIVE_ACCURACY, type WindowSummary } from './stats.ts';
 
 /**
  * Slots per window: the window slides in steps of window/60, so an event leaves a
@@ -13,63 +12,8 @@ export const SLOTS_PER_WINDOW = 60;
 /** No slot shorter than a second: sub-second slots buy nothing on a wall. */
 const MIN_SLOT_MS = 1000;
 
-interface Slot {
+interface Slot extends Stats {
   index: number;
-  count: number;
-  sum: number;
-  min: number;
-  max: number;
-  sketch: DDSketch | undefined;
-}
-
-export interface WindowSummary {
-  count: number;
-  sum: number;
-  min: number;
-  max: number;
-  sketch: DDSketch | undefined;
-}
-
-const QUANTILES: Partial<Record<Aggregation, number>> = { p50: 0.5, p90: 0.9, p95: 0.95, p99: 0.99 };
-
-export function needsSketch(aggregation: Aggregation): boolean {
-  return aggregation in QUANTILES;
-}
-
-/** Applies an aggregation to a window summary; null when the window is empty. */
-export function aggregate(summary: WindowSummary, aggregation: Aggregation, windowMs: number): number | null {
-  if (summary.count === 0) return null;
-  switch (aggregation) {
-    case 'sum':
-      return summary.sum;
-    case 'count':
-      return summary.count;
-    case 'avg':
-      return summary.sum / summary.count;
-    case 'min':
-      return summary.min;
-    case 'max':
-      return summary.max;
-    case 'rate':
-      // per second over the whole window, so a quiet minute lowers the rate as it should
-      return summary.sum / (windowMs / 1000);
-    case 'p50':
-    case 'p90':
-    case 'p95':
-    case 'p99':
-      return summary.sketch ? summary.sketch.getValueAtQuantile(QUANTILES[aggregation] as number) : null;
-  }
-}
-
-function emptySlot(index: number, withSketch: boolean): Slot {
-  return {
-    index,
-    count: 0,
-    sum: 0,
-    min: Infinity,
-    max: -Infinity,
-    sketch: withSketch ? new DDSketch({ relativeAccuracy: SKETCH_RELATIVE_ACCURACY }) : undefined,
-  };
 }
 
 /**
@@ -81,14 +25,20 @@ export class RollingWindow {
   readonly slotMs: number;
   readonly slotsPerWindow: number;
   readonly #withSketch: boolean;
+  readonly #withDistinct: boolean;
   readonly #ring: Array<Slot | undefined>;
   #newestIndex = -Infinity;
+  /** Bumped on every change: a merged distinct set is reused until then (see #summarizeRange). */
+  #version = 0;
+  /** The current and the previous window's merged summaries, for distinct windows. */
+  #memo: Array<{ lo: number; hi: number; version: number; summary: WindowSummary }> = [];
 
-  constructor(windowMs: number, withSketch: boolean) {
+  constructor(windowMs: number, withSketch: boolean, withDistinct = false) {
     this.windowMs = windowMs;
     this.slotMs = Math.max(MIN_SLOT_MS, Math.ceil(windowMs / SLOTS_PER_WINDOW));
     this.slotsPerWindow = Math.ceil(windowMs / this.slotMs);
     this.#withSketch = withSketch;
+    this.#withDistinct = withDistinct;
     this.#ring = new Array<Slot | undefined>(this.slotsPerWindow * 2 + 1);
   }
 
@@ -98,7 +48,7 @@ export class RollingWindow {
     const pos = index % this.#ring.length;
     let slot = this.#ring[pos];
     if (slot === undefined || slot.index < index) {
-      slot = emptySlot(index, this.#withSketch);
+      slot = { index, ...emptyStats(this.#withSketch, this.#withDistinct) };
       this.#ring[pos] = slot;
     } else if (slot.index > index) {
       return undefined; // its place already holds a newer slot
@@ -112,20 +62,28 @@ export class RollingWindow {
     return this.#newestIndex;
   }
 
-  /** Returns false when the event is too old to fall in either window. */
-  add(ts: number, value: number): boolean {
+  /**
+   * Returns false when the event is too old to fall in either window. `key` is the
+   * distinct dimension's value for a distinct_count window.
+   */
+  add(ts: number, value: number, key?: string): boolean {
     const slot = this.#slotFor(ts);
     if (!slot) return false;
-    slot.count += 1;
-    slot.sum += value;
-    if (value < slot.min) slot.min = value;
-    if (value > slot.max) slot.max = value;
-    slot.sketch?.accept(value);
+    addValue(slot, value, key);
+    this.#version += 1;
     return true;
   }
 
-  /** Seeds a slot from stored aggregates (start-up rebuild); samples stand in for the values. */
-  seed(slotStartIndex: number, stats: { count: number; sum: number; min: number; max: number }, samples: readonly number[]): void {
+  /**
+   * Seeds a slot from stored aggregates (start-up rebuild): samples stand in for the
+   * values of a quantile sketch, `distinct` are the slot's distinct values.
+   */
+  seed(
+    slotStartIndex: number,
+    stats: { count: number; sum: number; min: number; max: number },
+    samples: readonly number[],
+    distinct: readonly string[] = [],
+  ): void {
     const slot = this.#slotFor(slotStartIndex * this.slotMs);
     if (!slot || stats.count === 0) return;
     slot.count += stats.count;
@@ -136,6 +94,13 @@ export class RollingWindow {
       const weight = stats.count / samples.length;
       for (const v of samples) slot.sketch.accept(v, weight);
     }
+    if (slot.distinct) {
+      for (const v of distinct) {
+        if (slot.distinct.size >= DISTINCT_VALUES_PER_SLOT_MAX) break;
+        slot.distinct.add(v);
+      }
+    }
+    this.#version += 1;
   }
 
   /**
@@ -160,20 +125,19 @@ export class RollingWindow {
     return this.#summarizeRange(hi - this.slotsPerWindow, hi);
   }
 
-  /** Slots with index in (lo, hi]. */
+  /**
+   * Slots with index in (lo, hi]. A distinct window's union costs O(values in the
+   * window), so the last one is kept until an event lands or the window slides.
+   */
   #summarizeRange(lo: number, hi: number): WindowSummary {
-    const out: WindowSummary = { count: 0, sum: 0, min: Infinity, max: -Infinity, sketch: undefined };
+    const memo = this.#memo.find((m) => m.lo === lo && m.hi === hi && m.version === this.#version);
+    if (memo) return memo.summary;
+    const out: WindowSummary = { count: 0, sum: 0, min: Infinity, max: -Infinity, sketch: undefined, distinct: undefined };
     for (const slot of this.#ring) {
-      if (!slot || slot.index <= lo || slot.index > hi || slot.count === 0) continue;
-      out.count += slot.count;
-      out.sum += slot.sum;
-      if (slot.min < out.min) out.min = slot.min;
-      if (slot.max > out.max) out.max = slot.max;
-      if (slot.sketch) {
-        out.sketch ??= new DDSketch({ relativeAccuracy: SKETCH_RELATIVE_ACCURACY });
-        out.sketch.merge(slot.sketch);
-      }
+      if (!slot || slot.index <= lo || slot.index > hi) continue;
+      mergeStats(out, slot);
     }
+    if (this.#withDistinct) this.#memo = [{ lo, hi, version: this.#version, summary: out }, ...this.#memo.slice(0, 1)];
     return out;
   }
 }

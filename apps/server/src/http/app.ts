@@ -8,11 +8,17 @@ import { jsonError } from './errors.ts';
 import { healthRoutes, type HealthDeps } from './health-routes.ts';
 import { ingestRoutes, type IngestRouteDeps } from './ingest-routes.ts';
 import { kpiRoutes, type KpiRouteDeps } from './kpi-routes.ts';
+import { alignmentRoutes, type AlignmentDeps } from './alignment-routes.ts';
+import { feedbackRoutes } from './feedback-routes.ts';
+import { modelRoutes } from './model-routes.ts';
+import { openApiDocument } from './openapi.ts';
+import { writeGuard } from './write-guard.ts';
 
-export interface AppDeps extends IngestRouteDeps, KpiRouteDeps, HealthDeps {
+export interface AppDeps extends IngestRouteDeps, KpiRouteDeps, HealthDeps, AlignmentDeps {
   metrics: Metrics;
   log: Logger;
   webDir: string;
+  apiToken: string | undefined;
 }
 
 export function createApp(deps: AppDeps): Hono {
@@ -28,9 +34,15 @@ export function createApp(deps: AppDeps): Hono {
       },
     }),
   );
+  app.use('/api/*', writeGuard(deps.apiToken));
   app.route('/', healthRoutes(deps));
   app.route('/', ingestRoutes(deps));
   app.route('/', kpiRoutes(deps));
+  app.route('/', modelRoutes(deps.model));
+  app.route('/', feedbackRoutes(deps));
+  app.route('/', alignmentRoutes(deps));
+  const openapi = openApiDocument();
+  app.get('/api/v1/openapi.json', (c) => c.json(openapi));
   app.get('/metrics', async (c) =>
     c.text(await deps.metrics.registry.metrics(), 200, { 'content-type': deps.metrics.registry.contentType }),
   );

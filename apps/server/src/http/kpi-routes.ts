@@ -1,88 +1,112 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import {
-  parseDurationMs,
-  parseTimestamp,
+  PERIOD_PATTERN,
+  periodSpan,
+  targetInForce,
+  type KpiDefinition,
   type KpiListResponse,
   type SeriesResponse,
-  type Objective,
-  type ResolvedKpi,
+  type TargetPoint,
 } from '@northstar/shared';
+import { suggestTarget } from '../align/target-suggestion.ts';
 import type { KpiEvaluator } from '../evaluate/evaluator.ts';
+import type { ModelService } from '../model/model-service.ts';
+import type { VersionRow } from '../store/model-repo.ts';
 import { querySeries } from '../store/series-query.ts';
 import { jsonError } from './errors.ts';
+import { readSeriesParams } from './series-params.ts';
 
-/** A chart has no use for more points than pixels; this also bounds the query. */
-const MAX_SERIES_POINTS = 5000;
-const DEFAULT_RANGE_MS = 24 * 3_600_000;
-const NICE_STEPS_MS = [10_000, 30_000, 60_000, 300_000, 900_000, 1_800_000, 3_600_000, 10_800_000, 21_600_000, 43_200_000, 86_400_000];
+/** Target suggestions look back this many periods of the requested length. */
+const SUGGESTION_LOOKBACK_PERIODS = 4;
+/** Enough points to see percentiles and trend; few enough for one quick query. */
+const SUGGESTION_POINTS = 1000;
 
 export interface KpiRouteDeps {
-  objectives: Objective[];
-  kpis: ResolvedKpi[];
+  model: ModelService;
   evaluator: KpiEvaluator;
   clickhouse: ClickHouseClient;
 }
 
-function publicDefinition(kpi: ResolvedKpi) {
-  const { windowMs: _w, warningValue: _wv, criticalValue: _cv, ...definition } = kpi;
-  return definition;
-}
-
-function autoStep(rangeMs: number): number {
-  return NICE_STEPS_MS.find((s) => rangeMs / s <= 300) ?? 86_400_000;
+/**
+ * The definition in force at each time: the newest version changed at or before it.
+ * Before a KPI's first version its first definition stands in, so history imported
+ * with the KPI still shows a target.
+ */
+export function targetTimeline(versions: readonly VersionRow[], times: readonly number[]): TargetPoint[] {
+  const defs = versions.map((v) => ({ at: v.changedAt, def: v.body ? (JSON.parse(v.body) as KpiDefinition) : null }));
+  let i = 0;
+  return times.map((ts) => {
+    while (i + 1 < defs.length && (defs[i + 1] as { at: number }).at <= ts) i++;
+    const def = defs[i]?.def ?? null;
+    if (!def) return [ts, null, null, null];
+    const t = targetInForce(def, ts);
+    return [ts, t.expected ?? t.target, t.low, t.high];
+  });
 }
 
 export function kpiRoutes(deps: KpiRouteDeps): Hono {
   const app = new Hono();
-  const byId = new Map(deps.kpis.map((k) => [k.id, k]));
+  const find = (id: string) => deps.model.get('kpi', id) as KpiDefinition | undefined;
+  const notFound = (c: Context, id: string) => jsonError(c, 404, 'not_found', `no KPI with id "${id.slice(0, 100)}"`);
 
   app.get('/api/v1/kpis', (c) => {
     const body: KpiListResponse = {
-      objectives: deps.objectives,
-      kpis: deps.kpis.map((k) => ({ ...publicDefinition(k), state: deps.evaluator.state(k.id)! })),
+      objectives: deps.model.objectives,
+      kpis: deps.model.kpis.flatMap((k) => {
+        const state = deps.evaluator.state(k.id);
+        return state ? [{ ...k, version: deps.model.version('kpi', k.id), state }] : [];
+      }),
     };
     return c.json(body);
   });
 
   app.get('/api/v1/kpis/:id', (c) => {
-    const kpi = byId.get(c.req.param('id'));
-    if (!kpi) return jsonError(c, 404, 'not_found', `no KPI with id "${c.req.param('id').slice(0, 100)}"`);
-    return c.json({ ...publicDefinition(kpi), state: deps.evaluator.state(kpi.id)!, spark: deps.evaluator.spark(kpi.id) });
+    const kpi = find(c.req.param('id'));
+    const state = kpi && deps.evaluator.state(kpi.id);
+    if (!kpi || !state) return notFound(c, c.req.param('id'));
+    c.header('ETag', `"${deps.model.version('kpi', kpi.id)}"`);
+    return c.json({ ...kpi, version: deps.model.version('kpi', kpi.id), state, spark: deps.evaluator.spark(kpi.id) });
   });
 
   app.get('/api/v1/kpis/:id/series', async (c) => {
-    const kpi = byId.get(c.req.param('id'));
-    if (!kpi) return jsonError(c, 404, 'not_found', `no KPI with id "${c.req.param('id').slice(0, 100)}"`);
-    const now = Date.now();
-    const problems: Array<{ field: string; message: string }> = [];
-    const time = (name: 'from' | 'to', fallback: number): number => {
-      const raw = c.req.query(name);
-      if (raw === undefined || raw === '') return fallback;
-      const t = parseTimestamp(/^\d+$/.test(raw) ? Number(raw) : raw, now);
-      if (!t.ok) problems.push({ field: name, message: t.reason.replace(/^ts: /, '') });
-      return t.ok ? t.ms : fallback;
+    const kpi = find(c.req.param('id'));
+    if (!kpi) return notFound(c, c.req.param('id'));
+    const params = readSeriesParams(c, kpi, Date.now());
+    if (Array.isArray(params)) return jsonError(c, 400, 'bad_query', params.map((p) => `${p.field}: ${p.message}`).join('; '), params);
+    const points = await querySeries(deps.clickhouse, kpi, params);
+    const versions = await deps.model.history('kpi', kpi.id);
+    const body: SeriesResponse = {
+      kpi: kpi.id,
+      from: params.fromMs,
+      to: params.toMs,
+      stepMs: params.stepMs,
+      points,
+      targets: targetTimeline(
+        versions,
+        points.map((p) => p[0]),
+      ),
     };
-    const to = time('to', now);
-    const from = time('from', to - DEFAULT_RANGE_MS);
-    if (from >= to) problems.push({ field: 'from', message: 'must be before to' });
-    let stepMs = autoStep(to - from);
-    const rawStep = c.req.query('step');
-    if (rawStep) {
-      const parsed = /^\d+$/.test(rawStep) ? Number(rawStep) : parseDurationMs(rawStep);
-      if (parsed === undefined || parsed < 1000)
-        problems.push({ field: 'step', message: 'must be a duration like "1m" or milliseconds, at least 1s' });
-      else stepMs = parsed;
-    }
-    // a step longer than the window must be whole windows, so each point is one window
-    if (stepMs > kpi.windowMs) stepMs = Math.round(stepMs / kpi.windowMs) * kpi.windowMs;
-    if (problems.length === 0 && (to - from) / stepMs > MAX_SERIES_POINTS) {
-      problems.push({ field: 'step', message: `gives more than ${MAX_SERIES_POINTS} points for this range; use a larger step` });
-    }
-    if (problems.length > 0) return jsonError(c, 400, 'bad_query', problems.map((p) => `${p.field}: ${p.message}`).join('; '), problems);
-    const points = await querySeries(deps.clickhouse, kpi, { fromMs: from, toMs: to, stepMs });
-    const body: SeriesResponse = { kpi: kpi.id, from, to, stepMs, points };
     return c.json(body);
+  });
+
+  app.get('/api/v1/kpis/:id/target-suggestion', async (c) => {
+    const kpi = find(c.req.param('id'));
+    if (!kpi) return notFound(c, c.req.param('id'));
+    const period = c.req.query('period') ?? '';
+    if (!PERIOD_PATTERN.test(period)) {
+      return jsonError(c, 400, 'bad_query', 'period: must be a period like "2027", "2027-Q1" or "2027-01"', [
+        { field: 'period', message: 'must be a period like "2027", "2027-Q1" or "2027-01"' },
+      ]);
+    }
+    const range = periodSpan(period, kpi.timezone);
+    const periodMs = range.endMs - range.startMs;
+    const toMs = Date.now();
+    const fromMs = toMs - SUGGESTION_LOOKBACK_PERIODS * periodMs;
+    const stepMs = Math.max(60_000, Math.ceil((toMs - fromMs) / SUGGESTION_POINTS / 60_000) * 60_000);
+    const points = await querySeries(deps.clickhouse, kpi, { fromMs, toMs, stepMs });
+    const suggestion = suggestTarget({ points, periodMs, direction: kpi.direction, nowMs: toMs });
+    return c.json({ kpi: kpi.id, period, ...suggestion });
   });
   return app;
 }

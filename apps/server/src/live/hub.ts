@@ -1,7 +1,14 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { PROTOCOL_VERSION, type KpiState, type SeriesPoint, type ServerMessage } from '@northstar/shared';
+import {
+  PROTOCOL_VERSION,
+  type KpiState,
+  type Milestone,
+  type ObjectiveState,
+  type SeriesPoint,
+  type ServerMessage,
+} from '@northstar/shared';
 import type { Metrics } from '../observe/metrics.ts';
 
 export interface HubOptions {
@@ -37,6 +44,7 @@ export class LiveHub {
   readonly #clients = new Set<Client>();
   readonly #pendingStates = new Map<string, KpiState>();
   readonly #pendingSpark = new Map<string, SeriesPoint[]>();
+  readonly #pendingObjectives = new Map<string, ObjectiveState>();
   readonly #opts: HubOptions;
   readonly #timers: NodeJS.Timeout[] = [];
 
@@ -83,9 +91,14 @@ export class LiveHub {
   }
 
   /** Queues changes; the latest state per KPI wins until the next frame. */
-  publish(states: readonly KpiState[], sparks: ReadonlyArray<{ id: string; points: SeriesPoint[] }>): void {
+  publish(
+    states: readonly KpiState[],
+    sparks: ReadonlyArray<{ id: string; points: SeriesPoint[] }>,
+    objectives: readonly ObjectiveState[] = [],
+  ): void {
     for (const s of states) this.#pendingStates.set(s.id, s);
     for (const s of sparks) this.#pendingSpark.set(s.id, s.points);
+    for (const o of objectives) this.#pendingObjectives.set(o.id, o);
   }
 
   #send(client: Client, frame: string, type: ServerMessage['type']): void {
@@ -95,15 +108,17 @@ export class LiveHub {
   }
 
   #flush(): void {
-    if (this.#pendingStates.size === 0 && this.#pendingSpark.size === 0) return;
+    if (this.#pendingStates.size === 0 && this.#pendingSpark.size === 0 && this.#pendingObjectives.size === 0) return;
     const message: ServerMessage = {
       type: 'delta',
       serverTime: Date.now(),
       states: [...this.#pendingStates.values()],
+      objectives: [...this.#pendingObjectives.values()],
       spark: [...this.#pendingSpark].map(([id, points]) => ({ id, points })),
     };
     this.#pendingStates.clear();
     this.#pendingSpark.clear();
+    this.#pendingObjectives.clear();
     const frame = JSON.stringify(message);
     let snapshot: string | undefined;
     for (const client of this.#clients) {
@@ -119,6 +134,18 @@ export class LiveHub {
         this.#send(client, frame, 'delta');
       }
     }
+  }
+
+  /** The model changed: everyone gets a fresh snapshot, and queued deltas are dropped as it holds them. */
+  resync(): void {
+    this.#pendingStates.clear();
+    this.#pendingSpark.clear();
+    this.#pendingObjectives.clear();
+    this.#broadcast(this.#opts.snapshot());
+  }
+
+  celebrate(milestone: Milestone): void {
+    this.#broadcast({ type: 'milestone', serverTime: Date.now(), milestone });
   }
 
   #broadcast(message: ServerMessage): void {

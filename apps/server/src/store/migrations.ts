@@ -39,6 +39,64 @@ export const MIGRATIONS: Migration[] = [
       ORDER BY received_at`,
     ],
   },
+  {
+    version: 2,
+    name: 'alignment model with versions, check-ins, annotations, milestones',
+    statements: [
+      // Every change to an objective, KPI or goal is a new row; the newest row per id is the
+      // definition in force, a 'delete' row ends it, and nothing is ever overwritten.
+      `CREATE TABLE IF NOT EXISTS model_versions (
+        kind LowCardinality(String),
+        id String,
+        version UInt32,
+        -- a model-wide sequence: the order things were made in is the order they are shown in
+        seq UInt64,
+        op LowCardinality(String),
+        body String,
+        author String,
+        reason String,
+        changed_at DateTime64(3, 'UTC')
+      ) ENGINE = MergeTree
+      ORDER BY (kind, id, version)`,
+      `CREATE TABLE IF NOT EXISTS checkins (
+        id String,
+        subject_kind LowCardinality(String),
+        subject_id String,
+        confidence LowCardinality(String),
+        narrative String,
+        value Nullable(Float64),
+        author String,
+        at DateTime64(3, 'UTC')
+      ) ENGINE = MergeTree
+      ORDER BY (subject_kind, subject_id, at)`,
+      `CREATE TABLE IF NOT EXISTS annotations (
+        id String,
+        kpi String,
+        ts DateTime64(3, 'UTC'),
+        kind LowCardinality(String),
+        text String,
+        author String,
+        created_at DateTime64(3, 'UTC')
+      ) ENGINE = MergeTree
+      ORDER BY (kpi, ts)`,
+      `CREATE TABLE IF NOT EXISTS milestones (
+        kind LowCardinality(String),
+        id String,
+        name String,
+        period String,
+        value Float64,
+        reached_at DateTime64(3, 'UTC')
+      ) ENGINE = MergeTree
+      ORDER BY (kind, id, period)`,
+      `CREATE TABLE IF NOT EXISTS config_imports (
+        source String,
+        sha256 String,
+        changes UInt32,
+        imported_at DateTime64(3, 'UTC')
+      ) ENGINE = MergeTree
+      ORDER BY imported_at`,
+    ],
+  },
 ];
 
 const LEDGER = `CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAgo, formatClock, formatCompact, formatPercent, formatPlain, formatValue } from './format.ts';
+import { formatAgo, formatClock, formatCompact, formatPercent, formatPlain, formatRange, formatValue } from './format.ts';
 
 describe('formatValue', () => {
   it.each([
@@ -90,5 +90,14 @@ describe('time helpers', () => {
     const now = new Date(2026, 10, 25, 12, 0).getTime();
     expect(formatClock(new Date(2026, 10, 25, 10, 42).getTime(), now)).toBe('10:42');
     expect(formatClock(new Date(2026, 10, 24, 9, 5).getTime(), now)).toBe('24 Nov 09:05');
+  });
+});
+
+describe('formatRange', () => {
+  it('writes a shared unit once', () => {
+    expect(formatRange(95, 99, '%')).toBe('95–99 %');
+    expect(formatRange(200, 400, 'ms')).toBe('200–400 ms');
+    expect(formatRange(1000, 2000, 'eur')).toBe('€1k–€2k');
+    expect(formatRange(1200, 1500, '')).toBe('1.2k–1.5k');
   });
 });

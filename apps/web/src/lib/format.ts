@@ -84,6 +84,17 @@ export function formatValue(value: number | null | undefined, unit: string): str
   return `${formatCompact(value)} ${unit.trim()}`;
 }
 
+/**
+ * A band with its unit once: "95–99 %", "200–400 ms", "€1k–€2k". A unit written after a
+ * space is shared, so it is dropped from the low end.
+ */
+export function formatRange(low: number, high: number, unit: string): string {
+  const a = formatValue(low, unit);
+  const b = formatValue(high, unit);
+  const suffix = / \S+$/.exec(b)?.[0];
+  return `${suffix !== undefined && a.endsWith(suffix) ? a.slice(0, -suffix.length) : a}–${b}`;
+}
+
 /** Attainment percentages: whole numbers, "87 %". */
 export function formatPercent(value: number | null): string {
   if (value === null || !Number.isFinite(value)) return PLACEHOLDER;

@@ -6,8 +6,8 @@ import type { KpiStatusName } from '@northstar/shared';
  * deuteranopia; the light variants are darkened to keep 4.5:1 on a white desk background.
  */
 const STATUS_COLORS: Readonly<Record<'dark' | 'light', Record<KpiStatusName, string>>> = {
-  dark: { on_track: '#56b4e9', at_risk: '#e69f00', off_track: '#f0743e', no_data: '#9aa3af' },
-  light: { on_track: '#0072b2', at_risk: '#8f5300', off_track: '#b53f00', no_data: '#5f6670' },
+  dark: { on_track: '#56b4e9', at_risk: '#e69f00', off_track: '#f0743e', no_data: '#9aa3af', no_target: '#9aa3af' },
+  light: { on_track: '#0072b2', at_risk: '#8f5300', off_track: '#b53f00', no_data: '#5f6670', no_target: '#5f6670' },
 };
 
 const TARGET_COLORS = { dark: 'rgba(232, 235, 240, 0.55)', light: 'rgba(20, 23, 28, 0.5)' } as const;

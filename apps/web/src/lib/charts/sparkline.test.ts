@@ -11,7 +11,7 @@ describe('sparklineRange', () => {
         [1, 10],
         [2, 20],
       ],
-      100,
+      [100],
     );
     expect(min).toBeLessThan(10);
     expect(max).toBeGreaterThan(100);
@@ -23,7 +23,7 @@ describe('sparklineRange', () => {
         [1, null],
         [2, 50],
       ],
-      50,
+      [50],
     );
     expect(min).toBeLessThan(50);
     expect(max).toBeGreaterThan(50);
@@ -36,7 +36,7 @@ describe('buildSparklineOption', () => {
     [2_000, null],
     [3_000, 7],
   ];
-  const option = buildSparklineOption({ points, target: 6, colors });
+  const option = buildSparklineOption({ points, targets: [6], colors });
   const series = Array.isArray(option.series) ? option.series[0] : option.series;
 
   it('draws the points as a line with gaps for missing values', () => {
@@ -62,5 +62,17 @@ describe('buildSparklineOption', () => {
 
   it('copies the points so later appends cannot change a drawn option', () => {
     expect(series?.data).not.toBe(points);
+  });
+});
+
+describe('sparkline targets', () => {
+  it('draws a band as two lines and nothing without a target', () => {
+    const band = buildSparklineOption({ points: [[1, 97]], targets: [95, 99], colors });
+    const bandSeries = Array.isArray(band.series) ? band.series[0] : band.series;
+    expect(bandSeries?.markLine?.data).toEqual([{ yAxis: 95 }, { yAxis: 99 }]);
+    const none = buildSparklineOption({ points: [[1, 5]], targets: [], colors });
+    const noneSeries = Array.isArray(none.series) ? none.series[0] : none.series;
+    expect(noneSeries?.markLine?.data).toEqual([]);
+    expect(sparklineRange([], [])).toEqual({ min: 0, max: 1 });
   });
 });

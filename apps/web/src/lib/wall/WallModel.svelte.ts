@@ -1,6 +1,7 @@
 import { PROTOCOL_VERSION, type ServerMessage, type WallKpi } from '@northstar/shared';
 import { LiveConnection, liveUrl } from '../live/LiveConnection.svelte.ts';
 import { Clock } from '../time/Clock.svelte.ts';
+import { Celebration } from './Celebration.svelte.ts';
 import { densityFor } from './density.ts';
 import { groupByObjective } from './rollup.ts';
 import { EMPTY_WALL, applyMessage, type WallState } from './wallState.ts';
@@ -8,7 +9,11 @@ import { EMPTY_WALL, applyMessage, type WallState } from './wallState.ts';
 /** Clock differences below this are latency noise, not skew. */
 const CLOCK_SKEW_TOLERANCE_MS = 1_000;
 
-/** The wall page: server state, the live connection that feeds it, and the shared clock. */
+/**
+ * The live model behind every page: server state, the one connection that feeds it, the
+ * shared clock and the milestone banner. It runs on every page so the tree can follow model
+ * changes and a milestone is never missed while someone edits.
+ */
 export class WallModel {
   /** Replaced whole by the reducer; raw so Svelte does not proxy a hundred KPI objects. */
   wall = $state.raw<WallState>(EMPTY_WALL);
@@ -18,6 +23,7 @@ export class WallModel {
   lastDataAt = $state<number | null>(null);
 
   readonly clock = new Clock();
+  readonly celebration = new Celebration();
   readonly connection: LiveConnection;
 
   readonly groups = $derived(
@@ -47,6 +53,7 @@ export class WallModel {
     if (msg.type === 'snapshot' || msg.type === 'delta') this.lastDataAt = receivedAt;
     // Heartbeats change nothing on screen; skipping them keeps the tiles from re-rendering.
     if (msg.type === 'heartbeat') return;
+    if (msg.type === 'milestone') this.celebration.offer(msg.milestone);
     this.wall = applyMessage(this.wall, msg);
   }
 
@@ -58,5 +65,6 @@ export class WallModel {
   stop(): void {
     this.connection.stop();
     this.clock.stop();
+    this.celebration.stop();
   }
 }

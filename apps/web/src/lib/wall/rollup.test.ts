@@ -1,72 +1,107 @@
-import type { KpiStatusName, WallKpi } from '@northstar/shared';
+import type { KpiStatusName, ObjectiveState, WallKpi, WallObjective } from '@northstar/shared';
 import { describe, expect, it } from 'vitest';
-import { UNLINKED_OBJECTIVE_ID, groupByObjective, rollupObjective, worstStatus } from './rollup.ts';
+import { UNLINKED_OBJECTIVE_ID, groupByObjective, localRollup, worstStatus } from './rollup.ts';
 
-function kpi(id: string, objective: string, attainment: number | null, status: KpiStatusName): WallKpi {
+function kpi(
+  id: string,
+  links: { objective?: string; objectives?: Array<{ id: string; weight: number }> },
+  attainment: number | null,
+  status: KpiStatusName,
+): WallKpi {
   return {
     definition: {
       id,
-      name: id,
-      unit: '',
-      objective,
+      name: `KPI ${id}`,
       metric: 'm',
       aggregation: 'sum',
       window: '5m',
+      timezone: 'UTC',
       direction: 'higher_is_better',
       target: 100,
+      ...links,
     },
-    state: { id, value: attainment, target: 100, attainment, status, previous: null, lastEventTs: 1, evaluatedAt: 1 },
+    state: {
+      id,
+      value: attainment,
+      target: 100,
+      targetLow: null,
+      targetHigh: null,
+      expected: null,
+      period: null,
+      attainment,
+      status,
+      previous: null,
+      lastEventTs: 1,
+      evaluatedAt: 1,
+    },
     spark: [],
   };
 }
 
-describe('rollupObjective', () => {
-  it('averages attainment, capping each KPI at 100', () => {
-    const r = rollupObjective([kpi('a', 'o', 150, 'on_track'), kpi('b', 'o', 60, 'off_track')]);
+function objective(id: string, state: Partial<ObjectiveState> = {}): WallObjective {
+  return {
+    definition: { id, name: id.toUpperCase(), level: 'organisation', rollup: 'weighted_average' },
+    state: { id, attainment: 90, status: 'at_risk', troubled: [], kpiCount: 0, ...state },
+  };
+}
+
+describe('localRollup', () => {
+  it('averages attainment, capping each KPI at 100, and lists the troubled KPIs', () => {
+    const r = localRollup('x', [kpi('a', {}, 150, 'on_track'), kpi('b', {}, 60, 'off_track'), kpi('c', {}, null, 'no_target')]);
     expect(r.attainment).toBe(80);
-    expect(r.kpiCount).toBe(2);
+    expect(r.kpiCount).toBe(3);
+    expect(r.status).toBe('off_track');
+    expect(r.troubled).toEqual(['b']);
   });
 
-  it('ignores KPIs without attainment and is null when none has one', () => {
-    expect(rollupObjective([kpi('a', 'o', 90, 'at_risk'), kpi('b', 'o', null, 'no_data')]).attainment).toBe(90);
-    expect(rollupObjective([kpi('b', 'o', null, 'no_data')]).attainment).toBeNull();
-    expect(rollupObjective([]).attainment).toBeNull();
-  });
-
-  it('takes the worst status as health and flags alerting', () => {
-    const r = rollupObjective([kpi('a', 'o', 100, 'on_track'), kpi('b', 'o', 85, 'at_risk'), kpi('c', 'o', null, 'no_data')]);
-    expect(r.health).toBe('at_risk');
-    expect(r.alerting).toBe(true);
-    expect(rollupObjective([kpi('a', 'o', 100, 'on_track')]).alerting).toBe(false);
+  it('is null without any attainment', () => {
+    expect(localRollup('x', [kpi('b', {}, null, 'no_data')]).attainment).toBeNull();
+    expect(localRollup('x', []).attainment).toBeNull();
   });
 });
 
 describe('worstStatus', () => {
-  it('orders off track > at risk > no data > on track', () => {
+  it('orders off track > at risk > no data > no target > on track', () => {
     expect(worstStatus(['on_track', 'off_track', 'at_risk'])).toBe('off_track');
-    expect(worstStatus(['on_track', 'no_data'])).toBe('no_data');
+    expect(worstStatus(['on_track', 'no_data', 'no_target'])).toBe('no_data');
+    expect(worstStatus(['on_track', 'no_target'])).toBe('no_target');
     expect(worstStatus(['on_track'])).toBe('on_track');
     expect(worstStatus([])).toBe('no_data');
   });
 });
 
 describe('groupByObjective', () => {
-  it('groups in objective order and keeps KPI order', () => {
+  it('groups by primary objective in objective order, with the server roll-up', () => {
     const groups = groupByObjective(
+      [objective('o1'), objective('o2', { attainment: 55, status: 'off_track', troubled: ['a', 'gone'], kpiCount: 3 })],
       [
-        { id: 'o1', name: 'One' },
-        { id: 'o2', name: 'Two' },
+        kpi('a', { objective: 'o2' }, 10, 'off_track'),
+        kpi(
+          'b',
+          {
+            objectives: [
+              { id: 'o1', weight: 2 },
+              { id: 'o2', weight: 1 },
+            ],
+          },
+          100,
+          'on_track',
+        ),
+        kpi('c', { objective: 'o2' }, 100, 'on_track'),
       ],
-      [kpi('a', 'o2', 10, 'off_track'), kpi('b', 'o1', 100, 'on_track'), kpi('c', 'o2', 100, 'on_track')],
     );
     expect(groups.map((g) => g.objective.id)).toEqual(['o1', 'o2']);
+    expect(groups[0]?.kpis.map((k) => k.definition.id)).toEqual(['b']);
     expect(groups[1]?.kpis.map((k) => k.definition.id)).toEqual(['a', 'c']);
-    expect(groups[1]?.rollup.health).toBe('off_track');
+    expect(groups[1]?.state).toMatchObject({ attainment: 55, status: 'off_track', kpiCount: 3 });
+    expect(groups[1]?.troubledNames).toEqual(['KPI a', 'gone']);
   });
 
-  it('puts KPIs of an unknown objective in a last group', () => {
-    const groups = groupByObjective([{ id: 'o1', name: 'One' }], [kpi('a', 'ghost', 50, 'at_risk')]);
+  it('puts KPIs with no or an unknown objective in a last "Not linked" group', () => {
+    const groups = groupByObjective([objective('o1')], [kpi('a', { objective: 'ghost' }, 50, 'at_risk'), kpi('b', {}, null, 'no_target')]);
     expect(groups.map((g) => g.objective.id)).toEqual(['o1', UNLINKED_OBJECTIVE_ID]);
-    expect(groups[0]?.rollup.kpiCount).toBe(0);
+    expect(groups[1]?.objective.name).toBe('Not linked');
+    expect(groups[1]?.kpis.map((k) => k.definition.id)).toEqual(['a', 'b']);
+    expect(groups[1]?.state).toMatchObject({ status: 'at_risk', kpiCount: 2, troubled: ['a'] });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeTrend, isStale } from './tileView.ts';
+import { computeTrend, isStale, targetText } from './tileView.ts';
 
 const STALE_AFTER_MS = 60_000;
 
@@ -34,5 +34,41 @@ describe('isStale', () => {
     expect(isStale(null, 1e12, STALE_AFTER_MS)).toBe(false);
     expect(isStale(1_000, 1_000 + STALE_AFTER_MS, STALE_AFTER_MS)).toBe(false);
     expect(isStale(1_000, 1_001 + STALE_AFTER_MS, STALE_AFTER_MS)).toBe(true);
+  });
+});
+
+describe('targetText', () => {
+  const state = { target: 120_000, targetLow: null, targetHigh: null, expected: null, period: null };
+
+  it('shows the target with its direction', () => {
+    expect(targetText({ direction: 'higher_is_better', unit: '' }, state).text).toBe('of 120k');
+    expect(targetText({ direction: 'lower_is_better', unit: 'ms' }, { ...state, target: 300 }).text).toBe('of ≤ 300 ms');
+  });
+
+  it('shows a within_range band as "95–99 %"', () => {
+    const t = targetText(
+      { direction: 'within_range', unit: '%' },
+      { ...state, target: null, targetLow: 95, targetHigh: 99, period: '2026-Q4' },
+    );
+    expect(t.text).toBe('in 95–99 %');
+    expect(t.title).toContain('2026-Q4');
+  });
+
+  it('says "no target" without one', () => {
+    expect(targetText({ direction: 'higher_is_better', unit: '' }, { ...state, target: null })).toMatchObject({
+      text: 'no target',
+      expected: null,
+    });
+  });
+
+  it('shows where a paced target should be by now', () => {
+    expect(targetText({ direction: 'higher_is_better', unit: '' }, { ...state, expected: 40_000 }).expected).toBe('expected 40k by now');
+    expect(targetText({ direction: 'higher_is_better', unit: '' }, state).expected).toBeNull();
+  });
+});
+
+describe('computeTrend within a range', () => {
+  it('colours no movement as good or bad', () => {
+    expect(computeTrend(110, 100, 'within_range')).toEqual({ movement: 'up', good: null, changePct: 10 });
   });
 });

@@ -1,4 +1,5 @@
-import type { Direction, KpiStatusName } from '@northstar/shared';
+import type { Direction, KpiDefinition, KpiState, KpiStatusName } from '@northstar/shared';
+import { formatRange, formatValue } from '../format.ts';
 
 /** A tile whose newest event is older than its KPI's `staleAfterMs` (from @northstar/shared) is stale. */
 export function isStale(lastEventTs: number | null, nowMs: number, staleAfterMs: number): boolean {
@@ -10,7 +11,41 @@ export const STATUS_LABELS: Readonly<Record<KpiStatusName, string>> = {
   at_risk: 'At risk',
   off_track: 'Off track',
   no_data: 'No data',
+  no_target: 'No target',
 };
+
+export interface TargetText {
+  /** "of 120k", "of ≤ 300 ms", "in 95–99 %", or "no target". */
+  text: string;
+  /** Says what the text means, for a tooltip. */
+  title: string;
+  /** "expected 40k by now" when the target is paced within a calendar period; else null. */
+  expected: string | null;
+}
+
+/** The target line of a tile, from the target in force now (the server resolves periods and pacing). */
+export function targetText(
+  def: Pick<KpiDefinition, 'direction' | 'unit'>,
+  state: Pick<KpiState, 'target' | 'targetLow' | 'targetHigh' | 'expected' | 'period'>,
+): TargetText {
+  const unit = def.unit ?? '';
+  const period = state.period ? ` for ${state.period}` : '';
+  const expected = state.expected === null ? null : `expected ${formatValue(state.expected, unit)} by now`;
+  if (def.direction === 'within_range' && state.targetLow !== null && state.targetHigh !== null) {
+    return {
+      text: `in ${formatRange(state.targetLow, state.targetHigh, unit)}`,
+      title: `Target${period}: stay within this range`,
+      expected,
+    };
+  }
+  if (state.target === null) return { text: 'no target', title: 'This KPI has no target in force', expected: null };
+  const lower = def.direction === 'lower_is_better';
+  return {
+    text: `of ${lower ? '≤ ' : ''}${formatValue(state.target, unit)}`,
+    title: `Target${period}: ${lower ? 'at most' : 'at least'} this`,
+    expected,
+  };
+}
 
 export interface Trend {
   movement: 'up' | 'down' | 'flat';
@@ -31,6 +66,8 @@ export function computeTrend(value: number | null, previous: number | null, dire
   const flat = delta === 0 || (previous !== 0 && Math.abs(delta / previous) < FLAT_SHARE);
   if (flat) return { movement: 'flat', good: null, changePct: 0 };
   const movement = delta > 0 ? 'up' : 'down';
+  // Within a range neither way is good in itself; the status says whether the value is inside.
+  if (direction === 'within_range') return { movement, good: null, changePct };
   const good = direction === 'higher_is_better' ? movement === 'up' : movement === 'down';
   return { movement, good, changePct };
 }

@@ -1,4 +1,4 @@
-import type { KpiState, ServerMessage, WallKpi } from '@northstar/shared';
+import type { KpiState, ObjectiveState, ServerMessage, WallKpi, WallObjective } from '@northstar/shared';
 import { describe, expect, it } from 'vitest';
 import { EMPTY_WALL, MAX_SPARK_POINTS, applyMessage } from './wallState.ts';
 
@@ -7,6 +7,10 @@ function kpiState(id: string, value: number | null, overrides: Partial<KpiState>
     id,
     value,
     target: 100,
+    targetLow: null,
+    targetHigh: null,
+    expected: null,
+    period: null,
     attainment: value,
     status: 'on_track',
     previous: null,
@@ -26,6 +30,7 @@ function wallKpi(id: string, objective = 'o1'): WallKpi {
       metric: 'm',
       aggregation: 'sum',
       window: '5m',
+      timezone: 'UTC',
       direction: 'higher_is_better',
       target: 100,
     },
@@ -34,35 +39,50 @@ function wallKpi(id: string, objective = 'o1'): WallKpi {
   };
 }
 
+function objectiveState(id: string, overrides: Partial<ObjectiveState> = {}): ObjectiveState {
+  return { id, attainment: 50, status: 'off_track', troubled: [], kpiCount: 2, ...overrides };
+}
+
+function wallObjective(id: string): WallObjective {
+  return { definition: { id, name: id, level: 'organisation', rollup: 'weighted_average' }, state: objectiveState(id) };
+}
+
 const snapshot: ServerMessage = {
   type: 'snapshot',
   serverTime: 2_000,
-  objectives: [{ id: 'o1', name: 'Grow' }],
+  objectives: [wallObjective('o1'), wallObjective('o2')],
   kpis: [wallKpi('a'), wallKpi('b')],
+  goals: [{ id: 'g1', name: 'Ship it', owner: 'ana', kpi: 'a', target: 10 }],
 };
 
 describe('applyMessage', () => {
   it('records hello details without touching tiles', () => {
-    const next = applyMessage(EMPTY_WALL, { type: 'hello', protocol: 1, serverVersion: '1.2.3', serverTime: 5 });
-    expect(next).toMatchObject({ hasSnapshot: false, serverVersion: '1.2.3', protocol: 1, serverTime: 5 });
+    const next = applyMessage(EMPTY_WALL, { type: 'hello', protocol: 2, serverVersion: '1.2.3', serverTime: 5 });
+    expect(next).toMatchObject({ hasSnapshot: false, serverVersion: '1.2.3', protocol: 2, serverTime: 5 });
   });
 
-  it('replaces all state on a snapshot', () => {
+  it('replaces all state on a snapshot, objectives and goals included', () => {
     const first = applyMessage(EMPTY_WALL, snapshot);
     expect(first.hasSnapshot).toBe(true);
+    expect(first.snapshotCount).toBe(1);
     expect(first.order).toEqual(['a', 'b']);
-    const second = applyMessage(first, { ...snapshot, kpis: [wallKpi('c')], objectives: [] });
+    expect(first.objectives.map((o) => o.definition.id)).toEqual(['o1', 'o2']);
+    expect(first.goals.map((g) => g.id)).toEqual(['g1']);
+    const second = applyMessage(first, { ...snapshot, kpis: [wallKpi('c')], objectives: [], goals: [] });
+    expect(second.snapshotCount).toBe(2);
     expect(second.order).toEqual(['c']);
     expect([...second.kpis.keys()]).toEqual(['c']);
     expect(second.objectives).toEqual([]);
+    expect(second.goals).toEqual([]);
   });
 
-  it('updates states by id and replaces sparklines on a delta', () => {
+  it('updates KPI states by id and replaces sparklines on a delta', () => {
     const before = applyMessage(EMPTY_WALL, snapshot);
     const after = applyMessage(before, {
       type: 'delta',
       serverTime: 3_000,
       states: [kpiState('a', 75, { status: 'at_risk' })],
+      objectives: [],
       spark: [
         {
           id: 'a',
@@ -79,10 +99,26 @@ describe('applyMessage', () => {
       [6_000, 75],
     ]);
     expect(after.serverTime).toBe(3_000);
-    // Untouched KPIs keep their identity so their tiles do not re-render.
+    // Untouched KPIs and objectives keep their identity so they do not re-render.
     expect(after.kpis.get('b')).toBe(before.kpis.get('b'));
+    expect(after.objectives).toBe(before.objectives);
     // The previous state is not mutated.
     expect(before.kpis.get('a')?.state.value).toBe(50);
+  });
+
+  it('replaces the rolled-up state of the objectives a delta lists', () => {
+    const before = applyMessage(EMPTY_WALL, snapshot);
+    const after = applyMessage(before, {
+      type: 'delta',
+      serverTime: 3_000,
+      states: [],
+      objectives: [objectiveState('o2', { attainment: 97, status: 'at_risk', troubled: ['b'] }), objectiveState('ghost')],
+      spark: [],
+    });
+    expect(after.objectives.map((o) => o.definition.id)).toEqual(['o1', 'o2']);
+    expect(after.objectives[1]?.state).toMatchObject({ attainment: 97, status: 'at_risk', troubled: ['b'] });
+    expect(after.objectives[0]).toBe(before.objectives[0]);
+    expect(before.objectives[1]?.state.attainment).toBe(50);
   });
 
   it('ignores deltas for unknown KPIs and before the first snapshot', () => {
@@ -90,11 +126,26 @@ describe('applyMessage', () => {
       type: 'delta',
       serverTime: 3_000,
       states: [kpiState('zzz', 1)],
+      objectives: [objectiveState('o1')],
       spark: [{ id: 'zzz', points: [[1, 1]] }],
     };
     expect(applyMessage(EMPTY_WALL, delta).hasSnapshot).toBe(false);
+    expect(applyMessage(EMPTY_WALL, delta).objectives).toEqual([]);
     const after = applyMessage(applyMessage(EMPTY_WALL, snapshot), delta);
     expect(after.kpis.has('zzz')).toBe(false);
+  });
+
+  it('keeps the tiles on a milestone and only advances the clock', () => {
+    const before = applyMessage(EMPTY_WALL, snapshot);
+    const after = applyMessage(before, {
+      type: 'milestone',
+      serverTime: 8_000,
+      milestone: { kind: 'kpi', id: 'a', name: 'A', period: '2026-Q4', value: 120, reachedAt: 7_900 },
+    });
+    expect(after.kpis).toBe(before.kpis);
+    expect(after.objectives).toBe(before.objectives);
+    expect(after.snapshotCount).toBe(1);
+    expect(after.serverTime).toBe(8_000);
   });
 
   it('keeps the last state on heartbeat', () => {

@@ -1,4 +1,4 @@
-import type { KpiState, Objective, SeriesPoint, ServerMessage, WallKpi } from '@northstar/shared';
+import type { Goal, KpiState, ObjectiveState, SeriesPoint, ServerMessage, WallKpi, WallObjective } from '@northstar/shared';
 
 /**
  * Sparkline points kept per KPI. The server sends one window's worth (60 points) and
@@ -10,10 +10,14 @@ export const MAX_SPARK_POINTS = 120;
 export interface WallState {
   /** False until the first snapshot; the wall shows a placeholder instead of empty tiles. */
   hasSnapshot: boolean;
-  objectives: readonly Objective[];
+  /** Counts snapshots, which the server sends on connect and whenever the model changes; pages reload on a change. */
+  snapshotCount: number;
+  /** Objectives in the server's order, each with its rolled-up state. */
+  objectives: readonly WallObjective[];
   /** KPI ids in the order the server listed them. */
   order: readonly string[];
   kpis: ReadonlyMap<string, WallKpi>;
+  goals: readonly Goal[];
   /** Server clock at the newest message, used to correct for browser clock skew. */
   serverTime: number | null;
   serverVersion: string | null;
@@ -22,9 +26,11 @@ export interface WallState {
 
 export const EMPTY_WALL: WallState = {
   hasSnapshot: false,
+  snapshotCount: 0,
   objectives: [],
   order: [],
   kpis: new Map(),
+  goals: [],
   serverTime: null,
   serverVersion: null,
   protocol: null,
@@ -35,7 +41,22 @@ function boundSpark(points: readonly SeriesPoint[]): SeriesPoint[] {
   return points.length > MAX_SPARK_POINTS ? points.slice(points.length - MAX_SPARK_POINTS) : [...points];
 }
 
-function applyDelta(state: WallState, states: readonly KpiState[], spark: ReadonlyArray<{ id: string; points: SeriesPoint[] }>): WallState {
+function applyObjectiveStates(objectives: readonly WallObjective[], states: readonly ObjectiveState[]): readonly WallObjective[] {
+  if (states.length === 0) return objectives;
+  const byId = new Map(states.map((s) => [s.id, s]));
+  // Unchanged objectives keep their identity so their headers do not re-render.
+  return objectives.map((o) => {
+    const next = byId.get(o.definition.id);
+    return next ? { ...o, state: next } : o;
+  });
+}
+
+function applyDelta(
+  state: WallState,
+  states: readonly KpiState[],
+  objectives: readonly ObjectiveState[],
+  spark: ReadonlyArray<{ id: string; points: SeriesPoint[] }>,
+): WallState {
   // A delta before any snapshot has nothing to patch; the snapshot that follows carries it.
   if (!state.hasSnapshot) return state;
   const kpis = new Map(state.kpis);
@@ -47,10 +68,14 @@ function applyDelta(state: WallState, states: readonly KpiState[], spark: Readon
     const current = kpis.get(id);
     if (current) kpis.set(id, { ...current, spark: boundSpark(points) });
   }
-  return { ...state, kpis };
+  return { ...state, kpis, objectives: applyObjectiveStates(state.objectives, objectives) };
 }
 
-/** The wall's reducer: returns the state after one server message, never mutating its input. */
+/**
+ * The wall's reducer: returns the state after one server message, never mutating its input.
+ * A milestone changes no tile (the celebration is kept apart, see Celebration.svelte.ts); it
+ * only advances the server clock.
+ */
 export function applyMessage(state: WallState, msg: ServerMessage): WallState {
   switch (msg.type) {
     case 'hello':
@@ -63,14 +88,19 @@ export function applyMessage(state: WallState, msg: ServerMessage): WallState {
       return {
         ...state,
         hasSnapshot: true,
+        snapshotCount: state.snapshotCount + 1,
         objectives: msg.objectives,
         order: msg.kpis.map((k) => k.definition.id),
         kpis,
+        // Older servers may leave goals out; the wall does not need them to draw tiles.
+        goals: msg.goals ?? [],
         serverTime: msg.serverTime,
       };
     }
     case 'delta':
-      return { ...applyDelta(state, msg.states, msg.spark), serverTime: msg.serverTime };
+      // `objectives` is new in protocol 2; tolerate its absence rather than crash on a mixed deploy.
+      return { ...applyDelta(state, msg.states, msg.objectives ?? [], msg.spark), serverTime: msg.serverTime };
+    case 'milestone':
     case 'heartbeat':
       return { ...state, serverTime: msg.serverTime };
   }

@@ -1,0 +1,19 @@
+import type { KpiDefinition, Objective } from '@northstar/shared';
+import type { EditorConfig } from './EditorModel.svelte.ts';
+import { KPI_FIELD_ALIASES, formToKpi, kpiFieldNames, kpiToForm, type KpiFormValues } from './kpiForm.ts';
+import { OBJECTIVE_FIELDS, formToObjective, objectiveToForm, type ObjectiveFormValues } from './objectiveForm.ts';
+
+export const OBJECTIVE_EDITOR: EditorConfig<ObjectiveFormValues, Objective> = {
+  kind: 'objective',
+  toForm: objectiveToForm,
+  toDefinition: formToObjective,
+  fieldNames: () => OBJECTIVE_FIELDS,
+};
+
+export const KPI_EDITOR: EditorConfig<KpiFormValues, KpiDefinition> = {
+  kind: 'kpi',
+  toForm: kpiToForm,
+  toDefinition: formToKpi,
+  fieldNames: kpiFieldNames,
+  aliases: KPI_FIELD_ALIASES,
+};

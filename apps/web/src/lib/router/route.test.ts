@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { parseRoute, routeHref } from './route.ts';
+
+describe('parseRoute', () => {
+  it('makes the wall the default', () => {
+    expect(parseRoute('')).toEqual({ page: 'wall' });
+    expect(parseRoute('#')).toEqual({ page: 'wall' });
+    expect(parseRoute('#/')).toEqual({ page: 'wall' });
+  });
+
+  it('parses the tree and the reviews', () => {
+    expect(parseRoute('#/tree')).toEqual({ page: 'tree' });
+    expect(parseRoute('#/reviews/')).toEqual({ page: 'reviews' });
+  });
+
+  it('parses editors for an existing or a new subject', () => {
+    expect(parseRoute('#/edit/kpi/orders')).toEqual({ page: 'edit', kind: 'kpi', id: 'orders', preset: {} });
+    expect(parseRoute('#/edit/objective/new')).toEqual({ page: 'edit', kind: 'objective', id: null, preset: {} });
+    expect(parseRoute('#/edit/kpi/new?objective=grow')).toEqual({ page: 'edit', kind: 'kpi', id: null, preset: { objective: 'grow' } });
+    expect(parseRoute('#/edit/kpi/a%2Eb')).toMatchObject({ id: 'a.b' });
+  });
+
+  it('parses check-ins for objectives, KPIs and goals', () => {
+    expect(parseRoute('#/checkin/goal/ana-q4')).toEqual({ page: 'checkin', kind: 'goal', id: 'ana-q4' });
+    expect(parseRoute('#/checkin/kpi/orders')).toEqual({ page: 'checkin', kind: 'kpi', id: 'orders' });
+  });
+
+  it('rejects what it does not know', () => {
+    for (const hash of ['#/nope', '#/edit/goal/x', '#/edit/kpi', '#/checkin/team/x', '#/tree/x', '#/edit/kpi/a/b', '#/edit/kpi/%E0%A4%A']) {
+      expect(parseRoute(hash)).toEqual({ page: 'not_found', hash });
+    }
+  });
+});
+
+describe('routeHref', () => {
+  it('round-trips through parseRoute', () => {
+    const routes = [
+      { page: 'wall' },
+      { page: 'tree' },
+      { page: 'reviews' },
+      { page: 'edit', kind: 'kpi', id: 'orders.eu', preset: {} },
+      { page: 'edit', kind: 'objective', id: null, preset: { parent: 'grow' } },
+      { page: 'checkin', kind: 'goal', id: 'g-1' },
+    ] as const;
+    for (const route of routes) expect(parseRoute(routeHref(route))).toEqual(route);
+  });
+});

@@ -1,0 +1,68 @@
+/** The app's pages, addressed by the URL hash so the static build needs no server routes. */
+export type Route =
+  | { page: 'wall' }
+  | { page: 'tree' }
+  | { page: 'reviews' }
+  /** id null = a new one; `preset` pre-fills a new one (e.g. the parent objective from the tree). */
+  | { page: 'edit'; kind: 'objective' | 'kpi'; id: string | null; preset: Readonly<Record<string, string>> }
+  | { page: 'checkin'; kind: 'objective' | 'kpi' | 'goal'; id: string }
+  | { page: 'not_found'; hash: string };
+
+const EDIT_KINDS = ['objective', 'kpi'] as const;
+const CHECKIN_KINDS = ['objective', 'kpi', 'goal'] as const;
+
+function oneOf<T extends string>(values: readonly T[], value: string | undefined): value is T {
+  return value !== undefined && (values as readonly string[]).includes(value);
+}
+
+function decode(part: string): string | null {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return null;
+  }
+}
+
+/** "#/edit/kpi/orders" → { page: 'edit', kind: 'kpi', id: 'orders' }. Unknown hashes are not_found; an empty one is the wall. */
+export function parseRoute(hash: string): Route {
+  const raw = hash.replace(/^#/, '');
+  const [path = '', query = ''] = raw.split('?', 2);
+  const parts = path.split('/').filter((p) => p !== '');
+  const [head, kind, rawId, ...rest] = parts;
+  const notFound: Route = { page: 'not_found', hash };
+  if (parts.length === 0) return { page: 'wall' };
+  if (parts.length === 1 && head === 'tree') return { page: 'tree' };
+  if (parts.length === 1 && head === 'reviews') return { page: 'reviews' };
+  if (rest.length > 0 || rawId === undefined) return notFound;
+  const id = decode(rawId);
+  if (id === null || id === '') return notFound;
+  if (head === 'edit' && oneOf(EDIT_KINDS, kind)) {
+    const preset: Record<string, string> = {};
+    for (const [k, v] of new URLSearchParams(query)) preset[k] = v;
+    return id === 'new' ? { page: 'edit', kind, id: null, preset } : { page: 'edit', kind, id, preset: {} };
+  }
+  if (head === 'checkin' && oneOf(CHECKIN_KINDS, kind)) return { page: 'checkin', kind, id };
+  return notFound;
+}
+
+type RouteInput =
+  | { page: 'wall' | 'tree' | 'reviews' }
+  | { page: 'edit'; kind: 'objective' | 'kpi'; id: string | null; preset?: Readonly<Record<string, string>> }
+  | { page: 'checkin'; kind: 'objective' | 'kpi' | 'goal'; id: string };
+
+/** The href of a page; the inverse of parseRoute. */
+export function routeHref(route: RouteInput): string {
+  switch (route.page) {
+    case 'wall':
+      return '#/';
+    case 'tree':
+    case 'reviews':
+      return `#/${route.page}`;
+    case 'edit': {
+      const query = route.id === null && route.preset ? new URLSearchParams(route.preset).toString() : '';
+      return `#/edit/${route.kind}/${route.id === null ? 'new' : encodeURIComponent(route.id)}${query ? `?${query}` : ''}`;
+    }
+    case 'checkin':
+      return `#/checkin/${route.kind}/${encodeURIComponent(route.id)}`;
+  }
+}
