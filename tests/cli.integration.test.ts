@@ -103,7 +103,7 @@ describe('northstar CLI', () => {
         }
       });
     });
-    expect(stdout).toMatch(/12 KPIs, 3 objectives, demo producer on/);
+    expect(stdout).toMatch(/15 KPIs, 9 objectives, demo producer on/);
     const res = await fetch(`${url}/api/v1/kpis`);
     expect(res.status).toBe(200);
     const code = await new Promise<number | null>((resolve) => {

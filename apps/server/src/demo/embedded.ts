@@ -1,10 +1,15 @@
 import type { Logger } from 'pino';
+import { calendarSpan } from '@northstar/shared';
 import { runProducer } from './producer.ts';
 import { STREAMS } from './scenario.ts';
 import { httpSink } from './sinks.ts';
 
-/** On first start the demo fills two hours of history, so windows and charts are full at once. */
-const DEMO_BACKFILL_MS = 2 * 3_600_000;
+/**
+ * On first start the demo fills history since midnight in the demo company's zone (at
+ * least two hours), so rolling windows, "today" KPIs and charts are full at once.
+ */
+const DEMO_MIN_BACKFILL_MS = 2 * 3_600_000;
+const DEMO_TIMEZONE = 'Europe/Berlin';
 const DEMO_TICK_MS = 500;
 
 /**
@@ -15,7 +20,8 @@ const DEMO_TICK_MS = 500;
 export async function startDemoFor(serverUrl: string, log: Logger) {
   const newest = await newestDemoEvent(serverUrl);
   const now = Date.now();
-  const backfillFromMs = Math.max(now - DEMO_BACKFILL_MS, newest ?? 0);
+  const startOfDay = calendarSpan('today', DEMO_TIMEZONE, now).startMs;
+  const backfillFromMs = Math.max(Math.min(now - DEMO_MIN_BACKFILL_MS, startOfDay), newest ?? 0);
   const producer = runProducer({
     sink: httpSink(serverUrl),
     seed: now % 2_147_483_647,

@@ -33,13 +33,15 @@ const round = (x: number, digits: number): number => Number(x.toFixed(digits));
 const REGIONS = ['eu', 'us', 'apac'] as const;
 const CHANNELS = ['web', 'ios', 'android'] as const;
 const region = (rng: Rng) => ({ region: pick(rng, REGIONS) });
+/** Regulars buy often, most customers rarely: a skewed draw from 20 000 customer ids. */
+const customer = (rng: Rng) => `c${Math.floor(20_000 * rng() ** 2)}`;
 
 export const STREAMS: StreamSpec[] = [
   {
     metric: 'checkout.orders',
     peakPerSecond: 0.6,
     value: () => 1,
-    dims: (rng) => ({ ...region(rng), channel: pick(rng, CHANNELS) }),
+    dims: (rng) => ({ ...region(rng), channel: pick(rng, CHANNELS), customer: customer(rng) }),
     incidentRate: { payments: 0.5 },
   },
   {
@@ -85,10 +87,17 @@ export const STREAMS: StreamSpec[] = [
     incidentRate: { payments: 40 },
   },
   {
-    metric: 'deploy.completed',
-    peakPerSecond: 0.0003,
+    metric: 'web.sessions',
+    peakPerSecond: 18,
     value: () => 1,
-    dims: (rng) => ({ service: pick(rng, ['web', 'api', 'payments']) }),
+    dims: (rng) => ({ channel: pick(rng, CHANNELS) }),
+    incidentRate: { api: 0.8 },
+  },
+  {
+    metric: 'platform.cpu_utilisation',
+    peakPerSecond: 1,
+    value: (rng, inc) => round(Math.min(100, logNormal(rng, inc?.kind === 'api' ? 88 : 58, 0.12)), 1),
+    dims: (rng) => ({ host: pick(rng, ['web-1', 'web-2', 'api-1', 'api-2']) }),
   },
 ];
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAgo, formatClock, formatCompact, formatPercent, formatPlain, formatRange, formatValue } from './format.ts';
+import { formatAgo, formatClock, formatCompact, formatPercent, formatPlain, formatRange, formatValue, splitWordUnit } from './format.ts';
 
 describe('formatValue', () => {
   it.each([
@@ -99,5 +99,16 @@ describe('formatRange', () => {
     expect(formatRange(200, 400, 'ms')).toBe('200–400 ms');
     expect(formatRange(1000, 2000, 'eur')).toBe('€1k–€2k');
     expect(formatRange(1200, 1500, '')).toBe('1.2k–1.5k');
+  });
+});
+
+describe('splitWordUnit', () => {
+  it('splits a word unit off the figure and leaves symbols alone', () => {
+    expect(splitWordUnit('672 orders', 'orders')).toEqual(['672', 'orders']);
+    expect(splitWordUnit('1.2k customers', 'customers')).toEqual(['1.2k', 'customers']);
+    expect(splitWordUnit('€3.1M', '€')).toEqual(['€3.1M', '']);
+    expect(splitWordUnit('340 ms', 'ms')).toEqual(['340 ms', '']);
+    expect(splitWordUnit('98.7 %', '%')).toEqual(['98.7 %', '']);
+    expect(splitWordUnit('—', 'orders')).toEqual(['—', '']);
   });
 });

@@ -127,3 +127,14 @@ export function formatAgo(ageMs: number): string {
   if (h < 24) return `${h} h ago`;
   return `${Math.floor(h / 24)} d ago`;
 }
+
+/**
+ * Splits a formatted value into the figure and a trailing word unit ("672 orders" →
+ * ["672", "orders"]), so a tile can show the figure large and the word small; symbols
+ * such as "€", "%" and "ms" stay part of the figure.
+ */
+export function splitWordUnit(text: string, unit: string): [figure: string, unit: string] {
+  const u = unit.trim();
+  if (u.length < 3 || !/^[\p{L}][\p{L} /]*$/u.test(u) || !text.endsWith(` ${u}`)) return [text, ''];
+  return [text.slice(0, -(u.length + 1)), u];
+}

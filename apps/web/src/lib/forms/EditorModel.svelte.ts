@@ -141,12 +141,11 @@ export class EditorModel<V, D extends { id: string }> {
   }
 
   #fail(err: unknown, fields: readonly string[]): void {
-    if (err instanceof ApiError && err.status === 409) {
-      const text =
-        err.code === 'version_conflict'
-          ? `Someone else changed this since you opened it (${err.message}). Reload to see their version, then make your change again.`
-          : err.message;
-      this.status = { kind: 'conflict', text };
+    if (err instanceof ApiError && err.status === 409 && err.code === 'version_conflict') {
+      this.status = {
+        kind: 'conflict',
+        text: `Someone else changed this since you opened it (${err.message}). Reload to see their version, then make your change again.`,
+      };
       return;
     }
     if (err instanceof ApiError && err.details.length > 0) {

@@ -38,9 +38,15 @@ function kpi(
   };
 }
 
-function objective(id: string, state: Partial<ObjectiveState> = {}): WallObjective {
+function objective(id: string, state: Partial<ObjectiveState> = {}, parent?: string): WallObjective {
   return {
-    definition: { id, name: id.toUpperCase(), level: 'organisation', rollup: 'weighted_average' },
+    definition: {
+      id,
+      name: id.toUpperCase(),
+      level: parent ? 'department' : 'organisation',
+      rollup: 'weighted_average',
+      ...(parent ? { parent } : {}),
+    },
     state: { id, attainment: 90, status: 'at_risk', troubled: [], kpiCount: 0, ...state },
   };
 }
@@ -103,5 +109,27 @@ describe('groupByObjective', () => {
     expect(groups[1]?.objective.name).toBe('Not linked');
     expect(groups[1]?.kpis.map((k) => k.definition.id)).toEqual(['a', 'b']);
     expect(groups[1]?.state).toMatchObject({ status: 'at_risk', kpiCount: 2, troubled: ['a'] });
+  });
+
+  it('shows department KPIs under their top-level objective, saying which department', () => {
+    const groups = groupByObjective(
+      [
+        objective('org'),
+        objective('sales', {}, 'org'),
+        objective('team', {}, 'sales'),
+        objective('loop-a', {}, 'loop-b'),
+        objective('loop-b', {}, 'loop-a'),
+      ],
+      [
+        kpi('top', { objective: 'org' }, 90, 'on_track'),
+        kpi('deep', { objective: 'team' }, 90, 'on_track'),
+        kpi('looped', { objective: 'loop-a' }, 1, 'off_track'),
+      ],
+    );
+    expect(groups.map((g) => g.objective.id)).toEqual(['org', 'loop-a', 'loop-b']);
+    expect(groups[0]?.kpis.map((k) => k.definition.id)).toEqual(['top', 'deep']);
+    expect([...(groups[0]?.via ?? [])]).toEqual([['deep', 'TEAM']]);
+    // a parent cycle neither hangs nor loses its KPIs
+    expect(groups.flatMap((g) => g.kpis.map((k) => k.definition.id)).filter((id) => id === 'looped')).toHaveLength(1);
   });
 });
