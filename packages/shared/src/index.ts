@@ -5,3 +5,4 @@ export * from './protocol.ts';
 export * from './api.ts';
 export * from './feedback.ts';
 export * from './targets.ts';
+export * from './alignment-api.ts';

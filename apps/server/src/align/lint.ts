@@ -1,18 +1,19 @@
-import { kpiLinks, primaryObjective, type Goal, type KpiDefinition, type Level, type Measure, type Objective } from '@northstar/shared';
+import {
+  kpiLinks,
+  primaryObjective,
+  type Goal,
+  type KpiDefinition,
+  type Level,
+  type LintFinding,
+  type LintSeverity,
+  type LintSubjectKind,
+  type Measure,
+  type Objective,
+} from '@northstar/shared';
 import { compareIds, objectiveTree } from './objective-tree.ts';
 import { rollupObjectives } from './rollup.ts';
 
-export type LintSeverity = 'error' | 'warning' | 'info';
-export type LintSubjectKind = 'objective' | 'kpi' | 'goal';
-
-export interface LintFinding {
-  rule: LintRuleId;
-  severity: LintSeverity;
-  subject: { kind: LintSubjectKind; id: string };
-  message: string;
-  /** One actionable line; `patch`, when a safe automatic fix exists, merged into the subject's definition applies it. */
-  fix: { text: string; patch?: Record<string, unknown> };
-}
+export type { LintFinding, LintSeverity, LintSubjectKind } from '@northstar/shared';
 
 /** Every rule with its severity: errors break the tree, warnings weaken alignment, info is polish. */
 export const LINT_RULES = [

@@ -1,4 +1,4 @@
-import type { KpiDefinition, Objective, ReviewCadence } from '@northstar/shared';
+import type { KpiDefinition, Objective, ReviewCadence, ReviewDue } from '@northstar/shared';
 import { addUtcMonths } from './calendar.ts';
 import { compareIds } from './objective-tree.ts';
 
@@ -7,13 +7,7 @@ export const WEEK_MS = 7 * DAY_MS;
 /** The list shows what is overdue and what falls due within a week: enough notice to book a review, short enough to stay a to-do list. */
 export const REVIEW_LOOKAHEAD_MS = 7 * DAY_MS;
 
-export interface ReviewDue {
-  subject: { kind: 'objective' | 'kpi'; id: string; name: string; owner?: string };
-  cadence: ReviewCadence;
-  lastCheckinAt: number | null;
-  dueAt: number;
-  overdue: boolean;
-}
+export type { ReviewDue } from '@northstar/shared';
 
 /**
  * When the next review falls due after a check-in: a week later, or the same day of the

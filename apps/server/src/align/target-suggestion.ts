@@ -1,4 +1,4 @@
-import type { Direction, SeriesPoint } from '@northstar/shared';
+import type { Direction, SeriesPoint, TargetSuggestion } from '@northstar/shared';
 import { linearFit, mean, median, quantile, type LinearFit } from './stats.ts';
 
 /** At most this many periods back: older history describes a business that has since changed (two years of quarters). */
@@ -39,19 +39,7 @@ export interface TargetSuggestionInput {
   nowMs: number;
 }
 
-export interface TargetSuggestion {
-  maintain: number | null;
-  stretch: number | null;
-  /** within_range: the maintain band (p10..p90 of history). */
-  low?: number | null;
-  high?: number | null;
-  /** within_range: the stretch band (p25..p75 of history), narrower than the maintain band. */
-  stretchLow?: number | null;
-  stretchHigh?: number | null;
-  confidence: 'low' | 'medium' | 'high';
-  basis: { from: number; to: number; periods: number; points: number; method: string };
-  explanation: string;
-}
+export type { TargetSuggestion } from '@northstar/shared';
 
 interface Period {
   /** 0 = the period ending at now, 1 = the one before, … */
