@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { METRIC_PATTERN } from './event.ts';
+import { DetectionSchema } from './detection.ts';
+import { idField, parseDurationMs } from './primitives.ts';
 
 export const AGGREGATIONS = ['sum', 'count', 'avg', 'min', 'max', 'p50', 'p90', 'p95', 'p99', 'rate', 'distinct_count'] as const;
 export type Aggregation = (typeof AGGREGATIONS)[number];
@@ -23,20 +25,7 @@ export type ReviewCadence = (typeof REVIEW_CADENCES)[number];
 export const CALENDAR_WINDOWS = ['today', 'week_to_date', 'month_to_date', 'quarter_to_date'] as const;
 export type CalendarWindow = (typeof CALENDAR_WINDOWS)[number];
 
-const ID_PATTERN = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
-export const idField = z
-  .string()
-  .regex(ID_PATTERN, 'must be 1-64 characters of a-z, 0-9, "_", "." or "-", starting with a letter or digit');
-
-const DURATION_UNITS_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-const DURATION_PATTERN = /^(\d+)(s|m|h|d)$/;
-
-/** "5m" → 300000. Returns undefined when the text is not a duration. */
-export function parseDurationMs(text: string): number | undefined {
-  const m = DURATION_PATTERN.exec(text);
-  if (!m) return undefined;
-  return Number(m[1]) * DURATION_UNITS_MS[m[2] as keyof typeof DURATION_UNITS_MS];
-}
+export { idField, parseDurationMs } from './primitives.ts';
 
 /** Windows are bounded so in-memory state stays bounded: at least 10 s, at most 31 days. */
 export const WINDOW_MIN_MS = 10_000;
@@ -151,6 +140,8 @@ const kpiFields = {
   warning: thresholdField.optional(),
   critical: thresholdField.optional(),
   review: z.enum(REVIEW_CADENCES).optional(),
+  /** Anomaly detection settings; unset = on, medium sensitivity, the KPI's bad direction. */
+  detection: DetectionSchema.optional(),
   /** No event for this long and the tile says "stale"; defaults from the window (see staleAfterMs). */
   staleAfter: z
     .string()

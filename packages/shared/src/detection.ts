@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { parseDurationMs } from './primitives.ts';
+
+/** Detector names, each a different view of "this is not normal". */
+export const DETECTORS = ['robust', 'holt', 'seasonal', 'level_shift', 'missing'] as const;
+export type DetectorName = (typeof DETECTORS)[number];
+
+export const SENSITIVITIES = ['low', 'medium', 'high'] as const;
+export type Sensitivity = (typeof SENSITIVITIES)[number];
+
+/** Which way counts as anomalous; default from the KPI's direction (the bad way), both for within_range. */
+export const ANOMALY_DIRECTIONS = ['up', 'down', 'both'] as const;
+export type AnomalyDirection = (typeof ANOMALY_DIRECTIONS)[number];
+
+export const durationField = (what: string) =>
+  z.string().refine((d) => parseDurationMs(d) !== undefined, `must be a duration like "30s", "5m" or "1h" (${what})`);
+
+/** Per-KPI anomaly detection; every field has a default that works without tuning. */
+export const DetectionSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  sensitivity: z.enum(SENSITIVITIES).default('medium'),
+  direction: z.enum(ANOMALY_DIRECTIONS).optional(),
+  detectors: z.array(z.enum(DETECTORS)).min(1).optional(),
+  /** The evaluation step the detectors see the KPI at; default: a sixtieth of the window, at least 10 s. */
+  step: durationField('the detection step').optional(),
+});
+export type DetectionSettings = z.infer<typeof DetectionSchema>;
+
+/** What one detector (or the ensemble) says about one point. */
+export interface DetectionPoint {
+  ts: number;
+  value: number | null;
+  /** 0 = ordinary, 1 = certainly anomalous. */
+  score: number;
+  /** The band the value was expected in; null while warming up. */
+  lower: number | null;
+  upper: number | null;
+  /** score over the sensitivity's threshold, in the watched direction. */
+  flag: boolean;
+  /** The detector behind the score; null while nothing is ready. */
+  detector: DetectorName | null;
+}
