@@ -97,6 +97,71 @@ export const MIGRATIONS: Migration[] = [
       ORDER BY imported_at`,
     ],
   },
+  {
+    version: 3,
+    name: 'alerts: transitions, acknowledgements, silences, feedback, notifications',
+    statements: [
+      // every state change of every alert, with its reason: the audit trail and the source of truth after a restart
+      `CREATE TABLE IF NOT EXISTS alert_transitions (
+        key String,
+        rule String,
+        kpi String,
+        series String,
+        episode UInt64,
+        from_state LowCardinality(String),
+        to_state LowCardinality(String),
+        reason String,
+        value Nullable(Float64),
+        threshold Nullable(Float64),
+        at DateTime64(3, 'UTC')
+      ) ENGINE = MergeTree
+      ORDER BY (key, at)`,
+      `CREATE TABLE IF NOT EXISTS alert_acks (
+        key String,
+        episode UInt64,
+        by String,
+        comment String,
+        at DateTime64(3, 'UTC')
+      ) ENGINE = MergeTree
+      ORDER BY (key, episode, at)`,
+      `CREATE TABLE IF NOT EXISTS silences (
+        id String,
+        version UInt32,
+        matchers String,
+        starts_at DateTime64(3, 'UTC'),
+        ends_at DateTime64(3, 'UTC'),
+        comment String,
+        created_by String,
+        changed_at DateTime64(3, 'UTC')
+      ) ENGINE = MergeTree
+      ORDER BY (id, version)`,
+      `CREATE TABLE IF NOT EXISTS alert_feedback (
+        key String,
+        episode UInt64,
+        rule String,
+        kpi String,
+        detector String,
+        real UInt8,
+        expected UInt8,
+        note String,
+        from_ts DateTime64(3, 'UTC'),
+        to_ts DateTime64(3, 'UTC'),
+        by String,
+        at DateTime64(3, 'UTC')
+      ) ENGINE = MergeTree
+      ORDER BY (kpi, at)`,
+      `CREATE TABLE IF NOT EXISTS notifications (
+        key String,
+        channel String,
+        kind LowCardinality(String),
+        ok UInt8,
+        attempts UInt8,
+        error String,
+        at DateTime64(3, 'UTC')
+      ) ENGINE = MergeTree
+      ORDER BY (key, at)`,
+    ],
+  },
 ];
 
 const LEDGER = `CREATE TABLE IF NOT EXISTS schema_migrations (
