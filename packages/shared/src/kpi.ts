@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { METRIC_PATTERN } from './event.ts';
 import { DetectionSchema } from './detection.ts';
+import { AlertRuleSchema } from './alerts.ts';
 import { idField, parseDurationMs } from './primitives.ts';
 
 export const AGGREGATIONS = ['sum', 'count', 'avg', 'min', 'max', 'p50', 'p90', 'p95', 'p99', 'rate', 'distinct_count'] as const;
@@ -200,6 +201,8 @@ export const NorthstarConfigSchema = z.strictObject({
   objectives: z.array(ObjectiveSchema).max(500).default([]),
   kpis: z.array(KpiSchema).max(5000).default([]),
   goals: z.array(GoalSchema).max(20000).default([]),
+  /** Alert rules; see alerts.ts. */
+  rules: z.array(AlertRuleSchema).max(2000).default([]),
 });
 export type NorthstarConfig = z.infer<typeof NorthstarConfigSchema>;
 

@@ -12,6 +12,7 @@ const ROUTES: Array<{ kind: EntityKind; path: string }> = [
   { kind: 'objective', path: 'objectives' },
   { kind: 'kpi', path: 'kpis' },
   { kind: 'goal', path: 'goals' },
+  { kind: 'rule', path: 'rules' },
 ];
 
 export function modelErrorResponse(c: Context, err: unknown) {
@@ -56,7 +57,12 @@ export function modelRoutes(model: ModelService): Hono {
     if (kind !== 'kpi') {
       // KPIs are listed with their live state by kpi-routes
       app.get(base, (c) =>
-        c.json((kind === 'objective' ? model.objectives : model.goals).map((d) => ({ ...d, version: model.version(kind, d.id) }))),
+        c.json(
+          (kind === 'objective' ? model.objectives : kind === 'goal' ? model.goals : model.rules).map((d) => ({
+            ...d,
+            version: model.version(kind, d.id),
+          })),
+        ),
       );
       app.get(`${base}/:id`, (c) => one(c, c.req.param('id')));
     }

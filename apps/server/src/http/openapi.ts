@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  AlertRuleSchema,
   AnnotationInputSchema,
   CheckinInputSchema,
   GoalSchema,
@@ -82,6 +83,7 @@ export function openApiDocument() {
       ...crud('objectives', 'Objective'),
       ...crud('kpis', 'Kpi'),
       ...crud('goals', 'Goal'),
+      ...crud('rules', 'AlertRule'),
       '/api/v1/kpis/{id}/series': {
         get: {
           summary: 'The KPI over time with the target in force at each point',
@@ -141,6 +143,7 @@ export function openApiDocument() {
         Objective: schema(ObjectiveSchema),
         Kpi: schema(KpiSchema),
         Goal: schema(GoalSchema),
+        AlertRule: schema(AlertRuleSchema),
         CheckinInput: schema(CheckinInputSchema),
         AnnotationInput: schema(AnnotationInputSchema),
         Model: schema(NorthstarConfigSchema),

@@ -1,9 +1,11 @@
 import {
+  AlertRuleSchema,
   GoalSchema,
   KpiSchema,
   NorthstarConfigSchema,
   ObjectiveSchema,
   kpiLinks,
+  type AlertRule,
   type Goal,
   type KpiDefinition,
   type NorthstarConfig,
@@ -18,7 +20,7 @@ export interface ChangeMeta {
   reason: string;
 }
 
-export type Definition = Objective | KpiDefinition | Goal;
+export type Definition = Objective | KpiDefinition | Goal | AlertRule;
 
 export interface ModelChange {
   kind: EntityKind;
@@ -38,6 +40,7 @@ const SCHEMAS: Record<EntityKind, z.ZodType<Definition>> = {
   objective: ObjectiveSchema,
   kpi: KpiSchema as z.ZodType<Definition>,
   goal: GoalSchema,
+  rule: AlertRuleSchema as z.ZodType<Definition>,
 };
 
 /** Why a change carries a reason: the history answers "why is the target 1 500?". */
@@ -53,7 +56,7 @@ const key = (kind: EntityKind, id: string) => `${kind}:${id}`;
  */
 export class ModelService {
   readonly #repo: ModelRepo;
-  readonly #items: Record<EntityKind, Map<string, Definition>> = { objective: new Map(), kpi: new Map(), goal: new Map() };
+  readonly #items: Record<EntityKind, Map<string, Definition>> = { objective: new Map(), kpi: new Map(), goal: new Map(), rule: new Map() };
   readonly #versions = new Map<string, number>();
   readonly #listeners: Array<(changes: ModelChange[]) => void> = [];
   #seq = 0;
@@ -87,6 +90,9 @@ export class ModelService {
   get goals(): Goal[] {
     return [...this.#items.goal.values()] as Goal[];
   }
+  get rules(): AlertRule[] {
+    return [...this.#items.rule.values()] as AlertRule[];
+  }
 
   get(kind: EntityKind, id: string): Definition | undefined {
     return this.#items[kind].get(id);
@@ -101,7 +107,7 @@ export class ModelService {
   }
 
   exportDocument(): NorthstarConfig {
-    return { objectives: this.objectives, kpis: this.kpis, goals: this.goals };
+    return { objectives: this.objectives, kpis: this.kpis, goals: this.goals, rules: this.rules };
   }
 
   #serial<T>(work: () => Promise<T>): Promise<T> {
@@ -150,9 +156,16 @@ export class ModelService {
           });
         }
       });
-    } else {
+    } else if (kind === 'goal') {
       const g = def as Goal;
       if (!view.kpi.has(g.kpi)) problems.push({ field: 'kpi', message: `no KPI with id "${g.kpi}"` });
+    } else {
+      const r = def as AlertRule;
+      (r.kpis ?? []).forEach((id, i) => {
+        if (!view.kpi.has(id)) problems.push({ field: `kpis[${i}]`, message: `no KPI with id "${id}"` });
+      });
+      if (r.objective !== undefined && !view.objective.has(r.objective))
+        problems.push({ field: 'objective', message: `no objective with id "${r.objective}"` });
     }
     return problems;
   }
@@ -162,9 +175,14 @@ export class ModelService {
     if (kind === 'objective') {
       const kids = [...view.objective.values()].filter((o) => (o as Objective).parent === id).map((o) => `objective ${o.id}`);
       const kpis = [...view.kpi.values()].filter((k) => kpiLinks(k as KpiDefinition).some((l) => l.id === id)).map((k) => `KPI ${k.id}`);
-      return [...kids, ...kpis];
+      const rules = [...view.rule.values()].filter((r) => (r as AlertRule).objective === id).map((r) => `rule ${r.id}`);
+      return [...kids, ...kpis, ...rules];
     }
-    if (kind === 'kpi') return [...view.goal.values()].filter((g) => (g as Goal).kpi === id).map((g) => `goal ${g.id}`);
+    if (kind === 'kpi') {
+      const goals = [...view.goal.values()].filter((g) => (g as Goal).kpi === id).map((g) => `goal ${g.id}`);
+      const rules = [...view.rule.values()].filter((r) => (r as AlertRule).kpis?.includes(id)).map((r) => `rule ${r.id}`);
+      return [...goals, ...rules];
+    }
     return [];
   }
 
@@ -255,12 +273,14 @@ export class ModelService {
         objective: new Map(mode === 'merge' ? this.#items.objective : []),
         kpi: new Map(mode === 'merge' ? this.#items.kpi : []),
         goal: new Map(mode === 'merge' ? this.#items.goal : []),
+        rule: new Map(mode === 'merge' ? this.#items.rule : []),
       };
       const problems: FieldProblem[] = [];
       const lists: Array<[EntityKind, string, Definition[]]> = [
         ['objective', 'objectives', parsed.data.objectives],
         ['kpi', 'kpis', parsed.data.kpis],
         ['goal', 'goals', parsed.data.goals],
+        ['rule', 'rules', parsed.data.rules],
       ];
       for (const [kind, field, list] of lists) {
         const seen = new Set<string>();
@@ -298,7 +318,7 @@ export class ModelService {
       }
       if (mode === 'replace') {
         // goals before KPIs before objectives, so no step leaves a dangling reference
-        for (const kind of ['goal', 'kpi', 'objective'] as const) {
+        for (const kind of ['rule', 'goal', 'kpi', 'objective'] as const) {
           for (const id of this.#items[kind].keys()) {
             if (next[kind].has(id)) continue;
             summary.deleted++;
