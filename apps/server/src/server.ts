@@ -74,6 +74,7 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
       return state ? [{ definition, state, spark: evaluator.spark(definition.id) }] : [];
     }),
     goals: model.goals,
+    alerts: [],
   });
   const hub = new LiveHub({
     snapshot,

@@ -23,6 +23,8 @@ export interface KpiState {
   lastEventTs: number | null;
   /** Epoch ms at which this state was computed. */
   evaluatedAt: number;
+  /** The anomaly detectors' latest word on this KPI; null while they warm up or when detection is off. */
+  anomaly?: { score: number; lower: number | null; upper: number | null; flag: boolean; detector: string | null } | null;
 }
 
 /** An objective's health, rolled up from its KPIs and child objectives. */
