@@ -1,11 +1,12 @@
 import type { Action } from 'svelte/action';
 import { init, use, type EChartsCoreOption } from 'echarts/core';
-import { LineChart } from 'echarts/charts';
-import { GridComponent, MarkLineComponent } from 'echarts/components';
+import { LineChart, ScatterChart } from 'echarts/charts';
+import { GridComponent, MarkLineComponent, TooltipComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 
-// Only what the wall draws, so the bundle carries no unused chart types.
-use([LineChart, GridComponent, MarkLineComponent, CanvasRenderer]);
+// Only what the app draws (sparklines; the KPI history with annotation lines, check-in markers and
+// tooltips), so the bundle carries no unused chart types.
+use([LineChart, ScatterChart, GridComponent, MarkLineComponent, TooltipComponent, CanvasRenderer]);
 
 export interface EChartsParams {
   option: EChartsCoreOption;

@@ -23,3 +23,21 @@ export function sparklineColors(status: KpiStatusName, stale: boolean, light: bo
   const line = STATUS_COLORS[scheme][stale ? 'no_data' : status];
   return { line, area: withAlpha(line, 0.12), target: TARGET_COLORS[scheme] };
 }
+
+/** The KPI history chart's colours; check-in confidence reuses the status hues (high = on track). */
+export function historyColors(light: boolean) {
+  const scheme = light ? 'light' : 'dark';
+  const status = STATUS_COLORS[scheme];
+  return {
+    line: status.on_track,
+    area: withAlpha(status.on_track, 0.1),
+    target: TARGET_COLORS[scheme],
+    band: light ? 'rgba(20, 23, 28, 0.07)' : 'rgba(232, 235, 240, 0.08)',
+    annotation: light ? '#9e4f7d' : '#cc79a7',
+    axis: light ? '#4b5563' : '#a3abb8',
+    grid: light ? '#d5d9e0' : '#2a3140',
+    confidence: { low: status.off_track, medium: status.at_risk, high: status.on_track },
+  };
+}
+
+export type HistoryColors = ReturnType<typeof historyColors>;

@@ -25,8 +25,28 @@ describe('parseRoute', () => {
     expect(parseRoute('#/checkin/kpi/orders')).toEqual({ page: 'checkin', kind: 'kpi', id: 'orders' });
   });
 
+  it('parses a KPI detail page with its range, defaulting to 24 h', () => {
+    expect(parseRoute('#/kpi/orders')).toEqual({ page: 'kpi', id: 'orders', range: '24h' });
+    expect(parseRoute('#/kpi/orders/')).toEqual({ page: 'kpi', id: 'orders', range: '24h' });
+    expect(parseRoute('#/kpi/orders?range=7d')).toEqual({ page: 'kpi', id: 'orders', range: '7d' });
+    expect(parseRoute('#/kpi/orders?range=1h')).toEqual({ page: 'kpi', id: 'orders', range: '1h' });
+    expect(parseRoute('#/kpi/orders?range=3y')).toEqual({ page: 'kpi', id: 'orders', range: '24h' });
+    expect(parseRoute('#/kpi/a%2Eb')).toMatchObject({ page: 'kpi', id: 'a.b' });
+  });
+
   it('rejects what it does not know', () => {
-    for (const hash of ['#/nope', '#/edit/goal/x', '#/edit/kpi', '#/checkin/team/x', '#/tree/x', '#/edit/kpi/a/b', '#/edit/kpi/%E0%A4%A']) {
+    for (const hash of [
+      '#/kpi',
+      '#/kpi/a/b',
+      '#/kpi/%E0%A4%A',
+      '#/nope',
+      '#/edit/goal/x',
+      '#/edit/kpi',
+      '#/checkin/team/x',
+      '#/tree/x',
+      '#/edit/kpi/a/b',
+      '#/edit/kpi/%E0%A4%A',
+    ]) {
       expect(parseRoute(hash)).toEqual({ page: 'not_found', hash });
     }
   });
@@ -41,7 +61,16 @@ describe('routeHref', () => {
       { page: 'edit', kind: 'kpi', id: 'orders.eu', preset: {} },
       { page: 'edit', kind: 'objective', id: null, preset: { parent: 'grow' } },
       { page: 'checkin', kind: 'goal', id: 'g-1' },
+      { page: 'kpi', id: 'orders.eu', range: '24h' },
+      { page: 'kpi', id: 'a/b c', range: '7d' },
+      { page: 'kpi', id: 'x', range: '1h' },
     ] as const;
     for (const route of routes) expect(parseRoute(routeHref(route))).toEqual(route);
+  });
+
+  it('leaves the default range out of a KPI link', () => {
+    expect(routeHref({ page: 'kpi', id: 'orders' })).toBe('#/kpi/orders');
+    expect(routeHref({ page: 'kpi', id: 'orders', range: '24h' })).toBe('#/kpi/orders');
+    expect(routeHref({ page: 'kpi', id: 'orders', range: '7d' })).toBe('#/kpi/orders?range=7d');
   });
 });

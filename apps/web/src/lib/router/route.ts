@@ -1,3 +1,5 @@
+import { DEFAULT_RANGE, isRangePreset, type RangePreset } from '../detail/range.ts';
+
 /** The app's pages, addressed by the URL hash so the static build needs no server routes. */
 export type Route =
   | { page: 'wall' }
@@ -6,6 +8,8 @@ export type Route =
   /** id null = a new one; `preset` pre-fills a new one (e.g. the parent objective from the tree). */
   | { page: 'edit'; kind: 'objective' | 'kpi'; id: string | null; preset: Readonly<Record<string, string>> }
   | { page: 'checkin'; kind: 'objective' | 'kpi' | 'goal'; id: string }
+  /** One KPI's history; the view (range) is in the URL so a link reproduces it. */
+  | { page: 'kpi'; id: string; range: RangePreset }
   | { page: 'not_found'; hash: string };
 
 const EDIT_KINDS = ['objective', 'kpi'] as const;
@@ -33,6 +37,12 @@ export function parseRoute(hash: string): Route {
   if (parts.length === 0) return { page: 'wall' };
   if (parts.length === 1 && head === 'tree') return { page: 'tree' };
   if (parts.length === 1 && head === 'reviews') return { page: 'reviews' };
+  if (head === 'kpi' && parts.length === 2 && kind !== undefined) {
+    const id = decode(kind);
+    if (id === null || id === '') return notFound;
+    const range = new URLSearchParams(query).get('range');
+    return { page: 'kpi', id, range: isRangePreset(range) ? range : DEFAULT_RANGE };
+  }
   if (rest.length > 0 || rawId === undefined) return notFound;
   const id = decode(rawId);
   if (id === null || id === '') return notFound;
@@ -48,7 +58,8 @@ export function parseRoute(hash: string): Route {
 type RouteInput =
   | { page: 'wall' | 'tree' | 'reviews' }
   | { page: 'edit'; kind: 'objective' | 'kpi'; id: string | null; preset?: Readonly<Record<string, string>> }
-  | { page: 'checkin'; kind: 'objective' | 'kpi' | 'goal'; id: string };
+  | { page: 'checkin'; kind: 'objective' | 'kpi' | 'goal'; id: string }
+  | { page: 'kpi'; id: string; range?: RangePreset };
 
 /** The href of a page; the inverse of parseRoute. */
 export function routeHref(route: RouteInput): string {
@@ -64,5 +75,9 @@ export function routeHref(route: RouteInput): string {
     }
     case 'checkin':
       return `#/checkin/${route.kind}/${encodeURIComponent(route.id)}`;
+    case 'kpi': {
+      const range = route.range ?? DEFAULT_RANGE;
+      return `#/kpi/${encodeURIComponent(route.id)}${range === DEFAULT_RANGE ? '' : `?range=${range}`}`;
+    }
   }
 }

@@ -1,4 +1,4 @@
-import type { KpiState, ObjectiveState, ServerMessage, WallKpi, WallObjective } from '@northstar/shared';
+import type { Alert, KpiState, ObjectiveState, ServerMessage, WallKpi, WallObjective } from '@northstar/shared';
 import { describe, expect, it } from 'vitest';
 import { EMPTY_WALL, MAX_SPARK_POINTS, applyMessage } from './wallState.ts';
 
@@ -53,12 +53,13 @@ const snapshot: ServerMessage = {
   objectives: [wallObjective('o1'), wallObjective('o2')],
   kpis: [wallKpi('a'), wallKpi('b')],
   goals: [{ id: 'g1', name: 'Ship it', owner: 'ana', kpi: 'a', target: 10 }],
+  alerts: [],
 };
 
 describe('applyMessage', () => {
   it('records hello details without touching tiles', () => {
-    const next = applyMessage(EMPTY_WALL, { type: 'hello', protocol: 2, serverVersion: '1.2.3', serverTime: 5 });
-    expect(next).toMatchObject({ hasSnapshot: false, serverVersion: '1.2.3', protocol: 2, serverTime: 5 });
+    const next = applyMessage(EMPTY_WALL, { type: 'hello', protocol: 3, serverVersion: '1.2.3', serverTime: 5 });
+    expect(next).toMatchObject({ hasSnapshot: false, serverVersion: '1.2.3', protocol: 3, serverTime: 5 });
   });
 
   it('replaces all state on a snapshot, objectives and goals included', () => {
@@ -153,6 +154,13 @@ describe('applyMessage', () => {
     const after = applyMessage(before, { type: 'heartbeat', serverTime: 9_000 });
     expect(after.kpis).toBe(before.kpis);
     expect(after.serverTime).toBe(9_000);
+  });
+
+  it('keeps the tiles on an alert (not shown on the wall yet) and only advances the clock', () => {
+    const before = applyMessage(EMPTY_WALL, snapshot);
+    const after = applyMessage(before, { type: 'alert', serverTime: 9_500, alert: {} as Alert });
+    expect(after.kpis).toBe(before.kpis);
+    expect(after.serverTime).toBe(9_500);
   });
 
   it('trims an oversized snapshot spark', () => {

@@ -100,7 +100,9 @@ export function applyMessage(state: WallState, msg: ServerMessage): WallState {
     case 'delta':
       // `objectives` is new in protocol 2; tolerate its absence rather than crash on a mixed deploy.
       return { ...applyDelta(state, msg.states, msg.objectives ?? [], msg.spark), serverTime: msg.serverTime };
+    // Protocol 3: the wall does not show alerts yet, so an alert message only advances the clock.
     case 'milestone':
+    case 'alert':
     case 'heartbeat':
       return { ...state, serverTime: msg.serverTime };
   }
