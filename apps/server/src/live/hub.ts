@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
   PROTOCOL_VERSION,
+  type Alert,
   type KpiState,
   type Milestone,
   type ObjectiveState,
@@ -142,6 +143,10 @@ export class LiveHub {
     this.#pendingSpark.clear();
     this.#pendingObjectives.clear();
     this.#broadcast(this.#opts.snapshot());
+  }
+
+  alertChanged(alert: Alert): void {
+    this.#broadcast({ type: 'alert', serverTime: Date.now(), alert });
   }
 
   celebrate(milestone: Milestone): void {

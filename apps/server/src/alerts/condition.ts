@@ -1,0 +1,218 @@
+import {
+  calendarSpan,
+  isCalendarWindow,
+  parseDurationMs,
+  type AlertCondition,
+  type Direction,
+  type KpiDefinition,
+  type KpiState,
+} from '@northstar/shared';
+
+/**
+ * Whether an alert rule's condition holds for one KPI at one evaluation. Pure: the
+ * caller passes the KPI's state, the detector's recent scores and the time.
+ */
+
+/** Where the period a pacing rule projects over stands, and how the KPI accumulates. */
+export interface PacingContext {
+  /** The calendar period the KPI's window covers now, [startMs, endMs), in its time zone. */
+  startMs: number;
+  endMs: number;
+  /**
+   * sum, count or distinct_count over a calendar window: the value grows through the
+   * period, so the end-of-period value is projected from the pace so far. Anything else
+   * is a level, whose projection is its current value.
+   */
+  cumulative: boolean;
+  direction: Direction;
+}
+
+export interface ConditionInput {
+  state: KpiState;
+  /** Recent detector scores in [0, 1], newest last (at least the rule's m of them when warmed up). */
+  anomalyScores: readonly number[];
+  nowMs: number;
+  /** The score at which a point counts when the rule sets none: from the KPI's sensitivity. */
+  anomalyScoreThreshold?: number;
+  /** Needed by `pacing` rules; see `pacingContext`. Without it a pacing rule reports no data. */
+  pacing?: PacingContext;
+}
+
+export interface ConditionResult {
+  holds: boolean;
+  /** The KPI has no value to judge (the state machine's NoData); never set with `holds`. */
+  noData: boolean;
+  value: number | null;
+  threshold: number | null;
+  /** Why, in words a lead can read in a notification. */
+  reason: string;
+}
+
+/** Used when neither the rule nor the KPI's sensitivity gives an anomaly score: "medium". */
+export const DEFAULT_ANOMALY_SCORE = 0.8;
+
+/**
+ * A projection from the first tenth of a period is mostly noise (one slow Monday
+ * morning extrapolates to a missed month), so pacing rules stay quiet until then.
+ */
+export const PACING_MIN_ELAPSED_SHARE = 0.1;
+
+const CUMULATIVE_AGGREGATIONS: ReadonlySet<string> = new Set(['sum', 'count', 'distinct_count']);
+
+/**
+ * The pacing context of a KPI at `nowMs`: its calendar window's current period and
+ * whether it accumulates. Undefined for rolling windows, which have no period to pace.
+ * (Mirrors the cumulative test in shared/targets.ts, which is not exported.)
+ */
+export function pacingContext(kpi: KpiDefinition, nowMs: number): PacingContext | undefined {
+  if (!isCalendarWindow(kpi.window)) return undefined;
+  const span = calendarSpan(kpi.window, kpi.timezone, nowMs);
+  const cumulative = kpi.ratio === undefined && kpi.aggregation !== undefined && CUMULATIVE_AGGREGATIONS.has(kpi.aggregation);
+  return { startMs: span.startMs, endMs: span.endMs, cumulative, direction: kpi.direction };
+}
+
+const fmt = (n: number): string => (Number.isInteger(n) ? String(n) : String(Number(n.toPrecision(4))));
+
+function formatDuration(ms: number): string {
+  if (ms % 86_400_000 === 0) return `${ms / 86_400_000}d`;
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
+  return `${Math.round(ms / 1000)}s`;
+}
+
+const noValue = (state: KpiState, threshold: number | null = null): ConditionResult => ({
+  holds: false,
+  noData: true,
+  value: null,
+  threshold,
+  reason: state.lastEventTs === null ? 'no data yet' : 'no value in the window',
+});
+
+function compare(value: number, op: '>' | '>=' | '<' | '<=', threshold: number): boolean {
+  switch (op) {
+    case '>':
+      return value > threshold;
+    case '>=':
+      return value >= threshold;
+    case '<':
+      return value < threshold;
+    case '<=':
+      return value <= threshold;
+  }
+}
+
+const NEGATED = { '>': '<=', '>=': '<', '<': '>=', '<=': '>' } as const;
+
+function threshold(c: Extract<AlertCondition, { type: 'threshold' }>, input: ConditionInput): ConditionResult {
+  const { value } = input.state;
+  if (value === null) return noValue(input.state, c.value);
+  const holds = compare(value, c.op, c.value);
+  const op = holds ? c.op : NEGATED[c.op];
+  return { holds, noData: false, value, threshold: c.value, reason: `value ${fmt(value)} ${op} ${fmt(c.value)}` };
+}
+
+function status(c: Extract<AlertCondition, { type: 'status' }>, input: ConditionInput): ConditionResult {
+  const { state } = input;
+  const holds = (c.in as string[]).includes(state.status);
+  // A rule that does not list no_data treats a KPI without a value as NoData, not as "fine".
+  if (!holds && state.status === 'no_data') return noValue(state, state.target);
+  const reason = holds
+    ? `status is ${state.status.replace('_', ' ')}`
+    : `status is ${state.status.replace('_', ' ')}, not ${c.in.join(' or ')}`;
+  return { holds, noData: false, value: state.value, threshold: state.target, reason };
+}
+
+function anomaly(c: Extract<AlertCondition, { type: 'anomaly' }>, input: ConditionInput): ConditionResult {
+  const scoreAt = c.score ?? input.anomalyScoreThreshold ?? DEFAULT_ANOMALY_SCORE;
+  const recent = input.anomalyScores.slice(-c.m);
+  const count = recent.filter((s) => s >= scoreAt).length;
+  const holds = count >= c.n;
+  if (!holds && input.state.value === null) return noValue(input.state);
+  // The KPI's value (not the score) is what a lead reads; the score rule is in the reason.
+  const warming = recent.length < c.m ? ` (only ${recent.length} scored so far)` : '';
+  return {
+    holds,
+    noData: false,
+    value: input.state.value,
+    threshold: null,
+    reason: `${count} of the last ${c.m} points scored ≥ ${fmt(scoreAt)} (fires at ${c.n})${warming}`,
+  };
+}
+
+function noData(c: Extract<AlertCondition, { type: 'no_data' }>, input: ConditionInput): ConditionResult {
+  const forMs = parseDurationMs(c.for) ?? 0;
+  const last = input.state.lastEventTs;
+  // Never seen an event counts as silent since forever; the rule's own `for` gives a grace period.
+  const silentMs = last === null ? Number.POSITIVE_INFINITY : input.nowMs - last;
+  const holds = silentMs >= forMs;
+  const reason =
+    last === null
+      ? 'no event seen yet'
+      : holds
+        ? `no event for ${formatDuration(silentMs)} (limit ${c.for})`
+        : `last event ${formatDuration(silentMs)} ago (limit ${c.for})`;
+  return { holds, noData: false, value: input.state.value, threshold: null, reason };
+}
+
+/**
+ * Pacing: project the end-of-period value and compare it with the period's target.
+ *
+ * - Cumulative KPIs: when the target is paced (`expected` set), projection = value ×
+ *   target / expected, which follows the target's own monthly phasing; otherwise
+ *   projection = value / elapsed share of the period (by milliseconds, so DST days
+ *   weigh their real length).
+ * - Levels (averages, ratios, rolling windows): the projection is the current value.
+ * - Holds when the projection misses the target by more than `by` percent: below
+ *   target × (1 − by/100) when higher is better, above target × (1 + by/100) when lower
+ *   is better. within_range KPIs have no single target to pace towards: never holds.
+ * - Quiet before PACING_MIN_ELAPSED_SHARE of the period has elapsed.
+ */
+function pacing(c: Extract<AlertCondition, { type: 'pacing' }>, input: ConditionInput): ConditionResult {
+  const { state, pacing: ctx } = input;
+  const target = state.target;
+  if (!ctx) return { holds: false, noData: true, value: state.value, threshold: target, reason: 'no period to pace against' };
+  if (ctx.direction === 'within_range')
+    return { holds: false, noData: false, value: state.value, threshold: null, reason: 'a range KPI is not paced' };
+  if (target === null) return { holds: false, noData: false, value: state.value, threshold: null, reason: 'no target to pace against' };
+  if (state.value === null) return noValue(state, target);
+  const elapsed = (input.nowMs - ctx.startMs) / (ctx.endMs - ctx.startMs);
+  if (ctx.cumulative && elapsed < PACING_MIN_ELAPSED_SHARE)
+    return {
+      holds: false,
+      noData: false,
+      value: state.value,
+      threshold: target,
+      reason: `too early in the period to project (${Math.round(Math.max(0, elapsed) * 100)}% elapsed)`,
+    };
+  let projected = state.value;
+  if (ctx.cumulative) {
+    projected =
+      state.expected !== null && state.expected > 0 ? (state.value * target) / state.expected : state.value / Math.min(1, elapsed);
+  }
+  const bound = ctx.direction === 'higher_is_better' ? target * (1 - c.by / 100) : target * (1 + c.by / 100);
+  const holds = ctx.direction === 'higher_is_better' ? projected < bound : projected > bound;
+  const missBy = target === 0 ? 0 : Math.abs((projected - target) / target) * 100;
+  const how = projected === target ? 'on target' : `${fmt(missBy)}% ${projected < target ? 'below' : 'above'} target`;
+  return {
+    holds,
+    noData: false,
+    value: projected,
+    threshold: target,
+    reason: `projected ${fmt(projected)} by period end vs target ${fmt(target)}: ${how} (allowed ${fmt(c.by)}%)`,
+  };
+}
+
+export function evaluateCondition(condition: AlertCondition, input: ConditionInput): ConditionResult {
+  switch (condition.type) {
+    case 'threshold':
+      return threshold(condition, input);
+    case 'status':
+      return status(condition, input);
+    case 'anomaly':
+      return anomaly(condition, input);
+    case 'no_data':
+      return noData(condition, input);
+    case 'pacing':
+      return pacing(condition, input);
+  }
+}

@@ -1,0 +1,109 @@
+import { ALERT_SEVERITIES, idField, parseDurationMs, type AlertSeverity } from '@northstar/shared';
+import { z } from 'zod';
+import { QuietHoursSchema, type QuietHours } from './quiet-hours.ts';
+
+/**
+ * Where notifications go: channels (webhook, Slack-compatible, email) and the routes
+ * that pick channels for an alert. Durations are written like the rest of the config
+ * ("30s", "4h") and resolved to milliseconds once, by `resolveRoutes`.
+ */
+
+const duration = (what: string) =>
+  z.string().refine((d) => parseDurationMs(d) !== undefined, `must be a duration like "30s", "5m" or "4h" (${what})`);
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+/** HMAC keys shorter than this are guessable; 32 hex characters is 128 bits. */
+export const WEBHOOK_SECRET_MIN_LENGTH = 16;
+
+export const WebhookChannelSchema = z.strictObject({
+  id: idField,
+  type: z.literal('webhook'),
+  url: httpUrl,
+  /** Signs every body (X-Northstar-Signature); the receiver checks it with the same secret. */
+  secret: z.string().min(WEBHOOK_SECRET_MIN_LENGTH, `must be at least ${WEBHOOK_SECRET_MIN_LENGTH} characters`),
+});
+export const SlackChannelSchema = z.strictObject({
+  id: idField,
+  type: z.literal('slack'),
+  /** A Slack (or Mattermost, Rocket.Chat…) incoming-webhook URL. */
+  url: httpUrl,
+});
+export const EmailChannelSchema = z.strictObject({
+  id: idField,
+  type: z.literal('email'),
+  /** smtp://user:pass@host:port or smtps://… */
+  smtpUrl: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'must be an SMTP URL like smtp://user:pass@host:587'),
+  from: z.email(),
+  to: z.array(z.email()).min(1).max(50),
+});
+export const ChannelSchema = z.discriminatedUnion('type', [WebhookChannelSchema, SlackChannelSchema, EmailChannelSchema]);
+export type ChannelConfig = z.infer<typeof ChannelSchema>;
+export type WebhookChannel = z.infer<typeof WebhookChannelSchema>;
+export type SlackChannel = z.infer<typeof SlackChannelSchema>;
+export type EmailChannel = z.infer<typeof EmailChannelSchema>;
+
+export const GROUP_LABELS = ['rule', 'kpi', 'objective'] as const;
+export type GroupLabel = (typeof GROUP_LABELS)[number];
+
+export const RouteSchema = z.strictObject({
+  /** All given fields must match; an empty match takes every alert (a catch-all). */
+  match: z
+    .strictObject({
+      severity: z.array(z.enum(ALERT_SEVERITIES)).min(1).optional(),
+      /** Matches an alert when any objective on its path up the tree is listed. */
+      objective: z.array(idField).min(1).optional(),
+      /** Matches when the KPI's owner or any objective owner on the path is listed. */
+      owner: z.array(z.string().min(1).max(200)).min(1).optional(),
+    })
+    .default({}),
+  channels: z.array(idField).min(1),
+  /** Alerts with the same values of these labels go out in one notification. */
+  groupBy: z.array(z.enum(GROUP_LABELS)).default(['rule']),
+  /** How long the first alert of a group waits for others to join it. */
+  groupWait: duration('group wait').default('30s'),
+  /** How often a still-firing, unacknowledged alert is sent again. */
+  repeatInterval: duration('repeat interval').default('4h'),
+  /** Non-critical notifications wait for the end of these hours, in the KPI's time zone. */
+  quietHours: QuietHoursSchema.optional(),
+});
+export type RouteConfig = z.infer<typeof RouteSchema>;
+
+export const NotificationsConfigSchema = z
+  .strictObject({
+    channels: z.array(ChannelSchema).max(100).default([]),
+    routes: z.array(RouteSchema).max(100).default([]),
+  })
+  .superRefine((cfg, ctx) => {
+    const ids = new Set<string>();
+    cfg.channels.forEach((c, i) => {
+      if (ids.has(c.id)) ctx.addIssue({ code: 'custom', path: ['channels', i, 'id'], message: `duplicate channel "${c.id}"` });
+      ids.add(c.id);
+    });
+    cfg.routes.forEach((r, i) =>
+      r.channels.forEach((id, j) => {
+        if (!ids.has(id)) ctx.addIssue({ code: 'custom', path: ['routes', i, 'channels', j], message: `no channel "${id}"` });
+      }),
+    );
+  });
+export type NotificationsConfig = z.infer<typeof NotificationsConfigSchema>;
+
+/** A route as the Dispatcher uses it: durations in milliseconds. */
+export interface Route {
+  match: { severity?: AlertSeverity[]; objective?: string[]; owner?: string[] };
+  channels: string[];
+  groupBy: GroupLabel[];
+  groupWaitMs: number;
+  repeatIntervalMs: number;
+  quietHours?: QuietHours;
+}
+
+export function resolveRoutes(cfg: Pick<NotificationsConfig, 'routes'>): Route[] {
+  return cfg.routes.map((r) => ({
+    match: r.match,
+    channels: r.channels,
+    groupBy: r.groupBy,
+    groupWaitMs: parseDurationMs(r.groupWait) ?? 0,
+    repeatIntervalMs: parseDurationMs(r.repeatInterval) ?? 0,
+    ...(r.quietHours ? { quietHours: r.quietHours } : {}),
+  }));
+}

@@ -1,0 +1,18 @@
+import type { ChannelConfig } from '../config.ts';
+import { EmailNotifier } from './email.ts';
+import type { Notifier } from './notifier.ts';
+import type { HttpDeps, RetryPolicy } from './retry.ts';
+import { SlackNotifier } from './slack.ts';
+import { WebhookNotifier } from './webhook.ts';
+
+/** One notifier per configured channel; the shell keeps them for the process's life and closes them on shutdown. */
+export function createNotifier(channel: ChannelConfig, deps: HttpDeps = {}, policy?: RetryPolicy): Notifier {
+  switch (channel.type) {
+    case 'webhook':
+      return new WebhookNotifier({ url: channel.url, secret: channel.secret, deps, ...(policy ? { policy } : {}) });
+    case 'slack':
+      return new SlackNotifier({ url: channel.url, deps, ...(policy ? { policy } : {}) });
+    case 'email':
+      return new EmailNotifier({ smtpUrl: channel.smtpUrl, from: channel.from, to: channel.to });
+  }
+}

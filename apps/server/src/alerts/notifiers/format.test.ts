@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { makeAlert } from '../test-alerts.ts';
+import { batchSeverity, batchTitle, escapeHtml, formatNumber, pathOwners, pathText, valueVsThreshold } from './format.ts';
+
+describe('format', () => {
+  it('numbers, value vs threshold', () => {
+    expect(formatNumber(1234567)).toBe('1,234,567');
+    expect(formatNumber(0.123456)).toBe('0.1235');
+    expect(valueVsThreshold({ value: 80, threshold: 100 })).toBe('80 vs threshold 100');
+    expect(valueVsThreshold({ value: 80, threshold: null })).toBe('80');
+    expect(valueVsThreshold({ value: null, threshold: 100 })).toBe('no value');
+  });
+  it('the path with owners, and the owners once each', () => {
+    const path = makeAlert().path;
+    expect(pathText(path)).toBe('Revenue (bob) › Grow online sales (alice) › Company (ceo)');
+    expect(pathOwners([...path, { kind: 'objective', id: 'x', name: 'X', owner: 'alice' }])).toEqual(['bob', 'alice', 'ceo']);
+  });
+  it('a title with the worst severity and the KPIs', () => {
+    const one = { entries: [{ event: 'firing' as const, alert: makeAlert() }] };
+    expect(batchTitle(one)).toBe('[WARNING] Firing: Revenue');
+    const many = {
+      entries: ['A', 'B', 'C', 'D'].map((kpiName, i) => ({
+        event: 'firing' as const,
+        alert: makeAlert({ kpiName, severity: i === 2 ? 'critical' : 'info' }),
+      })),
+    };
+    expect(batchSeverity(many)).toBe('critical');
+    expect(batchTitle(many)).toBe('[CRITICAL] 4 alerts: A, B, C, …');
+  });
+  it('escapes HTML', () => {
+    expect(escapeHtml(`<script>alert("x" & 'y')</script>`)).toBe('&lt;script&gt;alert(&quot;x&quot; &amp; &#39;y&#39;)&lt;/script&gt;');
+  });
+});

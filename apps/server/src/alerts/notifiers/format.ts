@@ -1,0 +1,63 @@
+import type { Alert, AlertSeverity, PathStep } from '@northstar/shared';
+import type { NotificationBatch, NotificationEvent } from '../notification.ts';
+
+/** Words and numbers shared by the Slack and email notifiers. Pure; no escaping here. */
+
+export function formatNumber(n: number): string {
+  if (Number.isInteger(n)) return n.toLocaleString('en-US');
+  return Number(n.toPrecision(4)).toLocaleString('en-US', { maximumFractionDigits: 4 });
+}
+
+/** "80 vs threshold 100", "80", or "no value". */
+export function valueVsThreshold(alert: Pick<Alert, 'value' | 'threshold'>): string {
+  if (alert.value === null) return 'no value';
+  const v = formatNumber(alert.value);
+  return alert.threshold === null ? v : `${v} vs threshold ${formatNumber(alert.threshold)}`;
+}
+
+/** "Checkout conversion › Grow online sales (alice) › Company (ceo)": the objectives at risk, and whose. */
+export function pathText(path: readonly PathStep[]): string {
+  return path.map((s) => (s.owner ? `${s.name} (${s.owner})` : s.name)).join(' › ');
+}
+
+/** Everyone on the path, nearest first, once each. */
+export function pathOwners(path: readonly PathStep[]): string[] {
+  return [...new Set(path.map((s) => s.owner).filter((o): o is string => !!o))];
+}
+
+const EVENT_LABEL: Record<NotificationEvent, string> = {
+  firing: 'Firing',
+  resolved: 'Resolved',
+  flapping: 'Flapping',
+  repeat: 'Still firing',
+};
+
+export function eventLabel(event: NotificationEvent): string {
+  return EVENT_LABEL[event];
+}
+
+const SEVERITY_RANK: Record<AlertSeverity, number> = { critical: 0, warning: 1, info: 2 };
+
+/** The most severe severity in the batch. */
+export function batchSeverity(batch: Pick<NotificationBatch, 'entries'>): AlertSeverity {
+  let worst: AlertSeverity = 'info';
+  for (const e of batch.entries) if (SEVERITY_RANK[e.alert.severity] < SEVERITY_RANK[worst]) worst = e.alert.severity;
+  return worst;
+}
+
+/** "[CRITICAL] Firing: Revenue" or "[WARNING] 3 alerts: Revenue, Orders, Signups". */
+export function batchTitle(batch: Pick<NotificationBatch, 'entries'>): string {
+  const sev = `[${batchSeverity(batch).toUpperCase()}]`;
+  const [first] = batch.entries;
+  if (batch.entries.length === 1 && first) return `${sev} ${eventLabel(first.event)}: ${first.alert.kpiName}`;
+  const names = [...new Set(batch.entries.map((e) => e.alert.kpiName))];
+  const shown = names.slice(0, 3).join(', ') + (names.length > 3 ? ', …' : '');
+  return `${sev} ${batch.entries.length} alerts: ${shown}`;
+}
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Everything user-written (KPI, objective, owner names, reasons) goes through this before HTML. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
+}

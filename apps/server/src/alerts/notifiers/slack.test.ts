@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { makeBatch } from '../test-batch.ts';
+import { makeAlert } from '../test-alerts.ts';
+import { escapeSlack, SLACK_MAX_ALERTS, slackMessage } from './slack.ts';
+
+describe('slack message', () => {
+  it('has text and blocks with the KPI, value vs threshold, path, owners and severity', () => {
+    const m = slackMessage(makeBatch());
+    expect(m.text).toBe('[WARNING] Firing: Revenue: 80 vs threshold 100, Revenue (bob) › Grow online sales (alice) › Company (ceo)');
+    expect(m.blocks[0]).toEqual({ type: 'section', text: { type: 'mrkdwn', text: '*[WARNING] Firing: Revenue*' } });
+    const body = m.blocks[1]?.text?.text ?? '';
+    expect(body).toContain('*Revenue*: firing, 80 vs threshold 100 (warning)');
+    expect(body).toContain('Objective path: Revenue (bob) › Grow online sales (alice) › Company (ceo)');
+    expect(body).toContain('Owners: bob, alice, ceo');
+  });
+  it('escapes user text so a KPI name cannot ping or link', () => {
+    expect(escapeSlack('<!channel> & <http://x|y>')).toBe('&lt;!channel&gt; &amp; &lt;http://x|y&gt;');
+    const m = slackMessage(makeBatch({ kpiName: '<!channel> Revenue' }));
+    expect(JSON.stringify(m)).not.toContain('<!channel>');
+  });
+  it(`shows at most ${SLACK_MAX_ALERTS} alerts and counts the rest`, () => {
+    const batch = makeBatch();
+    batch.entries = Array.from({ length: SLACK_MAX_ALERTS + 3 }, (_, i) => ({
+      event: 'firing' as const,
+      alert: makeAlert({ kpiName: `K${i}` }),
+    }));
+    const m = slackMessage(batch);
+    expect(m.blocks).toHaveLength(1 + SLACK_MAX_ALERTS + 1);
+    expect(m.blocks.at(-1)).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: 'and 3 more' }] });
+  });
+});

@@ -1,0 +1,77 @@
+import type { Alert } from '@northstar/shared';
+import type { NotificationBatch, NotificationEntry } from '../notification.ts';
+import { batchTitle, eventLabel, pathOwners, pathText, valueVsThreshold } from './format.ts';
+import type { Notifier, NotifyResult } from './notifier.ts';
+import { DEFAULT_RETRY_POLICY, postWithRetry, type HttpDeps, type RetryPolicy } from './retry.ts';
+
+/**
+ * Slack-compatible incoming webhook (Slack, Mattermost, Rocket.Chat take `{ text, blocks }`):
+ * `text` is the fallback for notifications, `blocks` the message. Names are user data,
+ * so &, < and > are escaped as Slack asks (otherwise "<!channel>" in a KPI name pings everyone).
+ */
+
+/** Slack caps a message at 50 blocks; ten alerts stay readable, the rest are counted. */
+export const SLACK_MAX_ALERTS = 10;
+
+export function escapeSlack(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+export interface SlackBlock {
+  type: 'section' | 'context' | 'divider';
+  text?: { type: 'mrkdwn' | 'plain_text'; text: string };
+  elements?: { type: 'mrkdwn'; text: string }[];
+}
+
+export interface SlackMessage {
+  text: string;
+  blocks: SlackBlock[];
+}
+
+function alertLines(event: NotificationEntry['event'], a: Alert): string {
+  const owners = pathOwners(a.path);
+  return [
+    `*${escapeSlack(a.kpiName)}*: ${eventLabel(event).toLowerCase()}, ${escapeSlack(valueVsThreshold(a))} (${a.severity})`,
+    `_${escapeSlack(a.reason)}_`,
+    `Objective path: ${escapeSlack(pathText(a.path))}`,
+    ...(owners.length > 0 ? [`Owners: ${escapeSlack(owners.join(', '))}`] : []),
+    ...(a.acknowledged ? [`Acknowledged by ${escapeSlack(a.acknowledged.by)}`] : []),
+  ].join('\n');
+}
+
+export function slackMessage(batch: NotificationBatch): SlackMessage {
+  const title = batchTitle(batch);
+  const shown = batch.entries.slice(0, SLACK_MAX_ALERTS);
+  const blocks: SlackBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: `*${escapeSlack(title)}*` } }];
+  for (const e of shown) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: alertLines(e.event, e.alert) } });
+  const hidden = batch.entries.length - shown.length;
+  if (hidden > 0) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `and ${hidden} more` }] });
+  const [first] = batch.entries;
+  const text =
+    batch.entries.length === 1 && first
+      ? `${escapeSlack(title)}: ${escapeSlack(valueVsThreshold(first.alert))}, ${escapeSlack(pathText(first.alert.path))}`
+      : escapeSlack(title);
+  return { text, blocks };
+}
+
+export interface SlackNotifierOptions {
+  url: string;
+  policy?: RetryPolicy;
+  deps?: HttpDeps;
+}
+
+export class SlackNotifier implements Notifier {
+  constructor(private readonly options: SlackNotifierOptions) {}
+
+  send(batch: NotificationBatch): Promise<NotifyResult> {
+    return postWithRetry(
+      {
+        url: this.options.url,
+        body: JSON.stringify(slackMessage(batch)),
+        headers: () => ({ 'content-type': 'application/json', 'user-agent': 'northstar-alerts/1' }),
+      },
+      this.options.policy ?? DEFAULT_RETRY_POLICY,
+      this.options.deps,
+    );
+  }
+}

@@ -1,0 +1,234 @@
+import { createHash } from 'node:crypto';
+import type { Alert, Silence } from '@northstar/shared';
+import type { Route } from './config.ts';
+import { batchStatus, type NotificationBatch, type NotificationEntry, type NotificationEvent } from './notification.ts';
+import { quietHoursEnd } from './quiet-hours.ts';
+import { alertLabels, isSilenced, type AlertLabels } from './silences.ts';
+import { isFiring } from './state-machine.ts';
+
+/**
+ * Routing and the Dispatcher: which channels hear about an alert, grouped how, and
+ * when. Pure given a clock (every method takes `nowMs`); sending is the shell's job.
+ *
+ * Decisions:
+ * - Every matching route gets the alert (no first-match-wins): "critical → pager" and
+ *   "owner alice → her email" both apply. A channel on two matching routes hears twice;
+ *   give such routes disjoint channels. No matching route: in-app only.
+ * - One `firing` per episode: Recovering → Alerting, NoData and Error inside an episode
+ *   do not notify. `resolved` only follows a firing that was queued; a firing and its
+ *   resolved that meet in one unsent batch cancel out.
+ * - A batch waits `groupWaitMs` from its first event so alerts of a group go together;
+ *   repeats go at once (their group already heard).
+ * - Repeat: a still-firing alert, unacknowledged and unsilenced, every `repeatIntervalMs`
+ *   per route; 0 turns repeats off.
+ * - Silenced alerts send nothing (a firing silenced before its batch left is dropped, and
+ *   sent when the silence ends if the alert still fires); a resolved for a firing that
+ *   went out is still sent, so receivers do not keep a stale "firing".
+ * - Flapping: one `flapping` notice, then nothing until the alert is stable again, when
+ *   its current state goes out (firing, or resolved).
+ * - Quiet hours (route's, in the KPI's time zone) hold non-critical entries until the
+ *   window ends. Critical always goes out: a critical rule is by definition worth waking
+ *   someone for; a rule that is not should not be critical.
+ */
+
+export function routeMatches(route: Pick<Route, 'match'>, labels: AlertLabels): boolean {
+  const { severity, objective, owner } = route.match;
+  if (severity && !severity.includes(labels.severity)) return false;
+  if (objective && !labels.objective.some((o) => objective.includes(o))) return false;
+  if (owner && !labels.owner.some((o) => owner.includes(o))) return false;
+  return true;
+}
+
+/** "routeIndex|label=value|…"; `objective` groups by the nearest objective on the path. */
+export function groupKeyFor(routeIndex: number, route: Pick<Route, 'groupBy'>, labels: AlertLabels): string {
+  const parts = route.groupBy.map((l) => `${l}=${l === 'objective' ? (labels.objective[0] ?? '') : labels[l]}`);
+  return [String(routeIndex), ...parts].join('|');
+}
+
+export interface DispatcherOptions {
+  routes: readonly Route[];
+  /** The silences in force; read at every decision, since they start and end by time. */
+  silences?: () => readonly Silence[];
+  /** The KPI's IANA time zone, for quiet hours; default UTC. */
+  timezoneOf?: (kpiId: string) => string;
+}
+
+interface Tracked {
+  alert: Alert;
+  /** firingSince of the episode whose firing was queued; null when none is out. */
+  notifiedEpisode: number | null;
+  flapNoticed: boolean;
+  /** Route index → when a firing or repeat of this alert last joined one of its batches. */
+  lastQueuedAt: Map<number, number>;
+}
+
+interface PendingBatch {
+  route: number;
+  groupKey: string;
+  dueAt: number;
+  /** Alert key → event, in arrival order. */
+  entries: Map<string, NotificationEvent>;
+}
+
+export class Dispatcher {
+  private readonly tracked = new Map<string, Tracked>();
+  private readonly pending = new Map<string, PendingBatch>();
+
+  constructor(private readonly options: DispatcherOptions) {}
+
+  /** Call with the alert whenever it changes (state, flapping, ack, silence); returns batches due now. */
+  onAlertChange(alert: Alert, nowMs: number): NotificationBatch[] {
+    const t = this.tracked.get(alert.key) ?? { alert, notifiedEpisode: null, flapNoticed: false, lastQueuedAt: new Map() };
+    t.alert = alert;
+    this.tracked.set(alert.key, t);
+    this.reconcile(t, nowMs);
+    return this.flush(nowMs);
+  }
+
+  /** Call periodically: repeats, silences ending, group waits and quiet hours elapsing. */
+  tick(nowMs: number): NotificationBatch[] {
+    for (const t of this.tracked.values()) this.reconcile(t, nowMs);
+    return this.flush(nowMs);
+  }
+
+  /** The alert is gone (rule deleted or disabled): forget it, and drop its unsent entries. */
+  remove(key: string): void {
+    this.tracked.delete(key);
+    for (const [gk, b] of this.pending) {
+      b.entries.delete(key);
+      if (b.entries.size === 0) this.pending.delete(gk);
+    }
+  }
+
+  /** When the next held batch is due, for the shell's timer; null when none waits. */
+  nextDueAt(): number | null {
+    let next: number | null = null;
+    for (const b of this.pending.values()) next = next === null ? b.dueAt : Math.min(next, b.dueAt);
+    return next;
+  }
+
+  private silenced(alert: Alert, nowMs: number): boolean {
+    if (alert.silencedBy !== null) return true;
+    const silences = this.options.silences?.() ?? [];
+    return silences.length > 0 && isSilenced(alertLabels(alert), silences, nowMs);
+  }
+
+  private reconcile(t: Tracked, nowMs: number): void {
+    const a = t.alert;
+    const firing = isFiring(a.state) && a.firingSince !== null;
+    const silenced = this.silenced(a, nowMs);
+    if (a.flapping) {
+      if (!t.flapNoticed && !silenced) {
+        t.flapNoticed = true;
+        this.enqueue(t, 'flapping', nowMs);
+      }
+      return;
+    }
+    if (t.flapNoticed) {
+      // Stable again: say where it settled, closing the flapping notice.
+      t.flapNoticed = false;
+      if (firing && !silenced) {
+        t.notifiedEpisode = a.firingSince;
+        this.enqueue(t, 'firing', nowMs);
+      } else if (!firing) {
+        t.notifiedEpisode = null;
+        this.enqueue(t, 'resolved', nowMs);
+      }
+      return;
+    }
+    if (firing) {
+      if (t.notifiedEpisode !== a.firingSince) {
+        if (silenced) return;
+        t.notifiedEpisode = a.firingSince;
+        this.enqueue(t, 'firing', nowMs);
+      } else if (!silenced && a.acknowledged === null) {
+        this.enqueue(t, 'repeat', nowMs);
+      }
+      return;
+    }
+    if (a.state === 'normal' && t.notifiedEpisode !== null) {
+      t.notifiedEpisode = null;
+      this.enqueue(t, 'resolved', nowMs);
+    }
+  }
+
+  private enqueue(t: Tracked, event: NotificationEvent, nowMs: number): void {
+    const labels = alertLabels(t.alert);
+    this.options.routes.forEach((route, i) => {
+      if (!routeMatches(route, labels)) return;
+      if (event === 'repeat') {
+        const last = t.lastQueuedAt.get(i);
+        if (route.repeatIntervalMs <= 0 || last === undefined || nowMs - last < route.repeatIntervalMs) return;
+      }
+      const groupKey = groupKeyFor(i, route, labels);
+      let batch = this.pending.get(groupKey);
+      if (!batch) {
+        batch = { route: i, groupKey, dueAt: nowMs + (event === 'repeat' ? 0 : route.groupWaitMs), entries: new Map() };
+        this.pending.set(groupKey, batch);
+      }
+      const before = batch.entries.get(t.alert.key);
+      if (before === 'firing' && event === 'resolved') batch.entries.delete(t.alert.key);
+      else if (!(before === 'firing' && event === 'repeat')) batch.entries.set(t.alert.key, event);
+      if (event === 'firing' || event === 'repeat') t.lastQueuedAt.set(i, nowMs);
+      if (batch.entries.size === 0) this.pending.delete(groupKey);
+    });
+  }
+
+  private flush(nowMs: number): NotificationBatch[] {
+    const out: NotificationBatch[] = [];
+    for (const [groupKey, batch] of this.pending) {
+      if (batch.dueAt > nowMs) continue;
+      const route = this.options.routes[batch.route];
+      if (!route) {
+        this.pending.delete(groupKey);
+        continue;
+      }
+      const send: NotificationEntry[] = [];
+      let heldUntil = Number.POSITIVE_INFINITY;
+      for (const [key, event] of batch.entries) {
+        const t = this.tracked.get(key);
+        const a = t?.alert;
+        if (!t || !a) {
+          batch.entries.delete(key);
+          continue;
+        }
+        const silenced = this.silenced(a, nowMs);
+        const stale =
+          (event === 'repeat' && (silenced || a.acknowledged !== null || !isFiring(a.state))) || (event === 'firing' && silenced);
+        if (stale) {
+          // A firing silenced before it left: send it when the silence ends, if still firing.
+          if (event === 'firing' && t.notifiedEpisode === a.firingSince) t.notifiedEpisode = null;
+          batch.entries.delete(key);
+          continue;
+        }
+        const quietEnd =
+          route.quietHours && a.severity !== 'critical'
+            ? quietHoursEnd(route.quietHours, this.options.timezoneOf?.(a.kpi) ?? 'UTC', nowMs)
+            : null;
+        if (quietEnd !== null) {
+          heldUntil = Math.min(heldUntil, quietEnd);
+          continue;
+        }
+        send.push({ event, alert: a });
+        batch.entries.delete(key);
+      }
+      if (send.length > 0) out.push(this.release(batch, route.channels, send, nowMs));
+      if (batch.entries.size === 0) this.pending.delete(groupKey);
+      else batch.dueAt = heldUntil;
+    }
+    return out;
+  }
+
+  private release(batch: PendingBatch, channels: string[], entries: NotificationEntry[], nowMs: number): NotificationBatch {
+    const identity = JSON.stringify([batch.groupKey, nowMs, entries.map((e) => [e.alert.key, e.event, e.alert.firingSince])]);
+    return {
+      groupKey: batch.groupKey,
+      route: batch.route,
+      channels: [...channels],
+      status: batchStatus(entries),
+      entries,
+      idempotencyKey: createHash('sha256').update(identity).digest('hex').slice(0, 32),
+      at: nowMs,
+    };
+  }
+}

@@ -1,0 +1,66 @@
+/** Local calendar position of an instant: weekday 0 = Monday … 6 = Sunday (ISO), hour 0–23, minute 0–59. */
+export interface LocalTime {
+  weekday: number;
+  hour: number;
+  minute: number;
+}
+
+/**
+ * Every UTC-offset change in the tz database happens on a quarter hour of UTC, so the
+ * offset is constant within a 15-minute slot and can be cached per slot.
+ */
+const OFFSET_SLOT_MS = 15 * 60_000;
+/** The cache is dropped when it grows past this (about 42 days of 15-minute slots): bounded memory. */
+const OFFSET_CACHE_MAX = 4096;
+
+/**
+ * Local wall-clock time in an IANA timezone, DST-aware through Intl (the ICU tz data
+ * Node ships with). Intl is slow per call, so the UTC offset is cached per 15-minute slot.
+ */
+export class LocalCalendar {
+  readonly timezone: string;
+  readonly #format: Intl.DateTimeFormat;
+  readonly #offsets = new Map<number, number>();
+
+  /** Throws a RangeError for an unknown timezone. */
+  constructor(timezone: string) {
+    this.timezone = timezone;
+    this.#format = new Intl.DateTimeFormat('en-US', {
+      timeZone: timezone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+  }
+
+  /** Local time minus UTC at `ts`, in ms (+3 600 000 for Berlin in winter). */
+  offsetMs(ts: number): number {
+    const slot = Math.floor(ts / OFFSET_SLOT_MS);
+    const cached = this.#offsets.get(slot);
+    if (cached !== undefined) return cached;
+    const at = slot * OFFSET_SLOT_MS;
+    const parts: Record<string, number> = {};
+    for (const p of this.#format.formatToParts(at)) if (p.type !== 'literal') parts[p.type] = Number(p.value);
+    const wall = Date.UTC(
+      parts.year ?? 1970,
+      (parts.month ?? 1) - 1,
+      parts.day ?? 1,
+      parts.hour ?? 0,
+      parts.minute ?? 0,
+      parts.second ?? 0,
+    );
+    const offset = wall - at;
+    if (this.#offsets.size >= OFFSET_CACHE_MAX) this.#offsets.clear();
+    this.#offsets.set(slot, offset);
+    return offset;
+  }
+
+  local(ts: number): LocalTime {
+    const d = new Date(ts + this.offsetMs(ts));
+    return { weekday: (d.getUTCDay() + 6) % 7, hour: d.getUTCHours(), minute: d.getUTCMinutes() };
+  }
+}

@@ -1,0 +1,335 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { kpiLinks, parseDurationMs, type Alert, type AlertRule, type KpiDefinition, type Silence } from '@northstar/shared';
+import { evaluateCondition, pacingContext } from '../alerts/condition.ts';
+import { updateFlapping, type FlapState } from '../alerts/flapping.ts';
+import type { NotificationBatch } from '../alerts/notification.ts';
+import type { Notifier } from '../alerts/notifiers/notifier.ts';
+import type { Dispatcher } from '../alerts/routing.ts';
+import { activeSilence, alertLabels } from '../alerts/silences.ts';
+import { initialState, isFiring, step, type AlertRuntimeState } from '../alerts/state-machine.ts';
+import { scoreThreshold } from '../detect/index.ts';
+import type { KpiEvaluator } from '../evaluate/evaluator.ts';
+import type { LiveHub } from '../live/hub.ts';
+import type { ModelService } from '../model/model-service.ts';
+import type { AlertRepo } from '../store/alert-repo.ts';
+import { alignmentPath } from './alignment-path.ts';
+import type { DetectionRunner } from './detection-runner.ts';
+
+export interface AlertEngineDeps {
+  model: ModelService;
+  evaluator: KpiEvaluator;
+  detection: DetectionRunner;
+  repo: AlertRepo;
+  hub: LiveHub;
+  dispatcher: Dispatcher;
+  notifiers: ReadonlyMap<string, Notifier>;
+  log: Logger;
+}
+
+interface Tracked {
+  alert: Alert;
+  runtime: AlertRuntimeState;
+  episode: number;
+  flap: FlapState | undefined;
+  rule: AlertRule;
+}
+
+/** Resolved alerts stay listed this long, so the panel shows what just happened. */
+const RESOLVED_VISIBLE_MS = 60 * 60_000;
+
+const alertKey = (rule: string, kpi: string, series = '') => `${rule}/${kpi}/${series}`;
+
+/** The KPIs a rule watches: listed ids, those linked to an objective, or all. */
+export function ruleTargets(rule: AlertRule, kpis: readonly KpiDefinition[]): KpiDefinition[] {
+  if (rule.kpis?.length) return kpis.filter((k) => rule.kpis?.includes(k.id));
+  if (rule.objective) return kpis.filter((k) => kpiLinks(k).some((l) => l.id === rule.objective));
+  return [...kpis];
+}
+
+/**
+ * The alerting shell: each tick evaluates every enabled rule for every KPI it watches,
+ * steps the pure state machine, stores every transition, pushes changed alerts to the
+ * walls and hands them to the dispatcher, whose batches go to the notifiers.
+ */
+export class AlertEngine {
+  readonly #deps: AlertEngineDeps;
+  readonly #tracked = new Map<string, Tracked>();
+  #silences: Silence[] = [];
+
+  constructor(deps: AlertEngineDeps) {
+    this.#deps = deps;
+  }
+
+  get silences(): readonly Silence[] {
+    return this.#silences;
+  }
+
+  /** Resumes from the stored history: states, episodes, acknowledgements, verdicts and silences. */
+  async start(nowMs: number): Promise<void> {
+    const { repo } = this.#deps;
+    this.#silences = await repo.silences(nowMs);
+    const acks = new Map((await repo.acks()).map((a) => [`${a.key}#${a.episode}`, a]));
+    const verdicts = new Map((await repo.feedback()).map((f) => [`${f.key}#${f.episode}`, f]));
+    for (const f of verdicts.values()) if (f.expected) this.#deps.detection.exclude(f.kpi, f.fromTs, f.toTs);
+    const rules = new Map(this.#deps.model.rules.map((r) => [r.id, r]));
+    const kpis = new Map(this.#deps.model.kpis.map((k) => [k.id, k]));
+    for (const t of await repo.latestTransitions()) {
+      const rule = rules.get(t.rule);
+      const kpi = kpis.get(t.kpi);
+      if (!rule || !kpi) continue;
+      const firing = isFiring(t.to);
+      const runtime: AlertRuntimeState = {
+        state: t.to,
+        reason: t.reason,
+        since: t.at,
+        activeSince: t.to === 'normal' ? null : t.at,
+        firingSince: firing ? t.at : null,
+        clearedSince: t.to === 'recovering' ? t.at : null,
+        value: t.value,
+        threshold: t.threshold,
+        evaluatedAt: t.at,
+      };
+      const tracked = this.#newTracked(rule, kpi, runtime, t.episode);
+      const ack = acks.get(`${t.key}#${t.episode}`);
+      if (ack) tracked.alert.acknowledged = { by: ack.by, at: ack.at, comment: ack.comment };
+      const verdict = verdicts.get(`${t.key}#${t.episode}`);
+      if (verdict) tracked.alert.feedback = { real: verdict.real, note: verdict.note, by: verdict.by, at: verdict.at };
+      this.#tracked.set(t.key, tracked);
+    }
+  }
+
+  #newTracked(rule: AlertRule, kpi: KpiDefinition, runtime: AlertRuntimeState, episode: number): Tracked {
+    const objectives = new Map(this.#deps.model.objectives.map((o) => [o.id, o]));
+    return {
+      rule,
+      runtime,
+      episode,
+      flap: undefined,
+      alert: {
+        key: alertKey(rule.id, kpi.id),
+        rule: rule.id,
+        ruleName: rule.name,
+        kpi: kpi.id,
+        kpiName: kpi.name,
+        series: '',
+        severity: rule.severity,
+        state: runtime.state,
+        reason: runtime.reason,
+        firingSince: runtime.firingSince,
+        since: runtime.since,
+        value: runtime.value,
+        threshold: runtime.threshold,
+        path: alignmentPath(kpi, objectives),
+        flapping: false,
+        acknowledged: null,
+        silencedBy: null,
+        feedback: null,
+      },
+    };
+  }
+
+  /** Alerts not in Normal, and those resolved within the last hour, newest change first. */
+  list(nowMs: number, all = false): Alert[] {
+    return [...this.#tracked.values()]
+      .filter((t) => all || t.alert.state !== 'normal' || nowMs - t.alert.since < RESOLVED_VISIBLE_MS)
+      .filter((t) => t.alert.state !== 'normal' || t.episode > 0)
+      .map((t) => t.alert)
+      .sort((a, b) => b.since - a.since);
+  }
+
+  get(key: string): Alert | undefined {
+    return this.#tracked.get(key)?.alert;
+  }
+
+  episodeOf(key: string): number {
+    return this.#tracked.get(key)?.episode ?? 0;
+  }
+
+  tick(nowMs: number): void {
+    const { model, evaluator, detection } = this.#deps;
+    const live = new Set<string>();
+    for (const rule of model.rules) {
+      if (!rule.enabled) continue;
+      const forMs = parseDurationMs(rule.for) ?? 0;
+      const keepFiringForMs = parseDurationMs(rule.keepFiringFor) ?? 0;
+      for (const kpi of ruleTargets(rule, model.kpis)) {
+        const state = evaluator.state(kpi.id);
+        if (!state) continue;
+        const key = alertKey(rule.id, kpi.id);
+        live.add(key);
+        let tracked = this.#tracked.get(key);
+        if (!tracked || tracked.rule !== rule) {
+          const keep = tracked;
+          tracked = this.#newTracked(rule, kpi, keep?.runtime ?? initialState(nowMs), keep?.episode ?? 0);
+          if (keep) tracked.alert = { ...tracked.alert, acknowledged: keep.alert.acknowledged, feedback: keep.alert.feedback };
+          this.#tracked.set(key, tracked);
+        }
+        const m = rule.condition.type === 'anomaly' ? rule.condition.m : 0;
+        const result = evaluateCondition(rule.condition, {
+          state,
+          // a point counts only when it deviates the watched way: the detector's flag says so
+          anomalyScores: m > 0 ? detection.recentScores(kpi.id, m) : [],
+          nowMs,
+          anomalyScoreThreshold: scoreThreshold(kpi.detection?.sensitivity ?? 'medium'),
+          pacing: pacingContext(kpi, nowMs),
+        });
+        const { next, transition } = step(tracked.runtime, { ...result, nowMs }, { forMs, keepFiringForMs });
+        const before = tracked.runtime;
+        tracked.runtime = next;
+        if (transition) this.#onTransition(tracked, before, transition, nowMs);
+      }
+    }
+    // alerts whose rule or KPI is gone end quietly
+    for (const key of this.#tracked.keys()) {
+      if (!live.has(key)) {
+        this.#tracked.delete(key);
+        this.#deps.dispatcher.remove(key);
+      }
+    }
+    this.#send(this.#deps.dispatcher.tick(nowMs));
+  }
+
+  #onTransition(
+    t: Tracked,
+    before: AlertRuntimeState,
+    transition: { from: Alert['state']; to: Alert['state']; reason: string; at: number; value: number | null },
+    nowMs: number,
+  ): void {
+    const startsEpisode = t.runtime.firingSince !== null && before.firingSince === null;
+    if (startsEpisode) {
+      t.episode += 1;
+      t.alert.acknowledged = null;
+      t.alert.feedback = null;
+    }
+    const flap = updateFlapping(t.flap, before, t.runtime, nowMs);
+    t.flap = flap.next;
+    t.alert = {
+      ...t.alert,
+      state: t.runtime.state,
+      reason: t.runtime.reason,
+      since: t.runtime.since,
+      firingSince: t.runtime.firingSince,
+      value: t.runtime.value,
+      threshold: t.runtime.threshold,
+      flapping: flap.next.flapping,
+    };
+    t.alert.silencedBy = activeSilence(alertLabels(t.alert), this.#silences, nowMs)?.id ?? null;
+    this.#deps.repo
+      .addTransitions([
+        {
+          key: t.alert.key,
+          rule: t.alert.rule,
+          kpi: t.alert.kpi,
+          series: t.alert.series,
+          episode: t.episode,
+          from: transition.from,
+          to: transition.to,
+          reason: transition.reason,
+          value: transition.value,
+          threshold: t.runtime.threshold,
+          at: transition.at,
+        },
+      ])
+      .catch((err: Error) => this.#deps.log.error({ err: err.message, key: t.alert.key }, 'could not store an alert transition'));
+    this.#publish(t, nowMs);
+  }
+
+  #publish(t: Tracked, nowMs: number): void {
+    this.#deps.hub.alertChanged(t.alert);
+    this.#send(this.#deps.dispatcher.onAlertChange(t.alert, nowMs));
+  }
+
+  #send(batches: readonly NotificationBatch[]): void {
+    for (const batch of batches) {
+      for (const channel of batch.channels) {
+        const notifier = this.#deps.notifiers.get(channel);
+        if (!notifier) continue;
+        void notifier.send(batch).then((r) => {
+          for (const e of batch.entries) {
+            this.#deps.repo
+              .addNotification({
+                key: e.alert.key,
+                channel,
+                kind: e.event,
+                ok: r.ok,
+                attempts: r.attempts,
+                error: r.error ?? '',
+                at: Date.now(),
+              })
+              .catch(() => undefined);
+          }
+          if (!r.ok) this.#deps.log.warn({ channel, error: r.error, attempts: r.attempts }, 'notification not delivered');
+        });
+      }
+    }
+  }
+
+  async acknowledge(key: string, by: string, comment: string, nowMs: number): Promise<Alert | undefined> {
+    const t = this.#tracked.get(key);
+    if (!t) return undefined;
+    await this.#deps.repo.addAck({ key, episode: t.episode, by, comment, at: nowMs });
+    t.alert = { ...t.alert, acknowledged: { by, at: nowMs, comment } };
+    this.#publish(t, nowMs);
+    return t.alert;
+  }
+
+  async giveFeedback(
+    key: string,
+    input: { real: boolean; note: string; expected: boolean },
+    by: string,
+    nowMs: number,
+  ): Promise<Alert | undefined> {
+    const t = this.#tracked.get(key);
+    if (!t) return undefined;
+    const fromTs = t.alert.firingSince ?? t.alert.since;
+    await this.#deps.repo.addFeedback({
+      key,
+      episode: t.episode,
+      rule: t.alert.rule,
+      kpi: t.alert.kpi,
+      detector: t.rule.condition.type === 'anomaly' ? (this.#deps.detection.lastDetector(t.alert.kpi) ?? 'anomaly') : t.rule.condition.type,
+      real: input.real,
+      expected: input.expected,
+      note: input.note,
+      fromTs,
+      toTs: nowMs,
+      by,
+      at: nowMs,
+    });
+    // "expected: campaign" — the baselines must not learn it as normal
+    if (input.expected) this.#deps.detection.exclude(t.alert.kpi, fromTs, nowMs);
+    t.alert = { ...t.alert, feedback: { real: input.real, note: input.note, by, at: nowMs } };
+    this.#publish(t, nowMs);
+    return t.alert;
+  }
+
+  async addSilence(input: Omit<Silence, 'id'>, nowMs: number): Promise<Silence> {
+    const silence: Silence = { ...input, id: randomUUID() };
+    await this.#deps.repo.saveSilence(silence, 1);
+    this.#silences = [...this.#silences, silence];
+    this.#refreshSilenced(nowMs);
+    return silence;
+  }
+
+  /** Ends a silence now; it stays in the history. */
+  async expireSilence(id: string, nowMs: number): Promise<Silence | undefined> {
+    const s = this.#silences.find((x) => x.id === id);
+    if (!s) return undefined;
+    const ended: Silence = { ...s, endsAt: Math.min(s.endsAt, nowMs) };
+    await this.#deps.repo.saveSilence(ended, 2);
+    this.#silences = this.#silences.filter((x) => x.id !== id);
+    this.#refreshSilenced(nowMs);
+    return ended;
+  }
+
+  #refreshSilenced(nowMs: number): void {
+    for (const t of this.#tracked.values()) {
+      const silencedBy = activeSilence(alertLabels(t.alert), this.#silences, nowMs)?.id ?? null;
+      if (silencedBy !== t.alert.silencedBy) {
+        t.alert = { ...t.alert, silencedBy };
+        this.#publish(t, nowMs);
+      }
+    }
+  }
+}

@@ -1,0 +1,117 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { Logger } from 'pino';
+import type { DetectionPoint, KpiDefinition, KpiState } from '@northstar/shared';
+import { KpiDetector } from '../detect/index.ts';
+import type { KpiEvaluator } from '../evaluate/evaluator.ts';
+import { querySeries } from '../store/series-query.ts';
+import { detectionStepMs } from './detection-step.ts';
+
+/** History fed to a new detector: two weeks lets the seasonal baseline see each weekday twice … */
+const WARMUP_MS = 14 * 86_400_000;
+/** … within a bound on points, so a fine-stepped KPI does not make start-up slow. */
+const WARMUP_MAX_POINTS = 5000;
+/** Recent points kept per KPI: enough for any "n of m" rule (m ≤ 100). */
+const RECENT_POINTS = 100;
+
+export type AnomalySummary = NonNullable<KpiState['anomaly']>;
+
+interface Runtime {
+  kpi: KpiDefinition;
+  detector: KpiDetector;
+  stepMs: number;
+  nextAt: number;
+  recent: DetectionPoint[];
+  /** Still warming up from history: live steps wait. */
+  warming: boolean;
+}
+
+function summary(p: DetectionPoint): AnomalySummary {
+  return { score: p.score, lower: p.lower, upper: p.upper, flag: p.flag, detector: p.detector };
+}
+
+/**
+ * Feeds every KPI's value to its detectors at the KPI's detection step: the live side of
+ * what /detect/backtest runs over history, with the same KpiDetector, so both agree.
+ */
+export class DetectionRunner {
+  readonly #runtimes = new Map<string, Runtime>();
+  readonly #deps: { evaluator: KpiEvaluator; clickhouse: ClickHouseClient; log: Logger };
+  readonly #excluded = new Map<string, Array<[number, number]>>();
+
+  constructor(deps: { evaluator: KpiEvaluator; clickhouse: ClickHouseClient; log: Logger }) {
+    this.#deps = deps;
+  }
+
+  /** (Re)starts detection for a KPI, warmed up on its history; a KPI with detection off is dropped. */
+  async upsert(kpi: KpiDefinition, nowMs: number): Promise<void> {
+    this.#runtimes.delete(kpi.id);
+    if (kpi.detection?.enabled === false) return;
+    const stepMs = detectionStepMs(kpi);
+    const detector = new KpiDetector(kpi.detection ?? {}, { direction: kpi.direction, timezone: kpi.timezone });
+    for (const [from, to] of this.#excluded.get(kpi.id) ?? []) detector.exclude(from, to);
+    const toMs = Math.floor(nowMs / stepMs) * stepMs;
+    const runtime: Runtime = { kpi, detector, stepMs, nextAt: toMs + stepMs, recent: [], warming: true };
+    this.#runtimes.set(kpi.id, runtime);
+    try {
+      const fromMs = toMs - Math.min(WARMUP_MS, WARMUP_MAX_POINTS * stepMs);
+      const history = await querySeries(this.#deps.clickhouse, kpi, { fromMs, toMs, stepMs });
+      for (const [ts, value] of history) this.#push(runtime, detector.update(ts, value));
+    } catch (err) {
+      this.#deps.log.warn({ err: (err as Error).message, kpi: kpi.id }, 'detector warm-up from history failed; it learns live');
+    }
+    runtime.warming = false;
+  }
+
+  remove(id: string): void {
+    this.#runtimes.delete(id);
+  }
+
+  /** A person said this interval was expected: the baselines must not learn it. */
+  exclude(kpiId: string, fromMs: number, toMs: number): void {
+    const list = this.#excluded.get(kpiId) ?? [];
+    list.push([fromMs, toMs]);
+    this.#excluded.set(kpiId, list);
+    this.#runtimes.get(kpiId)?.detector.exclude(fromMs, toMs);
+  }
+
+  #push(r: Runtime, p: DetectionPoint): void {
+    r.recent.push(p);
+    if (r.recent.length > RECENT_POINTS) r.recent.shift();
+  }
+
+  /** Takes every step that is due; returns the ids whose anomaly summary changed. */
+  tick(nowMs: number): string[] {
+    const changed: string[] = [];
+    for (const [id, r] of this.#runtimes) {
+      if (r.warming || nowMs < r.nextAt) continue;
+      // after a stall, skip to the current step rather than replay the same value many times
+      if (nowMs - r.nextAt > r.stepMs) r.nextAt = Math.floor(nowMs / r.stepMs) * r.stepMs;
+      const value = this.#deps.evaluator.state(id)?.value ?? null;
+      this.#push(r, r.detector.update(r.nextAt, value));
+      r.nextAt += r.stepMs;
+      changed.push(id);
+    }
+    return changed;
+  }
+
+  anomaly(id: string): AnomalySummary | null {
+    const last = this.#runtimes.get(id)?.recent.at(-1);
+    return last && last.detector !== null ? summary(last) : null;
+  }
+
+  /**
+   * The newest `m` scores, oldest first, for "n of m" rules. A point that does not deviate
+   * the watched way (or stays under the KPI's sensitivity) counts 0, so a rule's own score
+   * can raise the bar above the sensitivity but not lower it below.
+   */
+  recentScores(id: string, m: number): number[] {
+    return (this.#runtimes.get(id)?.recent ?? []).slice(-m).map((p) => (p.flag ? p.score : 0));
+  }
+
+  /** The detector behind the newest flagged point, for precision by detector. */
+  lastDetector(id: string): string | null {
+    const recent = this.#runtimes.get(id)?.recent ?? [];
+    for (let i = recent.length - 1; i >= 0; i--) if (recent[i]?.flag) return recent[i]?.detector ?? null;
+    return null;
+  }
+}
