@@ -22,6 +22,13 @@ import { EventStore } from './store/event-store.ts';
 import { migrate } from './store/migrations.ts';
 import { ModelRepo } from './store/model-repo.ts';
 import { SERVER_VERSION } from './version.ts';
+import { resolveRoutes } from './alerts/config.ts';
+import { createNotifier } from './alerts/notifiers/channels.ts';
+import type { Notifier } from './alerts/notifiers/notifier.ts';
+import { Dispatcher } from './alerts/routing.ts';
+import { AlertRepo } from './store/alert-repo.ts';
+import { AlertEngine } from './watch/alert-engine.ts';
+import { DetectionRunner } from './watch/detection-runner.ts';
 
 /** Rows waiting for the store beyond which HTTP ingest answers 503: memory stays bounded. */
 const MAX_PENDING_ROWS = 500_000;
@@ -74,7 +81,7 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
       return state ? [{ definition, state, spark: evaluator.spark(definition.id) }] : [];
     }),
     goals: model.goals,
-    alerts: [],
+    alerts: alerts.list(Date.now()),
   });
   const hub = new LiveHub({
     snapshot,
@@ -84,9 +91,36 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
     maxBufferedBytes: settings.wsMaxBufferedBytes,
     metrics,
   });
-  const wallLoop = new WallLoop({ evaluator, model, hub, repo, log, intervalMs: settings.evaluateIntervalMs });
+  const detection = new DetectionRunner({ evaluator, clickhouse: clickhouse.client, log: log.child({ component: 'detect' }) });
+  const alertRepo = new AlertRepo(clickhouse.client);
+  const notifiers = new Map<string, Notifier>(configFile.notifications.channels.map((ch) => [ch.id, createNotifier(ch)]));
+  let alertsRef: AlertEngine | undefined;
+  const dispatcher = new Dispatcher({
+    routes: resolveRoutes(configFile.notifications),
+    silences: () => alertsRef?.silences ?? [],
+    timezoneOf: (kpiId) => (model.get('kpi', kpiId) as { timezone?: string } | undefined)?.timezone ?? 'UTC',
+  });
+  const alerts = new AlertEngine({
+    model,
+    evaluator,
+    detection,
+    repo: alertRepo,
+    hub,
+    dispatcher,
+    notifiers,
+    log: log.child({ component: 'alerts' }),
+  });
+  alertsRef = alerts;
+  await alerts.start(Date.now());
+  // warm the detectors on history in the background: the wall does not wait for them
+  const warmUp = Promise.all(model.kpis.map((k) => detection.upsert(k, Date.now()))).catch((err: Error) =>
+    log.warn({ err: err.message }, 'detector warm-up failed'),
+  );
+  const wallLoop = new WallLoop({ evaluator, model, hub, repo, detection, alerts, log, intervalMs: settings.evaluateIntervalMs });
   await wallLoop.start();
-  model.onChange((changes) => void applyModelChanges({ evaluator, clickhouse: clickhouse.client, hub, loop: wallLoop, log }, changes));
+  model.onChange(
+    (changes) => void applyModelChanges({ evaluator, detection, clickhouse: clickhouse.client, hub, loop: wallLoop, log }, changes),
+  );
 
   let kafka: KafkaIngest | undefined;
   if (settings.kafkaBrokers.length > 0) {
@@ -111,6 +145,8 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
     bodyLimitBytes: settings.httpBodyLimitBytes,
     model,
     repo,
+    alerts,
+    alertRepo,
     loop: wallLoop,
     maxKpisPerObjective: MAX_KPIS_PER_OBJECTIVE,
     evaluator,
@@ -143,6 +179,7 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
     close: () =>
       (closing ??= (async () => {
         wallLoop.stop();
+        await warmUp;
         await kafka?.stop();
         await hub.close();
         await new Promise<void>((resolve) => {
@@ -150,6 +187,7 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
           server.closeAllConnections();
         });
         await ingestor.close();
+        for (const n of notifiers.values()) await n.close?.();
         await clickhouse.client.close();
       })()),
   };

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
 import { createHash } from 'node:crypto';
 import { NorthstarConfigSchema, kpiLinks, type NorthstarConfig } from '@northstar/shared';
+import { NotificationsConfigSchema, type NotificationsConfig } from '../alerts/config.ts';
 import { ConfigError } from './errors.ts';
 
 /** A validated model document and where it came from. */
@@ -12,6 +13,8 @@ export interface KpiModel {
   source: string;
   /** Of the file's text: the server re-imports the file only when this changes. */
   sha256: string;
+  /** Where alert notifications go; operational settings, not part of the versioned model. */
+  notifications: NotificationsConfig;
 }
 
 /** Config files are small; a bigger one is a mistake (or an attack), not a model. */
@@ -44,19 +47,28 @@ export function parseKpiConfig(text: string, fileLabel: string): KpiModel {
     const pos = lineCounter.linePos(yamlError.pos[0]);
     throw new ConfigError(`${fileLabel}:${pos.line}: ${yamlError.message.split('\n')[0]}`);
   }
-  const parsed = NorthstarConfigSchema.safeParse(doc.toJS());
-  if (!parsed.success) {
-    const messages = parsed.error.issues.slice(0, 10).map((issue) => {
-      const node = nodeAt(doc.contents, issue.path);
-      const line = node?.range ? lineCounter.linePos(node.range[0]).line : 1;
-      const field = issue.path.length > 0 ? fieldName(issue.path) : '(top level)';
-      return `${fileLabel}:${line}: ${field}: ${issue.message}`;
-    });
-    throw new ConfigError(messages.join('\n'));
-  }
+  const raw = (doc.toJS() ?? {}) as Record<string, unknown>;
+  const { notifications: rawNotifications, ...rawModel } =
+    typeof raw === 'object' && !Array.isArray(raw) ? raw : { notifications: undefined };
+  const report = (issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>, prefix: PropertyKey[]) =>
+    new ConfigError(
+      issues
+        .slice(0, 10)
+        .map((issue) => {
+          const full = [...prefix, ...issue.path];
+          const node = nodeAt(doc.contents, full);
+          const line = node?.range ? lineCounter.linePos(node.range[0]).line : 1;
+          return `${fileLabel}:${line}: ${full.length > 0 ? fieldName(full) : '(top level)'}: ${issue.message}`;
+        })
+        .join('\n'),
+    );
+  const parsed = NorthstarConfigSchema.safeParse(rawModel);
+  if (!parsed.success) throw report(parsed.error.issues, []);
+  const notifications = NotificationsConfigSchema.safeParse(rawNotifications ?? {});
+  if (!notifications.success) throw report(notifications.error.issues, ['notifications']);
   const config = parsed.data;
   checkReferences(config, doc.contents, lineCounter, fileLabel);
-  return { config, source: fileLabel, sha256: createHash('sha256').update(text).digest('hex') };
+  return { config, source: fileLabel, sha256: createHash('sha256').update(text).digest('hex'), notifications: notifications.data };
 }
 
 function checkReferences(config: NorthstarConfig, root: unknown, lines: LineCounter, file: string): void {

@@ -45,7 +45,7 @@ export function alignmentRoutes(deps: AlignmentDeps): Hono {
       team: k.team,
       unit: k.unit,
       weight,
-      state: deps.evaluator.state(k.id) ?? null,
+      state: deps.loop.kpiState(k.id) ?? null,
       lint: findingsFor(findings, 'kpi', k.id),
       goals: model.goals.filter((g) => g.kpi === k.id).map(goalNode),
     });

@@ -13,8 +13,9 @@ import { feedbackRoutes } from './feedback-routes.ts';
 import { modelRoutes } from './model-routes.ts';
 import { openApiDocument } from './openapi.ts';
 import { writeGuard } from './write-guard.ts';
+import { alertRoutes, type AlertRouteDeps } from './alert-routes.ts';
 
-export interface AppDeps extends IngestRouteDeps, KpiRouteDeps, HealthDeps, AlignmentDeps {
+export interface AppDeps extends IngestRouteDeps, KpiRouteDeps, HealthDeps, AlignmentDeps, AlertRouteDeps {
   metrics: Metrics;
   log: Logger;
   webDir: string;
@@ -41,6 +42,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/', modelRoutes(deps.model));
   app.route('/', feedbackRoutes(deps));
   app.route('/', alignmentRoutes(deps));
+  app.route('/', alertRoutes(deps));
   const openapi = openApiDocument();
   app.get('/api/v1/openapi.json', (c) => c.json(openapi));
   app.get('/metrics', async (c) =>

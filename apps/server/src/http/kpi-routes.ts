@@ -11,6 +11,7 @@ import {
 } from '@northstar/shared';
 import { suggestTarget } from '../align/target-suggestion.ts';
 import type { KpiEvaluator } from '../evaluate/evaluator.ts';
+import type { WallLoop } from '../live/wall-loop.ts';
 import type { ModelService } from '../model/model-service.ts';
 import type { VersionRow } from '../store/model-repo.ts';
 import { querySeries } from '../store/series-query.ts';
@@ -25,6 +26,7 @@ const SUGGESTION_POINTS = 1000;
 export interface KpiRouteDeps {
   model: ModelService;
   evaluator: KpiEvaluator;
+  loop: WallLoop;
   clickhouse: ClickHouseClient;
 }
 
@@ -54,7 +56,7 @@ export function kpiRoutes(deps: KpiRouteDeps): Hono {
     const body: KpiListResponse = {
       objectives: deps.model.objectives,
       kpis: deps.model.kpis.flatMap((k) => {
-        const state = deps.evaluator.state(k.id);
+        const state = deps.loop.kpiState(k.id);
         return state ? [{ ...k, version: deps.model.version('kpi', k.id), state }] : [];
       }),
     };
@@ -63,7 +65,7 @@ export function kpiRoutes(deps: KpiRouteDeps): Hono {
 
   app.get('/api/v1/kpis/:id', (c) => {
     const kpi = find(c.req.param('id'));
-    const state = kpi && deps.evaluator.state(kpi.id);
+    const state = kpi && deps.loop.kpiState(kpi.id);
     if (!kpi || !state) return notFound(c, c.req.param('id'));
     c.header('ETag', `"${deps.model.version('kpi', kpi.id)}"`);
     return c.json({ ...kpi, version: deps.model.version('kpi', kpi.id), state, spark: deps.evaluator.spark(kpi.id) });

@@ -5,6 +5,8 @@ import { rollupObjectives } from '../align/rollup.ts';
 import type { KpiEvaluator } from '../evaluate/evaluator.ts';
 import type { ModelService } from '../model/model-service.ts';
 import type { ModelRepo } from '../store/model-repo.ts';
+import type { AlertEngine } from '../watch/alert-engine.ts';
+import type { DetectionRunner } from '../watch/detection-runner.ts';
 import type { LiveHub } from './hub.ts';
 
 export interface WallLoopOptions {
@@ -12,13 +14,16 @@ export interface WallLoopOptions {
   model: ModelService;
   hub: LiveHub;
   repo: ModelRepo;
+  detection: DetectionRunner;
+  alerts: AlertEngine;
   log: Logger;
   intervalMs: number;
 }
 
 /**
- * The evaluation tick: KPIs, then the objectives they roll up into, then milestones,
- * then one publish to the hub. Pure parts live in evaluate/ and align/; this wires them.
+ * The evaluation tick: KPIs, their anomaly detectors, the objectives they roll up into,
+ * alert rules, milestones, then one publish to the hub. Pure parts live in evaluate/,
+ * detect/, align/ and alerts/; this wires them.
  */
 export class WallLoop {
   readonly #opts: WallLoopOptions;
@@ -44,9 +49,21 @@ export class WallLoop {
     return [...this.#objectiveStates.values()];
   }
 
+  /** A KPI's state with the detectors' latest word on it: what the API and the wall show. */
+  kpiState(id: string): KpiState | undefined {
+    const state = this.#opts.evaluator.state(id);
+    return state && { ...state, anomaly: this.#opts.detection.anomaly(id) };
+  }
+
   tick(nowMs: number): void {
-    const { evaluator, model, hub } = this.#opts;
+    const { evaluator, model, hub, detection } = this.#opts;
     const result = evaluator.evaluate(nowMs);
+    const stepped = new Set(detection.tick(nowMs));
+    const changedIds = new Set([...result.changed.map((s) => s.id), ...stepped]);
+    const changed = [...changedIds].flatMap((id) => {
+      const state = this.kpiState(id);
+      return state ? [state] : [];
+    });
     const kpiStates = new Map<string, KpiState>(evaluator.states().map((s) => [s.id, s]));
     const next = rollupObjectives({ objectives: model.objectives, kpis: model.kpis }, kpiStates);
     const changedObjectives: ObjectiveState[] = [];
@@ -54,7 +71,8 @@ export class WallLoop {
       if (JSON.stringify(this.#objectiveStates.get(id)) !== JSON.stringify(state)) changedObjectives.push(state);
     }
     this.#objectiveStates = next;
-    hub.publish(result.changed, result.sparks, changedObjectives);
+    hub.publish(changed, result.sparks, changedObjectives);
+    this.#opts.alerts.tick(nowMs);
     this.#celebrate(kpiStates, nowMs);
   }
 

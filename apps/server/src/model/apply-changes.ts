@@ -5,6 +5,7 @@ import type { KpiEvaluator } from '../evaluate/evaluator.ts';
 import { rebuildFromStore } from '../evaluate/rebuild.ts';
 import type { LiveHub } from '../live/hub.ts';
 import type { WallLoop } from '../live/wall-loop.ts';
+import type { DetectionRunner } from '../watch/detection-runner.ts';
 import type { ModelChange } from './model-service.ts';
 
 /**
@@ -12,7 +13,7 @@ import type { ModelChange } from './model-service.ts';
  * rebuilt from the store, then every wall gets a new snapshot.
  */
 export function applyModelChanges(
-  deps: { evaluator: KpiEvaluator; clickhouse: ClickHouseClient; hub: LiveHub; loop: WallLoop; log: Logger },
+  deps: { evaluator: KpiEvaluator; detection: DetectionRunner; clickhouse: ClickHouseClient; hub: LiveHub; loop: WallLoop; log: Logger },
   changes: readonly ModelChange[],
 ): Promise<void> {
   const rebuilt: string[] = [];
@@ -23,6 +24,7 @@ export function applyModelChanges(
       rebuilt.push(change.id);
     } else {
       deps.evaluator.remove(change.id);
+      deps.detection.remove(change.id);
     }
   }
   const rebuild = rebuilt.length > 0 ? rebuildFromStore(deps.clickhouse, deps.evaluator, Date.now(), rebuilt) : Promise.resolve();
@@ -31,7 +33,11 @@ export function applyModelChanges(
     .then(() => {
       // events stored during the rebuild query but not seen by it are missed until they
       // leave the window; counting them twice would be worse
-      for (const id of rebuilt) deps.evaluator.activate(id);
+      for (const id of rebuilt) {
+        deps.evaluator.activate(id);
+        const kpi = changes.find((c) => c.kind === 'kpi' && c.id === id)?.definition as KpiDefinition | undefined;
+        if (kpi) void deps.detection.upsert(kpi, Date.now());
+      }
       deps.loop.tick(Date.now());
       deps.hub.resync();
     });

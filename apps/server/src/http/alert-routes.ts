@@ -1,0 +1,165 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import { Hono } from 'hono';
+import {
+  AckInputSchema,
+  AlertFeedbackInputSchema,
+  BacktestRequestSchema,
+  SilenceInputSchema,
+  parseTimestamp,
+  type BacktestResponse,
+  type KpiDefinition,
+} from '@northstar/shared';
+import { backtest } from '../detect/index.ts';
+import { ModelError, fieldProblems, invalid } from '../model/model-errors.ts';
+import type { ModelService } from '../model/model-service.ts';
+import type { AlertRepo } from '../store/alert-repo.ts';
+import { querySeries } from '../store/series-query.ts';
+import type { AlertEngine } from '../watch/alert-engine.ts';
+import { detectionStepMs } from '../watch/detection-step.ts';
+import { jsonError } from './errors.ts';
+import { modelErrorResponse, readJson } from './model-routes.ts';
+import { changeMeta } from './write-guard.ts';
+
+/** A backtest over history is bounded like a chart: this many points at most. */
+const MAX_BACKTEST_POINTS = 20_000;
+/** An inline series may be larger than a JSON definition. */
+const MAX_BACKTEST_BODY_BYTES = 4 * 1024 * 1024;
+
+export interface AlertRouteDeps {
+  alerts: AlertEngine;
+  alertRepo: AlertRepo;
+  model: ModelService;
+  clickhouse: ClickHouseClient;
+}
+
+function time(raw: string | number, field: string, nowMs: number): number {
+  const t = parseTimestamp(raw, nowMs);
+  if (!t.ok) throw invalid('invalid request', [{ field, message: t.reason.replace(/^ts: /, '') }]);
+  return t.ms;
+}
+
+/** Alerts (list, history, acknowledge, feedback), silences, detector backtests and precision. */
+export function alertRoutes(deps: AlertRouteDeps): Hono {
+  const app = new Hono();
+  const { alerts } = deps;
+
+  app.get('/api/v1/alerts', (c) => c.json(alerts.list(Date.now(), c.req.query('all') === '1')));
+
+  app.get('/api/v1/alerts/history', async (c) => {
+    const now = Date.now();
+    const from = Number(c.req.query('from') ?? now - 7 * 86_400_000);
+    const to = Number(c.req.query('to') ?? now);
+    if (!Number.isFinite(from) || !Number.isFinite(to)) return jsonError(c, 400, 'bad_query', 'from, to: must be epoch milliseconds');
+    return c.json(
+      await deps.alertRepo.transitions({ key: c.req.query('key'), kpi: c.req.query('kpi'), fromMs: from, toMs: to, limit: 1000 }),
+    );
+  });
+
+  app.post('/api/v1/alerts/ack', async (c) => {
+    try {
+      const body = (await readJson(c)) as { key?: unknown } & Record<string, unknown>;
+      const key = typeof body.key === 'string' ? body.key : '';
+      const parsed = AckInputSchema.safeParse({ comment: body.comment });
+      if (!parsed.success) throw invalid('invalid acknowledgement', fieldProblems(parsed.error));
+      const alert = await alerts.acknowledge(key, changeMeta(c).author, parsed.data.comment, Date.now());
+      if (!alert) throw new ModelError(404, 'not_found', `no alert with key "${key.slice(0, 200)}"`);
+      return c.json(alert);
+    } catch (err) {
+      return modelErrorResponse(c, err);
+    }
+  });
+
+  app.post('/api/v1/alerts/feedback', async (c) => {
+    try {
+      const body = (await readJson(c)) as { key?: unknown } & Record<string, unknown>;
+      const key = typeof body.key === 'string' ? body.key : '';
+      const { key: _key, ...rest } = body;
+      const parsed = AlertFeedbackInputSchema.safeParse(rest);
+      if (!parsed.success) throw invalid('invalid feedback', fieldProblems(parsed.error));
+      const alert = await alerts.giveFeedback(key, parsed.data, changeMeta(c).author, Date.now());
+      if (!alert) throw new ModelError(404, 'not_found', `no alert with key "${key.slice(0, 200)}"`);
+      return c.json(alert);
+    } catch (err) {
+      return modelErrorResponse(c, err);
+    }
+  });
+
+  app.get('/api/v1/silences', (c) => c.json(alerts.silences));
+
+  app.post('/api/v1/silences', async (c) => {
+    try {
+      const parsed = SilenceInputSchema.safeParse(await readJson(c));
+      if (!parsed.success) throw invalid('invalid silence', fieldProblems(parsed.error));
+      const now = Date.now();
+      const startsAt = parsed.data.startsAt === undefined ? now : time(parsed.data.startsAt, 'startsAt', now + 366 * 86_400_000);
+      const endsAt = time(parsed.data.endsAt, 'endsAt', now + 366 * 86_400_000);
+      if (endsAt <= startsAt) throw invalid('invalid silence', [{ field: 'endsAt', message: 'must be after startsAt' }]);
+      const silence = await alerts.addSilence(
+        { matchers: parsed.data.matchers, startsAt, endsAt, comment: parsed.data.comment, createdBy: changeMeta(c).author },
+        now,
+      );
+      return c.json(silence, 201);
+    } catch (err) {
+      return modelErrorResponse(c, err);
+    }
+  });
+
+  app.delete('/api/v1/silences/:id', async (c) => {
+    const ended = await alerts.expireSilence(c.req.param('id'), Date.now());
+    if (!ended) return jsonError(c, 404, 'not_found', `no active silence with id "${c.req.param('id').slice(0, 100)}"`);
+    return c.json(ended);
+  });
+
+  app.post('/api/v1/detect/backtest', async (c) => {
+    try {
+      const parsed = BacktestRequestSchema.safeParse(await readJson(c, MAX_BACKTEST_BODY_BYTES));
+      if (!parsed.success) throw invalid('invalid backtest request', fieldProblems(parsed.error));
+      const req = parsed.data;
+      let body: BacktestResponse;
+      if ('kpi' in req) {
+        const kpi = deps.model.get('kpi', req.kpi) as KpiDefinition | undefined;
+        if (!kpi) throw invalid('invalid backtest request', [{ field: 'kpi', message: `no KPI with id "${req.kpi}"` }]);
+        const now = Date.now();
+        const fromMs = time(req.from, 'from', now);
+        const toMs = time(req.to, 'to', now);
+        if (fromMs >= toMs) throw invalid('invalid backtest request', [{ field: 'from', message: 'must be before to' }]);
+        const settings = { ...kpi.detection, ...req.detection };
+        const stepMs = detectionStepMs({ ...kpi, detection: { enabled: true, sensitivity: 'medium', ...settings } });
+        if ((toMs - fromMs) / stepMs > MAX_BACKTEST_POINTS) {
+          throw invalid('invalid backtest request', [
+            { field: 'from', message: `the range holds more than ${MAX_BACKTEST_POINTS} steps of ${stepMs / 1000} s` },
+          ]);
+        }
+        const series = await querySeries(deps.clickhouse, kpi, { fromMs: Math.floor(fromMs / stepMs) * stepMs, toMs, stepMs });
+        const points = backtest(
+          series.map(([ts, value]) => ({ ts, value })),
+          settings,
+          { direction: kpi.direction, timezone: kpi.timezone },
+        );
+        body = { stepMs, points, flagged: points.filter((p) => p.flag).length };
+      } else {
+        const points = backtest(req.series, req.detection ?? {}, { direction: req.kpiDirection, timezone: req.timezone });
+        const stepMs = req.series.length > 1 ? (req.series[1]?.ts ?? 0) - (req.series[0]?.ts ?? 0) : 0;
+        body = { stepMs, points, flagged: points.filter((p) => p.flag).length };
+      }
+      return c.json(body);
+    } catch (err) {
+      return modelErrorResponse(c, err);
+    }
+  });
+
+  /** How often people said an alert was real, per detector (or rule type) and KPI. */
+  app.get('/api/v1/detect/precision', async (c) => {
+    const rows = await deps.alertRepo.feedback();
+    const groups = new Map<string, { detector: string; kpi: string; real: number; notReal: number }>();
+    for (const r of rows) {
+      const k = `${r.detector}|${r.kpi}`;
+      const g = groups.get(k) ?? { detector: r.detector, kpi: r.kpi, real: 0, notReal: 0 };
+      if (r.real) g.real++;
+      else g.notReal++;
+      groups.set(k, g);
+    }
+    return c.json([...groups.values()].map((g) => ({ ...g, precision: g.real / (g.real + g.notReal) })));
+  });
+  return app;
+}

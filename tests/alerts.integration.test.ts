@@ -1,0 +1,164 @@
+import { createHmac } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { Alert, BacktestResponse, ServerMessage } from '@northstar/shared';
+import { startTestServer, waitFor, type TestServer } from './support/harness.ts';
+
+const SECRET = 'receiver-secret-0123456789';
+let server: TestServer;
+let receiver: Server;
+const received: Array<{ body: string; signature: string; idempotencyKey: string }> = [];
+
+function config(receiverUrl: string): string {
+  return `
+objectives:
+  - { id: company, name: Run well, owner: CEO }
+  - { id: platform, name: Stay fast, parent: company, owner: CTO }
+kpis:
+  - { id: errors, name: Errors, objective: platform, owner: Ravi, metric: m.errors, aggregation: count, window: 1h, direction: lower_is_better, target: 10 }
+rules:
+  - id: too-many-errors
+    name: Too many errors
+    kpis: [errors]
+    severity: critical
+    condition: { type: threshold, op: '>', value: 10 }
+notifications:
+  channels:
+    - { id: ops-hook, type: webhook, url: '${receiverUrl}', secret: ${SECRET} }
+  routes:
+    - { channels: [ops-hook], groupWait: 0s, repeatInterval: 1h }
+`;
+}
+
+beforeAll(async () => {
+  receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => (body += d));
+    req.on('end', () => {
+      received.push({
+        body,
+        signature: String(req.headers['x-northstar-signature']),
+        idempotencyKey: String(req.headers['idempotency-key']),
+      });
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const port = (receiver.address() as AddressInfo).port;
+  server = await startTestServer({ config: config(`http://127.0.0.1:${port}/hook`) });
+});
+afterAll(async () => {
+  await server?.stop();
+  await new Promise((resolve) => receiver?.close(resolve));
+});
+
+async function call(method: string, path: string, body?: unknown) {
+  const res = await fetch(`${server.url}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', 'x-northstar-user': 'lead' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> & { error?: { details?: Array<{ field: string }> } } };
+}
+
+describe('alerts end to end on a real server', () => {
+  let alert: Alert;
+
+  it('fires, saying which objectives are at risk and whose, pushes it live and notifies the webhook, signed', async () => {
+    const ws = new WebSocket(`${server.url.replace('http', 'ws')}/ws`);
+    const pushed: Alert[] = [];
+    ws.on('message', (d) => {
+      const msg = JSON.parse(String(d)) as ServerMessage;
+      if (msg.type === 'alert') pushed.push(msg.alert);
+    });
+    await new Promise((r) => ws.once('open', r));
+    const events = Array.from({ length: 12 }, () => JSON.stringify({ metric: 'm.errors', value: 1 })).join('\n');
+    expect(
+      (await fetch(`${server.url}/api/v1/events`, { method: 'POST', body: events, headers: { 'content-type': 'application/x-ndjson' } }))
+        .status,
+    ).toBe(202);
+
+    alert = await waitFor(async () => {
+      const list = (await call('GET', '/api/v1/alerts')).body as unknown as Alert[];
+      return list.find((a) => a.state === 'alerting');
+    }, 'an alerting alert');
+    expect(alert).toMatchObject({ key: 'too-many-errors/errors/', severity: 'critical', value: 12, threshold: 10 });
+    expect(alert.path.map((p) => [p.kind, p.id, p.owner])).toEqual([
+      ['kpi', 'errors', 'Ravi'],
+      ['objective', 'platform', 'CTO'],
+      ['objective', 'company', 'CEO'],
+    ]);
+    await waitFor(() => (pushed.some((a) => a.state === 'alerting') ? true : undefined), 'alert pushed over WebSocket');
+
+    const hook = await waitFor(() => received[0], 'webhook delivery');
+    const expected = createHmac('sha256', SECRET).update(hook.body).digest('hex');
+    expect(hook.signature).toBe(`sha256=${expected}`);
+    expect(hook.idempotencyKey.length).toBeGreaterThan(8);
+    expect(JSON.parse(hook.body)).toMatchObject({ status: 'firing' });
+    ws.close();
+
+    const history = (await call('GET', `/api/v1/alerts/history?key=${encodeURIComponent(alert.key)}`)).body as unknown as Array<{
+      to: string;
+      reason: string;
+    }>;
+    expect(history.map((h) => h.to)).toContain('alerting');
+    expect(history.every((h) => h.reason.length > 0)).toBe(true);
+  });
+
+  it('records who acknowledged it and why, and a verdict that counts toward precision', async () => {
+    const ack = await call('POST', '/api/v1/alerts/ack', { key: alert.key, comment: 'rolling back' });
+    expect(ack.status).toBe(200);
+    expect(ack.body.acknowledged).toMatchObject({ by: 'lead', comment: 'rolling back' });
+    expect((await call('POST', '/api/v1/alerts/ack', { key: 'nope', comment: '' })).status).toBe(404);
+
+    const verdict = await call('POST', '/api/v1/alerts/feedback', { key: alert.key, real: true, note: 'bad deploy' });
+    expect(verdict.status).toBe(200);
+    const precision = (await call('GET', '/api/v1/detect/precision')).body as unknown as Array<{
+      detector: string;
+      kpi: string;
+      precision: number;
+    }>;
+    expect(precision).toEqual([expect.objectContaining({ detector: 'threshold', kpi: 'errors', precision: 1 })]);
+  });
+
+  it('creates silences, and names what is wrong with a bad one', async () => {
+    const ok = await call('POST', '/api/v1/silences', {
+      matchers: [{ field: 'kpi', value: 'errors' }],
+      endsAt: Date.now() + 3_600_000,
+      comment: 'maintenance',
+    });
+    expect(ok.status).toBe(201);
+    await waitFor(
+      async () => (((await call('GET', '/api/v1/alerts')).body as unknown as Alert[])[0]?.silencedBy === ok.body.id ? true : undefined),
+      'alert silenced',
+    );
+    const bad = await call('POST', '/api/v1/silences', { matchers: [], endsAt: 'soon' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error?.details?.map((d) => d.field).sort()).toEqual(['comment', 'matchers']);
+    expect((await call('DELETE', `/api/v1/silences/${String(ok.body.id)}`)).status).toBe(200);
+  });
+
+  it('backtests a detector on an inline series and on the KPI history', async () => {
+    const start = Date.UTC(2026, 10, 1);
+    const series = Array.from({ length: 300 }, (_, i) => ({
+      ts: start + i * 900_000,
+      value: 100 + Math.sin(i / 5) * 2 + (i === 250 ? 60 : 0),
+    }));
+    const r = await call('POST', '/api/v1/detect/backtest', { series, detection: { sensitivity: 'medium', direction: 'both' } });
+    expect(r.status).toBe(200);
+    const body = r.body as unknown as BacktestResponse;
+    expect(body.points).toHaveLength(300);
+    expect(body.points[250]?.flag).toBe(true);
+    expect(body.points.slice(100, 240).filter((p) => p.flag)).toEqual([]);
+    expect(body.points[250]?.upper).toBeLessThan(160);
+
+    const now = Date.now();
+    const hist = await call('POST', '/api/v1/detect/backtest', { kpi: 'errors', from: now - 3_600_000, to: now });
+    expect(hist.status).toBe(200);
+    expect((hist.body as unknown as BacktestResponse).points.length).toBeGreaterThan(0);
+    const bad = await call('POST', '/api/v1/detect/backtest', { kpi: 'nope', from: now - 1000, to: now });
+    expect(bad.body.error?.details).toEqual([{ field: 'kpi', message: 'no KPI with id "nope"' }]);
+  });
+});
