@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { serve } from '@hono/node-server';
 import type { Logger } from 'pino';
-import type { ServerMessage } from '@northstar/shared';
+import type { ServerMessage, Silence } from '@northstar/shared';
 import type { Settings } from './config/settings.ts';
 import type { KpiModel } from './config/kpi-file.ts';
 import { KpiEvaluator } from './evaluate/evaluator.ts';
@@ -94,10 +94,10 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
   const detection = new DetectionRunner({ evaluator, clickhouse: clickhouse.client, log: log.child({ component: 'detect' }) });
   const alertRepo = new AlertRepo(clickhouse.client);
   const notifiers = new Map<string, Notifier>(configFile.notifications.channels.map((ch) => [ch.id, createNotifier(ch)]));
-  let alertsRef: AlertEngine | undefined;
   const dispatcher = new Dispatcher({
     routes: resolveRoutes(configFile.notifications),
-    silences: () => alertsRef?.silences ?? [],
+    // read only once alerts exist: the dispatcher asks at each decision, after start-up
+    silences: (): readonly Silence[] => alerts.silences,
     timezoneOf: (kpiId) => (model.get('kpi', kpiId) as { timezone?: string } | undefined)?.timezone ?? 'UTC',
   });
   const alerts = new AlertEngine({
@@ -110,7 +110,6 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
     notifiers,
     log: log.child({ component: 'alerts' }),
   });
-  alertsRef = alerts;
   await alerts.start(Date.now());
   // warm the detectors on history in the background: the wall does not wait for them
   const warmUp = Promise.all(model.kpis.map((k) => detection.upsert(k, Date.now()))).catch((err: Error) =>
