@@ -28,12 +28,20 @@ interface Client {
   alive: boolean;
   /** Set when frames were skipped: the next frame it gets is a full snapshot. */
   needsSnapshot: boolean;
+  /** Since when its unsent bytes have stayed over the cap; null while it keeps up. */
+  slowSince: number | null;
 }
 
 /** Clients send nothing big: this bounds what a hostile one can make us buffer. */
 const MAX_CLIENT_PAYLOAD_BYTES = 4 * 1024;
 /** A peer that misses two pings in a row is gone. */
 const PING_INTERVAL_MS = 15_000;
+/** A client over the buffer cap this long is not coming back: it is disconnected, with a reason. */
+export const SLOW_CLIENT_GRACE_MS = 10_000;
+/** The close code and reason a too-slow client gets (4000–4999 are for applications). */
+export const SLOW_CLIENT_CLOSE = { code: 4008, reason: 'too slow: updates were not being read' } as const;
+/** Connections per instance: beyond this an upgrade is refused, so memory stays bounded. */
+export const MAX_CLIENTS = 5000;
 
 /**
  * WebSocket fan-out: a snapshot on connect, then one coalesced delta frame per tick
@@ -63,11 +71,15 @@ export class LiveHub {
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (this.#clients.size >= MAX_CLIENTS) {
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
     this.#wss.handleUpgrade(req, socket, head, (ws) => this.#onConnection(ws));
   }
 
   #onConnection(socket: WebSocket): void {
-    const client: Client = { socket, alive: true, needsSnapshot: false };
+    const client: Client = { socket, alive: true, needsSnapshot: false, slowSince: null };
     this.#clients.add(client);
     this.#opts.metrics.wsClients.set(this.#clients.size);
     socket.on('pong', () => (client.alive = true));
@@ -122,8 +134,9 @@ export class LiveHub {
     this.#pendingObjectives.clear();
     const frame = JSON.stringify(message);
     let snapshot: string | undefined;
+    const now = Date.now();
     for (const client of this.#clients) {
-      if (client.socket.bufferedAmount > this.#opts.maxBufferedBytes) {
+      if (this.#lagging(client, now)) {
         client.needsSnapshot = true; // drop to latest: skip deltas, catch up with one snapshot
         continue;
       }
@@ -155,7 +168,33 @@ export class LiveHub {
 
   #broadcast(message: ServerMessage): void {
     const frame = JSON.stringify(message);
-    for (const client of this.#clients) this.#send(client, frame, message.type);
+    const now = Date.now();
+    for (const client of this.#clients) {
+      // a lagging client catches up with a snapshot later; piling more on it helps nobody
+      if (this.#lagging(client, now)) client.needsSnapshot = true;
+      else this.#send(client, frame, message.type);
+    }
+  }
+
+  /**
+   * Over the buffer cap: the client skips frames (drop to latest). Over it for longer
+   * than the grace period: it is disconnected with a reason, and its buffer freed.
+   */
+  #lagging(client: Client, now: number): boolean {
+    if (client.socket.bufferedAmount <= this.#opts.maxBufferedBytes) {
+      client.slowSince = null;
+      return false;
+    }
+    client.slowSince ??= now;
+    if (now - client.slowSince > SLOW_CLIENT_GRACE_MS) {
+      this.#opts.metrics.wsEvictions.inc();
+      client.socket.close(SLOW_CLIENT_CLOSE.code, SLOW_CLIENT_CLOSE.reason);
+      // a peer that does not read will not complete the close handshake either
+      setTimeout(() => client.socket.terminate(), 1000).unref();
+      this.#clients.delete(client);
+      this.#opts.metrics.wsClients.set(this.#clients.size);
+    }
+    return true;
   }
 
   #reapDead(): void {

@@ -37,6 +37,11 @@ export function createMetrics() {
       registers: [registry],
     }),
     wsClients: new Gauge({ name: 'northstar_ws_clients', help: 'Connected WebSocket clients', registers: [registry] }),
+    wsEvictions: new Counter({
+      name: 'northstar_ws_evictions_total',
+      help: 'WebSocket clients disconnected for not reading',
+      registers: [registry],
+    }),
     wsFrames: new Counter({
       name: 'northstar_ws_frames_total',
       help: 'WebSocket frames sent',
