@@ -20,6 +20,7 @@ import { createMetrics } from './observe/metrics.ts';
 import { openClickHouse } from './store/clickhouse.ts';
 import { EventStore } from './store/event-store.ts';
 import { migrate } from './store/migrations.ts';
+import { applyRetention } from './store/retention.ts';
 import { ModelRepo } from './store/model-repo.ts';
 import { SERVER_VERSION } from './version.ts';
 import { resolveRoutes } from './alerts/config.ts';
@@ -48,6 +49,7 @@ export interface RunningServer {
 export async function startServer(settings: Settings, configFile: KpiModel, log: Logger): Promise<RunningServer> {
   const clickhouse = openClickHouse(settings);
   const applied = await migrate(clickhouse.client);
+  await applyRetention(clickhouse.client, settings.retention);
   log.info({ store: clickhouse.kind, where: clickhouse.where, applied }, 'store ready');
 
   const repo = new ModelRepo(clickhouse.client);
@@ -108,6 +110,7 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
     hub,
     dispatcher,
     notifiers,
+    metrics,
     log: log.child({ component: 'alerts' }),
   });
   await alerts.start(Date.now());

@@ -120,6 +120,7 @@ export class KafkaIngest {
     const last = batch.messages[batch.messages.length - 1]!.offset;
     const decoded = decodeMessages(topic, partition, batch.messages, Date.now());
     this.#opts.metrics.eventsReceived.inc({ source: 'kafka' }, batch.messages.length);
+    this.#opts.metrics.kafkaLag.set({ partition: String(partition) }, Number(batch.offsetLag()));
     if (decoded.rejected.length > 0) {
       await this.#producer.send({
         topic: this.#opts.dlqTopic,

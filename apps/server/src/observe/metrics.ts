@@ -37,6 +37,24 @@ export function createMetrics() {
       registers: [registry],
     }),
     wsClients: new Gauge({ name: 'northstar_ws_clients', help: 'Connected WebSocket clients', registers: [registry] }),
+    kafkaLag: new Gauge({
+      name: 'northstar_kafka_consumer_lag',
+      help: 'Messages behind the partition end, per partition',
+      labelNames: ['partition'],
+      registers: [registry],
+    }),
+    alertTransitions: new Counter({
+      name: 'northstar_alert_transitions_total',
+      help: 'Alert state changes',
+      labelNames: ['to'],
+      registers: [registry],
+    }),
+    notifications: new Counter({
+      name: 'northstar_notifications_total',
+      help: 'Notification deliveries by outcome',
+      labelNames: ['channel', 'ok'],
+      registers: [registry],
+    }),
     wsEvictions: new Counter({
       name: 'northstar_ws_evictions_total',
       help: 'WebSocket clients disconnected for not reading',

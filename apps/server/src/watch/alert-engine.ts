@@ -12,6 +12,7 @@ import { scoreThreshold } from '../detect/index.ts';
 import type { KpiEvaluator } from '../evaluate/evaluator.ts';
 import type { LiveHub } from '../live/hub.ts';
 import type { ModelService } from '../model/model-service.ts';
+import type { Metrics } from '../observe/metrics.ts';
 import type { AlertRepo } from '../store/alert-repo.ts';
 import { alignmentPath } from './alignment-path.ts';
 import type { DetectionRunner } from './detection-runner.ts';
@@ -24,6 +25,7 @@ export interface AlertEngineDeps {
   hub: LiveHub;
   dispatcher: Dispatcher;
   notifiers: ReadonlyMap<string, Notifier>;
+  metrics: Metrics;
   log: Logger;
 }
 
@@ -202,6 +204,7 @@ export class AlertEngine {
       t.alert.acknowledged = null;
       t.alert.feedback = null;
     }
+    this.#deps.metrics.alertTransitions.inc({ to: transition.to });
     const flap = updateFlapping(t.flap, before, t.runtime, nowMs);
     t.flap = flap.next;
     t.alert = {
@@ -246,6 +249,7 @@ export class AlertEngine {
         const notifier = this.#deps.notifiers.get(channel);
         if (!notifier) continue;
         void notifier.send(batch).then((r) => {
+          this.#deps.metrics.notifications.inc({ channel, ok: String(r.ok) });
           for (const e of batch.entries) {
             this.#deps.repo
               .addNotification({
