@@ -2,9 +2,9 @@ import type { KpiDefinition, Objective } from '@northstar/shared';
 import { ApiError, api } from './client.ts';
 import type { LintFinding, Versioned } from './types.ts';
 
-export type ModelKind = 'objective' | 'kpi' | 'goal';
+export type ModelKind = 'objective' | 'kpi' | 'goal' | 'rule';
 
-const PATHS: Readonly<Record<ModelKind, string>> = { objective: 'objectives', kpi: 'kpis', goal: 'goals' };
+const PATHS: Readonly<Record<ModelKind, string>> = { objective: 'objectives', kpi: 'kpis', goal: 'goals', rule: 'rules' };
 
 export function modelPath(kind: ModelKind, id?: string): string {
   return `/api/v1/${PATHS[kind]}${id === undefined ? '' : `/${encodeURIComponent(id)}`}`;

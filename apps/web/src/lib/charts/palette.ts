@@ -41,3 +41,11 @@ export function historyColors(light: boolean) {
 }
 
 export type HistoryColors = ReturnType<typeof historyColors>;
+
+/** The rule preview: the history chart's colours, with flagged points and the threshold in the off-track hue. */
+export function previewColors(light: boolean) {
+  const scheme = light ? 'light' : 'dark';
+  return { ...historyColors(light), flag: STATUS_COLORS[scheme].off_track, threshold: STATUS_COLORS[scheme].off_track };
+}
+
+export type PreviewColors = ReturnType<typeof previewColors>;

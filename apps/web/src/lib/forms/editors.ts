@@ -1,6 +1,7 @@
-import type { KpiDefinition, Objective } from '@northstar/shared';
+import type { AlertRule, KpiDefinition, Objective } from '@northstar/shared';
 import type { EditorConfig } from './EditorModel.svelte.ts';
 import { KPI_FIELD_ALIASES, formToKpi, kpiFieldNames, kpiToForm, type KpiFormValues } from './kpiForm.ts';
+import { RULE_FIELDS, formToRule, ruleToForm, type RuleFormValues } from './ruleForm.ts';
 import { OBJECTIVE_FIELDS, formToObjective, objectiveToForm, type ObjectiveFormValues } from './objectiveForm.ts';
 
 export const OBJECTIVE_EDITOR: EditorConfig<ObjectiveFormValues, Objective> = {
@@ -16,4 +17,11 @@ export const KPI_EDITOR: EditorConfig<KpiFormValues, KpiDefinition> = {
   toDefinition: formToKpi,
   fieldNames: kpiFieldNames,
   aliases: KPI_FIELD_ALIASES,
+};
+
+export const RULE_EDITOR: EditorConfig<RuleFormValues, AlertRule> = {
+  kind: 'rule',
+  toForm: ruleToForm,
+  toDefinition: formToRule,
+  fieldNames: () => RULE_FIELDS,
 };

@@ -11,6 +11,12 @@ describe('parseRoute', () => {
   it('parses the tree and the reviews', () => {
     expect(parseRoute('#/tree')).toEqual({ page: 'tree' });
     expect(parseRoute('#/reviews/')).toEqual({ page: 'reviews' });
+    expect(parseRoute('#/rules')).toEqual({ page: 'rules' });
+  });
+
+  it('parses the rule editor', () => {
+    expect(parseRoute('#/edit/rule/spike')).toEqual({ page: 'edit', kind: 'rule', id: 'spike', preset: {} });
+    expect(parseRoute('#/edit/rule/new?kpi=errors')).toEqual({ page: 'edit', kind: 'rule', id: null, preset: { kpi: 'errors' } });
   });
 
   it('parses editors for an existing or a new subject', () => {
@@ -44,6 +50,7 @@ describe('parseRoute', () => {
       '#/edit/kpi',
       '#/checkin/team/x',
       '#/tree/x',
+      '#/rules/x',
       '#/edit/kpi/a/b',
       '#/edit/kpi/%E0%A4%A',
     ]) {
@@ -58,6 +65,8 @@ describe('routeHref', () => {
       { page: 'wall' },
       { page: 'tree' },
       { page: 'reviews' },
+      { page: 'rules' },
+      { page: 'edit', kind: 'rule', id: 'spike', preset: {} },
       { page: 'edit', kind: 'kpi', id: 'orders.eu', preset: {} },
       { page: 'edit', kind: 'objective', id: null, preset: { parent: 'grow' } },
       { page: 'checkin', kind: 'goal', id: 'g-1' },

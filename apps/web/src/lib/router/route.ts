@@ -5,14 +5,17 @@ export type Route =
   | { page: 'wall' }
   | { page: 'tree' }
   | { page: 'reviews' }
+  /** Alert rules, with the detectors' precision. */
+  | { page: 'rules' }
   /** id null = a new one; `preset` pre-fills a new one (e.g. the parent objective from the tree). */
-  | { page: 'edit'; kind: 'objective' | 'kpi'; id: string | null; preset: Readonly<Record<string, string>> }
+  | { page: 'edit'; kind: EditKind; id: string | null; preset: Readonly<Record<string, string>> }
   | { page: 'checkin'; kind: 'objective' | 'kpi' | 'goal'; id: string }
   /** One KPI's history; the view (range) is in the URL so a link reproduces it. */
   | { page: 'kpi'; id: string; range: RangePreset }
   | { page: 'not_found'; hash: string };
 
-const EDIT_KINDS = ['objective', 'kpi'] as const;
+const EDIT_KINDS = ['objective', 'kpi', 'rule'] as const;
+export type EditKind = (typeof EDIT_KINDS)[number];
 const CHECKIN_KINDS = ['objective', 'kpi', 'goal'] as const;
 
 function oneOf<T extends string>(values: readonly T[], value: string | undefined): value is T {
@@ -37,6 +40,7 @@ export function parseRoute(hash: string): Route {
   if (parts.length === 0) return { page: 'wall' };
   if (parts.length === 1 && head === 'tree') return { page: 'tree' };
   if (parts.length === 1 && head === 'reviews') return { page: 'reviews' };
+  if (parts.length === 1 && head === 'rules') return { page: 'rules' };
   if (head === 'kpi' && parts.length === 2 && kind !== undefined) {
     const id = decode(kind);
     if (id === null || id === '') return notFound;
@@ -56,8 +60,8 @@ export function parseRoute(hash: string): Route {
 }
 
 type RouteInput =
-  | { page: 'wall' | 'tree' | 'reviews' }
-  | { page: 'edit'; kind: 'objective' | 'kpi'; id: string | null; preset?: Readonly<Record<string, string>> }
+  | { page: 'wall' | 'tree' | 'reviews' | 'rules' }
+  | { page: 'edit'; kind: EditKind; id: string | null; preset?: Readonly<Record<string, string>> }
   | { page: 'checkin'; kind: 'objective' | 'kpi' | 'goal'; id: string }
   | { page: 'kpi'; id: string; range?: RangePreset };
 
@@ -68,6 +72,7 @@ export function routeHref(route: RouteInput): string {
       return '#/';
     case 'tree':
     case 'reviews':
+    case 'rules':
       return `#/${route.page}`;
     case 'edit': {
       const query = route.id === null && route.preset ? new URLSearchParams(route.preset).toString() : '';

@@ -1,4 +1,6 @@
-import { PROTOCOL_VERSION, type ServerMessage, type WallKpi } from '@northstar/shared';
+import { PROTOCOL_VERSION, type Alert, type ServerMessage, type WallKpi } from '@northstar/shared';
+import { AlertCenter } from '../alerts/AlertCenter.svelte.ts';
+import { alertRows, alertingKpis, firingCount, objectivesAtRisk } from '../alerts/alertView.ts';
 import { LiveConnection, liveUrl } from '../live/LiveConnection.svelte.ts';
 import { Clock } from '../time/Clock.svelte.ts';
 import { Celebration } from './Celebration.svelte.ts';
@@ -24,6 +26,10 @@ export class WallModel {
 
   readonly clock = new Clock();
   readonly celebration = new Celebration();
+  readonly alerts = new AlertCenter(
+    (alert) => this.applyAlert(alert),
+    () => this.serverNow,
+  );
   readonly connection: LiveConnection;
 
   readonly groups = $derived(
@@ -32,7 +38,13 @@ export class WallModel {
       this.wall.order.map((id) => this.wall.kpis.get(id)).filter((k): k is WallKpi => k !== undefined),
     ),
   );
-  readonly density = $derived(densityFor(this.wall.kpis.size));
+  /** The alerts panel's rows, newest first, one per alert. */
+  readonly alertRows = $derived(alertRows(this.wall.alerts.values()));
+  readonly firingCount = $derived(firingCount(this.wall.alerts.values()));
+  readonly alertingKpis = $derived(alertingKpis(this.wall.alerts.values()));
+  readonly objectivesAtRisk = $derived(objectivesAtRisk(this.wall.alerts.values()));
+  readonly panelOpen = $derived(this.alerts.isOpen(this.firingCount));
+  readonly density = $derived(densityFor(this.wall.kpis.size, this.panelOpen));
   /** Current time on the server's clock, ticking once a second. */
   readonly serverNow = $derived(this.clock.now + this.clockOffsetMs);
   readonly protocolMismatch = $derived(this.wall.protocol !== null && this.wall.protocol !== PROTOCOL_VERSION);
@@ -54,7 +66,18 @@ export class WallModel {
     // Heartbeats change nothing on screen; skipping them keeps the tiles from re-rendering.
     if (msg.type === 'heartbeat') return;
     if (msg.type === 'milestone') this.celebration.offer(msg.milestone);
+    if (msg.type === 'alert') {
+      const unit = this.wall.kpis.get(msg.alert.kpi)?.definition.unit ?? '';
+      this.alerts.offer(this.wall.alerts.get(msg.alert.key), msg.alert, unit);
+    }
     this.wall = applyMessage(this.wall, msg);
+  }
+
+  /** An alert as an action's answer returned it; an older state never replaces a newer one already pushed. */
+  applyAlert(alert: Alert): void {
+    const current = this.wall.alerts.get(alert.key);
+    if (current && current.since > alert.since) return;
+    this.wall = applyMessage(this.wall, { type: 'alert', serverTime: this.wall.serverTime ?? this.serverNow, alert });
   }
 
   start(): void {
@@ -66,5 +89,6 @@ export class WallModel {
     this.connection.stop();
     this.clock.stop();
     this.celebration.stop();
+    this.alerts.stop();
   }
 }

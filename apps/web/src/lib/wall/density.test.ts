@@ -10,4 +10,11 @@ describe('densityFor', () => {
     expect(densityFor(DENSE_FROM_TILES)).toBe('dense');
     expect(densityFor(500)).toBe('dense');
   });
+
+  it('packs tighter sooner while the alerts column takes part of the width', () => {
+    expect(densityFor(26)).toBe('comfortable');
+    expect(densityFor(26, true)).toBe('compact');
+    expect(densityFor(10, true)).toBe('comfortable');
+    expect(densityFor(50, true)).toBe('dense');
+  });
 });

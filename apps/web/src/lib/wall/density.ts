@@ -8,8 +8,12 @@ export type Density = 'comfortable' | 'compact' | 'dense';
 export const COMPACT_FROM_TILES = 31;
 export const DENSE_FROM_TILES = 61;
 
-export function densityFor(tileCount: number): Density {
-  if (tileCount >= DENSE_FROM_TILES) return 'dense';
-  if (tileCount >= COMPACT_FROM_TILES) return 'compact';
+/** The alerts column takes about a fifth of the width: the board packs as if it held this many more tiles. */
+export const SIDE_PANEL_FACTOR = 1.25;
+
+export function densityFor(tileCount: number, sidePanel = false): Density {
+  const n = sidePanel ? Math.ceil(tileCount * SIDE_PANEL_FACTOR) : tileCount;
+  if (n >= DENSE_FROM_TILES) return 'dense';
+  if (n >= COMPACT_FROM_TILES) return 'compact';
   return 'comfortable';
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeTrend, isStale, targetText } from './tileView.ts';
+import { anomalyTitle, computeTrend, isStale, targetText } from './tileView.ts';
 
 const STALE_AFTER_MS = 60_000;
 
@@ -70,5 +70,14 @@ describe('targetText', () => {
 describe('computeTrend within a range', () => {
   it('colours no movement as good or bad', () => {
     expect(computeTrend(110, 100, 'within_range')).toEqual({ movement: 'up', good: null, changePct: 10 });
+  });
+});
+
+describe('anomalyTitle', () => {
+  it('gives the score, the expected band in the unit and the detector', () => {
+    expect(anomalyTitle({ score: 0.934, lower: 200, upper: 400, detector: 'level_shift' }, 'ms')).toBe(
+      'Anomaly score 0.93; expected 200–400 ms (level shift)',
+    );
+    expect(anomalyTitle({ score: 1, lower: null, upper: null, detector: null }, '')).toBe('Anomaly score 1.00');
   });
 });

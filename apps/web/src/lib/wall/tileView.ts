@@ -71,3 +71,13 @@ export function computeTrend(value: number | null, previous: number | null, dire
   const good = direction === 'higher_is_better' ? movement === 'up' : movement === 'down';
   return { movement, good, changePct };
 }
+
+/** The anomaly badge's title: how sure the detector is and the band it expected. */
+export function anomalyTitle(
+  anomaly: { score: number; lower: number | null; upper: number | null; detector: string | null },
+  unit: string,
+): string {
+  const band = anomaly.lower !== null && anomaly.upper !== null ? `; expected ${formatRange(anomaly.lower, anomaly.upper, unit)}` : '';
+  const by = anomaly.detector ? ` (${anomaly.detector.replace('_', ' ')})` : '';
+  return `Anomaly score ${anomaly.score.toFixed(2)}${band}${by}`;
+}

@@ -156,11 +156,24 @@ describe('applyMessage', () => {
     expect(after.serverTime).toBe(9_000);
   });
 
-  it('keeps the tiles on an alert (not shown on the wall yet) and only advances the clock', () => {
-    const before = applyMessage(EMPTY_WALL, snapshot);
-    const after = applyMessage(before, { type: 'alert', serverTime: 9_500, alert: {} as Alert });
+  it('keeps the snapshot alerts by key and replaces one on an alert message, leaving tiles alone', () => {
+    const a1 = { key: 'r/a/', kpi: 'a', state: 'pending', since: 1 } as Alert;
+    const a2 = { key: 'r/b/', kpi: 'b', state: 'alerting', since: 1 } as Alert;
+    const before = applyMessage(EMPTY_WALL, { ...snapshot, alerts: [a1, a2] });
+    expect([...before.alerts.keys()]).toEqual(['r/a/', 'r/b/']);
+    const firing = { ...a1, state: 'alerting', since: 2 } as Alert;
+    const after = applyMessage(before, { type: 'alert', serverTime: 9_500, alert: firing });
     expect(after.kpis).toBe(before.kpis);
     expect(after.serverTime).toBe(9_500);
+    expect(after.alerts.get('r/a/')).toBe(firing);
+    expect(after.alerts.get('r/b/')).toBe(a2);
+    expect(after.alerts.size).toBe(2);
+    // the input is not mutated
+    expect(before.alerts.get('r/a/')).toBe(a1);
+    const added = applyMessage(after, { type: 'alert', serverTime: 9_600, alert: { ...a2, key: 'r/c/' } });
+    expect([...added.alerts.keys()]).toEqual(['r/a/', 'r/b/', 'r/c/']);
+    // a new snapshot says everything again
+    expect(applyMessage(added, snapshot).alerts.size).toBe(0);
   });
 
   it('trims an oversized snapshot spark', () => {

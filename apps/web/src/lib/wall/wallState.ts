@@ -1,4 +1,4 @@
-import type { Goal, KpiState, ObjectiveState, SeriesPoint, ServerMessage, WallKpi, WallObjective } from '@northstar/shared';
+import type { Alert, Goal, KpiState, ObjectiveState, SeriesPoint, ServerMessage, WallKpi, WallObjective } from '@northstar/shared';
 
 /**
  * Sparkline points kept per KPI. The server sends one window's worth (60 points) and
@@ -18,6 +18,8 @@ export interface WallState {
   order: readonly string[];
   kpis: ReadonlyMap<string, WallKpi>;
   goals: readonly Goal[];
+  /** Alerts by key (one per rule, KPI and series), as last told: the snapshot's, each replaced by its newest `alert` message. */
+  alerts: ReadonlyMap<string, Alert>;
   /** Server clock at the newest message, used to correct for browser clock skew. */
   serverTime: number | null;
   serverVersion: string | null;
@@ -31,6 +33,7 @@ export const EMPTY_WALL: WallState = {
   order: [],
   kpis: new Map(),
   goals: [],
+  alerts: new Map(),
   serverTime: null,
   serverVersion: null,
   protocol: null,
@@ -94,15 +97,21 @@ export function applyMessage(state: WallState, msg: ServerMessage): WallState {
         kpis,
         // Older servers may leave goals out; the wall does not need them to draw tiles.
         goals: msg.goals ?? [],
+        // Protocol 3; a protocol-2 server sends none, which means none are known.
+        alerts: new Map((msg.alerts ?? []).map((a) => [a.key, a])),
         serverTime: msg.serverTime,
       };
     }
     case 'delta':
       // `objectives` is new in protocol 2; tolerate its absence rather than crash on a mixed deploy.
       return { ...applyDelta(state, msg.states, msg.objectives ?? [], msg.spark), serverTime: msg.serverTime };
-    // Protocol 3: the wall does not show alerts yet, so an alert message only advances the clock.
+    case 'alert': {
+      // The message carries the whole alert in its newest state: it replaces the one kept under its key.
+      const alerts = new Map(state.alerts);
+      alerts.set(msg.alert.key, msg.alert);
+      return { ...state, alerts, serverTime: msg.serverTime };
+    }
     case 'milestone':
-    case 'alert':
     case 'heartbeat':
       return { ...state, serverTime: msg.serverTime };
   }
