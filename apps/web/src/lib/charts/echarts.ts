@@ -1,15 +1,43 @@
 import type { Action } from 'svelte/action';
 import { init, use, type EChartsCoreOption } from 'echarts/core';
-import { LineChart, ScatterChart } from 'echarts/charts';
-import { GridComponent, MarkLineComponent, TooltipComponent } from 'echarts/components';
+import { BarChart, LineChart, ScatterChart } from 'echarts/charts';
+import {
+  DataZoomInsideComponent,
+  DataZoomSliderComponent,
+  GridComponent,
+  LegendComponent,
+  MarkLineComponent,
+  TooltipComponent,
+} from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 
-// Only what the app draws (sparklines; the KPI history with annotation lines, check-in markers and
-// tooltips), so the bundle carries no unused chart types.
-use([LineChart, ScatterChart, GridComponent, MarkLineComponent, TooltipComponent, CanvasRenderer]);
+// Only what the app draws (sparklines; the KPI history with annotation and alert lines, markers,
+// comparisons, zoom and tooltips; the breakdown bars), so the bundle carries no unused chart types.
+use([
+  LineChart,
+  ScatterChart,
+  BarChart,
+  GridComponent,
+  MarkLineComponent,
+  TooltipComponent,
+  LegendComponent,
+  DataZoomInsideComponent,
+  DataZoomSliderComponent,
+  CanvasRenderer,
+]);
 
 export interface EChartsParams {
   option: EChartsCoreOption;
+  /** Called with the zoomed window (percent of the x axis span) whenever the user zooms or brushes. */
+  onzoom?: (startPct: number, endPct: number) => void;
+}
+
+/** The first dataZoom's window as the chart holds it now. */
+function zoomPercent(option: unknown): { start: number; end: number } | null {
+  const zooms = (option as { dataZoom?: Array<{ start?: unknown; end?: unknown }> }).dataZoom;
+  const first = zooms?.[0];
+  if (!first || typeof first.start !== 'number' || typeof first.end !== 'number') return null;
+  return { start: first.start, end: first.end };
 }
 
 /**
@@ -19,6 +47,12 @@ export interface EChartsParams {
 export const echarts: Action<HTMLElement, EChartsParams> = (node, params) => {
   const chart = init(node, null, { renderer: 'canvas' });
   chart.setOption(params.option);
+  let onzoom = params.onzoom;
+  // Only user zooms (wheel, drag, slider, brush) raise the event; setOption does not.
+  chart.on('datazoom', () => {
+    const zoom = zoomPercent(chart.getOption());
+    if (zoom) onzoom?.(zoom.start, zoom.end);
+  });
 
   let resizeFrame = 0;
   const observer = new ResizeObserver(() => {
@@ -30,6 +64,7 @@ export const echarts: Action<HTMLElement, EChartsParams> = (node, params) => {
 
   return {
     update(next: EChartsParams) {
+      onzoom = next.onzoom;
       chart.setOption(next.option, { notMerge: false, lazyUpdate: true });
     },
     destroy() {

@@ -1,9 +1,15 @@
-import type { Annotation, Checkin, SeriesPoint, TargetPoint } from '@northstar/shared';
+import type { Annotation, Checkin, DetectionPoint, SeriesPoint, TargetPoint } from '@northstar/shared';
 import { describe, expect, it } from 'vitest';
 import { historyColors } from './palette.ts';
 import {
   HISTORY_SERIES,
+  HISTORY_ZOOM,
+  alertRule,
   annotationLabel,
+  anomalyLayers,
+  firingAlerts,
+  hasValues,
+  zoomWindow,
   buildHistoryOption,
   escapeHtml,
   historyTooltip,
@@ -75,7 +81,19 @@ describe('buildHistoryOption: series', () => {
       annotations: [annotation('a', 1_500, 'x')],
       checkins: [checkin('c', 2_500, 'low', 'y')],
     }).all.map((s) => s.id);
-    expect(empty).toEqual(['value', 'target', 'band-low', 'band-width', 'checkins']);
+    expect(empty).toEqual([
+      'value',
+      'target',
+      'band-low',
+      'band-width',
+      'checkins',
+      'previous',
+      'last-year',
+      'anomaly-low',
+      'anomaly-width',
+      'anomalies',
+      'alerts',
+    ]);
     expect(full).toEqual(empty);
   });
 
@@ -224,5 +242,156 @@ describe('history tooltip', () => {
 
   it('escapes every HTML-significant character', () => {
     expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe('&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
+  });
+});
+
+const detection = (ts: number, value: number | null, lower: number | null, upper: number | null, flag = false): DetectionPoint => ({
+  ts,
+  value,
+  score: flag ? 0.99 : 0.1,
+  lower,
+  upper,
+  flag,
+  detector: lower === null ? null : 'robust',
+});
+
+describe('buildHistoryOption: comparisons', () => {
+  it('draws the previous period and last year as dashed lines on the same timestamps', () => {
+    const { byId, option } = build({
+      comparison: {
+        previous: [
+          [1_000, 4],
+          [3_000, null],
+        ],
+        lastYear: [[1_000, 2]],
+      },
+    });
+    expect(byId(HISTORY_SERIES.previous).data).toEqual([
+      [1_000, 4],
+      [3_000, null],
+    ]);
+    expect(byId(HISTORY_SERIES.previous).lineStyle).toMatchObject({ type: 'dashed', color: colors.previous });
+    expect(byId(HISTORY_SERIES.lastYear).data).toEqual([[1_000, 2]]);
+    expect((byId(HISTORY_SERIES.lastYear).lineStyle as { type: unknown }).type).not.toBe('solid');
+    expect((option.legend as { data: string[] }).data).toEqual(['Value', 'Previous period', 'Same period last year']);
+  });
+
+  it('leaves an empty comparison out of the legend', () => {
+    const { byId, option } = build({ comparison: { previous: [[1_000, null]] } });
+    expect(byId(HISTORY_SERIES.previous).data).toEqual([[1_000, null]]);
+    expect((option.legend as { data: string[] }).data).toEqual(['Value']);
+    expect(hasValues([[1, null]])).toBe(false);
+    expect(hasValues(undefined)).toBe(false);
+    expect(hasValues([[1, 0]])).toBe(true);
+  });
+});
+
+describe('buildHistoryOption: anomalies and alerts', () => {
+  const points5: DetectionPoint[] = [
+    detection(1_000, 5, null, null),
+    detection(2_000, 6, 4, 8),
+    detection(3_000, 20, 4, 9, true),
+    detection(3_500, null, 4, 9, true),
+  ];
+
+  it('draws the expected band as a stacked area and marks the flagged points', () => {
+    const { byId } = build({ detection: points5 });
+    const low = byId(HISTORY_SERIES.anomalyLow);
+    const width = byId(HISTORY_SERIES.anomalyWidth);
+    expect(low.stack).toBe('anomaly-band');
+    expect(width.stack).toBe('anomaly-band');
+    expect(low.data).toEqual([
+      [1_000, null],
+      [2_000, 4],
+      [3_000, 4],
+      [3_500, 4],
+    ]);
+    expect(width.data).toEqual([
+      [1_000, null],
+      [2_000, 4],
+      [3_000, 5],
+      [3_500, 5],
+    ]);
+    expect(width.areaStyle).toMatchObject({ color: colors.anomalyBand });
+    // a flagged step without a value has nothing to mark
+    expect(byId(HISTORY_SERIES.anomalies).data).toEqual([[3_000, 20]]);
+  });
+
+  it('keeps the band of a never-negative KPI above zero', () => {
+    const layers = anomalyLayers([detection(1, 1, -3, 5)], 0);
+    expect(layers.low).toEqual([[1, 0]]);
+    expect(layers.width).toEqual([[1, 5]]);
+    const { byId } = build({ detection: [detection(1_000, 5, -3, 5)] });
+    expect(byId(HISTORY_SERIES.anomalyLow).data).toEqual([[1_000, 0]]);
+    const negative = build({ points: [[1_000, -2]], detection: [detection(1_000, -2, -3, 5)] });
+    expect(negative.byId(HISTORY_SERIES.anomalyLow).data).toEqual([[1_000, -3]]);
+  });
+
+  it('marks each alert that started firing with a line on the time axis', () => {
+    const alerts = [
+      { key: 'late|orders', to: 'alerting' as const, reason: 'value 3 < 10', at: 2_500, value: 3 },
+      { key: 'late|orders', to: 'normal' as const, reason: 'recovered', at: 3_500, value: 12 },
+      { key: 'spike', to: 'alerting' as const, reason: 'anomaly', at: 1_500, value: null },
+    ];
+    expect(firingAlerts(alerts).map((a) => a.at)).toEqual([1_500, 2_500]);
+    const { byId } = build({ alerts });
+    const markLine = byId(HISTORY_SERIES.alerts).markLine as { data: Array<{ xAxis: number; name: string }> };
+    expect(markLine.data).toEqual([
+      { xAxis: 1_500, name: 'Alert: spike' },
+      { xAxis: 2_500, name: 'Alert: late' },
+    ]);
+    expect(alertRule('late|orders|eu')).toBe('late');
+  });
+
+  it("says an alert's reason and an anomaly's band in the tooltip, escaped", () => {
+    const alerts = [{ key: 'r<1>|orders', to: 'alerting' as const, reason: 'went <b>down</b>', at: 2_500, value: 3 }];
+    const tooltip = historyTooltip({ annotations: [], checkins: [], unit: 'orders', now: 4_000, alerts, detection: points5 });
+    const alert = tooltip({ componentType: 'markLine', seriesId: HISTORY_SERIES.alerts, dataIndex: 0 });
+    expect(alert).toContain('went &lt;b&gt;down&lt;/b&gt;');
+    expect(alert).toContain('r&lt;1&gt;');
+    expect(alert).toContain('3 orders');
+    const anomaly = tooltip({ seriesId: HISTORY_SERIES.anomalies, dataIndex: 0 });
+    expect(anomaly).toContain('20 orders');
+    expect(anomaly).toMatch(/expected 4 orders – 9 orders/);
+    expect(tooltip({ componentType: 'markLine', seriesId: HISTORY_SERIES.alerts, dataIndex: 5 })).toBe('');
+    expect(tooltip({ seriesId: HISTORY_SERIES.previous, dataIndex: 0, value: [1_000, 7] })).toContain('Previous period');
+  });
+});
+
+describe('buildHistoryOption: overlays and zoom', () => {
+  it('empties hidden overlays but keeps their series', () => {
+    const full = build({
+      targets: [[1_000, 1, null, null]],
+      annotations: [annotation('a', 1_500, 'x')],
+      checkins: [checkin('c', 2_500, 'low', 'y')],
+      detection: [detection(1_000, 5, 4, 8, true)],
+      alerts: [{ key: 'r', to: 'alerting', reason: 'x', at: 2_000, value: 1 }],
+      hide: ['target', 'anomalies', 'alerts', 'notes'],
+    });
+    expect(full.all).toHaveLength(11);
+    expect(full.byId(HISTORY_SERIES.target).data).toEqual([]);
+    expect(full.byId(HISTORY_SERIES.checkins).data).toEqual([]);
+    expect((full.byId(HISTORY_SERIES.value).markLine as { data: unknown[] }).data).toEqual([]);
+    expect(full.byId(HISTORY_SERIES.anomalyWidth).data).toEqual([]);
+    expect(full.byId(HISTORY_SERIES.anomalies).data).toEqual([]);
+    expect((full.byId(HISTORY_SERIES.alerts).markLine as { data: unknown[] }).data).toEqual([]);
+    const shown = build({ targets: [[1_000, 1, null, null]], hide: ['notes'] });
+    expect(shown.byId(HISTORY_SERIES.target).data).toEqual([[1_000, 1]]);
+  });
+
+  it('zooms inside the chart and with a brushable slider, reset to the whole range on every update', () => {
+    const { option } = build();
+    const zooms = option.dataZoom as Array<Record<string, unknown>>;
+    expect(zooms.map((z) => [z.type, z.id])).toEqual([
+      ['inside', HISTORY_ZOOM.inside],
+      ['slider', HISTORY_ZOOM.slider],
+    ]);
+    for (const z of zooms) expect(z).toMatchObject({ start: 0, end: 100, filterMode: 'none', xAxisIndex: 0 });
+    expect(zooms[1]?.brushSelect).toBe(true);
+  });
+
+  it('turns zoom percentages into the window of time', () => {
+    expect(zoomWindow({ from: 1_000, to: 11_000 }, 25, 50)).toEqual({ from: 3_500, to: 6_000 });
+    expect(zoomWindow({ from: 0, to: 100 }, -5, 120)).toEqual({ from: 0, to: 100 });
   });
 });

@@ -1,13 +1,38 @@
-import type { Annotation, Checkin, Confidence, SeriesPoint, TargetPoint } from '@northstar/shared';
+import type {
+  AlertTransition,
+  Annotation,
+  Checkin,
+  Confidence,
+  DetectionPoint,
+  SeriesComparison,
+  SeriesPoint,
+  TargetPoint,
+} from '@northstar/shared';
 import type { ComposeOption } from 'echarts/core';
 import type { LineSeriesOption, ScatterSeriesOption } from 'echarts/charts';
-import type { GridComponentOption, MarkLineComponentOption, TooltipComponentOption } from 'echarts/components';
+import type {
+  DataZoomComponentOption,
+  GridComponentOption,
+  LegendComponentOption,
+  MarkLineComponentOption,
+  TooltipComponentOption,
+} from 'echarts/components';
+import type { Overlay } from '../detail/view.ts';
 import { formatClock, formatValue } from '../format.ts';
 import type { HistoryColors } from './palette.ts';
 
 export type HistoryOption = ComposeOption<
-  LineSeriesOption | ScatterSeriesOption | GridComponentOption | MarkLineComponentOption | TooltipComponentOption
+  | LineSeriesOption
+  | ScatterSeriesOption
+  | GridComponentOption
+  | MarkLineComponentOption
+  | TooltipComponentOption
+  | DataZoomComponentOption
+  | LegendComponentOption
 >;
+
+/** An alert that started firing in the range, as the alert history lists it (the rule is in the key). */
+export type AlertMark = Pick<AlertTransition, 'key' | 'to' | 'reason' | 'at' | 'value'>;
 
 export interface HistoryInput {
   /** The x range, epoch ms. */
@@ -22,6 +47,14 @@ export interface HistoryInput {
   colors: HistoryColors;
   /** For tooltip times ("10:42" today, "24 Nov 10:42" before). */
   now: number;
+  /** Earlier periods laid onto this range's timestamps, drawn dashed. */
+  comparison?: SeriesComparison;
+  /** A detector backtest over the range: the expected band and the flagged points. */
+  detection?: readonly DetectionPoint[];
+  /** Alert transitions in the range; those to "alerting" are drawn. */
+  alerts?: readonly AlertMark[];
+  /** Overlays left out of the drawing (their series stay, empty). */
+  hide?: readonly Overlay[];
 }
 
 /**
@@ -34,7 +67,18 @@ export const HISTORY_SERIES = {
   bandLow: 'band-low',
   bandWidth: 'band-width',
   checkins: 'checkins',
+  previous: 'previous',
+  lastYear: 'last-year',
+  anomalyLow: 'anomaly-low',
+  anomalyWidth: 'anomaly-width',
+  anomalies: 'anomalies',
+  alerts: 'alerts',
 } as const;
+
+/** The zoom components' ids: the inside zoom (wheel, drag) and the slider below the chart (brush to select). */
+export const HISTORY_ZOOM = { inside: 'zoom-inside', slider: 'zoom-slider' } as const;
+
+export const COMPARISON_NAMES = { previous: 'Previous period', lastYear: 'Same period last year' } as const;
 
 /** Check-in marker shapes echo the status badges (circle on track, triangle at risk, square off track), so colour is not alone. */
 const CONFIDENCE_SYMBOLS: Readonly<Record<Confidence, string>> = { high: 'circle', medium: 'triangle', low: 'rect' };
@@ -60,6 +104,48 @@ export function targetLines(targets: readonly TargetPoint[]): { line: Pair[]; lo
     width.push([ts, band ? hi - lo : null]);
   }
   return { line, low, width };
+}
+
+/** The detector's expected band as a stacked area (lower edge, then width), and the flagged points. */
+export function anomalyLayers(
+  points: readonly DetectionPoint[],
+  /** The lowest value the KPI can take (0 for one that is never negative): the band is not drawn below it. */
+  floor = Number.NEGATIVE_INFINITY,
+): { low: Pair[]; width: Pair[]; flags: DetectionPoint[] } {
+  const low: Pair[] = [];
+  const width: Pair[] = [];
+  const flags: DetectionPoint[] = [];
+  for (const p of points) {
+    const band = p.lower !== null && p.upper !== null && Number.isFinite(p.lower) && Number.isFinite(p.upper);
+    const lower = band ? Math.max(floor, p.lower as number) : null;
+    const upper = band ? Math.max(floor, p.upper as number) : null;
+    low.push([p.ts, lower]);
+    width.push([p.ts, lower !== null && upper !== null ? Math.max(0, upper - lower) : null]);
+    if (p.flag && p.value !== null) flags.push(p);
+  }
+  return { low, width, flags };
+}
+
+/** Whether a series has anything to draw. */
+export function hasValues(points: readonly SeriesPoint[] | undefined): boolean {
+  return (points ?? []).some(([, v]) => v !== null);
+}
+
+/** The alerts worth a mark: each time one started firing, oldest first. */
+export function firingAlerts(alerts: readonly AlertMark[]): AlertMark[] {
+  return alerts.filter((a) => a.to === 'alerting').sort((a, b) => a.at - b.at);
+}
+
+/** The rule's part of an alert key ("rule|kpi|series" or "rule"). */
+export function alertRule(key: string): string {
+  return key.split('|')[0] ?? key;
+}
+
+/** The time window [from, to] a zoom selects, from the percentages the dataZoom reports over the axis span. */
+export function zoomWindow(span: { from: number; to: number }, startPct: number, endPct: number): { from: number; to: number } {
+  const width = span.to - span.from;
+  const clamp = (pct: number) => Math.min(100, Math.max(0, pct));
+  return { from: span.from + (width * clamp(startPct)) / 100, to: span.from + (width * clamp(endPct)) / 100 };
 }
 
 /** Where a check-in sits vertically: on the value nearest in time, else on the target, else 0. */
@@ -104,11 +190,33 @@ interface TooltipParams {
 }
 
 /** The tooltip text (escaped HTML) for whatever the pointer is on: a value, an annotation line or a check-in. */
-export function historyTooltip(input: Pick<HistoryInput, 'annotations' | 'checkins' | 'unit' | 'now'>): (params: unknown) => string {
+export function historyTooltip(
+  input: Pick<HistoryInput, 'annotations' | 'checkins' | 'unit' | 'now' | 'detection' | 'alerts'>,
+): (params: unknown) => string {
+  const flags = anomalyLayers(input.detection ?? []).flags;
+  const firing = firingAlerts(input.alerts ?? []);
   return (raw) => {
     const p = (Array.isArray(raw) ? raw[0] : raw) as TooltipParams | undefined;
     if (!p || p.dataIndex === undefined) return '';
     const when = (ts: number) => escapeHtml(formatClock(ts, input.now));
+    const value = (v: number | null) => escapeHtml(formatValue(v, input.unit));
+    if (p.componentType === 'markLine' && p.seriesId === HISTORY_SERIES.alerts) {
+      const a = firing[p.dataIndex];
+      if (!a) return '';
+      const at = a.value === null ? '' : ` at ${value(a.value)}`;
+      return `<strong>Alert: ${escapeHtml(truncate(alertRule(a.key), LABEL_CHARS))}</strong> · ${when(a.at)}${at}<br>${escapeHtml(truncate(a.reason, TOOLTIP_CHARS))}`;
+    }
+    if (p.seriesId === HISTORY_SERIES.anomalies) {
+      const f = flags[p.dataIndex];
+      if (!f) return '';
+      const band = f.lower !== null && f.upper !== null ? `<br>expected ${value(f.lower)} – ${value(f.upper)}` : '';
+      return `<strong>Anomaly</strong> · ${when(f.ts)}<br><strong>${value(f.value)}</strong>${band}<br>score ${f.score.toFixed(2)}`;
+    }
+    if ((p.seriesId === HISTORY_SERIES.previous || p.seriesId === HISTORY_SERIES.lastYear) && Array.isArray(p.value)) {
+      const [ts, v] = p.value as [number, number | null];
+      const name = p.seriesId === HISTORY_SERIES.previous ? COMPARISON_NAMES.previous : COMPARISON_NAMES.lastYear;
+      return `${escapeHtml(name)}, against ${when(ts)}<br><strong>${value(v)}</strong>`;
+    }
     if (p.componentType === 'markLine') {
       const a = input.annotations[p.dataIndex];
       if (!a) return '';
@@ -135,16 +243,67 @@ export function historyTooltip(input: Pick<HistoryInput, 'annotations' | 'checki
  * as markers coloured (and shaped) by confidence, with their narrative in the tooltip.
  */
 export function buildHistoryOption(input: HistoryInput): HistoryOption {
-  const { from, to, points, targets, annotations, checkins, unit, colors } = input;
+  const { from, to, points, unit, colors } = input;
+  const hidden = new Set(input.hide ?? []);
+  const targets = hidden.has('target') ? [] : input.targets;
+  const annotations = hidden.has('notes') ? [] : input.annotations;
+  const checkins = hidden.has('notes') ? [] : input.checkins;
   const lines = targetLines(targets);
+  // A KPI that has never been negative (a count, a sum of amounts) gets no band below zero.
+  const floor = points.some(([, v]) => v !== null && v < 0) ? Number.NEGATIVE_INFINITY : 0;
+  const anomaly = anomalyLayers(hidden.has('anomalies') ? [] : (input.detection ?? []), floor);
+  const firing = hidden.has('alerts') ? [] : firingAlerts(input.alerts ?? []);
+  const previous = input.comparison?.previous ?? [];
+  const lastYear = input.comparison?.lastYear ?? [];
   const dashed = { color: colors.target, type: 'dashed', width: 1.5 } as const;
+  const legend = [
+    'Value',
+    ...(lines.line.some(([, v]) => v !== null) ? ['Target'] : []),
+    ...(hasValues(previous) ? [COMPARISON_NAMES.previous] : []),
+    ...(hasValues(lastYear) ? [COMPARISON_NAMES.lastYear] : []),
+    ...(anomaly.low.some(([, v]) => v !== null) ? ['Expected band'] : []),
+    ...(anomaly.flags.length > 0 ? ['Anomalies'] : []),
+  ];
   return {
     animation: false,
-    grid: { left: 72, right: 32, top: 24, bottom: 32 },
+    grid: { left: 72, right: 32, top: 36, bottom: 72 },
+    legend: {
+      top: 0,
+      right: 32,
+      // The overlays are switched by the page's checkboxes (and the URL), not by the legend.
+      selectedMode: false,
+      data: legend,
+      textStyle: { color: colors.axis },
+      itemStyle: { opacity: 1 },
+    },
+    dataZoom: [
+      // Wheel and drag on the chart; the page turns the settled window into a custom range.
+      { type: 'inside', id: HISTORY_ZOOM.inside, xAxisIndex: 0, filterMode: 'none', start: 0, end: 100, zoomOnMouseWheel: true },
+      {
+        type: 'slider',
+        id: HISTORY_ZOOM.slider,
+        xAxisIndex: 0,
+        filterMode: 'none',
+        start: 0,
+        end: 100,
+        bottom: 8,
+        height: 24,
+        brushSelect: true,
+        borderColor: colors.grid,
+        textStyle: { color: colors.axis },
+        labelFormatter: (value: number) => formatClock(value, input.now),
+      },
+    ],
     tooltip: {
       trigger: 'item',
       confine: true,
-      formatter: historyTooltip(input),
+      formatter: historyTooltip({
+        ...input,
+        annotations,
+        checkins,
+        detection: hidden.has('anomalies') ? [] : input.detection,
+        alerts: hidden.has('alerts') ? [] : input.alerts,
+      }),
       extraCssText: 'max-width: 28rem; white-space: normal; overflow-wrap: anywhere;',
     },
     xAxis: {
@@ -197,6 +356,7 @@ export function buildHistoryOption(input: HistoryInput): HistoryOption {
         showSymbol: false,
         silent: true,
         lineStyle: dashed,
+        itemStyle: { color: colors.target },
       },
       {
         id: HISTORY_SERIES.bandLow,
@@ -234,6 +394,82 @@ export function buildHistoryOption(input: HistoryInput): HistoryOption {
           symbol: CONFIDENCE_SYMBOLS[c.confidence],
           itemStyle: { color: colors.confidence[c.confidence], borderColor: colors.axis, borderWidth: 1 },
         })),
+      },
+      {
+        id: HISTORY_SERIES.previous,
+        name: COMPARISON_NAMES.previous,
+        type: 'line',
+        data: previous.map(([ts, v]) => [ts, v]),
+        connectNulls: false,
+        z: 2,
+        symbol: 'circle',
+        symbolSize: 5,
+        itemStyle: { color: colors.previous, opacity: 0 },
+        emphasis: { itemStyle: { opacity: 1 } },
+        lineStyle: { color: colors.previous, type: 'dashed', width: 1.5 },
+      },
+      {
+        id: HISTORY_SERIES.lastYear,
+        name: COMPARISON_NAMES.lastYear,
+        type: 'line',
+        data: lastYear.map(([ts, v]) => [ts, v]),
+        connectNulls: false,
+        z: 2,
+        symbol: 'circle',
+        symbolSize: 5,
+        itemStyle: { color: colors.lastYear, opacity: 0 },
+        emphasis: { itemStyle: { opacity: 1 } },
+        lineStyle: { color: colors.lastYear, type: [2, 4], width: 1.5 },
+      },
+      {
+        id: HISTORY_SERIES.anomalyLow,
+        name: 'Expected low',
+        type: 'line',
+        stack: 'anomaly-band',
+        data: anomaly.low,
+        connectNulls: false,
+        showSymbol: false,
+        silent: true,
+        lineStyle: { opacity: 0 },
+      },
+      {
+        id: HISTORY_SERIES.anomalyWidth,
+        name: 'Expected band',
+        type: 'line',
+        stack: 'anomaly-band',
+        data: anomaly.width,
+        connectNulls: false,
+        showSymbol: false,
+        silent: true,
+        lineStyle: { opacity: 0 },
+        itemStyle: { color: colors.anomalyBand },
+        areaStyle: { color: colors.anomalyBand },
+      },
+      {
+        id: HISTORY_SERIES.anomalies,
+        name: 'Anomalies',
+        type: 'scatter',
+        z: 5,
+        symbol: 'diamond',
+        symbolSize: 11,
+        itemStyle: { color: colors.flag, borderColor: colors.axis, borderWidth: 1 },
+        data: anomaly.flags.map((f) => [f.ts, f.value]),
+      },
+      {
+        // No data of its own: a carrier for the alert lines, pinned to the time axis like annotations.
+        id: HISTORY_SERIES.alerts,
+        name: 'Alerts',
+        type: 'line',
+        data: [],
+        markLine: {
+          symbol: ['triangle', 'none'],
+          symbolSize: 12,
+          animation: false,
+          label: { show: false },
+          lineStyle: { color: colors.alert, type: 'dashed', width: 1.5 },
+          emphasis: { lineStyle: { width: 3 } },
+          data: firing.map((a) => ({ xAxis: a.at, name: `Alert: ${alertRule(a.key)}` })),
+        },
       },
     ],
   };

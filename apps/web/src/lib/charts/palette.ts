@@ -37,8 +37,32 @@ export function historyColors(light: boolean) {
     axis: light ? '#4b5563' : '#a3abb8',
     grid: light ? '#d5d9e0' : '#2a3140',
     confidence: { low: status.off_track, medium: status.at_risk, high: status.on_track },
+    /** Comparisons: dashed, in hues apart from the value's blue (Okabe–Ito grey and bluish green). */
+    previous: light ? '#5f6670' : '#b8bfca',
+    lastYear: light ? '#007a5a' : '#2fbf8f',
+    /** The detector's expected band, distinct from the target band's grey. */
+    anomalyBand: light ? 'rgba(0, 122, 90, 0.12)' : 'rgba(47, 191, 143, 0.14)',
+    flag: status.off_track,
+    alert: status.off_track,
   };
 }
+
+/** The breakdown bars: one hue per rank (Okabe–Ito), "other" in the no-data grey. */
+export function breakdownColors(light: boolean) {
+  const scheme = light ? 'light' : 'dark';
+  const groups = light
+    ? ['#0072b2', '#8f5300', '#007a5a', '#9e4f7d', '#b53f00', '#56708a', '#6b6b00']
+    : ['#56b4e9', '#e69f00', '#2fbf8f', '#cc79a7', '#f0743e', '#a0b4c8', '#e5d94a'];
+  return {
+    groups,
+    other: STATUS_COLORS[scheme].no_data,
+    axis: light ? '#4b5563' : '#a3abb8',
+    grid: light ? '#d5d9e0' : '#2a3140',
+    label: light ? '#14171c' : '#e8ebf0',
+  };
+}
+
+export type BreakdownColors = ReturnType<typeof breakdownColors>;
 
 export type HistoryColors = ReturnType<typeof historyColors>;
 

@@ -1,15 +1,30 @@
-import type { Annotation, Checkin, KpiWithState, SeriesResponse } from '@northstar/shared';
+import type {
+  Annotation,
+  BacktestResponse,
+  BreakdownResponse,
+  Checkin,
+  DetectionPoint,
+  KpiWithState,
+  SeriesResponse,
+} from '@northstar/shared';
 import { ApiError, api, errorMessage } from '../api/client.ts';
+import type { AlertMark } from '../charts/history.ts';
 import { NO_ERRORS, mapFieldErrors, type FieldErrors } from '../forms/fieldErrors.ts';
-import { rangeStart, type RangePreset } from './range.ts';
-import { ANNOTATION_FIELDS, buildTimeline, detailPaths, formToAnnotation, newestTs, type AnnotationKind } from './timeline.ts';
+import { historyPaths, type ExportFormat } from './paths.ts';
+import { rangeName, resolveRange, type RangePreset, type ResolvedRange } from './range.ts';
+import { ANNOTATION_FIELDS, buildTimeline, formToAnnotation, newestTs, type AnnotationKind } from './timeline.ts';
+import { DEFAULT_VIEW, sameRange, type CompareKind, type HistoryView } from './view.ts';
 
 /** The history reloads this often while the page is open, so it follows the wall without a reload. */
 export const DETAIL_REFRESH_MS = 30_000;
 
 /** Everything the chart and the timeline draw for one range, fetched together. */
 export interface DetailData {
-  range: RangePreset;
+  /** The preset's name, or "custom". */
+  range: RangePreset | 'custom';
+  /** The instants asked for. */
+  span: ResolvedRange;
+  compare: readonly CompareKind[];
   series: SeriesResponse;
   annotations: Annotation[];
   checkins: Checkin[];
@@ -17,9 +32,23 @@ export interface DetailData {
   loadedAt: number;
 }
 
+/** A part of the page fetched on its own: what arrived, and why the last try failed. */
+export interface Part<T> {
+  value: T | null;
+  error: string | null;
+}
+
+const NONE = { value: null, error: null } as const;
+
+export interface BreakdownData {
+  dim: string;
+  response: BreakdownResponse;
+}
+
 /**
- * One KPI's detail page: its definition and state, its history over a range preset with the
- * annotations and check-ins in that range, and the form that adds an annotation at "now".
+ * One KPI's history page: its definition and state, its history over the view's range (with the
+ * chosen comparisons), the annotations, check-ins, alerts and the detector's band in that range,
+ * an optional breakdown by a dimension, and the form that adds an annotation at "now".
  */
 export class KpiDetailModel {
   /** The definition with its state as last fetched; the page prefers the live wall state when it has one. */
@@ -27,6 +56,11 @@ export class KpiDetailModel {
   data = $state.raw<DetailData | null>(null);
   loading = $state(false);
   error = $state<string | null>(null);
+  /** The detector backtest over the range (the anomaly band and markers); fetched only while shown. */
+  detection = $state.raw<Part<DetectionPoint[]>>(NONE);
+  alerts = $state.raw<Part<AlertMark[]>>(NONE);
+  breakdown = $state.raw<Part<BreakdownData>>(NONE);
+  breakdownLoading = $state(false);
 
   kind = $state<AnnotationKind>('note');
   text = $state('');
@@ -42,61 +76,95 @@ export class KpiDetailModel {
     return { from: this.data.series.from, to: Math.max(this.data.series.to, newest ?? this.data.series.to) };
   });
   readonly empty = $derived(this.data !== null && this.data.series.points.every(([, v]) => v === null) && this.timeline.length === 0);
+  /** Download links for what the chart shows (the export endpoint answers with an attachment). */
+  readonly exports = $derived.by((): Record<ExportFormat, string> | null => {
+    if (!this.data) return null;
+    const paths = historyPaths(this.id, this.data.span);
+    return { csv: paths.export('csv'), json: paths.export('json') };
+  });
 
-  #range: RangePreset;
+  #view = $state.raw<HistoryView>(DEFAULT_VIEW);
   #controller: AbortController | null = null;
+  #breakdownController: AbortController | null = null;
   #timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     readonly id: string,
-    range: RangePreset,
+    view: HistoryView,
     /** The server's clock (the wall keeps the offset), so "the last hour" is the server's last hour. */
     private readonly now: () => number = () => Date.now(),
   ) {
-    this.#range = range;
+    this.#view = view;
   }
 
-  get range(): RangePreset {
-    return this.#range;
+  get view(): HistoryView {
+    return this.#view;
+  }
+
+  /** The KPI's time zone: where quarter- and year-to-date start. */
+  get timezone(): string {
+    return this.kpi?.timezone ?? 'UTC';
   }
 
   start(): void {
     void this.load();
-    this.#timer = setInterval(() => void this.load(), DETAIL_REFRESH_MS);
+    this.#timer = setInterval(() => {
+      // A fixed custom range does not move; presets follow the clock.
+      if (this.#view.range.kind === 'preset') void this.load();
+    }, DETAIL_REFRESH_MS);
   }
 
   stop(): void {
     clearInterval(this.#timer);
     this.#controller?.abort();
+    this.#breakdownController?.abort();
   }
 
-  /** Shows another range; the current chart stays until the new one has arrived. */
-  setRange(range: RangePreset): void {
-    if (range === this.#range) return;
-    this.#range = range;
-    void this.load();
+  /** Shows another view (from the URL); fetches only what it changes. The current charts stay until the new data has arrived. */
+  setView(view: HistoryView): void {
+    const before = this.#view;
+    this.#view = view;
+    const rangeChanged = !sameRange(before.range, view.range) || before.compare.join() !== view.compare.join();
+    const overlaysNeedData =
+      (before.hide.includes('anomalies') && !view.hide.includes('anomalies')) ||
+      (before.hide.includes('alerts') && !view.hide.includes('alerts'));
+    if (rangeChanged || overlaysNeedData) {
+      void this.load();
+      return;
+    }
+    if (before.dim !== view.dim) void this.loadBreakdown();
   }
 
-  /** Fetches the KPI and the range's history; a newer load supersedes one still in flight. */
+  /** Fetches the KPI, the range's history and its overlays (and the breakdown); a newer load supersedes one still in flight. */
   async load(): Promise<void> {
     this.#controller?.abort();
     const controller = new AbortController();
     this.#controller = controller;
     const { signal } = controller;
-    const range = this.#range;
+    const view = this.#view;
     const now = this.now();
-    const paths = detailPaths(this.id, rangeStart(range, now));
     this.loading = true;
     try {
-      const [kpi, series, annotations, checkins] = await Promise.all([
-        api<KpiWithState>(paths.kpi, { signal }),
+      // The definition first: its time zone says where quarter- and year-to-date begin.
+      const kpi = await api<KpiWithState>(historyPaths(this.id, resolveRange(view.range, now)).kpi, { signal });
+      if (signal.aborted) return;
+      this.kpi = kpi;
+      const span = resolveRange(view.range, now, kpi.timezone);
+      const paths = historyPaths(this.id, span, view.compare);
+      const withDetection = !view.hide.includes('anomalies');
+      const withAlerts = !view.hide.includes('alerts');
+      const [series, annotations, checkins, detection, alerts] = await Promise.all([
         api<SeriesResponse>(paths.series, { signal }),
         api<Annotation[]>(paths.annotations, { signal }),
         api<Checkin[]>(paths.checkins, { signal }),
+        // The overlays are extras: their failure is said beside the chart, not instead of it.
+        withDetection ? settle(this.#backtest(span, signal)) : Promise.resolve(NONE),
+        withAlerts ? settle(api<AlertMark[]>(paths.alerts, { signal })) : Promise.resolve(NONE),
       ]);
       if (signal.aborted) return;
-      this.kpi = kpi;
-      this.data = { range, series, annotations, checkins, loadedAt: now };
+      this.data = { range: rangeName(view.range), span, compare: view.compare, series, annotations, checkins, loadedAt: now };
+      this.detection = detection;
+      this.alerts = alerts;
       this.error = null;
     } catch (err) {
       if (signal.aborted) return;
@@ -108,6 +176,45 @@ export class KpiDetailModel {
         this.#controller = null;
       }
     }
+    if (!signal.aborted && this.error === null) await this.loadBreakdown();
+  }
+
+  /** Fetches the breakdown by the view's dimension over the range last loaded (none without a dimension). */
+  async loadBreakdown(): Promise<void> {
+    this.#breakdownController?.abort();
+    const dim = this.#view.dim;
+    if (dim === null) {
+      this.breakdown = NONE;
+      this.breakdownLoading = false;
+      return;
+    }
+    const controller = new AbortController();
+    this.#breakdownController = controller;
+    const { signal } = controller;
+    const span = this.data?.span ?? resolveRange(this.#view.range, this.now(), this.timezone);
+    this.breakdownLoading = true;
+    try {
+      const response = await api<BreakdownResponse>(historyPaths(this.id, span).breakdown(dim), { signal });
+      if (signal.aborted) return;
+      this.breakdown = { value: { dim, response }, error: null };
+    } catch (err) {
+      if (signal.aborted) return;
+      this.breakdown = { value: this.breakdown.value?.dim === dim ? this.breakdown.value : null, error: errorMessage(err) };
+    } finally {
+      if (this.#breakdownController === controller) {
+        this.breakdownLoading = false;
+        this.#breakdownController = null;
+      }
+    }
+  }
+
+  async #backtest(span: ResolvedRange, signal: AbortSignal): Promise<DetectionPoint[]> {
+    const body = await api<BacktestResponse>('/api/v1/detect/backtest', {
+      method: 'POST',
+      body: { kpi: this.id, from: Math.floor(span.from), to: Math.ceil(span.to) },
+      signal,
+    });
+    return body.points;
   }
 
   /** Adds an annotation at the server's now, then reloads so the chart and timeline show it. */
@@ -129,5 +236,15 @@ export class KpiDetailModel {
     }
     await this.load();
     return true;
+  }
+}
+
+/** A request's value or its failure's message; an abort still rejects, so the caller's load stops. */
+async function settle<T>(request: Promise<T>): Promise<Part<T>> {
+  try {
+    return { value: await request, error: null };
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'AbortError') throw err;
+    return { value: null, error: errorMessage(err) };
   }
 }

@@ -64,7 +64,8 @@ describe('range presets', () => {
     expect(rangeStart('1h', 10_000_000)).toBe(10_000_000 - 3_600_000);
     expect(RANGE_MS['7d']).toBe(7 * RANGE_MS['24h']);
     expect(isRangePreset('7d')).toBe(true);
-    expect(isRangePreset('30d')).toBe(false);
+    expect(isRangePreset('30d')).toBe(true);
+    expect(isRangePreset('90d')).toBe(false);
     expect(isRangePreset(null)).toBe(false);
   });
 });

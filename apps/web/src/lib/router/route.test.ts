@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_VIEW, withView, type HistoryView } from '../detail/view.ts';
+import type { RangePreset } from '../detail/range.ts';
 import { parseRoute, routeHref } from './route.ts';
+
+const preset = (p: RangePreset): HistoryView => withView(DEFAULT_VIEW, { range: { kind: 'preset', preset: p } });
 
 describe('parseRoute', () => {
   it('makes the wall the default', () => {
@@ -32,12 +36,24 @@ describe('parseRoute', () => {
   });
 
   it('parses a KPI detail page with its range, defaulting to 24 h', () => {
-    expect(parseRoute('#/kpi/orders')).toEqual({ page: 'kpi', id: 'orders', range: '24h' });
-    expect(parseRoute('#/kpi/orders/')).toEqual({ page: 'kpi', id: 'orders', range: '24h' });
-    expect(parseRoute('#/kpi/orders?range=7d')).toEqual({ page: 'kpi', id: 'orders', range: '7d' });
-    expect(parseRoute('#/kpi/orders?range=1h')).toEqual({ page: 'kpi', id: 'orders', range: '1h' });
-    expect(parseRoute('#/kpi/orders?range=3y')).toEqual({ page: 'kpi', id: 'orders', range: '24h' });
+    expect(parseRoute('#/kpi/orders')).toEqual({ page: 'kpi', id: 'orders', view: preset('24h') });
+    expect(parseRoute('#/kpi/orders/')).toEqual({ page: 'kpi', id: 'orders', view: preset('24h') });
+    expect(parseRoute('#/kpi/orders?range=7d')).toEqual({ page: 'kpi', id: 'orders', view: preset('7d') });
+    expect(parseRoute('#/kpi/orders?range=1h')).toEqual({ page: 'kpi', id: 'orders', view: preset('1h') });
+    expect(parseRoute('#/kpi/orders?range=ytd')).toEqual({ page: 'kpi', id: 'orders', view: preset('ytd') });
+    expect(parseRoute('#/kpi/orders?range=3y')).toEqual({ page: 'kpi', id: 'orders', view: preset('24h') });
     expect(parseRoute('#/kpi/a%2Eb')).toMatchObject({ page: 'kpi', id: 'a.b' });
+  });
+
+  it('parses the whole history view of a KPI', () => {
+    expect(parseRoute('#/kpi/orders?range=7d&compare=previous&dim=region&hide=anomalies')).toEqual({
+      page: 'kpi',
+      id: 'orders',
+      view: { range: { kind: 'preset', preset: '7d' }, compare: ['previous'], dim: 'region', hide: ['anomalies'] },
+    });
+    expect(parseRoute('#/kpi/orders?from=2026-03-01T00:00:00Z&to=2026-03-02T00:00:00Z')).toMatchObject({
+      view: { range: { kind: 'custom', from: Date.UTC(2026, 2, 1), to: Date.UTC(2026, 2, 2) } },
+    });
   });
 
   it('rejects what it does not know', () => {
@@ -70,9 +86,13 @@ describe('routeHref', () => {
       { page: 'edit', kind: 'kpi', id: 'orders.eu', preset: {} },
       { page: 'edit', kind: 'objective', id: null, preset: { parent: 'grow' } },
       { page: 'checkin', kind: 'goal', id: 'g-1' },
-      { page: 'kpi', id: 'orders.eu', range: '24h' },
-      { page: 'kpi', id: 'a/b c', range: '7d' },
-      { page: 'kpi', id: 'x', range: '1h' },
+      { page: 'kpi', id: 'orders.eu', view: preset('24h') },
+      { page: 'kpi', id: 'a/b c', view: preset('7d') },
+      {
+        page: 'kpi',
+        id: 'x',
+        view: { range: { kind: 'custom', from: 1_000_000_000_000, to: 1_000_000_060_000 }, compare: ['last_year'], dim: 'a.b', hide: [] },
+      },
     ] as const;
     for (const route of routes) expect(parseRoute(routeHref(route))).toEqual(route);
   });
@@ -81,5 +101,9 @@ describe('routeHref', () => {
     expect(routeHref({ page: 'kpi', id: 'orders' })).toBe('#/kpi/orders');
     expect(routeHref({ page: 'kpi', id: 'orders', range: '24h' })).toBe('#/kpi/orders');
     expect(routeHref({ page: 'kpi', id: 'orders', range: '7d' })).toBe('#/kpi/orders?range=7d');
+    expect(routeHref({ page: 'kpi', id: 'orders', view: preset('24h') })).toBe('#/kpi/orders');
+    expect(routeHref({ page: 'kpi', id: 'orders', view: { ...preset('30d'), compare: ['previous'], dim: 'region' } })).toBe(
+      '#/kpi/orders?range=30d&compare=previous&dim=region',
+    );
   });
 });

@@ -1,4 +1,5 @@
-import { DEFAULT_RANGE, isRangePreset, type RangePreset } from '../detail/range.ts';
+import type { RangePreset } from '../detail/range.ts';
+import { DEFAULT_VIEW, parseView, serializeView, withView, type HistoryView } from '../detail/view.ts';
 
 /** The app's pages, addressed by the URL hash so the static build needs no server routes. */
 export type Route =
@@ -10,8 +11,8 @@ export type Route =
   /** id null = a new one; `preset` pre-fills a new one (e.g. the parent objective from the tree). */
   | { page: 'edit'; kind: EditKind; id: string | null; preset: Readonly<Record<string, string>> }
   | { page: 'checkin'; kind: 'objective' | 'kpi' | 'goal'; id: string }
-  /** One KPI's history; the view (range) is in the URL so a link reproduces it. */
-  | { page: 'kpi'; id: string; range: RangePreset }
+  /** One KPI's history; the whole view (range, comparison, breakdown, overlays) is in the URL so a link reproduces it. */
+  | { page: 'kpi'; id: string; view: HistoryView }
   | { page: 'not_found'; hash: string };
 
 const EDIT_KINDS = ['objective', 'kpi', 'rule'] as const;
@@ -44,8 +45,7 @@ export function parseRoute(hash: string): Route {
   if (head === 'kpi' && parts.length === 2 && kind !== undefined) {
     const id = decode(kind);
     if (id === null || id === '') return notFound;
-    const range = new URLSearchParams(query).get('range');
-    return { page: 'kpi', id, range: isRangePreset(range) ? range : DEFAULT_RANGE };
+    return { page: 'kpi', id, view: parseView(query) };
   }
   if (rest.length > 0 || rawId === undefined) return notFound;
   const id = decode(rawId);
@@ -63,7 +63,8 @@ type RouteInput =
   | { page: 'wall' | 'tree' | 'reviews' | 'rules' }
   | { page: 'edit'; kind: EditKind; id: string | null; preset?: Readonly<Record<string, string>> }
   | { page: 'checkin'; kind: 'objective' | 'kpi' | 'goal'; id: string }
-  | { page: 'kpi'; id: string; range?: RangePreset };
+  /** `range` is a shorthand for the default view with that preset. */
+  | { page: 'kpi'; id: string; view?: HistoryView; range?: RangePreset };
 
 /** The href of a page; the inverse of parseRoute. */
 export function routeHref(route: RouteInput): string {
@@ -81,8 +82,9 @@ export function routeHref(route: RouteInput): string {
     case 'checkin':
       return `#/checkin/${route.kind}/${encodeURIComponent(route.id)}`;
     case 'kpi': {
-      const range = route.range ?? DEFAULT_RANGE;
-      return `#/kpi/${encodeURIComponent(route.id)}${range === DEFAULT_RANGE ? '' : `?range=${range}`}`;
+      const view = route.view ?? (route.range ? withView(DEFAULT_VIEW, { range: { kind: 'preset', preset: route.range } }) : DEFAULT_VIEW);
+      const query = serializeView(view);
+      return `#/kpi/${encodeURIComponent(route.id)}${query ? `?${query}` : ''}`;
     }
   }
 }
