@@ -6,12 +6,13 @@ import type { Logger } from 'pino';
 import type { ServerMessage, Silence } from '@northstar/shared';
 import type { Settings } from './config/settings.ts';
 import type { KpiModel } from './config/kpi-file.ts';
-import { KpiEvaluator } from './evaluate/evaluator.ts';
 import { rebuildFromStore } from './evaluate/rebuild.ts';
 import { createApp } from './http/app.ts';
 import { Ingestor } from './ingest/ingestor.ts';
 import { KafkaIngest } from './ingest/kafka-consumer.ts';
 import { LiveHub } from './live/hub.ts';
+import { ObservedEvaluator } from './live/observed-evaluator.ts';
+import { kpisUnderObjective } from './live/subscription.ts';
 import { WallLoop } from './live/wall-loop.ts';
 import { applyModelChanges } from './model/apply-changes.ts';
 import { syncConfigFile } from './model/config-sync.ts';
@@ -36,6 +37,8 @@ const MAX_PENDING_ROWS = 500_000;
 const KAFKA_PARTITIONS = 3;
 /** Alignment lint: more KPIs than this on one objective is a focus problem (UX.md: five to seven). */
 const MAX_KPIS_PER_OBJECTIVE = 7;
+/** Writes are evaluated at once, but not more often than this: a full evaluation costs ~1 ms per few hundred KPIs. */
+const WRITE_EVALUATE_MIN_INTERVAL_MS = 50;
 
 export interface RunningServer {
   url: string;
@@ -58,7 +61,8 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
 
   const metrics = createMetrics();
   const store = new EventStore(clickhouse.client);
-  const evaluator = new KpiEvaluator(model.kpis);
+  // tells the wall loop when a write reached it, so tiles do not wait for the next tick
+  const evaluator = new ObservedEvaluator(model.kpis);
   await rebuildFromStore(clickhouse.client, evaluator, Date.now());
 
   const ingestor = new Ingestor({
@@ -91,6 +95,7 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
     frameIntervalMs: settings.wsFrameIntervalMs,
     heartbeatIntervalMs: settings.wsHeartbeatIntervalMs,
     maxBufferedBytes: settings.wsMaxBufferedBytes,
+    kpisUnder: (objectiveId) => kpisUnderObjective(model, objectiveId),
     metrics,
   });
   const detection = new DetectionRunner({ evaluator, clickhouse: clickhouse.client, log: log.child({ component: 'detect' }) });
@@ -118,7 +123,17 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
   const warmUp = Promise.all(model.kpis.map((k) => detection.upsert(k, Date.now()))).catch((err: Error) =>
     log.warn({ err: err.message }, 'detector warm-up failed'),
   );
-  const wallLoop = new WallLoop({ evaluator, model, hub, repo, detection, alerts, log, intervalMs: settings.evaluateIntervalMs });
+  const wallLoop = new WallLoop({
+    evaluator,
+    model,
+    hub,
+    repo,
+    detection,
+    alerts,
+    log,
+    intervalMs: settings.evaluateIntervalMs,
+    onWrite: { subscribe: (listener) => evaluator.onObserved(listener), minIntervalMs: WRITE_EVALUATE_MIN_INTERVAL_MS },
+  });
   await wallLoop.start();
   model.onChange(
     (changes) => void applyModelChanges({ evaluator, detection, clickhouse: clickhouse.client, hub, loop: wallLoop, log }, changes),

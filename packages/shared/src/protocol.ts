@@ -1,10 +1,21 @@
+import { z } from 'zod';
 import type { Goal, KpiDefinition, Objective } from './kpi.ts';
 import type { KpiState, ObjectiveState, SeriesPoint } from './status.ts';
 import type { Milestone } from './feedback.ts';
 import type { Alert } from './alerts.ts';
 
-/** Bumped on any incompatible change to the messages below. */
+/**
+ * Bumped on any incompatible change to the messages below. Additions that an older
+ * client can ignore (optional fields, client → server messages) keep the number.
+ */
 export const PROTOCOL_VERSION = 3;
+
+/**
+ * KPI id → sequence number of the newest update of that KPI (its state and/or its
+ * sparkline). Numbers rise monotonically per KPI within one server instance; a client
+ * keeps the highest it applied and drops any update whose number is not above it.
+ */
+export type KpiSeqs = Record<string, number>;
 
 export interface WallKpi {
   definition: KpiDefinition;
@@ -19,9 +30,29 @@ export interface WallObjective {
 }
 
 export type ServerMessage =
-  | { type: 'hello'; protocol: typeof PROTOCOL_VERSION; serverVersion: string; serverTime: number }
+  | {
+      type: 'hello';
+      protocol: typeof PROTOCOL_VERSION;
+      serverVersion: string;
+      serverTime: number;
+      /** Identifies this server process: sequence numbers are only comparable within one instance. */
+      instance?: string;
+      /** Opaque; sent back in `resume` after a reconnect (the instance and this connection's id). */
+      resumeToken?: string;
+    }
   /** Everything, on connect and whenever the model (objectives, KPIs, goals) changes. */
-  | { type: 'snapshot'; serverTime: number; objectives: WallObjective[]; kpis: WallKpi[]; goals: Goal[]; alerts: Alert[] }
+  | {
+      type: 'snapshot';
+      serverTime: number;
+      objectives: WallObjective[];
+      kpis: WallKpi[];
+      goals: Goal[];
+      alerts: Alert[];
+      /** The sequence number of each KPI's state in this snapshot. */
+      seqs?: KpiSeqs;
+      /** The newest sequence number (of any KPI or alert) this snapshot covers. */
+      cursor?: number;
+    }
   /** Only what changed since the last frame; `spark` replaces the whole sparkline of the KPIs listed. */
   | {
       type: 'delta';
@@ -29,11 +60,15 @@ export type ServerMessage =
       states: KpiState[];
       objectives: ObjectiveState[];
       spark: Array<{ id: string; points: SeriesPoint[] }>;
+      /** The sequence number of each KPI listed in `states` or `spark`. */
+      seqs?: KpiSeqs;
+      /** True on the one frame that answers a `resume`: the updates the client missed. */
+      replay?: boolean;
     }
   /** A KPI reached its target, or an objective 100 %, for the first time in a period. */
   | { type: 'milestone'; serverTime: number; milestone: Milestone }
   /** An alert changed state, was acknowledged, silenced or given feedback; the whole alert, newest state. */
-  | { type: 'alert'; serverTime: number; alert: Alert }
+  | { type: 'alert'; serverTime: number; alert: Alert; seq?: number }
   | { type: 'heartbeat'; serverTime: number };
 
 export type ServerMessageType = ServerMessage['type'];
@@ -42,4 +77,63 @@ export function isServerMessage(value: unknown): value is ServerMessage {
   if (typeof value !== 'object' || value === null) return false;
   const type = (value as { type?: unknown }).type;
   return type === 'hello' || type === 'snapshot' || type === 'delta' || type === 'milestone' || type === 'alert' || type === 'heartbeat';
+}
+
+// ---------------------------------------------------------------- client → server
+
+/**
+ * The largest client message the server reads; bigger ones are ignored and counted.
+ * Sized for a `resume` carrying a sequence number for a few hundred KPIs.
+ */
+export const MAX_CLIENT_MESSAGE_BYTES = 16 * 1024;
+/** Ids per list in one message; a larger board subscribes in several messages. */
+export const MAX_SCOPE_IDS = 500;
+
+const scopeId = z.string().min(1).max(128);
+const idList = z.array(scopeId).max(MAX_SCOPE_IDS);
+
+/** What a client wants to hear about; the union of the parts. Absent parts add nothing. */
+export const LiveScopeSchema = z.strictObject({
+  /** KPIs by id. */
+  kpis: idList.optional(),
+  /** Objectives by id: the KPIs linked to each, or to any objective below it. */
+  objectives: idList.optional(),
+  /** Boards, for now each a list of KPI ids under a name. */
+  boards: z
+    .array(z.strictObject({ id: scopeId, kpis: idList }))
+    .max(20)
+    .optional(),
+});
+export type LiveScope = z.infer<typeof LiveScopeSchema>;
+
+export const ClientMessageSchema = z.discriminatedUnion('type', [
+  /** Narrows the updates to a scope (adds to earlier subscriptions); a client that never subscribes gets everything. */
+  z.strictObject({ type: z.literal('subscribe'), ...LiveScopeSchema.shape }),
+  z.strictObject({ type: z.literal('unsubscribe'), ...LiveScopeSchema.shape }),
+  /** After a reconnect: the token from the previous `hello` and the newest sequence number applied per KPI. */
+  z.strictObject({
+    type: z.literal('resume'),
+    token: z.string().min(1).max(200),
+    seqs: z.record(scopeId, z.number().int().nonnegative()).refine((r) => Object.keys(r).length <= 5_000, 'too many KPIs'),
+    /** The newest sequence number the client saw on any message (snapshot cursor, delta seqs, alert seq). */
+    cursor: z.number().int().nonnegative().optional(),
+  }),
+]);
+export type ClientMessage = z.infer<typeof ClientMessageSchema>;
+export type ClientMessageType = ClientMessage['type'];
+
+export type ClientMessageParse = { ok: true; message: ClientMessage } | { ok: false; reason: 'oversized' | 'malformed' | 'invalid' };
+
+/** Size, JSON and schema checks for one text frame from a client. */
+export function parseClientMessage(text: string): ClientMessageParse {
+  // UTF-16 length bounds the UTF-8 byte length from below; a cheap first check
+  if (text.length > MAX_CLIENT_MESSAGE_BYTES) return { ok: false, reason: 'oversized' };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return { ok: false, reason: 'malformed' };
+  }
+  const parsed = ClientMessageSchema.safeParse(raw);
+  return parsed.success ? { ok: true, message: parsed.data } : { ok: false, reason: 'invalid' };
 }

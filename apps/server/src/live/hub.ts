@@ -1,69 +1,134 @@
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { Counter } from 'prom-client';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
   PROTOCOL_VERSION,
   type Alert,
+  type ClientMessage,
   type KpiState,
+  type LiveScope,
   type Milestone,
   type ObjectiveState,
   type SeriesPoint,
   type ServerMessage,
 } from '@northstar/shared';
 import type { Metrics } from '../observe/metrics.ts';
+import { ABUSE_CLOSE, ClientGuard } from './client-guard.ts';
+import { buildDelta, type BuiltFrame, type PendingUpdate } from './frames.ts';
+import { LiveJournal } from './journal.ts';
+import { Subscription } from './subscription.ts';
+
+type SnapshotMessage = Extract<ServerMessage, { type: 'snapshot' }>;
 
 export interface HubOptions {
   /** Builds the full snapshot message for a newly connected (or recovering) client. */
-  snapshot: () => Extract<ServerMessage, { type: 'snapshot' }>;
+  snapshot: () => SnapshotMessage;
   serverVersion: string;
+  /** The least time between two frames to a client: updates in between coalesce to the latest per KPI. */
   frameIntervalMs: number;
   heartbeatIntervalMs: number;
   /** Above this many unsent bytes a client skips frames and is resent a snapshot when it drains. */
   maxBufferedBytes: number;
+  /** A client over `maxBufferedBytes` this long is disconnected (default SLOW_CLIENT_GRACE_MS). */
+  slowClientGraceMs?: number;
+  /** Connections per instance (default MAX_CLIENTS). */
+  maxClients?: number;
+  /** KPI ids linked to an objective or below it, for subscriptions by objective. */
+  kpisUnder?: (objectiveId: string) => readonly string[];
   metrics: Metrics;
 }
 
 interface Client {
+  id: number;
   socket: WebSocket;
   alive: boolean;
   /** Set when frames were skipped: the next frame it gets is a full snapshot. */
   needsSnapshot: boolean;
   /** Since when its unsent bytes have stayed over the cap; null while it keeps up. */
   slowSince: number | null;
+  /** null until it subscribes: it gets every KPI. */
+  sub: Subscription | null;
+  /** Updates at or below this sequence number reached it in a snapshot or replay: frames leave them out. */
+  floor: number;
+  /** Connected with `?resume`: no snapshot until its `resume` arrives or this timer fires. */
+  awaiting: NodeJS.Timeout | undefined;
+  guard: ClientGuard;
 }
 
-/** Clients send nothing big: this bounds what a hostile one can make us buffer. */
-const MAX_CLIENT_PAYLOAD_BYTES = 4 * 1024;
+/**
+ * The hard limit `ws` enforces per message (it closes with 1009 above it); a resume
+ * carrying a sequence number per KPI needs more than a few KiB. Messages over
+ * MAX_CLIENT_MESSAGE_BYTES but under this are refused and counted, not fatal.
+ */
+const MAX_CLIENT_PAYLOAD_BYTES = 32 * 1024;
 /** A peer that misses two pings in a row is gone. */
 const PING_INTERVAL_MS = 15_000;
+/** A client that connected with `?resume` gets a snapshot if its resume does not come within this. */
+const RESUME_WAIT_MS = 2_000;
+/** Connections build the same snapshot in bursts (a wall of TVs after a deploy): reuse it this long if nothing changed. */
+const SNAPSHOT_REUSE_MS = 1_000;
+/** Subscriptions of closed connections kept for their resume; the oldest go first. */
+const RECENT_SUBSCRIPTIONS = 10_000;
 /** A client over the buffer cap this long is not coming back: it is disconnected, with a reason. */
 export const SLOW_CLIENT_GRACE_MS = 10_000;
 /** The close code and reason a too-slow client gets (4000–4999 are for applications). */
 export const SLOW_CLIENT_CLOSE = { code: 4008, reason: 'too slow: updates were not being read' } as const;
 /** Connections per instance: beyond this an upgrade is refused, so memory stays bounded. */
 export const MAX_CLIENTS = 5000;
+/** The frame key of a client that never subscribed (no subscription key starts with a NUL). */
+const EVERYTHING = '\u0000all';
 
 /**
- * WebSocket fan-out: a snapshot on connect, then one coalesced delta frame per tick
- * holding the latest state of each KPI that changed; the frame is serialised once
- * and sent to every client.
+ * WebSocket fan-out: a snapshot on connect (or a replay of what a resuming client
+ * missed), then at most one delta frame per client per `frameIntervalMs`, holding the
+ * latest state of each KPI in its subscription that changed. A frame is serialised
+ * once per distinct subscription and shared by every client with that subscription.
  */
 export class LiveHub {
   readonly #wss: WebSocketServer;
   readonly #clients = new Set<Client>();
-  readonly #pendingStates = new Map<string, KpiState>();
-  readonly #pendingSpark = new Map<string, SeriesPoint[]>();
+  readonly #pending = new Map<string, PendingUpdate>();
   readonly #pendingObjectives = new Map<string, ObjectiveState>();
+  /** Every objective's newest state, for replays. */
+  readonly #objectives = new Map<string, ObjectiveState>();
+  readonly #recentSubscriptions = new Map<number, LiveScope>();
+  readonly #journal = new LiveJournal();
   readonly #opts: HubOptions;
+  readonly #graceMs: number;
+  readonly #maxClients: number;
   readonly #timers: NodeJS.Timeout[] = [];
+  readonly #clientMessages: Counter<'outcome'>;
+  readonly #resumes: Counter<'outcome'>;
+  /** Sequence numbers are comparable only within one instance: a restart means a snapshot. */
+  readonly instance = randomBytes(6).toString('base64url');
+  #nextClientId = 0;
+  #flushTimer: NodeJS.Timeout | undefined;
+  #lastFlushAt = 0;
+  #objectivesVersion = 0;
+  #snapshotCache: { key: string; builtAt: number; frame: Buffer; cursor: number } | undefined;
 
   constructor(opts: HubOptions) {
     this.#opts = opts;
+    this.#graceMs = opts.slowClientGraceMs ?? SLOW_CLIENT_GRACE_MS;
+    this.#maxClients = opts.maxClients ?? MAX_CLIENTS;
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_PAYLOAD_BYTES, perMessageDeflate: false });
-    this.#timers.push(setInterval(() => this.#flush(), opts.frameIntervalMs));
     this.#timers.push(setInterval(() => this.#broadcast({ type: 'heartbeat', serverTime: Date.now() }), opts.heartbeatIntervalMs));
     this.#timers.push(setInterval(() => this.#reapDead(), PING_INTERVAL_MS));
     for (const t of this.#timers) t.unref();
+    this.#clientMessages = new Counter({
+      name: 'northstar_ws_client_messages_total',
+      help: 'Messages from WebSocket clients, by outcome (ok, or why they were refused)',
+      labelNames: ['outcome'],
+      registers: [opts.metrics.registry],
+    });
+    this.#resumes = new Counter({
+      name: 'northstar_ws_resumes_total',
+      help: 'Resumed WebSocket connections, by what they were sent (replay, or why a snapshot)',
+      labelNames: ['outcome'],
+      registers: [opts.metrics.registry],
+    });
   }
 
   get clientCount(): number {
@@ -71,105 +136,267 @@ export class LiveHub {
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    if (this.#clients.size >= MAX_CLIENTS) {
+    if (this.#clients.size >= this.#maxClients) {
       socket.end('HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#onConnection(ws));
+    const resuming = new URL(req.url ?? '/', 'http://localhost').searchParams.has('resume');
+    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#onConnection(ws, resuming));
   }
 
-  #onConnection(socket: WebSocket): void {
-    const client: Client = { socket, alive: true, needsSnapshot: false, slowSince: null };
+  #onConnection(socket: WebSocket, resuming: boolean): void {
+    const now = Date.now();
+    const client: Client = {
+      id: ++this.#nextClientId,
+      socket,
+      alive: true,
+      needsSnapshot: false,
+      slowSince: null,
+      sub: null,
+      floor: 0,
+      awaiting: undefined,
+      guard: new ClientGuard(now),
+    };
     this.#clients.add(client);
     this.#opts.metrics.wsClients.set(this.#clients.size);
     socket.on('pong', () => (client.alive = true));
-    socket.on('close', () => {
-      this.#clients.delete(client);
-      this.#opts.metrics.wsClients.set(this.#clients.size);
-    });
+    socket.on('close', () => this.#forget(client));
     socket.on('error', () => socket.terminate());
-    // The protocol has no client requests yet; anything sent is ignored, bounded by maxPayload.
-    socket.on('message', () => undefined);
-    this.#send(
-      client,
-      JSON.stringify({
-        type: 'hello',
-        protocol: PROTOCOL_VERSION,
-        serverVersion: this.#opts.serverVersion,
-        serverTime: Date.now(),
-      } satisfies ServerMessage),
-      'hello',
-    );
-    this.#send(client, JSON.stringify(this.#opts.snapshot()), 'snapshot');
+    socket.on('message', (data, isBinary) => this.#onMessage(client, data as Buffer, isBinary));
+    const hello: ServerMessage = {
+      type: 'hello',
+      protocol: PROTOCOL_VERSION,
+      serverVersion: this.#opts.serverVersion,
+      serverTime: now,
+      instance: this.instance,
+      resumeToken: `${this.instance}.${client.id}`,
+    };
+    this.#send(client, JSON.stringify(hello), 'hello');
+    if (resuming) {
+      client.awaiting = setTimeout(() => {
+        client.awaiting = undefined;
+        this.#sendSnapshot(client);
+      }, RESUME_WAIT_MS);
+      client.awaiting.unref();
+    } else {
+      this.#sendSnapshot(client);
+    }
   }
 
-  /** Queues changes; the latest state per KPI wins until the next frame. */
+  #forget(client: Client): void {
+    clearTimeout(client.awaiting);
+    if (!this.#clients.delete(client)) return;
+    this.#opts.metrics.wsClients.set(this.#clients.size);
+    if (client.sub) {
+      this.#recentSubscriptions.set(client.id, client.sub.scope);
+      if (this.#recentSubscriptions.size > RECENT_SUBSCRIPTIONS) {
+        this.#recentSubscriptions.delete(this.#recentSubscriptions.keys().next().value!);
+      }
+    }
+  }
+
+  #onMessage(client: Client, data: Buffer, isBinary: boolean): void {
+    const checked = client.guard.check(data, isBinary, Date.now());
+    this.#clientMessages.inc({ outcome: checked.kind === 'ok' ? 'ok' : checked.reason });
+    if (checked.kind === 'refused') {
+      if (checked.disconnect) {
+        client.socket.close(ABUSE_CLOSE.code, ABUSE_CLOSE.reason);
+        this.#forget(client);
+      }
+      return;
+    }
+    const msg: ClientMessage = checked.message;
+    if (msg.type === 'resume') return this.#resume(client, msg.token, msg.seqs, msg.cursor);
+    if (msg.type === 'unsubscribe') {
+      // a client that never subscribed gets everything; "everything but" is not a scope
+      if (!client.sub) return;
+      client.sub.remove(msg);
+      client.sub.resolve(this.#kpisUnder);
+      return;
+    }
+    const narrowed = client.sub !== null;
+    client.sub ??= new Subscription();
+    client.sub.add(msg);
+    const added = client.sub.resolve(this.#kpisUnder);
+    // updates of KPIs outside its old scope passed it by: send their newest (pending ones come with the next frame)
+    if (narrowed && client.awaiting === undefined && !client.needsSnapshot) {
+      const catchUp = added.flatMap((id) => {
+        const e = this.#journal.get(id);
+        return e && !this.#pending.has(id) ? [{ id, seq: e.seq, state: e.state, spark: e.spark }] : [];
+      });
+      const built = buildDelta(catchUp, []);
+      if (built.frame) this.#send(client, built.frame, 'delta');
+    }
+  }
+
+  readonly #kpisUnder = (objectiveId: string): readonly string[] => this.#opts.kpisUnder?.(objectiveId) ?? [];
+
+  #resume(client: Client, token: string, seqs: Record<string, number>, cursor: number | undefined): void {
+    clearTimeout(client.awaiting);
+    client.awaiting = undefined;
+    const dot = token.lastIndexOf('.');
+    if (token.slice(0, dot) !== this.instance) {
+      this.#resumes.inc({ outcome: 'snapshot:instance' });
+      return this.#sendSnapshot(client);
+    }
+    const previous = this.#recentSubscriptions.get(Number(token.slice(dot + 1)));
+    if (!client.sub && previous) {
+      client.sub = new Subscription();
+      client.sub.add(previous);
+      client.sub.resolve(this.#kpisUnder);
+    }
+    const ids = client.sub?.ids;
+    const plan = this.#journal.plan(seqs, cursor, (id) => !ids || ids.has(id));
+    if (plan.kind === 'snapshot') {
+      this.#resumes.inc({ outcome: `snapshot:${plan.reason}` });
+      return this.#sendSnapshot(client);
+    }
+    this.#resumes.inc({ outcome: 'replay' });
+    const updates = plan.kpis.map((e) => ({ id: e.id, seq: e.seq, state: e.state, spark: e.spark }));
+    const { frame } = buildDelta(updates, [...this.#objectives.values()], { replay: true });
+    client.floor = this.#journal.cursor;
+    this.#send(client, frame!, 'delta');
+    const newestAlert = new Map<string, Alert>(plan.alerts.map((a) => [a.key, a]));
+    for (const alert of newestAlert.values()) {
+      this.#send(client, JSON.stringify({ type: 'alert', serverTime: Date.now(), alert } satisfies ServerMessage), 'alert');
+    }
+  }
+
+  /** Queues changes; the latest state per KPI wins until the next frame, which goes out as soon as the rate allows. */
   publish(
     states: readonly KpiState[],
     sparks: ReadonlyArray<{ id: string; points: SeriesPoint[] }>,
     objectives: readonly ObjectiveState[] = [],
   ): void {
-    for (const s of states) this.#pendingStates.set(s.id, s);
-    for (const s of sparks) this.#pendingSpark.set(s.id, s.points);
-    for (const o of objectives) this.#pendingObjectives.set(o.id, o);
+    const sparkOf = new Map(sparks.map((s) => [s.id, s.points]));
+    const changes: Array<{ id: string; state?: KpiState; spark?: SeriesPoint[] }> = states.map((state) => ({
+      id: state.id,
+      state,
+      spark: sparkOf.get(state.id),
+    }));
+    for (const s of states) sparkOf.delete(s.id);
+    for (const [id, spark] of sparkOf) changes.push({ id, spark });
+    for (const c of changes) {
+      const entry = this.#journal.recordKpi(c.id, c);
+      const queued = this.#pending.get(c.id);
+      this.#pending.set(c.id, {
+        id: c.id,
+        seq: entry.seq,
+        state: c.state ?? queued?.state,
+        spark: c.spark ?? queued?.spark,
+      });
+    }
+    for (const o of objectives) {
+      this.#pendingObjectives.set(o.id, o);
+      this.#objectives.set(o.id, o);
+    }
+    if (objectives.length > 0) this.#objectivesVersion += 1;
+    if (changes.length > 0 || objectives.length > 0) this.#scheduleFlush();
   }
 
-  #send(client: Client, frame: string, type: ServerMessage['type']): void {
+  /** Leading edge: the first change after a quiet spell goes out at once, later ones wait out the interval. */
+  #scheduleFlush(): void {
+    if (this.#flushTimer) return;
+    const wait = Math.max(0, this.#lastFlushAt + this.#opts.frameIntervalMs - Date.now());
+    this.#flushTimer = setTimeout(() => {
+      this.#flushTimer = undefined;
+      this.#flush();
+    }, wait);
+    this.#flushTimer.unref();
+  }
+
+  /** A frame shared by many clients is a Buffer: encoded once, and buffered once however many are behind. */
+  #send(client: Client, frame: string | Buffer, type: ServerMessage['type']): void {
     if (client.socket.readyState !== client.socket.OPEN) return;
-    client.socket.send(frame);
+    client.socket.send(frame, { binary: false });
     this.#opts.metrics.wsFrames.inc({ type });
   }
 
   #flush(): void {
-    if (this.#pendingStates.size === 0 && this.#pendingSpark.size === 0 && this.#pendingObjectives.size === 0) return;
-    const message: ServerMessage = {
-      type: 'delta',
-      serverTime: Date.now(),
-      states: [...this.#pendingStates.values()],
-      objectives: [...this.#pendingObjectives.values()],
-      spark: [...this.#pendingSpark].map(([id, points]) => ({ id, points })),
-    };
-    this.#pendingStates.clear();
-    this.#pendingSpark.clear();
-    this.#pendingObjectives.clear();
-    const frame = JSON.stringify(message);
-    let snapshot: string | undefined;
     const now = Date.now();
+    this.#lastFlushAt = now;
+    if (this.#pending.size === 0 && this.#pendingObjectives.size === 0) return;
+    const updates = [...this.#pending.values()];
+    const objectives = [...this.#pendingObjectives.values()];
+    this.#pending.clear();
+    this.#pendingObjectives.clear();
+    const frames = new Map<string, BuiltFrame>();
     for (const client of this.#clients) {
+      if (client.awaiting) continue;
       if (this.#lagging(client, now)) {
         client.needsSnapshot = true; // drop to latest: skip deltas, catch up with one snapshot
         continue;
       }
       if (client.needsSnapshot) {
-        snapshot ??= JSON.stringify(this.#opts.snapshot());
-        client.needsSnapshot = false;
-        this.#send(client, snapshot, 'snapshot');
-      } else {
-        this.#send(client, frame, 'delta');
+        this.#sendSnapshot(client);
+        continue;
       }
+      const key = client.sub?.key ?? EVERYTHING;
+      let built = frames.get(key);
+      if (!built) {
+        built = buildDelta(updates, objectives, { ids: client.sub?.ids, nowMs: now });
+        frames.set(key, built);
+      }
+      // just sent a snapshot or replay that holds some of these: its own frame, without them
+      if (client.floor >= built.minSeq) built = buildDelta(updates, objectives, { ids: client.sub?.ids, floor: client.floor, nowMs: now });
+      if (built.frame) this.#send(client, built.frame, 'delta');
     }
+  }
+
+  #snapshotFrame(): { frame: Buffer; cursor: number } {
+    const now = Date.now();
+    const key = `${this.#journal.cursor}:${this.#objectivesVersion}`;
+    const cached = this.#snapshotCache;
+    if (cached && cached.key === key && now - cached.builtAt < SNAPSHOT_REUSE_MS) return cached;
+    const message = this.#opts.snapshot();
+    // the states clients got in deltas (with their detectors' word), so a snapshot and the deltas agree
+    for (const kpi of message.kpis) {
+      const entry = this.#journal.get(kpi.definition.id);
+      if (entry?.state) kpi.state = entry.state;
+      if (entry?.spark) kpi.spark = entry.spark;
+    }
+    message.seqs = this.#journal.seqs(message.kpis.map((k) => k.definition.id));
+    message.cursor = this.#journal.cursor;
+    this.#snapshotCache = { key, builtAt: now, frame: Buffer.from(JSON.stringify(message)), cursor: message.cursor };
+    return this.#snapshotCache;
+  }
+
+  #sendSnapshot(client: Client): void {
+    const { frame, cursor } = this.#snapshotFrame();
+    client.needsSnapshot = false;
+    client.floor = cursor;
+    this.#send(client, frame, 'snapshot');
   }
 
   /** The model changed: everyone gets a fresh snapshot, and queued deltas are dropped as it holds them. */
   resync(): void {
-    this.#pendingStates.clear();
-    this.#pendingSpark.clear();
+    this.#pending.clear();
     this.#pendingObjectives.clear();
-    this.#broadcast(this.#opts.snapshot());
+    this.#journal.recordResync(new Set(this.#opts.snapshot().kpis.map((k) => k.definition.id)));
+    const now = Date.now();
+    for (const client of this.#clients) {
+      clearTimeout(client.awaiting);
+      client.awaiting = undefined;
+      if (this.#lagging(client, now)) client.needsSnapshot = true;
+      else this.#sendSnapshot(client);
+    }
   }
 
   alertChanged(alert: Alert): void {
-    this.#broadcast({ type: 'alert', serverTime: Date.now(), alert });
+    const seq = this.#journal.recordAlert(alert);
+    // a client waiting to resume gets this alert in its replay
+    this.#broadcast({ type: 'alert', serverTime: Date.now(), alert, seq }, { skipAwaiting: true });
   }
 
   celebrate(milestone: Milestone): void {
     this.#broadcast({ type: 'milestone', serverTime: Date.now(), milestone });
   }
 
-  #broadcast(message: ServerMessage): void {
-    const frame = JSON.stringify(message);
+  #broadcast(message: ServerMessage, opts: { skipAwaiting?: boolean } = {}): void {
+    const frame = Buffer.from(JSON.stringify(message));
     const now = Date.now();
     for (const client of this.#clients) {
+      if (opts.skipAwaiting && client.awaiting) continue;
       // a lagging client catches up with a snapshot later; piling more on it helps nobody
       if (this.#lagging(client, now)) client.needsSnapshot = true;
       else this.#send(client, frame, message.type);
@@ -186,13 +413,12 @@ export class LiveHub {
       return false;
     }
     client.slowSince ??= now;
-    if (now - client.slowSince > SLOW_CLIENT_GRACE_MS) {
+    if (now - client.slowSince > this.#graceMs) {
       this.#opts.metrics.wsEvictions.inc();
       client.socket.close(SLOW_CLIENT_CLOSE.code, SLOW_CLIENT_CLOSE.reason);
       // a peer that does not read will not complete the close handshake either
       setTimeout(() => client.socket.terminate(), 1000).unref();
-      this.#clients.delete(client);
-      this.#opts.metrics.wsClients.set(this.#clients.size);
+      this.#forget(client);
     }
     return true;
   }
@@ -210,7 +436,11 @@ export class LiveHub {
 
   async close(): Promise<void> {
     for (const t of this.#timers) clearInterval(t);
-    for (const client of this.#clients) client.socket.close(1001, 'server shutting down');
+    clearTimeout(this.#flushTimer);
+    for (const client of this.#clients) {
+      clearTimeout(client.awaiting);
+      client.socket.close(1001, 'server shutting down');
+    }
     await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
   }
 }

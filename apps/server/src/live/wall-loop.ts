@@ -18,6 +18,11 @@ export interface WallLoopOptions {
   alerts: AlertEngine;
   log: Logger;
   intervalMs: number;
+  /**
+   * Evaluate right after stored events reach the evaluator (and publish what changed)
+   * instead of waiting for the next tick; detectors, alerts and milestones stay on the tick.
+   */
+  onWrite?: { subscribe: (listener: () => void) => void; minIntervalMs: number };
 }
 
 /**
@@ -30,13 +35,30 @@ export class WallLoop {
   readonly #tracker = new MilestoneTracker();
   #objectiveStates = new Map<string, ObjectiveState>();
   #timer: NodeJS.Timeout | undefined;
+  #quickTimer: NodeJS.Timeout | undefined;
+  #lastQuickAt = 0;
+  #running = false;
 
   constructor(opts: WallLoopOptions) {
     this.#opts = opts;
+    opts.onWrite?.subscribe(() => this.#scheduleQuick());
+  }
+
+  /** Coalesces writes: one evaluation per `minIntervalMs` at most, the first one at once. */
+  #scheduleQuick(): void {
+    if (!this.#running || this.#quickTimer || !this.#opts.onWrite) return;
+    const wait = Math.max(0, this.#lastQuickAt + this.#opts.onWrite.minIntervalMs - Date.now());
+    this.#quickTimer = setTimeout(() => {
+      this.#quickTimer = undefined;
+      if (!this.#running) return;
+      this.#lastQuickAt = Date.now();
+      this.#evaluateAndPublish(this.#lastQuickAt, false);
+    }, wait);
   }
 
   async start(): Promise<void> {
     this.#tracker.seed(await this.#opts.repo.milestones(10_000));
+    this.#running = true;
     this.tick(Date.now());
     this.#timer = setInterval(() => this.tick(Date.now()), this.#opts.intervalMs);
   }
@@ -56,9 +78,16 @@ export class WallLoop {
   }
 
   tick(nowMs: number): void {
+    const kpiStates = this.#evaluateAndPublish(nowMs, true);
+    this.#opts.alerts.tick(nowMs);
+    this.#celebrate(kpiStates, nowMs);
+  }
+
+  /** Evaluates every KPI, rolls objectives up, and publishes what changed (and the KPIs whose detectors stepped). */
+  #evaluateAndPublish(nowMs: number, stepDetectors: boolean): Map<string, KpiState> {
     const { evaluator, model, hub, detection } = this.#opts;
     const result = evaluator.evaluate(nowMs);
-    const stepped = new Set(detection.tick(nowMs));
+    const stepped = stepDetectors ? detection.tick(nowMs) : [];
     const changedIds = new Set([...result.changed.map((s) => s.id), ...stepped]);
     const changed = [...changedIds].flatMap((id) => {
       const state = this.kpiState(id);
@@ -72,8 +101,7 @@ export class WallLoop {
     }
     this.#objectiveStates = next;
     hub.publish(changed, result.sparks, changedObjectives);
-    this.#opts.alerts.tick(nowMs);
-    this.#celebrate(kpiStates, nowMs);
+    return kpiStates;
   }
 
   #celebrate(kpiStates: Map<string, KpiState>, nowMs: number): void {
@@ -91,6 +119,8 @@ export class WallLoop {
   }
 
   stop(): void {
+    this.#running = false;
     clearInterval(this.#timer);
+    clearTimeout(this.#quickTimer);
   }
 }

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import type { Alert, KpiState } from '@northstar/shared';
+import { LiveJournal } from './journal.ts';
+import { kpisUnderObjective, Subscription } from './subscription.ts';
+
+const state = (id: string, value: number) => ({ id, value }) as KpiState;
+const everything = () => true;
+
+describe('LiveJournal', () => {
+  it('numbers updates monotonically per KPI from one counter', () => {
+    const j = new LiveJournal();
+    expect(j.recordKpi('a', { state: state('a', 1) }).seq).toBe(1);
+    expect(j.recordKpi('b', { state: state('b', 1) }).seq).toBe(2);
+    expect(j.recordKpi('a', { spark: [] }).seq).toBe(3);
+    expect(j.seqs(['a', 'b', 'c'])).toEqual({ a: 3, b: 2 });
+    expect(j.get('a')?.state?.value).toBe(1); // a sparkline-only update keeps the state
+  });
+
+  it('replays only the KPIs that moved past what the client has', () => {
+    const j = new LiveJournal();
+    j.recordKpi('a', { state: state('a', 1) });
+    j.recordKpi('b', { state: state('b', 1) });
+    j.recordKpi('a', { state: state('a', 2) });
+    const plan = j.plan({ a: 1, b: 2 }, undefined, everything);
+    expect(plan.kind === 'replay' && plan.kpis.map((e) => [e.id, e.seq, e.state?.value])).toEqual([['a', 3, 2]]);
+    expect(j.plan({ a: 3, b: 2 }, undefined, everything)).toEqual({ kind: 'replay', kpis: [], alerts: [] });
+    expect(j.plan({ a: 1, b: 2 }, undefined, (id) => id !== 'a')).toEqual({ kind: 'replay', kpis: [], alerts: [] });
+  });
+
+  it('asks for a snapshot when the gap is larger than the history, or the model changed', () => {
+    const j = new LiveJournal({ historyPerKpi: 3 });
+    for (let i = 0; i < 5; i++) j.recordKpi('a', { state: state('a', i) }); // seqs 1..5, remembers 3..5
+    expect(j.plan({ a: 3 }, undefined, everything).kind).toBe('replay');
+    expect(j.plan({ a: 2 }, undefined, everything)).toEqual({ kind: 'snapshot', reason: 'gap-too-large' });
+    j.recordResync(new Set(['a']));
+    expect(j.plan({ a: 5 }, undefined, everything)).toEqual({ kind: 'snapshot', reason: 'model-changed' });
+    expect(j.plan({ a: 5 }, j.cursor, everything).kind).toBe('replay');
+  });
+
+  it('replays alert changes after the cursor, and asks for a snapshot once they are forgotten', () => {
+    const j = new LiveJournal({ alertHistory: 2 });
+    const alert = (key: string) => ({ key }) as Alert;
+    j.recordAlert(alert('x')); // 1
+    const cursor = j.recordAlert(alert('y')); // 2
+    j.recordAlert(alert('z')); // 3, forgets x
+    expect(j.plan({}, cursor, everything)).toEqual({ kind: 'replay', kpis: [], alerts: [alert('z')] });
+    expect(j.plan({}, 0, everything)).toEqual({ kind: 'snapshot', reason: 'alerts-forgotten' });
+  });
+});
+
+describe('Subscription', () => {
+  const model = {
+    objectives: [{ id: 'child', parent: 'root' }, { id: 'root' }, { id: 'other' }],
+    kpis: [
+      { id: 'k1', objective: 'root' },
+      { id: 'k2', objectives: [{ id: 'child', weight: 1 }] },
+      { id: 'k3', objective: 'other' },
+    ],
+  };
+  const under = (id: string) => kpisUnderObjective(model, id);
+
+  it('resolves objectives to the KPIs linked to them or below them', () => {
+    expect(under('root').sort()).toEqual(['k1', 'k2']);
+    expect(under('child')).toEqual(['k2']);
+  });
+
+  it('unions KPIs, objectives and boards, and keys equal sets alike', () => {
+    const a = new Subscription();
+    a.add({ objectives: ['child'], boards: [{ id: 'ops', kpis: ['k3'] }] });
+    expect(a.resolve(under).sort()).toEqual(['k2', 'k3']);
+    const b = new Subscription();
+    b.add({ kpis: ['k3', 'k2'] });
+    b.resolve(under);
+    expect(b.key).toBe(a.key);
+    a.remove({ boards: [{ id: 'ops', kpis: [] }] });
+    expect(a.resolve(under)).toEqual([]);
+    expect([...a.ids]).toEqual(['k2']);
+  });
+});

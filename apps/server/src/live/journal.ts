@@ -1,0 +1,115 @@
+import type { Alert, KpiSeqs, KpiState, SeriesPoint } from '@northstar/shared';
+
+/** The newest update of one KPI and the sequence numbers of its last few. */
+export interface JournalEntry {
+  id: string;
+  seq: number;
+  state: KpiState | undefined;
+  spark: SeriesPoint[] | undefined;
+  /** Sequence numbers of the most recent updates, oldest first, at most `historyPerKpi`. */
+  recent: number[];
+  /** Older updates were forgotten: a client behind `recent[0]` cannot be caught up from here. */
+  truncated: boolean;
+}
+
+export type ResumePlan =
+  | { kind: 'snapshot'; reason: 'instance' | 'model-changed' | 'gap-too-large' | 'alerts-forgotten' }
+  | { kind: 'replay'; kpis: JournalEntry[]; alerts: Alert[] };
+
+/** Per KPI: enough to tell a small gap from a large one. */
+export const SEQ_HISTORY_PER_KPI = 64;
+/** Alert changes remembered for resuming clients; more than this during a disconnect means a snapshot. */
+export const ALERT_HISTORY = 256;
+
+/**
+ * Sequence numbers for one server instance. They come from one counter, so each KPI's
+ * rise monotonically and a client's highest number is also a position in the whole
+ * stream (the "cursor") that model changes and alerts can be compared with.
+ */
+export class LiveJournal {
+  readonly #kpis = new Map<string, JournalEntry>();
+  readonly #alerts: Array<{ seq: number; alert: Alert }> = [];
+  readonly #historyPerKpi: number;
+  readonly #alertHistory: number;
+  #seq = 0;
+  #resyncSeq = 0;
+  /** The newest alert change no longer remembered. */
+  #forgottenAlertSeq = 0;
+
+  constructor(opts: { historyPerKpi?: number; alertHistory?: number } = {}) {
+    this.#historyPerKpi = opts.historyPerKpi ?? SEQ_HISTORY_PER_KPI;
+    this.#alertHistory = opts.alertHistory ?? ALERT_HISTORY;
+  }
+
+  get cursor(): number {
+    return this.#seq;
+  }
+
+  get(id: string): JournalEntry | undefined {
+    return this.#kpis.get(id);
+  }
+
+  /** A KPI's state, sparkline or both changed: the next number is its. */
+  recordKpi(id: string, change: { state?: KpiState; spark?: SeriesPoint[] }): JournalEntry {
+    const seq = ++this.#seq;
+    let entry = this.#kpis.get(id);
+    if (!entry) {
+      entry = { id, seq, state: undefined, spark: undefined, recent: [], truncated: false };
+      this.#kpis.set(id, entry);
+    }
+    entry.seq = seq;
+    if (change.state) entry.state = change.state;
+    if (change.spark) entry.spark = change.spark;
+    entry.recent.push(seq);
+    if (entry.recent.length > this.#historyPerKpi) {
+      entry.recent.shift();
+      entry.truncated = true;
+    }
+    return entry;
+  }
+
+  recordAlert(alert: Alert): number {
+    const seq = ++this.#seq;
+    this.#alerts.push({ seq, alert });
+    if (this.#alerts.length > this.#alertHistory) this.#forgottenAlertSeq = this.#alerts.shift()!.seq;
+    return seq;
+  }
+
+  /** The model changed and every client got a snapshot: a client from before it needs one too. */
+  recordResync(keep: ReadonlySet<string>): number {
+    for (const id of this.#kpis.keys()) if (!keep.has(id)) this.#kpis.delete(id);
+    this.#resyncSeq = ++this.#seq;
+    return this.#resyncSeq;
+  }
+
+  seqs(ids: Iterable<string>): KpiSeqs {
+    const out: KpiSeqs = {};
+    for (const id of ids) {
+      const e = this.#kpis.get(id);
+      if (e) out[id] = e.seq;
+    }
+    return out;
+  }
+
+  /**
+   * What a reconnecting client of this instance needs: the newest update of each KPI in
+   * its scope that is newer than what it has, and the alert changes after its cursor;
+   * or a snapshot when the journal cannot tell it everything.
+   */
+  plan(have: KpiSeqs, clientCursor: number | undefined, inScope: (id: string) => boolean): ResumePlan {
+    let cursor = clientCursor ?? 0;
+    for (const seq of Object.values(have)) if (seq > cursor) cursor = seq;
+    if (cursor < this.#resyncSeq) return { kind: 'snapshot', reason: 'model-changed' };
+    if (this.#forgottenAlertSeq > cursor) return { kind: 'snapshot', reason: 'alerts-forgotten' };
+    const kpis: JournalEntry[] = [];
+    for (const entry of this.#kpis.values()) {
+      if (!inScope(entry.id)) continue;
+      const had = have[entry.id] ?? 0;
+      if (entry.seq <= had) continue;
+      if (entry.truncated && had < entry.recent[0]!) return { kind: 'snapshot', reason: 'gap-too-large' };
+      kpis.push(entry);
+    }
+    const alerts = this.#alerts.filter((a) => a.seq > cursor).map((a) => a.alert);
+    return { kind: 'replay', kpis, alerts };
+  }
+}

@@ -1,0 +1,249 @@
+/**
+ * Live fan-out benchmark: event → WebSocket client latency with many clients.
+ *
+ *   node --import tsx bench/live/run.ts [--clients 1000] [--kpis 200] [--rate 10] [--seconds 30] [--slow 0.1]
+ *
+ * Spawns a server (embedded default: chdb in its own data directory, a generated config
+ * with --kpis KPIs, LOG_LEVEL=warn) and, in a separate process (clients.ts), --clients
+ * WebSocket clients subscribed to every KPI. A producer here posts one event per KPI
+ * --rate times a second with ts = send time. Phase 1: every client reads. Phase 2: a
+ * fresh set of clients of which --slow (a fraction) never read after their snapshot.
+ * Each phase measures for --seconds; the whole run stops by itself.
+ * BENCH_SERVER_ROOT=<checkout> runs the server from another checkout (before/after).
+ */
+import { fork } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { MetricEvent } from '@northstar/shared';
+import {
+  cpuBreakdown,
+  describeBatches,
+  fmt,
+  freePort,
+  machineNote,
+  numberOption,
+  readMetrics,
+  REPO_ROOT,
+  rssMiB,
+  sleep,
+  threadCpu,
+  wantsHelp,
+} from '../support.ts';
+import type { ClientsConfig, ClientsReport } from './clients.ts';
+
+const P99_BUDGET_MS = 250;
+const SLOW_RSS_BUDGET_MIB = 100;
+/** Updates flow this long before a phase is measured: connections settle, the JIT warms. */
+const WARMUP_MS = 5_000;
+
+if (wantsHelp()) {
+  console.log('node --import tsx bench/live/run.ts [--clients 1000] [--kpis 200] [--rate 10] [--seconds 30] [--slow 0.1]');
+  process.exit(0);
+}
+const clients = numberOption('clients', 1000);
+const kpis = numberOption('kpis', 200);
+const rate = numberOption('rate', 10);
+const seconds = Math.min(numberOption('seconds', 30), 60);
+const slowFraction = Math.min(numberOption('slow', 0.1), 0.9);
+const serverRoot = process.env.BENCH_SERVER_ROOT ?? REPO_ROOT;
+
+const kpiIds = Array.from({ length: kpis }, (_, i) => `k${String(i).padStart(4, '0')}`);
+
+/** Five KPIs per objective (the alignment lint wants few per objective), all summing their own metric over 5 minutes. */
+function configYaml(): string {
+  const objectives = Array.from({ length: Math.ceil(kpis / 5) }, (_, i) => `  - { id: o${i}, name: Objective ${i}, owner: Bench }`);
+  const lines = kpiIds.map(
+    (id, i) =>
+      `  - { id: ${id}, name: KPI ${id}, objective: o${Math.floor(i / 5)}, metric: bench.${id}, aggregation: sum, window: 5m, target: 100000 }`,
+  );
+  return `objectives:\n${objectives.join('\n')}\nkpis:\n${lines.join('\n')}\n`;
+}
+
+async function startServer(): Promise<{ url: string; pid: number; stop: () => Promise<void>; stderr: () => string }> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'northstar-bench-live-'));
+  const config = path.join(dir, 'bench.yaml');
+  writeFileSync(config, configYaml());
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'apps/server/src/cli.ts', 'serve', '--host', '127.0.0.1', '--port', String(port)].concat([
+      '--data-dir',
+      path.join(dir, 'data'),
+      '--config',
+      config,
+      '--no-demo',
+    ]),
+    { cwd: serverRoot, env: { ...process.env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let tail = '';
+  child.stderr!.on('data', (c: Buffer) => (tail = (tail + c.toString()).slice(-4000)));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  process.once('exit', () => child.kill('SIGKILL'));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited early:\n${tail}`);
+    const ok = await fetch(`${url}/readyz`)
+      .then((r) => r.status === 200)
+      .catch(() => false);
+    if (ok) break;
+    if (Date.now() > deadline) throw new Error(`server not ready:\n${tail}`);
+    await sleep(100);
+  }
+  return {
+    url,
+    pid: child.pid!,
+    stderr: () => tail,
+    stop: async () => {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Requests in flight at most: a POST answers once its events are stored, which takes longer than 1/rate s. */
+const MAX_IN_FLIGHT = 8;
+
+/** One event per KPI every 1/rate s, ts = now; latency is measured from this ts. */
+function startProducer(url: string): { stop: () => Promise<{ posted: number; failed: number; skipped: number }> } {
+  let posted = 0;
+  let failed = 0;
+  let skipped = 0;
+  let inFlight = 0;
+  let running = true;
+  const post = async (body: string, n: number) => {
+    inFlight += 1;
+    try {
+      const res = await fetch(`${url}/api/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      await res.arrayBuffer();
+      if (res.ok) posted += n;
+      else failed += n;
+    } catch {
+      failed += n;
+    } finally {
+      inFlight -= 1;
+    }
+  };
+  const loop = (async () => {
+    const period = 1000 / rate;
+    let next = performance.now();
+    while (running) {
+      const ts = Date.now();
+      const events: Array<Pick<MetricEvent, 'metric' | 'value' | 'ts'>> = kpiIds.map((id) => ({
+        metric: `bench.${id}`,
+        value: 1 + Math.random() * 9,
+        ts,
+      }));
+      if (inFlight < MAX_IN_FLIGHT) void post(JSON.stringify(events), events.length);
+      else skipped += events.length;
+      next += period;
+      await sleep(Math.max(0, next - performance.now()));
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      while (inFlight > 0) await sleep(10);
+      return { posted, failed, skipped };
+    },
+  };
+}
+
+async function evictions(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return Number(/^northstar_ws_evictions_total (\S+)$/m.exec(text)?.[1] ?? 0);
+}
+
+interface PhaseResult {
+  report: ClientsReport;
+  rss: number;
+  peakRss: number;
+  cpu: string;
+  cores: number;
+  evicted: number;
+}
+
+async function phase(url: string, pid: number, slow: number): Promise<PhaseResult> {
+  const child = fork(path.join(import.meta.dirname, 'clients.ts'), [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  const reply = <T>(key: string) =>
+    new Promise<T>((resolve, reject) => {
+      const on = (m: Record<string, unknown>) => {
+        if (m.error) reject(new Error(String(m.error)));
+        else if (key in m) {
+          child.off('message', on);
+          resolve(m[key] as T);
+        }
+      };
+      child.on('message', on);
+      child.once('exit', (code) => reject(new Error(`client process exited (${code})`)));
+    });
+  const cfg: ClientsConfig = { url, clients, slow, kpiIds };
+  child.send({ connect: cfg });
+  await reply<number>('connected');
+  await sleep(WARMUP_MS);
+  const evictedBefore = await evictions(url);
+  const cpuBefore = threadCpu(pid);
+  child.send({ measure: true });
+  await sleep(seconds * 1000);
+  const cpuAfter = threadCpu(pid);
+  const { rss, peak } = rssMiB(pid);
+  const evicted = (await evictions(url)) - evictedBefore;
+  child.send({ report: true });
+  const report = await reply<ClientsReport>('report');
+  const cpu = cpuBreakdown(cpuBefore, cpuAfter, report.seconds);
+  await sleep(1_000); // the server notices the closes
+  return { report, rss, peakRss: peak, cpu: cpu.text, cores: cpu.total / report.seconds, evicted };
+}
+
+function describe(label: string, r: PhaseResult): void {
+  const x = r.report;
+  console.log(`\n${label}`);
+  console.log(
+    `  latency event → client (${fmt(x.latencySamples)} updates on ${x.probes} probe clients): p50 ${x.p50} ms, p99 ${x.p99} ms, max ${x.max} ms`,
+  );
+  console.log(
+    `  frames delivered: ${fmt(x.framesFast / x.seconds)}/s to ${x.fastClients} reading clients (${fmt(x.bytesFast / x.seconds / 1024 / 1024)} MiB/s)`,
+  );
+  console.log(`  server RSS ${r.rss.toFixed(0)} MiB (peak so far ${r.peakRss.toFixed(0)} MiB); CPU ${r.cpu}`);
+  console.log(`  client process CPU ${(x.cpuSeconds / x.seconds).toFixed(2)} cores; slow clients evicted during the phase: ${r.evicted}`);
+  if (Object.keys(x.fastCloses).length > 0) console.log(`  reading clients closed: ${JSON.stringify(x.fastCloses)}`);
+}
+
+console.log(
+  `bench/live: ${clients} clients × ${kpis} KPIs × ${rate} updates/s each (${fmt(kpis * rate)} events/s), ${seconds} s per phase, ${slowFraction * 100}% slow in phase 2`,
+);
+const server = await startServer();
+const producer = startProducer(server.url);
+try {
+  await sleep(1_000);
+  const base = rssMiB(server.pid).rss;
+  const fast = await phase(server.url, server.pid, 0);
+  describe('phase 1: every client reads', fast);
+  const slowCount = Math.round(clients * slowFraction);
+  const slow = await phase(server.url, server.pid, slowCount);
+  describe(`phase 2: ${slowCount} of ${clients} clients never read`, slow);
+  const sent = await producer.stop();
+  const m = await readMetrics(server.url);
+  console.log(
+    `\nproducer: ${fmt(sent.posted)} events posted, ${fmt(sent.failed)} failed, ${fmt(sent.skipped)} not sent (${MAX_IN_FLIGHT} requests in flight); server RSS before clients ${base.toFixed(0)} MiB`,
+  );
+  // the live path starts after the write: this is the floor under the latency
+  console.log(`store: ${describeBatches(m)}`);
+  const p99ok = fast.report.p99 <= P99_BUDGET_MS;
+  const rssDelta = slow.rss - fast.rss;
+  console.log(`budget p99 ≤ ${P99_BUDGET_MS} ms with ${clients} clients: ${fast.report.p99} ms ${p99ok ? 'ok' : 'OVER'}`);
+  console.log(
+    `budget slow clients add ≤ ${SLOW_RSS_BUDGET_MIB} MiB: RSS ${rssDelta >= 0 ? '+' : ''}${rssDelta.toFixed(0)} MiB (peak ${slow.peakRss.toFixed(0)} vs ${fast.peakRss.toFixed(0)} MiB) ${rssDelta <= SLOW_RSS_BUDGET_MIB ? 'ok' : 'OVER'}`,
+  );
+  console.log(`fast clients' p99 with slow ones present: ${slow.report.p99} ms (alone: ${fast.report.p99} ms)`);
+  console.log(machineNote());
+} finally {
+  await producer.stop();
+  await server.stop();
+}

@@ -1,0 +1,97 @@
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import {
+  MAX_CLIENT_MESSAGE_BYTES,
+  PROTOCOL_VERSION,
+  isServerMessage,
+  parseClientMessage,
+  type ClientMessage,
+  type ClientMessageType,
+  type KpiSeqs,
+  type ServerMessage,
+  type ServerMessageType,
+} from './protocol.ts';
+
+const state = {
+  id: 'orders',
+  value: 3,
+  target: 10,
+  targetLow: null,
+  targetHigh: null,
+  expected: null,
+  period: null,
+  attainment: 30,
+  status: 'off_track',
+  previous: null,
+  lastEventTs: 1,
+  evaluatedAt: 2,
+} as const;
+
+describe('server messages', () => {
+  const messages: ServerMessage[] = [
+    { type: 'hello', protocol: PROTOCOL_VERSION, serverVersion: '1', serverTime: 1, instance: 'abc', resumeToken: 'abc.7' },
+    // what a server from before resume tokens sends is still a hello
+    { type: 'hello', protocol: PROTOCOL_VERSION, serverVersion: '1', serverTime: 1 },
+    { type: 'snapshot', serverTime: 1, objectives: [], kpis: [], goals: [], alerts: [], seqs: { orders: 4 }, cursor: 9 },
+    {
+      type: 'delta',
+      serverTime: 1,
+      states: [{ ...state }],
+      objectives: [],
+      spark: [{ id: 'orders', points: [[1, 2]] }],
+      seqs: { orders: 5 },
+    },
+    { type: 'delta', serverTime: 1, states: [], objectives: [], spark: [], seqs: {}, replay: true },
+    { type: 'delta', serverTime: 1, states: [], objectives: [], spark: [] },
+    { type: 'heartbeat', serverTime: 1 },
+  ];
+
+  it.each(messages)('round-trips $type through JSON and is recognised', (msg) => {
+    const back: unknown = JSON.parse(JSON.stringify(msg));
+    expect(back).toEqual(msg);
+    expect(isServerMessage(back)).toBe(true);
+  });
+
+  it('types the union and its additive fields', () => {
+    expectTypeOf<ServerMessageType>().toEqualTypeOf<'hello' | 'snapshot' | 'delta' | 'milestone' | 'alert' | 'heartbeat'>();
+    type Hello = Extract<ServerMessage, { type: 'hello' }>;
+    expectTypeOf<Hello['resumeToken']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<Hello['protocol']>().toEqualTypeOf<typeof PROTOCOL_VERSION>();
+    expectTypeOf<Extract<ServerMessage, { type: 'delta' }>['seqs']>().toEqualTypeOf<KpiSeqs | undefined>();
+    expectTypeOf<Extract<ServerMessage, { type: 'alert' }>['seq']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<KpiSeqs>().toEqualTypeOf<Record<string, number>>();
+  });
+});
+
+describe('client messages', () => {
+  const valid: ClientMessage[] = [
+    { type: 'subscribe', kpis: ['orders'] },
+    { type: 'subscribe', objectives: ['sales'], boards: [{ id: 'ops', kpis: ['orders', 'revenue'] }] },
+    { type: 'unsubscribe', kpis: ['orders'] },
+    { type: 'resume', token: 'abc.7', seqs: { orders: 4 }, cursor: 9 },
+    { type: 'resume', token: 'abc.7', seqs: {} },
+  ];
+
+  it.each(valid)('round-trips $type', (msg) => {
+    expect(parseClientMessage(JSON.stringify(msg))).toEqual({ ok: true, message: msg });
+  });
+
+  it.each([
+    ['not JSON', '{"type":', 'malformed'],
+    ['an unknown type', '{"type":"shout"}', 'invalid'],
+    ['an unknown field', '{"type":"subscribe","kpis":["a"],"all":true}', 'invalid'],
+    ['a negative seq', '{"type":"resume","token":"a.1","seqs":{"a":-1}}', 'invalid'],
+    ['a fractional seq', '{"type":"resume","token":"a.1","seqs":{"a":1.5}}', 'invalid'],
+    ['an empty id', '{"type":"subscribe","kpis":[""]}', 'invalid'],
+    ['an array', '[]', 'invalid'],
+    ['too many ids', JSON.stringify({ type: 'subscribe', kpis: Array.from({ length: 501 }, (_, i) => `k${i}`) }), 'invalid'],
+    ['too large', JSON.stringify({ type: 'subscribe', kpis: ['x'.repeat(MAX_CLIENT_MESSAGE_BYTES)] }), 'oversized'],
+  ])('refuses %s', (_what, text, reason) => {
+    expect(parseClientMessage(text)).toEqual({ ok: false, reason });
+  });
+
+  it('types the union', () => {
+    expectTypeOf<ClientMessageType>().toEqualTypeOf<'subscribe' | 'unsubscribe' | 'resume'>();
+    expectTypeOf<Extract<ClientMessage, { type: 'resume' }>['seqs']>().toEqualTypeOf<Record<string, number>>();
+    expectTypeOf<Extract<ClientMessage, { type: 'subscribe' }>['kpis']>().toEqualTypeOf<string[] | undefined>();
+  });
+});

@@ -1,0 +1,153 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { KpiState, SeriesPoint, ServerMessage } from '@northstar/shared';
+import { ABUSE_CLOSE, CLIENT_ABUSE_LIMIT } from '../apps/server/src/live/client-guard.ts';
+import { LiveHub, SLOW_CLIENT_CLOSE } from '../apps/server/src/live/hub.ts';
+import { createMetrics } from '../apps/server/src/observe/metrics.ts';
+import { LiveTestClient } from './support/live-client.ts';
+import { waitFor } from './support/harness.ts';
+
+/** The hub on a real socket in this process, with small limits and a model made of many KPIs. */
+const KPIS = Array.from({ length: 100 }, (_, i) => `k${i}`);
+
+function stateOf(id: string, value: number): KpiState {
+  return {
+    id,
+    value,
+    target: 100,
+    targetLow: null,
+    targetHigh: null,
+    expected: null,
+    period: null,
+    attainment: value,
+    status: 'on_track',
+    previous: null,
+    lastEventTs: Date.now(),
+    evaluatedAt: Date.now(),
+  };
+}
+
+const running: Array<{ hub: LiveHub; http: Server; timer?: NodeJS.Timeout }> = [];
+
+async function startHub(opts: { maxBufferedBytes?: number; slowClientGraceMs?: number } = {}) {
+  const metrics = createMetrics();
+  const hub = new LiveHub({
+    snapshot: () => ({
+      type: 'snapshot',
+      serverTime: Date.now(),
+      objectives: [],
+      kpis: KPIS.map((id) => ({
+        definition: { id, name: id, metric: 'm', aggregation: 'sum', window: '1h' } as never,
+        state: stateOf(id, 0),
+        spark: [],
+      })),
+      goals: [],
+      alerts: [],
+    }),
+    serverVersion: 'test',
+    frameIntervalMs: 20,
+    heartbeatIntervalMs: 60_000,
+    maxBufferedBytes: opts.maxBufferedBytes ?? 1024 * 1024,
+    slowClientGraceMs: opts.slowClientGraceMs,
+    kpisUnder: (objective) => (objective === 'first-ten' ? KPIS.slice(0, 10) : []),
+    metrics,
+  });
+  const http = createServer();
+  http.on('upgrade', (req, socket, head) => hub.handleUpgrade(req, socket, head));
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const entry: { hub: LiveHub; http: Server; timer?: NodeJS.Timeout } = { hub, http };
+  running.push(entry);
+  return { hub, metrics, url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`, entry };
+}
+
+/** Every KPI changes, with a full sparkline, every 10 ms: about 10 MB/s to each client. */
+function flood(hub: LiveHub): NodeJS.Timeout {
+  let n = 0;
+  const spark: SeriesPoint[] = Array.from({ length: 60 }, (_, i) => [Date.now() + i, Math.random() * 1e6]);
+  return setInterval(() => {
+    n += 1;
+    hub.publish(
+      KPIS.map((id) => stateOf(id, n)),
+      KPIS.map((id) => ({ id, points: spark })),
+    );
+  }, 10);
+}
+
+afterEach(async () => {
+  for (const r of running.splice(0)) {
+    clearInterval(r.timer);
+    await r.hub.close();
+    r.http.closeAllConnections();
+    await new Promise((resolve) => r.http.close(resolve));
+  }
+});
+
+describe('slow clients', () => {
+  it('disconnects a client that stops reading with 4008 within the grace period, and keeps a reading one', async () => {
+    const graceMs = 1_000;
+    const { hub, metrics, url, entry } = await startHub({ maxBufferedBytes: 256 * 1024, slowClientGraceMs: graceMs });
+    const reader = await LiveTestClient.connect(url);
+    const sleeper = await LiveTestClient.connect(url);
+    await waitFor(() => (sleeper.messages.some((m) => m.type === 'snapshot') ? true : undefined), 'a snapshot');
+    sleeper.ws.pause();
+    const pausedAt = Date.now();
+    entry.timer = flood(hub);
+
+    // the kernel's socket buffers fill first, then the hub's cap, then the grace runs out
+    await waitFor(async () => ((await metrics.wsEvictions.get()).values[0]?.value ? true : undefined), 'an eviction', 20_000);
+    const evictedAfterMs = Date.now() - pausedAt;
+    sleeper.ws.resume(); // read what is left: the close frame is behind it
+    await waitFor(() => sleeper.closed, 'the close', 5_000);
+    expect(sleeper.closed).toEqual({ code: SLOW_CLIENT_CLOSE.code, reason: SLOW_CLIENT_CLOSE.reason });
+    expect(evictedAfterMs).toBeGreaterThanOrEqual(graceMs);
+    expect(evictedAfterMs).toBeLessThan(graceMs + 10_000);
+    expect(reader.closed).toBeUndefined();
+    expect(hub.clientCount).toBe(1);
+    const frames = reader.messages.filter((m) => m.type === 'delta').length;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(reader.messages.filter((m) => m.type === 'delta').length).toBeGreaterThan(frames);
+    expect(reader.duplicates).toBe(0);
+  });
+});
+
+describe('subscriptions', () => {
+  it('sends a subscribed client only its KPIs, and a client that never subscribed everything', async () => {
+    const { hub, url } = await startHub();
+    const all = await LiveTestClient.connect(url);
+    const some = await LiveTestClient.connect(url);
+    some.send({ type: 'subscribe', kpis: ['k50'], objectives: ['first-ten'] });
+    await new Promise((r) => setTimeout(r, 100));
+    hub.publish(
+      KPIS.map((id) => stateOf(id, 7)),
+      [],
+    );
+    await waitFor(
+      () => (some.messages.some((m) => m.type === 'delta') && all.messages.some((m) => m.type === 'delta') ? true : undefined),
+      'deltas',
+    );
+    const ids = (c: LiveTestClient) =>
+      c.messages.flatMap((m: ServerMessage) => (m.type === 'delta' ? m.states.map((s) => s.id) : [])).sort();
+    expect(ids(some)).toEqual([...KPIS.slice(0, 10), 'k50'].sort());
+    expect(ids(all)).toEqual([...KPIS].sort());
+    expect(some.states.get('k3')?.value).toBe(7);
+    expect(some.duplicates + all.duplicates).toBe(0);
+  });
+
+  it('ignores and counts junk, then closes a client that keeps sending it', async () => {
+    const { metrics, url } = await startHub();
+    const client = await LiveTestClient.connect(url);
+    client.send('{"type":"subscribe","kpis":"nope"}');
+    client.send('not json');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(client.closed).toBeUndefined();
+    for (let i = 0; i < CLIENT_ABUSE_LIMIT; i++) client.send('x'.repeat(20 * 1024));
+    await waitFor(() => client.closed, 'the close');
+    expect(client.closed).toEqual({ code: ABUSE_CLOSE.code, reason: ABUSE_CLOSE.reason });
+    const counted = Object.fromEntries(
+      (await metrics.registry.getSingleMetric('northstar_ws_client_messages_total')!.get()).values.map((v) => [v.labels.outcome, v.value]),
+    );
+    expect(counted).toMatchObject({ invalid: 1, malformed: 1 });
+    expect(counted.oversized).toBeGreaterThanOrEqual(CLIENT_ABUSE_LIMIT - 2);
+  });
+});

@@ -1,0 +1,169 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LiveTestClient } from './support/live-client.ts';
+import { TEST_CONFIG, waitFor } from './support/harness.ts';
+
+/** Resume against a real server process, restarted mid-stream on the same data directory. */
+const REPO_ROOT = path.resolve(import.meta.dirname, '..');
+const dir = mkdtempSync(path.join(tmpdir(), 'northstar-live-resume-'));
+const configPath = path.join(dir, 'test.yaml');
+let server: ChildProcess | undefined;
+let baseUrl = '';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function startServer(): Promise<void> {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'apps/server/src/cli.ts', 'serve', '--host', '127.0.0.1', '--port', String(port)].concat([
+      '--data-dir',
+      path.join(dir, 'data'),
+      '--config',
+      configPath,
+      '--no-demo',
+    ]),
+    { cwd: REPO_ROOT, env: { ...process.env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  server = child;
+  baseUrl = `http://127.0.0.1:${port}`;
+  await waitFor(
+    async () => (child.exitCode === null && (await fetch(`${baseUrl}/readyz`)).status === 200 ? true : undefined),
+    'the server to be ready',
+    60_000,
+  );
+}
+
+async function stopServer(): Promise<void> {
+  const child = server;
+  if (!child || child.exitCode !== null) return;
+  await new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+async function post(metric: string, value: number): Promise<void> {
+  const res = await fetch(`${baseUrl}/api/v1/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify([{ metric, value, ts: Date.now() }]),
+  });
+  expect(res.status).toBeLessThan(300);
+}
+
+/** Posts events every 50 ms until stopped, through a restart (posts to a server that is down fail and are skipped). */
+function produce(): () => Promise<void> {
+  let running = true;
+  const loop = (async () => {
+    for (let i = 1; running; i++) {
+      await post(i % 2 ? 'test.orders' : 'test.revenue', i).catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  })();
+  return async () => {
+    running = false;
+    await loop;
+  };
+}
+
+/** The resumed client's state equals what a fresh client is sent (retrying while an update is in flight). */
+async function expectSameAsFreshClient(client: LiveTestClient): Promise<void> {
+  let last: [unknown, unknown] = [undefined, undefined];
+  await waitFor(
+    async () => {
+      const fresh = await LiveTestClient.connect(baseUrl);
+      await waitFor(() => (fresh.messages.some((m) => m.type === 'snapshot') ? true : undefined), 'a snapshot');
+      await new Promise((r) => setTimeout(r, 300)); // both see the same frames from here
+      last = [client.view(), fresh.view()];
+      await fresh.close();
+      return JSON.stringify(last[0]) === JSON.stringify(last[1]) ? true : undefined;
+    },
+    'the resumed state to equal a fresh snapshot',
+    15_000,
+  ).catch((err: Error) => {
+    expect(last[0]).toEqual(last[1]);
+    throw err;
+  });
+}
+
+beforeAll(async () => {
+  writeFileSync(configPath, TEST_CONFIG);
+  await startServer();
+});
+
+afterAll(async () => {
+  await stopServer();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('resuming the live stream', () => {
+  it('gets only the missed updates, in one frame, from the same instance', async () => {
+    const client = await LiveTestClient.connect(baseUrl);
+    await post('test.orders', 1);
+    await waitFor(
+      () => (client.messages.some((m) => m.type === 'delta' && m.states.some((s) => s.id === 'orders')) ? true : undefined),
+      'a delta',
+    );
+    const had = new Map(client.seqs);
+    await client.close();
+
+    await post('test.orders', 1); // orders moves while the client is away
+    await new Promise((r) => setTimeout(r, 800));
+    const before = client.messages.length;
+    await LiveTestClient.connect(baseUrl, { resume: true, into: client });
+    client.resume();
+    await waitFor(
+      () => (client.messages.slice(before).some((m) => m.type === 'delta' || m.type === 'snapshot') ? true : undefined),
+      'the replay',
+    );
+
+    const after = client.messages.slice(before).filter((m) => m.type !== 'heartbeat');
+    expect(after[0]?.type).toBe('hello');
+    const replay = after[1];
+    expect(replay?.type).toBe('delta');
+    if (replay?.type !== 'delta') return;
+    expect(replay.replay).toBe(true);
+    expect(replay.states.map((s) => s.id)).toContain('orders');
+    for (const [id, seq] of Object.entries(replay.seqs ?? {})) expect(seq).toBeGreaterThan(had.get(id) ?? 0);
+    expect(after.some((m) => m.type === 'snapshot')).toBe(false);
+    expect(client.states.get('orders')?.value).toBe(2);
+    await expectSameAsFreshClient(client);
+    expect(client.duplicates).toBe(0);
+    await client.close();
+  });
+
+  it('gets a snapshot after the server restarted mid-stream, and ends up like a fresh client', async () => {
+    const stopProducing = produce();
+    const client = await LiveTestClient.connect(baseUrl);
+    await waitFor(() => (client.messages.filter((m) => m.type === 'delta').length >= 3 ? true : undefined), 'a few deltas');
+    const oldInstance = client.instance;
+
+    await stopServer();
+    await startServer(); // same data directory: the KPIs rebuild from the store
+    const before = client.messages.length;
+    await LiveTestClient.connect(baseUrl, { resume: true, into: client });
+    // the token names the old instance: the hello told us of the new one, so resume with what we had
+    client.send({ type: 'resume', token: `${oldInstance}.1`, seqs: { orders: 999_999 }, cursor: 999_999 });
+    await waitFor(() => (client.messages.slice(before).some((m) => m.type === 'snapshot') ? true : undefined), 'a snapshot');
+    expect(client.instance).not.toBe(oldInstance);
+    const firstData = client.messages.slice(before).find((m) => m.type === 'snapshot' || m.type === 'delta');
+    expect(firstData?.type).toBe('snapshot');
+    await waitFor(() => (client.messages.slice(before).filter((m) => m.type === 'delta').length >= 3 ? true : undefined), 'deltas again');
+    await stopProducing();
+    await expectSameAsFreshClient(client);
+    expect(client.duplicates).toBe(0);
+    await client.close();
+  });
+});

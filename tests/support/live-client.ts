@@ -1,0 +1,92 @@
+import WebSocket from 'ws';
+import type { ClientMessage, KpiState, ServerMessage } from '@northstar/shared';
+
+/**
+ * A wall as the protocol means it: applies snapshots and deltas by sequence number,
+ * drops any update it already has, and counts such duplicates (a correct server sends none).
+ */
+export class LiveTestClient {
+  readonly messages: ServerMessage[] = [];
+  readonly states = new Map<string, KpiState>();
+  readonly seqs = new Map<string, number>();
+  cursor = 0;
+  token: string | undefined;
+  instance: string | undefined;
+  /** Updates that arrived with a sequence number at or below the one already applied. */
+  duplicates = 0;
+  closed: { code: number; reason: string } | undefined;
+  ws!: WebSocket;
+
+  static async connect(baseUrl: string, opts: { resume?: boolean; into?: LiveTestClient } = {}): Promise<LiveTestClient> {
+    const client = opts.into ?? new LiveTestClient();
+    client.closed = undefined;
+    const ws = new WebSocket(`${baseUrl.replace('http', 'ws')}/ws${opts.resume ? '?resume=1' : ''}`);
+    client.ws = ws;
+    ws.on('message', (data) => client.#receive(JSON.parse(String(data)) as ServerMessage));
+    ws.on('close', (code, reason) => (client.closed = { code, reason: reason.toString() }));
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    return client;
+  }
+
+  send(msg: ClientMessage | string): void {
+    this.ws.send(typeof msg === 'string' ? msg : JSON.stringify(msg));
+  }
+
+  /** Sends `resume` with what this client holds. */
+  resume(): void {
+    this.send({ type: 'resume', token: this.token!, seqs: Object.fromEntries(this.seqs), cursor: this.cursor });
+  }
+
+  close(): Promise<void> {
+    if (this.ws.readyState === WebSocket.CLOSED) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.ws.once('close', () => resolve());
+      this.ws.close();
+    });
+  }
+
+  #receive(msg: ServerMessage): void {
+    this.messages.push(msg);
+    if (msg.type === 'hello') {
+      // sequence numbers of another instance mean nothing here
+      if (this.instance !== undefined && msg.instance !== this.instance) this.seqs.clear();
+      this.instance = msg.instance;
+      this.token = msg.resumeToken;
+    } else if (msg.type === 'snapshot') {
+      this.states.clear();
+      this.seqs.clear();
+      for (const k of msg.kpis) this.states.set(k.definition.id, k.state);
+      for (const [id, seq] of Object.entries(msg.seqs ?? {})) this.seqs.set(id, seq);
+      this.cursor = msg.cursor ?? 0;
+    } else if (msg.type === 'delta') {
+      const seqs = msg.seqs ?? {};
+      for (const s of msg.states) {
+        const seq = seqs[s.id];
+        if (seq === undefined) continue;
+        if (seq <= (this.seqs.get(s.id) ?? 0)) {
+          this.duplicates += 1;
+          continue;
+        }
+        this.states.set(s.id, s);
+      }
+      for (const [id, seq] of Object.entries(seqs)) {
+        if (seq > (this.seqs.get(id) ?? 0)) this.seqs.set(id, seq);
+        this.cursor = Math.max(this.cursor, seq);
+      }
+    } else if (msg.type === 'alert' && msg.seq !== undefined) {
+      this.cursor = Math.max(this.cursor, msg.seq);
+    }
+  }
+
+  /** The KPI states without the fields that change on every evaluation. */
+  view(): Record<string, unknown> {
+    return Object.fromEntries(
+      [...this.states]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([id, s]) => [id, { ...s, evaluatedAt: undefined, seq: this.seqs.get(id) }]),
+    );
+  }
+}
