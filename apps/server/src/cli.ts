@@ -6,6 +6,7 @@ import { createLogger } from './config/logger.ts';
 import { loadSettings, type CliOptions } from './config/settings.ts';
 import { runDemoCommand } from './demo/command.ts';
 import { startDemoFor } from './demo/embedded.ts';
+import { runImportCommand } from './importer/command.ts';
 import { startServer } from './server.ts';
 import { SERVER_VERSION } from './version.ts';
 
@@ -67,6 +68,22 @@ Other environment variables:
     .option('--backfill <duration>', 'first generate this much history (e.g. 2h)', '0s')
     .option('--duration <duration>', 'stop after this long (e.g. 10m); default: run until Ctrl-C')
     .action(runDemoCommand);
+
+  program
+    .command('import')
+    .description('Load historical events from a CSV or NDJSON file into a running server, validated as live ingest validates.')
+    .argument('<file>', 'CSV (header: metric,value,ts,id,dim.<name>...) or NDJSON (one event per line)')
+    .option('--target <url>', 'the running server', 'http://127.0.0.1:8080')
+    .addOption(new Option('--format <format>', 'default: from the file extension').choices(['csv', 'ndjson']))
+    .option('--batch <rows>', 'rows per request', '10000')
+    .addHelpText(
+      'after',
+      `
+Each batch is sent with Idempotency-Key: <sha256 of the file>:<batch index>, so importing
+the same file again stores nothing twice. Exit status: 0 something was imported,
+1 nothing could be, 2 bad options. NORTHSTAR_API_TOKEN is sent when set.`,
+    )
+    .action(runImportCommand);
   return program;
 }
 

@@ -33,6 +33,59 @@ export interface SeriesResponse {
   points: SeriesPoint[];
   /** The target in force at each point, from the KPI's version history. */
   targets: TargetPoint[];
+  /** Asked for with `compare=previous,last_year`: those periods' values at this series' timestamps. */
+  comparison?: SeriesComparison;
+}
+
+/**
+ * Earlier periods laid onto the requested range: each point carries a timestamp of the
+ * requested series and the value the KPI had at the matching time back then.
+ */
+export interface SeriesComparison {
+  /** The range of the same length just before the requested one. */
+  previous?: SeriesPoint[];
+  /** The same local dates and times one year earlier, in the KPI's time zone. */
+  lastYear?: SeriesPoint[];
+}
+
+export interface BreakdownGroup {
+  /** The dimension's value. */
+  value: string;
+  /** The KPI's aggregation over the range for this value's events. */
+  total: number | null;
+}
+
+export interface BreakdownResponse {
+  kpi: string;
+  dim: string;
+  from: number;
+  to: number;
+  /** The top groups by total, largest first. */
+  groups: BreakdownGroup[];
+  /** The KPI's aggregation over every event outside the top groups (including events without the dimension); null when there are none. */
+  other: number | null;
+  /** With `step`: each top group's series, in the order of `groups`. */
+  stepMs?: number;
+  series?: Array<{ value: string; points: SeriesPoint[] }>;
+}
+
+/** One row of an export: the KPI's value and the target in force at a time. */
+export interface ExportRow {
+  ts: string;
+  value: number | null;
+  target: number | null;
+  low: number | null;
+  high: number | null;
+}
+
+export interface ExportResponse {
+  kpi: string;
+  name: string;
+  unit: string | null;
+  from: string;
+  to: string;
+  stepMs: number;
+  rows: ExportRow[];
 }
 
 export interface ErrorResponse {

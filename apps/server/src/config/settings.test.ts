@@ -34,4 +34,16 @@ describe('loadSettings', () => {
     expect(() => loadSettings({}, { KAFKA_BROKERS: 'localhost' })).toThrow(/KAFKA_BROKERS: "localhost" is not host:port/);
     expect(() => loadSettings({}, { CLICKHOUSE_URL: 'not a url' })).toThrow(/CLICKHOUSE_URL/);
   });
+
+  it('reads retention in days, 0 for forever, and keeps coarser rollups at least as long', () => {
+    expect(loadSettings({}, {}).retention).toEqual({ rawDays: 120, minuteDays: 400, hourDays: 0, dayDays: 0 });
+    expect(loadSettings({}, { RAW_RETENTION_DAYS: '30', ROLLUP_HOUR_RETENTION_DAYS: '800' }).retention).toMatchObject({
+      rawDays: 30,
+      hourDays: 800,
+    });
+    expect(() => loadSettings({}, { RAW_RETENTION_DAYS: '-1' })).toThrow(/RAW_RETENTION_DAYS/);
+    expect(() => loadSettings({}, { ROLLUP_HOUR_RETENTION_DAYS: '100' })).toThrow(
+      /ROLLUP_HOUR_RETENTION_DAYS: keeps less than ROLLUP_MINUTE_RETENTION_DAYS/,
+    );
+  });
 });

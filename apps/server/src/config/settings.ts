@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import type { Retention } from '../store/retention.ts';
 import { ConfigError } from './errors.ts';
 
 /**
@@ -30,6 +31,8 @@ export interface Settings {
   webDir: string;
   /** Set: every write (ingest, model, feedback) needs `Authorization: Bearer <token>`. Unset: open, for a loopback demo. */
   apiToken: string | undefined;
+  /** Days raw events and each rollup level are kept (ClickHouse TTL); 0 keeps them forever. */
+  retention: Retention;
 }
 
 /** Options as the CLI hands them over; undefined means "not given". */
@@ -43,6 +46,7 @@ export interface CliOptions {
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
+const days = z.coerce.number().int().min(0).max(100_000);
 
 const envSchema = z.object({
   PORT: port.optional(),
@@ -69,7 +73,48 @@ const envSchema = z.object({
   WS_MAX_BUFFERED_BYTES: positiveInt.optional(),
   NORTHSTAR_WEB_DIR: z.string().min(1).optional(),
   NORTHSTAR_API_TOKEN: z.string().min(16, 'must be at least 16 characters').max(512).optional(),
+  RAW_RETENTION_DAYS: days.optional(),
+  ROLLUP_MINUTE_RETENTION_DAYS: days.optional(),
+  ROLLUP_HOUR_RETENTION_DAYS: days.optional(),
+  ROLLUP_DAY_RETENTION_DAYS: days.optional(),
 });
+
+/**
+ * Defaults: raw events for 120 days, enough to rebuild the longest live window
+ * (quarter-to-date) and to draw sub-minute steps over a quarter; minute rollups for 400
+ * days, so a last-year comparison still has minute steps; hour and day rollups forever
+ * (a few rows per metric and dims combination per hour), the history analysts drill into.
+ */
+const RETENTION_DEFAULT_DAYS = { raw: 120, minute: 400, hour: 0, day: 0 };
+
+function readRetention(e: z.infer<typeof envSchema>): Retention {
+  const r: Retention = {
+    rawDays: e.RAW_RETENTION_DAYS ?? RETENTION_DEFAULT_DAYS.raw,
+    minuteDays: e.ROLLUP_MINUTE_RETENTION_DAYS ?? RETENTION_DEFAULT_DAYS.minute,
+    hourDays: e.ROLLUP_HOUR_RETENTION_DAYS ?? RETENTION_DEFAULT_DAYS.hour,
+    dayDays: e.ROLLUP_DAY_RETENTION_DAYS ?? RETENTION_DEFAULT_DAYS.day,
+  };
+  // a series reads the coarsest level that fits, so a coarser level must keep at least as long
+  const order: Array<[string, number]> = [
+    ['ROLLUP_MINUTE_RETENTION_DAYS', r.minuteDays],
+    ['ROLLUP_HOUR_RETENTION_DAYS', r.hourDays],
+    ['ROLLUP_DAY_RETENTION_DAYS', r.dayDays],
+  ];
+  const forever = (d: number) => (d === 0 ? Infinity : d);
+  for (let i = 1; i < order.length; i++) {
+    const [finer, finerDays] = order[i - 1] as [string, number];
+    const [coarser, coarserDays] = order[i] as [string, number];
+    if (forever(coarserDays) < forever(finerDays)) {
+      throw new ConfigError(`environment variable ${coarser}: keeps less than ${finer}; a coarser rollup must keep at least as long`);
+    }
+  }
+  return r;
+}
+
+/** The API token alone, for commands that talk to a running server (import). */
+export function apiTokenFromEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return parseEnv(env).NORTHSTAR_API_TOKEN;
+}
 
 const BROKER_PATTERN = /^[A-Za-z0-9.-]+:\d{1,5}$/;
 
@@ -128,5 +173,6 @@ export function loadSettings(cli: CliOptions, env: NodeJS.ProcessEnv = process.e
     wsHeartbeatIntervalMs: 5_000,
     webDir: e.NORTHSTAR_WEB_DIR ? path.resolve(e.NORTHSTAR_WEB_DIR) : defaultWebDir(),
     apiToken: e.NORTHSTAR_API_TOKEN,
+    retention: readRetention(e),
   };
 }

@@ -1,7 +1,7 @@
 import { kpiMeasures, type Aggregation, type KpiDefinition, type Measure } from '@northstar/shared';
 
 /** Aggregations that are 0, not "no data", over a window without matching events: a ratio's numerator can be 0. */
-const ZERO_WHEN_EMPTY: ReadonlySet<Aggregation> = new Set(['count', 'sum', 'rate', 'distinct_count']);
+export const ZERO_WHEN_EMPTY: ReadonlySet<Aggregation> = new Set(['count', 'sum', 'rate', 'distinct_count']);
 
 /**
  * A KPI's value from the values of its measures (one, or a ratio's numerator and

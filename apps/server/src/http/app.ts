@@ -14,6 +14,7 @@ import { modelRoutes } from './model-routes.ts';
 import { openApiDocument } from './openapi.ts';
 import { writeGuard } from './write-guard.ts';
 import { alertRoutes, type AlertRouteDeps } from './alert-routes.ts';
+import { historyRoutes } from './history-routes.ts';
 
 export interface AppDeps extends IngestRouteDeps, KpiRouteDeps, HealthDeps, AlignmentDeps, AlertRouteDeps {
   metrics: Metrics;
@@ -39,6 +40,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/', healthRoutes(deps));
   app.route('/', ingestRoutes(deps));
   app.route('/', kpiRoutes(deps));
+  app.route('/', historyRoutes(deps));
   app.route('/', modelRoutes(deps.model));
   app.route('/', feedbackRoutes(deps));
   app.route('/', alignmentRoutes(deps));

@@ -9,6 +9,28 @@ import { jsonError } from './errors.ts';
 
 /** A response lists at most this many rejected lines; the rest are counted and kept in rejected_events. */
 const MAX_REJECTED_IN_RESPONSE = 1000;
+/** `<sha256 of the file>:<batch index>` from the importer, or any producer's own key of that shape. */
+const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9._:-]{1,200}$/;
+/**
+ * Keys stored by this process, newest last. ClickHouse drops a repeated block itself (the
+ * events table keeps the last 10 000 tokens); this memory keeps the live wall from
+ * observing a repeated batch a second time. After a restart the wall is rebuilt from the
+ * store, which never held the repeat.
+ */
+const REMEMBERED_KEYS = 10_000;
+
+class RecentKeys {
+  readonly #keys = new Set<string>();
+
+  has(key: string): boolean {
+    return this.#keys.has(key);
+  }
+
+  add(key: string): void {
+    this.#keys.add(key);
+    if (this.#keys.size > REMEMBERED_KEYS) this.#keys.delete(this.#keys.values().next().value as string);
+  }
+}
 
 export interface IngestRouteDeps {
   ingestor: Ingestor;
@@ -18,6 +40,7 @@ export interface IngestRouteDeps {
 
 export function ingestRoutes(deps: IngestRouteDeps): Hono {
   const app = new Hono();
+  const stored = new RecentKeys();
   app.post(
     '/api/v1/events',
     bodyLimit({
@@ -26,6 +49,13 @@ export function ingestRoutes(deps: IngestRouteDeps): Hono {
         jsonError(c, 413, 'body_too_large', `request body is larger than ${deps.bodyLimitBytes} bytes; split it into smaller requests`),
     }),
     async (c) => {
+      // with a key, the request is one idempotent batch: stored alone under that dedup token,
+      // so sending it again (an import re-run, a retry) stores nothing twice
+      const idempotencyKey = c.req.header('idempotency-key');
+      if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey)) {
+        return jsonError(c, 400, 'bad_header', 'Idempotency-Key: must be 1-200 letters, digits, ".", "_", ":" or "-"');
+      }
+      const source = idempotencyKey === undefined ? 'http' : 'import';
       const text = await c.req.text();
       let decoded;
       try {
@@ -34,10 +64,10 @@ export function ingestRoutes(deps: IngestRouteDeps): Hono {
         if (err instanceof BodyError) return jsonError(c, 400, 'bad_body', err.message);
         throw err;
       }
-      deps.metrics.eventsReceived.inc({ source: 'http' }, decoded.events.length + decoded.rejected.length);
+      deps.metrics.eventsReceived.inc({ source }, decoded.events.length + decoded.rejected.length);
       const rejected = decoded.rejected.map(({ line, reason }) => ({ line, reason }));
       const truncated = rejected.length > MAX_REJECTED_IN_RESPONSE;
-      const body: IngestResponse & { rejectedTotal?: number } = {
+      const body: IngestResponse & { rejectedTotal?: number; duplicate?: boolean } = {
         accepted: 0,
         rejected: truncated ? rejected.slice(0, MAX_REJECTED_IN_RESPONSE) : rejected,
       };
@@ -45,10 +75,16 @@ export function ingestRoutes(deps: IngestRouteDeps): Hono {
       try {
         // Rejects are kept first: if the events then fail to store, the producer retries
         // the whole request and the rejects are merely recorded twice, never lost.
-        await deps.ingestor.reject(
-          decoded.rejected.map((r) => ({ source: 'http', location: `line ${r.line}`, reason: r.reason, raw: r.raw })),
-        );
-        await deps.ingestor.writeGrouped(decoded.events);
+        if (idempotencyKey !== undefined && stored.has(idempotencyKey)) {
+          body.duplicate = true;
+        } else {
+          await deps.ingestor.reject(decoded.rejected.map((r) => ({ source, location: `line ${r.line}`, reason: r.reason, raw: r.raw })));
+          if (idempotencyKey === undefined) await deps.ingestor.writeGrouped(decoded.events);
+          else if (decoded.events.length > 0) {
+            await deps.ingestor.writeBatch(decoded.events, 'import', idempotencyKey);
+            stored.add(idempotencyKey);
+          }
+        }
       } catch (err) {
         if (err instanceof BackpressureError) {
           c.header('Retry-After', '1');

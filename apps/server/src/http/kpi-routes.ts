@@ -16,7 +16,8 @@ import type { ModelService } from '../model/model-service.ts';
 import type { VersionRow } from '../store/model-repo.ts';
 import { querySeries } from '../store/series-query.ts';
 import { jsonError } from './errors.ts';
-import { readSeriesParams } from './series-params.ts';
+import { readSeriesParams, type SeriesParams } from './series-params.ts';
+import { parseCompare, seriesComparison } from '../history/comparison.ts';
 
 /** Target suggestions look back this many periods of the requested length. */
 const SUGGESTION_LOOKBACK_PERIODS = 4;
@@ -75,7 +76,14 @@ export function kpiRoutes(deps: KpiRouteDeps): Hono {
     const kpi = find(c.req.param('id'));
     if (!kpi) return notFound(c, c.req.param('id'));
     const params = readSeriesParams(c, kpi, Date.now());
-    if (Array.isArray(params)) return jsonError(c, 400, 'bad_query', params.map((p) => `${p.field}: ${p.message}`).join('; '), params);
+    const compare = parseCompare(c.req.query('compare'));
+    const problems = [
+      ...(Array.isArray(params) ? params : []),
+      ...(typeof compare === 'string' ? [{ field: 'compare', message: compare }] : []),
+    ];
+    if (Array.isArray(params) || typeof compare === 'string' || problems.length > 0) {
+      return jsonError(c, 400, 'bad_query', problems.map((p) => `${p.field}: ${p.message}`).join('; '), problems);
+    }
     const points = await querySeries(deps.clickhouse, kpi, params);
     const versions = await deps.model.history('kpi', kpi.id);
     const body: SeriesResponse = {
@@ -89,6 +97,16 @@ export function kpiRoutes(deps: KpiRouteDeps): Hono {
         points.map((p) => p[0]),
       ),
     };
+    if (compare.length > 0) {
+      const query = (range: SeriesParams) => querySeries(deps.clickhouse, kpi, range);
+      body.comparison = await seriesComparison(
+        query,
+        compare,
+        params,
+        kpi.timezone,
+        points.map((p) => p[0]),
+      );
+    }
     return c.json(body);
   });
 

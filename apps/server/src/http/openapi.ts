@@ -86,8 +86,22 @@ export function openApiDocument() {
       ...crud('rules', 'AlertRule'),
       '/api/v1/kpis/{id}/series': {
         get: {
-          summary: 'The KPI over time with the target in force at each point',
-          parameters: [idParam, ...['from', 'to', 'step'].map((name) => ({ name, in: 'query', schema: { type: 'string' } }))],
+          summary: 'The KPI over time with the target in force at each point; compare=previous,last_year adds those periods',
+          parameters: [idParam, ...['from', 'to', 'step', 'compare'].map((name) => ({ name, in: 'query', schema: { type: 'string' } }))],
+          responses: { 200: { description: 'OK' }, ...errors },
+        },
+      },
+      '/api/v1/kpis/{id}/breakdown': {
+        get: {
+          summary: 'The KPI over a range by one dimension: the top N values and "other"; with step, each top value’s series',
+          parameters: [idParam, ...['dim', 'from', 'to', 'top', 'step'].map((name) => ({ name, in: 'query', schema: { type: 'string' } }))],
+          responses: { 200: { description: 'OK' }, ...errors },
+        },
+      },
+      '/api/v1/kpis/{id}/export': {
+        get: {
+          summary: 'The series with the target in force, as a CSV or JSON attachment',
+          parameters: [idParam, ...['format', 'from', 'to', 'step'].map((name) => ({ name, in: 'query', schema: { type: 'string' } }))],
           responses: { 200: { description: 'OK' }, ...errors },
         },
       },

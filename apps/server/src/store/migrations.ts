@@ -162,6 +162,59 @@ export const MIGRATIONS: Migration[] = [
       ORDER BY (key, at)`,
     ],
   },
+  {
+    version: 4,
+    name: 'rollups: minute, hour and day aggregate states, filled by materialized views',
+    statements: [
+      // Keyed by the whole dims map, so a filter, a breakdown or a distinct count by any
+      // dimension is exact over the rollups. The price is cardinality: a rollup row per
+      // (metric, bucket, distinct dims combination), so a dimension holding per-event ids
+      // makes the minute rollup as large as the raw table. See docs/history.md.
+      ...(['1m', '1h', '1d'] as const).map(
+        (grain) => `CREATE TABLE IF NOT EXISTS events_rollup_${grain} (
+        metric LowCardinality(String),
+        bucket DateTime('UTC'),
+        dims Map(LowCardinality(String), String),
+        n SimpleAggregateFunction(sum, UInt64),
+        total SimpleAggregateFunction(sum, Float64),
+        lo SimpleAggregateFunction(min, Float64),
+        hi SimpleAggregateFunction(max, Float64),
+        -- one reservoir (8192 values) answers every percentile a KPI may ask for (p50-p99);
+        -- it is the state the raw path's quantile keeps, so both agree exactly up to 8192 values
+        q AggregateFunction(quantiles(0.5, 0.9, 0.95, 0.99), Float64)
+      ) ENGINE = AggregatingMergeTree
+      PARTITION BY toYYYYMM(bucket)
+      ORDER BY (metric, bucket, dims)
+      -- a raw insert dropped as a repeat (its insert_deduplication_token seen) still runs the
+      -- views; each rollup drops the repeated block by the token derived from the raw one
+      SETTINGS non_replicated_deduplication_window = 10000`,
+      ),
+      // Cascaded: events -> minute -> hour -> day, so each view aggregates the (smaller) level below.
+      `CREATE MATERIALIZED VIEW IF NOT EXISTS events_rollup_1m_mv TO events_rollup_1m AS
+        SELECT metric, toDateTime(toStartOfMinute(ts), 'UTC') AS bucket, dims,
+               count() AS n, sum(value) AS total, min(value) AS lo, max(value) AS hi,
+               quantilesState(0.5, 0.9, 0.95, 0.99)(value) AS q
+        FROM events GROUP BY metric, bucket, dims`,
+      `CREATE MATERIALIZED VIEW IF NOT EXISTS events_rollup_1h_mv TO events_rollup_1h AS
+        SELECT metric, toStartOfHour(bucket) AS bucket, dims,
+               sum(n) AS n, sum(total) AS total, min(lo) AS lo, max(hi) AS hi,
+               quantilesMergeState(0.5, 0.9, 0.95, 0.99)(q) AS q
+        FROM events_rollup_1m GROUP BY metric, bucket, dims`,
+      `CREATE MATERIALIZED VIEW IF NOT EXISTS events_rollup_1d_mv TO events_rollup_1d AS
+        SELECT metric, toStartOfDay(bucket) AS bucket, dims,
+               sum(n) AS n, sum(total) AS total, min(lo) AS lo, max(hi) AS hi,
+               quantilesMergeState(0.5, 0.9, 0.95, 0.99)(q) AS q
+        FROM events_rollup_1h GROUP BY metric, bucket, dims`,
+      // Events stored before this migration: one insert into the minute level cascades to the others.
+      // Migrations run before ingest starts, so nothing is counted twice.
+      `INSERT INTO events_rollup_1m
+        SELECT metric, toDateTime(toStartOfMinute(ts), 'UTC') AS bucket, dims,
+               count() AS n, sum(value) AS total, min(value) AS lo, max(value) AS hi,
+               quantilesState(0.5, 0.9, 0.95, 0.99)(value) AS q
+        FROM events GROUP BY metric, bucket, dims
+        SETTINGS insert_deduplicate = 0`,
+    ],
+  },
 ];
 
 const LEDGER = `CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -1,59 +1,31 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import { DateTime } from 'luxon';
 import {
   calendarSpan,
   isCalendarWindow,
   kpiMeasures,
   rollingWindowMs,
-  type Aggregation,
   type CalendarWindow,
   type KpiDefinition,
-  type Measure,
   type SeriesPoint,
 } from '@northstar/shared';
 import { combineMeasures } from '../evaluate/formula.ts';
+import { measureSql, measureValue } from './measure-sql.ts';
+import { DAY_MS, planBuckets, ROLLUP_TABLES, zoneGrain, type BucketPlan, type SeriesSource } from './rollups.ts';
+
+export { measureCondition } from './measure-sql.ts';
 
 /**
- * Per aggregation, the -If aggregate state over the bucket's matching rows and its merge;
- * SQL text comes only from this allow-list, values only from bound parameters. `{cond}`,
- * `{key}` and `{s}` are filled with generated SQL (conditions of bound parameters, the
- * state column's name).
- *
- * distinct_count uses uniqExact: the live tile counts exactly (up to its documented
- * bound), so the chart must too, or the last point would disagree with the tile; its
- * state grows with the distinct values per bucket, which for the cardinalities a wall
- * counts (people, accounts, regions) stays small. uniq (adaptive sampling, ~1 % error)
- * is the swap if a KPI ever counts millions.
- */
-const STATE_SQL: Record<Exclude<Aggregation, 'count'>, { state: string; merge: string }> = {
-  sum: { state: 'sumIfState(value, {cond})', merge: 'sumIfMerge({s})' },
-  rate: { state: 'sumIfState(value, {cond})', merge: 'sumIfMerge({s})' },
-  avg: { state: 'avgIfState(value, {cond})', merge: 'avgIfMerge({s})' },
-  min: { state: 'minIfState(value, {cond})', merge: 'minIfMerge({s})' },
-  max: { state: 'maxIfState(value, {cond})', merge: 'maxIfMerge({s})' },
-  p50: { state: 'quantileIfState(0.5)(value, {cond})', merge: 'quantileIfMerge(0.5)({s})' },
-  p90: { state: 'quantileIfState(0.9)(value, {cond})', merge: 'quantileIfMerge(0.9)({s})' },
-  p95: { state: 'quantileIfState(0.95)(value, {cond})', merge: 'quantileIfMerge(0.95)({s})' },
-  p99: { state: 'quantileIfState(0.99)(value, {cond})', merge: 'quantileIfMerge(0.99)({s})' },
-  distinct_count: { state: 'uniqExactIfState({key}, {cond})', merge: 'uniqExactIfMerge({s})' },
-};
-
-/**
- * The start of the calendar period (in the bound time zone) of bucket `b`, in epoch ms.
+ * The start of the calendar period holding `{t}` (a DateTime in the bound zone), in epoch ms.
  * ClickHouse takes the zone as a bound parameter ({tz:String}); the KPI schema has
  * already checked it is an IANA zone.
  */
 const PERIOD_START_SQL: Record<CalendarWindow, string> = {
-  today: 'toUnixTimestamp(toStartOfDay(toDateTime(intDiv(b * {bucket:UInt64}, 1000), {tz:String}))) * 1000',
-  week_to_date:
-    'toUnixTimestamp(toDateTime(toStartOfWeek(toDateTime(intDiv(b * {bucket:UInt64}, 1000), {tz:String}), 1), {tz:String})) * 1000',
-  month_to_date:
-    'toUnixTimestamp(toDateTime(toStartOfMonth(toDateTime(intDiv(b * {bucket:UInt64}, 1000), {tz:String})), {tz:String})) * 1000',
-  quarter_to_date:
-    'toUnixTimestamp(toDateTime(toStartOfQuarter(toDateTime(intDiv(b * {bucket:UInt64}, 1000), {tz:String})), {tz:String})) * 1000',
+  today: 'toUnixTimestamp(toStartOfDay({t})) * 1000',
+  week_to_date: 'toUnixTimestamp(toDateTime(toStartOfWeek({t}, 1), {tz:String})) * 1000',
+  month_to_date: 'toUnixTimestamp(toDateTime(toStartOfMonth({t}), {tz:String})) * 1000',
+  quarter_to_date: 'toUnixTimestamp(toDateTime(toStartOfQuarter({t}), {tz:String})) * 1000',
 };
-
-/** Calendar buckets must not straddle a period start; every zone's offset is a multiple of 15 minutes. */
-const CALENDAR_BUCKET_GRAIN_MS = 900_000;
 
 export interface SeriesRange {
   fromMs: number;
@@ -61,89 +33,132 @@ export interface SeriesRange {
   stepMs: number;
 }
 
-function gcd(a: number, b: number): number {
-  return b === 0 ? a : gcd(b, a % b);
-}
-
-/** The row condition of one measure: its metric, filter pairs and distinct dimension, as bound parameters only. */
-export function measureCondition(m: Measure, i: number, params: Record<string, unknown>): string {
-  params[`m${i}`] = m.metric;
-  const parts = [`metric = {m${i}:String}`];
-  Object.entries(m.filter ?? {}).forEach(([key, value], j) => {
-    params[`m${i}k${j}`] = key;
-    params[`m${i}v${j}`] = value;
-    parts.push(`dims[{m${i}k${j}:String}] = {m${i}v${j}:String}`);
-  });
-  if (m.aggregation === 'distinct_count' && m.distinctBy) {
-    params[`m${i}d`] = m.distinctBy;
-    parts.push(`mapContains(dims, {m${i}d:String})`);
+/** Per source: the table, a row's time in epoch ms, its local day number, the scanned range. */
+function sourceSql(source: SeriesSource) {
+  if (source === 'events') {
+    return {
+      table: 'events',
+      ms: 'toUnixTimestamp64Milli(ts)',
+      day: 'toRelativeDayNum(toDate(ts, {tz:String}))',
+      range: 'ts >= fromUnixTimestamp64Milli({scanFrom:Int64}) AND ts < fromUnixTimestamp64Milli({to:Int64})',
+    };
   }
-  return parts.join(' AND ');
-}
-
-function measureColumns(m: Measure, i: number, params: Record<string, unknown>): { state: string; merge: string } {
-  const cond = measureCondition(m, i, params);
-  const count = { state: `countIfState(${cond}) AS c${i}`, merge: `countIfMerge(c${i}) OVER w AS n${i}` };
-  if (m.aggregation === 'count') return count;
-  const sql = STATE_SQL[m.aggregation];
-  const state = sql.state.replace('{cond}', cond).replace('{key}', `dims[{m${i}d:String}]`);
   return {
-    state: `${count.state}, ${state} AS s${i}`,
-    merge: `${count.merge}, ${sql.merge.replace('{s}', `s${i}`)} OVER w AS v${i}`,
+    table: ROLLUP_TABLES[source],
+    ms: '(toInt64(toUnixTimestamp(bucket)) * 1000)',
+    day: 'toRelativeDayNum(toDate(bucket, {tz:String}))',
+    // buckets are whole source grains; a bucket reaching past `to` only feeds points after `to`
+    range:
+      "bucket >= toDateTime(intDiv({scanFrom:Int64} + 999, 1000), 'UTC') AND bucket < toDateTime(intDiv({to:Int64} + 999, 1000), 'UTC')",
   };
 }
 
-function measureValue(m: Measure, n: number, v: number | null | undefined, spanMs: number): number | null {
-  if (n === 0) return null;
-  if (m.aggregation === 'count') return n;
-  if (v === null || v === undefined) return null;
-  return m.aggregation === 'rate' ? Number(v) / (spanMs / 1000) : Number(v);
+/** The local calendar day (days since 1970-01-01) holding `ms` in `zone`. */
+export function localDayNumber(ms: number, zone: string): number {
+  const d = DateTime.fromMillis(ms, { zone });
+  return Math.round(Date.UTC(d.year, d.month - 1, d.day) / DAY_MS);
+}
+
+function startOfLocalDay(ms: number, zone: string): number {
+  return DateTime.fromMillis(ms, { zone }).startOf('day').toMillis();
+}
+
+function minusLocalDays(ms: number, days: number, zone: string): number {
+  return DateTime.fromMillis(ms, { zone }).minus({ days }).toMillis();
+}
+
+/** SQL for bucket `b`: its start as a DateTime in the zone, its end in epoch ms, which ends are points. */
+function bucketSql(plan: BucketPlan) {
+  if (plan.mode === 'day') {
+    return {
+      start: "toDateTime(toDate('1970-01-01') + b, {tz:String})",
+      end: "toInt64(toUnixTimestamp(toDateTime(toDate('1970-01-01') + (b + 1), {tz:String}))) * 1000",
+      point: '(b + 1) % {stepDays:UInt64} = 0',
+      fill: 'FROM {dayFrom:Int64} TO {dayTo:Int64} + 1',
+    };
+  }
+  return {
+    start: 'toDateTime(intDiv(b * {bucket:UInt64}, 1000), {tz:String})',
+    end: 'toInt64((b + 1) * {bucket:UInt64})',
+    point: 'e % {step:UInt64} = 0',
+    fill: 'FROM intDiv({scanFrom:Int64}, {bucket:UInt64}) TO intDiv({to:Int64}, {bucket:UInt64}) + 1',
+  };
+}
+
+export interface SeriesQueryOptions {
+  /** Force a source (tests compare rollups with raw events); default: the plan's. */
+  source?: SeriesSource;
+}
+
+/** The bucket plan querySeries uses for this KPI and step. */
+export function seriesPlan(kpi: KpiDefinition, stepMs: number): BucketPlan {
+  return planBuckets(stepMs, rollingWindowMs(kpi) ?? 0, zoneGrain(kpi.timezone));
 }
 
 /**
  * The KPI as the wall would have shown it at each step, for every formula:
  * - rolling windows: each point is the aggregation over the window ending there; buckets
- *   are the smaller of step and window, and a window frame merges each window's buckets;
+ *   are gcd(step, window), and a window frame merges each window's buckets;
  * - calendar windows: each point is cumulative from the start of its period in the KPI's
  *   zone (a frame partitioned by the period start, unbounded preceding);
+ * - whole-day steps (with whole-day windows) count the KPI's local days, DST included;
+ * - buckets are read from the coarsest rollup that divides them (see planBuckets), raw
+ *   events only for buckets finer than a minute;
  * - filters and distinct dimensions become -If conditions on bound parameters whose
  *   names are generated (m0k0, m0v0, …), never taken from the input;
  * - a ratio merges both measures' states over the same frame and divides in
  *   `combineMeasures`, the function the live evaluator uses.
  */
-export async function querySeries(client: ClickHouseClient, kpi: KpiDefinition, range: SeriesRange): Promise<SeriesPoint[]> {
+export async function querySeries(
+  client: ClickHouseClient,
+  kpi: KpiDefinition,
+  range: SeriesRange,
+  options: SeriesQueryOptions = {},
+): Promise<SeriesPoint[]> {
   const calendar = isCalendarWindow(kpi.window) ? kpi.window : null;
   const windowMs = rollingWindowMs(kpi) ?? 0;
-  const bucketMs = calendar ? gcd(range.stepMs, CALENDAR_BUCKET_GRAIN_MS) : Math.min(range.stepMs, windowMs);
+  const planned = seriesPlan(kpi, range.stepMs);
+  const plan = options.source ? { ...planned, source: options.source } : planned;
+  const src = sourceSql(plan.source);
+  const buckets = bucketSql(plan);
   const params: Record<string, unknown> = {};
   const measures = kpiMeasures(kpi);
-  const columns = measures.map((m, i) => measureColumns(m, i, params));
+  const columns = measures.map((m, i) => measureSql(m, i, plan.source, params));
   const metrics = [...new Set(measures.map((m) => m.metric))];
   // Windows reach back before `from`, so the first points are whole windows (or periods) too.
-  const scanFromMs = calendar
-    ? Math.floor(calendarSpan(calendar, kpi.timezone, range.fromMs).startMs / bucketMs) * bucketMs
-    : range.fromMs - windowMs;
+  const dayMode = plan.mode === 'day';
+  const windowDays = Math.round(windowMs / DAY_MS);
+  let scanFromMs = calendar ? calendarSpan(calendar, kpi.timezone, range.fromMs).startMs : range.fromMs - windowMs;
+  if (dayMode && !calendar) scanFromMs = minusLocalDays(startOfLocalDay(range.fromMs, kpi.timezone), windowDays, kpi.timezone);
+  if (!dayMode) scanFromMs = Math.floor(scanFromMs / plan.bucketMs) * plan.bucketMs;
   const frame = calendar
     ? 'PARTITION BY ps ORDER BY b ASC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW'
     : 'ORDER BY b ASC ROWS BETWEEN {preceding:UInt64} PRECEDING AND CURRENT ROW';
+  const merges = columns.map((c, i) => {
+    const n = `${c.countMerge} OVER w AS n${i}`;
+    return c.valueMerge ? `${n}, ${c.value(`${c.valueMerge} OVER w`)} AS v${i}` : n;
+  });
   const outputs = measures.flatMap((m, i) => (m.aggregation === 'count' ? [`n${i}`] : [`n${i}`, `v${i}`]));
-  const query = `
-    SELECT b, ps, ${outputs.join(', ')} FROM (
-      SELECT b, ps, ${columns.map((c) => c.merge).join(', ')}
-      FROM (
-        SELECT *, ${calendar ? PERIOD_START_SQL[calendar] : '0'} AS ps FROM (
-          SELECT intDiv(toUnixTimestamp64Milli(ts), {bucket:UInt64}) AS b, ${columns.map((c) => c.state).join(', ')}
-          FROM events
-          WHERE metric IN ({metrics:Array(String)})
-            AND ts >= fromUnixTimestamp64Milli({scanFrom:Int64}) AND ts < fromUnixTimestamp64Milli({to:Int64})
+  const b = dayMode ? src.day : `intDiv(${src.ms}, {bucket:UInt64})`;
+  const bucketRows = `
+          SELECT ${b} AS b, ${columns.map((c) => c.states).join(', ')}
+          FROM ${src.table}
+          WHERE metric IN ({metrics:Array(String)}) AND ${src.range}
           GROUP BY b
-          ORDER BY b WITH FILL FROM intDiv({scanFrom:Int64}, {bucket:UInt64}) TO intDiv({to:Int64}, {bucket:UInt64}) + 1
-        )
-      )
+          ORDER BY b WITH FILL ${buckets.fill}`;
+  // the period start is computed after the fill, so filled buckets have one too
+  const periods = calendar
+    ? `SELECT *, ${PERIOD_START_SQL[calendar].replaceAll('{t}', buckets.start)} AS ps FROM (${bucketRows})`
+    : bucketRows;
+  const query = `
+    SELECT e, ps, ${outputs.join(', ')} FROM (
+      SELECT b, ${buckets.end} AS e, ${calendar ? 'ps' : '0 AS ps'}, ${merges.join(', ')}
+      FROM (${periods})
       WINDOW w AS (${frame})
     )
-    WHERE (b + 1) * {bucket:UInt64} > {from:Int64} AND (b + 1) * {bucket:UInt64} <= {to:Int64} AND ((b + 1) * {bucket:UInt64}) % {step:UInt64} = 0
-    ORDER BY b`;
+    WHERE e > {from:Int64} AND e <= {to:Int64} AND ${buckets.point}
+    ORDER BY e`;
+  const unit = dayMode ? DAY_MS : plan.bucketMs;
   const result = await client.query({
     query,
     format: 'JSONEachRow',
@@ -151,19 +166,25 @@ export async function querySeries(client: ClickHouseClient, kpi: KpiDefinition, 
       ...params,
       metrics,
       tz: kpi.timezone,
-      bucket: bucketMs,
+      bucket: plan.bucketMs,
       scanFrom: scanFromMs,
       from: range.fromMs,
       to: range.toMs,
       step: range.stepMs,
-      preceding: Math.max(1, Math.round(windowMs / bucketMs)) - 1,
+      stepDays: Math.max(1, Math.round(range.stepMs / DAY_MS)),
+      dayFrom: localDayNumber(scanFromMs, kpi.timezone),
+      dayTo: localDayNumber(range.toMs, kpi.timezone),
+      preceding: Math.max(1, Math.round(windowMs / unit)) - 1,
     },
   });
   const rows = await result.json<Record<string, string | number | null>>();
   return rows.map((r) => {
-    const end = (Number(r.b) + 1) * bucketMs;
-    const spanMs = calendar ? end - Number(r.ps) : windowMs;
-    const values = measures.map((m, i) => measureValue(m, Number(r[`n${i}`]), r[`v${i}`] as number | null | undefined, spanMs));
+    const end = Number(r.e);
+    // a window of local days spans 23 or 25 hours more or less across a DST change
+    const spanMs = calendar ? end - Number(r.ps) : dayMode ? end - minusLocalDays(end, windowDays, kpi.timezone) : windowMs;
+    const values = measures.map((m, i) =>
+      measureValue(m, Number(r[`n${i}`]), r[`v${i}`] as number | null | undefined, spanMs, columns[i]?.perCount ?? false),
+    );
     return [end, combineMeasures(kpi, values)] as SeriesPoint;
   });
 }
