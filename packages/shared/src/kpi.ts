@@ -182,6 +182,18 @@ export type KpiDefinition = z.infer<typeof KpiSchema>;
 export type KpiInput = z.input<typeof KpiSchema>;
 
 /** A person's goal under a team KPI; progress comes from their check-ins. */
+/** A named arrangement of tiles for a wall or a TV: which KPIs, in what order, and how long it shows in a rotation. */
+export const BoardSchema = z.strictObject({
+  id: idField,
+  name,
+  description: text(2000).optional(),
+  /** Tiles in order; empty = every KPI. */
+  kpis: z.array(idField).max(500).default([]),
+  /** Seconds this board stays on screen when TV mode rotates through a playlist. */
+  rotateSeconds: z.number().int().min(5).max(3600).default(30),
+});
+export type Board = z.infer<typeof BoardSchema>;
+
 export const GoalSchema = z.strictObject({
   id: idField,
   name,
@@ -203,6 +215,7 @@ export const NorthstarConfigSchema = z.strictObject({
   goals: z.array(GoalSchema).max(20000).default([]),
   /** Alert rules; see alerts.ts. */
   rules: z.array(AlertRuleSchema).max(2000).default([]),
+  boards: z.array(BoardSchema).max(500).default([]),
 });
 export type NorthstarConfig = z.infer<typeof NorthstarConfigSchema>;
 

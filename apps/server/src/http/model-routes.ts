@@ -13,6 +13,7 @@ const ROUTES: Array<{ kind: EntityKind; path: string }> = [
   { kind: 'kpi', path: 'kpis' },
   { kind: 'goal', path: 'goals' },
   { kind: 'rule', path: 'rules' },
+  { kind: 'board', path: 'boards' },
 ];
 
 export function modelErrorResponse(c: Context, err: unknown) {
@@ -58,10 +59,12 @@ export function modelRoutes(model: ModelService): Hono {
       // KPIs are listed with their live state by kpi-routes
       app.get(base, (c) =>
         c.json(
-          (kind === 'objective' ? model.objectives : kind === 'goal' ? model.goals : model.rules).map((d) => ({
-            ...d,
-            version: model.version(kind, d.id),
-          })),
+          (kind === 'objective' ? model.objectives : kind === 'goal' ? model.goals : kind === 'rule' ? model.rules : model.boards).map(
+            (d) => ({
+              ...d,
+              version: model.version(kind, d.id),
+            }),
+          ),
         ),
       );
       app.get(`${base}/:id`, (c) => one(c, c.req.param('id')));

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   AlertRuleSchema,
   AnnotationInputSchema,
+  BoardSchema,
   CheckinInputSchema,
   GoalSchema,
   KpiSchema,
@@ -84,6 +85,7 @@ export function openApiDocument() {
       ...crud('kpis', 'Kpi'),
       ...crud('goals', 'Goal'),
       ...crud('rules', 'AlertRule'),
+      ...crud('boards', 'Board'),
       '/api/v1/kpis/{id}/series': {
         get: {
           summary: 'The KPI over time with the target in force at each point; compare=previous,last_year adds those periods',
@@ -158,6 +160,7 @@ export function openApiDocument() {
         Kpi: schema(KpiSchema),
         Goal: schema(GoalSchema),
         AlertRule: schema(AlertRuleSchema),
+        Board: schema(BoardSchema),
         CheckinInput: schema(CheckinInputSchema),
         AnnotationInput: schema(AnnotationInputSchema),
         Model: schema(NorthstarConfigSchema),

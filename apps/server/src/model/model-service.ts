@@ -1,11 +1,13 @@
 import {
   AlertRuleSchema,
+  BoardSchema,
   GoalSchema,
   KpiSchema,
   NorthstarConfigSchema,
   ObjectiveSchema,
   kpiLinks,
   type AlertRule,
+  type Board,
   type Goal,
   type KpiDefinition,
   type NorthstarConfig,
@@ -20,7 +22,7 @@ export interface ChangeMeta {
   reason: string;
 }
 
-export type Definition = Objective | KpiDefinition | Goal | AlertRule;
+export type Definition = Objective | KpiDefinition | Goal | AlertRule | Board;
 
 export interface ModelChange {
   kind: EntityKind;
@@ -41,6 +43,7 @@ const SCHEMAS: Record<EntityKind, z.ZodType<Definition>> = {
   kpi: KpiSchema as z.ZodType<Definition>,
   goal: GoalSchema,
   rule: AlertRuleSchema as z.ZodType<Definition>,
+  board: BoardSchema,
 };
 
 /** Why a change carries a reason: the history answers "why is the target 1 500?". */
@@ -56,7 +59,13 @@ const key = (kind: EntityKind, id: string) => `${kind}:${id}`;
  */
 export class ModelService {
   readonly #repo: ModelRepo;
-  readonly #items: Record<EntityKind, Map<string, Definition>> = { objective: new Map(), kpi: new Map(), goal: new Map(), rule: new Map() };
+  readonly #items: Record<EntityKind, Map<string, Definition>> = {
+    objective: new Map(),
+    kpi: new Map(),
+    goal: new Map(),
+    rule: new Map(),
+    board: new Map(),
+  };
   readonly #versions = new Map<string, number>();
   readonly #listeners: Array<(changes: ModelChange[]) => void> = [];
   #seq = 0;
@@ -93,6 +102,9 @@ export class ModelService {
   get rules(): AlertRule[] {
     return [...this.#items.rule.values()] as AlertRule[];
   }
+  get boards(): Board[] {
+    return [...this.#items.board.values()] as Board[];
+  }
 
   get(kind: EntityKind, id: string): Definition | undefined {
     return this.#items[kind].get(id);
@@ -107,7 +119,7 @@ export class ModelService {
   }
 
   exportDocument(): NorthstarConfig {
-    return { objectives: this.objectives, kpis: this.kpis, goals: this.goals, rules: this.rules };
+    return { objectives: this.objectives, kpis: this.kpis, goals: this.goals, rules: this.rules, boards: this.boards };
   }
 
   #serial<T>(work: () => Promise<T>): Promise<T> {
@@ -159,6 +171,10 @@ export class ModelService {
     } else if (kind === 'goal') {
       const g = def as Goal;
       if (!view.kpi.has(g.kpi)) problems.push({ field: 'kpi', message: `no KPI with id "${g.kpi}"` });
+    } else if (kind === 'board') {
+      (def as Board).kpis.forEach((id, i) => {
+        if (!view.kpi.has(id)) problems.push({ field: `kpis[${i}]`, message: `no KPI with id "${id}"` });
+      });
     } else {
       const r = def as AlertRule;
       (r.kpis ?? []).forEach((id, i) => {
@@ -181,7 +197,8 @@ export class ModelService {
     if (kind === 'kpi') {
       const goals = [...view.goal.values()].filter((g) => (g as Goal).kpi === id).map((g) => `goal ${g.id}`);
       const rules = [...view.rule.values()].filter((r) => (r as AlertRule).kpis?.includes(id)).map((r) => `rule ${r.id}`);
-      return [...goals, ...rules];
+      const boards = [...view.board.values()].filter((b) => (b as Board).kpis.includes(id)).map((b) => `board ${b.id}`);
+      return [...goals, ...rules, ...boards];
     }
     return [];
   }
@@ -274,6 +291,7 @@ export class ModelService {
         kpi: new Map(mode === 'merge' ? this.#items.kpi : []),
         goal: new Map(mode === 'merge' ? this.#items.goal : []),
         rule: new Map(mode === 'merge' ? this.#items.rule : []),
+        board: new Map(mode === 'merge' ? this.#items.board : []),
       };
       const problems: FieldProblem[] = [];
       const lists: Array<[EntityKind, string, Definition[]]> = [
@@ -281,6 +299,7 @@ export class ModelService {
         ['kpi', 'kpis', parsed.data.kpis],
         ['goal', 'goals', parsed.data.goals],
         ['rule', 'rules', parsed.data.rules],
+        ['board', 'boards', parsed.data.boards],
       ];
       for (const [kind, field, list] of lists) {
         const seen = new Set<string>();
@@ -318,7 +337,7 @@ export class ModelService {
       }
       if (mode === 'replace') {
         // goals before KPIs before objectives, so no step leaves a dangling reference
-        for (const kind of ['rule', 'goal', 'kpi', 'objective'] as const) {
+        for (const kind of ['board', 'rule', 'goal', 'kpi', 'objective'] as const) {
           for (const id of this.#items[kind].keys()) {
             if (next[kind].has(id)) continue;
             summary.deleted++;

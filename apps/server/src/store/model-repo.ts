@@ -1,7 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Annotation, Checkin, Milestone } from '@northstar/shared';
 
-export type EntityKind = 'objective' | 'kpi' | 'goal' | 'rule';
+export type EntityKind = 'objective' | 'kpi' | 'goal' | 'rule' | 'board';
 
 export interface VersionRow {
   kind: EntityKind;
