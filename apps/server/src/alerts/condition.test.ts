@@ -86,11 +86,21 @@ describe('no_data', () => {
     const r = evaluateCondition(rule, input({ state, nowMs: 600_000 }));
     expect(r).toMatchObject({ holds: true, noData: false, reason: 'no event for 10m (limit 10m)' });
   });
-  it('never seen an event holds (the rule is about silence; its `for` gives the grace)', () => {
+  it('never seen an event holds when nobody knows since when (the rule is about silence)', () => {
     expect(evaluateCondition(rule, input({ state: kpiState({ lastEventTs: null, value: null }) }))).toMatchObject({
       holds: true,
       noData: false,
+    });
+  });
+  it('never seen an event counts silence from when watching began, so a fresh start does not page', () => {
+    const state = kpiState({ lastEventTs: null, value: null });
+    expect(evaluateCondition(rule, input({ state, nowMs: 1_000_000, watchingSinceMs: 500_000 }))).toMatchObject({
+      holds: false,
       reason: 'no event seen yet',
+    });
+    expect(evaluateCondition(rule, input({ state, nowMs: 1_100_000, watchingSinceMs: 500_000 }))).toMatchObject({
+      holds: true,
+      reason: 'no event seen in 10m (limit 10m)',
     });
   });
 });

@@ -34,6 +34,12 @@ export interface ConditionInput {
   nowMs: number;
   /** The score at which a point counts when the rule sets none: from the KPI's sensitivity. */
   anomalyScoreThreshold?: number;
+  /**
+   * Since when this KPI has been watched (server start, or the rule or KPI being created):
+   * a KPI that has never had an event is silent since then, not since forever, so a
+   * fresh start does not page everyone before the first events arrive.
+   */
+  watchingSinceMs?: number;
   /** Needed by `pacing` rules; see `pacingContext`. Without it a pacing rule reports no data. */
   pacing?: PacingContext;
 }
@@ -142,12 +148,19 @@ function anomaly(c: Extract<AlertCondition, { type: 'anomaly' }>, input: Conditi
 function noData(c: Extract<AlertCondition, { type: 'no_data' }>, input: ConditionInput): ConditionResult {
   const forMs = parseDurationMs(c.for) ?? 0;
   const last = input.state.lastEventTs;
-  // Never seen an event counts as silent since forever; the rule's own `for` gives a grace period.
-  const silentMs = last === null ? Number.POSITIVE_INFINITY : input.nowMs - last;
+  // Never seen an event: silent since watching began (or forever when that is unknown).
+  const silentMs =
+    last === null
+      ? input.watchingSinceMs === undefined
+        ? Number.POSITIVE_INFINITY
+        : input.nowMs - input.watchingSinceMs
+      : input.nowMs - last;
   const holds = silentMs >= forMs;
   const reason =
     last === null
-      ? 'no event seen yet'
+      ? holds
+        ? `no event seen in ${formatDuration(silentMs)} (limit ${c.for})`
+        : 'no event seen yet'
       : holds
         ? `no event for ${formatDuration(silentMs)} (limit ${c.for})`
         : `last event ${formatDuration(silentMs)} ago (limit ${c.for})`;

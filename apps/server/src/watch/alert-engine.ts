@@ -31,6 +31,8 @@ export interface AlertEngineDeps {
 
 interface Tracked {
   alert: Alert;
+  /** When this engine began watching the pair: the no-data clock for a KPI never heard from. */
+  watchingSince: number;
   runtime: AlertRuntimeState;
   episode: number;
   flap: FlapState | undefined;
@@ -93,6 +95,7 @@ export class AlertEngine {
         evaluatedAt: t.at,
       };
       const tracked = this.#newTracked(rule, kpi, runtime, t.episode);
+      tracked.watchingSince = nowMs;
       const ack = acks.get(`${t.key}#${t.episode}`);
       if (ack) tracked.alert.acknowledged = { by: ack.by, at: ack.at, comment: ack.comment };
       const verdict = verdicts.get(`${t.key}#${t.episode}`);
@@ -108,6 +111,7 @@ export class AlertEngine {
       runtime,
       episode,
       flap: undefined,
+      watchingSince: runtime.evaluatedAt,
       alert: {
         key: alertKey(rule.id, kpi.id),
         rule: rule.id,
@@ -173,6 +177,7 @@ export class AlertEngine {
           // a point counts only when it deviates the watched way: the detector's flag says so
           anomalyScores: m > 0 ? detection.recentScores(kpi.id, m) : [],
           nowMs,
+          watchingSinceMs: tracked.watchingSince,
           anomalyScoreThreshold: scoreThreshold(kpi.detection?.sensitivity ?? 'medium'),
           pacing: pacingContext(kpi, nowMs),
         });
