@@ -55,7 +55,11 @@ export class DetectionRunner {
     try {
       const fromMs = toMs - Math.min(WARMUP_MS, WARMUP_MAX_POINTS * stepMs);
       const history = await querySeries(this.#deps.clickhouse, kpi, { fromMs, toMs, stepMs });
-      for (const [ts, value] of history) this.#push(runtime, detector.update(ts, value));
+      // before its first event a KPI did not exist: that is not a gap to learn
+      const first = history.findIndex(([, value]) => value !== null);
+      // history teaches the baselines; only live points count toward "n of m" rules, so a
+      // restart never fires on what was already seen
+      if (first >= 0) for (const [ts, value] of history.slice(first)) detector.update(ts, value);
     } catch (err) {
       this.#deps.log.warn({ err: (err as Error).message, kpi: kpi.id }, 'detector warm-up from history failed; it learns live');
     }
