@@ -1,9 +1,14 @@
-import { isServerMessage, type ServerMessage } from '@northstar/shared';
-import { SILENCE_TIMEOUT_MS, reconnectDelayMs, stateWhileRetrying, type ConnectionState } from './reconnectPolicy.ts';
+import { isServerMessage, type ClientMessage, type ServerMessage } from '@northstar/shared';
+import { SILENCE_TIMEOUT_MS, reconnectDelayMs, resumeUrl, stateWhileRetrying, type ConnectionState } from './reconnectPolicy.ts';
 
 export interface LiveConnectionOptions {
   url: string;
   onMessage: (msg: ServerMessage) => void;
+  /**
+   * After a reconnect: the `resume` to send (token and applied sequence numbers), or null to
+   * start afresh. Asked when the socket opens, so it carries the newest numbers.
+   */
+  resume?: () => ClientMessage | null;
   /** Injected in tests; the browser's WebSocket otherwise. */
   createSocket?: (url: string) => WebSocket;
   random?: () => number;
@@ -34,6 +39,8 @@ export class LiveConnection {
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #watchdog: ReturnType<typeof setInterval> | undefined;
   #running = false;
+  /** Set once any socket got a message from the server; reconnects after that resume. */
+  #everLive = false;
 
   constructor(options: LiveConnectionOptions) {
     this.#options = options;
@@ -65,9 +72,10 @@ export class LiveConnection {
       return;
     }
     const create = this.#options.createSocket ?? ((url: string) => new WebSocket(url));
+    const resume = this.#everLive ? (this.#options.resume?.() ?? null) : null;
     let socket: WebSocket;
     try {
-      socket = create(this.#options.url);
+      socket = create(resume ? resumeUrl(this.#options.url) : this.#options.url);
     } catch {
       this.#failures += 1;
       this.#scheduleRetry();
@@ -81,6 +89,14 @@ export class LiveConnection {
     };
     socket.onclose = () => {
       if (socket === this.#socket) this.#lose();
+    };
+    socket.onopen = () => {
+      if (socket !== this.#socket || !resume) return;
+      try {
+        socket.send(JSON.stringify(resume));
+      } catch {
+        // The socket closed as it opened; close does the work.
+      }
     };
     // An error is always followed by close, which does the work.
     socket.onerror = null;
@@ -100,6 +116,7 @@ export class LiveConnection {
     if (!this.#socketLive) {
       // A connection counts as working once the server speaks, not when TCP opens.
       this.#socketLive = true;
+      this.#everLive = true;
       this.#failures = 0;
       this.state = 'live';
     }
@@ -120,6 +137,7 @@ export class LiveConnection {
     if (!socket) return;
     socket.onmessage = null;
     socket.onclose = null;
+    socket.onopen = null;
     try {
       socket.close();
     } catch {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { OFFLINE_AFTER_FAILURES, RECONNECT_BASE_MS, RECONNECT_CAP_MS, reconnectDelayMs, stateWhileRetrying } from './reconnectPolicy.ts';
+import {
+  OFFLINE_AFTER_FAILURES,
+  RECONNECT_BASE_MS,
+  RECONNECT_CAP_MS,
+  reconnectDelayMs,
+  resumeUrl,
+  stateWhileRetrying,
+} from './reconnectPolicy.ts';
 
 describe('reconnectDelayMs', () => {
   const middle = () => 0.5;
@@ -38,5 +45,12 @@ describe('stateWhileRetrying', () => {
 
   it('says offline when the browser is offline', () => {
     expect(stateWhileRetrying(0, false)).toBe('offline');
+  });
+});
+
+describe('resumeUrl', () => {
+  it('asks the server to wait for a resume', () => {
+    expect(resumeUrl('ws://h:1/ws')).toBe('ws://h:1/ws?resume=1');
+    expect(resumeUrl('wss://h/ws?x=1')).toBe('wss://h/ws?x=1&resume=1');
   });
 });

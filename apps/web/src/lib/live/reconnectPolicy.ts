@@ -31,3 +31,11 @@ export function stateWhileRetrying(failures: number, online: boolean): Connectio
   if (!online || failures >= OFFLINE_AFTER_FAILURES) return 'offline';
   return 'reconnecting';
 }
+
+/**
+ * The URL for a reconnect that resumes: with `?resume=1` the server holds the snapshot back for
+ * up to 2 s waiting for our `resume`. An older server ignores the query and sends the snapshot.
+ */
+export function resumeUrl(url: string): string {
+  return `${url}${url.includes('?') ? '&' : '?'}resume=1`;
+}

@@ -107,3 +107,27 @@ describe('routeHref', () => {
     );
   });
 });
+
+describe('TV mode and boards', () => {
+  it('parses the playlist and the rotation override', () => {
+    expect(parseRoute('#/boards')).toEqual({ page: 'boards' });
+    expect(parseRoute('#/tv')).toEqual({ page: 'tv', boards: [], rotate: null });
+    expect(parseRoute('#/tv?boards=b1,b2')).toEqual({ page: 'tv', boards: ['b1', 'b2'], rotate: null });
+    expect(parseRoute('#/tv?boards=b1,,b1,%20b2&rotate=12')).toEqual({ page: 'tv', boards: ['b1', 'b2'], rotate: 12 });
+  });
+
+  it('keeps the rotation within bounds and ignores a bad one', () => {
+    expect(parseRoute('#/tv?rotate=1')).toMatchObject({ rotate: 5 });
+    expect(parseRoute('#/tv?rotate=99999')).toMatchObject({ rotate: 3600 });
+    expect(parseRoute('#/tv?rotate=soon')).toMatchObject({ rotate: null });
+    expect(parseRoute('#/tv?rotate=0')).toMatchObject({ rotate: null });
+  });
+
+  it('round-trips the TV link', () => {
+    expect(routeHref({ page: 'boards' })).toBe('#/boards');
+    expect(routeHref({ page: 'tv' })).toBe('#/tv');
+    const href = routeHref({ page: 'tv', boards: ['ops', 'sales team'], rotate: 20 });
+    expect(href).toBe('#/tv?boards=ops,sales%20team&rotate=20');
+    expect(parseRoute(href)).toEqual({ page: 'tv', boards: ['ops', 'sales team'], rotate: 20 });
+  });
+});

@@ -8,6 +8,10 @@ export type Route =
   | { page: 'reviews' }
   /** Alert rules, with the detectors' precision. */
   | { page: 'rules' }
+  /** Saved boards, each with its TV (kiosk) link. */
+  | { page: 'boards' }
+  /** Full-screen, read-only TV mode rotating through `boards` (empty = all); `rotate` overrides each board's seconds. */
+  | { page: 'tv'; boards: string[]; rotate: number | null }
   /** id null = a new one; `preset` pre-fills a new one (e.g. the parent objective from the tree). */
   | { page: 'edit'; kind: EditKind; id: string | null; preset: Readonly<Record<string, string>> }
   | { page: 'checkin'; kind: 'objective' | 'kpi' | 'goal'; id: string }
@@ -42,6 +46,8 @@ export function parseRoute(hash: string): Route {
   if (parts.length === 1 && head === 'tree') return { page: 'tree' };
   if (parts.length === 1 && head === 'reviews') return { page: 'reviews' };
   if (parts.length === 1 && head === 'rules') return { page: 'rules' };
+  if (parts.length === 1 && head === 'boards') return { page: 'boards' };
+  if (parts.length === 1 && head === 'tv') return parseTv(query);
   if (head === 'kpi' && parts.length === 2 && kind !== undefined) {
     const id = decode(kind);
     if (id === null || id === '') return notFound;
@@ -59,8 +65,27 @@ export function parseRoute(hash: string): Route {
   return notFound;
 }
 
+/** Shortest and longest rotation a URL may ask for, in seconds (the board schema's bounds). */
+export const MIN_ROTATE_SECONDS = 5;
+export const MAX_ROTATE_SECONDS = 3600;
+
+function parseTv(query: string): Route {
+  const params = new URLSearchParams(query);
+  const boards = (params.get('boards') ?? '')
+    .split(',')
+    .map((b) => b.trim())
+    .filter((b) => b !== '');
+  const raw = Number(params.get('rotate') ?? '');
+  const rotate =
+    params.has('rotate') && Number.isFinite(raw) && raw > 0
+      ? Math.min(MAX_ROTATE_SECONDS, Math.max(MIN_ROTATE_SECONDS, Math.round(raw)))
+      : null;
+  return { page: 'tv', boards: [...new Set(boards)], rotate };
+}
+
 type RouteInput =
-  | { page: 'wall' | 'tree' | 'reviews' | 'rules' }
+  | { page: 'wall' | 'tree' | 'reviews' | 'rules' | 'boards' }
+  | { page: 'tv'; boards?: readonly string[]; rotate?: number | null }
   | { page: 'edit'; kind: EditKind; id: string | null; preset?: Readonly<Record<string, string>> }
   | { page: 'checkin'; kind: 'objective' | 'kpi' | 'goal'; id: string }
   /** `range` is a shorthand for the default view with that preset. */
@@ -74,7 +99,14 @@ export function routeHref(route: RouteInput): string {
     case 'tree':
     case 'reviews':
     case 'rules':
+    case 'boards':
       return `#/${route.page}`;
+    case 'tv': {
+      const params: string[] = [];
+      if (route.boards && route.boards.length > 0) params.push(`boards=${route.boards.map(encodeURIComponent).join(',')}`);
+      if (route.rotate != null) params.push(`rotate=${route.rotate}`);
+      return `#/tv${params.length > 0 ? `?${params.join('&')}` : ''}`;
+    }
     case 'edit': {
       const query = route.id === null && route.preset ? new URLSearchParams(route.preset).toString() : '';
       return `#/edit/${route.kind}/${route.id === null ? 'new' : encodeURIComponent(route.id)}${query ? `?${query}` : ''}`;

@@ -6,7 +6,7 @@ import { Clock } from '../time/Clock.svelte.ts';
 import { Celebration } from './Celebration.svelte.ts';
 import { densityFor } from './density.ts';
 import { groupByObjective } from './rollup.ts';
-import { EMPTY_WALL, applyMessage, type WallState } from './wallState.ts';
+import { EMPTY_WALL, applyMessage, resumeMessage, type WallState } from './wallState.ts';
 
 /** Clock differences below this are latency noise, not skew. */
 const CLOCK_SKEW_TOLERANCE_MS = 1_000;
@@ -50,7 +50,7 @@ export class WallModel {
   readonly protocolMismatch = $derived(this.wall.protocol !== null && this.wall.protocol !== PROTOCOL_VERSION);
 
   constructor(url: string = liveUrl(window.location)) {
-    this.connection = new LiveConnection({ url, onMessage: (msg) => this.apply(msg) });
+    this.connection = new LiveConnection({ url, onMessage: (msg) => this.apply(msg), resume: () => resumeMessage(this.wall) });
   }
 
   get live(): boolean {

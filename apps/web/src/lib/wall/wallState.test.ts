@@ -1,6 +1,6 @@
 import type { Alert, KpiState, ObjectiveState, ServerMessage, WallKpi, WallObjective } from '@northstar/shared';
 import { describe, expect, it } from 'vitest';
-import { EMPTY_WALL, MAX_SPARK_POINTS, applyMessage } from './wallState.ts';
+import { EMPTY_WALL, MAX_SPARK_POINTS, applyMessage, resumeMessage, type WallState } from './wallState.ts';
 
 function kpiState(id: string, value: number | null, overrides: Partial<KpiState> = {}): KpiState {
   return {
@@ -182,5 +182,88 @@ describe('applyMessage', () => {
     const state = applyMessage(EMPTY_WALL, { ...snapshot, kpis: [long] });
     expect(state.kpis.get('a')?.spark).toHaveLength(MAX_SPARK_POINTS);
     expect(state.kpis.get('a')?.spark[0]).toEqual([30, 30]);
+  });
+});
+
+describe('sequence numbers and resume', () => {
+  const hello = (instance: string, token: string): ServerMessage => ({
+    type: 'hello',
+    protocol: 3,
+    serverVersion: '1',
+    serverTime: 1,
+    instance,
+    resumeToken: token,
+  });
+  const delta = (id: string, value: number, seq: number | undefined, replay = false): ServerMessage => ({
+    type: 'delta',
+    serverTime: 3_000,
+    states: [kpiState(id, value)],
+    objectives: [],
+    spark: [{ id, points: [[3_000, value]] }],
+    ...(seq === undefined ? {} : { seqs: { [id]: seq } }),
+    ...(replay ? { replay } : {}),
+  });
+  const seeded = (): WallState =>
+    applyMessage(applyMessage(EMPTY_WALL, hello('i1', 'i1.1')), { ...snapshot, seqs: { a: 5, b: 2 }, cursor: 5 });
+
+  it('takes the sequence numbers and cursor from a snapshot', () => {
+    const wall = seeded();
+    expect(Object.fromEntries(wall.seqs)).toEqual({ a: 5, b: 2 });
+    expect(wall.cursor).toBe(5);
+  });
+
+  it('applies a delta only above the known sequence number, never twice', () => {
+    let wall = seeded();
+    wall = applyMessage(wall, delta('a', 70, 5));
+    expect(wall.kpis.get('a')?.state.value).toBe(50);
+    expect(wall.kpis.get('a')?.spark).toEqual([[1_000, 50]]);
+    wall = applyMessage(wall, delta('a', 71, 6));
+    expect(wall.kpis.get('a')?.state.value).toBe(71);
+    expect(wall.seqs.get('a')).toBe(6);
+    expect(wall.cursor).toBe(6);
+    // the same update replayed after a reconnect changes nothing
+    const again = applyMessage(wall, delta('a', 99, 6, true));
+    expect(again.kpis.get('a')?.state.value).toBe(71);
+    // an older one neither
+    expect(applyMessage(wall, delta('a', 12, 4)).kpis.get('a')?.state.value).toBe(71);
+    // a replayed update that was missed is applied
+    const missed = applyMessage(wall, delta('b', 33, 3, true));
+    expect(missed.kpis.get('b')?.state.value).toBe(33);
+    expect(missed.seqs.get('b')).toBe(3);
+  });
+
+  it('applies every delta from a server without sequence numbers', () => {
+    let wall = applyMessage(EMPTY_WALL, snapshot);
+    wall = applyMessage(wall, delta('a', 61, undefined));
+    wall = applyMessage(wall, delta('a', 62, undefined));
+    expect(wall.kpis.get('a')?.state.value).toBe(62);
+  });
+
+  it('replaces everything, sequence numbers included, on a snapshot', () => {
+    let wall = applyMessage(seeded(), delta('a', 71, 9));
+    wall = applyMessage(wall, { ...snapshot, kpis: [wallKpi('a')], seqs: { a: 1 }, cursor: 1 });
+    expect(wall.kpis.get('a')?.state.value).toBe(50);
+    expect(Object.fromEntries(wall.seqs)).toEqual({ a: 1 });
+    // numbering restarted: seq 2 is new again
+    expect(applyMessage(wall, delta('a', 80, 2)).kpis.get('a')?.state.value).toBe(80);
+  });
+
+  it('forgets the sequence numbers when another server instance says hello', () => {
+    const wall = applyMessage(applyMessage(seeded(), delta('a', 71, 9)), hello('i1', 'i1.2'));
+    expect(wall.seqs.get('a')).toBe(9);
+    expect(wall.resumeToken).toBe('i1.2');
+    const other = applyMessage(wall, hello('i2', 'i2.1'));
+    expect(other.seqs.size).toBe(0);
+    expect(other.cursor).toBe(0);
+  });
+
+  it('builds the resume message from the last hello and the applied numbers', () => {
+    expect(resumeMessage(EMPTY_WALL)).toBeNull();
+    expect(resumeMessage(applyMessage(EMPTY_WALL, hello('i1', 'i1.1')))).toBeNull();
+    const wall = applyMessage(seeded(), delta('b', 40, 4));
+    expect(resumeMessage(wall)).toEqual({ type: 'resume', token: 'i1.1', seqs: { a: 5, b: 4 }, cursor: 5 });
+    // a server without resume tokens gets no resume
+    const old = applyMessage(applyMessage(EMPTY_WALL, { type: 'hello', protocol: 3, serverVersion: '1', serverTime: 1 }), snapshot);
+    expect(resumeMessage(old)).toBeNull();
   });
 });

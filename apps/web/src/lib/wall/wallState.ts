@@ -1,4 +1,15 @@
-import type { Alert, Goal, KpiState, ObjectiveState, SeriesPoint, ServerMessage, WallKpi, WallObjective } from '@northstar/shared';
+import type {
+  Alert,
+  ClientMessage,
+  Goal,
+  KpiSeqs,
+  KpiState,
+  ObjectiveState,
+  SeriesPoint,
+  ServerMessage,
+  WallKpi,
+  WallObjective,
+} from '@northstar/shared';
 
 /**
  * Sparkline points kept per KPI. The server sends one window's worth (60 points) and
@@ -24,6 +35,14 @@ export interface WallState {
   serverTime: number | null;
   serverVersion: string | null;
   protocol: number | null;
+  /** The server process the sequence numbers below come from (hello `instance`). */
+  instance: string | null;
+  /** From the newest hello; sent back in `resume` after a reconnect. */
+  resumeToken: string | null;
+  /** KPI id → sequence number of the newest update applied; an update at or below it is a repeat and is dropped. */
+  seqs: ReadonlyMap<string, number>;
+  /** The newest sequence number seen on any message (snapshot cursor, delta seqs, alert seq). */
+  cursor: number;
 }
 
 export const EMPTY_WALL: WallState = {
@@ -37,6 +56,10 @@ export const EMPTY_WALL: WallState = {
   serverTime: null,
   serverVersion: null,
   protocol: null,
+  instance: null,
+  resumeToken: null,
+  seqs: new Map(),
+  cursor: 0,
 };
 
 /** Keeps the newest MAX_SPARK_POINTS points. */
@@ -59,19 +82,45 @@ function applyDelta(
   states: readonly KpiState[],
   objectives: readonly ObjectiveState[],
   spark: ReadonlyArray<{ id: string; points: SeriesPoint[] }>,
+  seqs: KpiSeqs | undefined,
 ): WallState {
   // A delta before any snapshot has nothing to patch; the snapshot that follows carries it.
   if (!state.hasSnapshot) return state;
+  // Without sequence numbers (an older server) every update is new.
+  const isNew = (id: string): boolean => {
+    const seq = seqs?.[id];
+    return seq === undefined || seq > (state.seqs.get(id) ?? 0);
+  };
   const kpis = new Map(state.kpis);
   for (const next of states) {
     const current = kpis.get(next.id);
-    if (current) kpis.set(next.id, { ...current, state: next });
+    if (current && isNew(next.id)) kpis.set(next.id, { ...current, state: next });
   }
   for (const { id, points } of spark) {
     const current = kpis.get(id);
-    if (current) kpis.set(id, { ...current, spark: boundSpark(points) });
+    if (current && isNew(id)) kpis.set(id, { ...current, spark: boundSpark(points) });
   }
-  return { ...state, kpis, objectives: applyObjectiveStates(state.objectives, objectives) };
+  let nextSeqs = state.seqs;
+  let cursor = state.cursor;
+  if (seqs) {
+    const merged = new Map(state.seqs);
+    for (const [id, seq] of Object.entries(seqs)) {
+      if (seq > (merged.get(id) ?? 0)) merged.set(id, seq);
+      cursor = Math.max(cursor, seq);
+    }
+    nextSeqs = merged;
+  }
+  return { ...state, kpis, objectives: applyObjectiveStates(state.objectives, objectives), seqs: nextSeqs, cursor };
+}
+
+/**
+ * What to send after a reconnect so the server replays only what was missed: the token of
+ * the previous connection and the newest sequence number applied per KPI. Null when there is
+ * nothing to resume (no token yet, or no snapshot to patch); the server then sends a snapshot.
+ */
+export function resumeMessage(state: WallState): Extract<ClientMessage, { type: 'resume' }> | null {
+  if (state.resumeToken === null || !state.hasSnapshot) return null;
+  return { type: 'resume', token: state.resumeToken, seqs: Object.fromEntries(state.seqs), cursor: state.cursor };
 }
 
 /**
@@ -81,8 +130,21 @@ function applyDelta(
  */
 export function applyMessage(state: WallState, msg: ServerMessage): WallState {
   switch (msg.type) {
-    case 'hello':
-      return { ...state, serverTime: msg.serverTime, serverVersion: msg.serverVersion, protocol: msg.protocol };
+    case 'hello': {
+      const instance = msg.instance ?? null;
+      // Sequence numbers are only comparable within one server process: a new one starts afresh.
+      const sameInstance = instance !== null && instance === state.instance;
+      return {
+        ...state,
+        serverTime: msg.serverTime,
+        serverVersion: msg.serverVersion,
+        protocol: msg.protocol,
+        instance,
+        resumeToken: msg.resumeToken ?? null,
+        seqs: sameInstance ? state.seqs : new Map(),
+        cursor: sameInstance ? state.cursor : 0,
+      };
+    }
     case 'snapshot': {
       const kpis = new Map<string, WallKpi>();
       for (const kpi of msg.kpis) {
@@ -100,16 +162,19 @@ export function applyMessage(state: WallState, msg: ServerMessage): WallState {
         // Protocol 3; a protocol-2 server sends none, which means none are known.
         alerts: new Map((msg.alerts ?? []).map((a) => [a.key, a])),
         serverTime: msg.serverTime,
+        // A snapshot replaces everything, its sequence numbers too.
+        seqs: new Map(Object.entries(msg.seqs ?? {})),
+        cursor: msg.cursor ?? 0,
       };
     }
     case 'delta':
       // `objectives` is new in protocol 2; tolerate its absence rather than crash on a mixed deploy.
-      return { ...applyDelta(state, msg.states, msg.objectives ?? [], msg.spark), serverTime: msg.serverTime };
+      return { ...applyDelta(state, msg.states, msg.objectives ?? [], msg.spark, msg.seqs), serverTime: msg.serverTime };
     case 'alert': {
       // The message carries the whole alert in its newest state: it replaces the one kept under its key.
       const alerts = new Map(state.alerts);
       alerts.set(msg.alert.key, msg.alert);
-      return { ...state, alerts, serverTime: msg.serverTime };
+      return { ...state, alerts, serverTime: msg.serverTime, cursor: Math.max(state.cursor, msg.seq ?? 0) };
     }
     case 'milestone':
     case 'heartbeat':

@@ -1,0 +1,84 @@
+import type { Board, WallKpi } from '@northstar/shared';
+
+/** A board as TV mode shows it; the whole wall stands in when no board is saved. */
+export interface TvBoard {
+  id: string;
+  name: string;
+  /** Tiles in order; empty = every KPI. */
+  kpis: readonly string[];
+  rotateSeconds: number;
+}
+
+/** The stand-in board: every KPI, in the wall's order. */
+export const WHOLE_WALL: TvBoard = { id: 'all', name: 'All KPIs', kpis: [], rotateSeconds: 30 };
+
+/**
+ * The boards to rotate through: the requested ids in the requested order (unknown ids are
+ * skipped), or every board when none is requested; the whole wall when that leaves nothing.
+ */
+export function resolvePlaylist(boards: readonly Board[], requested: readonly string[]): TvBoard[] {
+  const byId = new Map(boards.map((b) => [b.id, b]));
+  const picked = requested.length > 0 ? requested.map((id) => byId.get(id)).filter((b): b is Board => b !== undefined) : [...boards];
+  const list = picked.map((b) => ({ id: b.id, name: b.name, kpis: b.kpis, rotateSeconds: b.rotateSeconds }));
+  return list.length > 0 ? list : [WHOLE_WALL];
+}
+
+/** Requested ids that name no board, to say so on screen rather than silently show less. */
+export function unknownBoards(boards: readonly Board[], requested: readonly string[]): string[] {
+  const known = new Set(boards.map((b) => b.id));
+  return requested.filter((id) => !known.has(id));
+}
+
+/** The tiles of a board in its order; KPIs it names that do not exist (any more) are left out. */
+export function boardTiles(board: TvBoard, order: readonly string[], kpis: ReadonlyMap<string, WallKpi>): WallKpi[] {
+  const ids = board.kpis.length > 0 ? board.kpis : order;
+  return ids.map((id) => kpis.get(id)).filter((k): k is WallKpi => k !== undefined);
+}
+
+/** How long a board stays on screen: the URL's override, else the board's own seconds. */
+export function dwellMs(board: TvBoard, override: number | null): number {
+  return (override ?? board.rotateSeconds) * 1_000;
+}
+
+/** The next board's index in a rotation. */
+export function nextIndex(index: number, length: number): number {
+  return length <= 1 ? 0 : (index + 1) % length;
+}
+
+export interface TvGrid {
+  columns: number;
+  rows: number;
+  /** The size a tile gets, in px. */
+  tileWidth: number;
+  tileHeight: number;
+}
+
+/** The shape tiles read best at: a little wider than tall. */
+export const TILE_ASPECT = 1.5;
+
+/**
+ * Columns and rows that give `count` tiles the largest size in a `width`×`height` area without
+ * scrolling: for each column count, the biggest tile of TILE_ASPECT that fits its cell.
+ */
+export function gridFor(count: number, width: number, height: number, gap = 0): TvGrid {
+  const n = Math.max(1, count);
+  let best: TvGrid = { columns: 1, rows: n, tileWidth: width, tileHeight: height / n };
+  let bestScore = -1;
+  for (let columns = 1; columns <= n; columns += 1) {
+    const rows = Math.ceil(n / columns);
+    const cellW = (width - gap * (columns - 1)) / columns;
+    const cellH = (height - gap * (rows - 1)) / rows;
+    // the usable height of a tile of the preferred shape in this cell
+    const score = Math.min(cellW / TILE_ASPECT, cellH);
+    if (score > bestScore) {
+      bestScore = score;
+      best = { columns, rows, tileWidth: cellW, tileHeight: cellH };
+    }
+  }
+  return best;
+}
+
+/** The value's font size for a tile of this size, in px: large enough for 5 m, never wider than the tile. */
+export function valueFontPx(grid: Pick<TvGrid, 'tileWidth' | 'tileHeight'>): number {
+  return Math.round(Math.max(24, Math.min(grid.tileHeight * 0.3, grid.tileWidth * 0.16, 200)));
+}
