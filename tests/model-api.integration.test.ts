@@ -216,7 +216,9 @@ describe('feedback, reviews, lint and the tree', () => {
         expect.objectContaining({ rule: 'kpi-missing-owner', subject: expect.objectContaining({ id: 'ownerless' }) }),
       ]),
     );
-    expect(findings.find((f) => f.rule === 'objective-without-kpis' && f.subject.id === 'support')?.fix.text).toBeTruthy();
+    expect(findings.find((f) => f.rule === 'objective-without-kpis' && f.subject.id === 'support')?.fix.text).toMatch(
+      /^Link a KPI that shows progress on "Support well"/,
+    );
   });
 
   it('serves the tree: objective → child objective → KPI → goal, with roll-ups', async () => {

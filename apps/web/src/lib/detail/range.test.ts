@@ -6,7 +6,8 @@ const NOW = Date.UTC(2026, 4, 17, 9, 30);
 describe('range presets', () => {
   it('offers 1 h to year to date, each with a label', () => {
     expect(RANGE_PRESETS).toEqual(['1h', '24h', '7d', '30d', 'qtd', 'ytd']);
-    for (const p of RANGE_PRESETS) expect(RANGE_LABELS[p]).toBeTruthy();
+    for (const p of RANGE_PRESETS) expect(RANGE_LABELS[p]).toMatch(/\S/);
+    expect(new Set(RANGE_PRESETS.map((p) => RANGE_LABELS[p])).size).toBe(RANGE_PRESETS.length);
   });
 
   it('rolls back a fixed length from now', () => {
