@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import { queryRows } from './query-rows.ts';
 import type { AlertStateName, Silence } from '@northstar/shared';
 
 export interface TransitionRow {
@@ -57,11 +58,6 @@ export class AlertRepo {
     this.#client = client;
   }
 
-  async #rows<T>(query: string, params: Record<string, unknown> = {}): Promise<T[]> {
-    const r = await this.#client.query({ query, query_params: params, format: 'JSONEachRow' });
-    return r.json<T>();
-  }
-
   async addTransitions(rows: readonly TransitionRow[]): Promise<void> {
     if (rows.length === 0) return;
     await this.#client.insert({
@@ -85,7 +81,7 @@ export class AlertRepo {
 
   /** The newest transition of every alert key: the state to resume from after a restart. */
   async latestTransitions(): Promise<TransitionRow[]> {
-    const rows = await this.#rows<{
+    const rows = await queryRows<{
       key: string;
       a_rule: string;
       a_kpi: string;
@@ -98,6 +94,7 @@ export class AlertRepo {
       th: number | null;
       at_ms: string | number;
     }>(
+      this.#client,
       `SELECT key, argMax(rule, at) AS a_rule, argMax(kpi, at) AS a_kpi, argMax(series, at) AS a_series, argMax(episode, at) AS ep,
               argMax(from_state, at) AS f, argMax(to_state, at) AS t, argMax(reason, at) AS why,
               argMax(value, at) AS v, argMax(threshold, at) AS th, toUnixTimestamp64Milli(max(at)) AS at_ms
@@ -119,7 +116,7 @@ export class AlertRepo {
   }
 
   async transitions(filter: { key?: string; kpi?: string; fromMs: number; toMs: number; limit: number }): Promise<TransitionRow[]> {
-    const rows = await this.#rows<{
+    const rows = await queryRows<{
       key: string;
       rule: string;
       kpi: string;
@@ -132,6 +129,7 @@ export class AlertRepo {
       threshold: number | null;
       at_ms: string | number;
     }>(
+      this.#client,
       `SELECT key, rule, kpi, series, episode, from_state, to_state, reason, value, threshold, toUnixTimestamp64Milli(at) AS at_ms
        FROM alert_transitions
        WHERE ({key:String} = '' OR key = {key:String}) AND ({kpi:String} = '' OR kpi = {kpi:String})
@@ -160,7 +158,8 @@ export class AlertRepo {
 
   /** The newest acknowledgement per (key, episode). */
   async acks(): Promise<AckRow[]> {
-    const rows = await this.#rows<{ key: string; episode: string | number; a_by: string; a_comment: string; at_ms: string | number }>(
+    const rows = await queryRows<{ key: string; episode: string | number; a_by: string; a_comment: string; at_ms: string | number }>(
+      this.#client,
       `SELECT key, episode, argMax(by, at) AS a_by, argMax(comment, at) AS a_comment, toUnixTimestamp64Milli(max(at)) AS at_ms
        FROM alert_acks GROUP BY key, episode`,
     );
@@ -188,7 +187,7 @@ export class AlertRepo {
 
   /** The newest version of every silence that has not yet ended. */
   async silences(nowMs: number): Promise<Array<Silence & { version: number }>> {
-    const rows = await this.#rows<{
+    const rows = await queryRows<{
       id: string;
       v: string | number;
       m: string;
@@ -197,6 +196,7 @@ export class AlertRepo {
       c: string;
       by: string;
     }>(
+      this.#client,
       `SELECT id, max(version) AS v, argMax(matchers, version) AS m, toUnixTimestamp64Milli(argMax(starts_at, version)) AS s_ms,
               toUnixTimestamp64Milli(argMax(ends_at, version)) AS e_ms, argMax(comment, version) AS c, argMax(created_by, version) AS by
        FROM silences GROUP BY id HAVING e_ms > {now:Int64} ORDER BY s_ms`,
@@ -238,7 +238,7 @@ export class AlertRepo {
 
   /** The newest verdict per (key, episode). */
   async feedback(): Promise<FeedbackRow[]> {
-    const rows = await this.#rows<{
+    const rows = await queryRows<{
       key: string;
       episode: string | number;
       a_rule: string;
@@ -252,6 +252,7 @@ export class AlertRepo {
       a_by: string;
       at_ms: string | number;
     }>(
+      this.#client,
       `SELECT key, episode, argMax(rule, at) AS a_rule, argMax(kpi, at) AS a_kpi, argMax(detector, at) AS a_detector,
               argMax(real, at) AS a_real, argMax(expected, at) AS a_expected, argMax(note, at) AS a_note,
               toUnixTimestamp64Milli(argMax(from_ts, at)) AS f_ms, toUnixTimestamp64Milli(argMax(to_ts, at)) AS t_ms,

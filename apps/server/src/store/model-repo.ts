@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import { queryRows } from './query-rows.ts';
 import type { Annotation, Checkin, Milestone } from '@northstar/shared';
 
 export type EntityKind = 'objective' | 'kpi' | 'goal' | 'rule' | 'board';
@@ -50,15 +51,10 @@ export class ModelRepo {
     this.#client = client;
   }
 
-  async #rows<T>(query: string, params: Record<string, unknown> = {}): Promise<T[]> {
-    const r = await this.#client.query({ query, query_params: params, format: 'JSONEachRow' });
-    return r.json<T>();
-  }
-
   /** The newest version of every entity, deletes included (the caller drops them). */
   async latest(): Promise<VersionRow[]> {
     // aliases differ from the column names: ClickHouse would otherwise read `version` inside argMax as the alias
-    const rows = await this.#rows<{
+    const rows = await queryRows<{
       kind: EntityKind;
       id: string;
       latest: number;
@@ -69,6 +65,7 @@ export class ModelRepo {
       last_reason: string;
       last_changed_at: number;
     }>(
+      this.#client,
       `SELECT kind, id, max(version) AS latest, min(seq) AS first_seq, argMax(op, version) AS last_op, argMax(body, version) AS last_body,
               argMax(author, version) AS last_author, argMax(reason, version) AS last_reason,
               toUnixTimestamp64Milli(argMax(changed_at, version)) AS last_changed_at
@@ -90,7 +87,8 @@ export class ModelRepo {
   }
 
   async history(kind: EntityKind, id: string): Promise<VersionRow[]> {
-    const rows = await this.#rows<Omit<RawVersionRow, 'changed_at'> & { changed_ms: number | string }>(
+    const rows = await queryRows<Omit<RawVersionRow, 'changed_at'> & { changed_ms: number | string }>(
+      this.#client,
       `SELECT kind, id, version, seq, op, body, author, reason, toUnixTimestamp64Milli(changed_at) AS changed_ms
        FROM model_versions WHERE kind = {kind:String} AND id = {id:String} ORDER BY version`,
       { kind, id },
@@ -100,7 +98,8 @@ export class ModelRepo {
 
   /** First-creation time of every entity: reviews are due from when a thing was made. */
   async createdAt(): Promise<Map<string, number>> {
-    const rows = await this.#rows<{ kind: string; id: string; first_ms: string | number }>(
+    const rows = await queryRows<{ kind: string; id: string; first_ms: string | number }>(
+      this.#client,
       `SELECT kind, id, toUnixTimestamp64Milli(min(changed_at)) AS first_ms FROM model_versions GROUP BY kind, id`,
     );
     return new Map(rows.map((r) => [`${r.kind}:${r.id}`, Number(r.first_ms)]));
@@ -126,12 +125,13 @@ export class ModelRepo {
   }
 
   async maxSeq(): Promise<number> {
-    const rows = await this.#rows<{ s: string | number }>('SELECT max(seq) AS s FROM model_versions');
+    const rows = await queryRows<{ s: string | number }>(this.#client, 'SELECT max(seq) AS s FROM model_versions');
     return Number(rows[0]?.s ?? 0);
   }
 
   async lastConfigImport(source: string): Promise<string | undefined> {
-    const rows = await this.#rows<{ sha256: string }>(
+    const rows = await queryRows<{ sha256: string }>(
+      this.#client,
       `SELECT sha256 FROM config_imports WHERE source = {source:String} ORDER BY imported_at DESC LIMIT 1`,
       { source },
     );
@@ -166,7 +166,7 @@ export class ModelRepo {
   }
 
   async checkins(filter: { kind?: string; id?: string; fromMs?: number; toMs?: number; limit: number }): Promise<Checkin[]> {
-    const rows = await this.#rows<{
+    const rows = await queryRows<{
       id: string;
       subject_kind: Checkin['subject']['kind'];
       subject_id: string;
@@ -176,6 +176,7 @@ export class ModelRepo {
       author: string;
       at_ms: string | number;
     }>(
+      this.#client,
       `SELECT id, subject_kind, subject_id, confidence, narrative, value, author, toUnixTimestamp64Milli(at) AS at_ms FROM checkins
        WHERE ({kind:String} = '' OR subject_kind = {kind:String}) AND ({id:String} = '' OR subject_id = {id:String})
          AND at >= fromUnixTimestamp64Milli({from:Int64}) AND at <= fromUnixTimestamp64Milli({to:Int64})
@@ -195,7 +196,8 @@ export class ModelRepo {
 
   /** The newest check-in per subject, keyed `${kind}:${id}`. */
   async lastCheckins(): Promise<Map<string, { at: number; value: number | null; confidence: string }>> {
-    const rows = await this.#rows<{ k: string; at_ms: string | number; value: number | null; confidence: string }>(
+    const rows = await queryRows<{ k: string; at_ms: string | number; value: number | null; confidence: string }>(
+      this.#client,
       `SELECT concat(subject_kind, ':', subject_id) AS k, toUnixTimestamp64Milli(max(at)) AS at_ms,
               argMax(value, at) AS value, argMax(confidence, at) AS confidence
        FROM checkins GROUP BY k`,
@@ -212,7 +214,7 @@ export class ModelRepo {
   }
 
   async annotations(kpi: string, fromMs: number, toMs: number, limit: number): Promise<Annotation[]> {
-    const rows = await this.#rows<{
+    const rows = await queryRows<{
       id: string;
       kpi: string;
       ts_ms: string | number;
@@ -220,6 +222,7 @@ export class ModelRepo {
       text: string;
       author: string;
     }>(
+      this.#client,
       `SELECT id, kpi, toUnixTimestamp64Milli(ts) AS ts_ms, kind, text, author FROM annotations
        WHERE kpi = {kpi:String} AND ts >= fromUnixTimestamp64Milli({from:Int64}) AND ts <= fromUnixTimestamp64Milli({to:Int64})
        ORDER BY ts LIMIT {limit:UInt32}`,
@@ -237,7 +240,7 @@ export class ModelRepo {
   }
 
   async milestones(limit: number): Promise<Milestone[]> {
-    const rows = await this.#rows<{
+    const rows = await queryRows<{
       kind: Milestone['kind'];
       id: string;
       name: string;
@@ -245,6 +248,7 @@ export class ModelRepo {
       value: number;
       reached_ms: string | number;
     }>(
+      this.#client,
       `SELECT kind, id, name, period, value, toUnixTimestamp64Milli(reached_at) AS reached_ms FROM milestones ORDER BY reached_at DESC LIMIT {limit:UInt32}`,
       { limit },
     );
