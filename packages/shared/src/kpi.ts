@@ -188,7 +188,11 @@ export const BoardSchema = z.strictObject({
   name,
   description: text(2000).optional(),
   /** Tiles in order; empty = every KPI. */
-  kpis: z.array(idField).max(500).default([]),
+  kpis: z
+    .array(idField)
+    .max(500)
+    .refine((ids) => new Set(ids).size === ids.length, 'lists a KPI twice')
+    .default([]),
   /** Seconds this board stays on screen when TV mode rotates through a playlist. */
   rotateSeconds: z.number().int().min(5).max(3600).default(30),
 });

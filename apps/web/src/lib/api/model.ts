@@ -2,9 +2,15 @@ import type { KpiDefinition, Objective } from '@northstar/shared';
 import { ApiError, api } from './client.ts';
 import type { LintFinding, Versioned } from './types.ts';
 
-export type ModelKind = 'objective' | 'kpi' | 'goal' | 'rule';
+export type ModelKind = 'objective' | 'kpi' | 'goal' | 'rule' | 'board';
 
-const PATHS: Readonly<Record<ModelKind, string>> = { objective: 'objectives', kpi: 'kpis', goal: 'goals', rule: 'rules' };
+const PATHS: Readonly<Record<ModelKind, string>> = {
+  objective: 'objectives',
+  kpi: 'kpis',
+  goal: 'goals',
+  rule: 'rules',
+  board: 'boards',
+};
 
 export function modelPath(kind: ModelKind, id?: string): string {
   return `/api/v1/${PATHS[kind]}${id === undefined ? '' : `/${encodeURIComponent(id)}`}`;

@@ -1,5 +1,6 @@
-import type { AlertRule, KpiDefinition, Objective } from '@northstar/shared';
+import type { AlertRule, Board, KpiDefinition, Objective } from '@northstar/shared';
 import type { EditorConfig } from './EditorModel.svelte.ts';
+import { BOARD_FIELDS, boardToForm, formToBoard, type BoardFormValues } from './boardForm.ts';
 import { KPI_FIELD_ALIASES, formToKpi, kpiFieldNames, kpiToForm, type KpiFormValues } from './kpiForm.ts';
 import { RULE_FIELDS, formToRule, ruleToForm, type RuleFormValues } from './ruleForm.ts';
 import { OBJECTIVE_FIELDS, formToObjective, objectiveToForm, type ObjectiveFormValues } from './objectiveForm.ts';
@@ -24,4 +25,11 @@ export const RULE_EDITOR: EditorConfig<RuleFormValues, AlertRule> = {
   toForm: ruleToForm,
   toDefinition: formToRule,
   fieldNames: () => RULE_FIELDS,
+};
+
+export const BOARD_EDITOR: EditorConfig<BoardFormValues, Board> = {
+  kind: 'board',
+  toForm: boardToForm,
+  toDefinition: formToBoard,
+  fieldNames: () => BOARD_FIELDS,
 };

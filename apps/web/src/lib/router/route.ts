@@ -19,7 +19,7 @@ export type Route =
   | { page: 'kpi'; id: string; view: HistoryView }
   | { page: 'not_found'; hash: string };
 
-const EDIT_KINDS = ['objective', 'kpi', 'rule'] as const;
+const EDIT_KINDS = ['objective', 'kpi', 'rule', 'board'] as const;
 export type EditKind = (typeof EDIT_KINDS)[number];
 const CHECKIN_KINDS = ['objective', 'kpi', 'goal'] as const;
 
