@@ -158,7 +158,8 @@ export async function spawnServer(env: Record<string, string> = {}): Promise<Ser
     ],
     {
       cwd: REPO_ROOT,
-      env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+      // benchmarks measure the pipeline, not sign-in
+      env: { ...process.env, LOG_LEVEL: 'warn', NORTHSTAR_AUTH: 'off', ...env },
       stdio: ['ignore', 'ignore', 'pipe'],
     },
   );

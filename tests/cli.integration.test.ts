@@ -85,7 +85,7 @@ describe('northstar CLI', () => {
   it('starts on the shipped demo config, prints the URL and stops cleanly on SIGTERM', async () => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'apps/server/src/cli.ts', 'serve', '--port', '0', '--data-dir', path.join(tmp, 'd5'), '--demo'],
+      ['--import', 'tsx', 'apps/server/src/cli.ts', 'serve', '--port', '0', '--data-dir', path.join(tmp, 'd5'), '--demo', '--no-auth'],
       {
         cwd: ROOT,
         env: { ...process.env, LOG_LEVEL: 'warn' },
@@ -104,6 +104,7 @@ describe('northstar CLI', () => {
       });
     });
     expect(stdout).toMatch(/15 KPIs, 9 objectives, demo producer on/);
+    expect(stdout).toContain('Auth is OFF');
     const res = await fetch(`${url}/api/v1/kpis`);
     expect(res.status).toBe(200);
     const code = await new Promise<number | null>((resolve) => {

@@ -34,7 +34,7 @@ async function startServer(): Promise<void> {
       configPath,
       '--no-demo',
     ]),
-    { cwd: REPO_ROOT, env: { ...process.env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'] },
+    { cwd: REPO_ROOT, env: { ...process.env, LOG_LEVEL: 'warn', NORTHSTAR_AUTH: 'off' }, stdio: ['ignore', 'ignore', 'inherit'] },
   );
   server = child;
   baseUrl = `http://127.0.0.1:${port}`;

@@ -75,7 +75,7 @@ async function startServer(): Promise<{ url: string; pid: number; stop: () => Pr
       config,
       '--no-demo',
     ]),
-    { cwd: serverRoot, env: { ...process.env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'pipe'] },
+    { cwd: serverRoot, env: { ...process.env, LOG_LEVEL: 'warn', NORTHSTAR_AUTH: 'off' }, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let tail = '';
   child.stderr!.on('data', (c: Buffer) => (tail = (tail + c.toString()).slice(-4000)));

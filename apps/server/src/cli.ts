@@ -30,6 +30,7 @@ function buildProgram(): Command {
     .option('--config <file>', 'objectives and KPIs in YAML (env NORTHSTAR_CONFIG)', undefined)
     .option('--demo', 'also run the demo producer, feeding the server over HTTP (env NORTHSTAR_DEMO=1)')
     .option('--no-demo', 'do not run the demo producer (the default)')
+    .option('--no-auth', 'no sign-in, no tokens: anyone who can reach the port may do anything; a local demo only (env NORTHSTAR_AUTH=off)')
     .addHelpText(
       'after',
       `
@@ -37,17 +38,35 @@ Defaults: --port 8080 --host 127.0.0.1 --data-dir ./data --config northstar.yaml
 Other environment variables:
   KAFKA_BROKERS=host:port,...  also consume the topic northstar.events (KAFKA_TOPIC, KAFKA_GROUP_ID)
   CLICKHOUSE_URL=http://...    use that ClickHouse server instead of the embedded chdb
-  LOG_LEVEL=info               fatal|error|warn|info|debug|trace|silent (JSON logs on stderr)`,
+  LOG_LEVEL=info               fatal|error|warn|info|debug|trace|silent (JSON logs on stderr)
+  NORTHSTAR_AUTH=off           same as --no-auth
+  NORTHSTAR_API_TOKEN=...      a machine token with the admin scope, for provisioning and import
+  NORTHSTAR_ALLOWED_ORIGINS=https://a,https://b   other origins that may open the WebSocket and write
+On the first start with auth on, a user "admin" is created and its password printed once.`,
     )
     .action(async (opts: CliOptions) => {
-      const settings = loadSettings(opts);
+      // commander sets auth=true unless --no-auth was given; only the switch counts, the env decides otherwise
+      const settings = loadSettings({ ...opts, auth: opts.auth === false ? false : undefined });
       const model = loadKpiConfig(settings.configPath);
       const log = createLogger(settings.logLevel);
       const server = await startServer(settings, model, log);
-      const demo = settings.demo ? await startDemoFor(server.url, log) : undefined;
+      // the demo producer posts over HTTP like any producer: with a token that dies with this process
+      const demoToken = server.auth?.ephemeralToken('demo producer', ['ingest', 'read']);
+      const demo = settings.demo ? await startDemoFor(server.url, log, demoToken) : undefined;
       process.stdout.write(
         `Northstar is live at ${server.url}  (${model.config.kpis.length} KPIs, ${model.config.objectives.length} objectives${demo ? ', demo producer on' : ''})\n`,
       );
+      if (server.bootstrap) {
+        process.stdout.write(
+          `\nFirst start: created the admin user. Sign in at ${server.url}/#/login with\n` +
+            `  user:     ${server.bootstrap.username}\n  password: ${server.bootstrap.password}\n` +
+            `This password is shown only now; change it under Admin after signing in.\n\n`,
+        );
+      } else if (server.auth) {
+        process.stdout.write(`Sign-in required (an admin exists; its first password was printed on the first start only).\n`);
+      } else {
+        process.stdout.write(`Auth is OFF (--no-auth / NORTHSTAR_AUTH=off): anyone who can reach ${server.url} can change everything.\n`);
+      }
       const shutdown = async (signal: string) => {
         log.info({ signal }, 'shutting down');
         await demo?.stop();

@@ -7,7 +7,12 @@ import type { ServerMessage, Silence } from '@northstar/shared';
 import type { Settings } from './config/settings.ts';
 import type { KpiModel } from './config/kpi-file.ts';
 import { rebuildFromStore } from './evaluate/rebuild.ts';
+import { AuthService } from './auth/auth-service.ts';
+import { checkHandshake } from './auth/handshake.ts';
+import { TokenBuckets } from './auth/rate-limit.ts';
 import { createApp } from './http/app.ts';
+import { SESSION_COOKIE } from './http/write-guard.ts';
+import { AuthRepo } from './store/auth-repo.ts';
 import { Ingestor } from './ingest/ingestor.ts';
 import { KafkaIngest } from './ingest/kafka-consumer.ts';
 import { LiveHub } from './live/hub.ts';
@@ -46,6 +51,10 @@ export interface RunningServer {
   /** The store's client: chdb allows one per data path per process, so tests query through this one. */
   clickhouse: ClickHouseClient;
   model: ModelService;
+  /** null when auth is off. */
+  auth: AuthService | null;
+  /** Set on the first start with auth on: the admin's one-time password, for the caller to print once. */
+  bootstrap: { username: string; password: string } | null;
   close(): Promise<void>;
 }
 
@@ -58,6 +67,13 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
   const repo = new ModelRepo(clickhouse.client);
   const model = await ModelService.load(repo);
   await syncConfigFile(configFile, model, repo, log);
+
+  const auth = settings.authEnabled
+    ? await AuthService.load(new AuthRepo(clickhouse.client), { sessionMs: settings.sessionHours * 3_600_000, envToken: settings.apiToken })
+    : null;
+  const bootstrap = (await auth?.bootstrap()) ?? null;
+  if (auth && !bootstrap) log.info({ users: auth.userCount }, 'auth on: users exist, no bootstrap secret printed');
+  if (!auth) log.warn('auth is off (NORTHSTAR_AUTH=off): anyone who can reach this port can read and change everything');
 
   const metrics = createMetrics();
   const store = new EventStore(clickhouse.client);
@@ -171,9 +187,22 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
     storeReachable: () => store.ping(),
     kafkaJoined: kafka ? () => kafka.joined : undefined,
     webDir: settings.webDir,
-    apiToken: settings.apiToken,
+    auth,
+    allowedOrigins: new Set(settings.allowedOrigins),
+    ingestLimiter: new TokenBuckets({ perSecond: settings.ingestRequestsPerSecond, burst: settings.ingestRequestsPerSecond * 2 }),
+    loginLimiter: new TokenBuckets({ perSecond: settings.loginAttemptsPerMinute / 60, burst: settings.loginAttemptsPerMinute }),
+    sessionHours: settings.sessionHours,
   });
-  if (!settings.apiToken) log.warn('NORTHSTAR_API_TOKEN is not set: writes are open to anyone who can reach this port');
+  const handshake = {
+    auth,
+    allowedOrigins: new Set(settings.allowedOrigins),
+    sessionCookie: SESSION_COOKIE,
+    boardKpis: (boardId: string): ReadonlySet<string> | null => {
+      const board = model.boards.find((b) => b.id === boardId);
+      if (!board) return null;
+      return new Set(board.kpis.length > 0 ? board.kpis : model.kpis.map((k) => k.id));
+    },
+  };
 
   const server = await new Promise<Server>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: settings.port, hostname: settings.host }, () => resolve(s as Server)) as Server;
@@ -181,8 +210,22 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
   });
   server.on('upgrade', (req, socket, head) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (path === '/ws') hub.handleUpgrade(req, socket, head);
-    else socket.destroy();
+    if (path !== '/ws') return socket.destroy();
+    socket.on('error', () => socket.destroy());
+    // refused before the upgrade, with a status a client can tell apart (401: sign in again; 403: not allowed)
+    void checkHandshake(req, handshake).then(
+      (verdict) => {
+        if (verdict.ok) return hub.handleUpgrade(req, socket, head, verdict.access);
+        const text = verdict.status === 401 ? 'Unauthorized' : 'Forbidden';
+        socket.end(
+          `HTTP/1.1 ${verdict.status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(verdict.reason)}\r\n\r\n${verdict.reason}`,
+        );
+      },
+      (err: Error) => {
+        log.warn({ err: err.message }, 'websocket handshake check failed');
+        socket.destroy();
+      },
+    );
   });
 
   const port = (server.address() as AddressInfo).port;
@@ -193,6 +236,8 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
     port,
     clickhouse: clickhouse.client,
     model,
+    auth,
+    bootstrap,
     close: () =>
       (closing ??= (async () => {
         wallLoop.stop();

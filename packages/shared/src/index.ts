@@ -9,3 +9,4 @@ export * from './alignment-api.ts';
 export * from './detection.ts';
 export * from './alerts.ts';
 export * from './primitives.ts';
+export * from './auth.ts';

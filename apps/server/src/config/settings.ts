@@ -29,8 +29,17 @@ export interface Settings {
   wsMaxBufferedBytes: number;
   wsHeartbeatIntervalMs: number;
   webDir: string;
-  /** Set: every write (ingest, model, feedback) needs `Authorization: Bearer <token>`. Unset: open, for a loopback demo. */
+  /** A pre-provisioned machine token with the admin scope (`Authorization: Bearer <token>`); never stored. */
   apiToken: string | undefined;
+  /** Users, sessions and tokens required (the default); off only for a local demo (NORTHSTAR_AUTH=off, serve --no-auth). */
+  authEnabled: boolean;
+  /** Origins besides the server's own that may open the WebSocket and make cookie writes (NORTHSTAR_ALLOWED_ORIGINS). */
+  allowedOrigins: string[];
+  sessionHours: number;
+  /** Ingest requests per second per token (a bucket holding twice that for bursts). */
+  ingestRequestsPerSecond: number;
+  /** Login attempts per minute per client address and user name. */
+  loginAttemptsPerMinute: number;
   /** Days raw events and each rollup level are kept (ClickHouse TTL); 0 keeps them forever. */
   retention: Retention;
 }
@@ -42,6 +51,8 @@ export interface CliOptions {
   dataDir?: string;
   config?: string;
   demo?: boolean;
+  /** false from `--no-auth`. */
+  auth?: boolean;
 }
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -73,6 +84,12 @@ const envSchema = z.object({
   WS_MAX_BUFFERED_BYTES: positiveInt.optional(),
   NORTHSTAR_WEB_DIR: z.string().min(1).optional(),
   NORTHSTAR_API_TOKEN: z.string().min(16, 'must be at least 16 characters').max(512).optional(),
+  NORTHSTAR_AUTH: z.enum(['on', 'off', '1', '0', 'true', 'false'], 'must be on or off').optional(),
+  NORTHSTAR_ALLOWED_ORIGINS: z.string().optional(),
+  // sessions are kept at most 31 days in the store (auth_records TTL)
+  NORTHSTAR_SESSION_HOURS: z.coerce.number().int().min(1).max(720).optional(),
+  NORTHSTAR_INGEST_RATE: positiveInt.optional(),
+  NORTHSTAR_LOGIN_RATE: positiveInt.optional(),
   RAW_RETENTION_DAYS: days.optional(),
   ROLLUP_MINUTE_RETENTION_DAYS: days.optional(),
   ROLLUP_HOUR_RETENTION_DAYS: days.optional(),
@@ -117,6 +134,25 @@ export function apiTokenFromEnv(env: NodeJS.ProcessEnv = process.env): string | 
 }
 
 const BROKER_PATTERN = /^[A-Za-z0-9.-]+:\d{1,5}$/;
+
+/** `https://wall.example.com,http://localhost:5173`: scheme, host and port only, as browsers send Origin. */
+function readOrigins(raw: string | undefined): string[] {
+  const origins: string[] = [];
+  for (const part of (raw ?? '').split(',').map((o) => o.trim())) {
+    if (part === '') continue;
+    let url: URL | undefined;
+    try {
+      url = new URL(part);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !/^https?:$/.test(url.protocol) || url.origin !== part.replace(/\/$/, '')) {
+      throw new ConfigError(`environment variable NORTHSTAR_ALLOWED_ORIGINS: "${part}" is not an origin like https://wall.example.com`);
+    }
+    origins.push(url.origin);
+  }
+  return origins;
+}
 
 function parseEnv(env: NodeJS.ProcessEnv): z.infer<typeof envSchema> {
   const parsed = envSchema.safeParse(env);
@@ -173,6 +209,12 @@ export function loadSettings(cli: CliOptions, env: NodeJS.ProcessEnv = process.e
     wsHeartbeatIntervalMs: 5_000,
     webDir: e.NORTHSTAR_WEB_DIR ? path.resolve(e.NORTHSTAR_WEB_DIR) : defaultWebDir(),
     apiToken: e.NORTHSTAR_API_TOKEN,
+    authEnabled: cli.auth === false ? false : e.NORTHSTAR_AUTH === undefined ? true : ['on', '1', 'true'].includes(e.NORTHSTAR_AUTH),
+    allowedOrigins: readOrigins(e.NORTHSTAR_ALLOWED_ORIGINS),
+    sessionHours: e.NORTHSTAR_SESSION_HOURS ?? 12,
+    // generous for producers that batch (the importer sends one request per 10 000 rows)
+    ingestRequestsPerSecond: e.NORTHSTAR_INGEST_RATE ?? 50,
+    loginAttemptsPerMinute: e.NORTHSTAR_LOGIN_RATE ?? 10,
     retention: readRetention(e),
   };
 }

@@ -2,6 +2,7 @@ import { parseDurationMs } from '@northstar/shared';
 import { ConfigError } from '../config/errors.ts';
 import { runProducer, type EventSink } from './producer.ts';
 import { httpSink, kafkaSink } from './sinks.ts';
+import { apiTokenFromEnv } from '../config/settings.ts';
 
 export interface DemoCommandOptions {
   target?: string;
@@ -33,7 +34,7 @@ export async function runDemoCommand(opts: DemoCommandOptions): Promise<void> {
   } else {
     const target = opts.target ?? 'http://127.0.0.1:8080';
     if (!URL.canParse(target)) throw new ConfigError(`option --target: "${target}" is not a URL`);
-    sink = httpSink(target);
+    sink = httpSink(target, apiTokenFromEnv());
     where = target;
   }
   const backfillMs = duration('backfill', opts.backfill);

@@ -17,13 +17,13 @@ const DEMO_TICK_MS = 500;
  * ingest, the path a real producer takes. After a restart it continues from the newest
  * demo event the server has seen instead of duplicating history.
  */
-export async function startDemoFor(serverUrl: string, log: Logger) {
-  const newest = await newestDemoEvent(serverUrl);
+export async function startDemoFor(serverUrl: string, log: Logger, token?: string) {
+  const newest = await newestDemoEvent(serverUrl, token);
   const now = Date.now();
   const startOfDay = calendarSpan('today', DEMO_TIMEZONE, now).startMs;
   const backfillFromMs = Math.max(Math.min(now - DEMO_MIN_BACKFILL_MS, startOfDay), newest ?? 0);
   const producer = runProducer({
-    sink: httpSink(serverUrl),
+    sink: httpSink(serverUrl, token),
     seed: now % 2_147_483_647,
     backfillFromMs,
     tickMs: DEMO_TICK_MS,
@@ -33,8 +33,8 @@ export async function startDemoFor(serverUrl: string, log: Logger) {
   return producer;
 }
 
-async function newestDemoEvent(serverUrl: string): Promise<number | null> {
-  const res = await fetch(new URL('/api/v1/kpis', serverUrl));
+async function newestDemoEvent(serverUrl: string, token: string | undefined): Promise<number | null> {
+  const res = await fetch(new URL('/api/v1/kpis', serverUrl), { headers: token ? { authorization: `Bearer ${token}` } : {} });
   const body = (await res.json()) as { kpis: Array<{ metric: string; state: { lastEventTs: number | null } }> };
   const demoMetrics = new Set(STREAMS.map((s) => s.metric));
   let newest: number | null = null;

@@ -3,13 +3,17 @@ import type { MetricEvent } from '@northstar/shared';
 import type { EventSink } from './producer.ts';
 
 /** Posts NDJSON to a Northstar server's ingest endpoint. */
-export function httpSink(baseUrl: string): EventSink {
+export function httpSink(baseUrl: string, token?: string): EventSink {
   const url = new URL('/api/v1/events', baseUrl).toString();
   return {
     async send(events: MetricEvent[]) {
       if (events.length === 0) return;
       const body = events.map((e) => JSON.stringify(e)).join('\n');
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body });
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-ndjson', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body,
+      });
       if (res.status !== 202) throw new Error(`POST ${url} answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
     },
     async close() {},

@@ -12,15 +12,15 @@ import { alignmentRoutes, type AlignmentDeps } from './alignment-routes.ts';
 import { feedbackRoutes } from './feedback-routes.ts';
 import { modelRoutes } from './model-routes.ts';
 import { openApiDocument } from './openapi.ts';
-import { writeGuard } from './write-guard.ts';
+import { authGuard, type GuardDeps } from './write-guard.ts';
+import { authRoutes, type AuthRouteDeps } from './auth-routes.ts';
 import { alertRoutes, type AlertRouteDeps } from './alert-routes.ts';
 import { historyRoutes } from './history-routes.ts';
 
-export interface AppDeps extends IngestRouteDeps, KpiRouteDeps, HealthDeps, AlignmentDeps, AlertRouteDeps {
+export interface AppDeps extends IngestRouteDeps, KpiRouteDeps, HealthDeps, AlignmentDeps, AlertRouteDeps, GuardDeps, AuthRouteDeps {
   metrics: Metrics;
   log: Logger;
   webDir: string;
-  apiToken: string | undefined;
 }
 
 export function createApp(deps: AppDeps): Hono {
@@ -36,7 +36,9 @@ export function createApp(deps: AppDeps): Hono {
       },
     }),
   );
-  app.use('/api/*', writeGuard(deps.apiToken));
+  // every request: the static app and sign-in are public, the rest by role (auth/policy.ts)
+  app.use('*', authGuard(deps));
+  app.route('/', authRoutes(deps));
   app.route('/', healthRoutes(deps));
   app.route('/', ingestRoutes(deps));
   app.route('/', kpiRoutes(deps));

@@ -1,36 +1,93 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
+import { getCookie } from 'hono/cookie';
+import type { AuthService } from '../auth/auth-service.ts';
+import { originAllowed } from '../auth/origin.ts';
+import { authorOf, authorize, isSafeMethod, requiredAccess } from '../auth/policy.ts';
+import type { TokenBuckets } from '../auth/rate-limit.ts';
+import { sameSecret } from '../auth/secrets.ts';
+import type { Principal } from '../auth/types.ts';
 import { jsonError } from './errors.ts';
 
-const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** Who is asking; unset for a request without valid credentials. */
+    principal: Principal | undefined;
+  }
+}
 
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
+export const SESSION_COOKIE = 'northstar_session';
+/** The CSRF token of the session, sent by the web app on every write it makes with the cookie. */
+export const CSRF_HEADER = 'x-csrf-token';
+
+export interface GuardDeps {
+  /** null: auth is off (NORTHSTAR_AUTH=off), every request is allowed. */
+  auth: AuthService | null;
+  allowedOrigins: ReadonlySet<string>;
+  ingestLimiter: TokenBuckets;
+}
+
+export function bearerToken(header: string | undefined): string | undefined {
+  return header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+}
+
+/** Finds who is asking: a bearer token wins over a session cookie. */
+async function identify(c: Context, auth: AuthService): Promise<Principal | null> {
+  const token = bearerToken(c.req.header('authorization'));
+  if (token !== undefined) return auth.fromToken(token);
+  const session = getCookie(c, SESSION_COOKIE);
+  return session ? auth.fromSession(session) : null;
 }
 
 /**
- * Writes need the API token when one is configured. Without one the server is an open
- * local demo, which is why it binds to loopback by default.
+ * Authentication and authorisation for every request, by route class (auth/policy.ts).
+ * Writes made with a session cookie also need the session's CSRF token in X-CSRF-Token
+ * and an allowed Origin: SameSite=Strict already keeps other sites' requests from carrying
+ * the cookie, this covers sibling subdomains and older browsers. Bearer tokens are not sent
+ * by browsers on their own, so they need neither.
  */
-export function writeGuard(apiToken: string | undefined): MiddlewareHandler {
+export function authGuard(deps: GuardDeps): MiddlewareHandler {
   return async (c, next) => {
-    if (!apiToken || !WRITE_METHODS.has(c.req.method)) return next();
-    const header = c.req.header('authorization') ?? '';
-    const token = header.startsWith('Bearer ') ? header.slice(7) : '';
-    if (!token || !sameSecret(token, apiToken)) {
-      c.header('WWW-Authenticate', 'Bearer');
-      return jsonError(c, 401, 'unauthorised', 'this write needs Authorization: Bearer <NORTHSTAR_API_TOKEN>');
+    const { auth } = deps;
+    if (!auth) {
+      c.set('principal', { kind: 'open' });
+      return next();
+    }
+    const method = c.req.method;
+    const path = c.req.path;
+    // the web app's files are public, and looking up credentials for each would be waste
+    if (!path.startsWith('/api/') && path !== '/metrics') return next();
+    const who = await identify(c, auth);
+    c.set('principal', who ?? undefined);
+    const access = requiredAccess(method, path);
+    const verdict = authorize(who, access, method, path);
+    if (!verdict.ok) {
+      if (verdict.status === 401) c.header('WWW-Authenticate', 'Bearer');
+      return jsonError(c, verdict.status, verdict.status === 401 ? 'unauthorised' : 'forbidden', verdict.message);
+    }
+    if (!isSafeMethod(method) && path.startsWith('/api/')) {
+      if (!originAllowed(c.req.header('origin'), c.req.header('host'), deps.allowedOrigins)) {
+        return jsonError(c, 403, 'bad_origin', 'this origin may not write here (NORTHSTAR_ALLOWED_ORIGINS)');
+      }
+      if (who?.kind === 'user' && !sameSecret(c.req.header(CSRF_HEADER) ?? '', who.csrf)) {
+        return jsonError(c, 403, 'csrf', 'a write with a session needs the X-CSRF-Token header from /api/v1/auth/me');
+      }
+    }
+    // tokens of producers inside this process (the demo's) are not limited: they are the server's own
+    if (access === 'ingest' && who?.kind === 'token' && !who.id.startsWith('process:')) {
+      const take = deps.ingestLimiter.take(who.id, Date.now());
+      if (!take.ok) {
+        c.header('Retry-After', String(take.retryAfterSeconds));
+        return jsonError(c, 429, 'rate_limited', `too many ingest requests for this token; retry in ${take.retryAfterSeconds} s`);
+      }
     }
     return next();
   };
 }
 
-/** Who made a change and why: recorded in the model's history. */
+/** Who made a change and why: recorded in the model's history. With auth on, the signed-in user or the token's name. */
 export function changeMeta(c: Context): { author: string; reason: string } {
   return {
-    author: (c.req.header('x-northstar-user') ?? '').trim() || 'anonymous',
+    author: authorOf(c.get('principal'), c.req.header('x-northstar-user')),
     reason: (c.req.header('x-northstar-reason') ?? '').trim(),
   };
 }

@@ -15,6 +15,7 @@ import {
   type ServerMessage,
 } from '@northstar/shared';
 import type { Metrics } from '../observe/metrics.ts';
+import { mayReceive, restrictSnapshot, type LiveAccess } from './access.ts';
 import { ABUSE_CLOSE, ClientGuard } from './client-guard.ts';
 import { buildDelta, type BuiltFrame, type PendingUpdate } from './frames.ts';
 import { LiveJournal } from './journal.ts';
@@ -55,6 +56,8 @@ interface Client {
   /** Connected with `?resume`: no snapshot until its `resume` arrives or this timer fires. */
   awaiting: NodeJS.Timeout | undefined;
   guard: ClientGuard;
+  /** Set for a restricted connection (a kiosk link): its scope is fixed to these KPIs. */
+  access: LiveAccess | undefined;
 }
 
 /**
@@ -107,7 +110,7 @@ export class LiveHub {
   #flushTimer: NodeJS.Timeout | undefined;
   #lastFlushAt = 0;
   #objectivesVersion = 0;
-  #snapshotCache: { key: string; builtAt: number; frame: Buffer; cursor: number } | undefined;
+  #snapshotCache: { key: string; builtAt: number; frame: Buffer; cursor: number; message: SnapshotMessage } | undefined;
 
   constructor(opts: HubOptions) {
     this.#opts = opts;
@@ -135,16 +138,17 @@ export class LiveHub {
     return this.#clients.size;
   }
 
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  /** `access`, when given, fixes what this connection may see (checked at the handshake, before this). */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, access?: LiveAccess): void {
     if (this.#clients.size >= this.#maxClients) {
       socket.end('HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\nContent-Length: 0\r\n\r\n');
       return;
     }
     const resuming = new URL(req.url ?? '/', 'http://localhost').searchParams.has('resume');
-    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#onConnection(ws, resuming));
+    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#onConnection(ws, resuming, access));
   }
 
-  #onConnection(socket: WebSocket, resuming: boolean): void {
+  #onConnection(socket: WebSocket, resuming: boolean, access: LiveAccess | undefined): void {
     const now = Date.now();
     const client: Client = {
       id: ++this.#nextClientId,
@@ -156,7 +160,13 @@ export class LiveHub {
       floor: 0,
       awaiting: undefined,
       guard: new ClientGuard(now),
+      access,
     };
+    if (access) {
+      client.sub = new Subscription();
+      client.sub.add({ kpis: [...access.kpis] });
+      client.sub.resolve(this.#kpisUnder);
+    }
     this.#clients.add(client);
     this.#opts.metrics.wsClients.set(this.#clients.size);
     socket.on('pong', () => (client.alive = true));
@@ -207,6 +217,8 @@ export class LiveHub {
     }
     const msg: ClientMessage = checked.message;
     if (msg.type === 'resume') return this.#resume(client, msg.token, msg.seqs, msg.cursor);
+    // a restricted scope is not the client's to change
+    if (client.access) return;
     if (msg.type === 'unsubscribe') {
       // a client that never subscribed gets everything; "everything but" is not a scope
       if (!client.sub) return;
@@ -258,6 +270,7 @@ export class LiveHub {
     this.#send(client, frame!, 'delta');
     const newestAlert = new Map<string, Alert>(plan.alerts.map((a) => [a.key, a]));
     for (const alert of newestAlert.values()) {
+      if (client.access && !client.access.kpis.has(alert.kpi)) continue;
       this.#send(client, JSON.stringify({ type: 'alert', serverTime: Date.now(), alert } satisfies ServerMessage), 'alert');
     }
   }
@@ -343,7 +356,7 @@ export class LiveHub {
     }
   }
 
-  #snapshotFrame(): { frame: Buffer; cursor: number } {
+  #snapshotFrame(): { frame: Buffer; cursor: number; message: SnapshotMessage } {
     const now = Date.now();
     const key = `${this.#journal.cursor}:${this.#objectivesVersion}`;
     const cached = this.#snapshotCache;
@@ -357,11 +370,18 @@ export class LiveHub {
     }
     message.seqs = this.#journal.seqs(message.kpis.map((k) => k.definition.id));
     message.cursor = this.#journal.cursor;
-    this.#snapshotCache = { key, builtAt: now, frame: Buffer.from(JSON.stringify(message)), cursor: message.cursor };
+    this.#snapshotCache = { key, builtAt: now, frame: Buffer.from(JSON.stringify(message)), cursor: message.cursor, message };
     return this.#snapshotCache;
   }
 
   #sendSnapshot(client: Client): void {
+    if (client.access) {
+      const { message } = this.#snapshotFrame();
+      client.needsSnapshot = false;
+      client.floor = message.cursor ?? 0;
+      this.#send(client, JSON.stringify(restrictSnapshot(message, client.access)), 'snapshot');
+      return;
+    }
     const { frame, cursor } = this.#snapshotFrame();
     client.needsSnapshot = false;
     client.floor = cursor;
@@ -397,6 +417,7 @@ export class LiveHub {
     const now = Date.now();
     for (const client of this.#clients) {
       if (opts.skipAwaiting && client.awaiting) continue;
+      if (!mayReceive(client.access, message)) continue;
       // a lagging client catches up with a snapshot later; piling more on it helps nobody
       if (this.#lagging(client, now)) client.needsSnapshot = true;
       else this.#send(client, frame, message.type);

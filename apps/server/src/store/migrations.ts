@@ -215,6 +215,26 @@ export const MIGRATIONS: Migration[] = [
         SETTINGS insert_deduplicate = 0`,
     ],
   },
+  {
+    version: 5,
+    name: 'auth: users, API and kiosk tokens, sessions (versioned rows)',
+    statements: [
+      // Like model_versions: every change is a new row and the newest per (kind, id) is in
+      // force; body '' ends it (a deleted user, a revoked token, a logged-out session).
+      // Secrets are never stored: passwords as scrypt hashes, tokens and session ids as SHA-256.
+      `CREATE TABLE IF NOT EXISTS auth_records (
+        kind LowCardinality(String),
+        id String,
+        version UInt32,
+        body String,
+        changed_by String,
+        changed_at DateTime64(3, 'UTC')
+      ) ENGINE = MergeTree
+      ORDER BY (kind, id, version)
+      -- sessions live at most 30 days (NORTHSTAR_SESSION_HOURS is capped below that)
+      TTL toDateTime(changed_at) + INTERVAL 31 DAY DELETE WHERE kind = 'session'`,
+    ],
+  },
 ];
 
 const LEDGER = `CREATE TABLE IF NOT EXISTS schema_migrations (

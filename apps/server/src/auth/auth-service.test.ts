@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import type { AuthKind, AuthRepo, AuthRow } from '../store/auth-repo.ts';
+import { AuthService } from './auth-service.ts';
+
+/** The store's contract in memory: newest version per (kind, id) in force, a null body ends it. */
+function memoryRepo(): AuthRepo {
+  const rows: AuthRow[] = [];
+  const newest = (kind: AuthKind, id: string) =>
+    rows.filter((r) => r.kind === kind && r.id === id).sort((a, b) => b.version - a.version)[0] ?? null;
+  return {
+    current: async (kind: AuthKind) =>
+      [...new Set(rows.filter((r) => r.kind === kind).map((r) => r.id))].map((id) => newest(kind, id)!).filter((r) => r.body !== null),
+    one: async (kind: AuthKind, id: string) => {
+      const r = newest(kind, id);
+      return r && r.body !== null ? r : null;
+    },
+    write: async (row: AuthRow) => {
+      rows.push(row);
+    },
+  } as unknown as AuthRepo;
+}
+
+describe('AuthService', () => {
+  it('ends a session when it expires, and keeps users, tokens and sessions across a reload', async () => {
+    let now = 1_000_000;
+    const repo = memoryRepo();
+    const auth = await AuthService.load(repo, { sessionMs: 60_000, now: () => now });
+    const boot = await auth.bootstrap();
+    expect(boot?.username).toBe('admin');
+    expect(await auth.bootstrap()).toBeNull();
+    const login = await auth.login('admin', boot!.password);
+    expect(await auth.fromSession(login!.sessionId)).toMatchObject({ kind: 'user', name: 'admin', role: 'admin' });
+    const { token } = await auth.createToken({ kind: 'api', name: 'feed', scopes: ['ingest'] }, 'admin');
+
+    const reloaded = await AuthService.load(repo, { sessionMs: 60_000, now: () => now });
+    expect(await reloaded.bootstrap()).toBeNull();
+    expect(await reloaded.fromSession(login!.sessionId)).toMatchObject({ name: 'admin' });
+    expect(reloaded.fromToken(token)).toMatchObject({ kind: 'token', name: 'feed', scopes: ['ingest'] });
+
+    now += 60_000;
+    expect(await reloaded.fromSession(login!.sessionId)).toBeNull();
+    expect(await auth.fromSession(login!.sessionId)).toBeNull();
+  });
+
+  it('refuses a wrong password and a token that differs in one character', async () => {
+    const auth = await AuthService.load(memoryRepo(), { sessionMs: 60_000 });
+    await auth.createUser({ name: 'ana', role: 'viewer', password: 'ana-password-1' }, 'test');
+    expect(await auth.login('ana', 'ana-password-2')).toBeNull();
+    expect(await auth.login('bob', 'ana-password-1')).toBeNull();
+    const { token } = await auth.createToken({ kind: 'kiosk', name: 'tv', board: 'ops' }, 'ana');
+    expect(auth.fromToken(token)).toEqual({ kind: 'kiosk', id: expect.any(String), board: 'ops' });
+    const tampered = token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A');
+    expect(auth.fromToken(tampered)).toBeNull();
+  });
+});

@@ -1,0 +1,253 @@
+import type { AuthRepo, AuthRow } from '../store/auth-repo.ts';
+import { decoyHash, hashPassword, randomPassword, verifyPassword } from './passwords.ts';
+import { newToken, randomSecret, sameSecret, sha256Hex, tokenId } from './secrets.ts';
+import type { Principal, Role, Scope, SessionRecord, TokenInfo, TokenRecord, UserInfo, UserRecord } from './types.ts';
+
+/** A change the caller asked for that cannot be made, with the HTTP status that says why. */
+export class AuthError extends Error {
+  constructor(
+    readonly status: 400 | 403 | 404 | 409,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+export const BOOTSTRAP_USER = 'admin';
+
+export interface AuthServiceOptions {
+  sessionMs: number;
+  /** NORTHSTAR_API_TOKEN: a pre-provisioned admin-scope machine token, never stored. */
+  envToken?: string;
+  now?: () => number;
+}
+
+interface Versioned<T> {
+  version: number;
+  value: T;
+}
+
+/**
+ * Users, machine and kiosk tokens, and sessions: kept in memory (they are few) and
+ * written through to the store as versioned rows, so a restart keeps them.
+ */
+export class AuthService {
+  readonly #repo: AuthRepo;
+  readonly #opts: AuthServiceOptions;
+  readonly #users = new Map<string, Versioned<UserRecord>>();
+  readonly #tokens = new Map<string, Versioned<TokenRecord>>();
+  /** By SHA-256 of the session id (the cookie value is never stored). */
+  readonly #sessions = new Map<string, Versioned<SessionRecord>>();
+  /** Tokens that live only as long as this process (the demo producer's). */
+  readonly #ephemeral = new Map<string, { name: string; scopes: Scope[] }>();
+  readonly #envTokenHash: string | undefined;
+
+  private constructor(repo: AuthRepo, opts: AuthServiceOptions) {
+    this.#repo = repo;
+    this.#opts = opts;
+    this.#envTokenHash = opts.envToken ? sha256Hex(opts.envToken) : undefined;
+  }
+
+  static async load(repo: AuthRepo, opts: AuthServiceOptions): Promise<AuthService> {
+    const service = new AuthService(repo, opts);
+    const now = service.#now();
+    const parse = <T>(r: AuthRow): Versioned<T> => ({ version: r.version, value: JSON.parse(r.body as string) as T });
+    for (const r of await repo.current('user')) service.#users.set(r.id, parse<UserRecord>(r));
+    for (const r of await repo.current('token')) service.#tokens.set(r.id, parse<TokenRecord>(r));
+    for (const r of await repo.current('session')) {
+      const s = parse<SessionRecord>(r);
+      if (s.value.expiresAt > now) service.#sessions.set(r.id, s);
+    }
+    return service;
+  }
+
+  #now(): number {
+    return (this.#opts.now ?? Date.now)();
+  }
+
+  get userCount(): number {
+    return this.#users.size;
+  }
+
+  /** First start with auth on: an `admin` with a random password, returned once to be printed once. */
+  async bootstrap(): Promise<{ username: string; password: string } | null> {
+    if (this.#users.size > 0) return null;
+    const password = randomPassword();
+    await this.createUser({ name: BOOTSTRAP_USER, role: 'admin', password }, 'bootstrap');
+    return { username: BOOTSTRAP_USER, password };
+  }
+
+  // ---------------------------------------------------------------- users
+
+  users(): UserInfo[] {
+    return [...this.#users.values()].map(({ value: u }) => ({ name: u.name, role: u.role, createdAt: u.createdAt }));
+  }
+
+  async createUser(input: { name: string; role: Role; password: string }, by: string): Promise<UserInfo> {
+    if (this.#users.has(input.name)) throw new AuthError(409, 'exists', `a user named "${input.name}" exists`);
+    const now = this.#now();
+    const user: UserRecord = {
+      name: input.name,
+      role: input.role,
+      passwordHash: await hashPassword(input.password),
+      createdAt: now,
+      sessionsValidAfter: 0,
+    };
+    await this.#putUser(user, 1, by);
+    return { name: user.name, role: user.role, createdAt: user.createdAt };
+  }
+
+  /** A new role and/or password; either ends the user's sessions (a lowered role must not linger in an open tab). */
+  async updateUser(name: string, change: { role?: Role; password?: string }, by: string): Promise<UserInfo> {
+    const current = this.#users.get(name);
+    if (!current) throw new AuthError(404, 'not_found', `no user named "${name}"`);
+    if (change.role && change.role !== 'admin' && current.value.role === 'admin') this.#keepAnAdmin(name);
+    const user: UserRecord = {
+      ...current.value,
+      role: change.role ?? current.value.role,
+      passwordHash: change.password ? await hashPassword(change.password) : current.value.passwordHash,
+      sessionsValidAfter: this.#now(),
+    };
+    await this.#putUser(user, current.version + 1, by);
+    return { name: user.name, role: user.role, createdAt: user.createdAt };
+  }
+
+  async removeUser(name: string, by: string): Promise<void> {
+    const current = this.#users.get(name);
+    if (!current) throw new AuthError(404, 'not_found', `no user named "${name}"`);
+    if (current.value.role === 'admin') this.#keepAnAdmin(name);
+    await this.#repo.write({ kind: 'user', id: name, version: current.version + 1, body: null }, by, this.#now());
+    this.#users.delete(name);
+  }
+
+  /** A signed-in user's own password change: needs the current one. */
+  async changePassword(name: string, current: string, next: string): Promise<void> {
+    const user = this.#users.get(name);
+    if (!user || !(await verifyPassword(current, user.value.passwordHash))) {
+      throw new AuthError(403, 'wrong_password', 'the current password is wrong');
+    }
+    await this.updateUser(name, { password: next }, name);
+  }
+
+  #keepAnAdmin(name: string): void {
+    const admins = [...this.#users.values()].filter((u) => u.value.role === 'admin' && u.value.name !== name);
+    if (admins.length === 0) throw new AuthError(409, 'last_admin', `"${name}" is the last admin; make someone else admin first`);
+  }
+
+  async #putUser(user: UserRecord, version: number, by: string): Promise<void> {
+    await this.#repo.write({ kind: 'user', id: user.name, version, body: JSON.stringify(user) }, by, this.#now());
+    this.#users.set(user.name, { version, value: user });
+  }
+
+  // ---------------------------------------------------------------- sessions
+
+  /** Checks the password (in the same time for unknown users) and starts a session; null if it does not match. */
+  async login(name: string, password: string): Promise<{ sessionId: string; session: SessionRecord; role: Role } | null> {
+    const user = this.#users.get(name);
+    const ok = await verifyPassword(password, user?.value.passwordHash ?? (await decoyHash()));
+    if (!user || !ok) return null;
+    const now = this.#now();
+    const sessionId = randomSecret();
+    const session: SessionRecord = { user: name, csrf: randomSecret(), createdAt: now, expiresAt: now + this.#opts.sessionMs };
+    const hash = sha256Hex(sessionId);
+    await this.#repo.write({ kind: 'session', id: hash, version: 1, body: JSON.stringify(session) }, name, now);
+    this.#sessions.set(hash, { version: 1, value: session });
+    return { sessionId, session, role: user.value.role };
+  }
+
+  async logout(sessionHash: string): Promise<void> {
+    const s = this.#sessions.get(sessionHash);
+    if (!s) return;
+    this.#sessions.delete(sessionHash);
+    await this.#repo.write({ kind: 'session', id: sessionHash, version: s.version + 1, body: null }, s.value.user, this.#now());
+  }
+
+  /** The user behind a session cookie, or null (unknown, expired, logged out, user removed or changed since). */
+  async fromSession(sessionId: string): Promise<Extract<Principal, { kind: 'user' }> | null> {
+    const hash = sha256Hex(sessionId);
+    let s = this.#sessions.get(hash);
+    if (!s) {
+      // started on another instance after this one loaded
+      const row = await this.#repo.one('session', hash);
+      if (!row) return null;
+      s = { version: row.version, value: JSON.parse(row.body as string) as SessionRecord };
+      this.#sessions.set(hash, s);
+    }
+    const now = this.#now();
+    const user = this.#users.get(s.value.user);
+    if (s.value.expiresAt <= now || !user || s.value.createdAt < user.value.sessionsValidAfter) {
+      this.#sessions.delete(hash);
+      return null;
+    }
+    return { kind: 'user', name: user.value.name, role: user.value.role, csrf: s.value.csrf, sessionHash: hash };
+  }
+
+  // ---------------------------------------------------------------- tokens
+
+  tokens(kind: 'api' | 'kiosk'): TokenInfo[] {
+    return [...this.#tokens.values()]
+      .filter((t) => t.value.kind === kind)
+      .map(({ value: { hash: _hash, ...info } }) => info)
+      .sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  tokenInfo(id: string): TokenInfo | undefined {
+    const t = this.#tokens.get(id);
+    if (!t) return undefined;
+    const { hash: _hash, ...info } = t.value;
+    return info;
+  }
+
+  /** Returns the token itself, the only time it is ever shown. */
+  async createToken(
+    input: { kind: 'api'; name: string; scopes: Scope[] } | { kind: 'kiosk'; name: string; board: string },
+    by: string,
+  ): Promise<{ token: string; info: TokenInfo }> {
+    const { id, token } = newToken(input.kind);
+    const record: TokenRecord = {
+      id,
+      kind: input.kind,
+      name: input.name,
+      hash: sha256Hex(token),
+      scopes: input.kind === 'api' ? [...new Set(input.scopes)] : ['read'],
+      ...(input.kind === 'kiosk' ? { board: input.board } : {}),
+      createdBy: by,
+      createdAt: this.#now(),
+    };
+    await this.#repo.write({ kind: 'token', id, version: 1, body: JSON.stringify(record) }, by, record.createdAt);
+    this.#tokens.set(id, { version: 1, value: record });
+    const { hash: _hash, ...info } = record;
+    return { token, info };
+  }
+
+  async revokeToken(id: string, by: string): Promise<void> {
+    const t = this.#tokens.get(id);
+    if (!t) throw new AuthError(404, 'not_found', `no token with id "${id}"`);
+    await this.#repo.write({ kind: 'token', id, version: t.version + 1, body: null }, by, this.#now());
+    this.#tokens.delete(id);
+  }
+
+  /** An ingest/read token for a producer inside this process; it dies with the process. */
+  ephemeralToken(name: string, scopes: Scope[]): string {
+    const token = `nse_${randomSecret()}`;
+    this.#ephemeral.set(sha256Hex(token), { name, scopes });
+    return token;
+  }
+
+  /** The machine or kiosk identity behind a bearer token, or null. */
+  fromToken(token: string): Extract<Principal, { kind: 'token' | 'kiosk' }> | null {
+    const hash = sha256Hex(token);
+    if (this.#envTokenHash && sameSecret(hash, this.#envTokenHash)) {
+      return { kind: 'token', id: 'env', name: 'NORTHSTAR_API_TOKEN', scopes: ['admin'] };
+    }
+    const ephemeral = this.#ephemeral.get(hash);
+    if (ephemeral) return { kind: 'token', id: `process:${ephemeral.name}`, name: ephemeral.name, scopes: ephemeral.scopes };
+    const id = tokenId(token);
+    const record = id ? this.#tokens.get(id)?.value : undefined;
+    if (!record || !sameSecret(hash, record.hash)) return null;
+    if (record.kind === 'kiosk') return { kind: 'kiosk', id: record.id, board: record.board ?? '' };
+    return { kind: 'token', id: record.id, name: record.name, scopes: record.scopes };
+  }
+}

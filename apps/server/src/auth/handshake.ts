@@ -1,0 +1,52 @@
+import type { IncomingMessage } from 'node:http';
+import { parse as parseCookies } from 'hono/utils/cookie';
+import type { LiveAccess } from '../live/access.ts';
+import type { AuthService } from './auth-service.ts';
+import { originAllowed } from './origin.ts';
+import type { Principal } from './types.ts';
+
+export type HandshakeVerdict = { ok: true; access?: LiveAccess } | { ok: false; status: 401 | 403; reason: string };
+
+export interface HandshakeDeps {
+  /** null: auth off; only the Origin is checked. */
+  auth: AuthService | null;
+  allowedOrigins: ReadonlySet<string>;
+  sessionCookie: string;
+  /** The KPI ids a board shows (every KPI when its list is empty); null when there is no such board. */
+  boardKpis: (boardId: string) => ReadonlySet<string> | null;
+}
+
+/**
+ * Decides a WebSocket upgrade before it happens: an allowed Origin, then credentials — a
+ * session cookie, an API token with the read scope (Authorization: Bearer, or `?token=`
+ * since browsers cannot set headers on a WebSocket), or a kiosk token (`?kiosk=` or
+ * `?token=`), which limits the connection to its board.
+ */
+export async function checkHandshake(req: IncomingMessage, deps: HandshakeDeps): Promise<HandshakeVerdict> {
+  const origin = req.headers.origin;
+  if (!originAllowed(origin, req.headers.host, deps.allowedOrigins)) {
+    return { ok: false, status: 403, reason: 'origin not allowed' };
+  }
+  const { auth } = deps;
+  if (!auth) return { ok: true };
+  const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
+  const header = req.headers.authorization;
+  const bearer = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+  const token = bearer ?? query.get('kiosk') ?? query.get('token') ?? undefined;
+  let who: Principal | null = null;
+  if (token) who = auth.fromToken(token);
+  else {
+    const session = parseCookies(req.headers.cookie ?? '', deps.sessionCookie)[deps.sessionCookie];
+    if (session) who = await auth.fromSession(session);
+  }
+  if (!who) return { ok: false, status: 401, reason: token ? 'unknown or revoked token' : 'no credentials' };
+  if (who.kind === 'kiosk') {
+    const kpis = deps.boardKpis(who.board);
+    if (!kpis) return { ok: false, status: 403, reason: `board "${who.board}" no longer exists` };
+    return { ok: true, access: { kpis } };
+  }
+  if (who.kind === 'token' && !who.scopes.includes('read') && !who.scopes.includes('admin')) {
+    return { ok: false, status: 403, reason: 'token lacks the read scope' };
+  }
+  return { ok: true };
+}

@@ -1,0 +1,49 @@
+import { ROLES, type Role, type Scope } from '@northstar/shared';
+
+export { ROLES, SCOPES, type Role, type Scope } from '@northstar/shared';
+
+export function roleAtLeast(role: Role, least: Role): boolean {
+  return ROLES.indexOf(role) >= ROLES.indexOf(least);
+}
+
+/** Who is asking, as the auth middleware found out. */
+export type Principal =
+  /** Auth is switched off (NORTHSTAR_AUTH=off): a local demo, everything allowed. */
+  | { kind: 'open' }
+  | { kind: 'user'; name: string; role: Role; csrf: string; sessionHash: string }
+  | { kind: 'token'; id: string; name: string; scopes: readonly Scope[] }
+  /** A TV's read-only link to one board. */
+  | { kind: 'kiosk'; id: string; board: string };
+
+export interface UserRecord {
+  name: string;
+  role: Role;
+  passwordHash: string;
+  createdAt: number;
+  /** Sessions started before this are void (password changed, role lowered). */
+  sessionsValidAfter: number;
+}
+
+export interface TokenRecord {
+  id: string;
+  kind: 'api' | 'kiosk';
+  name: string;
+  /** SHA-256 of the whole token, hex; the token itself is shown once and never stored. */
+  hash: string;
+  scopes: Scope[];
+  /** Kiosk tokens: the one board they may show. */
+  board?: string;
+  createdBy: string;
+  createdAt: number;
+}
+
+export interface SessionRecord {
+  user: string;
+  csrf: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+/** A token as listed: everything but its hash. */
+export type TokenInfo = Omit<TokenRecord, 'hash'>;
+export type UserInfo = Pick<UserRecord, 'name' | 'role' | 'createdAt'>;

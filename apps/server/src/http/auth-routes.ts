@@ -1,0 +1,199 @@
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { Hono, type Context } from 'hono';
+import { deleteCookie, setCookie } from 'hono/cookie';
+import type { ZodType } from 'zod';
+import {
+  ChangePasswordSchema,
+  CreateKioskSchema,
+  CreateTokenSchema,
+  CreateUserSchema,
+  LoginSchema,
+  UpdateUserSchema,
+  type CreatedToken,
+  type MeResponse,
+} from '@northstar/shared';
+import { AuthError, type AuthService } from '../auth/auth-service.ts';
+import type { TokenBuckets } from '../auth/rate-limit.ts';
+import { fieldProblems, invalid, ModelError } from '../model/model-errors.ts';
+import type { ModelService } from '../model/model-service.ts';
+import { jsonError } from './errors.ts';
+import { modelErrorResponse, readJson } from './model-routes.ts';
+import { SESSION_COOKIE, changeMeta } from './write-guard.ts';
+
+export interface AuthRouteDeps {
+  auth: AuthService | null;
+  model: ModelService;
+  loginLimiter: TokenBuckets;
+  sessionHours: number;
+}
+
+async function body<T>(c: Context, schema: ZodType<T>, what: string): Promise<T> {
+  const parsed = schema.safeParse(await readJson(c, 16 * 1024));
+  if (!parsed.success) throw invalid(what, fieldProblems(parsed.error));
+  return parsed.data;
+}
+
+function fail(c: Context, err: unknown) {
+  if (err instanceof AuthError) return jsonError(c, err.status, err.code, err.message);
+  return modelErrorResponse(c, err);
+}
+
+/** Secure only over https (directly, or behind a proxy that says so): a plain-http loopback demo must still get its cookie. */
+function overHttps(c: Context): boolean {
+  return new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https';
+}
+
+/**
+ * Sign-in and sign-out, the signed-in user's own password, users and API tokens (admins),
+ * kiosk links to boards (editors). Who may call what is decided by the auth guard.
+ */
+export function authRoutes(deps: AuthRouteDeps): Hono {
+  const app = new Hono();
+  const off = (c: Context) => jsonError(c, 404, 'auth_off', 'authentication is switched off on this server (NORTHSTAR_AUTH=off)');
+  const auth = deps.auth;
+
+  app.get('/api/v1/auth/me', (c) => {
+    const who = c.get('principal');
+    let me: MeResponse;
+    if (!auth || who?.kind === 'open') me = { auth: false };
+    else if (who?.kind === 'user') me = { auth: true, user: { name: who.name, role: who.role }, csrfToken: who.csrf };
+    else if (who?.kind === 'token') me = { auth: true, token: { name: who.name, scopes: [...who.scopes] } };
+    else if (who?.kind === 'kiosk') me = { auth: true, kiosk: { board: who.board } };
+    else return jsonError(c, 401, 'unauthorised', 'not signed in');
+    c.header('Cache-Control', 'no-store');
+    return c.json(me);
+  });
+
+  app.post('/api/v1/auth/login', async (c) => {
+    if (!auth) return off(c);
+    try {
+      const input = await body(c, LoginSchema, 'invalid sign-in');
+      let address = 'unknown';
+      try {
+        address = getConnInfo(c).remote.address ?? 'unknown';
+      } catch {
+        // not served by @hono/node-server (app.request in a unit test)
+      }
+      const key = `${address}|${input.username.toLowerCase()}`;
+      const take = deps.loginLimiter.take(key, Date.now());
+      if (!take.ok) {
+        c.header('Retry-After', String(take.retryAfterSeconds));
+        return jsonError(c, 429, 'rate_limited', `too many sign-in attempts; retry in ${take.retryAfterSeconds} s`);
+      }
+      const result = await auth.login(input.username, input.password);
+      if (!result) return jsonError(c, 401, 'bad_credentials', 'wrong user name or password');
+      deps.loginLimiter.reset(key);
+      setCookie(c, SESSION_COOKIE, result.sessionId, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'Strict',
+        secure: overHttps(c),
+        maxAge: deps.sessionHours * 3600,
+      });
+      const me: MeResponse = { auth: true, user: { name: input.username, role: result.role }, csrfToken: result.session.csrf };
+      return c.json(me);
+    } catch (err) {
+      return fail(c, err);
+    }
+  });
+
+  app.post('/api/v1/auth/logout', async (c) => {
+    const who = c.get('principal');
+    if (auth && who?.kind === 'user') await auth.logout(who.sessionHash);
+    deleteCookie(c, SESSION_COOKIE, { path: '/', secure: overHttps(c) });
+    return c.body(null, 204);
+  });
+
+  app.put('/api/v1/auth/password', async (c) => {
+    const who = c.get('principal');
+    if (!auth || who?.kind !== 'user') return off(c);
+    try {
+      const input = await body(c, ChangePasswordSchema, 'invalid password change');
+      await auth.changePassword(who.name, input.current, input.password);
+      // the change ended every session, this one too: sign in again with the new password
+      deleteCookie(c, SESSION_COOKIE, { path: '/', secure: overHttps(c) });
+      return c.body(null, 204);
+    } catch (err) {
+      return fail(c, err);
+    }
+  });
+
+  app.get('/api/v1/auth/users', (c) => (auth ? c.json(auth.users()) : off(c)));
+  app.post('/api/v1/auth/users', async (c) => {
+    if (!auth) return off(c);
+    try {
+      return c.json(await auth.createUser(await body(c, CreateUserSchema, 'invalid user'), changeMeta(c).author), 201);
+    } catch (err) {
+      return fail(c, err);
+    }
+  });
+  app.put('/api/v1/auth/users/:name', async (c) => {
+    if (!auth) return off(c);
+    try {
+      return c.json(
+        await auth.updateUser(c.req.param('name'), await body(c, UpdateUserSchema, 'invalid user change'), changeMeta(c).author),
+      );
+    } catch (err) {
+      return fail(c, err);
+    }
+  });
+  app.delete('/api/v1/auth/users/:name', async (c) => {
+    if (!auth) return off(c);
+    try {
+      await auth.removeUser(c.req.param('name'), changeMeta(c).author);
+      return c.body(null, 204);
+    } catch (err) {
+      return fail(c, err);
+    }
+  });
+
+  const tokenRoutes = (kind: 'api' | 'kiosk', base: string) => {
+    app.get(base, (c) => {
+      if (!auth) return off(c);
+      const board = c.req.query('board');
+      return c.json(auth.tokens(kind).filter((t) => board === undefined || t.board === board));
+    });
+    app.post(base, async (c) => {
+      if (!auth) return off(c);
+      try {
+        const by = changeMeta(c).author;
+        let created;
+        if (kind === 'api') {
+          const input = await body(c, CreateTokenSchema, 'invalid token');
+          created = await auth.createToken({ kind: 'api', name: input.name, scopes: input.scopes }, by);
+        } else {
+          const input = await body(c, CreateKioskSchema, 'invalid kiosk link');
+          const board = deps.model.get('board', input.board) as { name?: string } | undefined;
+          if (!board)
+            throw new ModelError(400, 'invalid', `board: no board with id "${input.board.slice(0, 128)}"`, [
+              { field: 'board', message: `no board with id "${input.board.slice(0, 128)}"` },
+            ]);
+          created = await auth.createToken(
+            { kind: 'kiosk', board: input.board, name: input.name ?? `TV: ${board.name ?? input.board}` },
+            by,
+          );
+        }
+        c.header('Cache-Control', 'no-store');
+        const answer: CreatedToken = { ...created.info, token: created.token };
+        return c.json(answer, 201);
+      } catch (err) {
+        return fail(c, err);
+      }
+    });
+    app.delete(`${base}/:id`, async (c) => {
+      if (!auth) return off(c);
+      const id = c.req.param('id');
+      if (auth.tokenInfo(id)?.kind !== kind)
+        return jsonError(c, 404, 'not_found', `no ${kind === 'api' ? 'API token' : 'kiosk link'} with id "${id.slice(0, 64)}"`);
+      try {
+        await auth.revokeToken(id, changeMeta(c).author);
+        return c.body(null, 204);
+      } catch (err) {
+        return fail(c, err);
+      }
+    });
+  };
+  tokenRoutes('api', '/api/v1/auth/tokens');
+  tokenRoutes('kiosk', '/api/v1/auth/kiosk-tokens');
+  return app;
+}
