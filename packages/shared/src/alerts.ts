@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { DetectionPoint } from './detection.ts';
 import { DetectionSchema, durationField as duration } from './detection.ts';
-import { idField } from './primitives.ts';
+import { idField, labelText, proseText } from './primitives.ts';
 
 export const ALERT_SEVERITIES = ['critical', 'warning', 'info'] as const;
 export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
@@ -31,7 +31,7 @@ export type AlertCondition = z.infer<typeof AlertConditionSchema>;
 export const AlertRuleSchema = z
   .strictObject({
     id: idField,
-    name: z.string().min(1).max(200),
+    name: labelText(200, 1),
     /** Which KPIs: listed ids, everything under an objective, or (neither) every KPI. */
     kpis: z.array(idField).max(500).optional(),
     objective: idField.optional(),
@@ -42,7 +42,7 @@ export const AlertRuleSchema = z
     /** After the condition clears, keep firing this long (Recovering) so a hovering value does not flap. */
     keepFiringFor: duration('recovery time').default('0s'),
     enabled: z.boolean().default(true),
-    description: z.string().max(2000).optional(),
+    description: proseText(2000).optional(),
   })
   .superRefine((r, ctx) => {
     if (r.condition.type === 'anomaly' && r.condition.n > r.condition.m)
@@ -97,13 +97,13 @@ export interface AlertTransition {
 export const SilenceInputSchema = z.strictObject({
   /** All must match: field = value. */
   matchers: z
-    .array(z.strictObject({ field: z.enum(['rule', 'kpi', 'objective', 'severity', 'owner']), value: z.string().min(1).max(200) }))
+    .array(z.strictObject({ field: z.enum(['rule', 'kpi', 'objective', 'severity', 'owner']), value: labelText(200, 1) }))
     .min(1, 'a silence needs at least one matcher')
     .max(20),
   /** ISO 8601 or epoch ms; default now. */
   startsAt: z.union([z.string().max(64), z.number()]).optional(),
   endsAt: z.union([z.string().max(64), z.number()]),
-  comment: z.string().min(1, 'say why').max(1000),
+  comment: proseText(1000, 1, 'say why'),
 });
 export type SilenceInput = z.infer<typeof SilenceInputSchema>;
 
@@ -116,11 +116,11 @@ export interface Silence {
   createdBy: string;
 }
 
-export const AckInputSchema = z.strictObject({ comment: z.string().max(1000).default('') });
+export const AckInputSchema = z.strictObject({ comment: proseText(1000).default('') });
 export const AlertFeedbackInputSchema = z.strictObject({
   real: z.boolean(),
   /** e.g. "expected: campaign"; an expected interval is left out of baselines. */
-  note: z.string().max(1000).default(''),
+  note: proseText(1000).default(''),
   expected: z.boolean().default(false),
 });
 

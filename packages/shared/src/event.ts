@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { textProblem } from './primitives.ts';
 
 /** Limits on one event; each is a bound a producer can hit, so each has a readable reason. */
 export const EVENT_LIMITS = {
@@ -25,7 +26,19 @@ export interface MetricEvent {
   dims: Record<string, string>;
 }
 
-const tsInput = z.union([z.string().max(64), z.number()]);
+/** Checked further by parseTimestamp, which names what is wrong (zod's union would only say "Invalid input"). */
+const tsInput = z.custom<string | number>(
+  (v) => typeof v === 'string' || typeof v === 'number',
+  'ts must be an ISO 8601 string or epoch milliseconds',
+);
+
+/** Labels are stored as UTF-8 and shown on screens: valid Unicode, no control characters. */
+function plainLabel(schema: z.ZodString) {
+  return schema.superRefine((text, ctx) => {
+    const problem = textProblem(text);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+  });
+}
 
 const eventInput = z.strictObject({
   metric: z
@@ -44,14 +57,16 @@ const eventInput = z.strictObject({
     })
     .refine(Number.isFinite, 'value must be a finite number'),
   ts: tsInput.optional(),
-  id: z.string().min(1).max(EVENT_LIMITS.idMaxChars, `id is longer than ${EVENT_LIMITS.idMaxChars} characters`).optional(),
+  id: plainLabel(z.string().min(1).max(EVENT_LIMITS.idMaxChars, `id is longer than ${EVENT_LIMITS.idMaxChars} characters`)).optional(),
   dims: z
     .record(
       z
         .string()
         .max(EVENT_LIMITS.dimKeyMaxChars, `dimension name is longer than ${EVENT_LIMITS.dimKeyMaxChars} characters`)
         .regex(DIM_KEY_PATTERN, 'dimension name may only contain letters, digits, "_", "." and "-"'),
-      z.string().max(EVENT_LIMITS.dimValueMaxChars, `dimension value is longer than ${EVENT_LIMITS.dimValueMaxChars} characters`),
+      plainLabel(
+        z.string().max(EVENT_LIMITS.dimValueMaxChars, `dimension value is longer than ${EVENT_LIMITS.dimValueMaxChars} characters`),
+      ),
     )
     .refine((d) => Object.keys(d).length <= EVENT_LIMITS.dimsMaxKeys, `dims has more than ${EVENT_LIMITS.dimsMaxKeys} keys`)
     .optional(),
@@ -59,11 +74,15 @@ const eventInput = z.strictObject({
 
 export type EventParseResult = { ok: true; event: MetricEvent } | { ok: false; reason: string };
 
+const clip = (text: string) => (text.length > 40 ? `${text.slice(0, 40)}…` : text);
+
 function formatIssues(error: z.ZodError): string {
   return error.issues
     .map((issue) => {
-      const where = issue.path.length > 0 ? issue.path.join('.') : 'event';
-      if (issue.code === 'unrecognized_keys') return `${where}: unknown field(s) ${issue.keys.join(', ')}`;
+      // a path holds producer-chosen keys: a 10 kB dimension name must not come back in full
+      const where = issue.path.length > 0 ? issue.path.map((p) => clip(String(p))).join('.') : 'event';
+      if (issue.code === 'unrecognized_keys') return `${where}: unknown field(s) ${issue.keys.map(clip).join(', ')}`;
+      if (issue.code === 'invalid_key') return `${where}: ${issue.issues[0]?.message ?? 'invalid name'}`;
       if (issue.code === 'invalid_type' && issue.path.length === 0) return 'event must be a JSON object';
       return `${where}: ${issue.message}`;
     })
@@ -77,6 +96,7 @@ export function parseTimestamp(input: string | number, nowMs: number): { ok: tru
     if (!Number.isFinite(input)) return { ok: false, reason: 'ts: must be a finite number of epoch milliseconds' };
     ms = input;
   } else {
+    if (input.length > 64) return { ok: false, reason: 'ts: is longer than 64 characters' };
     // Date.parse accepts many shapes; insist on ISO 8601 with a date part and an explicit zone when a time is given.
     if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/.test(input)) {
       return {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idField } from './kpi.ts';
+import { proseText } from './primitives.ts';
 
 export const SUBJECT_KINDS = ['objective', 'kpi', 'goal'] as const;
 export type SubjectKind = (typeof SUBJECT_KINDS)[number];
@@ -13,7 +14,7 @@ export const ANNOTATION_KINDS = ['deploy', 'campaign', 'incident', 'note'] as co
 export const CheckinInputSchema = z.strictObject({
   subject: z.strictObject({ kind: z.enum(SUBJECT_KINDS), id: idField }),
   confidence: z.enum(CONFIDENCES),
-  narrative: z.string().min(1, 'say what happened and why').max(4000, 'must be at most 4000 characters'),
+  narrative: proseText(4000, 1, 'say what happened and why'),
   value: z.number().refine(Number.isFinite, 'must be a finite number').optional(),
 });
 export type CheckinInput = z.infer<typeof CheckinInputSchema>;
@@ -31,7 +32,7 @@ export const AnnotationInputSchema = z.strictObject({
   /** ISO 8601 or epoch ms; default now. */
   ts: z.union([z.string().max(64), z.number()]).optional(),
   kind: z.enum(ANNOTATION_KINDS).default('note'),
-  text: z.string().min(1, 'must not be empty').max(1000, 'must be at most 1000 characters'),
+  text: proseText(1000, 1),
 });
 export type AnnotationInput = z.infer<typeof AnnotationInputSchema>;
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { METRIC_PATTERN } from './event.ts';
 import { DetectionSchema } from './detection.ts';
 import { AlertRuleSchema } from './alerts.ts';
-import { idField, parseDurationMs } from './primitives.ts';
+import { idField, labelText, parseDurationMs, proseText } from './primitives.ts';
 
 export const AGGREGATIONS = ['sum', 'count', 'avg', 'min', 'max', 'p50', 'p90', 'p95', 'p99', 'rate', 'distinct_count'] as const;
 export type Aggregation = (typeof AGGREGATIONS)[number];
@@ -36,11 +36,14 @@ export function isCalendarWindow(window: string): window is CalendarWindow {
   return (CALENDAR_WINDOWS as readonly string[]).includes(window);
 }
 
-const windowField = z.string().refine((w) => {
-  if (isCalendarWindow(w)) return true;
-  const ms = parseDurationMs(w);
-  return ms !== undefined && ms >= WINDOW_MIN_MS && ms <= WINDOW_MAX_MS;
-}, 'must be a rolling window like "30s", "5m", "1h" or "7d" (10s to 31d), or one of today, week_to_date, month_to_date, quarter_to_date');
+const windowField = z
+  .string()
+  .max(32, 'must be at most 32 characters')
+  .refine((w) => {
+    if (isCalendarWindow(w)) return true;
+    const ms = parseDurationMs(w);
+    return ms !== undefined && ms >= WINDOW_MIN_MS && ms <= WINDOW_MAX_MS;
+  }, 'must be a rolling window like "30s", "5m", "1h" or "7d" (10s to 31d), or one of today, week_to_date, month_to_date, quarter_to_date');
 
 const finite = (what = 'must be a finite number') => z.number().refine(Number.isFinite, what);
 
@@ -48,9 +51,12 @@ const finite = (what = 'must be a finite number') => z.number().refine(Number.is
 const thresholdField = z.union([finite(), z.string().regex(/^\d+(\.\d+)?%$/, 'must be a number or a percentage of the target like "90%"')]);
 export type Threshold = z.infer<typeof thresholdField>;
 
-const text = (max: number) => z.string().max(max, `must be at most ${max} characters`);
-const name = z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
+const text = (max: number) => labelText(max);
+const prose = (max: number) => proseText(max);
+const name = labelText(200, 1);
 const DIM_KEY = /^[A-Za-z0-9_.-]{1,64}$/;
+/** Dimension filters a KPI may have, the same bound as the dims of one event. */
+const MAX_FILTER_DIMS = 32;
 const dimKey = z.string().regex(DIM_KEY, 'must be a dimension name of letters, digits, "_", "." or "-"');
 const metricName = z.string().max(128).regex(METRIC_PATTERN, 'must be a metric name of a-z, 0-9, "_", "." and "-"');
 
@@ -58,19 +64,22 @@ const metricName = z.string().max(128).regex(METRIC_PATTERN, 'must be a metric n
 export const PERIOD_PATTERN = /^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$/;
 const periodField = z.string().regex(PERIOD_PATTERN, 'must be a period like "2026", "2026-Q4" or "2026-11"');
 
-const timezoneField = z.string().refine((tz) => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}, 'must be an IANA time zone like "UTC" or "Europe/Berlin"');
+const timezoneField = z
+  .string()
+  .max(64, 'must be at most 64 characters')
+  .refine((tz) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be an IANA time zone like "UTC" or "Europe/Berlin"');
 
 export const ObjectiveSchema = z.strictObject({
   id: idField,
   name,
-  description: text(2000).optional(),
+  description: prose(2000).optional(),
   level: z.enum(LEVELS).default('organisation'),
   owner: text(200).optional(),
   period: periodField.optional(),
@@ -86,7 +95,10 @@ export type Objective = z.infer<typeof ObjectiveSchema>;
 export const MeasureSchema = z.strictObject({
   metric: metricName,
   aggregation: z.enum(AGGREGATIONS),
-  filter: z.record(dimKey, text(256)).optional(),
+  filter: z
+    .record(dimKey, text(256))
+    .refine((f) => Object.keys(f).length <= MAX_FILTER_DIMS, `must have at most ${MAX_FILTER_DIMS} dimensions`)
+    .optional(),
   /** For distinct_count: the dimension whose distinct values are counted. */
   distinctBy: dimKey.optional(),
 });
@@ -106,7 +118,10 @@ export const PeriodTargetSchema = z.strictObject({
   low: finite().optional(),
   high: finite().optional(),
   /** Month ("2026-11") → target for that month, for a quarter or year that is not flat. */
-  monthly: z.record(z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month like "2026-11"'), finite()).optional(),
+  monthly: z
+    .record(z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month like "2026-11"'), finite())
+    .refine((m) => Object.keys(m).length <= 120, 'must have at most 120 months')
+    .optional(),
   /** For calendar windows: where the KPI should be by now. linear = in proportion to time elapsed. */
   pacing: z.enum(['none', 'linear']).default('none'),
 });
@@ -115,7 +130,7 @@ export type PeriodTarget = z.infer<typeof PeriodTargetSchema>;
 const kpiFields = {
   id: idField,
   name,
-  description: text(2000).optional(),
+  description: prose(2000).optional(),
   unit: text(32).optional(),
   owner: text(200).optional(),
   team: text(100).optional(),
@@ -125,7 +140,10 @@ const kpiFields = {
   objectives: z.array(ObjectiveLinkSchema).max(20).optional(),
   metric: metricName.optional(),
   aggregation: z.enum(AGGREGATIONS).optional(),
-  filter: z.record(dimKey, text(256)).optional(),
+  filter: z
+    .record(dimKey, text(256))
+    .refine((f) => Object.keys(f).length <= MAX_FILTER_DIMS, `must have at most ${MAX_FILTER_DIMS} dimensions`)
+    .optional(),
   distinctBy: dimKey.optional(),
   /** numerator / denominator × scale, e.g. orders / sessions × 100 for a conversion in %. */
   ratio: z.strictObject({ numerator: MeasureSchema, denominator: MeasureSchema, scale: finite().default(1) }).optional(),
@@ -146,6 +164,7 @@ const kpiFields = {
   /** No event for this long and the tile says "stale"; defaults from the window (see staleAfterMs). */
   staleAfter: z
     .string()
+    .max(32, 'must be at most 32 characters')
     .refine((d) => parseDurationMs(d) !== undefined, 'must be a duration like "90s", "10m" or "2h"')
     .optional(),
 };
@@ -186,7 +205,7 @@ export type KpiInput = z.input<typeof KpiSchema>;
 export const BoardSchema = z.strictObject({
   id: idField,
   name,
-  description: text(2000).optional(),
+  description: prose(2000).optional(),
   /** Tiles in order; empty = every KPI. */
   kpis: z
     .array(idField)
@@ -201,8 +220,8 @@ export type Board = z.infer<typeof BoardSchema>;
 export const GoalSchema = z.strictObject({
   id: idField,
   name,
-  description: text(2000).optional(),
-  owner: z.string().min(1, 'an individual goal needs an owner').max(200),
+  description: prose(2000).optional(),
+  owner: labelText(200, 1, 'an individual goal needs an owner'),
   kpi: idField,
   target: finite().optional(),
   unit: text(32).optional(),

@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono';
 import type { EntityKind } from '../store/model-repo.ts';
+import { jsonSyntaxError } from '../ingest/json-syntax.ts';
 import { ModelError } from '../model/model-errors.ts';
 import type { ModelService } from '../model/model-service.ts';
 import { jsonError } from './errors.ts';
@@ -28,7 +29,7 @@ export async function readJson(c: Context, maxBytes = MAX_DEFINITION_BYTES): Pro
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
-    throw new ModelError(400, 'bad_json', `body is not valid JSON (${(err as Error).message})`);
+    throw new ModelError(400, 'bad_json', `body is not valid JSON (${jsonSyntaxError(text, (err as Error).message)})`);
   }
 }
 

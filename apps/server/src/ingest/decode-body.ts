@@ -1,4 +1,5 @@
 import { parseEvent, type MetricEvent, type RejectedLine } from '@northstar/shared';
+import { jsonSyntaxError } from './json-syntax.ts';
 
 export interface DecodedBatch {
   events: MetricEvent[];
@@ -33,7 +34,7 @@ function decodeNdjson(text: string, nowMs: number): DecodedBatch {
     try {
       value = JSON.parse(raw);
     } catch (err) {
-      rejected.push({ line, reason: `not valid JSON (${(err as Error).message})`, raw });
+      rejected.push({ line, reason: `not valid JSON (${jsonSyntaxError(raw, (err as Error).message, true)})`, raw });
       continue;
     }
     const result = parseEvent(value, nowMs);
@@ -50,7 +51,7 @@ function decodeJsonArray(text: string, nowMs: number): DecodedBatch {
     value = JSON.parse(text);
   } catch (err) {
     throw new BodyError(
-      `body is not valid JSON (${(err as Error).message}); send a JSON array or NDJSON with Content-Type: application/x-ndjson`,
+      `body is not valid JSON (${jsonSyntaxError(text, (err as Error).message)}); send a JSON array, or NDJSON with Content-Type: application/x-ndjson`,
     );
   }
   const items = Array.isArray(value) ? value : [value];

@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { jsonSyntaxError } from './json-syntax.ts';
+
+describe('jsonSyntaxError', () => {
+  it('names the line, column and token', () => {
+    expect(jsonSyntaxError('[\n  {"v": NaN}\n]', 'x')).toBe(
+      'line 2, column 9: unexpected "NaN" (JSON has no NaN or Infinity: send a finite number)',
+    );
+    expect(jsonSyntaxError('{"a":1}}', 'x')).toBe('line 1, column 8: expected the end after the value, found "}"');
+    expect(jsonSyntaxError('[1,', 'x')).toBe('line 1, column 4: expected a value at the end');
+    expect(jsonSyntaxError("{'a':1}", 'x', true)).toBe('column 2: unexpected "\'a\'"');
+  });
+
+  it('falls back to the parser message when the scan finds nothing', () => {
+    expect(jsonSyntaxError('{"a":1}', 'fallback')).toBe('fallback');
+  });
+});
