@@ -266,7 +266,7 @@ describe('WebSocket handshake', () => {
     const seen = new Set<string>();
     tv.ws!.on('message', (data) => {
       const msg = JSON.parse(String(data)) as ServerMessage;
-      if (msg.type === 'delta') for (const s of msg.states) seen.add(s.id);
+      if (msg.type === 'delta') for (const k of msg.kpis) seen.add(k.id);
       if (msg.type === 'snapshot') for (const k of msg.kpis) seen.add(k.definition.id);
     });
     tv.ws!.send(JSON.stringify({ type: 'subscribe', kpis: ['basket', 'latency-p95'] }));

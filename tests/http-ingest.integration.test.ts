@@ -146,7 +146,7 @@ describe('live push and health', () => {
     expect(snapshot?.type === 'snapshot' && snapshot.kpis.map((k) => k.definition.id)).toContain('revenue');
     await post(JSON.stringify({ metric: 'test.revenue', value: 12345 }));
     const delta = await waitFor(
-      () => messages.find((m) => m.type === 'delta' && m.states.some((s) => s.id === 'basket-max' && s.value === 12345)),
+      () => messages.find((m) => m.type === 'delta' && m.kpis.some((k) => k.id === 'basket-max' && (k.state ?? k.set)?.value === 12345)),
       'delta with the new max',
     );
     expect(delta.type).toBe('delta');

@@ -108,6 +108,7 @@ describe('slow clients', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(reader.messages.filter((m) => m.type === 'delta').length).toBeGreaterThan(frames);
     expect(reader.duplicates).toBe(0);
+    expect(reader.gaps).toBe(0);
   });
 });
 
@@ -126,14 +127,91 @@ describe('subscriptions', () => {
       () => (some.messages.some((m) => m.type === 'delta') && all.messages.some((m) => m.type === 'delta') ? true : undefined),
       'deltas',
     );
-    const ids = (c: LiveTestClient) =>
-      c.messages.flatMap((m: ServerMessage) => (m.type === 'delta' ? m.states.map((s) => s.id) : [])).sort();
+    const ids = (c: LiveTestClient) => [...c.updatedIds].sort();
     expect(ids(some)).toEqual([...KPIS.slice(0, 10), 'k50'].sort());
     expect(ids(all)).toEqual([...KPIS].sort());
     expect(some.states.get('k3')?.value).toBe(7);
     expect(some.duplicates + all.duplicates).toBe(0);
   });
 
+  it('follows a view from a board to another and to everything: nothing outside the board, KPIs new to it whole', async () => {
+    const { hub, url } = await startHub();
+    const tv = await LiveTestClient.connect(url);
+    await waitFor(() => (tv.messages.some((m) => m.type === 'snapshot') ? true : undefined), 'a snapshot');
+    tv.send({ type: 'subscribe', boards: [{ id: 'ops', kpis: ['k1', 'k2'] }] });
+    await new Promise((r) => setTimeout(r, 50));
+    hub.publish(
+      KPIS.map((id) => stateOf(id, 1)),
+      [],
+    );
+    await waitFor(() => (tv.updatedIds.length >= 2 ? true : undefined), 'the board updates');
+    await new Promise((r) => setTimeout(r, 100));
+    expect([...tv.updatedIds].sort()).toEqual(['k1', 'k2']);
+
+    // the next board: subscribe to it, then leave the first; k3 was missed, so it comes whole at once
+    const before = tv.messages.length;
+    tv.send({ type: 'subscribe', boards: [{ id: 'growth', kpis: ['k2', 'k3'] }] });
+    tv.send({ type: 'unsubscribe', boards: [{ id: 'ops', kpis: [] }] });
+    const catchUp = await waitFor(() => tv.messages.slice(before).find((m) => m.type === 'delta'), 'the catch-up');
+    expect(catchUp.type === 'delta' && catchUp.kpis.map((k) => [k.id, k.base, k.state?.value])).toEqual([['k3', undefined, 1]]);
+    const seen = tv.updatedIds.length;
+    hub.publish(
+      KPIS.map((id) => stateOf(id, 2)),
+      [],
+    );
+    await waitFor(() => (tv.updatedIds.length >= seen + 2 ? true : undefined), 'the second board updates');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(tv.updatedIds.slice(seen).sort()).toEqual(['k2', 'k3']);
+
+    // back to the wall: everything, the KPIs it missed whole, then patches for all
+    const beforeAll = tv.messages.length;
+    tv.send({ type: 'subscribe', all: true });
+    tv.send({ type: 'unsubscribe', boards: [{ id: 'growth', kpis: [] }] });
+    const allCatchUp = await waitFor(() => tv.messages.slice(beforeAll).find((m) => m.type === 'delta'), 'the catch-up of everything');
+    expect(allCatchUp.type === 'delta' && allCatchUp.kpis.length).toBe(KPIS.length - 2);
+    hub.publish(
+      KPIS.map((id) => stateOf(id, 3)),
+      [],
+    );
+    await waitFor(() => ([...tv.states.values()].every((s) => s.value === 3) ? true : undefined), 'every KPI at 3');
+    expect(tv.gaps + tv.duplicates).toBe(0);
+  });
+});
+
+describe('compact deltas', () => {
+  it('sends only the fields and sparkline points that changed, and the client ends up with what was published', async () => {
+    const { hub, url } = await startHub();
+    const client = await LiveTestClient.connect(url);
+    await waitFor(() => (client.messages.some((m) => m.type === 'snapshot') ? true : undefined), 'a snapshot');
+    const spark = (from: number): SeriesPoint[] => Array.from({ length: 60 }, (_, i) => [from + i, (from + i) * 2]);
+    const first = stateOf('k1', 10);
+    hub.publish([first], [{ id: 'k1', points: spark(0) }]);
+    await waitFor(() => (client.updatedIds.length >= 1 ? true : undefined), 'the first update');
+    const second = { ...first, value: 11, attainment: 11 };
+    hub.publish([second], [{ id: 'k1', points: spark(1) }]);
+    await waitFor(() => (client.updatedIds.length >= 2 ? true : undefined), 'the second update');
+
+    const updates = client.messages.flatMap((m: ServerMessage) => (m.type === 'delta' ? m.kpis : []));
+    // the first has nothing sent before it to patch: whole; the second patches the first
+    expect(updates[0]).toMatchObject({ id: 'k1', state: first });
+    expect(updates[1]).toEqual({
+      id: 'k1',
+      seq: updates[0]!.seq + 1,
+      base: updates[0]!.seq,
+      set: { value: 11, attainment: 11 },
+      sparkPatch: { drop: 1, keep: 59, add: [[60, 120]] },
+    });
+    expect(client.states.get('k1')).toEqual(second);
+    expect(client.sparks.get('k1')).toEqual(spark(1));
+    // a client connecting now gets the same in its snapshot
+    const late = await LiveTestClient.connect(url);
+    await waitFor(() => (late.messages.some((m) => m.type === 'snapshot') ? true : undefined), 'a snapshot');
+    expect(late.view().k1).toEqual(client.view().k1);
+    expect(client.gaps + client.duplicates).toBe(0);
+  });
+});
+
+describe('client messages', () => {
   it('ignores and counts junk, then closes a client that keeps sending it', async () => {
     const { metrics, url } = await startHub();
     const client = await LiveTestClient.connect(url);

@@ -113,7 +113,7 @@ describe('resuming the live stream', () => {
     const client = await LiveTestClient.connect(baseUrl);
     await post('test.orders', 1);
     await waitFor(
-      () => (client.messages.some((m) => m.type === 'delta' && m.states.some((s) => s.id === 'orders')) ? true : undefined),
+      () => (client.messages.some((m) => m.type === 'delta' && m.kpis.some((k) => k.id === 'orders')) ? true : undefined),
       'a delta',
     );
     const had = new Map(client.seqs);
@@ -135,12 +135,45 @@ describe('resuming the live stream', () => {
     expect(replay?.type).toBe('delta');
     if (replay?.type !== 'delta') return;
     expect(replay.replay).toBe(true);
-    expect(replay.states.map((s) => s.id)).toContain('orders');
-    for (const [id, seq] of Object.entries(replay.seqs ?? {})) expect(seq).toBeGreaterThan(had.get(id) ?? 0);
+    expect(replay.kpis.map((k) => k.id)).toContain('orders');
+    for (const k of replay.kpis) {
+      expect(k.seq).toBeGreaterThan(had.get(k.id) ?? 0);
+      // a replay holds whole values: the client may have missed the updates a patch would build on
+      expect(k.base).toBeUndefined();
+    }
     expect(after.some((m) => m.type === 'snapshot')).toBe(false);
     expect(client.states.get('orders')?.value).toBe(2);
     await expectSameAsFreshClient(client);
     expect(client.duplicates).toBe(0);
+    expect(client.gaps).toBe(0);
+    await client.close();
+  });
+
+  it('replaces its subscriptions with the scope a resume names, and hears only of that scope', async () => {
+    const client = await LiveTestClient.connect(baseUrl);
+    client.send({ type: 'subscribe', kpis: ['revenue'] });
+    await post('test.revenue', 5);
+    await waitFor(() => (client.updatedIds.includes('revenue') ? true : undefined), 'a revenue update');
+    await client.close();
+
+    await post('test.orders', 1);
+    const before = client.messages.length;
+    await LiveTestClient.connect(baseUrl, { resume: true, into: client });
+    client.send({
+      type: 'resume',
+      token: client.token!,
+      seqs: Object.fromEntries(client.seqs),
+      cursor: client.cursor,
+      scope: { kpis: ['orders'] },
+    });
+    await waitFor(() => (client.messages.slice(before).some((m) => m.type === 'delta' && m.replay) ? true : undefined), 'the replay');
+    const seenFrom = client.updatedIds.length;
+    await post('test.revenue', 6);
+    await post('test.orders', 1);
+    await waitFor(() => (client.updatedIds.slice(seenFrom).includes('orders') ? true : undefined), 'an orders update');
+    // revenue (and the KPIs on its metric) moved too, but the scope is orders alone now
+    expect(new Set(client.updatedIds.slice(seenFrom))).toEqual(new Set(['orders']));
+    expect(client.gaps + client.duplicates).toBe(0);
     await client.close();
   });
 
@@ -164,6 +197,7 @@ describe('resuming the live stream', () => {
     await stopProducing();
     await expectSameAsFreshClient(client);
     expect(client.duplicates).toBe(0);
+    expect(client.gaps).toBe(0);
     await client.close();
   });
 });

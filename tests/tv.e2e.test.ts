@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import type { ClientMessage, ServerMessage } from '@northstar/shared';
 import { startTestServer, type TestServer } from './support/harness.ts';
 import { WEB_DIST, launchChromium } from './support/browser.ts';
 
@@ -106,5 +107,52 @@ describe('TV mode in Chromium', () => {
     expect(await tile.getByTestId('tile-freshness').innerText()).toMatch(/^stale since/);
     // a single board does not rotate
     expect(await page.getByTestId('tv').getAttribute('data-board')).toBe('b1');
+  });
+
+  it('subscribes to its boards only, hears nothing of other KPIs, and catches up when the wall takes everything again', async () => {
+    const tvPage = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    const sent: ClientMessage[] = [];
+    const received: Array<{ after: number; msg: ServerMessage }> = [];
+    tvPage.on('websocket', (ws) => {
+      ws.on('framesent', (f) => sent.push(JSON.parse(String(f.payload)) as ClientMessage));
+      // each received frame remembers how many messages the page had sent by then
+      ws.on('framereceived', (f) => received.push({ after: sent.length, msg: JSON.parse(String(f.payload)) as ServerMessage }));
+    });
+    try {
+      await tvPage.goto(`${server.url}/#/tv?boards=b2`);
+      await tvPage.getByTestId('tile-latency').waitFor();
+      await expect.poll(() => sent.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+      expect(sent.slice(0, 2)).toEqual([
+        { type: 'subscribe', boards: [{ id: 'b2', kpis: ['latency'] }] },
+        { type: 'unsubscribe', all: true },
+      ]);
+      const subscribed = sent.length;
+      await post([
+        { metric: 'tv.orders', value: 1 },
+        { metric: 'tv.orders', value: 1 },
+        { metric: 'tv.latency', value: 123 },
+      ]);
+      await expect
+        .poll(() => tvPage.getByTestId('tile-latency').getByTestId('tile-value').innerText(), { timeout: 10_000 })
+        .toMatch(/^123\b/);
+      const updated = received
+        .filter((r) => r.after >= subscribed)
+        .flatMap((r) => (r.msg.type === 'delta' ? r.msg.kpis.map((k) => k.id) : []));
+      expect(updated).toContain('latency');
+      expect(updated).not.toContain('orders');
+
+      // to the wall: everything again, and orders, which moved meanwhile, comes up to date
+      const onWall = sent.length;
+      // the same document, the same socket: only the view changes
+      await tvPage.evaluate('location.hash = "#/"');
+      await expect.poll(() => sent.slice(onWall), { timeout: 10_000 }).toContainEqual({ type: 'subscribe', all: true });
+      expect(sent.slice(onWall)).toContainEqual({ type: 'unsubscribe', boards: [{ id: 'b2', kpis: [] }] });
+      await expect
+        .poll(() => tvPage.getByTestId('tile-orders').getByTestId('tile-value').innerText(), { timeout: 10_000 })
+        .toMatch(/^2(?!\d)/);
+      expect(received.filter((r) => r.msg.type === 'hello')).toHaveLength(1);
+    } finally {
+      await tvPage.close();
+    }
   });
 });

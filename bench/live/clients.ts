@@ -63,9 +63,15 @@ function observe(conn: Conn, data: Buffer): void {
   if (!conn.probe) return;
   const now = Date.now();
   const msg = JSON.parse(data.toString('utf8')) as ServerMessage;
-  const states = msg.type === 'delta' ? msg.states : msg.type === 'snapshot' ? msg.kpis.map((k) => k.state) : [];
+  // a patch carries lastEventTs only when it changed, which is when a newer event is behind it
+  const states =
+    msg.type === 'delta'
+      ? msg.kpis.map((k) => ({ id: k.id, lastEventTs: (k.state ?? k.set)?.lastEventTs }))
+      : msg.type === 'snapshot'
+        ? msg.kpis.map((k) => k.state)
+        : [];
   for (const s of states) {
-    if (s.lastEventTs === null) continue;
+    if (s.lastEventTs === null || s.lastEventTs === undefined) continue;
     const seen = conn.lastEventTs.get(s.id);
     if (seen !== undefined && s.lastEventTs <= seen) continue; // no newer event behind this update
     conn.lastEventTs.set(s.id, s.lastEventTs);

@@ -1,19 +1,25 @@
 import WebSocket from 'ws';
-import type { ClientMessage, KpiState, ServerMessage } from '@northstar/shared';
+import { applyKpiUpdate, type ClientMessage, type KpiState, type SeriesPoint, type ServerMessage } from '@northstar/shared';
 
 /**
  * A wall as the protocol means it: applies snapshots and deltas by sequence number,
- * drops any update it already has, and counts such duplicates (a correct server sends none).
+ * drops any update it already has, and counts such duplicates and patches it cannot
+ * apply (a correct server sends neither).
  */
 export class LiveTestClient {
   readonly messages: ServerMessage[] = [];
   readonly states = new Map<string, KpiState>();
+  readonly sparks = new Map<string, readonly SeriesPoint[]>();
   readonly seqs = new Map<string, number>();
   cursor = 0;
   token: string | undefined;
   instance: string | undefined;
   /** Updates that arrived with a sequence number at or below the one already applied. */
   duplicates = 0;
+  /** Patches of an update this client did not hold (a correct server sends none). */
+  gaps = 0;
+  /** Ids of every KPI update received in a delta, in order. */
+  readonly updatedIds: string[] = [];
   closed: { code: number; reason: string } | undefined;
   ws!: WebSocket;
 
@@ -58,35 +64,39 @@ export class LiveTestClient {
     } else if (msg.type === 'snapshot') {
       this.states.clear();
       this.seqs.clear();
-      for (const k of msg.kpis) this.states.set(k.definition.id, k.state);
+      this.sparks.clear();
+      for (const k of msg.kpis) {
+        this.states.set(k.definition.id, k.state);
+        this.sparks.set(k.definition.id, k.spark);
+      }
       for (const [id, seq] of Object.entries(msg.seqs ?? {})) this.seqs.set(id, seq);
       this.cursor = msg.cursor ?? 0;
     } else if (msg.type === 'delta') {
-      const seqs = msg.seqs ?? {};
-      for (const s of msg.states) {
-        const seq = seqs[s.id];
-        if (seq === undefined) continue;
-        if (seq <= (this.seqs.get(s.id) ?? 0)) {
-          this.duplicates += 1;
-          continue;
+      for (const u of msg.kpis) {
+        this.updatedIds.push(u.id);
+        const state = this.states.get(u.id);
+        const held = state && { state, spark: this.sparks.get(u.id) ?? [], seq: this.seqs.get(u.id) ?? 0 };
+        const outcome = applyKpiUpdate(held, u);
+        if (outcome.kind === 'repeat') this.duplicates += 1;
+        else if (outcome.kind === 'gap') this.gaps += 1;
+        else {
+          this.states.set(u.id, outcome.kpi.state);
+          this.sparks.set(u.id, outcome.kpi.spark);
+          this.seqs.set(u.id, outcome.kpi.seq);
         }
-        this.states.set(s.id, s);
-      }
-      for (const [id, seq] of Object.entries(seqs)) {
-        if (seq > (this.seqs.get(id) ?? 0)) this.seqs.set(id, seq);
-        this.cursor = Math.max(this.cursor, seq);
+        this.cursor = Math.max(this.cursor, u.seq);
       }
     } else if (msg.type === 'alert' && msg.seq !== undefined) {
       this.cursor = Math.max(this.cursor, msg.seq);
     }
   }
 
-  /** The KPI states without the fields that change on every evaluation. */
+  /** The KPI states (and sparklines) without the fields that change on every evaluation. */
   view(): Record<string, unknown> {
     return Object.fromEntries(
       [...this.states]
         .sort(([a], [b]) => a.localeCompare(b))
-        .map(([id, s]) => [id, { ...s, evaluatedAt: undefined, seq: this.seqs.get(id) }]),
+        .map(([id, s]) => [id, { ...s, evaluatedAt: undefined, seq: this.seqs.get(id), spark: this.sparks.get(id) }]),
     );
   }
 }

@@ -6,10 +6,15 @@ import {
   parseClientMessage,
   type ClientMessage,
   type ClientMessageType,
+  type LiveScope,
   type KpiSeqs,
+  type KpiStatePatch,
+  type KpiUpdate,
   type ServerMessage,
+  type SparkPatch,
   type ServerMessageType,
 } from './protocol.ts';
+import type { KpiState } from './status.ts';
 
 const state = {
   id: 'orders',
@@ -35,13 +40,14 @@ describe('server messages', () => {
     {
       type: 'delta',
       serverTime: 1,
-      states: [{ ...state }],
-      objectives: [],
-      spark: [{ id: 'orders', points: [[1, 2]] }],
-      seqs: { orders: 5 },
+      kpis: [
+        { id: 'orders', seq: 5, state: { ...state }, spark: [[1, 2]] },
+        { id: 'revenue', seq: 6, base: 4, set: { value: 7, anomaly: null }, sparkPatch: { drop: 1, keep: 59, add: [[3, null]] } },
+        { id: 'visits', seq: 7, base: 2, spark: [] },
+      ],
+      objectives: [{ id: 'sales', attainment: 50, status: 'at_risk', troubled: ['orders'], kpiCount: 2 }],
     },
-    { type: 'delta', serverTime: 1, states: [], objectives: [], spark: [], seqs: {}, replay: true },
-    { type: 'delta', serverTime: 1, states: [], objectives: [], spark: [] },
+    { type: 'delta', serverTime: 1, kpis: [], objectives: [], replay: true },
     { type: 'heartbeat', serverTime: 1 },
   ];
 
@@ -56,7 +62,12 @@ describe('server messages', () => {
     type Hello = Extract<ServerMessage, { type: 'hello' }>;
     expectTypeOf<Hello['resumeToken']>().toEqualTypeOf<string | undefined>();
     expectTypeOf<Hello['protocol']>().toEqualTypeOf<typeof PROTOCOL_VERSION>();
-    expectTypeOf<Extract<ServerMessage, { type: 'delta' }>['seqs']>().toEqualTypeOf<KpiSeqs | undefined>();
+    expectTypeOf<Extract<ServerMessage, { type: 'delta' }>['kpis']>().toEqualTypeOf<KpiUpdate[]>();
+    expectTypeOf<KpiUpdate['set']>().toEqualTypeOf<KpiStatePatch | undefined>();
+    // a patch never renames a KPI, and every other field of a state may be in it
+    expectTypeOf<keyof KpiStatePatch>().toEqualTypeOf<Exclude<keyof KpiState, 'id'>>();
+    expectTypeOf<KpiUpdate['sparkPatch']>().toEqualTypeOf<SparkPatch | undefined>();
+    expectTypeOf<Extract<ServerMessage, { type: 'snapshot' }>['seqs']>().toEqualTypeOf<KpiSeqs | undefined>();
     expectTypeOf<Extract<ServerMessage, { type: 'alert' }>['seq']>().toEqualTypeOf<number | undefined>();
     expectTypeOf<KpiSeqs>().toEqualTypeOf<Record<string, number>>();
   });
@@ -67,7 +78,10 @@ describe('client messages', () => {
     { type: 'subscribe', kpis: ['orders'] },
     { type: 'subscribe', objectives: ['sales'], boards: [{ id: 'ops', kpis: ['orders', 'revenue'] }] },
     { type: 'unsubscribe', kpis: ['orders'] },
+    { type: 'subscribe', all: true },
+    { type: 'unsubscribe', all: true, boards: [{ id: 'ops', kpis: [] }] },
     { type: 'resume', token: 'abc.7', seqs: { orders: 4 }, cursor: 9 },
+    { type: 'resume', token: 'abc.7', seqs: {}, scope: { boards: [{ id: 'ops', kpis: ['orders'] }] } },
     { type: 'resume', token: 'abc.7', seqs: {} },
   ];
 
@@ -78,10 +92,12 @@ describe('client messages', () => {
   it.each([
     ['not JSON', '{"type":', 'malformed'],
     ['an unknown type', '{"type":"shout"}', 'invalid'],
-    ['an unknown field', '{"type":"subscribe","kpis":["a"],"all":true}', 'invalid'],
+    ['an unknown field', '{"type":"subscribe","kpis":["a"],"everything":true}', 'invalid'],
     ['a negative seq', '{"type":"resume","token":"a.1","seqs":{"a":-1}}', 'invalid'],
     ['a fractional seq', '{"type":"resume","token":"a.1","seqs":{"a":1.5}}', 'invalid'],
     ['an empty id', '{"type":"subscribe","kpis":[""]}', 'invalid'],
+    ['all: false (leave it out instead)', '{"type":"subscribe","all":false}', 'invalid'],
+    ['a resume scope with an unknown part', '{"type":"resume","token":"a.1","seqs":{},"scope":{"teams":["x"]}}', 'invalid'],
     ['an array', '[]', 'invalid'],
     ['too many ids', JSON.stringify({ type: 'subscribe', kpis: Array.from({ length: 501 }, (_, i) => `k${i}`) }), 'invalid'],
     ['too large', JSON.stringify({ type: 'subscribe', kpis: ['x'.repeat(MAX_CLIENT_MESSAGE_BYTES)] }), 'oversized'],
@@ -93,5 +109,7 @@ describe('client messages', () => {
     expectTypeOf<ClientMessageType>().toEqualTypeOf<'subscribe' | 'unsubscribe' | 'resume'>();
     expectTypeOf<Extract<ClientMessage, { type: 'resume' }>['seqs']>().toEqualTypeOf<Record<string, number>>();
     expectTypeOf<Extract<ClientMessage, { type: 'subscribe' }>['kpis']>().toEqualTypeOf<string[] | undefined>();
+    expectTypeOf<Extract<ClientMessage, { type: 'subscribe' }>['all']>().toEqualTypeOf<true | undefined>();
+    expectTypeOf<Extract<ClientMessage, { type: 'resume' }>['scope']>().toEqualTypeOf<LiveScope | undefined>();
   });
 });

@@ -8,7 +8,7 @@ import type { Alert } from './alerts.ts';
  * Bumped on any incompatible change to the messages below. Additions that an older
  * client can ignore (optional fields, client → server messages) keep the number.
  */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 /**
  * KPI id → sequence number of the newest update of that KPI (its state and/or its
@@ -16,6 +16,36 @@ export const PROTOCOL_VERSION = 3;
  * keeps the highest it applied and drops any update whose number is not above it.
  */
 export type KpiSeqs = Record<string, number>;
+
+/** A KPI state's fields that changed, each with its new value; a field left out did not change. */
+export type KpiStatePatch = Partial<Omit<KpiState, 'id'>>;
+
+/**
+ * A sparkline's change: of the points held, keep `keep` starting at index `drop`, then
+ * append `add`. A new slot drops the oldest point and adds one; a late event rewrites the last few.
+ */
+export interface SparkPatch {
+  drop: number;
+  keep: number;
+  add: SeriesPoint[];
+}
+
+/**
+ * One KPI's update in a delta. Without `base` it carries whole values (`state`, `spark`).
+ * With `base` it patches the update numbered `base` (`set`, `sparkPatch`, or a whole
+ * `spark`): a client holding any other number for the KPI must not apply it, and asks for
+ * what it missed with a `resume` instead. Either way, parts left out did not change.
+ */
+export interface KpiUpdate {
+  id: string;
+  /** This update's sequence number (see KpiSeqs). */
+  seq: number;
+  base?: number;
+  state?: KpiState;
+  set?: KpiStatePatch;
+  spark?: SeriesPoint[];
+  sparkPatch?: SparkPatch;
+}
 
 export interface WallKpi {
   definition: KpiDefinition;
@@ -53,16 +83,16 @@ export type ServerMessage =
       /** The newest sequence number (of any KPI or alert) this snapshot covers. */
       cursor?: number;
     }
-  /** Only what changed since the last frame; `spark` replaces the whole sparkline of the KPIs listed. */
+  /**
+   * What changed since the last frame: one entry per KPI that changed (most patch the
+   * previous update, see KpiUpdate), and the objectives whose state changed, whole.
+   */
   | {
       type: 'delta';
       serverTime: number;
-      states: KpiState[];
+      kpis: KpiUpdate[];
       objectives: ObjectiveState[];
-      spark: Array<{ id: string; points: SeriesPoint[] }>;
-      /** The sequence number of each KPI listed in `states` or `spark`. */
-      seqs?: KpiSeqs;
-      /** True on the one frame that answers a `resume`: the updates the client missed. */
+      /** True on the one frame that answers a `resume`: the updates the client missed, whole. */
       replay?: boolean;
     }
   /** A KPI reached its target, or an objective 100 %, for the first time in a period. */
@@ -94,6 +124,8 @@ const idList = z.array(scopeId).max(MAX_SCOPE_IDS);
 
 /** What a client wants to hear about; the union of the parts. Absent parts add nothing. */
 export const LiveScopeSchema = z.strictObject({
+  /** Every KPI, including ones added to the model later. */
+  all: z.literal(true).optional(),
   /** KPIs by id. */
   kpis: idList.optional(),
   /** Objectives by id: the KPIs linked to each, or to any objective below it. */
@@ -107,7 +139,10 @@ export const LiveScopeSchema = z.strictObject({
 export type LiveScope = z.infer<typeof LiveScopeSchema>;
 
 export const ClientMessageSchema = z.discriminatedUnion('type', [
-  /** Narrows the updates to a scope (adds to earlier subscriptions); a client that never subscribes gets everything. */
+  /**
+   * Narrows the updates to a scope (adds to earlier subscriptions); a client that never
+   * subscribes gets everything. KPIs new to the scope are sent whole at once.
+   */
   z.strictObject({ type: z.literal('subscribe'), ...LiveScopeSchema.shape }),
   z.strictObject({ type: z.literal('unsubscribe'), ...LiveScopeSchema.shape }),
   /** After a reconnect: the token from the previous `hello` and the newest sequence number applied per KPI. */
@@ -117,6 +152,8 @@ export const ClientMessageSchema = z.discriminatedUnion('type', [
     seqs: z.record(scopeId, z.number().int().nonnegative()).refine((r) => Object.keys(r).length <= 5_000, 'too many KPIs'),
     /** The newest sequence number the client saw on any message (snapshot cursor, delta seqs, alert seq). */
     cursor: z.number().int().nonnegative().optional(),
+    /** What the client wants from now on, replacing the previous connection's subscriptions; absent: those are kept. */
+    scope: LiveScopeSchema.optional(),
   }),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessageSchema>;

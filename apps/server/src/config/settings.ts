@@ -204,7 +204,7 @@ export function loadSettings(cli: CliOptions, env: NodeJS.ProcessEnv = process.e
     // the age bound keeps a trickle of events from waiting: tiles update after the write
     ingestFlushIntervalMs: e.INGEST_FLUSH_INTERVAL_MS ?? 100,
     evaluateIntervalMs: e.EVALUATE_INTERVAL_MS ?? 250,
-    wsFrameIntervalMs: e.WS_FRAME_INTERVAL_MS ?? 250,
+    wsFrameIntervalMs: e.WS_FRAME_INTERVAL_MS ?? 100,
     wsMaxBufferedBytes: e.WS_MAX_BUFFERED_BYTES ?? 1024 * 1024,
     wsHeartbeatIntervalMs: 5_000,
     webDir: e.NORTHSTAR_WEB_DIR ? path.resolve(e.NORTHSTAR_WEB_DIR) : defaultWebDir(),

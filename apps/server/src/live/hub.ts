@@ -5,6 +5,7 @@ import { Counter } from 'prom-client';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
   PROTOCOL_VERSION,
+  kpiUpdate,
   type Alert,
   type ClientMessage,
   type KpiState,
@@ -17,9 +18,9 @@ import {
 import type { Metrics } from '../observe/metrics.ts';
 import { mayReceive, restrictSnapshot, type LiveAccess } from './access.ts';
 import { ABUSE_CLOSE, ClientGuard } from './client-guard.ts';
-import { buildDelta, type BuiltFrame, type PendingUpdate } from './frames.ts';
+import { buildDelta, encodeObjectives, encodeUpdate, wholeUpdate, type EncodedUpdate } from './frames.ts';
 import { LiveJournal } from './journal.ts';
-import { Subscription } from './subscription.ts';
+import { EVERYTHING, Subscription } from './subscription.ts';
 
 type SnapshotMessage = Extract<ServerMessage, { type: 'snapshot' }>;
 
@@ -51,8 +52,6 @@ interface Client {
   slowSince: number | null;
   /** null until it subscribes: it gets every KPI. */
   sub: Subscription | null;
-  /** Updates at or below this sequence number reached it in a snapshot or replay: frames leave them out. */
-  floor: number;
   /** Connected with `?resume`: no snapshot until its `resume` arrives or this timer fires. */
   awaiting: NodeJS.Timeout | undefined;
   guard: ClientGuard;
@@ -80,19 +79,26 @@ export const SLOW_CLIENT_GRACE_MS = 10_000;
 export const SLOW_CLIENT_CLOSE = { code: 4008, reason: 'too slow: updates were not being read' } as const;
 /** Connections per instance: beyond this an upgrade is refused, so memory stays bounded. */
 export const MAX_CLIENTS = 5000;
-/** The frame key of a client that never subscribed (no subscription key starts with a NUL). */
-const EVERYTHING = '\u0000all';
+
+/** A KPI's changes since the last frame; the latest of each part wins. */
+interface PendingChange {
+  state?: KpiState;
+  spark?: SeriesPoint[];
+}
 
 /**
  * WebSocket fan-out: a snapshot on connect (or a replay of what a resuming client
  * missed), then at most one delta frame per client per `frameIntervalMs`, holding the
- * latest state of each KPI in its subscription that changed. A frame is serialised
- * once per distinct subscription and shared by every client with that subscription.
+ * latest change of each KPI in its subscription. Sequence numbers are given as a frame
+ * goes out, so every client that keeps up holds the previous frame's updates and a
+ * change travels as a patch of them (only the fields that changed). Each update is
+ * serialised once per frame interval, and each frame once per distinct subscription,
+ * shared by every client with that subscription.
  */
 export class LiveHub {
   readonly #wss: WebSocketServer;
   readonly #clients = new Set<Client>();
-  readonly #pending = new Map<string, PendingUpdate>();
+  readonly #pending = new Map<string, PendingChange>();
   readonly #pendingObjectives = new Map<string, ObjectiveState>();
   /** Every objective's newest state, for replays. */
   readonly #objectives = new Map<string, ObjectiveState>();
@@ -110,7 +116,7 @@ export class LiveHub {
   #flushTimer: NodeJS.Timeout | undefined;
   #lastFlushAt = 0;
   #objectivesVersion = 0;
-  #snapshotCache: { key: string; builtAt: number; frame: Buffer; cursor: number; message: SnapshotMessage } | undefined;
+  #snapshotCache: { key: string; builtAt: number; frame: Buffer; message: SnapshotMessage } | undefined;
 
   constructor(opts: HubOptions) {
     this.#opts = opts;
@@ -157,7 +163,6 @@ export class LiveHub {
       needsSnapshot: false,
       slowSince: null,
       sub: null,
-      floor: 0,
       awaiting: undefined,
       guard: new ClientGuard(now),
       access,
@@ -216,8 +221,8 @@ export class LiveHub {
       return;
     }
     const msg: ClientMessage = checked.message;
-    if (msg.type === 'resume') return this.#resume(client, msg.token, msg.seqs, msg.cursor);
-    // a restricted scope is not the client's to change
+    // a restricted scope is not the client's to change (#resume ignores its scope too)
+    if (msg.type === 'resume') return this.#resume(client, msg.token, msg.seqs, msg.cursor, client.access ? undefined : msg.scope);
     if (client.access) return;
     if (msg.type === 'unsubscribe') {
       // a client that never subscribed gets everything; "everything but" is not a scope
@@ -226,47 +231,49 @@ export class LiveHub {
       client.sub.resolve(this.#kpisUnder);
       return;
     }
-    const narrowed = client.sub !== null;
+    const before = client.sub;
+    const hadIds = before ? before.ids : null;
     client.sub ??= new Subscription();
     client.sub.add(msg);
-    const added = client.sub.resolve(this.#kpisUnder);
-    // updates of KPIs outside its old scope passed it by: send their newest (pending ones come with the next frame)
-    if (narrowed && client.awaiting === undefined && !client.needsSnapshot) {
-      const catchUp = added.flatMap((id) => {
-        const e = this.#journal.get(id);
-        return e && !this.#pending.has(id) ? [{ id, seq: e.seq, state: e.state, spark: e.spark }] : [];
-      });
-      const built = buildDelta(catchUp, []);
-      if (built.frame) this.#send(client, built.frame, 'delta');
+    client.sub.resolve(this.#kpisUnder);
+    // KPIs new to its scope changed without it: send their newest, whole, so later patches apply
+    if (before && hadIds !== null && client.awaiting === undefined && !client.needsSnapshot) {
+      const catchUp: EncodedUpdate[] = [];
+      for (const e of this.#journal.entries()) {
+        if (!hadIds.has(e.id) && client.sub.includes(e.id)) catchUp.push(wholeUpdate(e));
+      }
+      const frame = buildDelta(catchUp, '[]');
+      if (frame) this.#send(client, frame, 'delta');
     }
   }
 
   readonly #kpisUnder = (objectiveId: string): readonly string[] => this.#opts.kpisUnder?.(objectiveId) ?? [];
 
-  #resume(client: Client, token: string, seqs: Record<string, number>, cursor: number | undefined): void {
+  #resume(client: Client, token: string, seqs: Record<string, number>, cursor: number | undefined, scope: LiveScope | undefined): void {
     clearTimeout(client.awaiting);
     client.awaiting = undefined;
     const dot = token.lastIndexOf('.');
-    if (token.slice(0, dot) !== this.instance) {
+    const sameInstance = token.slice(0, dot) === this.instance;
+    // the scope it asks for now, else the one its previous connection had
+    const previous = sameInstance && !client.sub ? this.#recentSubscriptions.get(Number(token.slice(dot + 1))) : undefined;
+    const wanted = scope ?? previous;
+    if (wanted) {
+      client.sub = new Subscription();
+      client.sub.add(wanted);
+      client.sub.resolve(this.#kpisUnder);
+    }
+    if (!sameInstance) {
       this.#resumes.inc({ outcome: 'snapshot:instance' });
       return this.#sendSnapshot(client);
     }
-    const previous = this.#recentSubscriptions.get(Number(token.slice(dot + 1)));
-    if (!client.sub && previous) {
-      client.sub = new Subscription();
-      client.sub.add(previous);
-      client.sub.resolve(this.#kpisUnder);
-    }
-    const ids = client.sub?.ids;
-    const plan = this.#journal.plan(seqs, cursor, (id) => !ids || ids.has(id));
+    const sub = client.sub;
+    const plan = this.#journal.plan(seqs, cursor, (id) => !sub || sub.includes(id));
     if (plan.kind === 'snapshot') {
       this.#resumes.inc({ outcome: `snapshot:${plan.reason}` });
       return this.#sendSnapshot(client);
     }
     this.#resumes.inc({ outcome: 'replay' });
-    const updates = plan.kpis.map((e) => ({ id: e.id, seq: e.seq, state: e.state, spark: e.spark }));
-    const { frame } = buildDelta(updates, [...this.#objectives.values()], { replay: true });
-    client.floor = this.#journal.cursor;
+    const frame = buildDelta(plan.kpis.map(wholeUpdate), encodeObjectives([...this.#objectives.values()]), { replay: true });
     this.#send(client, frame!, 'delta');
     const newestAlert = new Map<string, Alert>(plan.alerts.map((a) => [a.key, a]));
     for (const alert of newestAlert.values()) {
@@ -281,30 +288,22 @@ export class LiveHub {
     sparks: ReadonlyArray<{ id: string; points: SeriesPoint[] }>,
     objectives: readonly ObjectiveState[] = [],
   ): void {
-    const sparkOf = new Map(sparks.map((s) => [s.id, s.points]));
-    const changes: Array<{ id: string; state?: KpiState; spark?: SeriesPoint[] }> = states.map((state) => ({
-      id: state.id,
-      state,
-      spark: sparkOf.get(state.id),
-    }));
-    for (const s of states) sparkOf.delete(s.id);
-    for (const [id, spark] of sparkOf) changes.push({ id, spark });
-    for (const c of changes) {
-      const entry = this.#journal.recordKpi(c.id, c);
-      const queued = this.#pending.get(c.id);
-      this.#pending.set(c.id, {
-        id: c.id,
-        seq: entry.seq,
-        state: c.state ?? queued?.state,
-        spark: c.spark ?? queued?.spark,
-      });
+    for (const state of states) {
+      const queued = this.#pending.get(state.id);
+      if (queued) queued.state = state;
+      else this.#pending.set(state.id, { state });
+    }
+    for (const { id, points } of sparks) {
+      const queued = this.#pending.get(id);
+      if (queued) queued.spark = points;
+      else this.#pending.set(id, { spark: points });
     }
     for (const o of objectives) {
       this.#pendingObjectives.set(o.id, o);
       this.#objectives.set(o.id, o);
     }
     if (objectives.length > 0) this.#objectivesVersion += 1;
-    if (changes.length > 0 || objectives.length > 0) this.#scheduleFlush();
+    if (states.length > 0 || sparks.length > 0 || objectives.length > 0) this.#scheduleFlush();
   }
 
   /** Leading edge: the first change after a quiet spell goes out at once, later ones wait out the interval. */
@@ -329,11 +328,18 @@ export class LiveHub {
     const now = Date.now();
     this.#lastFlushAt = now;
     if (this.#pending.size === 0 && this.#pendingObjectives.size === 0) return;
-    const updates = [...this.#pending.values()];
-    const objectives = [...this.#pendingObjectives.values()];
+    // numbered now, as they go out: each patches what the previous frame (or a snapshot since) gave
+    const updates: EncodedUpdate[] = [];
+    for (const [id, change] of this.#pending) {
+      const prev = this.#journal.get(id);
+      const before = prev && { seq: prev.seq, state: prev.state, spark: prev.spark };
+      const entry = this.#journal.recordKpi(id, change);
+      updates.push(encodeUpdate(kpiUpdate(id, entry.seq, before, change)));
+    }
+    const objectivesJson = encodeObjectives([...this.#pendingObjectives.values()]);
     this.#pending.clear();
     this.#pendingObjectives.clear();
-    const frames = new Map<string, BuiltFrame>();
+    const frames = new Map<string, Buffer | null>();
     for (const client of this.#clients) {
       if (client.awaiting) continue;
       if (this.#lagging(client, now)) {
@@ -345,18 +351,16 @@ export class LiveHub {
         continue;
       }
       const key = client.sub?.key ?? EVERYTHING;
-      let built = frames.get(key);
-      if (!built) {
-        built = buildDelta(updates, objectives, { ids: client.sub?.ids, nowMs: now });
-        frames.set(key, built);
+      let frame = frames.get(key);
+      if (frame === undefined) {
+        frame = buildDelta(updates, objectivesJson, { ids: client.sub?.ids, nowMs: now });
+        frames.set(key, frame);
       }
-      // just sent a snapshot or replay that holds some of these: its own frame, without them
-      if (client.floor >= built.minSeq) built = buildDelta(updates, objectives, { ids: client.sub?.ids, floor: client.floor, nowMs: now });
-      if (built.frame) this.#send(client, built.frame, 'delta');
+      if (frame) this.#send(client, frame, 'delta');
     }
   }
 
-  #snapshotFrame(): { frame: Buffer; cursor: number; message: SnapshotMessage } {
+  #snapshotFrame(): { frame: Buffer; message: SnapshotMessage } {
     const now = Date.now();
     const key = `${this.#journal.cursor}:${this.#objectivesVersion}`;
     const cached = this.#snapshotCache;
@@ -370,7 +374,7 @@ export class LiveHub {
     }
     message.seqs = this.#journal.seqs(message.kpis.map((k) => k.definition.id));
     message.cursor = this.#journal.cursor;
-    this.#snapshotCache = { key, builtAt: now, frame: Buffer.from(JSON.stringify(message)), cursor: message.cursor, message };
+    this.#snapshotCache = { key, builtAt: now, frame: Buffer.from(JSON.stringify(message)), message };
     return this.#snapshotCache;
   }
 
@@ -378,13 +382,11 @@ export class LiveHub {
     if (client.access) {
       const { message } = this.#snapshotFrame();
       client.needsSnapshot = false;
-      client.floor = message.cursor ?? 0;
       this.#send(client, JSON.stringify(restrictSnapshot(message, client.access)), 'snapshot');
       return;
     }
-    const { frame, cursor } = this.#snapshotFrame();
+    const { frame } = this.#snapshotFrame();
     client.needsSnapshot = false;
-    client.floor = cursor;
     this.#send(client, frame, 'snapshot');
   }
 
@@ -395,6 +397,8 @@ export class LiveHub {
     this.#journal.recordResync(new Set(this.#opts.snapshot().kpis.map((k) => k.definition.id)));
     const now = Date.now();
     for (const client of this.#clients) {
+      // objectives may have moved: a subscription by objective covers other KPIs now
+      client.sub?.resolve(this.#kpisUnder);
       clearTimeout(client.awaiting);
       client.awaiting = undefined;
       if (this.#lagging(client, now)) client.needsSnapshot = true;

@@ -67,13 +67,29 @@ describe('Subscription', () => {
   it('unions KPIs, objectives and boards, and keys equal sets alike', () => {
     const a = new Subscription();
     a.add({ objectives: ['child'], boards: [{ id: 'ops', kpis: ['k3'] }] });
-    expect(a.resolve(under).sort()).toEqual(['k2', 'k3']);
+    a.resolve(under);
+    expect([...a.ids!].sort()).toEqual(['k2', 'k3']);
     const b = new Subscription();
     b.add({ kpis: ['k3', 'k2'] });
     b.resolve(under);
     expect(b.key).toBe(a.key);
     a.remove({ boards: [{ id: 'ops', kpis: [] }] });
-    expect(a.resolve(under)).toEqual([]);
-    expect([...a.ids]).toEqual(['k2']);
+    a.resolve(under);
+    expect([...a.ids!]).toEqual(['k2']);
+    expect(a.includes('k3')).toBe(false);
+  });
+
+  it('takes every KPI with `all`, until it is unsubscribed', () => {
+    const s = new Subscription();
+    s.add({ kpis: ['k1'] });
+    s.add({ all: true });
+    s.resolve(under);
+    expect(s.ids).toBeNull();
+    expect(s.includes('anything')).toBe(true);
+    expect(s.scope.all).toBe(true);
+    s.remove({ all: true });
+    s.resolve(under);
+    expect([...s.ids!]).toEqual(['k1']);
+    expect(s.scope.all).toBeUndefined();
   });
 });

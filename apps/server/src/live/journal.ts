@@ -49,7 +49,11 @@ export class LiveJournal {
     return this.#kpis.get(id);
   }
 
-  /** A KPI's state, sparkline or both changed: the next number is its. */
+  entries(): IterableIterator<JournalEntry> {
+    return this.#kpis.values();
+  }
+
+  /** A KPI's state, sparkline or both changed and went out in a frame: the next number is its. */
   recordKpi(id: string, change: { state?: KpiState; spark?: SeriesPoint[] }): JournalEntry {
     const seq = ++this.#seq;
     let entry = this.#kpis.get(id);

@@ -22,19 +22,24 @@ export function kpisUnderObjective(
   return model.kpis.filter((k) => kpiLinks(k).some((l) => below.has(l.id))).map((k) => k.id);
 }
 
+/** The frame key of a scope holding every KPI (no key of a KPI list starts with a NUL). */
+export const EVERYTHING = '\u0000all';
+
 /**
  * What one connection subscribed to, kept as asked (so objectives re-resolve when the
  * model changes) and resolved to KPI ids. `key` names the resolved set: connections
  * with equal keys share one frame per tick.
  */
 export class Subscription {
+  #all = false;
   readonly #kpis = new Set<string>();
   readonly #objectives = new Set<string>();
   readonly #boards = new Map<string, readonly string[]>();
-  #ids = new Set<string>();
+  #ids: Set<string> | null = new Set<string>();
   #key = '';
 
-  get ids(): ReadonlySet<string> {
+  /** The KPIs in scope; null: every KPI. */
+  get ids(): ReadonlySet<string> | null {
     return this.#ids;
   }
 
@@ -42,16 +47,23 @@ export class Subscription {
     return this.#key;
   }
 
+  includes(id: string): boolean {
+    return this.#ids === null || this.#ids.has(id);
+  }
+
   /** The scope as asked, to restore it on a resumed connection. */
   get scope(): LiveScope {
-    return {
+    const scope: LiveScope = {
       kpis: [...this.#kpis],
       objectives: [...this.#objectives],
       boards: [...this.#boards].map(([id, kpis]) => ({ id, kpis: [...kpis] })),
     };
+    if (this.#all) scope.all = true;
+    return scope;
   }
 
   add(scope: LiveScope): void {
+    if (scope.all) this.#all = true;
     for (const id of scope.kpis ?? []) this.#kpis.add(id);
     for (const id of scope.objectives ?? []) this.#objectives.add(id);
     for (const b of scope.boards ?? []) this.#boards.set(b.id, b.kpis);
@@ -59,19 +71,23 @@ export class Subscription {
 
   /** Removes what is named; a KPI also reached through an objective or board stays. */
   remove(scope: LiveScope): void {
+    if (scope.all) this.#all = false;
     for (const id of scope.kpis ?? []) this.#kpis.delete(id);
     for (const id of scope.objectives ?? []) this.#objectives.delete(id);
     for (const b of scope.boards ?? []) this.#boards.delete(b.id);
   }
 
-  /** Recomputes the KPI set; returns the ids that were not in it before. */
-  resolve(kpisUnder: (objectiveId: string) => readonly string[]): string[] {
+  /** Recomputes the KPI set from what was asked. */
+  resolve(kpisUnder: (objectiveId: string) => readonly string[]): void {
+    if (this.#all) {
+      this.#ids = null;
+      this.#key = EVERYTHING;
+      return;
+    }
     const next = new Set(this.#kpis);
     for (const o of this.#objectives) for (const id of kpisUnder(o)) next.add(id);
     for (const kpis of this.#boards.values()) for (const id of kpis) next.add(id);
-    const added = [...next].filter((id) => !this.#ids.has(id));
     this.#ids = next;
     this.#key = [...next].sort().join('\n');
-    return added;
   }
 }

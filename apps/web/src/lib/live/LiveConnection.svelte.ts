@@ -5,10 +5,12 @@ export interface LiveConnectionOptions {
   url: string;
   onMessage: (msg: ServerMessage) => void;
   /**
-   * After a reconnect: the `resume` to send (token and applied sequence numbers), or null to
-   * start afresh. Asked when the socket opens, so it carries the newest numbers.
+   * After a reconnect: the `resume` to send (token, applied sequence numbers, the scope
+   * wanted now), or null to start afresh. Asked when the socket opens, so it is current.
    */
   resume?: () => ClientMessage | null;
+  /** What to send when a socket opens without resuming (the subscriptions the page wants); asked then. */
+  greeting?: () => ClientMessage[];
   /** Injected in tests; the browser's WebSocket otherwise. */
   createSocket?: (url: string) => WebSocket;
   random?: () => number;
@@ -72,10 +74,11 @@ export class LiveConnection {
       return;
     }
     const create = this.#options.createSocket ?? ((url: string) => new WebSocket(url));
-    const resume = this.#everLive ? (this.#options.resume?.() ?? null) : null;
+    // asked now to choose the URL, and again when the socket opens, for the newest numbers
+    const resuming = this.#everLive && (this.#options.resume?.() ?? null) !== null;
     let socket: WebSocket;
     try {
-      socket = create(resume ? resumeUrl(this.#options.url) : this.#options.url);
+      socket = create(resuming ? resumeUrl(this.#options.url) : this.#options.url);
     } catch {
       this.#failures += 1;
       this.#scheduleRetry();
@@ -91,15 +94,29 @@ export class LiveConnection {
       if (socket === this.#socket) this.#lose();
     };
     socket.onopen = () => {
-      if (socket !== this.#socket || !resume) return;
-      try {
-        socket.send(JSON.stringify(resume));
-      } catch {
-        // The socket closed as it opened; close does the work.
-      }
+      if (socket !== this.#socket) return;
+      const resume = resuming ? (this.#options.resume?.() ?? null) : null;
+      for (const msg of resume ? [resume] : (this.#options.greeting?.() ?? [])) this.#sendOn(socket, msg);
     };
     // An error is always followed by close, which does the work.
     socket.onerror = null;
+  }
+
+  /** Sends on the open socket; false when there is none (the next socket's resume or greeting carries it). */
+  send(msg: ClientMessage): boolean {
+    const socket = this.#socket;
+    if (!socket || socket.readyState !== WebSocket.OPEN) return false;
+    return this.#sendOn(socket, msg);
+  }
+
+  #sendOn(socket: WebSocket, msg: ClientMessage): boolean {
+    try {
+      socket.send(JSON.stringify(msg));
+      return true;
+    } catch {
+      // The socket closed as it opened; close does the work.
+      return false;
+    }
   }
 
   #receive(data: unknown): void {

@@ -1,7 +1,8 @@
-import { PROTOCOL_VERSION, type Alert, type ServerMessage, type WallKpi } from '@northstar/shared';
+import { PROTOCOL_VERSION, type Alert, type LiveScope, type ServerMessage, type WallKpi } from '@northstar/shared';
 import { AlertCenter } from '../alerts/AlertCenter.svelte.ts';
 import { alertRows, alertingKpis, firingCount, objectivesAtRisk } from '../alerts/alertView.ts';
 import { LiveConnection, liveUrl } from '../live/LiveConnection.svelte.ts';
+import { EVERYTHING, scopeChange } from '../live/scope.ts';
 import { Clock } from '../time/Clock.svelte.ts';
 import { Celebration } from './Celebration.svelte.ts';
 import { densityFor } from './density.ts';
@@ -31,6 +32,10 @@ export class WallModel {
     () => this.serverNow,
   );
   readonly connection: LiveConnection;
+  /** What the page on screen needs to hear about; a new connection starts with everything. */
+  #scope: LiveScope = EVERYTHING;
+  /** A resume was sent to catch up a missed update; not again until it is answered. */
+  #catchingUp = false;
 
   readonly groups = $derived(
     groupByObjective(
@@ -50,7 +55,24 @@ export class WallModel {
   readonly protocolMismatch = $derived(this.wall.protocol !== null && this.wall.protocol !== PROTOCOL_VERSION);
 
   constructor(url: string = liveUrl(window.location)) {
-    this.connection = new LiveConnection({ url, onMessage: (msg) => this.apply(msg), resume: () => resumeMessage(this.wall) });
+    this.connection = new LiveConnection({
+      url,
+      onMessage: (msg) => this.apply(msg),
+      resume: () => resumeMessage(this.wall, this.#scope),
+      greeting: () => scopeChange(EVERYTHING, this.#scope),
+    });
+  }
+
+  /**
+   * Narrows (or widens) the updates to what the page shows. Sent at once on a live socket;
+   * otherwise the next socket says it when it opens. KPIs outside the scope keep the state
+   * they had; widening brings them up to date at once.
+   */
+  setScope(scope: LiveScope): void {
+    const changes = scopeChange(this.#scope, scope);
+    if (changes.length === 0) return;
+    this.#scope = scope;
+    for (const msg of changes) this.connection.send(msg);
   }
 
   get live(): boolean {
@@ -71,6 +93,12 @@ export class WallModel {
       this.alerts.offer(this.wall.alerts.get(msg.alert.key), msg.alert, unit);
     }
     this.wall = applyMessage(this.wall, msg);
+    if (msg.type === 'snapshot' || msg.type === 'hello' || (msg.type === 'delta' && msg.replay)) this.#catchingUp = false;
+    // a patch built on an update this tab missed: ask for what it missed on the same socket
+    if (this.wall.outOfStep && !this.#catchingUp) {
+      const resume = resumeMessage(this.wall, this.#scope);
+      this.#catchingUp = resume !== null && this.connection.send(resume);
+    }
   }
 
   /** An alert as an action's answer returned it; an older state never replaces a newer one already pushed. */

@@ -1,4 +1,13 @@
-import type { Alert, KpiState, ObjectiveState, ServerMessage, WallKpi, WallObjective } from '@northstar/shared';
+import {
+  PROTOCOL_VERSION,
+  type Alert,
+  type KpiState,
+  type KpiUpdate,
+  type ObjectiveState,
+  type ServerMessage,
+  type WallKpi,
+  type WallObjective,
+} from '@northstar/shared';
 import { describe, expect, it } from 'vitest';
 import { EMPTY_WALL, MAX_SPARK_POINTS, applyMessage, resumeMessage, type WallState } from './wallState.ts';
 
@@ -58,8 +67,8 @@ const snapshot: ServerMessage = {
 
 describe('applyMessage', () => {
   it('records hello details without touching tiles', () => {
-    const next = applyMessage(EMPTY_WALL, { type: 'hello', protocol: 3, serverVersion: '1.2.3', serverTime: 5 });
-    expect(next).toMatchObject({ hasSnapshot: false, serverVersion: '1.2.3', protocol: 3, serverTime: 5 });
+    const next = applyMessage(EMPTY_WALL, { type: 'hello', protocol: PROTOCOL_VERSION, serverVersion: '1.2.3', serverTime: 5 });
+    expect(next).toMatchObject({ hasSnapshot: false, serverVersion: '1.2.3', protocol: PROTOCOL_VERSION, serverTime: 5 });
   });
 
   it('replaces all state on a snapshot, objectives and goals included', () => {
@@ -82,17 +91,18 @@ describe('applyMessage', () => {
     const after = applyMessage(before, {
       type: 'delta',
       serverTime: 3_000,
-      states: [kpiState('a', 75, { status: 'at_risk' })],
-      objectives: [],
-      spark: [
+      kpis: [
         {
           id: 'a',
-          points: [
+          seq: 1,
+          state: kpiState('a', 75, { status: 'at_risk' }),
+          spark: [
             [1_000, 50],
             [6_000, 75],
           ],
         },
       ],
+      objectives: [],
     });
     expect(after.kpis.get('a')?.state).toMatchObject({ value: 75, status: 'at_risk' });
     expect(after.kpis.get('a')?.spark).toEqual([
@@ -112,9 +122,8 @@ describe('applyMessage', () => {
     const after = applyMessage(before, {
       type: 'delta',
       serverTime: 3_000,
-      states: [],
+      kpis: [],
       objectives: [objectiveState('o2', { attainment: 97, status: 'at_risk', troubled: ['b'] }), objectiveState('ghost')],
-      spark: [],
     });
     expect(after.objectives.map((o) => o.definition.id)).toEqual(['o1', 'o2']);
     expect(after.objectives[1]?.state).toMatchObject({ attainment: 97, status: 'at_risk', troubled: ['b'] });
@@ -126,14 +135,14 @@ describe('applyMessage', () => {
     const delta: ServerMessage = {
       type: 'delta',
       serverTime: 3_000,
-      states: [kpiState('zzz', 1)],
+      kpis: [{ id: 'zzz', seq: 1, state: kpiState('zzz', 1), spark: [[1, 1]] }],
       objectives: [objectiveState('o1')],
-      spark: [{ id: 'zzz', points: [[1, 1]] }],
     };
     expect(applyMessage(EMPTY_WALL, delta).hasSnapshot).toBe(false);
     expect(applyMessage(EMPTY_WALL, delta).objectives).toEqual([]);
     const after = applyMessage(applyMessage(EMPTY_WALL, snapshot), delta);
     expect(after.kpis.has('zzz')).toBe(false);
+    expect(after.outOfStep).toBe(false);
   });
 
   it('keeps the tiles on a milestone and only advances the clock', () => {
@@ -188,20 +197,24 @@ describe('applyMessage', () => {
 describe('sequence numbers and resume', () => {
   const hello = (instance: string, token: string): ServerMessage => ({
     type: 'hello',
-    protocol: 3,
+    protocol: PROTOCOL_VERSION,
     serverVersion: '1',
     serverTime: 1,
     instance,
     resumeToken: token,
   });
-  const delta = (id: string, value: number, seq: number | undefined, replay = false): ServerMessage => ({
+  const delta = (id: string, value: number, seq: number, replay = false): ServerMessage => ({
     type: 'delta',
     serverTime: 3_000,
-    states: [kpiState(id, value)],
+    kpis: [{ id, seq, state: kpiState(id, value), spark: [[3_000, value]] }],
     objectives: [],
-    spark: [{ id, points: [[3_000, value]] }],
-    ...(seq === undefined ? {} : { seqs: { [id]: seq } }),
     ...(replay ? { replay } : {}),
+  });
+  const patch = (id: string, seq: number, base: number, set: KpiUpdate['set'], sparkPatch?: KpiUpdate['sparkPatch']): ServerMessage => ({
+    type: 'delta',
+    serverTime: 3_000,
+    kpis: [{ id, seq, base, set, ...(sparkPatch ? { sparkPatch } : {}) }],
+    objectives: [],
   });
   const seeded = (): WallState =>
     applyMessage(applyMessage(EMPTY_WALL, hello('i1', 'i1.1')), { ...snapshot, seqs: { a: 5, b: 2 }, cursor: 5 });
@@ -232,11 +245,31 @@ describe('sequence numbers and resume', () => {
     expect(missed.seqs.get('b')).toBe(3);
   });
 
-  it('applies every delta from a server without sequence numbers', () => {
-    let wall = applyMessage(EMPTY_WALL, snapshot);
-    wall = applyMessage(wall, delta('a', 61, undefined));
-    wall = applyMessage(wall, delta('a', 62, undefined));
-    expect(wall.kpis.get('a')?.state.value).toBe(62);
+  it('applies a patch of the update it holds: the changed fields and the sparkline points', () => {
+    const before = seeded();
+    const wall = applyMessage(before, patch('a', 6, 5, { value: 60, status: 'at_risk' }, { drop: 0, keep: 1, add: [[6_000, 60]] }));
+    expect(wall.kpis.get('a')?.state).toEqual(kpiState('a', 60, { attainment: 50, status: 'at_risk' }));
+    expect(wall.kpis.get('a')?.spark).toEqual([
+      [1_000, 50],
+      [6_000, 60],
+    ]);
+    expect(wall.seqs.get('a')).toBe(6);
+    expect(wall.outOfStep).toBe(false);
+    // the other tile keeps its identity
+    expect(wall.kpis.get('b')).toBe(before.kpis.get('b'));
+  });
+
+  it('leaves a KPI as it is when a patch builds on an update it missed, until a replay', () => {
+    const wall = applyMessage(seeded(), patch('a', 8, 7, { value: 80 }));
+    expect(wall.kpis.get('a')?.state.value).toBe(50);
+    expect(wall.seqs.get('a')).toBe(5);
+    expect(wall.outOfStep).toBe(true);
+    // still out of step through other deltas; the replay answering the resume sets it right
+    expect(applyMessage(wall, patch('b', 9, 2, { value: 1 })).outOfStep).toBe(true);
+    const replayed = applyMessage(wall, delta('a', 81, 8, true));
+    expect(replayed.outOfStep).toBe(false);
+    expect(replayed.kpis.get('a')?.state.value).toBe(81);
+    expect(applyMessage(wall, { ...snapshot, seqs: { a: 9 } }).outOfStep).toBe(false);
   });
 
   it('replaces everything, sequence numbers included, on a snapshot', () => {
@@ -262,8 +295,18 @@ describe('sequence numbers and resume', () => {
     expect(resumeMessage(applyMessage(EMPTY_WALL, hello('i1', 'i1.1')))).toBeNull();
     const wall = applyMessage(seeded(), delta('b', 40, 4));
     expect(resumeMessage(wall)).toEqual({ type: 'resume', token: 'i1.1', seqs: { a: 5, b: 4 }, cursor: 5 });
+    expect(resumeMessage(wall, { kpis: ['a'] })).toEqual({
+      type: 'resume',
+      token: 'i1.1',
+      seqs: { a: 5, b: 4 },
+      cursor: 5,
+      scope: { kpis: ['a'] },
+    });
     // a server without resume tokens gets no resume
-    const old = applyMessage(applyMessage(EMPTY_WALL, { type: 'hello', protocol: 3, serverVersion: '1', serverTime: 1 }), snapshot);
+    const old = applyMessage(
+      applyMessage(EMPTY_WALL, { type: 'hello', protocol: PROTOCOL_VERSION, serverVersion: '1', serverTime: 1 }),
+      snapshot,
+    );
     expect(resumeMessage(old)).toBeNull();
   });
 });

@@ -1,19 +1,20 @@
-import type {
-  Alert,
-  ClientMessage,
-  Goal,
-  KpiSeqs,
-  KpiState,
-  ObjectiveState,
-  SeriesPoint,
-  ServerMessage,
-  WallKpi,
-  WallObjective,
+import {
+  applyKpiUpdate,
+  type Alert,
+  type ClientMessage,
+  type Goal,
+  type KpiUpdate,
+  type LiveScope,
+  type ObjectiveState,
+  type SeriesPoint,
+  type ServerMessage,
+  type WallKpi,
+  type WallObjective,
 } from '@northstar/shared';
 
 /**
- * Sparkline points kept per KPI. The server sends one window's worth (60 points) and
- * replaces it whole; the bound guards against a server that sends more.
+ * Sparkline points kept per KPI. The server sends one window's worth (60 points), then
+ * patches it; the bound guards against a server that sends more.
  */
 export const MAX_SPARK_POINTS = 120;
 
@@ -43,6 +44,11 @@ export interface WallState {
   seqs: ReadonlyMap<string, number>;
   /** The newest sequence number seen on any message (snapshot cursor, delta seqs, alert seq). */
   cursor: number;
+  /**
+   * A delta patched an update this wall does not hold (it missed one): that KPI stays as it
+   * was until a `resume` on the same connection brings what was missed, or a snapshot.
+   */
+  outOfStep: boolean;
 }
 
 export const EMPTY_WALL: WallState = {
@@ -60,6 +66,7 @@ export const EMPTY_WALL: WallState = {
   resumeToken: null,
   seqs: new Map(),
   cursor: 0,
+  outOfStep: false,
 };
 
 /** Keeps the newest MAX_SPARK_POINTS points. */
@@ -77,50 +84,54 @@ function applyObjectiveStates(objectives: readonly WallObjective[], states: read
   });
 }
 
-function applyDelta(
-  state: WallState,
-  states: readonly KpiState[],
-  objectives: readonly ObjectiveState[],
-  spark: ReadonlyArray<{ id: string; points: SeriesPoint[] }>,
-  seqs: KpiSeqs | undefined,
-): WallState {
+function applyDelta(state: WallState, updates: readonly KpiUpdate[], objectives: readonly ObjectiveState[], replay: boolean): WallState {
   // A delta before any snapshot has nothing to patch; the snapshot that follows carries it.
   if (!state.hasSnapshot) return state;
-  // Without sequence numbers (an older server) every update is new.
-  const isNew = (id: string): boolean => {
-    const seq = seqs?.[id];
-    return seq === undefined || seq > (state.seqs.get(id) ?? 0);
-  };
-  const kpis = new Map(state.kpis);
-  for (const next of states) {
-    const current = kpis.get(next.id);
-    if (current && isNew(next.id)) kpis.set(next.id, { ...current, state: next });
-  }
-  for (const { id, points } of spark) {
-    const current = kpis.get(id);
-    if (current && isNew(id)) kpis.set(id, { ...current, spark: boundSpark(points) });
-  }
-  let nextSeqs = state.seqs;
+  let kpis: Map<string, WallKpi> | null = null;
+  let seqs: Map<string, number> | null = null;
   let cursor = state.cursor;
-  if (seqs) {
-    const merged = new Map(state.seqs);
-    for (const [id, seq] of Object.entries(seqs)) {
-      if (seq > (merged.get(id) ?? 0)) merged.set(id, seq);
-      cursor = Math.max(cursor, seq);
-    }
-    nextSeqs = merged;
+  // a replay answers the resume that a missed update asked for
+  let outOfStep = state.outOfStep && !replay;
+  for (const update of updates) {
+    cursor = Math.max(cursor, update.seq);
+    const current = (kpis ?? state.kpis).get(update.id);
+    // A KPI the snapshot did not define has no tile to update.
+    if (!current) continue;
+    const held = { state: current.state, spark: current.spark, seq: (seqs ?? state.seqs).get(update.id) ?? 0 };
+    const outcome = applyKpiUpdate(held, update);
+    if (outcome.kind === 'gap') outOfStep = true;
+    if (outcome.kind !== 'applied') continue;
+    kpis ??= new Map(state.kpis);
+    seqs ??= new Map(state.seqs);
+    kpis.set(update.id, { ...current, state: outcome.kpi.state, spark: boundSpark(outcome.kpi.spark) });
+    seqs.set(update.id, outcome.kpi.seq);
   }
-  return { ...state, kpis, objectives: applyObjectiveStates(state.objectives, objectives), seqs: nextSeqs, cursor };
+  return {
+    ...state,
+    kpis: kpis ?? state.kpis,
+    seqs: seqs ?? state.seqs,
+    objectives: applyObjectiveStates(state.objectives, objectives),
+    cursor,
+    outOfStep,
+  };
 }
 
 /**
  * What to send after a reconnect so the server replays only what was missed: the token of
  * the previous connection and the newest sequence number applied per KPI. Null when there is
  * nothing to resume (no token yet, or no snapshot to patch); the server then sends a snapshot.
+ * `scope` replaces what the previous connection subscribed to.
  */
-export function resumeMessage(state: WallState): Extract<ClientMessage, { type: 'resume' }> | null {
+export function resumeMessage(state: WallState, scope?: LiveScope): Extract<ClientMessage, { type: 'resume' }> | null {
   if (state.resumeToken === null || !state.hasSnapshot) return null;
-  return { type: 'resume', token: state.resumeToken, seqs: Object.fromEntries(state.seqs), cursor: state.cursor };
+  const msg: Extract<ClientMessage, { type: 'resume' }> = {
+    type: 'resume',
+    token: state.resumeToken,
+    seqs: Object.fromEntries(state.seqs),
+    cursor: state.cursor,
+  };
+  if (scope) msg.scope = scope;
+  return msg;
 }
 
 /**
@@ -165,11 +176,11 @@ export function applyMessage(state: WallState, msg: ServerMessage): WallState {
         // A snapshot replaces everything, its sequence numbers too.
         seqs: new Map(Object.entries(msg.seqs ?? {})),
         cursor: msg.cursor ?? 0,
+        outOfStep: false,
       };
     }
     case 'delta':
-      // `objectives` is new in protocol 2; tolerate its absence rather than crash on a mixed deploy.
-      return { ...applyDelta(state, msg.states, msg.objectives ?? [], msg.spark, msg.seqs), serverTime: msg.serverTime };
+      return { ...applyDelta(state, msg.kpis, msg.objectives, msg.replay === true), serverTime: msg.serverTime };
     case 'alert': {
       // The message carries the whole alert in its newest state: it replaces the one kept under its key.
       const alerts = new Map(state.alerts);
