@@ -3,6 +3,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Logger } from 'pino';
+import { httpMetrics } from '../observe/http-metrics.ts';
 import type { Metrics } from '../observe/metrics.ts';
 import { jsonError } from './errors.ts';
 import { healthRoutes, type HealthDeps } from './health-routes.ts';
@@ -25,6 +26,7 @@ export interface AppDeps extends IngestRouteDeps, KpiRouteDeps, HealthDeps, Alig
 
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
+  app.use('*', httpMetrics(deps.metrics));
   app.use(
     secureHeaders({
       contentSecurityPolicy: {

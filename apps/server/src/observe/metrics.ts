@@ -60,6 +60,19 @@ export function createMetrics() {
       help: 'WebSocket clients disconnected for not reading',
       registers: [registry],
     }),
+    httpRequests: new Counter({
+      name: 'northstar_http_requests_total',
+      help: 'HTTP requests answered, by route pattern, method and status',
+      labelNames: ['route', 'method', 'status'],
+      registers: [registry],
+    }),
+    httpSeconds: new Histogram({
+      name: 'northstar_http_request_seconds',
+      help: 'Time to answer an HTTP request (ingest included: it answers after the store write)',
+      labelNames: ['route', 'method'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+      registers: [registry],
+    }),
     wsFrames: new Counter({
       name: 'northstar_ws_frames_total',
       help: 'WebSocket frames sent',
