@@ -20,7 +20,7 @@ describe('toApiError', () => {
 
 describe('requestHeaders', () => {
   it('sends the version, reason and author of a write', () => {
-    expect(requestHeaders({ method: 'PUT', body: {}, ifMatch: 3, reason: ' raise target ' }, 'ana', '')).toEqual({
+    expect(requestHeaders({ method: 'PUT', body: {}, ifMatch: 3, reason: ' raise target ' }, 'ana', { csrf: '', kiosk: '' })).toEqual({
       accept: 'application/json',
       'content-type': 'application/json',
       'if-match': '"3"',
@@ -29,11 +29,15 @@ describe('requestHeaders', () => {
     });
   });
 
-  it('adds the token only to writes and drops characters a header cannot carry', () => {
-    expect(requestHeaders({}, '', 'secret')).toEqual({ accept: 'application/json' });
-    expect(requestHeaders({ method: 'DELETE', reason: 'zurück 🎯' }, '', 'secret')).toMatchObject({
-      authorization: 'Bearer secret',
+  it('adds the CSRF token only to writes and drops characters a header cannot carry', () => {
+    expect(requestHeaders({}, '', { csrf: 'c1', kiosk: '' })).toEqual({ accept: 'application/json' });
+    expect(requestHeaders({ method: 'DELETE', reason: 'zurück 🎯' }, '', { csrf: 'c1', kiosk: '' })).toMatchObject({
+      'x-csrf-token': 'c1',
       'x-northstar-reason': 'zurück ',
     });
+  });
+
+  it('sends a kiosk token as the bearer token on reads', () => {
+    expect(requestHeaders({}, '', { csrf: '', kiosk: 'nsk_x' })).toEqual({ accept: 'application/json', authorization: 'Bearer nsk_x' });
   });
 });

@@ -40,10 +40,37 @@ export function toApiError(status: number, body: unknown): ApiError {
   return new ApiError(status, 'http_error', status === 0 ? 'Cannot reach the Northstar server' : `The server answered HTTP ${status}`);
 }
 
-/** Who is editing, remembered in this browser and sent as X-Northstar-User for the history. */
+/** Who is editing when auth is off, remembered in this browser and sent as X-Northstar-User for the history. */
 const USER_KEY = 'northstar.user';
-/** Set when the server requires NORTHSTAR_API_TOKEN for writes. */
-const TOKEN_KEY = 'northstar.apiToken';
+
+/**
+ * Credentials beside the session cookie (which the browser sends by itself): the session's
+ * CSRF token, sent on writes, and a kiosk link's token, sent as a bearer token by a TV.
+ * Kept in memory only: the CSRF token comes back from /api/v1/auth/me, the kiosk token
+ * from the link in the address bar, after every reload.
+ */
+const credentials = { csrf: '', kiosk: '' };
+let unauthorised: (() => void) | undefined;
+
+export function setCsrfToken(token: string): void {
+  credentials.csrf = token;
+}
+
+export function setKioskToken(token: string): void {
+  credentials.kiosk = token;
+}
+
+export function kioskToken(): string {
+  return credentials.kiosk;
+}
+
+/** Called when the server says the session is gone (HTTP 401), except for a kiosk and the sign-in calls themselves. */
+export function onUnauthorised(listener: () => void): void {
+  unauthorised = listener;
+}
+
+/** Paths whose 401 is an answer, not a lost session. */
+const AUTH_PATHS = new Set(['/api/v1/auth/login', '/api/v1/auth/me']);
 
 function stored(key: string): string {
   try {
@@ -80,13 +107,15 @@ function headerSafe(text: string): string {
   return [...text.trim()].filter((ch) => ch.charCodeAt(0) >= 0x20 && ch.charCodeAt(0) <= 0xff).join('');
 }
 
-export function requestHeaders(opts: RequestOptions, user: string, token: string): Record<string, string> {
+export function requestHeaders(opts: RequestOptions, user: string, creds: { csrf: string; kiosk: string }): Record<string, string> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   if (opts.ifMatch !== undefined) headers['if-match'] = `"${opts.ifMatch}"`;
   if (opts.reason) headers['x-northstar-reason'] = headerSafe(opts.reason);
   if (user) headers['x-northstar-user'] = headerSafe(user);
-  if (token && opts.method !== undefined && opts.method !== 'GET') headers.authorization = `Bearer ${token}`;
+  const write = opts.method !== undefined && opts.method !== 'GET';
+  if (write && creds.csrf) headers['x-csrf-token'] = creds.csrf;
+  if (creds.kiosk) headers.authorization = `Bearer ${creds.kiosk}`;
   return headers;
 }
 
@@ -96,7 +125,8 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
   try {
     res = await fetch(path, {
       method: opts.method ?? 'GET',
-      headers: requestHeaders(opts, currentUser(), stored(TOKEN_KEY)),
+      headers: requestHeaders(opts, currentUser(), credentials),
+      credentials: 'same-origin',
       body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
       signal: opts.signal,
     });
@@ -111,6 +141,7 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
   } catch {
     body = undefined;
   }
+  if (res.status === 401 && !credentials.kiosk && !AUTH_PATHS.has(path)) unauthorised?.();
   if (!res.ok) throw toApiError(res.status, body);
   return body as T;
 }

@@ -17,6 +17,10 @@ export type Route =
   | { page: 'checkin'; kind: 'objective' | 'kpi' | 'goal'; id: string }
   /** One KPI's history; the whole view (range, comparison, breakdown, overlays) is in the URL so a link reproduces it. */
   | { page: 'kpi'; id: string; view: HistoryView }
+  /** Sign-in; `next` is the page to return to (a hash path like "/kpi/orders"). */
+  | { page: 'login'; next: string | null }
+  /** Users and API tokens (admins). */
+  | { page: 'admin' }
   | { page: 'not_found'; hash: string };
 
 const EDIT_KINDS = ['objective', 'kpi', 'rule', 'board'] as const;
@@ -48,6 +52,8 @@ export function parseRoute(hash: string): Route {
   if (parts.length === 1 && head === 'rules') return { page: 'rules' };
   if (parts.length === 1 && head === 'boards') return { page: 'boards' };
   if (parts.length === 1 && head === 'tv') return parseTv(query);
+  if (parts.length === 1 && head === 'login') return { page: 'login', next: new URLSearchParams(query).get('next') };
+  if (parts.length === 1 && head === 'admin') return { page: 'admin' };
   if (head === 'kpi' && parts.length === 2 && kind !== undefined) {
     const id = decode(kind);
     if (id === null || id === '') return notFound;
@@ -84,7 +90,8 @@ function parseTv(query: string): Route {
 }
 
 type RouteInput =
-  | { page: 'wall' | 'tree' | 'reviews' | 'rules' | 'boards' }
+  | { page: 'wall' | 'tree' | 'reviews' | 'rules' | 'boards' | 'admin' }
+  | { page: 'login' }
   | { page: 'tv'; boards?: readonly string[]; rotate?: number | null }
   | { page: 'edit'; kind: EditKind; id: string | null; preset?: Readonly<Record<string, string>> }
   | { page: 'checkin'; kind: 'objective' | 'kpi' | 'goal'; id: string }
@@ -100,6 +107,8 @@ export function routeHref(route: RouteInput): string {
     case 'reviews':
     case 'rules':
     case 'boards':
+    case 'admin':
+    case 'login':
       return `#/${route.page}`;
     case 'tv': {
       const params: string[] = [];

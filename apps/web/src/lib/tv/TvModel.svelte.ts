@@ -1,5 +1,5 @@
 import type { Board } from '@northstar/shared';
-import { api, errorMessage } from '../api/client.ts';
+import { api, errorMessage, kioskToken } from '../api/client.ts';
 import { dwellMs, nextIndex, resolvePlaylist, unknownBoards, type TvBoard } from './playlist.ts';
 
 /** The saved boards, as the API lists them. */
@@ -7,9 +7,13 @@ export class BoardList {
   boards = $state.raw<Board[] | null>(null);
   error = $state<string | null>(null);
 
-  async load(): Promise<void> {
+  /** `only`: the boards a kiosk link may read, one by one (it may not list the others). */
+  async load(only: readonly string[] = []): Promise<void> {
     try {
-      this.boards = await api<Board[]>('/api/v1/boards');
+      this.boards =
+        kioskToken() && only.length > 0
+          ? await Promise.all(only.map((id) => api<Board>(`/api/v1/boards/${encodeURIComponent(id)}`)))
+          : await api<Board[]>('/api/v1/boards');
       this.error = null;
     } catch (err) {
       this.error = errorMessage(err);
@@ -53,12 +57,12 @@ export class TvModel {
   async start(): Promise<void> {
     this.#running = true;
     this.#reload = setInterval(() => {
-      void this.list.load().then(() => {
+      void this.list.load(this.#requested).then(() => {
         // a playlist that grew from one board to several starts rotating
         if (this.#timer === undefined) this.#schedule();
       });
     }, RELOAD_MS);
-    await this.list.load();
+    await this.list.load(this.#requested);
     this.#schedule();
   }
 
