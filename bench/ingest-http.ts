@@ -2,8 +2,13 @@
  * Ingest benchmark, HTTP: events/s through POST /api/v1/events (NDJSON) into chdb.
  *
  *   node --import tsx bench/ingest-http.ts [--events 2000000] [--concurrency 4]
- *        [--batch 10000] [--bodies 20] [--seconds 60]
+ *        [--batch 10000] [--bodies 20] [--seconds 60] [--no-ids]
  *   (or BENCH_EVENTS, BENCH_CONCURRENCY, BENCH_BATCH, BENCH_BODIES, BENCH_SECONDS)
+ *
+ * Every event carries a unique id (the server checks each against the store, so a
+ * repeat would be dropped): the bodies are templates whose ids get the request's
+ * number spliced in before sending. --no-ids sends the same events without ids,
+ * which skips the server's id check: the difference is what idempotency costs.
  *
  * The server runs in its own process (spawned from the repository root with a fresh
  * data directory and LOG_LEVEL=warn); this process only sends pre-built bodies, so its
@@ -32,7 +37,7 @@ import {
 
 if (wantsHelp()) {
   process.stdout.write(
-    'usage: node --import tsx bench/ingest-http.ts [--events N] [--concurrency K] [--batch EVENTS_PER_REQUEST] [--bodies DISTINCT_BODIES] [--seconds CAP]\n',
+    'usage: node --import tsx bench/ingest-http.ts [--events N] [--concurrency K] [--batch EVENTS_PER_REQUEST] [--bodies DISTINCT_BODIES] [--seconds CAP] [--no-ids]\n',
   );
   process.exit(0);
 }
@@ -42,6 +47,7 @@ const CONCURRENCY = numberOption('concurrency', 4);
 const BATCH = numberOption('batch', 10_000);
 const BODIES = numberOption('bodies', 20);
 const TIME_CAP_S = numberOption('seconds', 60);
+const WITH_IDS = !process.argv.includes('--no-ids');
 /** A single request that takes longer than this fails the run instead of hanging it. */
 const REQUEST_TIMEOUT_MS = 60_000;
 
@@ -79,14 +85,29 @@ function post(agent: http.Agent, url: URL, body: Buffer): Promise<Reply> {
 async function main(): Promise<void> {
   // 1. bodies first, so building them costs the measurement nothing
   const buildStarted = performance.now();
-  const next = eventFactory(`bench-http-${Date.now()}`);
+  const runId = `bench-http-${Date.now()}`;
+  const next = eventFactory(runId);
   const now = Date.now();
   const bodies: Buffer[] = [];
+  const templates: string[] = [];
   for (let b = 0; b < BODIES; b++) {
     let text = '';
-    for (let i = 0; i < BATCH; i++) text += JSON.stringify(next(now)) + '\n';
+    for (let i = 0; i < BATCH; i++) {
+      const e = next(now);
+      text += JSON.stringify(WITH_IDS ? e : { ...e, id: undefined }) + '\n';
+    }
+    templates.push(text);
     bodies.push(Buffer.from(text));
   }
+  // Request n sends template n % BODIES with "-r<n>" in every id (unique across the run) and
+  // the send time as ts, as a live producer would: the server's id check reads the stored ids
+  // of the batch's metrics and time range, so 2 M events at one timestamp would be its worst case.
+  const idPrefix = `"id":"${runId}-`;
+  const tsField = `"ts":${now},`;
+  const bodyFor = (n: number): Buffer =>
+    WITH_IDS
+      ? Buffer.from(templates[n % templates.length]!.replaceAll(idPrefix, `${idPrefix}r${n}-`).replaceAll(tsField, `"ts":${Date.now()},`))
+      : bodies[n % bodies.length]!;
   const avgBytes = bodies.reduce((s, b) => s + b.length, 0) / bodies.length;
   process.stdout.write(
     `built ${BODIES} NDJSON bodies of ${fmt(BATCH)} events (avg ${(avgBytes / 1024 / 1024).toFixed(2)} MiB, ${Math.round(avgBytes / BATCH)} B/event) in ${((performance.now() - buildStarted) / 1000).toFixed(1)} s\n`,
@@ -129,7 +150,7 @@ async function main(): Promise<void> {
         }
         if (issued >= requestsWanted) return;
         const n = issued++;
-        const body = bodies[n % bodies.length]!;
+        const body = bodyFor(n);
         for (;;) {
           const reply = await post(agent, url, body);
           requests++;
@@ -173,7 +194,7 @@ async function main(): Promise<void> {
     const lines = [
       '',
       '==== ingest-http ====',
-      `ingest-http: ${fmt(accepted)} events in ${elapsedS.toFixed(1)} s = ${fmt(rate)} events/s (${CONCURRENCY} concurrent requests of ${fmt(BATCH)} events; p50 ${p50.toFixed(0)} ms, p99 ${p99.toFixed(0)} ms; server RSS ${rss.rss.toFixed(0)} MiB)`,
+      `ingest-http: ${fmt(accepted)} events in ${elapsedS.toFixed(1)} s = ${fmt(rate)} events/s (${CONCURRENCY} concurrent requests of ${fmt(BATCH)} events, ${WITH_IDS ? 'each with a unique id' : 'without ids'}; p50 ${p50.toFixed(0)} ms, p99 ${p99.toFixed(0)} ms; server RSS ${rss.rss.toFixed(0)} MiB)`,
       `  accepted ${fmt(accepted)} of ${fmt(TOTAL_EVENTS)} wanted${timeCapped ? ` (stopped by the ${TIME_CAP_S} s time cap)` : ''}; ${fmt(requests)} requests (${fmt(latencies.length)} answered 202, ${fmt(busy)} answered 503 and were retried)`,
       `  stored counter northstar_events_stored_total{source="http"} = ${fmt(stored)} ${ok ? '= accepted ✓' : `≠ accepted ${fmt(accepted)} ✗`}; rejected ${fmt(rejected)}`,
       `  request latency min ${latencies[0]?.toFixed(0)} / p50 ${p50.toFixed(0)} / p90 ${percentile(latencies, 90).toFixed(0)} / p99 ${p99.toFixed(0)} / max ${latencies.at(-1)?.toFixed(0)} ms`,

@@ -229,6 +229,9 @@ export interface ServerMetrics {
   insertCount: number;
   insertRowsSum: number;
   insertSecondsSum: number;
+  /** Id checks against the store before inserts (batches holding events with ids). */
+  idCheckCount: number;
+  idCheckSecondsSum: number;
   /** Inserts per upper bucket bound of northstar_insert_batch_rows (not cumulative). */
   batchRowsBuckets: Array<[string, number]>;
 }
@@ -262,6 +265,8 @@ export async function readMetrics(url: string): Promise<ServerMetrics> {
     insertCount: plain(text, 'northstar_insert_batch_rows_count'),
     insertRowsSum: plain(text, 'northstar_insert_batch_rows_sum'),
     insertSecondsSum: plain(text, 'northstar_insert_seconds_sum'),
+    idCheckCount: plain(text, 'northstar_ingest_id_check_seconds_count'),
+    idCheckSecondsSum: plain(text, 'northstar_ingest_id_check_seconds_sum'),
     batchRowsBuckets,
   };
 }
@@ -333,7 +338,11 @@ export function percentile(sorted: readonly number[], p: number): number {
 export function describeBatches(m: ServerMetrics): string {
   if (m.insertCount === 0) return 'no inserts';
   const buckets = m.batchRowsBuckets.map(([le, n]) => `≤${le}: ${n}`).join(', ');
-  return `${fmt(m.insertCount)} inserts, avg ${fmt(m.insertRowsSum / m.insertCount)} rows, avg ${((m.insertSecondsSum / m.insertCount) * 1000).toFixed(0)} ms each, ${m.insertSecondsSum.toFixed(1)} s in inserts (buckets ${buckets})`;
+  const checks =
+    m.idCheckCount > 0
+      ? `; ${fmt(m.idCheckCount)} id checks, avg ${((m.idCheckSecondsSum / m.idCheckCount) * 1000).toFixed(0)} ms each, ${m.idCheckSecondsSum.toFixed(1)} s in id checks`
+      : '; no id checks';
+  return `${fmt(m.insertCount)} inserts, avg ${fmt(m.insertRowsSum / m.insertCount)} rows, avg ${((m.insertSecondsSum / m.insertCount) * 1000).toFixed(0)} ms each, ${m.insertSecondsSum.toFixed(1)} s in inserts (buckets ${buckets})${checks}`;
 }
 
 export function machineNote(): string {

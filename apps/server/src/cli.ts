@@ -67,11 +67,18 @@ On the first start with auth on, a user "admin" is created and its password prin
       } else {
         process.stdout.write(`Auth is OFF (--no-auth / NORTHSTAR_AUTH=off): anyone who can reach ${server.url} can change everything.\n`);
       }
+      // pending writes are flushed and Kafka offsets committed before the exit; 0 means all of it worked
       const shutdown = async (signal: string) => {
         log.info({ signal }, 'shutting down');
-        await demo?.stop();
-        await server.close();
-        process.exit(0);
+        try {
+          await demo?.stop();
+          await server.close();
+          log.info('pending writes flushed, offsets committed; bye');
+          process.exit(0);
+        } catch (err) {
+          log.error({ err: (err as Error).message }, 'shutdown did not complete cleanly');
+          process.exit(1);
+        }
       };
       process.once('SIGINT', () => void shutdown('SIGINT'));
       process.once('SIGTERM', () => void shutdown('SIGTERM'));

@@ -40,6 +40,8 @@ import { DetectionRunner } from './watch/detection-runner.ts';
 /** Rows waiting for the store beyond which HTTP ingest answers 503: memory stays bounded. */
 const MAX_PENDING_ROWS = 500_000;
 const KAFKA_PARTITIONS = 3;
+/** On shutdown, how long requests in progress get to finish before their sockets are closed. */
+const HTTP_DRAIN_MS = 2_000;
 /** Alignment lint: more KPIs than this on one objective is a focus problem (UX.md: five to seven). */
 const MAX_KPIS_PER_OBJECTIVE = 7;
 /** Writes are evaluated at once, but not more often than this: a full evaluation costs ~1 ms per few hundred KPIs. */
@@ -162,6 +164,7 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
       topic: settings.kafkaTopic,
       dlqTopic: settings.kafkaDlqTopic,
       groupId: settings.kafkaGroupId,
+      sessionTimeoutMs: settings.kafkaSessionTimeoutMs,
       partitions: KAFKA_PARTITIONS,
       ingestor,
       metrics,
@@ -242,13 +245,16 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
       (closing ??= (async () => {
         wallLoop.stop();
         await warmUp;
+        // the consumer finishes its batch in hand (write, then commit) before leaving the group
         await kafka?.stop();
         await hub.close();
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        });
+        // no new requests; those waiting for a group insert get their answer once it is flushed
+        const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
         await ingestor.close();
+        await Promise.race([httpClosed, new Promise((r) => setTimeout(r, HTTP_DRAIN_MS))]);
+        server.closeAllConnections();
+        await httpClosed;
         for (const n of notifiers.values()) await n.close?.();
         await clickhouse.client.close();
       })()),

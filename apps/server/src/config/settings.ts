@@ -18,6 +18,8 @@ export interface Settings {
   kafkaTopic: string;
   kafkaDlqTopic: string;
   kafkaGroupId: string;
+  /** How long the group waits for a silent member (a killed process) before giving its partitions to others. */
+  kafkaSessionTimeoutMs: number;
   /** Set: talk to that ClickHouse server; unset: chdb on disk under dataDir. */
   clickhouseUrl: string | undefined;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -74,6 +76,7 @@ const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9._-]{1,200}$/)
     .optional(),
+  KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).optional(),
   CLICKHOUSE_URL: z.url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   HTTP_BODY_LIMIT_BYTES: positiveInt.optional(),
@@ -196,6 +199,7 @@ export function loadSettings(cli: CliOptions, env: NodeJS.ProcessEnv = process.e
     kafkaTopic: topic,
     kafkaDlqTopic: `${topic}.dlq`,
     kafkaGroupId: e.KAFKA_GROUP_ID ?? 'northstar-ingest',
+    kafkaSessionTimeoutMs: e.KAFKA_SESSION_TIMEOUT_MS ?? 30_000,
     clickhouseUrl: e.CLICKHOUSE_URL,
     logLevel: e.LOG_LEVEL ?? 'info',
     httpBodyLimitBytes: e.HTTP_BODY_LIMIT_BYTES ?? 10 * 1024 * 1024,

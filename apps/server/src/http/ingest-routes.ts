@@ -67,7 +67,7 @@ export function ingestRoutes(deps: IngestRouteDeps): Hono {
       deps.metrics.eventsReceived.inc({ source }, decoded.events.length + decoded.rejected.length);
       const rejected = decoded.rejected.map(({ line, reason }) => ({ line, reason }));
       const truncated = rejected.length > MAX_REJECTED_IN_RESPONSE;
-      const body: IngestResponse & { rejectedTotal?: number; duplicate?: boolean } = {
+      const body: IngestResponse & { rejectedTotal?: number; duplicate?: boolean; duplicates?: number } = {
         accepted: 0,
         rejected: truncated ? rejected.slice(0, MAX_REJECTED_IN_RESPONSE) : rejected,
       };
@@ -79,9 +79,10 @@ export function ingestRoutes(deps: IngestRouteDeps): Hono {
           body.duplicate = true;
         } else {
           await deps.ingestor.reject(decoded.rejected.map((r) => ({ source, location: `line ${r.line}`, reason: r.reason, raw: r.raw })));
-          if (idempotencyKey === undefined) await deps.ingestor.writeGrouped(decoded.events);
+          // events whose id is already stored are accepted but not stored or counted again
+          if (idempotencyKey === undefined) body.duplicates = await deps.ingestor.writeGrouped(decoded.events);
           else if (decoded.events.length > 0) {
-            await deps.ingestor.writeBatch(decoded.events, 'import', idempotencyKey);
+            body.duplicates = (await deps.ingestor.writeBatch(decoded.events, 'import', idempotencyKey)).duplicates;
             stored.add(idempotencyKey);
           }
         }

@@ -1,15 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricEvent } from '@northstar/shared';
-import { BackpressureError, BatchWriter, type EventInserter } from './batch-writer.ts';
+import { BackpressureError, BatchWriter, type GroupSink } from './batch-writer.ts';
 
 const ev = (value: number): MetricEvent => ({ metric: 'm', value, ts: 0, id: '', dims: {} });
 
 /** A store whose inserts finish when the test says so. */
 function manualStore() {
-  const calls: Array<{ rows: MetricEvent[]; finish: (err?: Error) => void }> = [];
-  const store: EventInserter = {
-    insertEvents: (rows) =>
-      new Promise<void>((resolve, reject) => calls.push({ rows: [...rows], finish: (err) => (err ? reject(err) : resolve()) })),
+  const calls: Array<{ rows: MetricEvent[]; finish: (err?: Error, duplicates?: number[]) => void }> = [];
+  const store: GroupSink = {
+    store: (rows) =>
+      new Promise<readonly number[]>((resolve, reject) =>
+        calls.push({ rows: [...rows], finish: (err, duplicates = []) => (err ? reject(err) : resolve(duplicates)) }),
+      ),
   };
   return { store, calls };
 }
@@ -19,7 +21,7 @@ const settle = () => new Promise((r) => setTimeout(r, 0));
 describe('BatchWriter', () => {
   it('groups writers into one insert when the row bound is reached, and settles each when it is stored', async () => {
     const { store, calls } = manualStore();
-    const w = new BatchWriter({ store, source: 'http', flushRows: 3, flushIntervalMs: 10_000, maxPendingRows: 100 });
+    const w = new BatchWriter({ store, flushRows: 3, flushIntervalMs: 10_000, maxPendingRows: 100 });
     let settled = 0;
     void w.write([ev(1), ev(2)]).then(() => settled++);
     void w.write([ev(3)]).then(() => settled++);
@@ -34,7 +36,7 @@ describe('BatchWriter', () => {
 
   it('flushes a trickle after the interval and never runs two inserts at once', async () => {
     const { store, calls } = manualStore();
-    const w = new BatchWriter({ store, source: 'http', flushRows: 1000, flushIntervalMs: 5, maxPendingRows: 100 });
+    const w = new BatchWriter({ store, flushRows: 1000, flushIntervalMs: 5, maxPendingRows: 100 });
     void w.write([ev(1)]);
     await new Promise((r) => setTimeout(r, 20));
     expect(calls).toHaveLength(1);
@@ -49,7 +51,7 @@ describe('BatchWriter', () => {
 
   it('rejects every writer of a failed insert, and refuses writes past the pending bound', async () => {
     const { store, calls } = manualStore();
-    const w = new BatchWriter({ store, source: 'http', flushRows: 2, flushIntervalMs: 10_000, maxPendingRows: 3 });
+    const w = new BatchWriter({ store, flushRows: 2, flushIntervalMs: 10_000, maxPendingRows: 3 });
     const a = w.write([ev(1), ev(2)]);
     await expect(w.write([ev(3), ev(4)])).rejects.toBeInstanceOf(BackpressureError);
     calls[0]?.finish(new Error('store down'));
@@ -57,11 +59,26 @@ describe('BatchWriter', () => {
     expect(w.pendingRows).toBe(0);
   });
 
+  it('tells each writer how many of its own rows were repeats of stored ids', async () => {
+    const { store, calls } = manualStore();
+    const w = new BatchWriter({ store, flushRows: 5, flushIntervalMs: 10_000, maxPendingRows: 100 });
+    const a = w.write([ev(1), ev(2)]);
+    const b = w.write([ev(3), ev(4), ev(5)]);
+    await settle();
+    calls[0]?.finish(undefined, [1, 2, 4]);
+    expect(await a).toBe(1);
+    expect(await b).toBe(2);
+  });
+
   it('flushes what waits on close', async () => {
     const inserted: number[] = [];
     const w = new BatchWriter({
-      store: { insertEvents: async (rows) => void inserted.push(...rows.map((r) => r.value)) },
-      source: 'http',
+      store: {
+        store: async (rows) => {
+          inserted.push(...rows.map((r) => r.value));
+          return [];
+        },
+      },
       flushRows: 100,
       flushIntervalMs: 60_000,
       maxPendingRows: 100,

@@ -1,22 +1,24 @@
 import type { MetricEvent } from '@northstar/shared';
-import type { EventSource } from '../store/event-store.ts';
 
-export interface EventInserter {
-  insertEvents(events: readonly MetricEvent[], source: EventSource, dedupToken?: string): Promise<void>;
+/** Where a group of rows goes: stores what is new and answers which rows were repeats. */
+export interface GroupSink {
+  /** Resolves with the indexes (into `events`) dropped because their id was already stored. */
+  store(events: readonly MetricEvent[]): Promise<readonly number[]>;
 }
 
 export interface BatchWriterOptions {
-  store: EventInserter;
-  source: EventSource;
+  store: GroupSink;
   flushRows: number;
   flushIntervalMs: number;
   /** Rows waiting or in flight beyond which `write` refuses: the bound that makes backpressure. */
   maxPendingRows: number;
-  onFlushed?: (events: MetricEvent[], durationMs: number) => void;
 }
 
 interface Waiter {
-  resolve: () => void;
+  /** The caller's rows are [start, end) of the flushed group. */
+  start: number;
+  end: number;
+  resolve: (duplicates: number) => void;
   reject: (err: Error) => void;
 }
 
@@ -47,14 +49,17 @@ export class BatchWriter {
     return this.#rows.length + this.#inFlightRows;
   }
 
-  write(events: readonly MetricEvent[]): Promise<void> {
+  /** Resolves, once the rows are stored, with how many of them were repeats of stored ids. */
+  write(events: readonly MetricEvent[]): Promise<number> {
     if (this.#closed) return Promise.reject(new Error('writer is closed'));
-    if (events.length === 0) return Promise.resolve();
+    if (events.length === 0) return Promise.resolve(0);
     if (this.pendingRows + events.length > this.#opts.maxPendingRows) {
       return Promise.reject(new BackpressureError(`${this.pendingRows} rows are waiting for the store; try again shortly`));
     }
+    const start = this.#rows.length;
     for (const e of events) this.#rows.push(e);
-    const done = new Promise<void>((resolve, reject) => this.#waiters.push({ resolve, reject }));
+    const end = this.#rows.length;
+    const done = new Promise<number>((resolve, reject) => this.#waiters.push({ start, end, resolve, reject }));
     if (this.#rows.length >= this.#opts.flushRows) this.#kick();
     else this.#timer ??= setTimeout(() => this.#kick(), this.#opts.flushIntervalMs);
     return done;
@@ -78,11 +83,13 @@ export class BatchWriter {
     this.#rows = [];
     this.#waiters = [];
     this.#inFlightRows = rows.length;
-    const started = performance.now();
     try {
-      await this.#opts.store.insertEvents(rows, this.#opts.source);
-      this.#opts.onFlushed?.(rows, performance.now() - started);
-      for (const w of waiters) w.resolve();
+      const duplicates = await this.#opts.store.store(rows);
+      for (const w of waiters) {
+        let n = 0;
+        for (const i of duplicates) if (i >= w.start && i < w.end) n++;
+        w.resolve(n);
+      }
     } catch (err) {
       for (const w of waiters) w.reject(err as Error);
     } finally {

@@ -10,6 +10,7 @@ export interface KafkaIngestOptions {
   topic: string;
   dlqTopic: string;
   groupId: string;
+  sessionTimeoutMs: number;
   /** Partitions given to the topic when this process has to create it. */
   partitions: number;
   ingestor: Ingestor;
@@ -25,7 +26,17 @@ interface Decoded {
   rejected: Array<RejectedRecord & { key: Buffer | null; value: Buffer | null }>;
 }
 
-/** Pure step: one Kafka batch → valid events and rejects, each reject with a reason and origin. */
+/** Backoff while the store refuses a batch: quick at first, then every few seconds. */
+const RETRY_FIRST_MS = 200;
+const RETRY_MAX_MS = 5_000;
+/** After a crash kafkajs does not restart from (a non-retriable error), this process restarts the consumer. */
+const RESTART_AFTER_MS = 2_000;
+
+/**
+ * Pure step: one Kafka batch → valid events and rejects, each reject with a reason and origin.
+ * An event without `ts` gets its message's timestamp, not the time it is read: a
+ * redelivered message then carries the same ts, so the store can recognise its id.
+ */
 export function decodeMessages(topic: string, partition: number, messages: EachBatchPayload['batch']['messages'], nowMs: number): Decoded {
   const out: Decoded = { events: [], rejected: [] };
   for (const m of messages) {
@@ -43,7 +54,8 @@ export function decodeMessages(topic: string, partition: number, messages: EachB
       reject(`not valid JSON (${(err as Error).message})`);
       continue;
     }
-    const result = parseEvent(value, nowMs);
+    const produced = Number(m.timestamp);
+    const result = parseEvent(value, Number.isFinite(produced) && produced > 0 && produced <= nowMs ? produced : nowMs);
     if (result.ok) out.events.push(result.event);
     else reject(result.reason);
   }
@@ -52,8 +64,13 @@ export function decodeMessages(topic: string, partition: number, messages: EachB
 
 /**
  * Kafka source: a consumer group whose offsets are committed only after the batch is
- * in the store. A retried batch carries the same dedup token (topic/partition/offset
+ * in the store. A redelivered event with an id is dropped by the ingestor's id check;
+ * a retried batch of id-less events carries the same dedup token (topic/partition/offset
  * range), so the store drops it: at least once in, exactly once in effect.
+ *
+ * While the store refuses writes the batch is held, unresolved, and retried with
+ * backoff: kafkajs fetches nothing more until it returns, so memory stays at one
+ * fetch, and consumption resumes by itself once a write succeeds.
  */
 export class KafkaIngest {
   readonly #opts: KafkaIngestOptions;
@@ -61,6 +78,8 @@ export class KafkaIngest {
   readonly #consumer: Consumer;
   readonly #producer: Producer;
   #joined = false;
+  #stopping = false;
+  #restartTimer: NodeJS.Timeout | undefined;
 
   constructor(opts: KafkaIngestOptions) {
     this.#opts = opts;
@@ -73,14 +92,32 @@ export class KafkaIngest {
     });
     this.#consumer = this.#kafka.consumer({
       groupId: opts.groupId,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      sessionTimeout: opts.sessionTimeoutMs,
+      heartbeatInterval: Math.min(3_000, Math.floor(opts.sessionTimeoutMs / 3)),
       maxBytesPerPartition: 4 * 1024 * 1024,
     });
     this.#producer = this.#kafka.producer({ allowAutoTopicCreation: false, idempotent: false });
     const { GROUP_JOIN, CRASH, DISCONNECT, STOP } = this.#consumer.events;
     this.#consumer.on(GROUP_JOIN, () => (this.#joined = true));
     for (const e of [CRASH, DISCONNECT, STOP]) this.#consumer.on(e, () => (this.#joined = false));
+    this.#consumer.on(CRASH, ({ payload }) => {
+      opts.log.error({ err: payload.error.message, restart: payload.restart }, 'kafka consumer crashed');
+      // kafkajs restarts itself after retriable errors; after any other, so do we
+      if (!payload.restart) this.#scheduleRestart();
+    });
+  }
+
+  #scheduleRestart(): void {
+    if (this.#stopping || this.#restartTimer) return;
+    this.#restartTimer = setTimeout(() => {
+      this.#restartTimer = undefined;
+      if (this.#stopping) return;
+      this.#opts.log.warn('restarting the kafka consumer');
+      this.#run().catch((err: Error) => {
+        this.#opts.log.error({ err: err.message }, 'kafka consumer restart failed; trying again');
+        this.#scheduleRestart();
+      });
+    }, RESTART_AFTER_MS);
   }
 
   get joined(): boolean {
@@ -103,6 +140,10 @@ export class KafkaIngest {
       await admin.disconnect();
     }
     await this.#producer.connect();
+    await this.#run();
+  }
+
+  async #run(): Promise<void> {
     await this.#consumer.connect();
     await this.#consumer.subscribe({ topic: this.#opts.topic, fromBeginning: true });
     await this.#consumer.run({
@@ -118,28 +159,89 @@ export class KafkaIngest {
     const { topic, partition } = batch;
     const first = batch.messages[0]!.offset;
     const last = batch.messages[batch.messages.length - 1]!.offset;
+    const token = `${topic}/${partition}/${first}-${last}`;
     const decoded = decodeMessages(topic, partition, batch.messages, Date.now());
     this.#opts.metrics.eventsReceived.inc({ source: 'kafka' }, batch.messages.length);
     this.#opts.metrics.kafkaLag.set({ partition: String(partition) }, Number(batch.offsetLag()));
+    const live = () => isRunning() && !isStale();
+    // Each step is retried alone, so one that succeeded is not repeated while a later one waits.
     if (decoded.rejected.length > 0) {
-      await this.#producer.send({
-        topic: this.#opts.dlqTopic,
-        messages: decoded.rejected.map((r) => ({
-          key: r.key,
-          value: r.value,
-          headers: { [DLQ_REASON_HEADER]: r.reason, [DLQ_ORIGIN_HEADER]: r.location },
-        })),
-      });
-      await this.#opts.ingestor.reject(decoded.rejected.map(({ source, location, reason, raw }) => ({ source, location, reason, raw })));
+      const sent = await this.#untilDone('dlq', live, heartbeat, () =>
+        this.#producer.send({
+          topic: this.#opts.dlqTopic,
+          messages: decoded.rejected.map((r) => ({
+            key: r.key,
+            value: r.value,
+            headers: { [DLQ_REASON_HEADER]: r.reason, [DLQ_ORIGIN_HEADER]: r.location },
+          })),
+        }),
+      );
+      if (!sent) return;
+      const kept = await this.#untilDone('store', live, heartbeat, () =>
+        this.#opts.ingestor.reject(
+          decoded.rejected.map(({ source, location, reason, raw }) => ({ source, location, reason, raw })),
+          `rejected:${token}`,
+        ),
+      );
+      if (!kept) return;
     }
-    await this.#opts.ingestor.writeBatch(decoded.events, 'kafka', `${topic}/${partition}/${first}-${last}`);
+    const written = await this.#untilDone('store', live, heartbeat, () => this.#opts.ingestor.writeBatch(decoded.events, 'kafka', token));
+    // Stopping or rebalanced while the store was down: leave the batch uncommitted, it is read again.
+    if (!written) return;
     // Only now is the batch durable: commit past its last offset.
     resolveOffset(last);
-    await this.#consumer.commitOffsets([{ topic, partition, offset: (BigInt(last) + 1n).toString() }]);
+    try {
+      await this.#consumer.commitOffsets([{ topic, partition, offset: (BigInt(last) + 1n).toString() }]);
+    } catch (err) {
+      // The events are stored; the range comes back after a restart or rebalance and its ids are dropped then.
+      this.#opts.metrics.kafkaCommitFailures.inc();
+      this.#opts.log.warn({ err: (err as Error).message, topic, partition, offset: last }, 'offset commit failed after the write');
+    }
     await heartbeat();
   }
 
+  /** Runs `action` until it succeeds (true) or the batch is no longer ours (false), backing off between tries. */
+  async #untilDone(
+    step: 'dlq' | 'store',
+    live: () => boolean,
+    heartbeat: () => Promise<void>,
+    action: () => Promise<unknown>,
+  ): Promise<boolean> {
+    const { metrics, log } = this.#opts;
+    let delay = RETRY_FIRST_MS;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await action();
+        if (attempt > 1) {
+          if (step === 'store') metrics.kafkaWaitingForStore.set(0);
+          log.info({ step, attempts: attempt }, `${step === 'store' ? 'store' : 'DLQ'} accepts writes again; consumption resumed`);
+        }
+        return true;
+      } catch (err) {
+        if (step === 'store') {
+          metrics.writeFailures.inc({ source: 'kafka' });
+          metrics.kafkaWaitingForStore.set(1);
+        }
+        // the first failure and then one in ten: an outage of minutes must not flood the log
+        if (attempt === 1 || attempt % 10 === 0) {
+          log.warn(
+            { step, attempt, retryInMs: delay, err: (err as Error).message },
+            step === 'store' ? 'store refused the batch; consumption paused, retrying' : 'DLQ send failed; retrying',
+          );
+        }
+      }
+      if (!live()) return false;
+      await new Promise((r) => setTimeout(r, delay));
+      if (!live()) return false;
+      await heartbeat();
+      delay = Math.min(delay * 2, RETRY_MAX_MS);
+    }
+  }
+
+  /** Lets the batch in hand finish (its write and commit, or its retries end), then leaves the group. */
   async stop(): Promise<void> {
+    this.#stopping = true;
+    if (this.#restartTimer) clearTimeout(this.#restartTimer);
     await this.#consumer.disconnect();
     await this.#producer.disconnect();
   }

@@ -24,6 +24,34 @@ export function createMetrics() {
       labelNames: ['source'],
       registers: [registry],
     }),
+    eventsDuplicate: new Counter({
+      name: 'northstar_events_duplicate_total',
+      help: 'Events dropped because their id was already stored (a retry or a redelivery)',
+      labelNames: ['source'],
+      registers: [registry],
+    }),
+    writeFailures: new Counter({
+      name: 'northstar_ingest_write_failures_total',
+      help: 'Write attempts the store refused (each is retried by Kafka ingest, answered 503 over HTTP)',
+      labelNames: ['source'],
+      registers: [registry],
+    }),
+    idCheckSeconds: new Histogram({
+      name: 'northstar_ingest_id_check_seconds',
+      help: 'Time to check a batch of event ids against the store before inserting it',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    kafkaWaitingForStore: new Gauge({
+      name: 'northstar_kafka_waiting_for_store',
+      help: '1 while the Kafka consumer holds a batch because the store refuses writes (consumption paused)',
+      registers: [registry],
+    }),
+    kafkaCommitFailures: new Counter({
+      name: 'northstar_kafka_commit_failures_total',
+      help: 'Offset commits that failed after a durable write (the range is redelivered and dropped by id)',
+      registers: [registry],
+    }),
     batchRows: new Histogram({
       name: 'northstar_insert_batch_rows',
       help: 'Rows per insert',

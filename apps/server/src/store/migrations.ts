@@ -235,6 +235,19 @@ export const MIGRATIONS: Migration[] = [
       TTL toDateTime(changed_at) + INTERVAL 31 DAY DELETE WHERE kind = 'session'`,
     ],
   },
+  {
+    version: 6,
+    name: 'idempotent ingest: id bloom filter on events, dedup window on rejected_events',
+    statements: [
+      // Ingest asks "which of these ids are stored?" within the batch's metrics and time
+      // range; the bloom filter lets that skip the granules of the range that lack them.
+      // Parts written before this migration have no index and are read in full by that
+      // check (correct, only slower) until merges rewrite them.
+      `ALTER TABLE events ADD INDEX IF NOT EXISTS events_id_bloom id TYPE bloom_filter(0.001) GRANULARITY 1`,
+      // rejects of a redelivered Kafka batch carry the batch's token and are kept once
+      `ALTER TABLE rejected_events MODIFY SETTING non_replicated_deduplication_window = 10000`,
+    ],
+  },
 ];
 
 const LEDGER = `CREATE TABLE IF NOT EXISTS schema_migrations (

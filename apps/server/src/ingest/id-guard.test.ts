@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import type { MetricEvent } from '@northstar/shared';
+import { IdGuard } from './id-guard.ts';
+
+const ev = (id: string, value = 1): MetricEvent => ({ metric: 'm', value, ts: 0, id, dims: {} });
+
+/** A store lookup answering from a set the test controls, counting its calls. */
+function fakeStore(initial: string[] = []) {
+  const stored = new Set(initial);
+  const asked: string[][] = [];
+  const lookup = async (events: readonly MetricEvent[]) => {
+    asked.push(events.map((e) => e.id));
+    return new Set(events.map((e) => e.id).filter((id) => stored.has(id)));
+  };
+  return { stored, asked, lookup };
+}
+
+describe('IdGuard', () => {
+  it('drops ids already in the store and repeats within the batch; events without id always pass', async () => {
+    const store = fakeStore(['a']);
+    const guard = new IdGuard(store.lookup, 100);
+    const batch = [ev('a'), ev('b'), ev(''), ev('b'), ev('')];
+    const admission = await guard.admit(batch);
+    expect(admission.fresh).toEqual([1, 2, 4]);
+    expect(admission.duplicates.sort()).toEqual([0, 3]);
+    admission.settle(true);
+  });
+
+  it('answers repeats of stored ids from memory, without asking the store', async () => {
+    const store = fakeStore();
+    const guard = new IdGuard(store.lookup, 100);
+    const first = await guard.admit([ev('x'), ev('y')]);
+    first.settle(true);
+    const again = await guard.admit([ev('x'), ev('y')]);
+    expect(again.fresh).toEqual([]);
+    expect(again.duplicates).toHaveLength(2);
+    expect(store.asked).toEqual([['x', 'y']]);
+  });
+
+  it('forgets nothing about a failed insert: the ids may be written again', async () => {
+    const guard = new IdGuard(fakeStore().lookup, 100);
+    const failed = await guard.admit([ev('x')]);
+    failed.settle(false);
+    const retry = await guard.admit([ev('x')]);
+    expect(retry.fresh).toEqual([0]);
+  });
+
+  it('makes a concurrent batch with the same id wait for the first insert, then drops it', async () => {
+    const guard = new IdGuard(fakeStore().lookup, 100);
+    const first = await guard.admit([ev('x'), ev('y')]);
+    let secondDone = false;
+    const second = guard.admit([ev('y'), ev('z')]).then((a) => {
+      secondDone = true;
+      return a;
+    });
+    await new Promise((r) => setTimeout(r, 5));
+    expect(secondDone).toBe(false);
+    first.settle(true);
+    const admitted = await second;
+    expect(admitted.fresh).toEqual([1]);
+    expect(admitted.duplicates).toEqual([0]);
+  });
+
+  it('keeps the recent ids within its capacity, oldest out first', async () => {
+    const store = fakeStore();
+    const guard = new IdGuard(store.lookup, 4);
+    for (const id of ['a', 'b', 'c', 'd', 'e']) (await guard.admit([ev(id)])).settle(true);
+    expect(guard.recentSize).toBeLessThanOrEqual(4);
+    const asked = store.asked.length;
+    expect((await guard.admit([ev('e')])).duplicates).toEqual([0]);
+    expect(store.asked).toHaveLength(asked); // still known: answered without the store
+    await guard.admit([ev('a')]);
+    expect(store.asked.at(-1)).toEqual(['a']); // forgotten, so the store is asked again
+  });
+
+  it('releases its claim when the store lookup fails', async () => {
+    let down = true;
+    const store = fakeStore();
+    const guard = new IdGuard(async (events) => (down ? Promise.reject(new Error('store down')) : store.lookup(events)), 10);
+    await expect(guard.admit([ev('x')])).rejects.toThrow('store down');
+    down = false;
+    // not left waiting on a claim nobody will settle
+    expect((await guard.admit([ev('x')])).fresh).toEqual([0]);
+  });
+});

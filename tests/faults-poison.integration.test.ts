@@ -1,0 +1,133 @@
+import type { KafkaMessage, Message, Producer } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DLQ_ORIGIN_HEADER, DLQ_REASON_HEADER } from '../apps/server/src/ingest/kafka-consumer.ts';
+import { seededRng } from '../apps/server/src/demo/generator.ts';
+import { KAFKA_BROKERS, waitFor } from './support/harness.ts';
+import {
+  FAULT_METRIC,
+  createTopics,
+  deleteTopics,
+  eventMessage,
+  kafkaClient,
+  makeWorkspace,
+  openStoreAfterExit,
+  queryOne,
+  startCliServer,
+  waitForKpiCount,
+  waitReady,
+  type CliServer,
+  type ServerWorkspace,
+} from './support/server-process.ts';
+
+/**
+ * Poison messages interleaved with good ones on every partition: each good event is
+ * stored and counted, each bad one lands on the DLQ topic (read back here with a
+ * consumer, unchanged, with its reason and origin) and in rejected_events.
+ */
+
+const GOOD = 3_000;
+const SEED = Number(process.env.FAULT_TEST_SEED ?? Math.floor(Math.random() * 2 ** 31));
+
+/** Every kind of bad message a producer can send, with a word its reason must contain. */
+const POISON: Array<{ value: string | null; reason: RegExp }> = [
+  { value: 'this is {not json', reason: /JSON/ },
+  { value: JSON.stringify({ metric: FAULT_METRIC, value: 'oops' }), reason: /value/ },
+  { value: JSON.stringify({ value: 1 }), reason: /metric/ },
+  { value: JSON.stringify({ metric: 'Bad Metric!', value: 1 }), reason: /metric/ },
+  { value: JSON.stringify({ metric: FAULT_METRIC, value: 1, ts: '2999-01-01T00:00:00Z' }), reason: /future/ },
+  { value: '{"metric":"fault.events","value":1e309}', reason: /value/ },
+  { value: JSON.stringify([{ metric: FAULT_METRIC, value: 1 }]), reason: /object/ },
+  { value: null, reason: /empty/ },
+];
+
+function header(m: KafkaMessage, name: string): string {
+  const raw = m.headers?.[name];
+  return raw === undefined ? '' : String(raw);
+}
+
+describe('poison messages among good ones', () => {
+  const kafka = kafkaClient(KAFKA_BROKERS);
+  let ws: ServerWorkspace;
+  let names: { topic: string; dlqTopic: string; group: string };
+  let producer: Producer;
+  let server: CliServer | undefined;
+  const dlqConsumer = kafka.consumer({ groupId: `dlq-reader-${Date.now()}` });
+
+  beforeAll(async () => {
+    names = await createTopics(kafka, 'poison');
+    ws = makeWorkspace();
+    producer = kafka.producer({ allowAutoTopicCreation: false });
+    await producer.connect();
+  });
+
+  afterAll(async () => {
+    await server?.kill9();
+    await dlqConsumer.disconnect().catch(() => undefined);
+    await producer?.disconnect().catch(() => undefined);
+    await deleteTopics(kafka, [names.topic, names.dlqTopic]);
+    ws?.remove();
+  });
+
+  it('counts every good event and puts every bad one in the DLQ and rejected_events', { timeout: 120_000 }, async () => {
+    const random = seededRng(SEED);
+    server = await startCliServer(ws, { KAFKA_BROKERS, KAFKA_TOPIC: names.topic, KAFKA_GROUP_ID: names.group, LOG_LEVEL: 'warn' });
+    await waitReady(server);
+
+    // about one bad message in ten, each kind several times, in random places
+    const messages: Message[] = [];
+    const bad = new Map<string, RegExp>();
+    const now = Date.now();
+    for (let i = 0; i < GOOD; i++) {
+      messages.push(eventMessage(`good-${i}`, now));
+      if (random() < 0.1) {
+        const kind = POISON[bad.size % POISON.length]!;
+        const key = `bad-${bad.size}`;
+        bad.set(key, kind.reason);
+        messages.push({ key, value: kind.value });
+      }
+    }
+    for (let i = 0; i < messages.length; i += 500) {
+      await producer.send({ topic: names.topic, acks: -1, messages: messages.slice(i, i + 500) });
+    }
+
+    const dead: KafkaMessage[] = [];
+    await dlqConsumer.connect();
+    await dlqConsumer.subscribe({ topic: names.dlqTopic, fromBeginning: true });
+    await dlqConsumer.run({ eachMessage: async ({ message }) => void dead.push(message) });
+
+    const count = await waitForKpiCount(server, GOOD);
+    await waitFor(() => (dead.length >= bad.size ? true : undefined), `${bad.size} messages on the DLQ`);
+
+    expect((await server.terminate()).code).toBe(0);
+    server = undefined;
+    const store = openStoreAfterExit(ws);
+    const stored = await queryOne<{ rows: string; ids: string }>(
+      store,
+      'SELECT count() AS rows, uniqExact(id) AS ids FROM events WHERE metric = {metric:String}',
+      { metric: FAULT_METRIC },
+    );
+    const rejected = await queryOne<{ rows: string; origins: string }>(
+      store,
+      "SELECT count() AS rows, uniqExact(location) AS origins FROM rejected_events WHERE source = 'kafka'",
+    );
+    await store.close();
+
+    console.log(
+      `faults-poison: ${GOOD} good and ${bad.size} bad messages (${POISON.length} kinds) interleaved on 3 partitions; ` +
+        `KPI count ${count}, stored ${stored.rows}; DLQ ${dead.length}, rejected_events ${rejected.rows} (seed ${SEED})`,
+    );
+    expect(count).toBe(GOOD);
+    expect(Number(stored.rows)).toBe(GOOD);
+    expect(Number(stored.ids)).toBe(GOOD);
+    expect(dead).toHaveLength(bad.size);
+    expect(new Set(dead.map((m) => m.key?.toString())).size).toBe(bad.size);
+    for (const m of dead) {
+      const key = m.key?.toString() ?? '';
+      expect(bad.has(key), `unexpected DLQ message ${key}`).toBe(true);
+      expect(header(m, DLQ_REASON_HEADER)).toMatch(bad.get(key)!);
+      expect(header(m, DLQ_ORIGIN_HEADER)).toMatch(new RegExp(`^${names.topic.replace(/\./g, '\\.')}/\\d@\\d+$`));
+    }
+    expect(Number(rejected.rows)).toBe(bad.size);
+    expect(Number(rejected.origins)).toBe(bad.size);
+  });
+});
