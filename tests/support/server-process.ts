@@ -70,7 +70,7 @@ export async function startCliServer(ws: ServerWorkspace, env: Record<string, st
       ws.configPath,
       '--no-demo',
     ],
-    { cwd: REPO_ROOT, env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: REPO_ROOT, env: { ...process.env, LOG_LEVEL: 'info', NORTHSTAR_AUTH: 'off', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let tail = '';
   child.stderr!.setEncoding('utf8');
