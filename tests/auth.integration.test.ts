@@ -74,6 +74,11 @@ async function createToken(scopes: string[], name = scopes.join('+')): Promise<C
   return r.body as unknown as CreatedToken;
 }
 
+/** The close code a socket gets (it stays open until the server closes it). */
+function closeCode(ws: WebSocket): Promise<number> {
+  return new Promise((resolve) => ws.once('close', (code) => resolve(code)));
+}
+
 /** Opens /ws and answers the HTTP status of a refused handshake, or 101 and the first snapshot. */
 function handshake(
   query: string,
@@ -234,8 +239,10 @@ describe('WebSocket handshake', () => {
     const s = await login('admin', server.bootstrap!.password);
     const viaCookie = await handshake('', { cookie: s.cookie, origin: server.url });
     expect(viaCookie.status).toBe(101);
-    viaCookie.ws?.close();
+    // signing out also ends the live connection the session opened
+    const closed = closeCode(viaCookie.ws!);
     await send('POST', '/api/v1/auth/logout', { headers: as(s) });
+    expect(await closed).toBe(4001);
     expect((await handshake('', { cookie: s.cookie })).status).toBe(401);
   });
 
@@ -274,11 +281,13 @@ describe('WebSocket handshake', () => {
     await send('POST', '/api/v1/events', { raw: '{"metric":"test.revenue","value":30}', headers: bearer(ingest.token) });
     await waitFor(() => (seen.has('revenue') ? true : undefined), 'the revenue update on the TV');
     expect([...seen].sort()).toEqual(['revenue']);
-    tv.ws!.close();
 
     const listed = await send('GET', '/api/v1/auth/kiosk-tokens?board=ops-room', { headers: { cookie: editor.cookie } });
     expect((listed.body as unknown as CreatedToken[]).map((t) => t.id)).toEqual([kiosk.id]);
+    // revoking the link closes the TV's open connection too, and refuses the next one
+    const closed = closeCode(tv.ws!);
     expect((await send('DELETE', `/api/v1/auth/kiosk-tokens/${kiosk.id}`, { headers: as(editor) })).status).toBe(204);
+    expect(await closed).toBe(4001);
     expect((await handshake(`?kiosk=${kiosk.token}`)).status).toBe(401);
     expect((await send('GET', '/api/v1/boards/ops-room', { headers: bearer(kiosk.token) })).status).toBe(401);
   });

@@ -46,6 +46,8 @@ const HTTP_DRAIN_MS = 2_000;
 const MAX_KPIS_PER_OBJECTIVE = 7;
 /** Writes are evaluated at once, but not more often than this: a full evaluation costs ~1 ms per few hundred KPIs. */
 const WRITE_EVALUATE_MIN_INTERVAL_MS = 50;
+/** How often expired sessions are looked for, to close the live connections they let in. */
+const SESSION_SWEEP_MS = 60_000;
 
 export interface RunningServer {
   url: string;
@@ -196,6 +198,10 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
     loginLimiter: new TokenBuckets({ perSecond: settings.loginAttemptsPerMinute / 60, burst: settings.loginAttemptsPerMinute }),
     sessionHours: settings.sessionHours,
   });
+  // a revoked token, a logout, a changed user or an expired session also ends its live connections
+  auth?.onEnded((credential) => hub.disconnect(credential));
+  const sweep = setInterval(() => auth?.sweepExpired(), SESSION_SWEEP_MS);
+  sweep.unref();
   const handshake = {
     auth,
     allowedOrigins: new Set(settings.allowedOrigins),
@@ -218,7 +224,7 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
     // refused before the upgrade, with a status a client can tell apart (401: sign in again; 403: not allowed)
     void checkHandshake(req, handshake).then(
       (verdict) => {
-        if (verdict.ok) return hub.handleUpgrade(req, socket, head, verdict.access);
+        if (verdict.ok) return hub.handleUpgrade(req, socket, head, verdict.access, verdict.credentials);
         const text = verdict.status === 401 ? 'Unauthorized' : 'Forbidden';
         socket.end(
           `HTTP/1.1 ${verdict.status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(verdict.reason)}\r\n\r\n${verdict.reason}`,
@@ -244,6 +250,7 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
     close: () =>
       (closing ??= (async () => {
         wallLoop.stop();
+        clearInterval(sweep);
         await warmUp;
         // the consumer finishes its batch in hand (write, then commit) before leaving the group
         await kafka?.stop();

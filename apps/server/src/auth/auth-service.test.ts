@@ -37,7 +37,12 @@ describe('AuthService', () => {
     expect(await reloaded.fromSession(login!.sessionId)).toMatchObject({ name: 'admin' });
     expect(reloaded.fromToken(token)).toMatchObject({ kind: 'token', name: 'feed', scopes: ['ingest'] });
 
+    const ended: string[] = [];
+    reloaded.onEnded((credential) => ended.push(credential));
+    expect(reloaded.sweepExpired()).toBe(0);
     now += 60_000;
+    expect(reloaded.sweepExpired()).toBe(1);
+    expect(ended).toEqual([expect.stringMatching(/^session:[0-9a-f]{64}$/)]);
     expect(await reloaded.fromSession(login!.sessionId)).toBeNull();
     expect(await auth.fromSession(login!.sessionId)).toBeNull();
   });

@@ -43,6 +43,7 @@ export class AuthService {
   /** Tokens that live only as long as this process (the demo producer's). */
   readonly #ephemeral = new Map<string, { name: string; scopes: Scope[] }>();
   readonly #envTokenHash: string | undefined;
+  readonly #ended: Array<(credential: string) => void> = [];
 
   private constructor(repo: AuthRepo, opts: AuthServiceOptions) {
     this.#repo = repo;
@@ -65,6 +66,31 @@ export class AuthService {
 
   #now(): number {
     return (this.#opts.now ?? Date.now)();
+  }
+
+  /**
+   * Told the credential key (see credentialsOf) of every session that ends, user that changes
+   * and token that is revoked, so live connections let in with it can be closed.
+   */
+  onEnded(listener: (credential: string) => void): void {
+    this.#ended.push(listener);
+  }
+
+  #end(credential: string): void {
+    for (const listener of this.#ended) listener(credential);
+  }
+
+  /** Forgets sessions past their expiry and tells onEnded listeners; run now and then. */
+  sweepExpired(): number {
+    const now = this.#now();
+    let n = 0;
+    for (const [hash, s] of this.#sessions) {
+      if (s.value.expiresAt > now) continue;
+      this.#sessions.delete(hash);
+      this.#end(`session:${hash}`);
+      n += 1;
+    }
+    return n;
   }
 
   get userCount(): number {
@@ -111,6 +137,7 @@ export class AuthService {
       sessionsValidAfter: this.#now(),
     };
     await this.#putUser(user, current.version + 1, by);
+    this.#end(`user:${name}`);
     return { name: user.name, role: user.role, createdAt: user.createdAt };
   }
 
@@ -120,6 +147,7 @@ export class AuthService {
     if (current.value.role === 'admin') this.#keepAnAdmin(name);
     await this.#repo.write({ kind: 'user', id: name, version: current.version + 1, body: null }, by, this.#now());
     this.#users.delete(name);
+    this.#end(`user:${name}`);
   }
 
   /** A signed-in user's own password change: needs the current one. */
@@ -162,6 +190,7 @@ export class AuthService {
     if (!s) return;
     this.#sessions.delete(sessionHash);
     await this.#repo.write({ kind: 'session', id: sessionHash, version: s.version + 1, body: null }, s.value.user, this.#now());
+    this.#end(`session:${sessionHash}`);
   }
 
   /** The user behind a session cookie, or null (unknown, expired, logged out, user removed or changed since). */
@@ -227,6 +256,7 @@ export class AuthService {
     if (!t) throw new AuthError(404, 'not_found', `no token with id "${id}"`);
     await this.#repo.write({ kind: 'token', id, version: t.version + 1, body: null }, by, this.#now());
     this.#tokens.delete(id);
+    this.#end(`token:${id}`);
   }
 
   /** An ingest/read token for a producer inside this process; it dies with the process. */

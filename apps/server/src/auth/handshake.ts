@@ -3,9 +3,9 @@ import { parse as parseCookies } from 'hono/utils/cookie';
 import type { LiveAccess } from '../live/access.ts';
 import type { AuthService } from './auth-service.ts';
 import { originAllowed } from './origin.ts';
-import type { Principal } from './types.ts';
+import { credentialsOf, type Principal } from './types.ts';
 
-export type HandshakeVerdict = { ok: true; access?: LiveAccess } | { ok: false; status: 401 | 403; reason: string };
+export type HandshakeVerdict = { ok: true; access?: LiveAccess; credentials: string[] } | { ok: false; status: 401 | 403; reason: string };
 
 export interface HandshakeDeps {
   /** null: auth off; only the Origin is checked. */
@@ -28,7 +28,7 @@ export async function checkHandshake(req: IncomingMessage, deps: HandshakeDeps):
     return { ok: false, status: 403, reason: 'origin not allowed' };
   }
   const { auth } = deps;
-  if (!auth) return { ok: true };
+  if (!auth) return { ok: true, credentials: [] };
   const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
   const header = req.headers.authorization;
   const bearer = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
@@ -43,10 +43,10 @@ export async function checkHandshake(req: IncomingMessage, deps: HandshakeDeps):
   if (who.kind === 'kiosk') {
     const kpis = deps.boardKpis(who.board);
     if (!kpis) return { ok: false, status: 403, reason: `board "${who.board}" no longer exists` };
-    return { ok: true, access: { kpis } };
+    return { ok: true, access: { kpis }, credentials: credentialsOf(who) };
   }
   if (who.kind === 'token' && !who.scopes.includes('read') && !who.scopes.includes('admin')) {
     return { ok: false, status: 403, reason: 'token lacks the read scope' };
   }
-  return { ok: true };
+  return { ok: true, credentials: credentialsOf(who) };
 }

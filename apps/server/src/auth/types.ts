@@ -15,6 +15,13 @@ export type Principal =
   /** A TV's read-only link to one board. */
   | { kind: 'kiosk'; id: string; board: string };
 
+/** The keys AuthService.onEnded reports when what let this principal in ends. */
+export function credentialsOf(who: Principal): string[] {
+  if (who.kind === 'user') return [`session:${who.sessionHash}`, `user:${who.name}`];
+  if (who.kind === 'token' || who.kind === 'kiosk') return [`token:${who.id}`];
+  return [];
+}
+
 export interface UserRecord {
   name: string;
   role: Role;

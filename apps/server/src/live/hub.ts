@@ -57,6 +57,8 @@ interface Client {
   guard: ClientGuard;
   /** Set for a restricted connection (a kiosk link): its scope is fixed to these KPIs. */
   access: LiveAccess | undefined;
+  /** What let it in (a session, a user, a token): ending one of these closes it. */
+  credentials: readonly string[];
 }
 
 /**
@@ -77,6 +79,8 @@ const RECENT_SUBSCRIPTIONS = 10_000;
 export const SLOW_CLIENT_GRACE_MS = 10_000;
 /** The close code and reason a too-slow client gets (4000–4999 are for applications). */
 export const SLOW_CLIENT_CLOSE = { code: 4008, reason: 'too slow: updates were not being read' } as const;
+/** The close code and reason when what let a client in was revoked or ended. */
+export const CREDENTIALS_ENDED_CLOSE = { code: 4001, reason: 'credentials revoked or expired' } as const;
 /** Connections per instance: beyond this an upgrade is refused, so memory stays bounded. */
 export const MAX_CLIENTS = 5000;
 
@@ -144,17 +148,20 @@ export class LiveHub {
     return this.#clients.size;
   }
 
-  /** `access`, when given, fixes what this connection may see (checked at the handshake, before this). */
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, access?: LiveAccess): void {
+  /**
+   * `access`, when given, fixes what this connection may see; `credentials` name what let it
+   * in, for disconnect(). Both are decided at the handshake, before this.
+   */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, access?: LiveAccess, credentials: readonly string[] = []): void {
     if (this.#clients.size >= this.#maxClients) {
       socket.end('HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\nContent-Length: 0\r\n\r\n');
       return;
     }
     const resuming = new URL(req.url ?? '/', 'http://localhost').searchParams.has('resume');
-    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#onConnection(ws, resuming, access));
+    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#onConnection(ws, resuming, access, credentials));
   }
 
-  #onConnection(socket: WebSocket, resuming: boolean, access: LiveAccess | undefined): void {
+  #onConnection(socket: WebSocket, resuming: boolean, access: LiveAccess | undefined, credentials: readonly string[]): void {
     const now = Date.now();
     const client: Client = {
       id: ++this.#nextClientId,
@@ -166,6 +173,7 @@ export class LiveHub {
       awaiting: undefined,
       guard: new ClientGuard(now),
       access,
+      credentials,
     };
     if (access) {
       client.sub = new Subscription();
@@ -457,6 +465,18 @@ export class LiveHub {
       client.alive = false;
       client.socket.ping();
     }
+  }
+
+  /** Closes every connection let in with this credential (a revoked token, an ended session); returns how many. */
+  disconnect(credential: string): number {
+    let closed = 0;
+    for (const client of this.#clients) {
+      if (!client.credentials.includes(credential)) continue;
+      client.socket.close(CREDENTIALS_ENDED_CLOSE.code, CREDENTIALS_ENDED_CLOSE.reason);
+      this.#forget(client);
+      closed += 1;
+    }
+    return closed;
   }
 
   async close(): Promise<void> {
