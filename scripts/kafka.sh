@@ -5,12 +5,16 @@
 #   scripts/kafka.sh stop      stop the broker started by this script
 #   scripts/kafka.sh status    exit 0 when the broker answers on its port
 # Idempotent: a second `start` with a live broker returns at once.
+# A second broker beside the shared one (tests that stop their broker use this):
+#   KAFKA_PORT=9192 KAFKA_CONTROLLER_PORT=9193 KAFKA_RUN_DIR=/tmp/some-dir scripts/kafka.sh start|stop
+# KAFKA_HEAP overrides the JVM heap flags (default -Xms256m -Xmx768m).
 set -euo pipefail
 
 # 3.9.x, not 4.x: kafkajs 2.2.4 (maintenance mode) predates KIP-896, which removed
 # the old protocol versions in Kafka 4.0; 3.9 is the last line it is known to speak to.
 KAFKA_VERSION="${KAFKA_VERSION:-3.9.1}"
 KAFKA_PORT="${KAFKA_PORT:-9092}"
+KAFKA_HEAP="${KAFKA_HEAP:--Xms256m -Xmx768m}"
 CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
 CACHE_DIR="${NORTHSTAR_CACHE_DIR:-$HOME/.cache/northstar}"
 HOME_DIR="$CACHE_DIR/kafka-$KAFKA_VERSION"
@@ -76,7 +80,8 @@ L4J
 }
 
 java_cmd() {
-  java -Xms256m -Xmx768m -XX:+UseG1GC -Djava.awt.headless=true \
+  # shellcheck disable=SC2086 # the heap flags are words
+  java $KAFKA_HEAP -XX:+UseG1GC -Djava.awt.headless=true \
     -Dlog4j.configuration="file:$RUN_DIR/log4j.properties" -cp "$LIBS/*" "$@"
 }
 
@@ -92,7 +97,7 @@ start() {
     cluster_id="$(java_cmd kafka.tools.StorageTool random-uuid | tail -n 1)"
     java_cmd kafka.tools.StorageTool format -t "$cluster_id" -c "$RUN_DIR/server.properties" >/dev/null
   fi
-  nohup bash -c "$(declare -f java_cmd); RUN_DIR='$RUN_DIR' LIBS='$LIBS' java_cmd kafka.Kafka '$RUN_DIR/server.properties'" \
+  nohup bash -c "$(declare -f java_cmd); RUN_DIR='$RUN_DIR' LIBS='$LIBS' KAFKA_HEAP='$KAFKA_HEAP' java_cmd kafka.Kafka '$RUN_DIR/server.properties'" \
     >"$RUN_DIR/logs/stdout.log" 2>&1 &
   echo $! >"$PID_FILE"
   for _ in $(seq 1 120); do
