@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request } from 'node:http';
 import WebSocket from 'ws';
 import type { IngestResponse } from '@northstar/shared';
 import { LiveTestClient } from './support/live-client.ts';
@@ -259,6 +260,43 @@ describe('bad definitions over the model API', () => {
       'body is not valid JSON (line 1, column 18: unexpected "NaN" (JSON has no NaN or Infinity: send a finite number))',
     );
     expect(res.text).not.toMatch(LEAKS);
+  });
+
+  it('stops reading a body over the API bound, sized or streamed', async () => {
+    const huge = `{"id":"big","name":"${'x'.repeat(5 * 1024 * 1024)}"}`;
+    const sized = await fetch(`${server.url}/api/v1/objectives`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: huge,
+    });
+    expect(sized.status).toBe(413);
+    expect(((await sized.json()) as { error: { code: string } }).error.code).toBe('body_too_large');
+    // no Content-Length: counted while it streams (own connection: the server answers before the body ends)
+    const streamedStatus = await new Promise<number>((resolve, reject) => {
+      const req = request(`${server.url}/api/v1/annotations`, {
+        method: 'POST',
+        agent: false,
+        headers: { 'content-type': 'application/json' },
+      });
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+        req.destroy();
+      });
+      req.on('error', reject);
+      const chunk = 'x'.repeat(64 * 1024);
+      let sent = 0;
+      const pump = () => {
+        while (sent < 100 && !req.destroyed) {
+          sent += 1;
+          if (!req.write(chunk)) return void req.once('drain', pump);
+        }
+        if (!req.destroyed) req.end();
+      };
+      pump();
+    });
+    expect(streamedStatus).toBe(413);
+    expect((await fetch(`${server.url}/api/v1/objectives/big`)).status).toBe(404);
   });
 
   it('names each wrong field, for every kind', async () => {

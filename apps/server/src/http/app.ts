@@ -5,6 +5,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { Logger } from 'pino';
 import { httpMetrics } from '../observe/http-metrics.ts';
 import type { Metrics } from '../observe/metrics.ts';
+import { apiBodyBound } from './body-bound.ts';
 import { jsonError } from './errors.ts';
 import { healthRoutes, type HealthDeps } from './health-routes.ts';
 import { ingestRoutes, type IngestRouteDeps } from './ingest-routes.ts';
@@ -40,6 +41,7 @@ export function createApp(deps: AppDeps): Hono {
   );
   // every request: the static app and sign-in are public, the rest by role (auth/policy.ts)
   app.use('*', authGuard(deps));
+  app.use('/api/*', apiBodyBound());
   app.route('/', authRoutes(deps));
   app.route('/', healthRoutes(deps));
   app.route('/', ingestRoutes(deps));
