@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { IngestResponse, KpiListResponse, SeriesResponse, ServerMessage } from '@northstar/shared';
+import { EventStore } from '../apps/server/src/store/event-store.ts';
 import { startTestServer, waitFor, type TestServer } from './support/harness.ts';
 
 let server: TestServer;
@@ -88,6 +89,33 @@ describe('POST /api/v1/events', () => {
     expect(res.status).toBe(413);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('body_too_large');
     expect(await count(`SELECT count() AS n FROM events WHERE metric = 'test.big'`)).toBe(0);
+  });
+});
+
+describe('idempotency by event id', () => {
+  it('stores an id once across requests and says how many were repeats', async () => {
+    const ts = Date.now() - 500;
+    const event = (id: string) => ({ metric: 'test.idem', value: 1, ts, id });
+    const first = await post(JSON.stringify([event('idem-1'), event('idem-2'), event('idem-1')]), 'application/json');
+    expect(first.status).toBe(202);
+    expect(first.body).toMatchObject({ accepted: 3, duplicates: 1 });
+    const again = await post(JSON.stringify([event('idem-2'), event('idem-3')]), 'application/json');
+    expect(again.body).toMatchObject({ accepted: 2, duplicates: 1 });
+    expect(await count(`SELECT count() AS n FROM events WHERE metric = 'test.idem'`)).toBe(3);
+  });
+
+  it('finds stored ids in the store itself, whatever characters they hold', async () => {
+    // the lookup a fresh process makes after a restart, when its memory of recent ids is empty
+    const ts = Date.now() - 400;
+    const odd = ['quote\'s "id"', 'back\\slash', 'ünïcødé-😀', 'semi;colon, comma', 'x'.repeat(128)];
+    const res = await post(JSON.stringify(odd.map((id) => ({ metric: 'test.odd', value: 1, ts, id }))), 'application/json');
+    expect(res.status).toBe(202);
+    const store = new EventStore(server.clickhouse);
+    const ask = [...odd, 'never-sent'].map((id) => ({ metric: 'test.odd', value: 1, ts, id, dims: {} }));
+    expect([...(await store.storedIds(ask))].sort()).toEqual([...odd].sort());
+    // outside the events' metric or time, an id is not a repeat
+    expect((await store.storedIds(ask.map((e) => ({ ...e, ts: ts - 60_000 })))).size).toBe(0);
+    expect((await store.storedIds(ask.map((e) => ({ ...e, metric: 'test.other' })))).size).toBe(0);
   });
 });
 

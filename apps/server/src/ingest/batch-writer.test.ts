@@ -34,19 +34,23 @@ describe('BatchWriter', () => {
     expect(settled).toBe(2);
   });
 
-  it('flushes a trickle after the interval and never runs two inserts at once', async () => {
+  it('flushes a trickle after the interval and never runs more groups at once than allowed', async () => {
     const { store, calls } = manualStore();
-    const w = new BatchWriter({ store, flushRows: 1000, flushIntervalMs: 5, maxPendingRows: 100 });
+    const w = new BatchWriter({ store, flushRows: 1000, flushIntervalMs: 5, maxPendingRows: 100, maxConcurrentFlushes: 2 });
     void w.write([ev(1)]);
     await new Promise((r) => setTimeout(r, 20));
     expect(calls).toHaveLength(1);
     void w.write([ev(2)]);
     await new Promise((r) => setTimeout(r, 20));
-    expect(calls).toHaveLength(1); // the first insert has not returned yet
+    expect(calls).toHaveLength(2); // a second group goes out while the first is in flight
+    void w.write([ev(3)]);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(calls).toHaveLength(2); // but not a third
+    expect(w.pendingRows).toBe(3);
     calls[0]?.finish();
     await new Promise((r) => setTimeout(r, 20));
-    expect(calls).toHaveLength(2);
-    expect(calls[1]?.rows.map((r) => r.value)).toEqual([2]);
+    expect(calls).toHaveLength(3);
+    expect(calls[2]?.rows.map((r) => r.value)).toEqual([3]);
   });
 
   it('rejects every writer of a failed insert, and refuses writes past the pending bound', async () => {

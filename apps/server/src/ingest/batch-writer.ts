@@ -12,6 +12,7 @@ export interface BatchWriterOptions {
   flushIntervalMs: number;
   /** Rows waiting or in flight beyond which `write` refuses: the bound that makes backpressure. */
   maxPendingRows: number;
+  maxConcurrentFlushes?: number;
 }
 
 interface Waiter {
@@ -30,14 +31,16 @@ export class BackpressureError extends Error {
  * Group commit for small writers (HTTP requests): rows from many callers go into one
  * insert, flushed when `flushRows` is reached or the oldest row is `flushIntervalMs`
  * old. Each caller's promise settles when the insert holding its rows returns, so a
- * 202 means "stored". Never two flushes at once: ClickHouse prefers fewer, larger inserts.
+ * 202 means "stored". At most `maxConcurrentFlushes` groups are in flight (default 2):
+ * one group's id check against the store overlaps the previous group's insert, and
+ * ClickHouse still sees few, large inserts.
  */
 export class BatchWriter {
   readonly #opts: BatchWriterOptions;
   #rows: MetricEvent[] = [];
   #waiters: Waiter[] = [];
   #timer: NodeJS.Timeout | undefined;
-  #flushing: Promise<void> | undefined;
+  readonly #flushing = new Set<Promise<void>>();
   #inFlightRows = 0;
   #closed = false;
 
@@ -68,13 +71,14 @@ export class BatchWriter {
   #kick(): void {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
-    if (this.#flushing || this.#rows.length === 0) return;
-    this.#flushing = this.#flushOnce().finally(() => {
-      this.#flushing = undefined;
+    if (this.#flushing.size >= (this.#opts.maxConcurrentFlushes ?? 2) || this.#rows.length === 0) return;
+    const flush: Promise<void> = this.#flushOnce().finally(() => {
+      this.#flushing.delete(flush);
       // rows that arrived during the flush go out next, at once if the batch is already full
       if (this.#rows.length >= this.#opts.flushRows) this.#kick();
       else if (this.#rows.length > 0) this.#timer ??= setTimeout(() => this.#kick(), this.#opts.flushIntervalMs);
     });
+    this.#flushing.add(flush);
   }
 
   async #flushOnce(): Promise<void> {
@@ -82,7 +86,7 @@ export class BatchWriter {
     const waiters = this.#waiters;
     this.#rows = [];
     this.#waiters = [];
-    this.#inFlightRows = rows.length;
+    this.#inFlightRows += rows.length;
     try {
       const duplicates = await this.#opts.store.store(rows);
       for (const w of waiters) {
@@ -93,16 +97,16 @@ export class BatchWriter {
     } catch (err) {
       for (const w of waiters) w.reject(err as Error);
     } finally {
-      this.#inFlightRows = 0;
+      this.#inFlightRows -= rows.length;
     }
   }
 
   /** Flushes what is waiting; later writes are refused. */
   async close(): Promise<void> {
     this.#closed = true;
-    while (this.#flushing || this.#rows.length > 0) {
+    while (this.#flushing.size > 0 || this.#rows.length > 0) {
       this.#kick();
-      await this.#flushing;
+      await Promise.race(this.#flushing);
     }
   }
 }

@@ -29,6 +29,8 @@ interface Decoded {
 /** Backoff while the store refuses a batch: quick at first, then every few seconds. */
 const RETRY_FIRST_MS = 200;
 const RETRY_MAX_MS = 5_000;
+/** Batches (of different partitions) written at once: two cores, so a few suffice. */
+const PARTITIONS_IN_PARALLEL = 3;
 /** After a crash kafkajs does not restart from (a non-retriable error), this process restarts the consumer. */
 const RESTART_AFTER_MS = 2_000;
 
@@ -149,7 +151,9 @@ export class KafkaIngest {
     await this.#consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
+      // one partition's id check and decode overlap another's insert; the id guard keeps
+      // concurrent batches from storing an id twice, and each partition commits on its own
+      partitionsConsumedConcurrently: PARTITIONS_IN_PARALLEL,
       eachBatch: (p) => this.#eachBatch(p),
     });
   }

@@ -55,16 +55,17 @@ export class EventStore {
     const metrics = new Set<string>();
     let lo = Infinity;
     let hi = -Infinity;
-    let newline = false;
+    let unsafe = false;
     for (const e of events) {
       metrics.add(e.metric);
       if (e.ts < lo) lo = e.ts;
       if (e.ts > hi) hi = e.ts;
-      if (e.id.includes('\n')) newline = true;
+      if (/[\t\n\r\\]/.test(e.id)) unsafe = true;
     }
-    // One string split by the engine costs a third of an Array(String) parameter of 20 000
-    // ids; the array is kept for the rare id holding a newline.
-    const idSet = newline ? '{ids:Array(String)}' : "(SELECT arrayJoin(splitByChar('\\n', {ids:String})))";
+    // The ids as one raw TSV string parsed by the engine: about half the cost of an
+    // Array(String) parameter of 20 000 ids. Validation keeps control characters out of
+    // ids; an id with a tab, newline or backslash would still go as an array.
+    const idSet = unsafe ? '{ids:Array(String)}' : "(SELECT id FROM format(TSVRaw, 'id String', {ids:String}))";
     const result = await this.#client.query({
       query: `SELECT DISTINCT id FROM events
         WHERE metric IN {metrics:Array(String)}
@@ -74,7 +75,7 @@ export class EventStore {
         metrics: [...metrics],
         lo,
         hi,
-        ids: newline ? events.map((e) => e.id) : events.map((e) => e.id).join('\n'),
+        ids: unsafe ? events.map((e) => e.id) : events.map((e) => e.id).join('\n'),
       },
       format: 'JSONEachRow',
     });
