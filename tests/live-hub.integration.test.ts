@@ -94,7 +94,9 @@ describe('slow clients', () => {
     const pausedAt = Date.now();
     entry.timer = flood(hub);
 
-    // the kernel's socket buffers fill first, then the hub's cap, then the grace runs out
+    const queued = async () => (await metrics.registry.getSingleMetric('northstar_ws_buffered_bytes')!.get()).values[0]?.value ?? 0;
+    // the kernel's socket buffers fill first, then the hub's cap (the bytes it holds are on the gauge), then the grace runs out
+    await waitFor(async () => ((await queued()) > 256 * 1024 ? true : undefined), 'bytes queued for the sleeper', 20_000);
     await waitFor(async () => ((await metrics.wsEvictions.get()).values[0]?.value ? true : undefined), 'an eviction', 20_000);
     const evictedAfterMs = Date.now() - pausedAt;
     sleeper.ws.resume(); // read what is left: the close frame is behind it
@@ -104,6 +106,8 @@ describe('slow clients', () => {
     expect(evictedAfterMs).toBeLessThan(graceMs + 10_000);
     expect(reader.closed).toBeUndefined();
     expect(hub.clientCount).toBe(1);
+    // its buffer went with it
+    expect(await queued()).toBeLessThan(256 * 1024);
     const frames = reader.messages.filter((m) => m.type === 'delta').length;
     await new Promise((r) => setTimeout(r, 200));
     expect(reader.messages.filter((m) => m.type === 'delta').length).toBeGreaterThan(frames);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { Counter } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
   PROTOCOL_VERSION,
@@ -135,6 +135,17 @@ export class LiveHub {
       help: 'Messages from WebSocket clients, by outcome (ok, or why they were refused)',
       labelNames: ['outcome'],
       registers: [opts.metrics.registry],
+    });
+    const clients = this.#clients;
+    new Gauge({
+      name: 'northstar_ws_buffered_bytes',
+      help: 'Bytes queued in this process for WebSocket clients that have not read them yet; a frame shared by several counts once per client',
+      registers: [opts.metrics.registry],
+      collect() {
+        let total = 0;
+        for (const c of clients) total += c.socket.bufferedAmount;
+        this.set(total);
+      },
     });
     this.#resumes = new Counter({
       name: 'northstar_ws_resumes_total',
