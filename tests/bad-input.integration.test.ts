@@ -191,8 +191,9 @@ describe('bad events over HTTP', () => {
     expect(res.text).not.toMatch(LEAKS);
   });
 
-  it('refuses a JSON array that does not parse, saying where, and stores none of it', async () => {
+  it('refuses a JSON array that does not parse, saying where, stores none of it and keeps the body', async () => {
     const before = await count(`SELECT count() AS n FROM events WHERE metric = 'bad.array'`);
+    const keptBefore = await count(`SELECT count() AS n FROM rejected_events WHERE location = 'body'`);
     for (const body of [
       '[{"metric":"bad.array","value":1},{"metric":"bad.array","value":NaN}]',
       '[{"metric":"bad.array","value":1},{"metric":"bad.array","value":Infinity}]',
@@ -206,6 +207,11 @@ describe('bad events over HTTP', () => {
       expect(res.text).not.toMatch(LEAKS);
     }
     expect(await count(`SELECT count() AS n FROM events WHERE metric = 'bad.array'`)).toBe(before);
+    expect(
+      await count(
+        `SELECT count() AS n FROM rejected_events WHERE location = 'body' AND startsWith(reason, 'body is not valid JSON (line 1, column ')`,
+      ),
+    ).toBe(keptBefore + 4);
   });
 
   it('judges JSON array elements one by one, numbering them from 1', async () => {

@@ -141,6 +141,8 @@ describe('/metrics', () => {
     // consumer lag, per partition of the topic
     expect(total(after, 'northstar_kafka_consumer_lag')).toBe(0);
     expect([...after.keys()].filter((k) => k.startsWith('northstar_kafka_consumer_lag{')).length).toBeGreaterThanOrEqual(1);
+    // the embedded default's queue: present, and empty once the writes are done
+    expect(total(after, 'northstar_ingest_pending_rows')).toBe(0);
     // WebSocket clients and frames, out and in
     expect(total(after, 'northstar_ws_clients')).toBe(1);
     expect(moved('northstar_ws_frames_total', 'type="snapshot"')).toBeGreaterThanOrEqual(1);

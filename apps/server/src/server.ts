@@ -93,6 +93,7 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
     flushIntervalMs: settings.ingestFlushIntervalMs,
     maxPendingRows: MAX_PENDING_ROWS,
   });
+  metrics.readPendingRowsFrom(() => ingestor.pendingRows);
 
   // the hub asks for snapshots only once clients connect, after the loop below exists
   const snapshot = (): Extract<ServerMessage, { type: 'snapshot' }> => ({

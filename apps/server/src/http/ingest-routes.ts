@@ -61,8 +61,12 @@ export function ingestRoutes(deps: IngestRouteDeps): Hono {
       try {
         decoded = decodeBody(text, formatFromContentType(c.req.header('content-type')), Date.now());
       } catch (err) {
-        if (err instanceof BodyError) return jsonError(c, 400, 'bad_body', err.message);
-        throw err;
+        if (!(err instanceof BodyError)) throw err;
+        // nothing is dropped unkept: the body is recorded (truncated) with the reason
+        await deps.ingestor.reject([{ source, location: 'body', reason: err.message, raw: text }]).catch(() => {
+          // the store is down; the producer still gets the reason
+        });
+        return jsonError(c, 400, 'bad_body', err.message);
       }
       deps.metrics.eventsReceived.inc({ source }, decoded.events.length + decoded.rejected.length);
       const rejected = decoded.rejected.map(({ line, reason }) => ({ line, reason }));

@@ -4,8 +4,21 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'northstar_' });
+  let pendingRows: () => number = () => 0;
   return {
     registry,
+    /** The gauge below reads from here at each scrape; the server points it at its ingestor. */
+    readPendingRowsFrom(source: () => number): void {
+      pendingRows = source;
+    },
+    ingestPendingRows: new Gauge({
+      name: 'northstar_ingest_pending_rows',
+      help: "HTTP-ingested rows waiting for (or in) the group insert: the embedded default's queue",
+      registers: [registry],
+      collect() {
+        this.set(pendingRows());
+      },
+    }),
     eventsReceived: new Counter({
       name: 'northstar_events_received_total',
       help: 'Events decoded from any source',

@@ -89,7 +89,9 @@ export class EventStore {
     await this.#client.insert({
       table: 'rejected_events',
       format: 'JSONEachRow',
-      ...(dedupToken ? { clickhouse_settings: { insert_deduplication_token: dedupToken } } : {}),
+      // always a token of its own: chdb keeps the last insert's token in its session, and a
+      // reject inserted under the events' stale token was dropped as a repeat (data lost)
+      clickhouse_settings: { insert_deduplication_token: dedupToken ?? randomUUID() },
       values: records.map((r) => ({
         received_at: receivedAt,
         source: r.source,
