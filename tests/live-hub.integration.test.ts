@@ -213,6 +213,20 @@ describe('compact deltas', () => {
     expect(late.view().k1).toEqual(client.view().k1);
     expect(client.gaps + client.duplicates).toBe(0);
   });
+
+  it('puts changes not yet sent into the snapshot a model change sends', async () => {
+    const { hub, url } = await startHub();
+    const client = await LiveTestClient.connect(url);
+    await waitFor(() => (client.messages.some((m) => m.type === 'snapshot') ? true : undefined), 'a snapshot');
+    const before = client.messages.length;
+    hub.publish([stateOf('k5', 55)], []);
+    hub.resync(); // before the frame holding k5 went out
+    await waitFor(() => (client.messages.slice(before).some((m) => m.type === 'snapshot') ? true : undefined), 'the new snapshot');
+    expect(client.states.get('k5')?.value).toBe(55);
+    hub.publish([stateOf('k5', 56)], []);
+    await waitFor(() => (client.states.get('k5')?.value === 56 ? true : undefined), 'the next update');
+    expect(client.gaps + client.duplicates).toBe(0);
+  });
 });
 
 describe('client messages', () => {

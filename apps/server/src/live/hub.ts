@@ -411,6 +411,8 @@ export class LiveHub {
 
   /** The model changed: everyone gets a fresh snapshot, and queued deltas are dropped as it holds them. */
   resync(): void {
+    // changes not yet sent go into the journal, so the snapshots below hold them
+    for (const [id, change] of this.#pending) this.#journal.recordKpi(id, change);
     this.#pending.clear();
     this.#pendingObjectives.clear();
     this.#journal.recordResync(new Set(this.#opts.snapshot().kpis.map((k) => k.definition.id)));
