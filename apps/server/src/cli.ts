@@ -6,6 +6,7 @@ import { createLogger } from './config/logger.ts';
 import { loadSettings, type CliOptions } from './config/settings.ts';
 import { runDemoCommand } from './demo/command.ts';
 import { startDemoFor } from './demo/embedded.ts';
+import { runResetPasswordCommand } from './auth/reset-command.ts';
 import { runImportCommand } from './importer/command.ts';
 import { startServer } from './server.ts';
 import { SERVER_VERSION } from './version.ts';
@@ -53,20 +54,18 @@ On the first start with auth on, a user "admin" is created and its password prin
       // the demo producer posts over HTTP like any producer: with a token that dies with this process
       const demoToken = server.auth?.ephemeralToken('demo producer', ['ingest', 'read']);
       const demo = settings.demo ? await startDemoFor(server.url, log, demoToken) : undefined;
+      const signIn = server.bootstrap
+        ? `\nFirst start: created the admin user. Sign in at ${server.url}/#/login with\n` +
+          `  user:     ${server.bootstrap.username}\n  password: ${server.bootstrap.password}\n` +
+          `This password is shown only now; change it under your name after signing in ` +
+          `(lost it? stop the server and run \`northstar reset-password admin\`).\n\n`
+        : server.auth
+          ? 'Sign-in required (an admin exists; its first password was printed on the first start only).\n'
+          : `Auth is OFF (--no-auth / NORTHSTAR_AUTH=off): anyone who can reach ${server.url} can change everything.\n`;
+      // one write, so whoever reads the first line has the sign-in line too
       process.stdout.write(
-        `Northstar is live at ${server.url}  (${model.config.kpis.length} KPIs, ${model.config.objectives.length} objectives${demo ? ', demo producer on' : ''})\n`,
+        `Northstar is live at ${server.url}  (${model.config.kpis.length} KPIs, ${model.config.objectives.length} objectives${demo ? ', demo producer on' : ''})\n${signIn}`,
       );
-      if (server.bootstrap) {
-        process.stdout.write(
-          `\nFirst start: created the admin user. Sign in at ${server.url}/#/login with\n` +
-            `  user:     ${server.bootstrap.username}\n  password: ${server.bootstrap.password}\n` +
-            `This password is shown only now; change it under Admin after signing in.\n\n`,
-        );
-      } else if (server.auth) {
-        process.stdout.write(`Sign-in required (an admin exists; its first password was printed on the first start only).\n`);
-      } else {
-        process.stdout.write(`Auth is OFF (--no-auth / NORTHSTAR_AUTH=off): anyone who can reach ${server.url} can change everything.\n`);
-      }
       // pending writes are flushed and Kafka offsets committed before the exit; 0 means all of it worked
       const shutdown = async (signal: string) => {
         log.info({ signal }, 'shutting down');
@@ -110,6 +109,16 @@ the same file again stores nothing twice. Exit status: 0 something was imported,
 1 nothing could be, 2 bad options. NORTHSTAR_API_TOKEN is sent when set.`,
     )
     .action(runImportCommand);
+
+  program
+    .command('reset-password')
+    .description('Give a user a new random password, printed once (creates an admin if the name is unknown). Stop the server first.')
+    .argument('<user>', 'user name, e.g. admin')
+    .option('--data-dir <dir>', 'the embedded store directory (env NORTHSTAR_DATA_DIR); CLICKHOUSE_URL is used when set', undefined)
+    .action(async (user: string, opts: { dataDir?: string }) => {
+      await runResetPasswordCommand(user, opts);
+      process.exit(0);
+    });
   return program;
 }
 

@@ -46,8 +46,11 @@ const HTTP_DRAIN_MS = 2_000;
 const MAX_KPIS_PER_OBJECTIVE = 7;
 /** Writes are evaluated at once, but not more often than this: a full evaluation costs ~1 ms per few hundred KPIs. */
 const WRITE_EVALUATE_MIN_INTERVAL_MS = 50;
-/** How often expired sessions are looked for, to close the live connections they let in. */
-const SESSION_SWEEP_MS = 60_000;
+/**
+ * How often expired sessions are looked for, and users and tokens re-read from the store
+ * (changes made on another instance): the longest a revocation there takes to apply here.
+ */
+const AUTH_REFRESH_MS = 30_000;
 
 export interface RunningServer {
   url: string;
@@ -201,7 +204,10 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
   });
   // a revoked token, a logout, a changed user or an expired session also ends its live connections
   auth?.onEnded((credential) => hub.disconnect(credential));
-  const sweep = setInterval(() => auth?.sweepExpired(), SESSION_SWEEP_MS);
+  const sweep = setInterval(() => {
+    auth?.sweepExpired();
+    auth?.refresh().catch((err: Error) => log.warn({ err: err.message }, 'auth: re-reading users and tokens failed'));
+  }, AUTH_REFRESH_MS);
   sweep.unref();
   const handshake = {
     auth,

@@ -57,4 +57,24 @@ describe('AuthService', () => {
     const tampered = token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A');
     expect(auth.fromToken(tampered)).toBeNull();
   });
+
+  it('applies users and tokens changed on another instance after a refresh, ending their connections', async () => {
+    const repo = memoryRepo();
+    const a = await AuthService.load(repo, { sessionMs: 60_000 });
+    const b = await AuthService.load(repo, { sessionMs: 60_000 });
+    const { token, info } = await a.createToken({ kind: 'api', name: 'feed', scopes: ['read'] }, 'admin');
+    await a.createUser({ name: 'ana', role: 'editor', password: 'ana-password-1' }, 'admin');
+    expect(b.fromToken(token)).toBeNull();
+    await b.refresh();
+    expect(b.fromToken(token)).toMatchObject({ name: 'feed' });
+    expect(await b.login('ana', 'ana-password-1')).not.toBeNull();
+
+    const ended: string[] = [];
+    b.onEnded((credential) => ended.push(credential));
+    await a.revokeToken(info.id, 'admin');
+    await a.updateUser('ana', { role: 'viewer' }, 'admin');
+    await b.refresh();
+    expect(b.fromToken(token)).toBeNull();
+    expect(ended.sort()).toEqual([`token:${info.id}`, 'user:ana']);
+  });
 });

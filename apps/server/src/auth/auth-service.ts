@@ -29,6 +29,10 @@ interface Versioned<T> {
   value: T;
 }
 
+function parse<T>(r: AuthRow): Versioned<T> {
+  return { version: r.version, value: JSON.parse(r.body as string) as T };
+}
+
 /**
  * Users, machine and kiosk tokens, and sessions: kept in memory (they are few) and
  * written through to the store as versioned rows, so a restart keeps them.
@@ -54,14 +58,30 @@ export class AuthService {
   static async load(repo: AuthRepo, opts: AuthServiceOptions): Promise<AuthService> {
     const service = new AuthService(repo, opts);
     const now = service.#now();
-    const parse = <T>(r: AuthRow): Versioned<T> => ({ version: r.version, value: JSON.parse(r.body as string) as T });
-    for (const r of await repo.current('user')) service.#users.set(r.id, parse<UserRecord>(r));
-    for (const r of await repo.current('token')) service.#tokens.set(r.id, parse<TokenRecord>(r));
+    await service.refresh();
     for (const r of await repo.current('session')) {
       const s = parse<SessionRecord>(r);
       if (s.value.expiresAt > now) service.#sessions.set(r.id, s);
     }
     return service;
+  }
+
+  /**
+   * Re-reads users and tokens from the store: changes made on another instance take effect
+   * here, and live connections of a user changed or a token revoked there are closed.
+   */
+  async refresh(): Promise<void> {
+    const users = new Map((await this.#repo.current('user')).map((r) => [r.id, parse<UserRecord>(r)]));
+    const tokens = new Map((await this.#repo.current('token')).map((r) => [r.id, parse<TokenRecord>(r)]));
+    const changed = (a: Versioned<unknown> | undefined, b: Versioned<unknown> | undefined) => a?.version !== b?.version;
+    const endedUsers = [...this.#users.keys()].filter((name) => changed(this.#users.get(name), users.get(name)));
+    const endedTokens = [...this.#tokens.keys()].filter((id) => !tokens.has(id));
+    this.#users.clear();
+    for (const [k, v] of users) this.#users.set(k, v);
+    this.#tokens.clear();
+    for (const [k, v] of tokens) this.#tokens.set(k, v);
+    for (const name of endedUsers) this.#end(`user:${name}`);
+    for (const id of endedTokens) this.#end(`token:${id}`);
   }
 
   #now(): number {

@@ -183,7 +183,19 @@ export function openApiDocument() {
           },
         },
       },
-      securitySchemes: { token: { type: 'http', scheme: 'bearer', description: 'NORTHSTAR_API_TOKEN; needed for writes when set' } },
+      securitySchemes: {
+        token: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'an API token (scopes ingest, read, admin), a kiosk token (its board only) or NORTHSTAR_API_TOKEN (admin)',
+        },
+        session: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'northstar_session',
+          description: 'from POST /api/v1/auth/login; writes also need X-CSRF-Token from /api/v1/auth/me',
+        },
+      },
     },
   };
 }
