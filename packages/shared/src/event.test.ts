@@ -65,7 +65,27 @@ describe('parseEvent', () => {
     ['an unknown field', { metric: 'a', value: 1, colour: 'red' }, /unknown field\(s\) colour/],
     ['an array instead of an object', [1, 2], /JSON object/],
     ['null', null, /JSON object/],
+    ['a lone surrogate in a dimension value', { metric: 'a', value: 1, dims: { k: 'a\uD800' } }, /^dims\.k: .*not valid Unicode/],
+    ['NUL in the id', { metric: 'a', value: 1, id: 'x\u0000' }, /^id: .*control character \(U\+0000\)/],
+    [
+      'a 10 kB dimension name, clipped in the reason',
+      { metric: 'a', value: 1, dims: { ['k'.repeat(10_000)]: 'v' } },
+      /^dims\.k{40}…: .*longer than 64/,
+    ],
+    [
+      'a ts that is neither text nor a number',
+      { metric: 'a', value: 1, ts: [1] },
+      /^ts: ts must be an ISO 8601 string or epoch milliseconds/,
+    ],
   ])('rejects %s with a reason naming the problem', (_name, raw, pattern) => {
     expect(reasonFor(raw)).toMatch(pattern);
+  });
+});
+
+describe('odd but valid text', () => {
+  it('keeps RTL overrides, zero-width characters and emoji in dimension values as sent', () => {
+    const dims = { a: 'abc\u202Edef', b: 'x\u200By', c: '👩‍👩‍👧‍👦🇪🇺' };
+    const parsed = parseEvent({ metric: 'a', value: 1, dims }, NOW);
+    expect(parsed.ok && parsed.event.dims).toEqual(dims);
   });
 });
