@@ -1,4 +1,5 @@
 import { parseEvent, type MetricEvent } from '@northstar/shared';
+import { jsonSyntaxError } from '../ingest/json-syntax.ts';
 
 export type ImportFormat = 'csv' | 'ndjson';
 
@@ -71,7 +72,7 @@ export function judgeNdjsonLine(line: number, text: string, nowMs: number): RowR
   try {
     value = JSON.parse(text);
   } catch (err) {
-    return { line, ok: false, reason: `not valid JSON (${(err as Error).message})` };
+    return { line, ok: false, reason: `not valid JSON (${jsonSyntaxError(text, (err as Error).message, true)})` };
   }
   return judge(line, value, nowMs);
 }
