@@ -3,7 +3,7 @@
  *
  *   bash scripts/kafka.sh start        # broker on 127.0.0.1:9092 (idempotent)
  *   node --import tsx bench/ingest-kafka.ts [--events 1000000] [--seconds 180]
- *        [--send-batch 10000] [--send-concurrency 4]
+ *        [--send-batch 10000] [--send-concurrency 4] [--no-ids]
  *   (or BENCH_EVENTS, BENCH_SECONDS, BENCH_SEND_BATCH, BENCH_SEND_CONCURRENCY;
  *    KAFKA_BROKERS to use another loopback broker)
  *
@@ -13,6 +13,8 @@
  * time from /readyz answering 200 until northstar_events_stored_total{source="kafka"}
  * reaches N: the rate at which one instance drains a backlog. Stops the server with
  * SIGTERM and deletes the topic (and the DLQ topic the server creates) at the end.
+ * Every event has a unique id, which the server checks against the store; --no-ids
+ * sends them without, so the difference between two runs is what idempotency costs.
  */
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import {
@@ -35,7 +37,7 @@ import {
 
 if (wantsHelp()) {
   process.stdout.write(
-    'usage: node --import tsx bench/ingest-kafka.ts [--events N] [--seconds CAP] [--send-batch MESSAGES_PER_SEND] [--send-concurrency SENDS_IN_FLIGHT]\n',
+    'usage: node --import tsx bench/ingest-kafka.ts [--events N] [--seconds CAP] [--send-batch MESSAGES_PER_SEND] [--send-concurrency SENDS_IN_FLIGHT] [--no-ids]\n',
   );
   process.exit(0);
 }
@@ -46,6 +48,7 @@ const TIME_CAP_S = numberOption('seconds', 180);
 const SEND_BATCH = numberOption('send-batch', 10_000);
 const SEND_CONCURRENCY = numberOption('send-concurrency', 4);
 const PARTITIONS = 3;
+const WITH_IDS = !process.argv.includes('--no-ids');
 const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim());
 
 for (const b of BROKERS) {
@@ -71,7 +74,7 @@ async function produce(kafka: Kafka, topic: string): Promise<{ seconds: number; 
         const now = Date.now();
         const messages = Array.from({ length: n }, () => {
           const e = next(now);
-          return { key: e.metric, value: JSON.stringify(e) };
+          return { key: e.metric, value: JSON.stringify(WITH_IDS ? e : { ...e, id: undefined }) };
         });
         await producer.send({ topic, messages, acks: 1 });
         if (performance.now() - lastReport > 5_000) {
@@ -171,7 +174,7 @@ async function main(): Promise<void> {
     const lines = [
       '',
       '==== ingest-kafka ====',
-      `ingest-kafka: ${fmt(stored)} events in ${drainS.toFixed(1)} s = ${fmt(rate)} events/s (backlog of ${fmt(TOTAL_EVENTS)} on ${PARTITIONS} partitions, server ready → all stored; server RSS ${rss.rss.toFixed(0)} MiB)`,
+      `ingest-kafka: ${fmt(stored)} events in ${drainS.toFixed(1)} s = ${fmt(rate)} events/s (backlog of ${fmt(TOTAL_EVENTS)} on ${PARTITIONS} partitions, ${WITH_IDS ? 'each with a unique id' : 'without ids'}, server ready → all stored; server RSS ${rss.rss.toFixed(0)} MiB)`,
       complete
         ? `  all ${fmt(TOTAL_EVENTS)} stored ✓`
         : `  ✗ stopped by the ${TIME_CAP_S} s cap with ${fmt(stored)} of ${fmt(TOTAL_EVENTS)} stored`,

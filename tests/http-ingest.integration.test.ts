@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { IngestResponse, KpiListResponse, SeriesResponse, ServerMessage } from '@northstar/shared';
 import { EventStore } from '../apps/server/src/store/event-store.ts';
+import { murmurHash3_32 } from '../apps/server/src/store/murmur3.ts';
 import { startTestServer, waitFor, type TestServer } from './support/harness.ts';
 
 let server: TestServer;
@@ -116,6 +117,17 @@ describe('idempotency by event id', () => {
     // outside the events' metric or time, an id is not a repeat
     expect((await store.storedIds(ask.map((e) => ({ ...e, ts: ts - 60_000 })))).size).toBe(0);
     expect((await store.storedIds(ask.map((e) => ({ ...e, metric: 'test.other' })))).size).toBe(0);
+  });
+
+  it("hashes ids as the engine's murmurHash3_32 does, for every shape of id", async () => {
+    const ids = ['', 'a', 'ab', 'abc', 'abcd', 'ünïcødé-😀', 'x'.repeat(128), '€'.repeat(128), 'back\\slash\ttab'];
+    const r = await server.clickhouse.query({
+      query: 'SELECT arrayMap(s -> murmurHash3_32(s), {ids:Array(String)}) AS h',
+      query_params: { ids },
+      format: 'JSONEachRow',
+    });
+    const [row] = await r.json<{ h: number[] }>();
+    expect(row?.h.map(Number)).toEqual(ids.map((id) => murmurHash3_32(id)));
   });
 });
 

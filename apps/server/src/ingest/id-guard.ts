@@ -47,18 +47,17 @@ export class IdGuard {
   async admit(events: readonly MetricEvent[]): Promise<Admission> {
     const duplicates: number[] = [];
     let candidates: number[] = [];
+    const withoutId: number[] = [];
     const seen = new Set<string>();
     for (let i = 0; i < events.length; i++) {
       const id = events[i]!.id;
-      if (id === '') continue;
-      if (seen.has(id)) duplicates.push(i);
+      if (id === '') withoutId.push(i);
+      else if (seen.has(id)) duplicates.push(i);
       else {
         seen.add(id);
         candidates.push(i);
       }
     }
-    const withoutId: number[] = [];
-    for (let i = 0; i < events.length; i++) if (events[i]!.id === '') withoutId.push(i);
     if (candidates.length === 0) return { fresh: withoutId, duplicates, settle: () => undefined };
 
     // Wait for concurrent batches holding any of these ids, then look again: they may have stored them.

@@ -22,7 +22,7 @@ export interface WriteOutcome {
   duplicates: number;
 }
 
-const DEFAULT_RECENT_IDS = 500_000;
+const DEFAULT_RECENT_IDS = 200_000;
 
 /**
  * The one path every source shares after decoding: drop ids already stored, durable

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { MetricEvent } from '@northstar/shared';
+import { murmurHash3_32 } from './murmur3.ts';
 
 export type EventSource = 'http' | 'kafka' | 'demo' | 'import';
 
@@ -48,35 +49,29 @@ export class EventStore {
   /**
    * Which of these events' ids are already in `events`. Bounded by the batch's metrics
    * and time range, so the primary key (metric, ts) and the id bloom filter skip almost
-   * every granule: a repeat carries the same metric and ts as the original.
+   * every granule: a repeat carries the same metric and ts as the original. The engine
+   * compares 32-bit hashes of the ids (a fifth of the cost of comparing 20 000 strings);
+   * the ids it returns are exact, and a hash collision with another stored id only adds
+   * an id that is not in the batch, which the caller ignores.
    */
   async storedIds(events: readonly MetricEvent[]): Promise<Set<string>> {
     if (events.length === 0) return new Set();
     const metrics = new Set<string>();
     let lo = Infinity;
     let hi = -Infinity;
-    let unsafe = false;
+    let hashes = '';
     for (const e of events) {
       metrics.add(e.metric);
       if (e.ts < lo) lo = e.ts;
       if (e.ts > hi) hi = e.ts;
-      if (/[\t\n\r\\]/.test(e.id)) unsafe = true;
+      hashes += murmurHash3_32(e.id) + '\n';
     }
-    // The ids as one raw TSV string parsed by the engine: about half the cost of an
-    // Array(String) parameter of 20 000 ids. Validation keeps control characters out of
-    // ids; an id with a tab, newline or backslash would still go as an array.
-    const idSet = unsafe ? '{ids:Array(String)}' : "(SELECT id FROM format(TSVRaw, 'id String', {ids:String}))";
     const result = await this.#client.query({
       query: `SELECT DISTINCT id FROM events
         WHERE metric IN {metrics:Array(String)}
           AND ts BETWEEN fromUnixTimestamp64Milli({lo:Int64}, 'UTC') AND fromUnixTimestamp64Milli({hi:Int64}, 'UTC')
-          AND id IN ${idSet}`,
-      query_params: {
-        metrics: [...metrics],
-        lo,
-        hi,
-        ids: unsafe ? events.map((e) => e.id) : events.map((e) => e.id).join('\n'),
-      },
+          AND murmurHash3_32(id) IN (SELECT h FROM format(TSVRaw, 'h UInt32', {hashes:String}))`,
+      query_params: { metrics: [...metrics], lo, hi, hashes },
       format: 'JSONEachRow',
     });
     return new Set((await result.json<{ id: string }>()).map((r) => r.id));
