@@ -20,6 +20,9 @@ describe('parseRoute', () => {
 
   it('parses the rule editor', () => {
     expect(parseRoute('#/edit/rule/spike')).toEqual({ page: 'edit', kind: 'rule', id: 'spike', preset: {} });
+    expect(parseRoute('#/edit/board/night-shift')).toEqual({ page: 'edit', kind: 'board', id: 'night-shift', preset: {} });
+    expect(parseRoute('#/edit/board/new')).toEqual({ page: 'edit', kind: 'board', id: null, preset: {} });
+    expect(routeHref({ page: 'edit', kind: 'board', id: null })).toBe('#/edit/board/new');
     expect(parseRoute('#/edit/rule/new?kpi=errors')).toEqual({ page: 'edit', kind: 'rule', id: null, preset: { kpi: 'errors' } });
   });
 
