@@ -113,6 +113,15 @@ describe('sign-in', () => {
     expect((await send('GET', '/api/v1/auth/me')).status).toBe(401);
   });
 
+  it('marks the cookie Secure behind a proxy that says the page is https', async () => {
+    const res = await send('POST', '/api/v1/auth/login', {
+      body: { username: 'admin', password: server.bootstrap!.password },
+      headers: { 'x-forwarded-proto': 'https' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('set-cookie')).toMatch(/; Secure/);
+  });
+
   it('answers 429 with Retry-After after repeated attempts for one user from one address', async () => {
     const statuses: number[] = [];
     let retryAfter: string | null = null;

@@ -36,8 +36,9 @@ export async function startTestServer(
   overrides: { env?: Record<string, string>; config?: string; webDir?: string } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'northstar-test-'));
-  // auth is on by default in the product; tests that are not about it run without it
-  const env = { NORTHSTAR_AUTH: 'off', ...overrides.env };
+  // auth is on by default in the product; tests that are not about it (that set no auth variable) run without it
+  const aboutAuth = Object.keys(overrides.env ?? {}).some((k) => k === 'NORTHSTAR_AUTH' || k === 'NORTHSTAR_API_TOKEN');
+  const env = { ...(aboutAuth ? {} : { NORTHSTAR_AUTH: 'off' }), ...overrides.env };
   const settings = {
     ...loadSettings({ port: '0', host: '127.0.0.1', dataDir }, env),
     ...(overrides.webDir ? { webDir: overrides.webDir } : {}),
