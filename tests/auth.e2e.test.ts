@@ -63,6 +63,17 @@ describe('signing in and kiosk links in Chromium', () => {
     await page.getByTestId('nav-wall').click();
     await page.locator('[data-testid="tile-orders"]').waitFor();
 
+    // a change made in the UI is recorded as the signed-in user (the CSRF token goes with it); no name to type
+    await page.goto(`${server.url}/#/edit/objective/new`);
+    const form = page.getByTestId('objective-form');
+    await form.locator('[name=id]').fill('signed-in');
+    await form.locator('[name=name]').fill('Made while signed in');
+    await form.locator('[name=period]').fill('2026-Q4');
+    expect(await page.locator('[name=author]').count()).toBe(0);
+    await page.getByTestId('save').click();
+    await page.waitForURL(/#\/edit\/objective\/signed-in/);
+    expect((await server.model.history('objective', 'signed-in'))[0]?.author).toBe('admin');
+
     // the board page offers kiosk links to an editor or admin
     await page.getByTestId('nav-boards').click();
     await page.getByTestId('kiosk-ops-room').click();

@@ -86,7 +86,9 @@ On the first start with auth on, a user "admin" is created and its password prin
   program
     .command('demo')
     .description('Run the demo producer alone, against a running server or a Kafka topic.')
-    .addOption(new Option('--target <url>', 'server to POST events to').conflicts('kafka'))
+    .addOption(
+      new Option('--target <url>', 'server to POST events to (sends NORTHSTAR_API_TOKEN, which needs the ingest scope)').conflicts('kafka'),
+    )
     .addOption(new Option('--kafka <brokers>', 'produce to Kafka instead (host:port,...)'))
     .option('--topic <topic>', 'Kafka topic', 'northstar.events')
     .option('--seed <n>', 'random seed, for a replayable stream', '42')
