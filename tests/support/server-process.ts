@@ -48,8 +48,8 @@ export interface CliServer {
   /** The last few kB of its JSON log (stderr). */
   log(): string;
   kill9(): Promise<ServerExit>;
-  /** SIGTERM, then waits for the exit (SIGKILL after `graceMs`, which the caller's assertion on the exit code will catch). */
-  terminate(graceMs?: number): Promise<ServerExit>;
+  /** SIGTERM (or SIGINT), then waits for the exit (SIGKILL after `graceMs`, which the caller's assertion on the exit code will catch). */
+  terminate(signal?: 'SIGTERM' | 'SIGINT', graceMs?: number): Promise<ServerExit>;
 }
 
 export async function startCliServer(ws: ServerWorkspace, env: Record<string, string>): Promise<CliServer> {
@@ -101,7 +101,7 @@ export async function startCliServer(ws: ServerWorkspace, env: Record<string, st
     exited,
     log: () => tail,
     kill9: () => waitExit('SIGKILL', 10_000),
-    terminate: (graceMs = 30_000) => waitExit('SIGTERM', graceMs),
+    terminate: (signal = 'SIGTERM', graceMs = 30_000) => waitExit(signal, graceMs),
   };
 }
 

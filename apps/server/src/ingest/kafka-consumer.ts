@@ -97,6 +97,9 @@ export class KafkaIngest {
       sessionTimeout: opts.sessionTimeoutMs,
       heartbeatInterval: Math.min(3_000, Math.floor(opts.sessionTimeoutMs / 3)),
       maxBytesPerPartition: 4 * 1024 * 1024,
+      // an idle fetch returns after this long; shutdown waits for the fetch in flight, so
+      // the default 5 s would be added to every SIGTERM
+      maxWaitTimeInMs: 1_000,
     });
     this.#producer = this.#kafka.producer({ allowAutoTopicCreation: false, idempotent: false });
     const { GROUP_JOIN, CRASH, DISCONNECT, STOP } = this.#consumer.events;
