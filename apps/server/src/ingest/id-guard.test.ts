@@ -61,6 +61,21 @@ describe('IdGuard', () => {
     expect(admitted.duplicates).toEqual([0]);
   });
 
+  it('does not hold its own ids while it waits for another batch, so batches never wait on each other in a circle', async () => {
+    const guard = new IdGuard(fakeStore().lookup, 100);
+    const first = await guard.admit([ev('x')]);
+    const second = guard.admit([ev('y'), ev('x')]); // waits for the first, without keeping y
+    await new Promise((r) => setTimeout(r, 5));
+    const third = await guard.admit([ev('y')]); // so y is free for this one
+    expect(third.fresh).toEqual([0]);
+    first.settle(true);
+    await new Promise((r) => setTimeout(r, 5));
+    third.settle(true);
+    const admitted = await second;
+    expect(admitted.fresh).toEqual([]);
+    expect(admitted.duplicates.sort()).toEqual([0, 1]);
+  });
+
   it('keeps the recent ids within its capacity, oldest out first', async () => {
     const store = fakeStore();
     const guard = new IdGuard(store.lookup, 4);

@@ -45,75 +45,72 @@ export class IdGuard {
   }
 
   async admit(events: readonly MetricEvent[]): Promise<Admission> {
-    const duplicates: number[] = [];
-    let candidates: number[] = [];
-    const withoutId: number[] = [];
-    const seen = new Set<string>();
-    for (let i = 0; i < events.length; i++) {
-      const id = events[i]!.id;
-      if (id === '') withoutId.push(i);
-      else if (seen.has(id)) duplicates.push(i);
-      else {
-        seen.add(id);
-        candidates.push(i);
-      }
-    }
-    if (candidates.length === 0) return { fresh: withoutId, duplicates, settle: () => undefined };
-
-    // Wait for concurrent batches holding any of these ids, then look again: they may have stored them.
     for (;;) {
-      const still: number[] = [];
+      const duplicates: number[] = [];
+      const fresh: number[] = [];
+      const claimed: number[] = [];
       const waits = new Set<Promise<void>>();
-      for (const i of candidates) {
+      let release!: () => void;
+      const claim = new Promise<void>((resolve) => (release = resolve));
+      // One synchronous pass: each new id is claimed at once, so no other batch can slip in.
+      for (let i = 0; i < events.length; i++) {
         const id = events[i]!.id;
-        if (this.#known(id)) duplicates.push(i);
+        if (id === '') fresh.push(i);
+        else if (this.#known(id)) duplicates.push(i);
         else {
-          still.push(i);
-          const other = this.#inFlight.get(id);
-          if (other) waits.add(other);
+          const holder = this.#inFlight.get(id);
+          if (holder === undefined) {
+            this.#inFlight.set(id, claim);
+            claimed.push(i);
+            fresh.push(i);
+          } else if (holder === claim)
+            duplicates.push(i); // earlier in this batch
+          else waits.add(holder);
         }
       }
-      candidates = still;
-      if (waits.size === 0) break;
-      await Promise.all(waits);
-    }
-
-    // Claimed synchronously after the last check: no other batch can slip in between.
-    let release!: () => void;
-    const claim = new Promise<void>((resolve) => (release = resolve));
-    for (const i of candidates) this.#inFlight.set(events[i]!.id, claim);
-    const unclaim = () => {
-      for (const i of candidates) if (this.#inFlight.get(events[i]!.id) === claim) this.#inFlight.delete(events[i]!.id);
-      release();
-    };
-
-    let inStore: ReadonlySet<string>;
-    try {
-      inStore = candidates.length > 0 ? await this.#lookup(candidates.map((i) => events[i]!)) : new Set();
-    } catch (err) {
-      unclaim();
-      throw err;
-    }
-    const fresh = withoutId;
-    for (const i of candidates) {
-      const id = events[i]!.id;
-      if (inStore.has(id)) {
-        duplicates.push(i);
-        this.#remember(id);
-      } else fresh.push(i);
-    }
-    fresh.sort((a, b) => a - b);
-    let settled = false;
-    return {
-      fresh,
-      duplicates,
-      settle: (stored) => {
-        if (settled) return;
-        settled = true;
-        if (stored) for (const i of candidates) this.#remember(events[i]!.id);
+      const unclaim = () => {
+        for (const i of claimed) if (this.#inFlight.get(events[i]!.id) === claim) this.#inFlight.delete(events[i]!.id);
+        release();
+      };
+      if (waits.size > 0) {
+        // Another batch is writing some of these ids. Let go of ours (it may be waiting for
+        // them), wait for it to settle, and start over: what it stored is then known.
         unclaim();
-      },
-    };
+        await Promise.all(waits);
+        continue;
+      }
+      if (claimed.length === 0) return { fresh, duplicates, settle: unclaim };
+
+      let inStore: ReadonlySet<string>;
+      try {
+        inStore = await this.#lookup(claimed.map((i) => events[i]!));
+      } catch (err) {
+        unclaim();
+        throw err;
+      }
+      let kept = fresh;
+      if (inStore.size > 0) {
+        kept = [];
+        for (const i of fresh) {
+          const id = events[i]!.id;
+          if (id !== '' && inStore.has(id)) {
+            duplicates.push(i);
+            this.#remember(id);
+          } else kept.push(i);
+        }
+      }
+      let settled = false;
+      return {
+        fresh: kept,
+        duplicates,
+        settle: (stored) => {
+          if (settled) return;
+          settled = true;
+          if (stored) for (const i of claimed) this.#remember(events[i]!.id);
+          unclaim();
+        },
+      };
+    }
   }
 
   #remember(id: string): void {
