@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
+import { drainingConnection } from './draining-connection.ts';
 
 type ChdbAsClientConnection = NonNullable<Parameters<typeof createClient>[0]>['connection'];
 
@@ -31,6 +32,6 @@ export function openClickHouse(target: StoreTarget): ClickHouse {
   mkdirSync(chdbPath, { recursive: true });
   // chdb types its connection against @clickhouse/client-common 1.23.0 while the client
   // bundles 1.23.1's copy of the same interface; the shapes match at run time.
-  const connection = createChdbConnection({ path: chdbPath }) as unknown as ChdbAsClientConnection;
+  const connection = drainingConnection(createChdbConnection({ path: chdbPath })) as unknown as ChdbAsClientConnection;
   return { client: createClient({ connection }), kind: 'chdb', where: chdbPath };
 }
