@@ -1,7 +1,7 @@
 import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededRng } from '../apps/server/src/demo/generator.ts';
-import { KAFKA_BROKERS } from './support/harness.ts';
+import { KAFKA_BROKERS, waitFor } from './support/harness.ts';
 import {
   FAULT_METRIC,
   createTopics,
@@ -55,71 +55,104 @@ describe('kill -9 during a Kafka stream', () => {
     ws?.remove();
   });
 
-  it('stores and counts 100 000 events exactly once across repeated kill -9 and restart', { timeout: 270_000 }, async () => {
-    const random = seededRng(SEED);
-    const env = {
-      KAFKA_BROKERS,
-      KAFKA_TOPIC: names.topic,
-      KAFKA_GROUP_ID: names.group,
-      // the group gives a killed member's partitions away after this long (the broker's minimum)
-      KAFKA_SESSION_TIMEOUT_MS: '6000',
-      LOG_LEVEL: 'warn',
-    };
-    server = await startCliServer(ws, env);
-
-    let sent = 0;
-    const producing = (async () => {
-      for (let s = 0; s < SENDS; s++) {
-        const now = Date.now();
-        const messages = Array.from({ length: PER_SEND }, (_, i) => eventMessage(`k9-${s}-${i}`, now));
-        await producer.send({ topic: names.topic, acks: -1, messages });
-        sent += PER_SEND;
-        await sleep(150);
-      }
-    })();
-    let producingDone = false;
-    void producing.finally(() => (producingDone = true));
-
-    // kill at random moments: during start-up, the group join, a fetch, an insert or a commit
-    const kills: Array<{ afterMs: number; sent: number }> = [];
-    let repeats = 0;
-    while (!producingDone || kills.length < MIN_KILLS) {
-      const afterMs = Math.round(300 + random() * 3_700);
-      await sleep(afterMs);
-      // what this life of the server dropped as repeats so far (redelivered ranges): shown, not asserted
-      repeats += await metric(server, 'northstar_events_duplicate_total', { source: 'kafka' }).catch(() => 0);
-      const exit = await server.kill9();
-      expect(exit.signal).toBe('SIGKILL');
-      kills.push({ afterMs, sent });
+  it(
+    'stores and counts 100 000 events exactly once across repeated kill -9 and restart, and after a rewind',
+    { timeout: 270_000 },
+    async () => {
+      const random = seededRng(SEED);
+      const env = {
+        KAFKA_BROKERS,
+        KAFKA_TOPIC: names.topic,
+        KAFKA_GROUP_ID: names.group,
+        // the group gives a killed member's partitions away after this long (the broker's minimum)
+        KAFKA_SESSION_TIMEOUT_MS: '6000',
+        LOG_LEVEL: 'warn',
+      };
       server = await startCliServer(ws, env);
-    }
-    await producing;
-    await waitReady(server);
-    const kpi = await waitForKpiCount(server, TOTAL, 120_000);
-    // a late redelivery would show up after the count first reached the total: look once more
-    await sleep(3_000);
-    const kpiLater = await waitForKpiCount(server, TOTAL, 1_000);
-    repeats += await metric(server, 'northstar_events_duplicate_total', { source: 'kafka' });
 
-    const exit = await server.terminate();
-    server = undefined;
-    expect(exit.code).toBe(0);
-    const store = openStoreAfterExit(ws);
-    const stored = await queryOne<{ rows: string; ids: string }>(
-      store,
-      'SELECT count() AS rows, uniqExact(id) AS ids FROM events WHERE metric = {metric:String}',
-      { metric: FAULT_METRIC },
-    );
-    await store.close();
+      let sent = 0;
+      const producing = (async () => {
+        for (let s = 0; s < SENDS; s++) {
+          const now = Date.now();
+          const messages = Array.from({ length: PER_SEND }, (_, i) => eventMessage(`k9-${s}-${i}`, now));
+          await producer.send({ topic: names.topic, acks: -1, messages });
+          sent += PER_SEND;
+          await sleep(150);
+        }
+      })();
+      let producingDone = false;
+      void producing.finally(() => (producingDone = true));
 
-    console.log(
-      `faults-kill9: ${kills.length} × kill -9 (after ${kills.map((k) => `${(k.afterMs / 1000).toFixed(1)} s @${k.sent}`).join(', ')}); ` +
-        `${repeats} redelivered events dropped by id; distinct ids stored ${stored.ids}, rows ${stored.rows}, KPI count ${kpiLater} of ${TOTAL} sent (seed ${SEED}, FAULT_TEST_SEED replays it)`,
-    );
-    expect(kills.length).toBeGreaterThanOrEqual(MIN_KILLS);
-    expect(Number(stored.ids)).toBe(TOTAL);
-    expect(Number(stored.rows)).toBe(TOTAL);
-    expect(kpi).toBe(TOTAL);
-    expect(kpiLater).toBe(TOTAL);
-  });
+      // kill at random moments: during start-up, the group join, a fetch, an insert or a commit
+      const kills: Array<{ afterMs: number; sent: number }> = [];
+      let repeats = 0;
+      while (!producingDone || kills.length < MIN_KILLS) {
+        const afterMs = Math.round(300 + random() * 3_700);
+        await sleep(afterMs);
+        // what this life of the server dropped as repeats so far (redelivered ranges): shown, not asserted
+        repeats += await metric(server, 'northstar_events_duplicate_total', { source: 'kafka' }).catch(() => 0);
+        const exit = await server.kill9();
+        expect(exit.signal).toBe('SIGKILL');
+        kills.push({ afterMs, sent });
+        server = await startCliServer(ws, env);
+      }
+      await producing;
+      await waitReady(server);
+      const kpi = await waitForKpiCount(server, TOTAL, 120_000);
+      // a late redelivery would show up after the count first reached the total: look once more
+      await sleep(3_000);
+      const kpiLater = await waitForKpiCount(server, TOTAL, 1_000);
+      repeats += await metric(server, 'northstar_events_duplicate_total', { source: 'kafka' });
+
+      // The worst crash: one that lost every commit. kill -9 once more, rewind the group to the
+      // start of the topic, and restart: all 100 000 arrive again, in batches cut differently
+      // from the first time, and every one must be recognised by its id.
+      await server.kill9();
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        // the killed member stays in the group until its session times out; until then the rewind is refused
+        await waitFor(async () => {
+          await admin.resetOffsets({ groupId: names.group, topic: names.topic, earliest: true });
+          return true;
+        }, 'the consumer group to be empty so its offsets can be rewound');
+      } finally {
+        await admin.disconnect();
+      }
+      server = await startCliServer(ws, env);
+      const s = server;
+      await waitFor(
+        async () => ((await metric(s, 'northstar_events_duplicate_total', { source: 'kafka' })) >= TOTAL ? true : undefined),
+        'the rewound topic to be read again',
+        120_000,
+      );
+      const replayDropped = await metric(s, 'northstar_events_duplicate_total', { source: 'kafka' });
+      const replayStored = await metric(s, 'northstar_events_stored_total', { source: 'kafka' });
+      const kpiAfterReplay = await waitForKpiCount(s, TOTAL, 5_000);
+
+      const exit = await server.terminate();
+      server = undefined;
+      expect(exit.code).toBe(0);
+      const store = openStoreAfterExit(ws);
+      const stored = await queryOne<{ rows: string; ids: string }>(
+        store,
+        'SELECT count() AS rows, uniqExact(id) AS ids FROM events WHERE metric = {metric:String}',
+        { metric: FAULT_METRIC },
+      );
+      await store.close();
+
+      console.log(
+        `faults-kill9: ${kills.length} × kill -9 (after ${kills.map((k) => `${(k.afterMs / 1000).toFixed(1)} s @${k.sent}`).join(', ')}); ` +
+          `${repeats} redelivered events dropped by id; after rewinding the group, ${replayDropped} of ${TOTAL} read again were dropped and ${replayStored} stored; distinct ids stored ${stored.ids}, rows ${stored.rows}, KPI count ${kpiLater} of ${TOTAL} sent (seed ${SEED}, FAULT_TEST_SEED replays it)`,
+      );
+      expect(kills.length).toBeGreaterThanOrEqual(MIN_KILLS);
+      expect(Number(stored.ids)).toBe(TOTAL);
+      expect(Number(stored.rows)).toBe(TOTAL);
+      expect(kpi).toBe(TOTAL);
+      expect(kpiLater).toBe(TOTAL);
+      expect(replayDropped).toBe(TOTAL);
+      expect(replayStored).toBe(0);
+      expect(kpiAfterReplay).toBe(TOTAL);
+    },
+  );
 });
