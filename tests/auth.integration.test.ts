@@ -8,7 +8,14 @@ const ENV_TOKEN = 'env-token-0123456789abcdef';
 let server: TestServer;
 let admin: Session;
 
-const CONFIG = `${TEST_CONFIG}
+// a second objective with a KPI on no board: a kiosk must not even see its health
+const CONFIG = `${TEST_CONFIG.replace(
+  'objectives:\n',
+  'objectives:\n  - { id: uptime-obj, name: Stay up, owner: Ops, period: 2026-Q4 }\n',
+).replace(
+  'kpis:\n',
+  'kpis:\n  - { id: uptime, name: Uptime, objective: uptime-obj, metric: test.uptime, aggregation: avg, window: 1h, target: 99 }\n',
+)}
 boards:
   - { id: ops-room, name: Ops room, kpis: [orders, revenue] }
   - { id: finance, name: Finance, kpis: [basket] }
@@ -280,16 +287,32 @@ describe('WebSocket handshake', () => {
     expect(snapshot.objectives.map((o) => o.definition.id)).toEqual(['sales']);
     // asking for more does not widen it: updates of other KPIs never reach the TV
     const seen = new Set<string>();
+    const seenObjectives = new Set<string>();
     tv.ws!.on('message', (data) => {
       const msg = JSON.parse(String(data)) as ServerMessage;
       if (msg.type === 'delta') for (const k of msg.kpis) seen.add(k.id);
+      if (msg.type === 'delta') for (const o of msg.objectives) seenObjectives.add(o.id);
       if (msg.type === 'snapshot') for (const k of msg.kpis) seen.add(k.definition.id);
     });
     tv.ws!.send(JSON.stringify({ type: 'subscribe', kpis: ['basket', 'latency-p95'] }));
     const ingest = await createToken(['ingest'], 'tv-feed');
+    // the other objective's KPI moves first, so its health is in a frame before the board's update
+    // one token per post: ingest is limited to one request a second per token here
+    const feeds = [await createToken(['ingest'], 'uptime-feed-1'), await createToken(['ingest'], 'uptime-feed-2')];
+    await send('POST', '/api/v1/events', { raw: '{"metric":"test.uptime","value":97}', headers: bearer(feeds[0]!.token) });
+    const watcher = await handshake('', { origin: server.url, cookie: admin.cookie });
+    const everyObjective = new Set<string>();
+    watcher.ws!.on('message', (data) => {
+      const msg = JSON.parse(String(data)) as ServerMessage;
+      if (msg.type === 'delta') for (const o of msg.objectives) everyObjective.add(o.id);
+    });
+    await send('POST', '/api/v1/events', { raw: '{"metric":"test.uptime","value":12}', headers: bearer(feeds[1]!.token) });
+    await waitFor(() => (everyObjective.has('uptime-obj') ? true : undefined), 'the other objective moving for a signed-in wall');
     await send('POST', '/api/v1/events', { raw: '{"metric":"test.revenue","value":30}', headers: bearer(ingest.token) });
     await waitFor(() => (seen.has('revenue') ? true : undefined), 'the revenue update on the TV');
     expect([...seen].sort()).toEqual(['revenue']);
+    expect([...seenObjectives]).not.toContain('uptime-obj');
+    watcher.ws!.close();
 
     const listed = await send('GET', '/api/v1/auth/kiosk-tokens?board=ops-room', { headers: { cookie: editor.cookie } });
     expect((listed.body as unknown as CreatedToken[]).map((t) => t.id)).toEqual([kiosk.id]);

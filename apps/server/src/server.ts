@@ -15,6 +15,7 @@ import { SESSION_COOKIE } from './http/write-guard.ts';
 import { AuthRepo } from './store/auth-repo.ts';
 import { Ingestor } from './ingest/ingestor.ts';
 import { KafkaIngest } from './ingest/kafka-consumer.ts';
+import { liveAccess, type LiveAccess } from './live/access.ts';
 import { LiveHub } from './live/hub.ts';
 import { ObservedEvaluator } from './live/observed-evaluator.ts';
 import { kpisUnderObjective } from './live/subscription.ts';
@@ -213,10 +214,10 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
     auth,
     allowedOrigins: new Set(settings.allowedOrigins),
     sessionCookie: SESSION_COOKIE,
-    boardKpis: (boardId: string): ReadonlySet<string> | null => {
+    boardAccess: (boardId: string): LiveAccess | null => {
       const board = model.boards.find((b) => b.id === boardId);
       if (!board) return null;
-      return new Set(board.kpis.length > 0 ? board.kpis : model.kpis.map((k) => k.id));
+      return liveAccess(new Set(board.kpis.length > 0 ? board.kpis : model.kpis.map((k) => k.id)), model);
     },
   };
 

@@ -12,8 +12,8 @@ export interface HandshakeDeps {
   auth: AuthService | null;
   allowedOrigins: ReadonlySet<string>;
   sessionCookie: string;
-  /** The KPI ids a board shows (every KPI when its list is empty); null when there is no such board. */
-  boardKpis: (boardId: string) => ReadonlySet<string> | null;
+  /** What a board's kiosk may see: the KPIs it shows and the objectives above them; null when there is no such board. */
+  boardAccess: (boardId: string) => LiveAccess | null;
 }
 
 /**
@@ -41,9 +41,9 @@ export async function checkHandshake(req: IncomingMessage, deps: HandshakeDeps):
   }
   if (!who) return { ok: false, status: 401, reason: token ? 'unknown or revoked token' : 'no credentials' };
   if (who.kind === 'kiosk') {
-    const kpis = deps.boardKpis(who.board);
-    if (!kpis) return { ok: false, status: 403, reason: `board "${who.board}" no longer exists` };
-    return { ok: true, access: { kpis }, credentials: credentialsOf(who) };
+    const access = deps.boardAccess(who.board);
+    if (!access) return { ok: false, status: 403, reason: `board "${who.board}" no longer exists` };
+    return { ok: true, access, credentials: credentialsOf(who) };
   }
   if (who.kind === 'token' && !who.scopes.includes('read') && !who.scopes.includes('admin')) {
     return { ok: false, status: 403, reason: 'token lacks the read scope' };

@@ -1,4 +1,13 @@
-import { kpiLinks, type Alert, type Milestone, type ServerMessage } from '@northstar/shared';
+import {
+  kpiLinks,
+  type Alert,
+  type KpiDefinition,
+  type Milestone,
+  type Objective,
+  type ObjectiveState,
+  type ServerMessage,
+} from '@northstar/shared';
+import { encodeObjectives } from './frames.ts';
 
 type SnapshotMessage = Extract<ServerMessage, { type: 'snapshot' }>;
 
@@ -8,19 +17,31 @@ type SnapshotMessage = Extract<ServerMessage, { type: 'snapshot' }>;
  */
 export interface LiveAccess {
   kpis: ReadonlySet<string>;
+  /** The objectives these KPIs roll up into, and every one above them. */
+  objectives: ReadonlySet<string>;
+}
+
+/** Access to these KPIs and to the objectives above them, as the model stands now. */
+export function liveAccess(
+  kpiIds: ReadonlySet<string>,
+  model: { kpis: readonly KpiDefinition[]; objectives: readonly Pick<Objective, 'id' | 'parent'>[] },
+): LiveAccess {
+  const parentOf = new Map(model.objectives.map((o) => [o.id, o.parent]));
+  const objectives = new Set<string>();
+  for (const k of model.kpis) {
+    if (!kpiIds.has(k.id)) continue;
+    for (const link of kpiLinks(k)) {
+      // the objective and every one above it, guarding against a cycle
+      for (let id: string | undefined = link.id; id !== undefined && !objectives.has(id); id = parentOf.get(id)) objectives.add(id);
+    }
+  }
+  return { kpis: kpiIds, objectives };
 }
 
 /** The snapshot cut down to the access: its KPIs, their goals and alerts, and the objectives above them. */
 export function restrictSnapshot(message: SnapshotMessage, access: LiveAccess): SnapshotMessage {
   const kpis = message.kpis.filter((k) => access.kpis.has(k.definition.id));
-  const parentOf = new Map(message.objectives.map((o) => [o.definition.id, o.definition.parent]));
-  const objectives = new Set<string>();
-  for (const k of kpis) {
-    for (const link of kpiLinks(k.definition)) {
-      // the objective and every one above it, guarding against a cycle
-      for (let id: string | undefined = link.id; id !== undefined && !objectives.has(id); id = parentOf.get(id)) objectives.add(id);
-    }
-  }
+  const objectives = access.objectives;
   const seqs = message.seqs ? Object.fromEntries(Object.entries(message.seqs).filter(([id]) => access.kpis.has(id))) : undefined;
   return {
     ...message,
@@ -30,6 +51,11 @@ export function restrictSnapshot(message: SnapshotMessage, access: LiveAccess): 
     alerts: message.alerts.filter((a) => access.kpis.has(a.kpi)),
     ...(seqs ? { seqs } : {}),
   };
+}
+
+/** The objective states a restricted connection may see, encoded for a delta frame. */
+export function visibleObjectives(states: readonly ObjectiveState[], access: LiveAccess): string {
+  return encodeObjectives(states.filter((o) => access.objectives.has(o.id)));
 }
 
 export function mayReceive(access: LiveAccess | undefined, message: ServerMessage): boolean {

@@ -16,7 +16,7 @@ import {
   type ServerMessage,
 } from '@northstar/shared';
 import type { Metrics } from '../observe/metrics.ts';
-import { mayReceive, restrictSnapshot, type LiveAccess } from './access.ts';
+import { mayReceive, restrictSnapshot, visibleObjectives, type LiveAccess } from './access.ts';
 import { ABUSE_CLOSE, ClientGuard } from './client-guard.ts';
 import { buildDelta, encodeObjectives, encodeUpdate, wholeUpdate, type EncodedUpdate } from './frames.ts';
 import { LiveJournal } from './journal.ts';
@@ -292,7 +292,9 @@ export class LiveHub {
       return this.#sendSnapshot(client);
     }
     this.#resumes.inc({ outcome: 'replay' });
-    const frame = buildDelta(plan.kpis.map(wholeUpdate), encodeObjectives([...this.#objectives.values()]), { replay: true });
+    const objectives = [...this.#objectives.values()];
+    const objectivesJson = client.access ? visibleObjectives(objectives, client.access) : encodeObjectives(objectives);
+    const frame = buildDelta(plan.kpis.map(wholeUpdate), objectivesJson, { replay: true });
     this.#send(client, frame!, 'delta');
     const newestAlert = new Map<string, Alert>(plan.alerts.map((a) => [a.key, a]));
     for (const alert of newestAlert.values()) {
@@ -355,7 +357,8 @@ export class LiveHub {
       const entry = this.#journal.recordKpi(id, change);
       updates.push(encodeUpdate(kpiUpdate(id, entry.seq, before, change)));
     }
-    const objectivesJson = encodeObjectives([...this.#pendingObjectives.values()]);
+    const pendingObjectives = [...this.#pendingObjectives.values()];
+    const objectivesJson = encodeObjectives(pendingObjectives);
     this.#pending.clear();
     this.#pendingObjectives.clear();
     const frames = new Map<string, Buffer | null>();
@@ -369,10 +372,12 @@ export class LiveHub {
         this.#sendSnapshot(client);
         continue;
       }
-      const key = client.sub?.key ?? EVERYTHING;
+      // a kiosk sees only the objectives above its board, so its frames are built apart
+      const key = `${client.access ? 'kiosk:' : ''}${client.sub?.key ?? EVERYTHING}`;
       let frame = frames.get(key);
       if (frame === undefined) {
-        frame = buildDelta(updates, objectivesJson, { ids: client.sub?.ids, nowMs: now });
+        const objectives = client.access ? visibleObjectives(pendingObjectives, client.access) : objectivesJson;
+        frame = buildDelta(updates, objectives, { ids: client.sub?.ids, nowMs: now });
         frames.set(key, frame);
       }
       if (frame) this.#send(client, frame, 'delta');
