@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,7 +6,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const tmp = mkdtempSync(path.join(tmpdir(), 'northstar-cli-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+/** Servers this file started: a failed assertion must not leave one running after the run. */
+const started = new Set<ChildProcess>();
+afterAll(() => {
+  for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  rmSync(tmp, { recursive: true, force: true });
+});
 
 /** Runs the real CLI in its own process, as a user would. */
 function northstar(
@@ -91,6 +96,7 @@ describe('northstar CLI', () => {
         env: { ...process.env, LOG_LEVEL: 'warn' },
       },
     );
+    started.add(child);
     let stdout = '';
     child.stdout.on('data', (d) => (stdout += d));
     const url = await new Promise<string>((resolve, reject) => {
