@@ -9,7 +9,8 @@
  * --rate times a second with ts = send time. Phase 1: every client reads. Phase 2: a
  * fresh set of clients of which --slow (a fraction) never read after their snapshot.
  * Both phases measure the same clients (those that read in phase 2, the same probes), so
- * their p99s compare like with like. Each phase measures for --seconds; the whole run
+ * their p99s compare like with like. Phase 3 repeats phase 1 as a control, so a drift over the
+ * run is not read as the slow clients' doing. Each phase measures for --seconds; the whole run
  * stops by itself.
  * BENCH_SERVER_ROOT=<checkout> runs the server from another checkout (before/after).
  */
@@ -236,8 +237,16 @@ function describe(label: string, r: PhaseResult): void {
   if (Object.keys(x.fastCloses).length > 0) console.log(`  reading clients closed: ${JSON.stringify(x.fastCloses)}`);
 }
 
+/** Phase 2 against the span of the two all-reading phases around it: inside it is no effect this run can see. */
+function slowEffect(before: number, withSlow: number, after: number): string {
+  const lo = Math.min(before, after);
+  const hi = Math.max(before, after);
+  if (withSlow <= hi) return `none seen (${withSlow} ms within the all-reading phases' ${lo}–${hi} ms)`;
+  return `+${withSlow - hi} ms over the all-reading phases' highest (${hi} ms)`;
+}
+
 console.log(
-  `bench/live: ${clients} clients × ${kpis} KPIs × ${rate} updates/s each (${fmt(kpis * rate)} events/s), ${seconds} s per phase, ${slowFraction * 100}% slow in phase 2`,
+  `bench/live: ${clients} clients × ${kpis} KPIs × ${rate} updates/s each (${fmt(kpis * rate)} events/s), ${seconds} s per phase, ${slowFraction * 100}% slow in phase 2, phase 3 all reading again`,
 );
 const server = await startServer();
 const producer = startProducer(server.url);
@@ -249,6 +258,9 @@ try {
   describe(`phase 1: all ${clients} clients read (measured: the ${clients - slowCount} that read in phase 2 too)`, fast);
   const slow = await phase(server.url, server.pid, slowCount, false);
   describe(`phase 2: ${slowCount} of ${clients} clients never read (measured: the other ${clients - slowCount})`, slow);
+  // the control: all read again, so a drift over time (background merges, a warmer JIT) is not blamed on the slow clients
+  const again = await phase(server.url, server.pid, slowCount, true);
+  describe(`phase 3: all ${clients} clients read again (the control; measured: the same ${clients - slowCount})`, again);
   const sent = await producer.stop();
   const m = await readMetrics(server.url);
   console.log(
@@ -263,7 +275,7 @@ try {
     `budget slow clients add ≤ ${SLOW_RSS_BUDGET_MIB} MiB: mean RSS ${rssDelta >= 0 ? '+' : ''}${rssDelta.toFixed(0)} MiB (${fast.rss.toFixed(0)} → ${slow.rss.toFixed(0)}; highest ${fast.maxRss.toFixed(0)} → ${slow.maxRss.toFixed(0)}); queued for clients ${fast.bufferedMiB.toFixed(1)} → ${slow.bufferedMiB.toFixed(1)} MiB ${rssDelta <= SLOW_RSS_BUDGET_MIB ? 'ok' : 'OVER'}`,
   );
   console.log(
-    `fast clients' latency, same ${fast.report.fastClients} clients and ${fast.report.probes} probes: p50 ${fast.report.p50} → ${slow.report.p50} ms, p99 ${fast.report.p99} → ${slow.report.p99} ms (phase 1 → phase 2)`,
+    `fast clients' latency, same ${fast.report.fastClients} clients and ${fast.report.probes} probes: p50 ${fast.report.p50} → ${slow.report.p50} ms, p99 ${fast.report.p99} → ${slow.report.p99} → ${again.report.p99} ms (phase 1 → 2 with slow clients → 3); slow clients' effect on p99: ${slowEffect(fast.report.p99, slow.report.p99, again.report.p99)}`,
   );
   console.log(machineNote());
 } finally {
