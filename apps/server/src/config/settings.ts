@@ -90,7 +90,7 @@ const envSchema = z.object({
   NORTHSTAR_AUTH: z.enum(['on', 'off', '1', '0', 'true', 'false'], 'must be on or off').optional(),
   NORTHSTAR_ALLOWED_ORIGINS: z.string().optional(),
   // sessions are kept at most 31 days in the store (auth_records TTL)
-  NORTHSTAR_SESSION_HOURS: z.coerce.number().int().min(1).max(720).optional(),
+  NORTHSTAR_SESSION_HOURS: z.coerce.number().min(0.001).max(720).optional(),
   NORTHSTAR_INGEST_RATE: positiveInt.optional(),
   NORTHSTAR_LOGIN_RATE: positiveInt.optional(),
   RAW_RETENTION_DAYS: days.optional(),
