@@ -267,7 +267,9 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
         const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         await ingestor.close();
-        await Promise.race([httpClosed, new Promise((r) => setTimeout(r, HTTP_DRAIN_MS))]);
+        let drainTimer: NodeJS.Timeout | undefined;
+        await Promise.race([httpClosed, new Promise((r) => (drainTimer = setTimeout(r, HTTP_DRAIN_MS)))]);
+        clearTimeout(drainTimer);
         server.closeAllConnections();
         await httpClosed;
         for (const n of notifiers.values()) await n.close?.();
