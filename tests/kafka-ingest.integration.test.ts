@@ -360,4 +360,29 @@ describe('Kafka ingest', () => {
     expect(valueOf(states, 'orders') - ordersBefore).toBe(after.filter((e) => e.metric === 'test.orders').length);
     expectKpisMatch(states, produced);
   });
+
+  it('gives an event without ts its message timestamp, so a redelivery carries the same ts and is dropped by id', async () => {
+    const s = server!;
+    const producedAt = Date.now() - 10 * 60_000;
+    const message = {
+      key: 'no-ts',
+      value: JSON.stringify({ metric: 'test.notime', value: 1, id: 'no-ts-1' }),
+      timestamp: String(producedAt),
+    };
+    await producer.send({ topic, acks: -1, messages: [message] });
+    const rows = await waitFor(async () => {
+      const r = await queryRows<{ ts: string }>(s, "SELECT toUnixTimestamp64Milli(ts) AS ts FROM events WHERE metric = 'test.notime'");
+      return r.length > 0 ? r : undefined;
+    }, 'the event without ts');
+    expect(rows.map((r) => Number(r.ts))).toEqual([producedAt]);
+    // the same message again (a producer retry): same ts, same id, not stored twice
+    await producer.send({ topic, acks: -1, messages: [message] });
+    await waitFor(async () => {
+      const res = await fetch(`${s.url}/metrics`);
+      const m = /^northstar_events_duplicate_total\{source="kafka"\} (\S+)$/m.exec(await res.text());
+      return m && Number(m[1]) >= 1 ? true : undefined;
+    }, 'the repeat to be read and dropped');
+    const [again] = await queryRows<{ n: string }>(s, "SELECT count() AS n FROM events WHERE metric = 'test.notime'");
+    expect(Number(again?.n)).toBe(1);
+  });
 });
