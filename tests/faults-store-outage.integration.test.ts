@@ -1,6 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { chmodSync, realpathSync } from 'node:fs';
-import path from 'node:path';
 import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KAFKA_BROKERS, waitFor } from './support/harness.ts';
@@ -22,6 +19,7 @@ import {
   type CliServer,
   type ServerWorkspace,
 } from './support/server-process.ts';
+import { eventsTableDir, setWritable } from './support/store-fault.ts';
 
 /**
  * The store stops accepting writes in the middle of a Kafka stream, then accepts them again.
@@ -40,15 +38,6 @@ const DURING = 60_000;
 const OUTAGE_MS = 12_000;
 /** One fetch is at most 4 MiB per partition: holding it, plus decoded events, stays far below this. */
 const RSS_GROWTH_LIMIT_MIB = 200;
-
-function eventsTableDir(ws: ServerWorkspace): string {
-  return realpathSync(path.join(ws.dataDir, 'chdb', 'data', 'default', 'events'));
-}
-
-function setWritable(dir: string, writable: boolean): void {
-  if (process.getuid?.() === 0) execFileSync('chattr', [writable ? '-i' : '+i', dir]);
-  else chmodSync(dir, writable ? 0o755 : 0o555);
-}
 
 describe('store unavailable mid-stream', () => {
   const kafka = kafkaClient(KAFKA_BROKERS);
@@ -92,7 +81,7 @@ describe('store unavailable mid-stream', () => {
       await produce('before', BEFORE);
       await waitForKpiCount(s, BEFORE);
 
-      tableDir = eventsTableDir(ws);
+      tableDir = eventsTableDir(ws.dataDir);
       setWritable(tableDir, false);
       const rssBefore = rssMiB(s.pid);
       await produce('during', DURING);

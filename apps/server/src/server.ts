@@ -7,6 +7,7 @@ import type { ServerMessage, Silence } from '@northstar/shared';
 import type { Settings } from './config/settings.ts';
 import type { KpiModel } from './config/kpi-file.ts';
 import { rebuildFromStore } from './evaluate/rebuild.ts';
+import { WindowRepair } from './evaluate/window-repair.ts';
 import { AuthService } from './auth/auth-service.ts';
 import { checkHandshake } from './auth/handshake.ts';
 import { TokenBuckets } from './auth/rate-limit.ts';
@@ -89,10 +90,19 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
   const evaluator = new ObservedEvaluator(model.kpis);
   await rebuildFromStore(clickhouse.client, evaluator, Date.now());
 
+  const repair = new WindowRepair({
+    evaluator,
+    rebuild: (ids) => rebuildFromStore(clickhouse.client, evaluator, Date.now(), ids),
+    log: log.child({ component: 'repair' }),
+    counter: metrics.liveRepairs,
+    // the loop exists by the time an insert can fail
+    onRepaired: () => wallLoop.tick(Date.now()),
+  });
   const ingestor = new Ingestor({
     store,
     evaluator,
     metrics,
+    repair,
     flushRows: settings.ingestFlushRows,
     flushIntervalMs: settings.ingestFlushIntervalMs,
     maxPendingRows: MAX_PENDING_ROWS,
@@ -267,6 +277,7 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
         const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         await ingestor.close();
+        await repair.close();
         let drainTimer: NodeJS.Timeout | undefined;
         await Promise.race([httpClosed, new Promise((r) => (drainTimer = setTimeout(r, HTTP_DRAIN_MS)))]);
         clearTimeout(drainTimer);

@@ -100,6 +100,17 @@ export class KpiEvaluator {
     return [...this.#byId.values()].map((r) => r.kpi);
   }
 
+  definition(id: string): KpiDefinition | undefined {
+    return this.#byId.get(id)?.kpi;
+  }
+
+  /** Ids of the live KPIs reading any of these metrics. */
+  kpisReading(metrics: ReadonlySet<string>): string[] {
+    const ids = new Set<string>();
+    for (const metric of metrics) for (const s of this.#byMetric.get(metric) ?? []) ids.add(s.runtime.kpi.id);
+    return [...ids];
+  }
+
   metrics(): string[] {
     return [...this.#byMetric.keys()];
   }

@@ -13,6 +13,8 @@ export interface BatchWriterOptions {
   /** Rows waiting or in flight beyond which `write` refuses: the bound that makes backpressure. */
   maxPendingRows: number;
   maxConcurrentFlushes?: number;
+  /** Called synchronously with the rows of a write that was taken (not refused), before any flush. */
+  onAccepted?: (events: readonly MetricEvent[]) => void;
 }
 
 interface Waiter {
@@ -63,6 +65,7 @@ export class BatchWriter {
     for (const e of events) this.#rows.push(e);
     const end = this.#rows.length;
     const done = new Promise<number>((resolve, reject) => this.#waiters.push({ start, end, resolve, reject }));
+    this.#opts.onAccepted?.(events);
     if (this.#rows.length >= this.#opts.flushRows) this.#kick();
     else this.#timer ??= setTimeout(() => this.#kick(), this.#opts.flushIntervalMs);
     return done;

@@ -2,6 +2,7 @@ import type { MetricEvent } from '@northstar/shared';
 import type { KpiEvaluator } from '../evaluate/evaluator.ts';
 import type { EventSource, EventStore, RejectedRecord } from '../store/event-store.ts';
 import type { Metrics } from '../observe/metrics.ts';
+import type { WindowRepair } from '../evaluate/window-repair.ts';
 import { BatchWriter } from './batch-writer.ts';
 import { IdGuard } from './id-guard.ts';
 
@@ -12,6 +13,8 @@ export interface IngestorOptions {
   flushRows: number;
   flushIntervalMs: number;
   maxPendingRows: number;
+  /** Rebuilds the KPIs that counted events whose insert then failed. */
+  repair: WindowRepair;
   /** Ids remembered as stored, so most repeats cost no query (~100 B each). */
   recentIds?: number;
 }
@@ -26,8 +29,13 @@ const DEFAULT_RECENT_IDS = 200_000;
 
 /**
  * The one path every source shares after decoding: drop ids already stored, durable
- * write, then the live path. KPIs observe only what the store kept, so a failed write
- * that the producer retries, or a redelivered batch, is never counted twice on the wall.
+ * write, live path. Over HTTP (the embedded default, where a tile should move within
+ * 250 ms) tiles do not wait for the insert: an event without an id is counted as soon
+ * as ingest takes it (nothing to check first), one with an id once the store has said
+ * it is new. A failed insert marks the KPIs that counted its events for a rebuild from
+ * the store (WindowRepair); until that is done, events are counted only after their
+ * insert returned, so retries are never counted twice. Kafka batches (budget: 1 s) and
+ * imports are counted after their insert: a held batch is retried until it is stored.
  */
 export class Ingestor {
   readonly #store: EventStore;
@@ -35,11 +43,15 @@ export class Ingestor {
   readonly #metrics: Metrics;
   readonly #guard: IdGuard;
   readonly #grouped: BatchWriter;
+  readonly #repair: WindowRepair;
+  /** Events KPIs counted when HTTP ingest took them, before their group was flushed. */
+  readonly #countedEarly = new WeakSet<MetricEvent>();
 
   constructor(opts: IngestorOptions) {
     this.#store = opts.store;
     this.#evaluator = opts.evaluator;
     this.#metrics = opts.metrics;
+    this.#repair = opts.repair;
     this.#guard = new IdGuard(async (events) => {
       const started = performance.now();
       const found = await opts.store.storedIds(events);
@@ -47,25 +59,44 @@ export class Ingestor {
       return found;
     }, opts.recentIds ?? DEFAULT_RECENT_IDS);
     this.#grouped = new BatchWriter({
-      store: { store: async (events) => (await this.#write(events, 'http', undefined)).duplicates },
+      store: { store: async (events) => (await this.#write(events, 'http', undefined, true)).duplicates },
       flushRows: opts.flushRows,
       flushIntervalMs: opts.flushIntervalMs,
       maxPendingRows: opts.maxPendingRows,
+      onAccepted: (events) => this.#countEarly(events),
     });
+  }
+
+  /** Events without an id cannot be repeats the store would drop: the wall counts them at once. */
+  #countEarly(events: readonly MetricEvent[]): void {
+    if (this.#repair.degraded) return;
+    const early = events.filter((e) => e.id === '');
+    if (early.length === 0) return;
+    for (const e of early) this.#countedEarly.add(e);
+    this.#evaluator.observe(early);
   }
 
   async #write(
     events: readonly MetricEvent[],
     source: EventSource,
     dedupToken: string | undefined,
+    beforeInsert: boolean,
   ): Promise<{ stored: number; duplicates: readonly number[] }> {
     const admission = await this.#guard.admit(events);
     const fresh = admission.fresh.length === events.length ? events : admission.fresh.map((i) => events[i]!);
+    const notYet = fresh.filter((e) => !this.#countedEarly.has(e));
+    // counted before the insert returns, unless an earlier insert failed and its rebuild is pending
+    const countNow = beforeInsert && !this.#repair.degraded;
+    if (countNow) this.#evaluator.observe(notYet);
     const started = performance.now();
     let ok = false;
     try {
       if (fresh.length > 0) await this.#store.insertEvents(fresh, source, dedupToken);
       ok = true;
+    } catch (err) {
+      // before settling: a batch waiting on these ids must already see the path degraded
+      this.#repair.failed(countNow ? fresh : fresh.filter((e) => this.#countedEarly.has(e)));
+      throw err;
     } finally {
       admission.settle(ok);
     }
@@ -74,7 +105,8 @@ export class Ingestor {
       this.#metrics.eventsStored.inc({ source }, fresh.length);
       this.#metrics.writeSeconds.observe((performance.now() - started) / 1000);
       this.#metrics.batchRows.observe(fresh.length);
-      this.#evaluator.observe(fresh);
+      if (!countNow) this.#evaluator.observe(notYet);
+      this.#repair.stored();
     }
     return { stored: fresh.length, duplicates: admission.duplicates };
   }
@@ -86,7 +118,7 @@ export class Ingestor {
 
   /** A whole batch with its own dedup token (a Kafka partition's offset range, an Idempotency-Key). */
   async writeBatch(events: readonly MetricEvent[], source: EventSource, dedupToken: string): Promise<WriteOutcome> {
-    const { stored, duplicates } = await this.#write(events, source, dedupToken);
+    const { stored, duplicates } = await this.#write(events, source, dedupToken, false);
     return { stored, duplicates: duplicates.length };
   }
 

@@ -49,6 +49,11 @@ export function createMetrics() {
       labelNames: ['source'],
       registers: [registry],
     }),
+    liveRepairs: new Counter({
+      name: 'northstar_live_repairs_total',
+      help: 'KPI windows rebuilt from the store because an insert whose events they had counted failed',
+      registers: [registry],
+    }),
     idCheckSeconds: new Histogram({
       name: 'northstar_ingest_id_check_seconds',
       help: 'Time to check a batch of event ids against the store before inserting it',

@@ -1,0 +1,133 @@
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { KpiSchema, type MetricEvent } from '@northstar/shared';
+import { KpiEvaluator } from '../evaluate/evaluator.ts';
+import { WindowRepair } from '../evaluate/window-repair.ts';
+import { createMetrics } from '../observe/metrics.ts';
+import type { EventStore } from '../store/event-store.ts';
+import { Ingestor } from './ingestor.ts';
+
+const count = KpiSchema.parse({ id: 'n', name: 'N', objective: 'o', metric: 'm', aggregation: 'count', window: '1h', target: 10 });
+
+/** An in-memory store whose inserts wait for the test to let them through (or fail them). */
+class HeldStore {
+  readonly rows: MetricEvent[] = [];
+  readonly held: Array<{ events: readonly MetricEvent[]; release: () => void; fail: () => void }> = [];
+
+  insertEvents = (events: readonly MetricEvent[]): Promise<void> =>
+    new Promise((resolve, reject) => {
+      this.held.push({
+        events,
+        release: () => {
+          this.rows.push(...events);
+          resolve();
+        },
+        fail: () => reject(new Error('store refuses writes')),
+      });
+    });
+
+  storedIds = async (events: readonly MetricEvent[]): Promise<Set<string>> => {
+    const ids = new Set(this.rows.map((e) => e.id));
+    return new Set(events.map((e) => e.id).filter((id) => ids.has(id)));
+  };
+
+  insertRejected = async (): Promise<void> => undefined;
+}
+
+function setup() {
+  const store = new HeldStore();
+  const evaluator = new KpiEvaluator([count]);
+  const metrics = createMetrics();
+  const repair = new WindowRepair({
+    evaluator,
+    // what rebuild.ts does, from this store: the window holds exactly the stored rows
+    rebuild: async (ids) => {
+      for (const id of ids) for (const e of store.rows) evaluator.windowOf(id)!.add(0, e.ts, e.value, undefined);
+    },
+    log: pino({ level: 'silent' }),
+    counter: metrics.liveRepairs,
+  });
+  const ingestor = new Ingestor({
+    store: store as unknown as EventStore,
+    evaluator,
+    metrics,
+    repair,
+    flushRows: 1_000,
+    flushIntervalMs: 5,
+    maxPendingRows: 10_000,
+  });
+  const shown = () => {
+    evaluator.evaluate(Date.now());
+    return evaluator.state('n')?.value ?? 0;
+  };
+  const insertCalled = async (n: number) => {
+    while (store.held.length < n) await new Promise((r) => setTimeout(r, 1));
+    return store.held[n - 1]!;
+  };
+  return { store, ingestor, repair, shown, insertCalled };
+}
+
+const event = (id = ''): MetricEvent => ({ metric: 'm', value: 1, ts: Date.now(), id, dims: {} });
+
+describe('Ingestor: tiles do not wait for inserts', () => {
+  it('counts an event without an id the moment HTTP ingest takes it, before its group is flushed', async () => {
+    const { ingestor, shown, store, insertCalled } = setup();
+    const written = ingestor.writeGrouped([event(), event()]);
+    expect(store.held).toHaveLength(0);
+    expect(shown()).toBe(2);
+    (await insertCalled(1)).release();
+    await written;
+    expect(shown()).toBe(2);
+  });
+
+  it('counts an event with an id once the store says it is new, before the insert returns, and a repeat not at all', async () => {
+    const { ingestor, shown, insertCalled } = setup();
+    const first = ingestor.writeGrouped([event('a')]);
+    expect(shown()).toBe(0);
+    const insert = await insertCalled(1);
+    expect(shown()).toBe(1);
+    insert.release();
+    await first;
+    await ingestor.writeGrouped([event('a')]);
+    expect(shown()).toBe(1);
+  });
+
+  it('after a failed insert, counts retries only once stored and rebuilds the KPI from the store, so nothing counts twice', async () => {
+    const { ingestor, repair, shown, store, insertCalled } = setup();
+    const lost = ingestor.writeGrouped([event(), event('x')]);
+    expect(shown()).toBe(1); // the event without an id, at once
+    const failing = await insertCalled(1);
+    expect(shown()).toBe(2);
+    failing.fail();
+    await expect(lost).rejects.toThrow('store refuses writes');
+    expect(repair.degraded).toBe(true);
+
+    // the producer retries: not counted on top of the failed attempt while the insert is in flight
+    const retry = ingestor.writeGrouped([event(), event('x')]);
+    const retried = await insertCalled(2);
+    expect(shown()).toBe(2);
+    retried.release();
+    await retry;
+    // the repair rebuilds from the store: the two stored rows, once each
+    while (repair.degraded) await new Promise((r) => setTimeout(r, 1));
+    expect(store.rows).toHaveLength(2);
+    expect(shown()).toBe(2);
+    expect(repair.repairs).toBe(1);
+
+    // healthy again: counted at once
+    const next = ingestor.writeGrouped([event()]);
+    expect(shown()).toBe(3);
+    (await insertCalled(3)).release();
+    await next;
+  });
+
+  it('counts a Kafka batch only once it is stored (its budget is a second; a held batch is retried until it is)', async () => {
+    const { ingestor, shown, insertCalled } = setup();
+    const batch = ingestor.writeBatch([event('k1'), event('k2')], 'kafka', 'topic/0/0-1');
+    const insert = await insertCalled(1);
+    expect(shown()).toBe(0);
+    insert.release();
+    await batch;
+    expect(shown()).toBe(2);
+  });
+});
