@@ -3,24 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { Producer } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  FAULT_METRIC,
-  createTopics,
-  deleteTopics,
-  eventMessage,
-  kafkaClient,
-  makeWorkspace,
-  openStoreAfterExit,
-  queryOne,
-  sleep,
-  startCliServer,
-  waitForKpiCount,
-  waitReady,
-  type CliServer,
-  type ServerWorkspace,
-} from './support/server-process.ts';
+import { describe, expect, it } from 'vitest';
+import { faultFixture, storedCounts } from './support/fault-fixture.ts';
+import { eventMessage, sleep, waitForKpiCount, waitReady } from './support/server-process.ts';
 
 /**
  * The Kafka broker goes away for 30 s and comes back. The shared broker on 9092 is never
@@ -50,44 +35,24 @@ describe('Kafka broker down for 30 s', () => {
         KAFKA_HEAP: '-Xms128m -Xmx384m',
       },
     });
-  const kafka = kafkaClient(BROKERS);
-  let ws: ServerWorkspace;
-  let names: { topic: string; dlqTopic: string; group: string } | undefined;
-  let producer: Producer | undefined;
-  let server: CliServer | undefined;
-
-  beforeAll(async () => {
-    await kafkaSh('start');
-    names = await createTopics(kafka, 'brokerout');
-    ws = makeWorkspace();
-    producer = kafka.producer({ allowAutoTopicCreation: false, retry: { retries: 20 } });
-    await producer.connect();
-  });
-
-  afterAll(async () => {
-    await server?.kill9();
-    await producer?.disconnect().catch(() => undefined);
-    if (names) await deleteTopics(kafka, [names.topic, names.dlqTopic]);
-    await kafkaSh('stop').catch(() => undefined);
-    rmSync(runDir, { recursive: true, force: true });
-    ws?.remove();
+  const fx = faultFixture('brokerout', {
+    brokers: BROKERS,
+    producer: { retry: { retries: 20 } },
+    setUp: () => kafkaSh('start'),
+    afterCleanup: async () => {
+      await kafkaSh('stop').catch(() => undefined);
+      rmSync(runDir, { recursive: true, force: true });
+    },
   });
 
   async function produce(prefix: string, n: number): Promise<void> {
     const now = Date.now();
     const messages = Array.from({ length: n }, (_, i) => eventMessage(`${prefix}-${i}`, now));
-    await producer!.send({ topic: names!.topic, acks: -1, messages });
+    await fx.producer.send({ topic: fx.names.topic, acks: -1, messages });
   }
 
   it('resumes consuming without a server restart and loses nothing', { timeout: 200_000 }, async () => {
-    server = await startCliServer(ws, {
-      KAFKA_BROKERS: BROKERS,
-      KAFKA_TOPIC: names!.topic,
-      KAFKA_GROUP_ID: names!.group,
-      KAFKA_SESSION_TIMEOUT_MS: '10000',
-      LOG_LEVEL: 'warn',
-    });
-    const s = server;
+    const s = await fx.start(fx.serverEnv({ KAFKA_SESSION_TIMEOUT_MS: '10000' }));
     let exitedEarly = false;
     void s.exited.then(() => (exitedEarly = true));
     await waitReady(s);
@@ -110,16 +75,8 @@ describe('Kafka broker down for 30 s', () => {
     const resumedAfterS = (Date.now() - backAt) / 1000;
     const stillSamePid = !exitedEarly;
 
-    const exit = await s.terminate();
-    server = undefined;
-    expect(exit.code).toBe(0);
-    const store = openStoreAfterExit(ws);
-    const stored = await queryOne<{ rows: string; ids: string }>(
-      store,
-      'SELECT count() AS rows, uniqExact(id) AS ids FROM events WHERE metric = {metric:String}',
-      { metric: FAULT_METRIC },
-    );
-    await store.close();
+    expect((await fx.stop()).code).toBe(0);
+    const stored = await storedCounts(fx.ws);
 
     console.log(
       `faults-broker-outage: broker down ${((backAt - downAt) / 1000).toFixed(0)} s (readyz ${readyDuring} meanwhile); ` +
@@ -128,7 +85,7 @@ describe('Kafka broker down for 30 s', () => {
     );
     expect(stillSamePid).toBe(true);
     expect(count).toBe(BEFORE + AFTER);
-    expect(Number(stored.rows)).toBe(BEFORE + AFTER);
-    expect(Number(stored.ids)).toBe(BEFORE + AFTER);
+    expect(stored.rows).toBe(BEFORE + AFTER);
+    expect(stored.ids).toBe(BEFORE + AFTER);
   });
 });

@@ -1,22 +1,7 @@
-import type { Producer } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KAFKA_BROKERS, waitFor } from './support/harness.ts';
-import {
-  FAULT_METRIC,
-  createTopics,
-  deleteTopics,
-  eventMessage,
-  kafkaClient,
-  makeWorkspace,
-  metric,
-  openStoreAfterExit,
-  queryOne,
-  startCliServer,
-  waitForKpiCount,
-  waitReady,
-  type CliServer,
-  type ServerWorkspace,
-} from './support/server-process.ts';
+import { describe, expect, it } from 'vitest';
+import { faultFixture, storedCounts } from './support/fault-fixture.ts';
+import { waitFor } from './support/harness.ts';
+import { FAULT_METRIC, eventMessage, metric, waitForKpiCount, waitReady, type CliServer } from './support/server-process.ts';
 
 /**
  * A producer that retries sends the same event id again. Each id here is sent three
@@ -48,29 +33,12 @@ async function post(server: CliServer, events: unknown[]): Promise<IngestReply> 
 }
 
 describe('the same event id sent three times', () => {
-  const kafka = kafkaClient(KAFKA_BROKERS);
-  let ws: ServerWorkspace;
-  let names: { topic: string; dlqTopic: string; group: string };
-  let producer: Producer;
-  let server: CliServer | undefined;
-
-  beforeAll(async () => {
-    names = await createTopics(kafka, 'dups');
-    ws = makeWorkspace();
-    producer = kafka.producer({ allowAutoTopicCreation: false });
-    await producer.connect();
-  });
-
-  afterAll(async () => {
-    await server?.kill9();
-    await producer?.disconnect().catch(() => undefined);
-    await deleteTopics(kafka, [names.topic, names.dlqTopic]);
-    ws?.remove();
-  });
+  const fx = faultFixture('dups');
 
   it('is stored and counted once, over Kafka and over HTTP, across a restart', { timeout: 120_000 }, async () => {
-    const env = { KAFKA_BROKERS, KAFKA_TOPIC: names.topic, KAFKA_GROUP_ID: names.group, LOG_LEVEL: 'warn' };
-    server = await startCliServer(ws, env);
+    const { names, producer } = fx;
+    const env = fx.serverEnv();
+    let server = await fx.start(env);
     await waitReady(server);
     const ts = Date.now();
     const kafkaIds = Array.from({ length: KAFKA_IDS }, (_, i) => `kafka-${i}`);
@@ -109,8 +77,8 @@ describe('the same event id sent three times', () => {
       (await metric(server, 'northstar_events_duplicate_total', { source: 'http' }));
 
     // restart (Ctrl-C this time): the third copies meet a process that has never seen these ids
-    expect((await server.terminate('SIGINT')).code).toBe(0);
-    server = await startCliServer(ws, env);
+    expect((await fx.stop('SIGINT')).code).toBe(0);
+    server = await fx.start(env);
     await waitReady(server);
     // Kafka, third copy: keyed differently, so it lands on other partitions than the first two
     await producer.send({
@@ -136,22 +104,15 @@ describe('the same event id sent three times', () => {
       (await metric(s, 'northstar_events_duplicate_total', { source: 'http' }));
     const count = await waitForKpiCount(s, total, 5_000);
 
-    expect((await s.terminate()).code).toBe(0);
-    server = undefined;
-    const store = openStoreAfterExit(ws);
-    const stored = await queryOne<{ rows: string; ids: string }>(
-      store,
-      'SELECT count() AS rows, uniqExact(id) AS ids FROM events WHERE metric = {metric:String}',
-      { metric: FAULT_METRIC },
-    );
-    await store.close();
+    expect((await fx.stop()).code).toBe(0);
+    const stored = await storedCounts(fx.ws);
 
     console.log(
       `faults-duplicates: ${total} ids, each sent three or more times (Kafka ${KAFKA_IDS}, HTTP ${HTTP_IDS_ONE_REQUEST} in one request, ${HTTP_IDS_SEPARATE} in separate and concurrent requests, ${HTTP_IDS_NO_TS} without ts); ` +
         `repeats dropped ${droppedBeforeRestart} before and ${droppedAfterRestart} after a restart; stored rows ${stored.rows}, distinct ids ${stored.ids}, KPI count ${count}`,
     );
-    expect(Number(stored.rows)).toBe(total);
-    expect(Number(stored.ids)).toBe(total);
+    expect(stored.rows).toBe(total);
+    expect(stored.ids).toBe(total);
     expect(count).toBe(total);
     // every copy beyond the first was seen and dropped, not silently lost upstream
     expect(droppedBeforeRestart).toBe(KAFKA_IDS + 2 * HTTP_IDS_ONE_REQUEST + HTTP_IDS_SEPARATE + 2 * HTTP_IDS_NO_TS);

@@ -1,24 +1,8 @@
-import type { Producer } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { seededRng } from '../apps/server/src/demo/generator.ts';
-import { KAFKA_BROKERS, waitFor } from './support/harness.ts';
-import {
-  FAULT_METRIC,
-  createTopics,
-  deleteTopics,
-  eventMessage,
-  kafkaClient,
-  makeWorkspace,
-  metric,
-  openStoreAfterExit,
-  queryOne,
-  sleep,
-  startCliServer,
-  waitForKpiCount,
-  waitReady,
-  type CliServer,
-  type ServerWorkspace,
-} from './support/server-process.ts';
+import { waitFor } from './support/harness.ts';
+import { faultFixture, storedCounts } from './support/fault-fixture.ts';
+import { eventMessage, metric, sleep, waitForKpiCount, waitReady } from './support/server-process.ts';
 
 /**
  * kill -9 the real server process at random moments while 100 000 events stream into
@@ -35,40 +19,17 @@ const MIN_KILLS = 4;
 const SEED = Number(process.env.FAULT_TEST_SEED ?? Math.floor(Math.random() * 2 ** 31));
 
 describe('kill -9 during a Kafka stream', () => {
-  const kafka = kafkaClient(KAFKA_BROKERS);
-  let ws: ServerWorkspace;
-  let names: { topic: string; dlqTopic: string; group: string };
-  let producer: Producer;
-  let server: CliServer | undefined;
-
-  beforeAll(async () => {
-    names = await createTopics(kafka, 'kill9');
-    ws = makeWorkspace();
-    producer = kafka.producer({ allowAutoTopicCreation: false });
-    await producer.connect();
-  });
-
-  afterAll(async () => {
-    await server?.kill9();
-    await producer?.disconnect().catch(() => undefined);
-    await deleteTopics(kafka, [names.topic, names.dlqTopic]);
-    ws?.remove();
-  });
+  const fx = faultFixture('kill9');
 
   it(
     'stores and counts 100 000 events exactly once across repeated kill -9 and restart, and after a rewind',
     { timeout: 270_000 },
     async () => {
       const random = seededRng(SEED);
-      const env = {
-        KAFKA_BROKERS,
-        KAFKA_TOPIC: names.topic,
-        KAFKA_GROUP_ID: names.group,
-        // the group gives a killed member's partitions away after this long (the broker's minimum)
-        KAFKA_SESSION_TIMEOUT_MS: '6000',
-        LOG_LEVEL: 'warn',
-      };
-      server = await startCliServer(ws, env);
+      const { names, producer } = fx;
+      // the group gives a killed member's partitions away after this long (the broker's minimum)
+      const env = fx.serverEnv({ KAFKA_SESSION_TIMEOUT_MS: '6000' });
+      let server = await fx.start(env);
 
       let sent = 0;
       const producing = (async () => {
@@ -94,7 +55,7 @@ describe('kill -9 during a Kafka stream', () => {
         const exit = await server.kill9();
         expect(exit.signal).toBe('SIGKILL');
         kills.push({ afterMs, sent });
-        server = await startCliServer(ws, env);
+        server = await fx.start(env);
       }
       await producing;
       await waitReady(server);
@@ -108,7 +69,7 @@ describe('kill -9 during a Kafka stream', () => {
       // start of the topic, and restart: all 100 000 arrive again, in batches cut differently
       // from the first time, and every one must be recognised by its id.
       await server.kill9();
-      const admin = kafka.admin();
+      const admin = fx.kafka.admin();
       await admin.connect();
       try {
         // the killed member stays in the group until its session times out; until then the rewind is refused
@@ -119,7 +80,7 @@ describe('kill -9 during a Kafka stream', () => {
       } finally {
         await admin.disconnect();
       }
-      server = await startCliServer(ws, env);
+      server = await fx.start(env);
       const s = server;
       await waitFor(
         async () => ((await metric(s, 'northstar_events_duplicate_total', { source: 'kafka' })) >= TOTAL ? true : undefined),
@@ -130,24 +91,16 @@ describe('kill -9 during a Kafka stream', () => {
       const replayStored = await metric(s, 'northstar_events_stored_total', { source: 'kafka' });
       const kpiAfterReplay = await waitForKpiCount(s, TOTAL, 5_000);
 
-      const exit = await server.terminate();
-      server = undefined;
-      expect(exit.code).toBe(0);
-      const store = openStoreAfterExit(ws);
-      const stored = await queryOne<{ rows: string; ids: string }>(
-        store,
-        'SELECT count() AS rows, uniqExact(id) AS ids FROM events WHERE metric = {metric:String}',
-        { metric: FAULT_METRIC },
-      );
-      await store.close();
+      expect((await fx.stop()).code).toBe(0);
+      const stored = await storedCounts(fx.ws);
 
       console.log(
         `faults-kill9: ${kills.length} × kill -9 (after ${kills.map((k) => `${(k.afterMs / 1000).toFixed(1)} s @${k.sent}`).join(', ')}); ` +
           `${repeats} redelivered events dropped by id; after rewinding the group, ${replayDropped} of ${TOTAL} read again were dropped and ${replayStored} stored; distinct ids stored ${stored.ids}, rows ${stored.rows}, KPI count ${kpiLater} of ${TOTAL} sent (seed ${SEED}, FAULT_TEST_SEED replays it)`,
       );
       expect(kills.length).toBeGreaterThanOrEqual(MIN_KILLS);
-      expect(Number(stored.ids)).toBe(TOTAL);
-      expect(Number(stored.rows)).toBe(TOTAL);
+      expect(stored.ids).toBe(TOTAL);
+      expect(stored.rows).toBe(TOTAL);
       expect(kpi).toBe(TOTAL);
       expect(kpiLater).toBe(TOTAL);
       expect(replayDropped).toBe(TOTAL);

@@ -1,23 +1,10 @@
-import type { KafkaMessage, Message, Producer } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { KafkaMessage, Message } from 'kafkajs';
+import { describe, expect, it } from 'vitest';
 import { DLQ_ORIGIN_HEADER, DLQ_REASON_HEADER } from '../apps/server/src/ingest/kafka-consumer.ts';
 import { seededRng } from '../apps/server/src/demo/generator.ts';
-import { KAFKA_BROKERS, waitFor } from './support/harness.ts';
-import {
-  FAULT_METRIC,
-  createTopics,
-  deleteTopics,
-  eventMessage,
-  kafkaClient,
-  makeWorkspace,
-  openStoreAfterExit,
-  queryOne,
-  startCliServer,
-  waitForKpiCount,
-  waitReady,
-  type CliServer,
-  type ServerWorkspace,
-} from './support/server-process.ts';
+import { countStored, faultFixture, readStoreAfterExit } from './support/fault-fixture.ts';
+import { waitFor } from './support/harness.ts';
+import { FAULT_METRIC, eventMessage, queryOne, waitForKpiCount, waitReady } from './support/server-process.ts';
 
 /**
  * Poison messages interleaved with good ones on every partition: each good event is
@@ -46,31 +33,13 @@ function header(m: KafkaMessage, name: string): string {
 }
 
 describe('poison messages among good ones', () => {
-  const kafka = kafkaClient(KAFKA_BROKERS);
-  let ws: ServerWorkspace;
-  let names: { topic: string; dlqTopic: string; group: string };
-  let producer: Producer;
-  let server: CliServer | undefined;
-  const dlqConsumer = kafka.consumer({ groupId: `dlq-reader-${Date.now()}` });
-
-  beforeAll(async () => {
-    names = await createTopics(kafka, 'poison');
-    ws = makeWorkspace();
-    producer = kafka.producer({ allowAutoTopicCreation: false });
-    await producer.connect();
-  });
-
-  afterAll(async () => {
-    await server?.kill9();
-    await dlqConsumer.disconnect().catch(() => undefined);
-    await producer?.disconnect().catch(() => undefined);
-    await deleteTopics(kafka, [names.topic, names.dlqTopic]);
-    ws?.remove();
-  });
+  const fx = faultFixture('poison', { beforeCleanup: () => dlqConsumer.disconnect().catch(() => undefined) });
+  const dlqConsumer = fx.kafka.consumer({ groupId: `dlq-reader-${Date.now()}` });
 
   it('counts every good event and puts every bad one in the DLQ and rejected_events', { timeout: 120_000 }, async () => {
     const random = seededRng(SEED);
-    server = await startCliServer(ws, { KAFKA_BROKERS, KAFKA_TOPIC: names.topic, KAFKA_GROUP_ID: names.group, LOG_LEVEL: 'warn' });
+    const { names, producer } = fx;
+    const server = await fx.start(fx.serverEnv());
     await waitReady(server);
 
     // about one bad message in ten, each kind several times, in random places
@@ -98,27 +67,22 @@ describe('poison messages among good ones', () => {
     const count = await waitForKpiCount(server, GOOD);
     await waitFor(() => (dead.length >= bad.size ? true : undefined), `${bad.size} messages on the DLQ`);
 
-    expect((await server.terminate()).code).toBe(0);
-    server = undefined;
-    const store = openStoreAfterExit(ws);
-    const stored = await queryOne<{ rows: string; ids: string }>(
-      store,
-      'SELECT count() AS rows, uniqExact(id) AS ids FROM events WHERE metric = {metric:String}',
-      { metric: FAULT_METRIC },
-    );
-    const rejected = await queryOne<{ rows: string; origins: string }>(
-      store,
-      "SELECT count() AS rows, uniqExact(location) AS origins FROM rejected_events WHERE source = 'kafka'",
-    );
-    await store.close();
+    expect((await fx.stop()).code).toBe(0);
+    const { stored, rejected } = await readStoreAfterExit(fx.ws, async (store) => ({
+      stored: await countStored(store),
+      rejected: await queryOne<{ rows: string; origins: string }>(
+        store,
+        "SELECT count() AS rows, uniqExact(location) AS origins FROM rejected_events WHERE source = 'kafka'",
+      ),
+    }));
 
     console.log(
       `faults-poison: ${GOOD} good and ${bad.size} bad messages (${POISON.length} kinds) interleaved on 3 partitions; ` +
         `KPI count ${count}, stored ${stored.rows}; DLQ ${dead.length}, rejected_events ${rejected.rows} (seed ${SEED})`,
     );
     expect(count).toBe(GOOD);
-    expect(Number(stored.rows)).toBe(GOOD);
-    expect(Number(stored.ids)).toBe(GOOD);
+    expect(stored.rows).toBe(GOOD);
+    expect(stored.ids).toBe(GOOD);
     expect(dead).toHaveLength(bad.size);
     expect(new Set(dead.map((m) => m.key?.toString())).size).toBe(bad.size);
     for (const m of dead) {

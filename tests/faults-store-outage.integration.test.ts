@@ -1,24 +1,7 @@
-import type { Producer } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KAFKA_BROKERS, waitFor } from './support/harness.ts';
-import {
-  FAULT_METRIC,
-  createTopics,
-  deleteTopics,
-  eventMessage,
-  kafkaClient,
-  makeWorkspace,
-  metric,
-  openStoreAfterExit,
-  queryOne,
-  rssMiB,
-  sleep,
-  startCliServer,
-  waitForKpiCount,
-  waitReady,
-  type CliServer,
-  type ServerWorkspace,
-} from './support/server-process.ts';
+import { describe, expect, it } from 'vitest';
+import { faultFixture, storedCounts } from './support/fault-fixture.ts';
+import { waitFor } from './support/harness.ts';
+import { FAULT_METRIC, eventMessage, metric, rssMiB, sleep, waitForKpiCount, waitReady } from './support/server-process.ts';
 import { eventsTableDir, setWritable } from './support/store-fault.ts';
 
 /**
@@ -40,33 +23,18 @@ const OUTAGE_MS = 12_000;
 const RSS_GROWTH_LIMIT_MIB = 200;
 
 describe('store unavailable mid-stream', () => {
-  const kafka = kafkaClient(KAFKA_BROKERS);
-  let ws: ServerWorkspace;
-  let names: { topic: string; dlqTopic: string; group: string };
-  let producer: Producer;
-  let server: CliServer | undefined;
   let tableDir: string | undefined;
-
-  beforeAll(async () => {
-    names = await createTopics(kafka, 'storeout');
-    ws = makeWorkspace();
-    producer = kafka.producer({ allowAutoTopicCreation: false });
-    await producer.connect();
-  });
-
-  afterAll(async () => {
-    if (tableDir) setWritable(tableDir, true);
-    await server?.kill9();
-    await producer?.disconnect().catch(() => undefined);
-    await deleteTopics(kafka, [names.topic, names.dlqTopic]);
-    ws?.remove();
+  const fx = faultFixture('storeout', {
+    beforeCleanup: () => {
+      if (tableDir) setWritable(tableDir, true);
+    },
   });
 
   async function produce(prefix: string, n: number): Promise<void> {
     for (let s = 0; s < n; s += 5_000) {
       const now = Date.now();
       const messages = Array.from({ length: Math.min(5_000, n - s) }, (_, i) => eventMessage(`${prefix}-${s + i}`, now));
-      await producer.send({ topic: names.topic, acks: -1, messages });
+      await fx.producer.send({ topic: fx.names.topic, acks: -1, messages });
     }
   }
 
@@ -74,14 +42,13 @@ describe('store unavailable mid-stream', () => {
     'pauses the consumer with bounded memory, answers HTTP with 503, and resumes by itself with nothing lost',
     { timeout: 180_000 },
     async () => {
-      server = await startCliServer(ws, { KAFKA_BROKERS, KAFKA_TOPIC: names.topic, KAFKA_GROUP_ID: names.group, LOG_LEVEL: 'warn' });
-      await waitReady(server);
-      const s = server;
+      const s = await fx.start(fx.serverEnv());
+      await waitReady(s);
 
       await produce('before', BEFORE);
       await waitForKpiCount(s, BEFORE);
 
-      tableDir = eventsTableDir(ws.dataDir);
+      tableDir = eventsTableDir(fx.ws.dataDir);
       setWritable(tableDir, false);
       const rssBefore = rssMiB(s.pid);
       await produce('during', DURING);
@@ -121,16 +88,8 @@ describe('store unavailable mid-stream', () => {
       expect(accepted.status).toBe(202);
       const finalCount = await waitForKpiCount(s, total + 1);
 
-      const exit = await s.terminate();
-      server = undefined;
-      expect(exit.code).toBe(0);
-      const store = openStoreAfterExit(ws);
-      const stored = await queryOne<{ rows: string; ids: string }>(
-        store,
-        'SELECT count() AS rows, uniqExact(id) AS ids FROM events WHERE metric = {metric:String}',
-        { metric: FAULT_METRIC },
-      );
-      await store.close();
+      expect((await fx.stop()).code).toBe(0);
+      const stored = await storedCounts(fx.ws);
 
       const growth = rssPeak - rssBefore;
       console.log(
@@ -145,8 +104,8 @@ describe('store unavailable mid-stream', () => {
       expect(growth).toBeLessThan(RSS_GROWTH_LIMIT_MIB);
       expect(countDuring).toBe(BEFORE);
       expect(finalCount).toBe(total + 1);
-      expect(Number(stored.rows)).toBe(total + 1);
-      expect(Number(stored.ids)).toBe(total + 1);
+      expect(stored.rows).toBe(total + 1);
+      expect(stored.ids).toBe(total + 1);
     },
   );
 });
