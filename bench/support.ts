@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { MetricEvent } from '@northstar/shared';
 import { seededRng } from '../apps/server/src/demo/generator.ts';
+import { serveArgv } from '../tests/support/serve-argv.ts';
 
 /** The repository root: the server is started from here, as `pnpm northstar` would. */
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..');
@@ -140,22 +141,7 @@ export async function spawnServer(env: Record<string, string> = {}): Promise<Ser
   const port = await freePort();
   const child = spawn(
     process.execPath,
-    [
-      ...serverNodeArgs(),
-      '--import',
-      'tsx',
-      'apps/server/src/cli.ts',
-      'serve',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--data-dir',
-      path.join(dataDir, 'data'),
-      '--config',
-      config,
-      '--no-demo',
-    ],
+    [...serverNodeArgs(), ...serveArgv({ port, dataDir: path.join(dataDir, 'data'), configPath: config })],
     {
       cwd: REPO_ROOT,
       // benchmarks measure the pipeline, not sign-in

@@ -6,6 +6,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { Kafka, logLevel, type Message } from 'kafkajs';
 import { openClickHouse } from '../../apps/server/src/store/clickhouse.ts';
 import { waitFor } from './harness.ts';
+import { serveArgv } from './serve-argv.ts';
 
 /**
  * The server as operators run it: the real CLI (`northstar serve`) in its own process,
@@ -53,25 +54,11 @@ export interface CliServer {
 }
 
 export async function startCliServer(ws: ServerWorkspace, env: Record<string, string>): Promise<CliServer> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'apps/server/src/cli.ts',
-      'serve',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      '0',
-      '--data-dir',
-      ws.dataDir,
-      '--config',
-      ws.configPath,
-      '--no-demo',
-    ],
-    { cwd: REPO_ROOT, env: { ...process.env, LOG_LEVEL: 'info', NORTHSTAR_AUTH: 'off', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const child: ChildProcess = spawn(process.execPath, serveArgv({ port: 0, dataDir: ws.dataDir, configPath: ws.configPath }), {
+    cwd: REPO_ROOT,
+    env: { ...process.env, LOG_LEVEL: 'info', NORTHSTAR_AUTH: 'off', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let tail = '';
   child.stderr!.setEncoding('utf8');
   child.stderr!.on('data', (chunk: string) => (tail = (tail + chunk).slice(-16_000)));
