@@ -8,6 +8,7 @@ import type { Settings } from './config/settings.ts';
 import type { KpiModel } from './config/kpi-file.ts';
 import { rebuildFromStore } from './evaluate/rebuild.ts';
 import { WindowRepair } from './evaluate/window-repair.ts';
+import { rebuildLive } from './evaluate/live-rebuild.ts';
 import { AuthService } from './auth/auth-service.ts';
 import { checkHandshake } from './auth/handshake.ts';
 import { TokenBuckets } from './auth/rate-limit.ts';
@@ -90,15 +91,16 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
   const evaluator = new ObservedEvaluator(model.kpis);
   await rebuildFromStore(clickhouse.client, evaluator, Date.now());
 
-  const repair = new WindowRepair({
+  const repair: WindowRepair = new WindowRepair({
     evaluator,
-    rebuild: (ids) => rebuildFromStore(clickhouse.client, evaluator, Date.now(), ids),
+    // the ingestor exists by the time an insert can fail
+    rebuild: (kpis): Promise<void> => rebuildLive({ evaluator, clickhouse: clickhouse.client, ingest: ingestor }, kpis),
     log: log.child({ component: 'repair' }),
     counter: metrics.liveRepairs,
     // the loop exists by the time an insert can fail
     onRepaired: () => wallLoop.tick(Date.now()),
   });
-  const ingestor = new Ingestor({
+  const ingestor: Ingestor = new Ingestor({
     store,
     evaluator,
     metrics,
@@ -171,7 +173,8 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
   });
   await wallLoop.start();
   model.onChange(
-    (changes) => void applyModelChanges({ evaluator, detection, clickhouse: clickhouse.client, hub, loop: wallLoop, log }, changes),
+    (changes) =>
+      void applyModelChanges({ evaluator, detection, clickhouse: clickhouse.client, ingest: ingestor, hub, loop: wallLoop, log }, changes),
   );
 
   let kafka: KafkaIngest | undefined;

@@ -53,15 +53,20 @@ describe('KpiEvaluator', () => {
     expect(next.sparks[0]?.points.at(-1)).toEqual([T0 + 5000, 10]);
   });
 
-  it('ignores events for a KPI upserted with live: false until it is activated', () => {
+  it('holds events for a KPI upserted with live: false, and counts those the rebuild did not read when it is activated', () => {
     const ev = new KpiEvaluator([]);
     ev.upsert(kpi({}), { live: false });
-    ev.observe([{ metric: 'm', value: 5, ts: T0 - 1000, id: '', dims: {} }]);
+    const readByRebuild = { metric: 'm', value: 5, ts: T0 - 1000, id: '', dims: {} };
+    const notRead = { metric: 'm', value: 3, ts: T0 - 900, id: '', dims: {} };
+    ev.observe([readByRebuild, notRead]);
     ev.evaluate(T0);
     expect(ev.state('k')?.value).toBeNull();
-    ev.activate('k');
-    ev.observe([{ metric: 'm', value: 7, ts: T0 - 500, id: '', dims: {} }]);
+    ev.windowOf('k')!.add(0, readByRebuild.ts, readByRebuild.value, undefined); // what the rebuild read
+    ev.activate('k', (e) => e !== readByRebuild);
     ev.evaluate(T0 + 1);
-    expect(ev.state('k')?.value).toBe(7);
+    expect(ev.state('k')?.value).toBe(8);
+    ev.observe([{ metric: 'm', value: 7, ts: T0 - 500, id: '', dims: {} }]);
+    ev.evaluate(T0 + 2);
+    expect(ev.state('k')?.value).toBe(15);
   });
 });

@@ -33,7 +33,12 @@ interface KpiRuntime {
   /** The target in force, reused until the next period boundary (luxon is not free). */
   target: TargetInForce | undefined;
   targetValid: Span;
+  /** Set while the window is rebuilt from the store: events wait here instead of counting (see `activate`). */
+  held: Array<[Subscription, MetricEvent]> | undefined;
 }
+
+/** Events held for one KPI during a rebuild, at most; more are dropped (the rebuild takes milliseconds). */
+const HELD_EVENTS_MAX = 1_000_000;
 
 /** One measure of one KPI listening to a metric: what the hot path loops over. */
 interface Subscription {
@@ -117,8 +122,9 @@ export class KpiEvaluator {
 
   /**
    * A new or changed KPI: fresh window state (the caller rebuilds it from the store).
-   * With `live: false` it does not observe events until `activate`: a rebuild reads what
-   * the store holds, and events observed meanwhile would be counted twice.
+   * With `live: false` the events it observes are held, not counted, until `activate`:
+   * a rebuild reads what the store holds, and counting them meanwhile could count an
+   * event twice; `activate` then counts those the rebuild did not read.
    */
   upsert(def: KpiDefinition, opts: { live: boolean } = { live: true }): void {
     this.#unsubscribe(def.id);
@@ -135,22 +141,27 @@ export class KpiEvaluator {
       sparkStale: true,
       target: undefined,
       targetValid: { startMs: 0, endMs: 0 },
+      held: opts.live ? undefined : [],
     };
     // Map.set on an existing key keeps its place, so a changed KPI stays where it was
     this.#byId.set(def.id, runtime);
-    if (opts.live) this.activate(def.id);
-  }
-
-  /** Starts feeding events to a KPI upserted with `live: false`. */
-  activate(id: string): void {
-    const runtime = this.#byId.get(id);
-    if (!runtime) return;
-    this.#unsubscribe(id);
     runtime.measures.forEach((measure, measureIndex) => {
       const list = this.#byMetric.get(measure.metric) ?? [];
       list.push({ runtime, measureIndex, measure });
       this.#byMetric.set(measure.metric, list);
     });
+  }
+
+  /**
+   * Ends the hold of a KPI upserted with `live: false`: counts the held events that
+   * `unread` says the rebuild did not read (all when omitted), then counts as they come.
+   */
+  activate(id: string, unread: (e: MetricEvent) => boolean = () => true): void {
+    const runtime = this.#byId.get(id);
+    const held = runtime?.held;
+    if (!runtime || !held) return;
+    runtime.held = undefined;
+    for (const [s, e] of held) if (unread(e)) this.#add(s, e);
   }
 
   remove(id: string): void {
@@ -168,21 +179,27 @@ export class KpiEvaluator {
     }
   }
 
+  #add(s: Subscription, e: MetricEvent): void {
+    const m = s.measure;
+    if (m.filterKeys.length > 0 && !matchesFilter(m, e.dims)) return;
+    let key: string | undefined;
+    if (m.distinctBy !== undefined) {
+      key = e.dims?.[m.distinctBy];
+      if (key === undefined) return; // nothing to count distinct
+    }
+    const r = s.runtime;
+    r.window.add(s.measureIndex, e.ts, e.value, key);
+    if (Math.floor(e.ts / r.window.slotMs) < r.sparkSlot + 1) r.sparkStale = true;
+  }
+
   observe(events: readonly MetricEvent[]): void {
     for (const e of events) {
       const subs = this.#byMetric.get(e.metric);
       if (!subs) continue;
       for (const s of subs) {
-        const m = s.measure;
-        if (m.filterKeys.length > 0 && !matchesFilter(m, e.dims)) continue;
-        let key: string | undefined;
-        if (m.distinctBy !== undefined) {
-          key = e.dims?.[m.distinctBy];
-          if (key === undefined) continue; // nothing to count distinct
-        }
-        const r = s.runtime;
-        r.window.add(s.measureIndex, e.ts, e.value, key);
-        if (Math.floor(e.ts / r.window.slotMs) < r.sparkSlot + 1) r.sparkStale = true;
+        const held = s.runtime.held;
+        if (held === undefined) this.#add(s, e);
+        else if (held.length < HELD_EVENTS_MAX) held.push([s, e]);
       }
       const last = this.#lastEventTs.get(e.metric);
       if (last === undefined || e.ts > last) this.#lastEventTs.set(e.metric, e.ts);

@@ -36,8 +36,16 @@ async function measureStats(
   slotMs: number,
   samples: number,
   distinctMax: number,
+  receivedBefore: number | undefined,
 ): Promise<StatsRow[]> {
-  const params: Record<string, unknown> = { from: fromMs, to: toMs, slot: slotMs, samples, distinctMax };
+  const params: Record<string, unknown> = {
+    from: fromMs,
+    to: toMs,
+    slot: slotMs,
+    samples,
+    distinctMax,
+    receivedBefore: receivedBefore ?? 0,
+  };
   const cond = measureCondition(m, 0, params);
   const distinct = m.aggregation === 'distinct_count' ? `groupUniqArray({distinctMax:UInt32})(dims[{m0d:String}])` : 'emptyArrayString()';
   const sample = needsSketch(m.aggregation) ? 'groupArraySample({samples:UInt32}, 1)(value)' : 'emptyArrayFloat64()';
@@ -47,6 +55,7 @@ async function measureStats(
                    ${sample} AS sample, ${distinct} AS uniq, max(toUnixTimestamp64Milli(ts)) AS last
             FROM events
             WHERE ${cond} AND ts >= fromUnixTimestamp64Milli({from:Int64}) AND ts <= fromUnixTimestamp64Milli({to:Int64})
+            ${receivedBefore === undefined ? '' : 'AND received_at < fromUnixTimestamp64Milli({receivedBefore:Int64})'}
             ${slotMs > 0 ? 'GROUP BY slot ORDER BY slot' : 'HAVING n > 0'}`,
     query_params: params,
     format: 'JSONEachRow',
@@ -60,13 +69,14 @@ async function rebuildRolling(
   kpi: KpiDefinition,
   window: RollingKpiWindow,
   nowMs: number,
+  receivedBefore: number | undefined,
 ) {
   const measures = kpiMeasures(kpi);
   for (const [i, m] of measures.entries()) {
     const w = window.windows[i];
     if (!w) continue;
     const fromMs = nowMs - 2 * w.windowMs - w.slotMs;
-    const rows = await measureStats(client, m, fromMs, nowMs, w.slotMs, SAMPLES_PER_SLOT, DISTINCT_VALUES_PER_SLOT_MAX);
+    const rows = await measureStats(client, m, fromMs, nowMs, w.slotMs, SAMPLES_PER_SLOT, DISTINCT_VALUES_PER_SLOT_MAX, receivedBefore);
     for (const r of rows) {
       w.seed(Number(r.slot), { count: Number(r.n), sum: r.s, min: r.lo, max: r.hi }, r.sample, r.uniq);
       evaluator.noteLastEvent(m.metric, Number(r.last));
@@ -80,13 +90,14 @@ async function rebuildCalendar(
   kpi: KpiDefinition,
   window: CalendarKpiWindow,
   nowMs: number,
+  receivedBefore: number | undefined,
 ) {
   const span = calendarSpan(window.window, window.timezone, nowMs);
   const previous = previousCalendarSpan(window.window, window.timezone, span);
   const accumulators: Stats[] = [];
   for (const m of kpiMeasures(kpi)) {
     const stats = emptyStats(needsSketch(m.aggregation), m.aggregation === 'distinct_count');
-    const [r] = await measureStats(client, m, span.startMs, nowMs, 0, SAMPLES_PER_PERIOD, DISTINCT_VALUES_MERGED_MAX);
+    const [r] = await measureStats(client, m, span.startMs, nowMs, 0, SAMPLES_PER_PERIOD, DISTINCT_VALUES_MERGED_MAX, receivedBefore);
     if (r && Number(r.n) > 0) {
       stats.count = Number(r.n);
       stats.sum = r.s;
@@ -118,12 +129,14 @@ export async function rebuildFromStore(
   evaluator: KpiEvaluator,
   nowMs: number,
   ids?: readonly string[],
+  /** Read only events ingest took before this time (the rest are counted by the live path; see live-rebuild.ts). */
+  receivedBefore?: number,
 ): Promise<void> {
   const wanted = ids ? new Set(ids) : undefined;
   for (const kpi of evaluator.definitions) {
     if (wanted && !wanted.has(kpi.id)) continue;
     const window = evaluator.windowOf(kpi.id);
-    if (window instanceof RollingKpiWindow) await rebuildRolling(client, evaluator, kpi, window, nowMs);
-    else if (window instanceof CalendarKpiWindow) await rebuildCalendar(client, evaluator, kpi, window, nowMs);
+    if (window instanceof RollingKpiWindow) await rebuildRolling(client, evaluator, kpi, window, nowMs, receivedBefore);
+    else if (window instanceof CalendarKpiWindow) await rebuildCalendar(client, evaluator, kpi, window, nowMs, receivedBefore);
   }
 }

@@ -6,14 +6,12 @@ export interface RepairableEvaluator {
   /** Ids of the live KPIs that read any of these metrics. */
   kpisReading(metrics: ReadonlySet<string>): string[];
   definition(id: string): KpiDefinition | undefined;
-  upsert(def: KpiDefinition, opts: { live: boolean }): void;
-  activate(id: string): void;
 }
 
 export interface WindowRepairOptions {
   evaluator: RepairableEvaluator;
-  /** Refills these KPIs' windows from what the store holds (rebuild.ts). */
-  rebuild: (kpiIds: readonly string[]) => Promise<void>;
+  /** Gives these KPIs fresh windows from what the store holds, counting each event once (live-rebuild.ts). */
+  rebuild: (kpis: readonly KpiDefinition[]) => Promise<void>;
   log: Logger;
   /** Called after KPIs were rebuilt, so the wall shows the repaired values. */
   onRepaired?: (kpiIds: readonly string[]) => void;
@@ -83,13 +81,12 @@ export class WindowRepair {
 
   async #repair(): Promise<void> {
     const { evaluator, rebuild, log } = this.#opts;
-    const ids = [...this.#dirty].filter((id) => evaluator.definition(id) !== undefined);
+    const defs = [...this.#dirty].flatMap((id) => evaluator.definition(id) ?? []);
+    const ids = defs.map((d) => d.id);
     this.#dirty.clear();
     if (ids.length === 0) return;
-    // not counting while the store is read: what is stored meanwhile is in the read or missed, never counted twice
-    for (const id of ids) evaluator.upsert(evaluator.definition(id)!, { live: false });
     try {
-      await rebuild(ids);
+      await rebuild(defs);
       this.#repairs += 1;
       this.#opts.counter?.inc();
       log.warn({ kpis: ids }, 'KPIs rebuilt from the store after an insert they had counted failed');
@@ -101,7 +98,6 @@ export class WindowRepair {
       clearTimeout(this.#retryTimer);
       this.#retryTimer = setTimeout(() => this.#kick(), retryMs);
     } finally {
-      for (const id of ids) evaluator.activate(id);
       this.#opts.onRepaired?.(ids);
     }
   }

@@ -104,6 +104,17 @@ export class BatchWriter {
     }
   }
 
+  /**
+   * Resolves once the rows taken before the call are flushed (stored or refused): flushes
+   * now instead of waiting for the timer. Bounded: a few rounds, whatever keeps arriving.
+   */
+  async drain(): Promise<void> {
+    for (let round = 0; round < 4 && (this.#flushing.size > 0 || this.#rows.length > 0); round++) {
+      this.#kick();
+      await Promise.allSettled([...this.#flushing]);
+    }
+  }
+
   /** Flushes what is waiting; later writes are refused. */
   async close(): Promise<void> {
     this.#closed = true;

@@ -40,9 +40,13 @@ function setup() {
   const metrics = createMetrics();
   const repair = new WindowRepair({
     evaluator,
-    // what rebuild.ts does, from this store: the window holds exactly the stored rows
-    rebuild: async (ids) => {
-      for (const id of ids) for (const e of store.rows) evaluator.windowOf(id)!.add(0, e.ts, e.value, undefined);
+    // what live-rebuild.ts does, from this store: a fresh window holding exactly the stored rows
+    rebuild: async (kpis) => {
+      for (const kpi of kpis) {
+        evaluator.upsert(kpi, { live: false });
+        for (const e of store.rows) evaluator.windowOf(kpi.id)!.add(0, e.ts, e.value, undefined);
+        evaluator.activate(kpi.id, () => false);
+      }
     },
     log: pino({ level: 'silent' }),
     counter: metrics.liveRepairs,

@@ -46,6 +46,10 @@ export class Ingestor {
   readonly #repair: WindowRepair;
   /** Events KPIs counted when HTTP ingest took them, before their group was flushed. */
   readonly #countedEarly = new WeakSet<MetricEvent>();
+  /** When ingest took each event: stored as `received_at`, the line a live rebuild draws (live-rebuild.ts). */
+  readonly #acceptedAt = new WeakMap<MetricEvent, number>();
+  /** Writes in progress, for `drain`. */
+  readonly #writes = new Set<Promise<unknown>>();
 
   constructor(opts: IngestorOptions) {
     this.#store = opts.store;
@@ -69,6 +73,7 @@ export class Ingestor {
 
   /** Events without an id cannot be repeats the store would drop: the wall counts them at once. */
   #countEarly(events: readonly MetricEvent[]): void {
+    this.#accept(events);
     if (this.#repair.degraded) return;
     const early = events.filter((e) => e.id === '');
     if (early.length === 0) return;
@@ -76,7 +81,31 @@ export class Ingestor {
     this.#evaluator.observe(early);
   }
 
-  async #write(
+  #accept(events: readonly MetricEvent[]): void {
+    const now = Date.now();
+    for (const e of events) if (!this.#acceptedAt.has(e)) this.#acceptedAt.set(e, now);
+  }
+
+  acceptedAt(e: MetricEvent): number | undefined {
+    return this.#acceptedAt.get(e);
+  }
+
+  /** Resolves once every write holding events taken before the call has settled (see live-rebuild.ts). */
+  async drain(): Promise<void> {
+    await this.#grouped.drain();
+    await Promise.allSettled([...this.#writes]);
+  }
+
+  #write(events: readonly MetricEvent[], source: EventSource, dedupToken: string | undefined, beforeInsert: boolean) {
+    this.#accept(events);
+    const write = this.#writeOnce(events, source, dedupToken, beforeInsert);
+    this.#writes.add(write);
+    const forget = () => this.#writes.delete(write);
+    write.then(forget, forget);
+    return write;
+  }
+
+  async #writeOnce(
     events: readonly MetricEvent[],
     source: EventSource,
     dedupToken: string | undefined,
@@ -91,7 +120,7 @@ export class Ingestor {
     const started = performance.now();
     let ok = false;
     try {
-      if (fresh.length > 0) await this.#store.insertEvents(fresh, source, dedupToken);
+      if (fresh.length > 0) await this.#store.insertEvents(fresh, source, dedupToken, (e) => this.#acceptedAt.get(e));
       ok = true;
     } catch (err) {
       // before settling: a batch waiting on these ids must already see the path degraded

@@ -33,11 +33,17 @@ export class EventStore {
    * (ClickHouse drops a block whose token it has seen); callers without a natural
    * token get a random one, so two identical legitimate batches are both kept.
    */
-  async insertEvents(events: readonly MetricEvent[], source: EventSource, dedupToken: string = randomUUID()): Promise<void> {
+  async insertEvents(
+    events: readonly MetricEvent[],
+    source: EventSource,
+    dedupToken: string = randomUUID(),
+    /** When ingest took each event; the insert time for those it does not know. */
+    receivedAt?: (e: MetricEvent) => number | undefined,
+  ): Promise<void> {
     if (events.length === 0) return;
-    const receivedAt = Date.now();
+    const now = Date.now();
     let body = '';
-    for (const e of events) body += toLine(e, source, receivedAt) + '\n';
+    for (const e of events) body += toLine(e, source, receivedAt?.(e) ?? now) + '\n';
     const result = await this.#client.exec({
       query: 'INSERT INTO events (metric, ts, value, id, dims, source, received_at) FORMAT JSONEachRow',
       values: Readable.from([Buffer.from(body)]),
