@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, waitFor, type TestServer } from './support/harness.ts';
+import { shownValue, startTestServer, storedEvents, waitFor, type TestServer } from './support/harness.ts';
 import { eventsTableDir, setWritable } from './support/store-fault.ts';
 
 /**
@@ -26,15 +26,8 @@ const post = (n: number) =>
     body: Array.from({ length: n }, () => JSON.stringify({ metric: 'test.orders', value: 1 })).join('\n'),
   });
 
-async function shown(): Promise<number | null> {
-  const res = await fetch(`${server.url}/api/v1/kpis/orders`);
-  return ((await res.json()) as { state: { value: number | null } }).state.value;
-}
-
-async function stored(): Promise<number> {
-  const r = await server.clickhouse.query({ query: "SELECT count() AS n FROM events WHERE metric = 'test.orders'", format: 'JSONEachRow' });
-  return Number((await r.json<{ n: string }>())[0]!.n);
-}
+const shown = () => shownValue(server, 'orders');
+const stored = () => storedEvents(server, 'test.orders');
 
 async function repairs(): Promise<number> {
   const text = await (await fetch(`${server.url}/metrics`)).text();

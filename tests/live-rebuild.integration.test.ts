@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, waitFor, type TestServer } from './support/harness.ts';
+import { shownValue, startTestServer, storedEvents, waitFor, type TestServer } from './support/harness.ts';
 
 /**
  * A KPI changed while events stream in is rebuilt from the store while ingest goes on
@@ -19,15 +19,8 @@ afterAll(async () => {
 
 const ORDERS = { id: 'orders', name: 'Orders', objective: 'sales', metric: 'test.orders', aggregation: 'count', window: '1h', target: 100 };
 
-async function shown(): Promise<number | null> {
-  const res = await fetch(`${server.url}/api/v1/kpis/orders`);
-  return ((await res.json()) as { state: { value: number | null } }).state.value;
-}
-
-async function stored(): Promise<number> {
-  const r = await server.clickhouse.query({ query: "SELECT count() AS n FROM events WHERE metric = 'test.orders'", format: 'JSONEachRow' });
-  return Number((await r.json<{ n: string }>())[0]!.n);
-}
+const shown = () => shownValue(server, 'orders');
+const stored = () => storedEvents(server, 'test.orders');
 
 describe('a KPI changed while events stream in', () => {
   it('counts every event exactly once across repeated rebuilds', async () => {

@@ -74,3 +74,19 @@ export async function waitFor<T>(check: () => Promise<T | undefined> | T | undef
 }
 
 export const KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+
+/** The value KPI `kpi` shows over the API now. */
+export async function shownValue(server: TestServer, kpi: string): Promise<number | null> {
+  const res = await fetch(`${server.url}/api/v1/kpis/${kpi}`);
+  return ((await res.json()) as { state: { value: number | null } }).state.value;
+}
+
+/** How many events of `metric` the store holds. */
+export async function storedEvents(server: TestServer, metric: string): Promise<number> {
+  const r = await server.clickhouse.query({
+    query: 'SELECT count() AS n FROM events WHERE metric = {metric:String}',
+    query_params: { metric },
+    format: 'JSONEachRow',
+  });
+  return Number((await r.json<{ n: string }>())[0]!.n);
+}
