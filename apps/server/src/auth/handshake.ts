@@ -3,6 +3,7 @@ import { parse as parseCookies } from 'hono/utils/cookie';
 import type { LiveAccess } from '../live/access.ts';
 import type { AuthService } from './auth-service.ts';
 import { originAllowed } from './origin.ts';
+import { bearerToken } from './secrets.ts';
 import { credentialsOf, type Principal } from './types.ts';
 
 export type HandshakeVerdict = { ok: true; access?: LiveAccess; credentials: string[] } | { ok: false; status: 401 | 403; reason: string };
@@ -30,9 +31,7 @@ export async function checkHandshake(req: IncomingMessage, deps: HandshakeDeps):
   const { auth } = deps;
   if (!auth) return { ok: true, credentials: [] };
   const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
-  const header = req.headers.authorization;
-  const bearer = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
-  const token = bearer ?? query.get('kiosk') ?? query.get('token') ?? undefined;
+  const token = bearerToken(req.headers.authorization) ?? query.get('kiosk') ?? query.get('token') ?? undefined;
   let who: Principal | null = null;
   if (token) who = auth.fromToken(token);
   else {

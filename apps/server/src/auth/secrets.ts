@@ -11,6 +11,11 @@ export function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/** The token of an `Authorization: Bearer …` header, if that is what it carries. */
+export function bearerToken(header: string | undefined): string | undefined {
+  return header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+}
+
 export function randomSecret(bytes = 32): string {
   return randomBytes(bytes).toString('base64url');
 }

@@ -4,7 +4,7 @@ import type { AuthService } from '../auth/auth-service.ts';
 import { originAllowed } from '../auth/origin.ts';
 import { authorOf, authorize, isSafeMethod, requiredAccess } from '../auth/policy.ts';
 import type { TokenBuckets } from '../auth/rate-limit.ts';
-import { sameSecret } from '../auth/secrets.ts';
+import { bearerToken, sameSecret } from '../auth/secrets.ts';
 import type { Principal } from '../auth/types.ts';
 import { jsonError } from './errors.ts';
 
@@ -24,10 +24,6 @@ export interface GuardDeps {
   auth: AuthService | null;
   allowedOrigins: ReadonlySet<string>;
   ingestLimiter: TokenBuckets;
-}
-
-export function bearerToken(header: string | undefined): string | undefined {
-  return header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
 }
 
 /** Finds who is asking: a bearer token wins over a session cookie. */
