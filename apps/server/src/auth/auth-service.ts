@@ -33,6 +33,14 @@ function parse<T>(r: AuthRow): Versioned<T> {
   return { version: r.version, value: JSON.parse(r.body as string) as T };
 }
 
+function userInfo(u: UserRecord): UserInfo {
+  return { name: u.name, role: u.role, createdAt: u.createdAt };
+}
+
+function withoutHash({ hash: _hash, ...info }: TokenRecord): TokenInfo {
+  return info;
+}
+
 /**
  * Users, machine and kiosk tokens, and sessions: kept in memory (they are few) and
  * written through to the store as versioned rows, so a restart keeps them.
@@ -128,7 +136,7 @@ export class AuthService {
   // ---------------------------------------------------------------- users
 
   users(): UserInfo[] {
-    return [...this.#users.values()].map(({ value: u }) => ({ name: u.name, role: u.role, createdAt: u.createdAt }));
+    return [...this.#users.values()].map(({ value }) => userInfo(value));
   }
 
   async createUser(input: { name: string; role: Role; password: string }, by: string): Promise<UserInfo> {
@@ -142,7 +150,7 @@ export class AuthService {
       sessionsValidAfter: 0,
     };
     await this.#putUser(user, 1, by);
-    return { name: user.name, role: user.role, createdAt: user.createdAt };
+    return userInfo(user);
   }
 
   /** A new role and/or password; either ends the user's sessions (a lowered role must not linger in an open tab). */
@@ -158,7 +166,7 @@ export class AuthService {
     };
     await this.#putUser(user, current.version + 1, by);
     this.#end(`user:${name}`);
-    return { name: user.name, role: user.role, createdAt: user.createdAt };
+    return userInfo(user);
   }
 
   async removeUser(name: string, by: string): Promise<void> {
@@ -221,7 +229,7 @@ export class AuthService {
       // started on another instance after this one loaded
       const row = await this.#repo.one('session', hash);
       if (!row) return null;
-      s = { version: row.version, value: JSON.parse(row.body as string) as SessionRecord };
+      s = parse<SessionRecord>(row);
       this.#sessions.set(hash, s);
     }
     const now = this.#now();
@@ -238,15 +246,13 @@ export class AuthService {
   tokens(kind: 'api' | 'kiosk'): TokenInfo[] {
     return [...this.#tokens.values()]
       .filter((t) => t.value.kind === kind)
-      .map(({ value: { hash: _hash, ...info } }) => info)
+      .map(({ value }) => withoutHash(value))
       .sort((a, b) => a.createdAt - b.createdAt);
   }
 
   tokenInfo(id: string): TokenInfo | undefined {
     const t = this.#tokens.get(id);
-    if (!t) return undefined;
-    const { hash: _hash, ...info } = t.value;
-    return info;
+    return t ? withoutHash(t.value) : undefined;
   }
 
   /** Returns the token itself, the only time it is ever shown. */
@@ -267,8 +273,7 @@ export class AuthService {
     };
     await this.#repo.write({ kind: 'token', id, version: 1, body: JSON.stringify(record) }, by, record.createdAt);
     this.#tokens.set(id, { version: 1, value: record });
-    const { hash: _hash, ...info } = record;
-    return { token, info };
+    return { token, info: withoutHash(record) };
   }
 
   async revokeToken(id: string, by: string): Promise<void> {
