@@ -58,16 +58,7 @@ export function modelRoutes(model: ModelService): Hono {
     };
     if (kind !== 'kpi') {
       // KPIs are listed with their live state by kpi-routes
-      app.get(base, (c) =>
-        c.json(
-          (kind === 'objective' ? model.objectives : kind === 'goal' ? model.goals : kind === 'rule' ? model.rules : model.boards).map(
-            (d) => ({
-              ...d,
-              version: model.version(kind, d.id),
-            }),
-          ),
-        ),
-      );
+      app.get(base, (c) => c.json(model.list(kind).map((d) => ({ ...d, version: model.version(kind, d.id) }))));
       app.get(`${base}/:id`, (c) => one(c, c.req.param('id')));
     }
     app.post(base, async (c) => {

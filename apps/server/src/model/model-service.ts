@@ -90,6 +90,11 @@ export class ModelService {
     this.#listeners.push(listener);
   }
 
+  /** The definitions of one kind in force. */
+  list(kind: EntityKind): Definition[] {
+    return [...this.#items[kind].values()];
+  }
+
   get objectives(): Objective[] {
     return [...this.#items.objective.values()] as Objective[];
   }
