@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Alert } from '@northstar/shared';
-import { startTestServer, type TestServer } from './support/harness.ts';
-import { WEB_DIST, launchChromium } from './support/browser.ts';
+import type { TestServer } from './support/harness.ts';
+import { closeWall, openWall } from './support/browser.ts';
 
 /** One objective under another, a KPI that must stay low, and a rule that fires the moment it is above 10. */
 const CONFIG = `
@@ -28,14 +28,9 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  server = await startTestServer({ webDir: WEB_DIST, config: CONFIG });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+  ({ server, browser, page } = await openWall({ config: CONFIG }));
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+afterAll(() => closeWall({ server, browser }));
 
 async function alerts(): Promise<Alert[]> {
   const res = await fetch(`${server.url}/api/v1/alerts`);

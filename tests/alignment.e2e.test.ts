@@ -1,21 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { startTestServer, type TestServer } from './support/harness.ts';
-import { WEB_DIST, launchChromium } from './support/browser.ts';
+import type { TestServer } from './support/harness.ts';
+import { closeWall, openWall } from './support/browser.ts';
 
 let server: TestServer;
 let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  server = await startTestServer({ webDir: WEB_DIST });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+  ({ server, browser, page } = await openWall());
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+afterAll(() => closeWall({ server, browser }));
 
 describe('defining the model in the UI', () => {
   it('creates an objective, names a bad field, and stores the fix', async () => {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Board } from '@northstar/shared';
 import type { Browser, Page } from 'playwright-core';
-import { startTestServer, type TestServer } from './support/harness.ts';
-import { WEB_DIST, launchChromium } from './support/browser.ts';
+import type { TestServer } from './support/harness.ts';
+import { closeWall, openWall } from './support/browser.ts';
 
 const CONFIG = `
 objectives:
@@ -21,14 +21,9 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  server = await startTestServer({ webDir: WEB_DIST, config: CONFIG });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  ({ server, browser, page } = await openWall({ config: CONFIG }, { width: 1600, height: 1000 }));
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+afterAll(() => closeWall({ server, browser }));
 
 async function boardFromApi(id: string): Promise<Board & { version: number }> {
   const res = await fetch(`${server.url}/api/v1/boards/${id}`);

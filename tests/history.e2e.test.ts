@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { startTestServer, type TestServer } from './support/harness.ts';
-import { WEB_DIST, launchChromium } from './support/browser.ts';
+import type { TestServer } from './support/harness.ts';
+import { closeWall, openWall } from './support/browser.ts';
 
 /**
  * Issue 6, end to end in Chromium: from a wall tile to the KPI's history; the range, the
@@ -23,9 +23,7 @@ const chart = () => page.getByTestId('kpi-chart');
 const chartAttr = (name: string) => chart().getAttribute(name);
 
 beforeAll(async () => {
-  server = await startTestServer({ webDir: WEB_DIST });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1600, height: 1100 } });
+  ({ server, browser, page } = await openWall({}, { width: 1600, height: 1100 }));
 
   // Orders over the last three days (so 7 d holds more than 24 h), each with a region, and six just now.
   const now = Date.now();
@@ -41,10 +39,7 @@ beforeAll(async () => {
   expect(ingest.status).toBe(202);
   expect(((await ingest.json()) as { accepted: number }).accepted).toBe(events.length);
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+afterAll(() => closeWall({ server, browser }));
 
 describe('the KPI history in Chromium', () => {
   it('opens from a wall tile on the default range', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { startTestServer, type TestServer } from './support/harness.ts';
-import { WEB_DIST, launchChromium } from './support/browser.ts';
+import type { TestServer } from './support/harness.ts';
+import { closeWall, openWall } from './support/browser.ts';
 
 let server: TestServer;
 let browser: Browser;
@@ -26,9 +26,7 @@ function timelineTexts(): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  server = await startTestServer({ webDir: WEB_DIST });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  ({ server, browser, page } = await openWall({}, { width: 1600, height: 1000 }));
 
   const events = Array.from({ length: 3 }, (_, i) => JSON.stringify({ metric: 'test.orders', value: 1, id: `detail-${i}` })).join('\n');
   const ingest = await fetch(`${server.url}/api/v1/events`, {
@@ -41,10 +39,7 @@ beforeAll(async () => {
   const checkin = await postJson('/api/v1/checkins', { subject: { kind: 'kpi', id: KPI }, confidence: 'low', narrative: NARRATIVE });
   expect(checkin.status).toBe(201);
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+afterAll(() => closeWall({ server, browser }));
 
 describe('the KPI detail page in Chromium', () => {
   it('opens from a wall tile', async () => {

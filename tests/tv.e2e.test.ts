@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { ClientMessage, ServerMessage } from '@northstar/shared';
-import { startTestServer, type TestServer } from './support/harness.ts';
-import { WEB_DIST, launchChromium } from './support/browser.ts';
+import type { TestServer } from './support/harness.ts';
+import { closeWall, openWall } from './support/browser.ts';
 
 /** Two objectives, four KPIs, two boards that rotate as fast as allowed; `pulse` goes stale 3 s after its last event. */
 const CONFIG = `
@@ -24,14 +24,9 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  server = await startTestServer({ webDir: WEB_DIST, config: CONFIG });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+  ({ server, browser, page } = await openWall({ config: CONFIG }));
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+afterAll(() => closeWall({ server, browser }));
 
 async function post(events: unknown[]): Promise<void> {
   const res = await fetch(`${server.url}/api/v1/events`, {

@@ -31,10 +31,14 @@ kpis:
   - { id: revenue-rate, name: Revenue rate, objective: sales, metric: test.revenue, aggregation: rate, window: 1h, unit: €/s, target: 1 }
 `;
 
+export interface TestServerOptions {
+  env?: Record<string, string>;
+  config?: string;
+  webDir?: string;
+}
+
 /** Starts a real server (real chdb in a fresh directory) on a free loopback port. */
-export async function startTestServer(
-  overrides: { env?: Record<string, string>; config?: string; webDir?: string } = {},
-): Promise<TestServer> {
+export async function startTestServer(overrides: TestServerOptions = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'northstar-test-'));
   // auth is on by default in the product; tests that are not about it (that set no auth variable) run without it
   const aboutAuth = Object.keys(overrides.env ?? {}).some((k) => k === 'NORTHSTAR_AUTH' || k === 'NORTHSTAR_API_TOKEN');
