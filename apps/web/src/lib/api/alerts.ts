@@ -35,10 +35,11 @@ export function detectorPrecision(): Promise<PrecisionRow[]> {
   return api<PrecisionRow[]>('/api/v1/detect/precision');
 }
 
+/** The detectors replayed over [from, to], rounded outwards to whole milliseconds so the range is covered. */
 export function backtest(kpi: string, fromMs: number, toMs: number, signal?: AbortSignal): Promise<BacktestResponse> {
   return api<BacktestResponse>('/api/v1/detect/backtest', {
     method: 'POST',
-    body: { kpi, from: Math.floor(fromMs), to: Math.floor(toMs) },
+    body: { kpi, from: Math.floor(fromMs), to: Math.ceil(toMs) },
     signal,
   });
 }

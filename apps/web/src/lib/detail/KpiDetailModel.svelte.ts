@@ -1,12 +1,5 @@
-import type {
-  Annotation,
-  BacktestResponse,
-  BreakdownResponse,
-  Checkin,
-  DetectionPoint,
-  KpiWithState,
-  SeriesResponse,
-} from '@northstar/shared';
+import type { Annotation, BreakdownResponse, Checkin, DetectionPoint, KpiWithState, SeriesResponse } from '@northstar/shared';
+import { backtest } from '../api/alerts.ts';
 import { ApiError, api, errorMessage } from '../api/client.ts';
 import type { AlertMark } from '../charts/history.ts';
 import { NO_ERRORS, mapFieldErrors, type FieldErrors } from '../forms/fieldErrors.ts';
@@ -158,7 +151,7 @@ export class KpiDetailModel {
         api<Annotation[]>(paths.annotations, { signal }),
         api<Checkin[]>(paths.checkins, { signal }),
         // The overlays are extras: their failure is said beside the chart, not instead of it.
-        withDetection ? settle(this.#backtest(span, signal)) : Promise.resolve(NONE),
+        withDetection ? settle(backtest(this.id, span.from, span.to, signal).then((b) => b.points)) : Promise.resolve(NONE),
         withAlerts ? settle(api<AlertMark[]>(paths.alerts, { signal })) : Promise.resolve(NONE),
       ]);
       if (signal.aborted) return;
@@ -206,15 +199,6 @@ export class KpiDetailModel {
         this.#breakdownController = null;
       }
     }
-  }
-
-  async #backtest(span: ResolvedRange, signal: AbortSignal): Promise<DetectionPoint[]> {
-    const body = await api<BacktestResponse>('/api/v1/detect/backtest', {
-      method: 'POST',
-      body: { kpi: this.id, from: Math.floor(span.from), to: Math.ceil(span.to) },
-      signal,
-    });
-    return body.points;
   }
 
   /** Adds an annotation at the server's now, then reloads so the chart and timeline show it. */
