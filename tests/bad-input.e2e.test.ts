@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Dialog, Page } from 'playwright-core';
-import { startTestServer, waitFor, type TestServer } from './support/harness.ts';
-import { WEB_DIST, launchChromium } from './support/browser.ts';
+import { postEvents, startTestServer, waitFor, type TestServer } from './support/harness.ts';
+import { WEB_DIST, closeWall, launchChromium } from './support/browser.ts';
 
 /**
  * SQL and script text in every field a user can set, written through the API, then every
@@ -41,15 +41,6 @@ async function write(method: 'POST' | 'PUT', path: string, body: unknown): Promi
   const text = await res.text();
   expect({ path, status: res.status, text }).toEqual({ path, status: expect.toSatisfy((s: number) => s >= 200 && s < 300), text });
   return text ? (JSON.parse(text) as unknown) : undefined;
-}
-
-async function postEvents(events: unknown[]): Promise<void> {
-  const res = await fetch(`${server.url}/api/v1/events`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-ndjson' },
-    body: events.map((e) => JSON.stringify(e)).join('\n'),
-  });
-  expect(res.status).toBe(202);
 }
 
 const COUNTED_TABLES = ['events', 'rejected_events', 'model_versions', 'checkins', 'annotations', 'alert_acks', 'silences'];
@@ -115,6 +106,7 @@ beforeAll(async () => {
   await write('POST', '/api/v1/boards', { id: 'xb', name: `Board ${ALL}`, description: `Board description ${ALL}`, kpis: ['xk'] });
   const now = Date.now();
   await postEvents(
+    server,
     Array.from({ length: 6 }, (_, i) => ({
       metric: 'xss.orders',
       value: 1,
@@ -151,10 +143,7 @@ beforeAll(async () => {
     void d.dismiss();
   });
 }, 90_000);
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+afterAll(() => closeWall({ server, browser }));
 
 /** What must hold on every screen once it shows what it was waited for. */
 async function assertInert(where: string): Promise<void> {

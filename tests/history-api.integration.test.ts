@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BreakdownResponse, ExportResponse, SeriesResponse } from '@northstar/shared';
-import { startTestServer, type TestServer } from './support/harness.ts';
+import { postEvents, startTestServer, type TestServer } from './support/harness.ts';
 
 const CONFIG = `
 objectives:
@@ -39,9 +39,7 @@ const now = events(THIS_YEAR, 1);
 
 beforeAll(async () => {
   server = await startTestServer({ config: CONFIG, env: { RAW_RETENTION_DAYS: '0' } });
-  const body = [...now, ...events(LAST_YEAR, 2)].map((e) => JSON.stringify(e)).join('\n');
-  const res = await fetch(`${server.url}/api/v1/events`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body });
-  expect(res.status).toBe(202);
+  await postEvents(server, [...now, ...events(LAST_YEAR, 2)]);
 });
 afterAll(async () => {
   await server?.stop();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { ClientMessage, ServerMessage } from '@northstar/shared';
-import type { TestServer } from './support/harness.ts';
+import { postEvents, type TestServer } from './support/harness.ts';
 import { closeWall, openWall } from './support/browser.ts';
 
 /** Two objectives, four KPIs, two boards that rotate as fast as allowed; `pulse` goes stale 3 s after its last event. */
@@ -27,15 +27,6 @@ beforeAll(async () => {
   ({ server, browser, page } = await openWall({ config: CONFIG }));
 });
 afterAll(() => closeWall({ server, browser }));
-
-async function post(events: unknown[]): Promise<void> {
-  const res = await fetch(`${server.url}/api/v1/events`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-ndjson' },
-    body: events.map((e) => JSON.stringify(e)).join('\n'),
-  });
-  expect(res.status).toBe(202);
-}
 
 const TILES = '[data-testid="tv"] [data-testid^="tile-"][data-status]';
 
@@ -90,7 +81,7 @@ describe('TV mode in Chromium', () => {
     const tile = page.getByTestId('tile-pulse');
     await tile.waitFor();
     expect(await page.getByTestId('tv').getAttribute('data-board')).toBe('b1');
-    await post([{ metric: 'tv.pulse', value: 1 }]);
+    await postEvents(server, [{ metric: 'tv.pulse', value: 1 }]);
     // fresh: the value arrived and the tile says so
     await expect.poll(() => tile.getByTestId('tile-value').innerText(), { timeout: 10_000 }).toMatch(/^1\b/);
     await expect.poll(() => tile.getByTestId('tile-freshness').innerText()).toMatch(/^updated/);
@@ -122,7 +113,7 @@ describe('TV mode in Chromium', () => {
         { type: 'unsubscribe', all: true },
       ]);
       const subscribed = sent.length;
-      await post([
+      await postEvents(server, [
         { metric: 'tv.orders', value: 1 },
         { metric: 'tv.orders', value: 1 },
         { metric: 'tv.latency', value: 123 },

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import type { TestServer } from './support/harness.ts';
+import { postEvents, type TestServer } from './support/harness.ts';
 import { closeWall, openWall } from './support/browser.ts';
 
 let server: TestServer;
@@ -11,15 +11,6 @@ beforeAll(async () => {
   ({ server, browser, page } = await openWall());
 });
 afterAll(() => closeWall({ server, browser }));
-
-async function post(events: unknown[]): Promise<void> {
-  const res = await fetch(`${server.url}/api/v1/events`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-ndjson' },
-    body: events.map((e) => JSON.stringify(e)).join('\n'),
-  });
-  expect(res.status).toBe(202);
-}
 
 describe('the wall in Chromium', () => {
   it('groups tiles under their objective and shows the connection as live', async () => {
@@ -35,12 +26,12 @@ describe('the wall in Chromium', () => {
     const tile = page.getByTestId('tile-revenue');
     const value = tile.getByTestId('tile-value');
     const before = await value.innerText();
-    await post([{ metric: 'test.revenue', value: 1234 }]);
+    await postEvents(server, [{ metric: 'test.revenue', value: 1234 }]);
     await expect.poll(() => value.innerText(), { timeout: 10_000 }).not.toBe(before);
     expect(await value.innerText()).toMatch(/1[.,]?2/);
     // 1234 of a 1000 target is on track
     await expect.poll(() => tile.getAttribute('data-status')).toBe('on_track');
-    await post([{ metric: 'test.revenue', value: 1000 }]);
+    await postEvents(server, [{ metric: 'test.revenue', value: 1000 }]);
     await expect.poll(() => value.innerText(), { timeout: 10_000 }).toMatch(/2[.,]2/);
   });
 });

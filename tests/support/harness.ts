@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
+import { expect } from 'vitest';
 import { parseKpiConfig, type KpiModel } from '../../apps/server/src/config/kpi-file.ts';
 import { loadSettings, type Settings } from '../../apps/server/src/config/settings.ts';
 import { startServer, type RunningServer } from '../../apps/server/src/server.ts';
@@ -93,4 +94,14 @@ export async function storedEvents(server: TestServer, metric: string): Promise<
     format: 'JSONEachRow',
   });
   return Number((await r.json<{ n: string }>())[0]!.n);
+}
+
+/** Posts events as NDJSON, the way a producer does, and expects them accepted. */
+export async function postEvents(server: TestServer, events: unknown[]): Promise<void> {
+  const res = await fetch(`${server.url}/api/v1/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-ndjson' },
+    body: events.map((e) => JSON.stringify(e)).join('\n'),
+  });
+  expect(res.status).toBe(202);
 }
