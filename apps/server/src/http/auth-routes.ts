@@ -33,11 +33,6 @@ async function body<T>(c: Context, schema: ZodType<T>, what: string): Promise<T>
   return parsed.data;
 }
 
-function fail(c: Context, err: unknown) {
-  if (err instanceof AuthError) return jsonError(c, err.status, err.code, err.message);
-  return modelErrorResponse(c, err);
-}
-
 /** Secure only over https (directly, or behind a proxy that says so): a plain-http loopback demo must still get its cookie. */
 function overHttps(c: Context): boolean {
   return new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https';
@@ -51,6 +46,16 @@ export function authRoutes(deps: AuthRouteDeps): Hono {
   const app = new Hono();
   const off = (c: Context) => jsonError(c, 404, 'auth_off', 'authentication is switched off on this server (NORTHSTAR_AUTH=off)');
   const auth = deps.auth;
+  /** The work of a route that needs auth on: auth_off without it, an AuthError or ModelError as its error body. */
+  const guarded = async (c: Context, work: (auth: AuthService) => Response | Promise<Response>): Promise<Response> => {
+    if (!auth) return off(c);
+    try {
+      return await work(auth);
+    } catch (err) {
+      if (err instanceof AuthError) return jsonError(c, err.status, err.code, err.message);
+      return modelErrorResponse(c, err);
+    }
+  };
 
   app.get('/api/v1/auth/me', (c) => {
     const who = c.get('principal');
@@ -64,9 +69,8 @@ export function authRoutes(deps: AuthRouteDeps): Hono {
     return c.json(me);
   });
 
-  app.post('/api/v1/auth/login', async (c) => {
-    if (!auth) return off(c);
-    try {
+  app.post('/api/v1/auth/login', (c) =>
+    guarded(c, async (auth) => {
       const input = await body(c, LoginSchema, 'invalid sign-in');
       let address = 'unknown';
       try {
@@ -92,10 +96,8 @@ export function authRoutes(deps: AuthRouteDeps): Hono {
       });
       const me: MeResponse = { auth: true, user: { name: input.username, role: result.role }, csrfToken: result.session.csrf };
       return c.json(me);
-    } catch (err) {
-      return fail(c, err);
-    }
-  });
+    }),
+  );
 
   app.post('/api/v1/auth/logout', async (c) => {
     const who = c.get('principal');
@@ -104,58 +106,43 @@ export function authRoutes(deps: AuthRouteDeps): Hono {
     return c.body(null, 204);
   });
 
-  app.put('/api/v1/auth/password', async (c) => {
-    const who = c.get('principal');
-    if (!auth || who?.kind !== 'user') return off(c);
-    try {
+  app.put('/api/v1/auth/password', (c) =>
+    guarded(c, async (auth) => {
+      const who = c.get('principal');
+      if (who?.kind !== 'user') return off(c);
       const input = await body(c, ChangePasswordSchema, 'invalid password change');
       await auth.changePassword(who.name, input.current, input.password);
       // the change ended every session, this one too: sign in again with the new password
       deleteCookie(c, SESSION_COOKIE, { path: '/', secure: overHttps(c) });
       return c.body(null, 204);
-    } catch (err) {
-      return fail(c, err);
-    }
-  });
+    }),
+  );
 
-  app.get('/api/v1/auth/users', (c) => (auth ? c.json(auth.users()) : off(c)));
-  app.post('/api/v1/auth/users', async (c) => {
-    if (!auth) return off(c);
-    try {
-      return c.json(await auth.createUser(await body(c, CreateUserSchema, 'invalid user'), changeMeta(c).author), 201);
-    } catch (err) {
-      return fail(c, err);
-    }
-  });
-  app.put('/api/v1/auth/users/:name', async (c) => {
-    if (!auth) return off(c);
-    try {
-      return c.json(
-        await auth.updateUser(c.req.param('name'), await body(c, UpdateUserSchema, 'invalid user change'), changeMeta(c).author),
-      );
-    } catch (err) {
-      return fail(c, err);
-    }
-  });
-  app.delete('/api/v1/auth/users/:name', async (c) => {
-    if (!auth) return off(c);
-    try {
+  app.get('/api/v1/auth/users', (c) => guarded(c, (auth) => c.json(auth.users())));
+  app.post('/api/v1/auth/users', (c) =>
+    guarded(c, async (auth) => c.json(await auth.createUser(await body(c, CreateUserSchema, 'invalid user'), changeMeta(c).author), 201)),
+  );
+  app.put('/api/v1/auth/users/:name', (c) =>
+    guarded(c, async (auth) =>
+      c.json(await auth.updateUser(c.req.param('name'), await body(c, UpdateUserSchema, 'invalid user change'), changeMeta(c).author)),
+    ),
+  );
+  app.delete('/api/v1/auth/users/:name', (c) =>
+    guarded(c, async (auth) => {
       await auth.removeUser(c.req.param('name'), changeMeta(c).author);
       return c.body(null, 204);
-    } catch (err) {
-      return fail(c, err);
-    }
-  });
+    }),
+  );
 
   const tokenRoutes = (kind: 'api' | 'kiosk', base: string) => {
-    app.get(base, (c) => {
-      if (!auth) return off(c);
-      const board = c.req.query('board');
-      return c.json(auth.tokens(kind).filter((t) => board === undefined || t.board === board));
-    });
-    app.post(base, async (c) => {
-      if (!auth) return off(c);
-      try {
+    app.get(base, (c) =>
+      guarded(c, (auth) => {
+        const board = c.req.query('board');
+        return c.json(auth.tokens(kind).filter((t) => board === undefined || t.board === board));
+      }),
+    );
+    app.post(base, (c) =>
+      guarded(c, async (auth) => {
         const by = changeMeta(c).author;
         let created;
         if (kind === 'api') {
@@ -176,22 +163,17 @@ export function authRoutes(deps: AuthRouteDeps): Hono {
         c.header('Cache-Control', 'no-store');
         const answer: CreatedToken = { ...created.info, token: created.token };
         return c.json(answer, 201);
-      } catch (err) {
-        return fail(c, err);
-      }
-    });
-    app.delete(`${base}/:id`, async (c) => {
-      if (!auth) return off(c);
-      const id = c.req.param('id');
-      if (auth.tokenInfo(id)?.kind !== kind)
-        return jsonError(c, 404, 'not_found', `no ${kind === 'api' ? 'API token' : 'kiosk link'} with id "${id.slice(0, 64)}"`);
-      try {
+      }),
+    );
+    app.delete(`${base}/:id`, (c) =>
+      guarded(c, async (auth) => {
+        const id = c.req.param('id');
+        if (auth.tokenInfo(id)?.kind !== kind)
+          return jsonError(c, 404, 'not_found', `no ${kind === 'api' ? 'API token' : 'kiosk link'} with id "${id.slice(0, 64)}"`);
         await auth.revokeToken(id, changeMeta(c).author);
         return c.body(null, 204);
-      } catch (err) {
-        return fail(c, err);
-      }
-    });
+      }),
+    );
   };
   tokenRoutes('api', '/api/v1/auth/tokens');
   tokenRoutes('kiosk', '/api/v1/auth/kiosk-tokens');
