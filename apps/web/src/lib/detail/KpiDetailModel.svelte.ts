@@ -1,6 +1,7 @@
 import type { Annotation, BreakdownResponse, Checkin, DetectionPoint, KpiWithState, SeriesResponse } from '@northstar/shared';
 import { backtest } from '../api/alerts.ts';
 import { ApiError, api, errorMessage } from '../api/client.ts';
+import { LatestRequest } from '../api/latestRequest.ts';
 import type { AlertMark } from '../charts/history.ts';
 import { NO_ERRORS, mapFieldErrors, type FieldErrors } from '../forms/fieldErrors.ts';
 import { historyPaths, type ExportFormat } from './paths.ts';
@@ -77,8 +78,8 @@ export class KpiDetailModel {
   });
 
   #view = $state.raw<HistoryView>(DEFAULT_VIEW);
-  #controller: AbortController | null = null;
-  #breakdownController: AbortController | null = null;
+  readonly #request = new LatestRequest();
+  readonly #breakdownRequest = new LatestRequest();
   #timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(
@@ -109,8 +110,8 @@ export class KpiDetailModel {
 
   stop(): void {
     clearInterval(this.#timer);
-    this.#controller?.abort();
-    this.#breakdownController?.abort();
+    this.#request.abort();
+    this.#breakdownRequest.abort();
   }
 
   /** Shows another view (from the URL); fetches only what it changes. The current charts stay until the new data has arrived. */
@@ -130,10 +131,7 @@ export class KpiDetailModel {
 
   /** Fetches the KPI, the range's history and its overlays (and the breakdown); a newer load supersedes one still in flight. */
   async load(): Promise<void> {
-    this.#controller?.abort();
-    const controller = new AbortController();
-    this.#controller = controller;
-    const { signal } = controller;
+    const signal = this.#request.next();
     const view = this.#view;
     const now = this.now();
     this.loading = true;
@@ -164,26 +162,21 @@ export class KpiDetailModel {
       // What was shown stays on screen; the message says the refresh failed.
       this.error = errorMessage(err);
     } finally {
-      if (this.#controller === controller) {
-        this.loading = false;
-        this.#controller = null;
-      }
+      if (this.#request.settled(signal)) this.loading = false;
     }
     if (!signal.aborted && this.error === null) await this.loadBreakdown();
   }
 
   /** Fetches the breakdown by the view's dimension over the range last loaded (none without a dimension). */
   async loadBreakdown(): Promise<void> {
-    this.#breakdownController?.abort();
+    this.#breakdownRequest.abort();
     const dim = this.#view.dim;
     if (dim === null) {
       this.breakdown = NONE;
       this.breakdownLoading = false;
       return;
     }
-    const controller = new AbortController();
-    this.#breakdownController = controller;
-    const { signal } = controller;
+    const signal = this.#breakdownRequest.next();
     const span = this.data?.span ?? resolveRange(this.#view.range, this.now(), this.timezone);
     this.breakdownLoading = true;
     try {
@@ -194,10 +187,7 @@ export class KpiDetailModel {
       if (signal.aborted) return;
       this.breakdown = { value: this.breakdown.value?.dim === dim ? this.breakdown.value : null, error: errorMessage(err) };
     } finally {
-      if (this.#breakdownController === controller) {
-        this.breakdownLoading = false;
-        this.#breakdownController = null;
-      }
+      if (this.#breakdownRequest.settled(signal)) this.breakdownLoading = false;
     }
   }
 

@@ -1,6 +1,7 @@
 import type { SeriesResponse } from '@northstar/shared';
 import { backtest } from '../api/alerts.ts';
 import { ApiError, api, errorMessage } from '../api/client.ts';
+import { LatestRequest } from '../api/latestRequest.ts';
 import { detailPaths } from '../detail/timeline.ts';
 import { PREVIEW_FALLBACK_MS, PREVIEW_RANGE_MS, type PreviewData } from './preview.ts';
 
@@ -10,19 +11,16 @@ export class RulePreviewModel {
   loading = $state(false);
   error = $state<string | null>(null);
 
-  #controller: AbortController | null = null;
+  readonly #request = new LatestRequest();
 
   constructor(private readonly now: () => number = () => Date.now()) {}
 
   stop(): void {
-    this.#controller?.abort();
+    this.#request.abort();
   }
 
   async load(kpi: string, kind: PreviewData['kind']): Promise<void> {
-    this.#controller?.abort();
-    const controller = new AbortController();
-    this.#controller = controller;
-    const { signal } = controller;
+    const signal = this.#request.next();
     const to = this.now();
     this.loading = true;
     try {
@@ -34,10 +32,7 @@ export class RulePreviewModel {
       if (signal.aborted) return;
       this.error = errorMessage(err);
     } finally {
-      if (this.#controller === controller) {
-        this.loading = false;
-        this.#controller = null;
-      }
+      if (this.#request.settled(signal)) this.loading = false;
     }
   }
 
