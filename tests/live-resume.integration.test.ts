@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LiveTestClient } from './support/live-client.ts';
 import { TEST_CONFIG, waitFor } from './support/harness.ts';
+import { serveArgv } from './support/serve-argv.ts';
 
 /** Resume against a real server process, restarted mid-stream on the same data directory. */
 const REPO_ROOT = path.resolve(import.meta.dirname, '..');
@@ -25,17 +26,11 @@ async function freePort(): Promise<number> {
 
 async function startServer(): Promise<void> {
   const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'apps/server/src/cli.ts', 'serve', '--host', '127.0.0.1', '--port', String(port)].concat([
-      '--data-dir',
-      path.join(dir, 'data'),
-      '--config',
-      configPath,
-      '--no-demo',
-    ]),
-    { cwd: REPO_ROOT, env: { ...process.env, LOG_LEVEL: 'warn', NORTHSTAR_AUTH: 'off' }, stdio: ['ignore', 'ignore', 'inherit'] },
-  );
+  const child = spawn(process.execPath, serveArgv({ port, dataDir: path.join(dir, 'data'), configPath }), {
+    cwd: REPO_ROOT,
+    env: { ...process.env, LOG_LEVEL: 'warn', NORTHSTAR_AUTH: 'off' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   server = child;
   baseUrl = `http://127.0.0.1:${port}`;
   await waitFor(
