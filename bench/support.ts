@@ -4,7 +4,7 @@
  * its cores' accounting), and readings of that process from /proc and /metrics.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -130,20 +130,24 @@ function serverNodeArgs(): string[] {
 }
 
 /**
- * `node --import tsx apps/server/src/cli.ts serve` from the repository root, on a free
- * loopback port, with a fresh data directory and a copy of northstar.yaml (the demo
- * company's KPIs, so the evaluator does its real work) as the config.
+ * `node --import tsx apps/server/src/cli.ts serve` from the repository root (or `root`, another
+ * checkout), on a free loopback port, with a fresh data directory and as the config `configYaml`
+ * or else a copy of northstar.yaml (the demo company's KPIs, so the evaluator does its real work).
  */
-export async function spawnServer(env: Record<string, string> = {}): Promise<ServerProcess> {
+export async function spawnServer(
+  env: Record<string, string> = {},
+  { configYaml, root = REPO_ROOT }: { configYaml?: string; root?: string } = {},
+): Promise<ServerProcess> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'northstar-bench-'));
   const config = path.join(dataDir, 'northstar.yaml');
-  copyFileSync(path.join(REPO_ROOT, 'northstar.yaml'), config);
+  if (configYaml === undefined) copyFileSync(path.join(REPO_ROOT, 'northstar.yaml'), config);
+  else writeFileSync(config, configYaml);
   const port = await freePort();
   const child = spawn(
     process.execPath,
     [...serverNodeArgs(), ...serveArgv({ port, dataDir: path.join(dataDir, 'data'), configPath: config })],
     {
-      cwd: REPO_ROOT,
+      cwd: root,
       // benchmarks measure the pipeline, not sign-in
       env: { ...process.env, LOG_LEVEL: 'warn', NORTHSTAR_AUTH: 'off', ...env },
       stdio: ['ignore', 'ignore', 'pipe'],

@@ -15,23 +15,21 @@
  * BENCH_SERVER_ROOT=<checkout> runs the server from another checkout (before/after).
  */
 import { fork } from 'node:child_process';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { MetricEvent } from '@northstar/shared';
 import {
   cpuBreakdown,
   describeBatches,
   fmt,
-  freePort,
   machineNote,
   numberOption,
   readMetrics,
   REPO_ROOT,
   rssMiB,
   sleep,
+  spawnServer,
   threadCpu,
+  waitReady,
   wantsHelp,
 } from '../support.ts';
 import type { ClientsConfig, ClientsReport } from './clients.ts';
@@ -62,51 +60,6 @@ function configYaml(): string {
       `  - { id: ${id}, name: KPI ${id}, objective: o${Math.floor(i / 5)}, metric: bench.${id}, aggregation: sum, window: 5m, target: 100000 }`,
   );
   return `objectives:\n${objectives.join('\n')}\nkpis:\n${lines.join('\n')}\n`;
-}
-
-async function startServer(): Promise<{ url: string; pid: number; stop: () => Promise<void>; stderr: () => string }> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'northstar-bench-live-'));
-  const config = path.join(dir, 'bench.yaml');
-  writeFileSync(config, configYaml());
-  const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'apps/server/src/cli.ts', 'serve', '--host', '127.0.0.1', '--port', String(port)].concat([
-      '--data-dir',
-      path.join(dir, 'data'),
-      '--config',
-      config,
-      '--no-demo',
-    ]),
-    { cwd: serverRoot, env: { ...process.env, LOG_LEVEL: 'warn', NORTHSTAR_AUTH: 'off' }, stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let tail = '';
-  child.stderr!.on('data', (c: Buffer) => (tail = (tail + c.toString()).slice(-4000)));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  process.once('exit', () => child.kill('SIGKILL'));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited early:\n${tail}`);
-    const ok = await fetch(`${url}/readyz`)
-      .then((r) => r.status === 200)
-      .catch(() => false);
-    if (ok) break;
-    if (Date.now() > deadline) throw new Error(`server not ready:\n${tail}`);
-    await sleep(100);
-  }
-  return {
-    url,
-    pid: child.pid!,
-    stderr: () => tail,
-    stop: async () => {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(timer);
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
 }
 
 /** Requests in flight at most: a POST answers once its events are stored, which takes longer than 1/rate s. */
@@ -248,7 +201,8 @@ function slowEffect(before: number, withSlow: number, after: number): string {
 console.log(
   `bench/live: ${clients} clients × ${kpis} KPIs × ${rate} updates/s each (${fmt(kpis * rate)} events/s), ${seconds} s per phase, ${slowFraction * 100}% slow in phase 2, phase 3 all reading again`,
 );
-const server = await startServer();
+const server = await spawnServer({}, { configYaml: configYaml(), root: serverRoot });
+await waitReady(server);
 const producer = startProducer(server.url);
 try {
   await sleep(1_000);
@@ -280,5 +234,5 @@ try {
   console.log(machineNote());
 } finally {
   await producer.stop();
-  await server.stop();
+  await server.stop(15_000);
 }
