@@ -16,6 +16,11 @@ export function bearerToken(header: string | undefined): string | undefined {
   return header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
 }
 
+/** The Authorization header that sends `token` to a Northstar server; none without a token (auth off). */
+export function bearerHeader(token: string | undefined): { authorization?: string } {
+  return token ? { authorization: `Bearer ${token}` } : {};
+}
+
 export function randomSecret(bytes = 32): string {
   return randomBytes(bytes).toString('base64url');
 }

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { calendarSpan } from '@northstar/shared';
 import { runProducer } from './producer.ts';
 import { STREAMS } from './scenario.ts';
+import { bearerHeader } from '../auth/secrets.ts';
 import { httpSink } from './sinks.ts';
 
 /**
@@ -34,7 +35,7 @@ export async function startDemoFor(serverUrl: string, log: Logger, token?: strin
 }
 
 async function newestDemoEvent(serverUrl: string, token: string | undefined): Promise<number | null> {
-  const res = await fetch(new URL('/api/v1/kpis', serverUrl), { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  const res = await fetch(new URL('/api/v1/kpis', serverUrl), { headers: bearerHeader(token) });
   const body = (await res.json()) as { kpis: Array<{ metric: string; state: { lastEventTs: number | null } }> };
   const demoMetrics = new Set(STREAMS.map((s) => s.metric));
   let newest: number | null = null;

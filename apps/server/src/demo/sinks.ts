@@ -1,6 +1,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import type { MetricEvent } from '@northstar/shared';
 import type { EventSink } from './producer.ts';
+import { bearerHeader } from '../auth/secrets.ts';
 
 /** Posts NDJSON to a Northstar server's ingest endpoint. */
 export function httpSink(baseUrl: string, token?: string): EventSink {
@@ -11,7 +12,7 @@ export function httpSink(baseUrl: string, token?: string): EventSink {
       const body = events.map((e) => JSON.stringify(e)).join('\n');
       const res = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-ndjson', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        headers: { 'content-type': 'application/x-ndjson', ...bearerHeader(token) },
         body,
       });
       if (res.status !== 202) throw new Error(`POST ${url} answered ${res.status}: ${(await res.text()).slice(0, 300)}`);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import type { IngestResponse, MetricEvent } from '@northstar/shared';
+import { bearerHeader } from '../auth/secrets.ts';
 import { Progress } from './progress.ts';
 import { readRows } from './read-rows.ts';
 import { eventLine, type ImportFormat } from './rows.ts';
@@ -55,7 +56,7 @@ async function sendBatch(opts: ImportOptions, key: string, events: MetricEvent[]
         headers: {
           'content-type': 'application/x-ndjson',
           'idempotency-key': key,
-          ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
+          ...bearerHeader(opts.token),
         },
         body,
       });
