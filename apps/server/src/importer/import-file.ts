@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { IngestResponse, MetricEvent } from '@northstar/shared';
 import { bearerHeader } from '../auth/secrets.ts';
 import { Progress } from './progress.ts';
@@ -62,14 +63,14 @@ async function sendBatch(opts: ImportOptions, key: string, events: MetricEvent[]
       });
     } catch (err) {
       if (attempt >= MAX_ATTEMPTS) throw new ImportSendError(`cannot reach ${opts.target}: ${(err as Error).message}`);
-      await new Promise((r) => setTimeout(r, RETRY_BASE_MS * 2 ** (attempt - 1)));
+      await delay(RETRY_BASE_MS * 2 ** (attempt - 1));
       continue;
     }
     const payload = (await res.json().catch(() => ({}))) as IngestResponse & { duplicate?: boolean; error?: { message: string } };
     if (res.status === 202 || res.status === 200 || (res.status === 400 && Array.isArray(payload.rejected))) return payload;
     if (res.status === 503 && attempt < MAX_ATTEMPTS) {
       const retryAfterMs = Number(res.headers.get('retry-after') ?? 1) * 1000;
-      await new Promise((r) => setTimeout(r, Math.max(retryAfterMs, RETRY_BASE_MS * 2 ** (attempt - 1))));
+      await delay(Math.max(retryAfterMs, RETRY_BASE_MS * 2 ** (attempt - 1)));
       continue;
     }
     throw new ImportSendError(`the server answered ${res.status}: ${payload.error?.message ?? res.statusText}`);
