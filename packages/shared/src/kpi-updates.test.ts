@@ -1,21 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { applyKpiUpdate, diffKpiState, diffSpark, kpiUpdate, type HeldKpi } from './kpi-updates.ts';
-import type { KpiState, SeriesPoint } from './status.ts';
+import { ORDERS_STATE } from './kpi-state.fixture.ts';
+import type { SeriesPoint } from './status.ts';
 
-const base: KpiState = {
-  id: 'orders',
-  value: 3,
-  target: 10,
-  targetLow: null,
-  targetHigh: null,
-  expected: null,
-  period: null,
-  attainment: 30,
-  status: 'off_track',
-  previous: null,
-  lastEventTs: 1,
-  evaluatedAt: 2,
-};
+const base = ORDERS_STATE;
 const spark = (from: number, to: number, v = (t: number) => t * 10): SeriesPoint[] =>
   Array.from({ length: to - from }, (_, i) => [from + i, v(from + i)]);
 

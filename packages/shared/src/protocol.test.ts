@@ -14,22 +14,10 @@ import {
   type SparkPatch,
   type ServerMessageType,
 } from './protocol.ts';
+import { ORDERS_STATE } from './kpi-state.fixture.ts';
 import type { KpiState } from './status.ts';
 
-const state = {
-  id: 'orders',
-  value: 3,
-  target: 10,
-  targetLow: null,
-  targetHigh: null,
-  expected: null,
-  period: null,
-  attainment: 30,
-  status: 'off_track',
-  previous: null,
-  lastEventTs: 1,
-  evaluatedAt: 2,
-} as const;
+const state = ORDERS_STATE;
 
 describe('server messages', () => {
   const messages: ServerMessage[] = [
