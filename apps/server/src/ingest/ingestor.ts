@@ -97,7 +97,6 @@ export class Ingestor {
   }
 
   #write(events: readonly MetricEvent[], source: EventSource, dedupToken: string | undefined, beforeInsert: boolean) {
-    this.#accept(events);
     const write = this.#writeOnce(events, source, dedupToken, beforeInsert);
     this.#writes.add(write);
     const forget = () => this.#writes.delete(write);
@@ -113,7 +112,8 @@ export class Ingestor {
   ): Promise<{ stored: number; duplicates: readonly number[] }> {
     const admission = await this.#guard.admit(events);
     const fresh = admission.fresh.length === events.length ? events : admission.fresh.map((i) => events[i]!);
-    const notYet = fresh.filter((e) => !this.#countedEarly.has(e));
+    // only grouped (HTTP) events are ever counted early
+    const notYet = beforeInsert ? fresh.filter((e) => !this.#countedEarly.has(e)) : fresh;
     // counted before the insert returns, unless an earlier insert failed and its rebuild is pending
     const countNow = beforeInsert && !this.#repair.degraded;
     if (countNow) this.#evaluator.observe(notYet);
@@ -147,6 +147,8 @@ export class Ingestor {
 
   /** A whole batch with its own dedup token (a Kafka partition's offset range, an Idempotency-Key). */
   async writeBatch(events: readonly MetricEvent[], source: EventSource, dedupToken: string): Promise<WriteOutcome> {
+    // grouped writes are stamped when the BatchWriter takes them (onAccepted); a retried batch keeps its first stamp
+    this.#accept(events);
     const { stored, duplicates } = await this.#write(events, source, dedupToken, false);
     return { stored, duplicates: duplicates.length };
   }
