@@ -384,12 +384,13 @@ export class LiveHub {
     }
   }
 
-  #snapshotFrame(): { frame: Buffer; message: SnapshotMessage } {
+  /** `built`: a snapshot just taken from the model, to encode and cache instead of taking another. */
+  #snapshotFrame(built?: SnapshotMessage): { frame: Buffer; message: SnapshotMessage } {
     const now = Date.now();
     const key = `${this.#journal.cursor}:${this.#objectivesVersion}`;
     const cached = this.#snapshotCache;
-    if (cached && cached.key === key && now - cached.builtAt < SNAPSHOT_REUSE_MS) return cached;
-    const message = this.#opts.snapshot();
+    if (!built && cached && cached.key === key && now - cached.builtAt < SNAPSHOT_REUSE_MS) return cached;
+    const message = built ?? this.#opts.snapshot();
     // the states clients got in deltas (with their detectors' word), so a snapshot and the deltas agree
     for (const kpi of message.kpis) {
       const entry = this.#journal.get(kpi.definition.id);
@@ -420,7 +421,10 @@ export class LiveHub {
     for (const [id, change] of this.#pending) this.#journal.recordKpi(id, change);
     this.#pending.clear();
     this.#pendingObjectives.clear();
-    this.#journal.recordResync(new Set(this.#opts.snapshot().kpis.map((k) => k.definition.id)));
+    const message = this.#opts.snapshot();
+    this.#journal.recordResync(new Set(message.kpis.map((k) => k.definition.id)));
+    // taken once: the snapshots sent below are this one, cached under the new cursor
+    this.#snapshotFrame(message);
     const now = Date.now();
     for (const client of this.#clients) {
       // objectives may have moved: a subscription by objective covers other KPIs now
