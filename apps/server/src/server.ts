@@ -194,6 +194,8 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
     log.info({ brokers: settings.kafkaBrokers, topic: settings.kafkaTopic, group: settings.kafkaGroupId }, 'kafka consumer started');
   }
 
+  // the HTTP write guard and the WebSocket handshake check the same origins
+  const allowedOrigins = new Set(settings.allowedOrigins);
   const app = createApp({
     ingestor,
     metrics,
@@ -211,7 +213,7 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
     kafkaJoined: kafka ? () => kafka.joined : undefined,
     webDir: settings.webDir,
     auth,
-    allowedOrigins: new Set(settings.allowedOrigins),
+    allowedOrigins,
     ingestLimiter: new TokenBuckets({ perSecond: settings.ingestRequestsPerSecond, burst: settings.ingestRequestsPerSecond * 2 }),
     loginLimiter: new TokenBuckets({ perSecond: settings.loginAttemptsPerMinute / 60, burst: settings.loginAttemptsPerMinute }),
     sessionHours: settings.sessionHours,
@@ -225,7 +227,7 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
   sweep.unref();
   const handshake = {
     auth,
-    allowedOrigins: new Set(settings.allowedOrigins),
+    allowedOrigins,
     sessionCookie: SESSION_COOKIE,
     boardAccess: (boardId: string): LiveAccess | null => {
       const board = model.boards.find((b) => b.id === boardId);
