@@ -177,6 +177,26 @@ export function annotationLabel(a: Pick<Annotation, 'kind' | 'text'>): string {
   return `${a.kind}: ${truncate(a.text, LABEL_CHARS)}`;
 }
 
+/** The time axis over [from, to] and the value axis in the KPI's unit, shared by the history chart and the rule preview. */
+export function timeValueAxes(from: number, to: number, unit: string, colors: { axis: string; grid: string }) {
+  return {
+    xAxis: {
+      type: 'time' as const,
+      min: from,
+      max: to,
+      axisLabel: { color: colors.axis, hideOverlap: true },
+      axisLine: { lineStyle: { color: colors.grid } },
+      splitLine: { show: false },
+    },
+    yAxis: {
+      type: 'value' as const,
+      scale: true,
+      axisLabel: { color: colors.axis, formatter: (v: number) => formatValue(v, unit) },
+      splitLine: { lineStyle: { color: colors.grid } },
+    },
+  };
+}
+
 /** ECharts inserts tooltip strings as HTML; annotation and check-in texts are user data. */
 export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
@@ -306,20 +326,7 @@ export function buildHistoryOption(input: HistoryInput): HistoryOption {
       }),
       extraCssText: 'max-width: 28rem; white-space: normal; overflow-wrap: anywhere;',
     },
-    xAxis: {
-      type: 'time',
-      min: from,
-      max: to,
-      axisLabel: { color: colors.axis, hideOverlap: true },
-      axisLine: { lineStyle: { color: colors.grid } },
-      splitLine: { show: false },
-    },
-    yAxis: {
-      type: 'value',
-      scale: true,
-      axisLabel: { color: colors.axis, formatter: (v: number) => formatValue(v, unit) },
-      splitLine: { lineStyle: { color: colors.grid } },
-    },
+    ...timeValueAxes(from, to, unit, colors),
     series: [
       {
         id: HISTORY_SERIES.value,

@@ -3,7 +3,7 @@ import type { ComposeOption } from 'echarts/core';
 import type { LineSeriesOption, ScatterSeriesOption } from 'echarts/charts';
 import type { GridComponentOption, MarkLineComponentOption, TooltipComponentOption } from 'echarts/components';
 import { formatClock, formatValue } from '../format.ts';
-import { escapeHtml } from './history.ts';
+import { escapeHtml, timeValueAxes } from './history.ts';
 import type { PreviewColors } from './palette.ts';
 
 export type PreviewOption = ComposeOption<
@@ -75,25 +75,6 @@ export function offTargetCrossings(points: readonly SeriesPoint[], targets: read
   return out;
 }
 
-function axes(from: number, to: number, unit: string, colors: PreviewColors) {
-  return {
-    xAxis: {
-      type: 'time' as const,
-      min: from,
-      max: to,
-      axisLabel: { color: colors.axis, hideOverlap: true },
-      axisLine: { lineStyle: { color: colors.grid } },
-      splitLine: { show: false },
-    },
-    yAxis: {
-      type: 'value' as const,
-      scale: true,
-      axisLabel: { color: colors.axis, formatter: (v: number) => formatValue(v, unit) },
-      splitLine: { lineStyle: { color: colors.grid } },
-    },
-  };
-}
-
 function valueTooltip(unit: string, now: number) {
   return (raw: unknown): string => {
     const p = (Array.isArray(raw) ? raw[0] : raw) as { value?: unknown; seriesId?: string } | undefined;
@@ -148,7 +129,7 @@ export function buildAnomalyPreviewOption(input: AnomalyPreviewInput): PreviewOp
     animation: false,
     grid: { left: 72, right: 24, top: 16, bottom: 28 },
     tooltip: { trigger: 'item', confine: true, formatter: valueTooltip(unit, now) },
-    ...axes(from, to, unit, colors),
+    ...timeValueAxes(from, to, unit, colors),
     series: [
       valueSeries(
         points.map((p) => [p.ts, p.value]),
@@ -205,7 +186,7 @@ export function buildThresholdPreviewOption(input: ThresholdPreviewInput): Previ
     animation: false,
     grid: { left: 72, right: 24, top: 16, bottom: 28 },
     tooltip: { trigger: 'item', confine: true, formatter: valueTooltip(unit, now) },
-    ...axes(from, to, unit, colors),
+    ...timeValueAxes(from, to, unit, colors),
     series: [
       valueSeries(
         points.map(([ts, v]) => [ts, v]),
