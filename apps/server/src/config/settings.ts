@@ -143,12 +143,7 @@ function readOrigins(raw: string | undefined): string[] {
   const origins: string[] = [];
   for (const part of (raw ?? '').split(',').map((o) => o.trim())) {
     if (part === '') continue;
-    let url: URL | undefined;
-    try {
-      url = new URL(part);
-    } catch {
-      url = undefined;
-    }
+    const url = URL.canParse(part) ? new URL(part) : undefined;
     if (!url || !/^https?:$/.test(url.protocol) || url.origin !== part.replace(/\/$/, '')) {
       throw new ConfigError(`environment variable NORTHSTAR_ALLOWED_ORIGINS: "${part}" is not an origin like https://wall.example.com`);
     }
