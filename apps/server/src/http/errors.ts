@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ErrorResponse } from '@northstar/shared';
+import type { FieldProblem } from '../model/model-errors.ts';
 
 /** Every error body has one shape; messages say what was wrong and never carry stacks or SQL. */
 export function jsonError(
@@ -12,4 +13,9 @@ export function jsonError(
 ) {
   const body: ErrorResponse = { error: details ? { code, message, details } : { code, message } };
   return c.json(body, status);
+}
+
+/** A 400 for query parameters: every problem in the message, and each by field in the details. */
+export function badQuery(c: Context, problems: FieldProblem[]) {
+  return jsonError(c, 400, 'bad_query', problems.map((p) => `${p.field}: ${p.message}`).join('; '), problems);
 }

@@ -6,7 +6,7 @@ import type { FieldProblem } from '../model/model-errors.ts';
 import type { ModelService } from '../model/model-service.ts';
 import { queryBreakdown } from '../store/breakdown-query.ts';
 import { querySeries } from '../store/series-query.ts';
-import { jsonError } from './errors.ts';
+import { badQuery, jsonError } from './errors.ts';
 import { targetTimeline } from './kpi-routes.ts';
 import { readSeriesParams } from './series-params.ts';
 
@@ -19,10 +19,6 @@ const TOP_MAX = 50;
 export interface HistoryRouteDeps {
   model: ModelService;
   clickhouse: ClickHouseClient;
-}
-
-function badQuery(c: Context, problems: FieldProblem[]) {
-  return jsonError(c, 400, 'bad_query', problems.map((p) => `${p.field}: ${p.message}`).join('; '), problems);
 }
 
 /** The KPI with one more filter pair on every measure: a group's own series. */

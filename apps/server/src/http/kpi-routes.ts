@@ -15,7 +15,7 @@ import type { WallLoop } from '../live/wall-loop.ts';
 import type { ModelService } from '../model/model-service.ts';
 import type { VersionRow } from '../store/model-repo.ts';
 import { querySeries } from '../store/series-query.ts';
-import { jsonError } from './errors.ts';
+import { badQuery, jsonError } from './errors.ts';
 import { readSeriesParams, type SeriesParams } from './series-params.ts';
 import { parseCompare, seriesComparison } from '../history/comparison.ts';
 
@@ -82,7 +82,7 @@ export function kpiRoutes(deps: KpiRouteDeps): Hono {
       ...(typeof compare === 'string' ? [{ field: 'compare', message: compare }] : []),
     ];
     if (Array.isArray(params) || typeof compare === 'string' || problems.length > 0) {
-      return jsonError(c, 400, 'bad_query', problems.map((p) => `${p.field}: ${p.message}`).join('; '), problems);
+      return badQuery(c, problems);
     }
     const points = await querySeries(deps.clickhouse, kpi, params);
     const versions = await deps.model.history('kpi', kpi.id);
