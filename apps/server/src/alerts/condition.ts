@@ -149,12 +149,8 @@ function noData(c: Extract<AlertCondition, { type: 'no_data' }>, input: Conditio
   const forMs = parseDurationMs(c.for) ?? 0;
   const last = input.state.lastEventTs;
   // Never seen an event: silent since watching began (or forever when that is unknown).
-  const silentMs =
-    last === null
-      ? input.watchingSinceMs === undefined
-        ? Number.POSITIVE_INFINITY
-        : input.nowMs - input.watchingSinceMs
-      : input.nowMs - last;
+  const since = last ?? input.watchingSinceMs;
+  const silentMs = since === undefined ? Number.POSITIVE_INFINITY : input.nowMs - since;
   const holds = silentMs >= forMs;
   const reason =
     last === null
