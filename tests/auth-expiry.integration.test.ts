@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startTestServer, waitFor, type TestServer } from './support/harness.ts';
+import { loginSession, startTestServer, waitFor, type TestServer } from './support/harness.ts';
 
 // Sessions of 3.6 s, so one can run out within the test; chdb allows one store per process,
 // hence a file of its own.
@@ -14,15 +14,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function signIn(): Promise<string> {
-  const res = await fetch(`${server.url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: server.url },
-    body: JSON.stringify({ username: 'admin', password: server.bootstrap!.password }),
-  });
-  expect(res.status).toBe(200);
-  return (res.headers.get('set-cookie') ?? '').split(';')[0]!;
-}
+const signIn = async () => (await loginSession(server)).cookie;
 
 /** 101 when the upgrade went through, else the HTTP status of the refusal. */
 function handshakeStatus(cookie: string): Promise<{ status: number; ws?: WebSocket }> {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import type { CreatedToken, MeResponse } from '@northstar/shared';
-import { startTestServer, TEST_CONFIG, type TestServer } from './support/harness.ts';
+import type { CreatedToken } from '@northstar/shared';
+import { loginSession, startTestServer, TEST_CONFIG, type TestServer } from './support/harness.ts';
 import { WEB_DIST, launchChromium } from './support/browser.ts';
 
 const CONFIG = `${TEST_CONFIG}
@@ -23,19 +23,10 @@ afterAll(async () => {
 
 /** A kiosk link made the way an editor makes one (here: the bootstrap admin, over the API). */
 async function kioskToken(): Promise<string> {
-  const login = await fetch(`${server.url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: server.bootstrap!.password }),
-  });
-  const me = (await login.json()) as Extract<MeResponse, { user: unknown }>;
+  const admin = await loginSession(server);
   const res = await fetch(`${server.url}/api/v1/auth/kiosk-tokens`, {
     method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      cookie: (login.headers.get('set-cookie') ?? '').split(';')[0]!,
-      'x-csrf-token': me.csrfToken,
-    },
+    headers: { 'content-type': 'application/json', cookie: admin.cookie, 'x-csrf-token': admin.csrf },
     body: JSON.stringify({ board: 'ops-room' }),
   });
   expect(res.status).toBe(201);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { Alert, CreatedToken, MeResponse } from '@northstar/shared';
-import { startTestServer, waitFor, type TestServer } from './support/harness.ts';
+import type { Alert, CreatedToken } from '@northstar/shared';
+import { loginSession, startTestServer, waitFor, type TestServer } from './support/harness.ts';
 import { WEB_DIST, launchChromium } from './support/browser.ts';
 
 /** An objective with a KPI, a board, and a rule that fires as soon as the KPI is above 10 (so the alerts panel has a row). */
@@ -41,14 +41,7 @@ beforeAll(async () => {
   server = await startTestServer({ webDir: WEB_DIST, config: CONFIG, env: { NORTHSTAR_AUTH: 'on' } });
   browser = await launchChromium();
 
-  const login = await fetch(`${server.url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: server.bootstrap!.password }),
-  });
-  expect(login.status).toBe(200);
-  const me = (await login.json()) as Extract<MeResponse, { user: unknown }>;
-  admin = { cookie: (login.headers.get('set-cookie') ?? '').split(';')[0]!, csrf: me.csrfToken };
+  admin = await loginSession(server);
 
   for (const [name, role] of [
     ['vera', 'viewer'],

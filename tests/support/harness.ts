@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
+import type { MeResponse } from '@northstar/shared';
 import { expect } from 'vitest';
 import { parseKpiConfig, type KpiModel } from '../../apps/server/src/config/kpi-file.ts';
 import { loadSettings, type Settings } from '../../apps/server/src/config/settings.ts';
@@ -104,4 +105,20 @@ export async function postEvents(server: TestServer, events: unknown[]): Promise
     body: events.map((e) => JSON.stringify(e)).join('\n'),
   });
   expect(res.status).toBe(202);
+}
+
+/** Signs in over the API (the bootstrap admin unless told) and expects it to work: the session cookie and CSRF token a tab holds. */
+export async function loginSession(
+  server: TestServer,
+  username = 'admin',
+  password = server.bootstrap!.password,
+): Promise<{ cookie: string; csrf: string }> {
+  const res = await fetch(`${server.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: server.url },
+    body: JSON.stringify({ username, password }),
+  });
+  expect(res.status).toBe(200);
+  const me = (await res.json()) as Extract<MeResponse, { user: unknown }>;
+  return { cookie: (res.headers.get('set-cookie') ?? '').split(';')[0]!, csrf: me.csrfToken };
 }
