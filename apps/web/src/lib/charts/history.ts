@@ -197,6 +197,28 @@ export function timeValueAxes(from: number, to: number, unit: string, colors: { 
   };
 }
 
+/** A comparison under the value line: a thin dashed line whose points show only under the pointer. */
+function comparisonLine(
+  which: 'previous' | 'lastYear',
+  points: readonly SeriesPoint[],
+  color: string,
+  dash: 'dashed' | number[],
+): LineSeriesOption {
+  return {
+    id: HISTORY_SERIES[which],
+    name: COMPARISON_NAMES[which],
+    type: 'line',
+    data: points.map(([ts, v]) => [ts, v]),
+    connectNulls: false,
+    z: 2,
+    symbol: 'circle',
+    symbolSize: 5,
+    itemStyle: { color, opacity: 0 },
+    emphasis: { itemStyle: { opacity: 1 } },
+    lineStyle: { color, type: dash, width: 1.5 },
+  };
+}
+
 /** ECharts inserts tooltip strings as HTML; annotation and check-in texts are user data. */
 export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
@@ -402,32 +424,8 @@ export function buildHistoryOption(input: HistoryInput): HistoryOption {
           itemStyle: { color: colors.confidence[c.confidence], borderColor: colors.axis, borderWidth: 1 },
         })),
       },
-      {
-        id: HISTORY_SERIES.previous,
-        name: COMPARISON_NAMES.previous,
-        type: 'line',
-        data: previous.map(([ts, v]) => [ts, v]),
-        connectNulls: false,
-        z: 2,
-        symbol: 'circle',
-        symbolSize: 5,
-        itemStyle: { color: colors.previous, opacity: 0 },
-        emphasis: { itemStyle: { opacity: 1 } },
-        lineStyle: { color: colors.previous, type: 'dashed', width: 1.5 },
-      },
-      {
-        id: HISTORY_SERIES.lastYear,
-        name: COMPARISON_NAMES.lastYear,
-        type: 'line',
-        data: lastYear.map(([ts, v]) => [ts, v]),
-        connectNulls: false,
-        z: 2,
-        symbol: 'circle',
-        symbolSize: 5,
-        itemStyle: { color: colors.lastYear, opacity: 0 },
-        emphasis: { itemStyle: { opacity: 1 } },
-        lineStyle: { color: colors.lastYear, type: [2, 4], width: 1.5 },
-      },
+      comparisonLine('previous', previous, colors.previous, 'dashed'),
+      comparisonLine('lastYear', lastYear, colors.lastYear, [2, 4]),
       {
         id: HISTORY_SERIES.anomalyLow,
         name: 'Expected low',
