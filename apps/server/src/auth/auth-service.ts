@@ -15,7 +15,7 @@ export class AuthError extends Error {
 }
 
 export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
-export const BOOTSTRAP_USER = 'admin';
+const BOOTSTRAP_USER = 'admin';
 
 export interface AuthServiceOptions {
   sessionMs: number;

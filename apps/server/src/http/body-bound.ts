@@ -7,7 +7,7 @@ import { jsonError } from './errors.ts';
  * series). Routes check their own smaller limits after reading; this bound stops the read
  * itself, by Content-Length or while streaming, so a huge body never sits in memory.
  */
-export const MAX_API_BODY_BYTES = 4 * 1024 * 1024;
+const MAX_API_BODY_BYTES = 4 * 1024 * 1024;
 
 /** Ingest has its own, configurable limit (HTTP_BODY_LIMIT_BYTES). */
 const OWN_LIMIT = new Set(['/api/v1/events']);

@@ -17,7 +17,7 @@ declare module 'hono' {
 
 export const SESSION_COOKIE = 'northstar_session';
 /** The CSRF token of the session, sent by the web app on every write it makes with the cookie. */
-export const CSRF_HEADER = 'x-csrf-token';
+const CSRF_HEADER = 'x-csrf-token';
 
 export interface GuardDeps {
   /** null: auth is off (NORTHSTAR_AUTH=off), every request is allowed. */

@@ -38,7 +38,7 @@ function readOptions(file: string, opts: ImportCommandOptions) {
   return { format, batchSize, target: target.toString() };
 }
 
-export function formatSummary(file: string, s: ImportSummary): string {
+function formatSummary(file: string, s: ImportSummary): string {
   const rate = s.seconds > 0 ? Math.round(s.sent / s.seconds) : 0;
   const out = [
     `imported ${s.sent} of ${s.rows} rows from ${path.basename(file)} in ${s.batches} batches (${s.seconds.toFixed(1)} s, ${rate} rows/s)`,

@@ -41,7 +41,7 @@ export class ImportSendError extends Error {
 const MAX_ATTEMPTS = 6;
 const RETRY_BASE_MS = 500;
 
-export async function sha256OfFile(file: string): Promise<string> {
+async function sha256OfFile(file: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
   return hash.digest('hex');
