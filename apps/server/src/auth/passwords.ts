@@ -38,7 +38,7 @@ export async function verifyPassword(password: string, stored: string): Promise<
 /** A hash of a random password: checking an unknown user costs the same as a known one. */
 let decoy: Promise<string> | undefined;
 export function decoyHash(): Promise<string> {
-  return (decoy ??= hashPassword(randomBytes(18).toString('base64url')));
+  return (decoy ??= hashPassword(randomPassword()));
 }
 
 /** A password for the first-run admin: 24 characters of base64url (144 bits). */
