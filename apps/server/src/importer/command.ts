@@ -27,12 +27,8 @@ function readOptions(file: string, opts: ImportCommandOptions) {
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_EVENTS_PER_REQUEST) {
     throw new ConfigError(`option --batch: must be a whole number from 1 to ${MAX_EVENTS_PER_REQUEST}`);
   }
-  let target: URL;
-  try {
-    target = new URL(opts.target);
-  } catch {
-    throw new ConfigError(`option --target: "${opts.target}" is not a URL`);
-  }
+  if (!URL.canParse(opts.target)) throw new ConfigError(`option --target: "${opts.target}" is not a URL`);
+  const target = new URL(opts.target);
   if (target.protocol !== 'http:' && target.protocol !== 'https:')
     throw new ConfigError('option --target: must be an http:// or https:// URL');
   return { format, batchSize, target: target.toString() };
