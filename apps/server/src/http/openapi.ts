@@ -20,6 +20,7 @@ const errors = {
   401: { description: 'A write without the API token (when one is configured)' },
 };
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+const queryParams = (...names: string[]) => names.map((name) => ({ name, in: 'query', schema: { type: 'string' } }));
 const writeHeaders = [
   { name: 'X-Northstar-User', in: 'header', schema: { type: 'string' }, description: 'who makes the change (recorded in history)' },
   { name: 'X-Northstar-Reason', in: 'header', schema: { type: 'string' }, description: 'why (recorded in history)' },
@@ -89,21 +90,21 @@ export function openApiDocument() {
       '/api/v1/kpis/{id}/series': {
         get: {
           summary: 'The KPI over time with the target in force at each point; compare=previous,last_year adds those periods',
-          parameters: [idParam, ...['from', 'to', 'step', 'compare'].map((name) => ({ name, in: 'query', schema: { type: 'string' } }))],
+          parameters: [idParam, ...queryParams('from', 'to', 'step', 'compare')],
           responses: { 200: { description: 'OK' }, ...errors },
         },
       },
       '/api/v1/kpis/{id}/breakdown': {
         get: {
           summary: 'The KPI over a range by one dimension: the top N values and "other"; with step, each top value’s series',
-          parameters: [idParam, ...['dim', 'from', 'to', 'top', 'step'].map((name) => ({ name, in: 'query', schema: { type: 'string' } }))],
+          parameters: [idParam, ...queryParams('dim', 'from', 'to', 'top', 'step')],
           responses: { 200: { description: 'OK' }, ...errors },
         },
       },
       '/api/v1/kpis/{id}/export': {
         get: {
           summary: 'The series with the target in force, as a CSV or JSON attachment',
-          parameters: [idParam, ...['format', 'from', 'to', 'step'].map((name) => ({ name, in: 'query', schema: { type: 'string' } }))],
+          parameters: [idParam, ...queryParams('format', 'from', 'to', 'step')],
           responses: { 200: { description: 'OK' }, ...errors },
         },
       },
