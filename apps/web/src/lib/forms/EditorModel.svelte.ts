@@ -1,4 +1,4 @@
-import type { Objective } from '@northstar/shared';
+import type { LintSubjectKind, Objective } from '@northstar/shared';
 import { ApiError, api, currentUser, errorMessage, rememberUser, type FieldProblem } from '../api/client.ts';
 import { applyFix, loadDefinition, modelPath, type ModelKind } from '../api/model.ts';
 import type { LintFinding } from '../api/types.ts';
@@ -11,6 +11,9 @@ export interface EditorConfig<V, D> {
   fieldNames: (values: V) => readonly string[];
   aliases?: Readonly<Record<string, string>>;
 }
+
+/** What the model lint looks at; rules and boards have no findings, so their editors do not ask. */
+const LINTED: readonly string[] = ['objective', 'kpi', 'goal'] satisfies LintSubjectKind[];
 
 type Status = { kind: 'idle' } | { kind: 'saved'; text: string } | { kind: 'error'; text: string } | { kind: 'conflict'; text: string };
 
@@ -69,7 +72,7 @@ export class EditorModel<V, D extends { id: string }> {
 
   /** Lint findings about this subject; lint is advice, so a failure to fetch it shows nothing. */
   async loadLint(): Promise<void> {
-    if (this.id === null) return;
+    if (this.id === null || !LINTED.includes(this.#config.kind)) return;
     try {
       const { findings } = await api<{ findings: LintFinding[] }>('/api/v1/lint');
       this.findings = findings.filter((f) => f.subject.kind === this.#config.kind && f.subject.id === this.id);
