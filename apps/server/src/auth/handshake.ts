@@ -3,6 +3,7 @@ import { parse as parseCookies } from 'hono/utils/cookie';
 import type { LiveAccess } from '../live/access.ts';
 import type { AuthService } from './auth-service.ts';
 import { originAllowed } from './origin.ts';
+import { authorize } from './policy.ts';
 import { bearerToken } from './secrets.ts';
 import { credentialsOf, type Principal } from './types.ts';
 
@@ -44,7 +45,8 @@ export async function checkHandshake(req: IncomingMessage, deps: HandshakeDeps):
     if (!access) return { ok: false, status: 403, reason: `board "${who.board}" no longer exists` };
     return { ok: true, access, credentials: credentialsOf(who) };
   }
-  if (who.kind === 'token' && !who.scopes.includes('read') && !who.scopes.includes('admin')) {
+  // the read rule of the HTTP API (auth/policy.ts): a token needs the read or admin scope
+  if (!authorize(who, 'read', 'GET', '/ws').ok) {
     return { ok: false, status: 403, reason: 'token lacks the read scope' };
   }
   return { ok: true, credentials: credentialsOf(who) };
