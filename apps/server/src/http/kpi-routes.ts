@@ -81,7 +81,7 @@ export function kpiRoutes(deps: KpiRouteDeps): Hono {
       ...(Array.isArray(params) ? params : []),
       ...(typeof compare === 'string' ? [{ field: 'compare', message: compare }] : []),
     ];
-    if (Array.isArray(params) || typeof compare === 'string' || problems.length > 0) {
+    if (Array.isArray(params) || typeof compare === 'string') {
       return badQuery(c, problems);
     }
     const points = await querySeries(deps.clickhouse, kpi, params);
