@@ -29,10 +29,16 @@ export async function rebuildLive(deps: LiveRebuildDeps, defs: readonly KpiDefin
   const line = Date.now();
   for (const def of defs) evaluator.upsert(def, { live: false });
   const ids = defs.map((d) => d.id);
+  // A KPI changed again (or repaired) while this ran has a new window and a later line: that
+  // rebuild reads what this one would have counted, so this one leaves it alone. Checked
+  // right before each read, so no window is seeded twice and no hold is ended early.
+  const windows = new Map(ids.map((id) => [id, evaluator.windowOf(id)]));
+  const ours = (id: string) => evaluator.windowOf(id) === windows.get(id);
   try {
     await ingest.drain();
-    await rebuildFromStore(clickhouse, evaluator, Date.now(), ids, line);
+    const now = Date.now();
+    for (const id of ids) if (ours(id)) await rebuildFromStore(clickhouse, evaluator, now, [id], line);
   } finally {
-    for (const id of ids) evaluator.activate(id, (e) => (ingest.acceptedAt(e) ?? line) >= line);
+    for (const id of ids) if (ours(id)) evaluator.activate(id, (e) => (ingest.acceptedAt(e) ?? line) >= line);
   }
 }
