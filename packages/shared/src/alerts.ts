@@ -124,24 +124,33 @@ export const AlertFeedbackInputSchema = z.strictObject({
   expected: z.boolean().default(false),
 });
 
-export const BacktestRequestSchema = z.union([
-  z.strictObject({
-    kpi: idField,
-    from: z.union([z.string().max(64), z.number()]),
-    to: z.union([z.string().max(64), z.number()]),
-    detection: DetectionSchema.partial().optional(),
-  }),
-  z.strictObject({
-    series: z
-      .array(z.strictObject({ ts: z.number(), value: z.number().nullable() }))
-      .min(1)
-      .max(100_000, 'at most 100 000 points'),
-    detection: DetectionSchema.partial().optional(),
-    /** The direction the KPI is better in, for the default anomaly direction. */
-    kpiDirection: z.enum(['higher_is_better', 'lower_is_better', 'within_range']).default('higher_is_better'),
-    timezone: z.string().max(64).default('UTC'),
-  }),
-]);
+/** A backtest over a KPI's stored history. */
+export const BacktestKpiRequestSchema = z.strictObject({
+  kpi: idField,
+  from: z.union([z.string().max(64), z.number()]),
+  to: z.union([z.string().max(64), z.number()]),
+  detection: DetectionSchema.partial().optional(),
+});
+
+/** A backtest over an inline series: timestamps ISO 8601 (with a zone) or epoch ms. */
+export const BacktestSeriesRequestSchema = z.strictObject({
+  series: z
+    .array(
+      z.strictObject({
+        ts: z.union([z.number(), z.string().max(64)], { error: 'must be ISO 8601 with a time zone or epoch milliseconds' }),
+        value: z.number({ error: 'must be a number or null' }).nullable(),
+      }),
+    )
+    .min(1)
+    .max(100_000, 'at most 100 000 points'),
+  detection: DetectionSchema.partial().optional(),
+  /** The direction the KPI is better in; unset (and no detection.direction): anomalies are watched both ways. */
+  kpiDirection: z.enum(['higher_is_better', 'lower_is_better', 'within_range']).optional(),
+  timezone: z.string().max(64).default('UTC'),
+});
+
+/** Either form; the route picks the schema by whether `kpi` is present, so errors name the right fields. */
+export const BacktestRequestSchema = z.union([BacktestKpiRequestSchema, BacktestSeriesRequestSchema]);
 export type BacktestRequest = z.infer<typeof BacktestRequestSchema>;
 
 export interface BacktestResponse {

@@ -39,4 +39,35 @@ export interface DetectionPoint {
   flag: boolean;
   /** The detector behind the score; null while nothing is ready. */
   detector: DetectorName | null;
+  /**
+   * Still learning what is normal for this KPI (too little history for a calibrated
+   * score): the score is 0 and nothing is flagged, except missing data.
+   */
+  learning?: boolean;
+  /**
+   * While an anomaly episode lasts (from its one flagged point until the series has been
+   * normal again for a while), its peak score; null otherwise. "n of m" alert rules count
+   * this, so one incident is one alert.
+   */
+  held?: number | null;
 }
+
+/** How people's feedback moved a KPI's anomaly threshold: +1 step per "not real", −1 per "missed"; bounded and reversible. */
+export interface DetectionTuning {
+  kpi: string;
+  /** Threshold steps from the sensitivity's: > 0 raised (fewer alerts), < 0 lowered. */
+  steps: number;
+  /** The newest change: a "not real" verdict, a "missed" report, or a reset. */
+  reason: 'not_real' | 'missed' | 'reset';
+  by: string;
+  at: number;
+  note: string;
+}
+
+/** "This KPI had an anomaly nobody was alerted to" (lowers its threshold a step), or "undo the tuning" (back to the sensitivity's). */
+export const DetectionFeedbackInputSchema = z.strictObject({
+  kpi: z.string().min(1).max(200),
+  kind: z.enum(['missed', 'reset']),
+  note: z.string().max(1000).default(''),
+});
+export type DetectionFeedbackInput = z.infer<typeof DetectionFeedbackInputSchema>;

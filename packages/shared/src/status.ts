@@ -23,8 +23,18 @@ export interface KpiState {
   lastEventTs: number | null;
   /** Epoch ms at which this state was computed. */
   evaluatedAt: number;
-  /** The anomaly detectors' latest word on this KPI; null while they warm up or when detection is off. */
-  anomaly?: { score: number; lower: number | null; upper: number | null; flag: boolean; detector: string | null } | null;
+  /**
+   * The anomaly detectors' latest word on this KPI; null before its first step or when detection is off.
+   * `learning`: too little history yet for a calibrated score (nothing is flagged but missing data).
+   */
+  anomaly?: {
+    score: number;
+    lower: number | null;
+    upper: number | null;
+    flag: boolean;
+    detector: string | null;
+    learning?: boolean;
+  } | null;
 }
 
 /** An objective's health, rolled up from its KPIs and child objectives. */

@@ -1,22 +1,31 @@
-import type { AnomalyDirection, DetectionPoint, DetectionSettings, DetectorName, Direction } from '@northstar/shared';
+import type { AnomalyDirection, DetectionPoint, DetectionSettings, DetectorName, Direction, Sensitivity } from '@northstar/shared';
 import { DETECTORS } from '@northstar/shared';
+import { EpisodeTracker } from './episode.ts';
 import { HoltDetector } from './holt.ts';
 import { LevelShiftDetector } from './level-shift.ts';
+import { TailCalibrator } from './likelihood.ts';
 import { MissingDetector } from './missing.ts';
+import { NoiseFloor } from './noise-floor.ts';
 import { RobustDetector } from './robust.ts';
-import { SENSITIVITY_Z, scoreThreshold, type Assessment } from './score.ts';
+import { SENSITIVITY_Z, pToScore, surpriseThreshold, surpriseToScore, type Assessment } from './score.ts';
 import { SeasonalDetector } from './seasonal.ts';
+import { BaselineSelector, type Baseline } from './selection.ts';
 
 export interface KpiDetectorOptions {
   /** The KPI's direction: the anomaly direction defaults to its bad way. */
   direction: Direction;
   /** IANA timezone of the KPI's calendar, for the seasonal baseline. */
   timezone: string;
+  /** Threshold steps from people's feedback ("not real" +1, "missed" −1); see tuning.ts. */
+  feedbackSteps?: number;
 }
 
-/** The baselines whose band is drawn when nothing stands out, richest model first. */
-const BASELINE_PREFERENCE = ['seasonal', 'holt', 'robust'] as const;
-type Baseline = (typeof BASELINE_PREFERENCE)[number];
+/** The short-term channel averages this many standardised deviations: a shift of 3 sigmas stands out within a few points. */
+export const MEAN_POINTS = 6;
+/** Values kept to restart the level from after a confirmed shift. */
+export const REBASE_POINTS = 8;
+/** During an episode the deviation history stops learning (an incident must not teach that incidents are normal), for at most this many points. */
+export const EPISODE_UNLEARNED_POINTS = 96;
 
 /** The way that hurts: a KPI that should be high is watched for drops, one that should be low for rises. */
 export function defaultAnomalyDirection(direction: Direction): AnomalyDirection {
@@ -29,47 +38,70 @@ export function isWatched(direction: AnomalyDirection, side: -1 | 0 | 1): boolea
   return direction === 'up' ? side > 0 : side < 0;
 }
 
-interface Vote {
-  name: DetectorName;
-  score: number;
-  side: -1 | 0 | 1;
-  lower: number | null;
-  upper: number | null;
-}
-
 /**
- * One KPI series' anomaly detection: every detector sees every point, the enabled ones
- * vote, and the most confident vote in the watched direction decides. Backtest and the
- * live path both drive this class point by point, so they agree by construction.
+ * One KPI series' anomaly detection. Per point:
+ *   1. each baseline (rolling median, Holt, daily/weekly profile) forecasts the value; the
+ *      one with the smallest recent forecast error is used (selection.ts);
+ *   2. the deviation is standardised, z = (value − expected) / scale, with the scale never
+ *      below the series' own long-run noise floor (noise-floor.ts);
+ *   3. z and the mean of the last MEAN_POINTS z are each scored by their tail probability
+ *      against this KPI's own history of them (likelihood.ts): p = 2·min(p_point, p_mean);
+ *   4. score = pToScore(p); a gap run scores on the same scale (missing.ts);
+ *   5. one alarm per episode (episode.ts).
+ * Until the deviation history holds enough points the detector is "learning": score 0,
+ * no band, only missing data flags. Backtest and the live path both drive this class
+ * point by point, so they agree by construction.
  *
  * Points must come in increasing `ts`; a point at or before the last one is scored but
  * not learned (a re-sent point is not learned twice). Points inside an excluded interval
- * (a user said "expected: campaign") are scored but not learned into any baseline.
+ * (a user said "expected: campaign") are scored but not learned.
  */
 export class KpiDetector {
   readonly direction: AnomalyDirection;
   readonly #enabled: boolean;
   readonly #voters: ReadonlySet<DetectorName>;
-  readonly #threshold: number;
-  /** The band comes from the deciding detector from this score on (any sensitivity's threshold), else from the steady baseline. */
-  readonly #bandFromDeciderAt = scoreThreshold('high');
+  readonly #sensitivity: Sensitivity;
+  /** The surprise (−log10 p) a point must reach, and the score that is. */
+  #surprise = 0;
+  #threshold = 0;
   readonly #robust = new RobustDetector();
   readonly #holt = new HoltDetector();
   readonly #seasonal: SeasonalDetector;
   readonly #levelShift: LevelShiftDetector;
   readonly #missing = new MissingDetector();
+  readonly #floor = new NoiseFloor();
+  readonly #selector = new BaselineSelector();
+  readonly #episode = new EpisodeTracker();
+  readonly #pointTail = new TailCalibrator();
+  readonly #meanTail = new TailCalibrator();
+  readonly #zs = new Float64Array(MEAN_POINTS);
+  #zCount = 0;
+  #zSum = 0;
+  readonly #recent: number[] = [];
+  #episodePoints = 0;
   /** Excluded [from, to) intervals not yet passed. */
   #excluded: Array<[number, number]> = [];
   #lastTs = -Infinity;
 
   constructor(settings: Partial<DetectionSettings>, options: KpiDetectorOptions) {
-    const sensitivity = settings.sensitivity ?? 'medium';
+    this.#sensitivity = settings.sensitivity ?? 'medium';
     this.#enabled = settings.enabled ?? true;
     this.direction = settings.direction ?? defaultAnomalyDirection(options.direction);
     this.#voters = new Set(settings.detectors?.length ? settings.detectors : DETECTORS);
-    this.#threshold = scoreThreshold(sensitivity);
     this.#seasonal = new SeasonalDetector(options.timezone);
-    this.#levelShift = new LevelShiftDetector(SENSITIVITY_Z[sensitivity]);
+    this.#levelShift = new LevelShiftDetector(SENSITIVITY_Z[this.#sensitivity]);
+    this.setFeedbackSteps(options.feedbackSteps ?? 0);
+  }
+
+  /** People's feedback moved this KPI's threshold (bounded in surpriseThreshold). */
+  setFeedbackSteps(steps: number): void {
+    this.#surprise = surpriseThreshold(this.#sensitivity, steps);
+    this.#threshold = surpriseToScore(this.#surprise);
+  }
+
+  /** The score a point must reach to flag, after feedback. */
+  get threshold(): number {
+    return this.#threshold;
   }
 
   /** Points with from ≤ ts < to are scored but not learned. */
@@ -85,6 +117,14 @@ export class KpiDetector {
     return this.#excluded.some(([from, to]) => from <= ts && ts < to);
   }
 
+  /** The tail probability of `x` the watched way(s), and the side it deviates to. */
+  #tailP(tail: TailCalibrator, x: number): { p: number; side: -1 | 0 | 1 } {
+    const side = x > 0 ? 1 : x < 0 ? -1 : 0;
+    if (this.direction === 'up') return { p: x > 0 ? tail.upperP(x) : 1, side };
+    if (this.direction === 'down') return { p: x < 0 ? tail.lowerP(x) : 1, side };
+    return { p: Math.min(1, 2 * Math.min(tail.upperP(x), tail.lowerP(x))), side };
+  }
+
   update(ts: number, value: number | null): DetectionPoint {
     const v = value === null || Number.isFinite(value) ? value : null;
     const baselines: Record<Baseline, Assessment> = {
@@ -92,51 +132,111 @@ export class KpiDetector {
       holt: this.#holt.assess(v),
       seasonal: this.#seasonal.assess(ts, v),
     };
-    // the level-shift CUSUM runs on the seasonal baseline's residuals (Holt's would be autocorrelated by its lag on
-    // a daily curve, and Holt absorbs a shift within a few points anyway)
-    const reference = baselines.seasonal;
-    const shift = this.#levelShift.assess(reference.z);
+    const chosen = this.#selector.choose(baselines, this.#voters);
+    const model = chosen === null ? null : baselines[chosen];
+    let z: number | null = null;
+    let scale: number | null = null;
+    if (model !== null && model.expected !== null && model.scale !== null) {
+      scale = this.#floor.apply(model.scale, model.expected);
+      if (v !== null) z = (v - model.expected) / scale;
+    }
+    // the short-term channel measures against a slow level (the rolling median, or the profile when that forecasts best):
+    // a forecaster that follows a drift or a new level within a few points would explain the shift away
+    const level = chosen === 'seasonal' ? baselines.seasonal : this.#voters.has('robust') ? baselines.robust : model;
+    let zLevel: number | null = null;
+    if (level !== null && level.expected !== null && level.scale !== null && v !== null)
+      zLevel = (v - level.expected) / this.#floor.apply(level.scale, level.expected);
+    const zMean = zLevel === null || this.#zCount < MEAN_POINTS - 1 ? null : (this.#zSum - this.#oldestZ() + zLevel) / MEAN_POINTS;
+    const learning = model === null || !this.#pointTail.ready;
+
+    let raw = 0;
+    let decider: DetectorName | null = chosen;
+    if (!learning && z !== null) {
+      const point = this.#tailP(this.#pointTail, z);
+      const mean = zMean !== null && this.#voters.has('level_shift') ? this.#tailP(this.#meanTail, zMean) : { p: 1, side: 0 };
+      const usesMean = mean.p < point.p;
+      raw = pToScore(Math.min(1, 2 * Math.min(point.p, mean.p)));
+      if (usesMean) decider = 'level_shift';
+    }
     const missing = this.#missing.assess(v);
-
-    // one baseline votes: the richest enabled one that is ready (a weekday-and-hour profile beats a
-    // rolling level, which on a seasonal series calls every Monday morning a spike)
-    const steady = BASELINE_PREFERENCE.find((name) => this.#voters.has(name) && baselines[name].expected !== null);
-    const votes: Vote[] = [];
-    if (steady !== undefined) {
-      const a = baselines[steady];
-      votes.push({ name: steady, score: a.score, side: a.side, lower: a.lower, upper: a.upper });
+    if (this.#voters.has('missing') && missing.ratio > 0 && isWatched(this.direction, missing.side)) {
+      const m = surpriseToScore(this.#surprise * missing.ratio);
+      if (m > 0 && m >= raw) {
+        raw = m;
+        decider = 'missing';
+      }
     }
-    if (reference.expected !== null)
-      votes.push({ name: 'level_shift', score: shift.score, side: shift.side, lower: reference.lower, upper: reference.upper });
-    votes.push({ name: 'missing', score: missing.score, side: missing.side, lower: null, upper: null });
+    const learns = ts > this.#lastTs && !this.#isExcluded(ts);
+    const shown = this.#enabled ? raw : 0;
+    const episode = this.#episode.step(shown, this.#threshold, ts > this.#lastTs);
 
-    let best: Vote | null = null;
-    for (const vote of votes) {
-      if (!this.#voters.has(vote.name) || !isWatched(this.direction, vote.side)) continue;
-      if (vote.score > 0 && (best === null || vote.score > best.score)) best = vote;
+    let lower: number | null = null;
+    let upper: number | null = null;
+    if (!learning && model?.expected != null && scale !== null) {
+      const p = Math.pow(10, -this.#surprise) / (this.direction === 'both' ? 4 : 2);
+      const up = this.#pointTail.quantile(p, 1);
+      const down = this.#pointTail.quantile(p, -1);
+      if (up !== null && down !== null) {
+        upper = model.expected + Math.max(0, up) * scale;
+        lower = model.expected + Math.min(0, down) * scale;
+      }
     }
-    const steadyBand = steady === undefined ? null : baselines[steady];
-    const score = this.#enabled && best !== null ? best.score : 0;
-    const decider = score > 0 && best !== null ? best : null;
-    const band = decider !== null && decider.lower !== null && score >= this.#bandFromDeciderAt ? decider : steadyBand;
 
-    if (ts > this.#lastTs && !this.#isExcluded(ts)) {
-      this.#robust.learn(v);
-      this.#holt.learn(v);
-      this.#seasonal.learn(ts, v);
-      this.#missing.learn(v);
-      if (this.#levelShift.learn(reference.z)) this.#seasonal.rebaseline();
-    }
+    if (learns) this.#learn(ts, v, baselines, z, zLevel);
     if (ts > this.#lastTs) this.#lastTs = ts;
 
     return {
       ts,
       value: v,
-      score,
-      lower: band?.lower ?? null,
-      upper: band?.upper ?? null,
-      flag: score >= this.#threshold && score > 0,
-      detector: decider?.name ?? steady ?? null,
+      score: episode.score,
+      lower,
+      upper,
+      flag: episode.alarm,
+      detector: decider,
+      learning: learning && decider !== 'missing',
+      held: episode.held,
     };
+  }
+
+  #oldestZ(): number {
+    return this.#zCount < MEAN_POINTS ? 0 : (this.#zs[this.#zCount % MEAN_POINTS] as number);
+  }
+
+  #learn(ts: number, v: number | null, baselines: Record<Baseline, Assessment>, z: number | null, zLevel: number | null): void {
+    this.#selector.learn(baselines, v);
+    this.#robust.learn(v);
+    this.#holt.learn(v);
+    this.#seasonal.learn(ts, v);
+    this.#missing.learn(v);
+    this.#floor.learn(v);
+    if (v !== null) {
+      this.#recent.push(v);
+      if (this.#recent.length > REBASE_POINTS) this.#recent.shift();
+    }
+    this.#episodePoints = this.#episode.active ? this.#episodePoints + 1 : 0;
+    if (z === null) return;
+    const calibrates = !this.#episode.active || this.#episodePoints > EPISODE_UNLEARNED_POINTS;
+    if (calibrates) this.#pointTail.learn(z);
+    if (zLevel !== null) {
+      const i = this.#zCount % MEAN_POINTS;
+      this.#zSum += zLevel - (this.#zCount >= MEAN_POINTS ? (this.#zs[i] as number) : 0);
+      this.#zs[i] = zLevel;
+      this.#zCount++;
+      if (calibrates && this.#zCount >= MEAN_POINTS) this.#meanTail.learn(this.#zSum / MEAN_POINTS);
+    }
+    // a shift confirmed by the CUSUM during an alarmed episode: restart the levels on the new values
+    if (this.#levelShift.learn(z) && this.#episode.active) this.#rebaseline();
+  }
+
+  #rebaseline(): void {
+    const recent = this.#recent.slice(-REBASE_POINTS);
+    if (recent.length === 0) return;
+    const sorted = [...recent].sort((a, b) => a - b);
+    const median = sorted[sorted.length >> 1] as number;
+    this.#holt.rebaseline(median);
+    this.#robust.rebaseline(recent);
+    this.#seasonal.rebaseline();
+    this.#zCount = 0;
+    this.#zSum = 0;
   }
 }

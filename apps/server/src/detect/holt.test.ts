@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { seededRng } from '../demo/generator.ts';
 import { HOLT_MIN_POINTS, HoltDetector } from './holt.ts';
-import { scoreThreshold } from './score.ts';
+import { zThreshold } from './score.ts';
 
-const medium = scoreThreshold('medium');
+const medium = zThreshold('medium');
 
 describe('HoltDetector', () => {
   it('warms up for HOLT_MIN_POINTS values', () => {

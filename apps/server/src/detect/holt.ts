@@ -48,6 +48,13 @@ export class HoltDetector {
     return assess(value, f, this.#scale(f));
   }
 
+  /** After a confirmed level shift: restart the level at `level` with no trend (instead of creeping there clipped at 3 sigmas). */
+  rebaseline(level: number): void {
+    if (!this.ready || !Number.isFinite(level)) return;
+    this.#level = level;
+    this.#trend = 0;
+  }
+
   learn(value: number | null): void {
     if (value === null || !Number.isFinite(value)) return;
     if (!isCount(value)) this.#counts = false;

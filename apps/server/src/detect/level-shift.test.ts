@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CUSUM_H, LevelShiftDetector } from './level-shift.ts';
-import { SENSITIVITY_Z, scoreThreshold } from './score.ts';
+import { SENSITIVITY_Z, zThreshold } from './score.ts';
 
-const medium = scoreThreshold('medium');
+const medium = zThreshold('medium');
 
 /** Feeds z-scores; returns the index of the first point scored at or above medium, or -1. */
 function firstFlag(d: LevelShiftDetector, zs: number[]): number {
@@ -55,7 +55,7 @@ describe('LevelShiftDetector', () => {
     expect(d.assess(4).alarm).toBe(false); // S = 2.5
     d.learn(4);
     const a = d.assess(4); // S = 5 = CUSUM_H: medium, not low
-    expect(a.score).toBeCloseTo(scoreThreshold('medium'));
+    expect(a.score).toBeCloseTo(zThreshold('medium'));
     expect(a.alarm).toBe(false);
     expect(CUSUM_H).toBeGreaterThan(0);
   });

@@ -10,6 +10,7 @@ export interface LocalTime {
  * offset is constant within a 15-minute slot and can be cached per slot.
  */
 const OFFSET_SLOT_MS = 15 * 60_000;
+const SLOTS_PER_DAY = 86_400_000 / OFFSET_SLOT_MS;
 /** The cache is dropped when it grows past this (about 42 days of 15-minute slots): bounded memory. */
 const OFFSET_CACHE_MAX = 4096;
 
@@ -21,6 +22,8 @@ export class LocalCalendar {
   readonly timezone: string;
   readonly #format: Intl.DateTimeFormat;
   readonly #offsets = new Map<number, number>();
+  /** A span of slots [from, to) known to share one offset, so a run of points costs one Intl call per day, not one per slot. */
+  #span = { from: 0, to: 0, offset: 0 };
 
   /** Throws a RangeError for an unknown timezone. */
   constructor(timezone: string) {
@@ -40,6 +43,23 @@ export class LocalCalendar {
   /** Local time minus UTC at `ts`, in ms (+3 600 000 for Berlin in winter). */
   offsetMs(ts: number): number {
     const slot = Math.floor(ts / OFFSET_SLOT_MS);
+    if (slot >= this.#span.from && slot < this.#span.to) return this.#span.offset;
+    const offset = this.#slotOffset(slot);
+    // no zone changes its offset twice within a day: equal offsets a day apart hold for the whole day
+    let to = slot + SLOTS_PER_DAY;
+    if (this.#slotOffset(to) !== offset) {
+      let lo = slot;
+      while (to - lo > 1) {
+        const mid = (lo + to) >>> 1;
+        if (this.#slotOffset(mid) === offset) lo = mid;
+        else to = mid;
+      }
+    }
+    this.#span = { from: slot, to, offset };
+    return offset;
+  }
+
+  #slotOffset(slot: number): number {
     const cached = this.#offsets.get(slot);
     if (cached !== undefined) return cached;
     const at = slot * OFFSET_SLOT_MS;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { MISSING_MIN_POINTS, MissingDetector } from './missing.ts';
-import { scoreThreshold } from './score.ts';
+import { zThreshold } from './score.ts';
 
-const medium = scoreThreshold('medium');
+const medium = zThreshold('medium');
 
 function feed(d: MissingDetector, values: Array<number | null>): number[] {
   return values.map((v) => {

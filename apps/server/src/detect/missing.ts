@@ -22,6 +22,8 @@ export interface MissingAssessment {
   side: -1 | 0;
   /** The length of the current run of missing points, this one included. */
   run: number;
+  /** run / the run that flags at medium (max(MISSING_MIN_RUN, 2 × longest recent ordinary gap)); 0 when not missing. */
+  ratio: number;
 }
 
 /**
@@ -48,9 +50,10 @@ export class MissingDetector {
   }
 
   assess(value: number | null): MissingAssessment {
-    if (!this.#isMissing(value)) return { score: 0, side: 0, run: 0 };
+    if (!this.#isMissing(value)) return { score: 0, side: 0, run: 0, ratio: 0 };
     const run = this.#run + 1;
-    return { score: zToScore((Z_MEDIUM * run) / this.#allowed()), side: value === null ? 0 : -1, run };
+    const ratio = run / this.#allowed();
+    return { score: zToScore(Z_MEDIUM * ratio), side: value === null ? 0 : -1, run, ratio };
   }
 
   #learnZeroRate(isZero: boolean): void {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seededRng } from '../demo/generator.ts';
 import { ROBUST_MIN_POINTS, RobustDetector, madOfSorted, medianOfSorted } from './robust.ts';
-import { scoreThreshold } from './score.ts';
+import { zThreshold } from './score.ts';
 
 function gaussianNoise(seed: number): () => number {
   const rng = seededRng(seed);
@@ -29,7 +29,7 @@ describe('RobustDetector', () => {
     expect(a.expected).toBe(200.5);
     expect(Number.isFinite(a.lower)).toBe(true);
     expect((a.upper as number) - (a.lower as number)).toBeLessThan(0.05 * 200.5);
-    expect(d.assess(260).score).toBeGreaterThan(scoreThreshold('medium'));
+    expect(d.assess(260).score).toBeGreaterThan(zThreshold('medium'));
   });
 
   it('treats a low-volume count with MAD = 0 by its Poisson sigma: one more event is not an anomaly, ten are', () => {
@@ -37,7 +37,7 @@ describe('RobustDetector', () => {
     for (let i = 0; i < 60; i++) d.learn(i % 7 === 0 ? 1 : 0);
     expect(d.assess(1).score).toBe(0);
     expect(d.assess(2).score).toBe(0);
-    expect(d.assess(10).score).toBeGreaterThan(scoreThreshold('medium'));
+    expect(d.assess(10).score).toBeGreaterThan(zThreshold('medium'));
   });
 
   it('flags a 6-sigma spike at medium and leaves ordinary noise alone', () => {
@@ -46,12 +46,12 @@ describe('RobustDetector', () => {
     let flaggedOrdinary = 0;
     for (let i = 0; i < 500; i++) {
       const v = 100 + 5 * noise();
-      if (d.assess(v).score >= scoreThreshold('medium')) flaggedOrdinary++;
+      if (d.assess(v).score >= zThreshold('medium')) flaggedOrdinary++;
       d.learn(v);
     }
     expect(flaggedOrdinary).toBe(0);
     const spike = d.assess(100 + 6 * 5);
-    expect(spike.score).toBeGreaterThan(scoreThreshold('medium'));
+    expect(spike.score).toBeGreaterThan(zThreshold('medium'));
     expect(spike.side).toBe(1);
     expect(d.assess(100 - 6 * 5).side).toBe(-1);
   });

@@ -46,6 +46,15 @@ export class RobustDetector {
     return assess(value, median, flooredScale(estimate, median, this.#nonCounts === 0));
   }
 
+  /** After a confirmed level shift: forget the old level and start the window from `recent` values (oldest first). */
+  rebaseline(recent: readonly number[]): void {
+    this.#ring.length = 0;
+    this.#sorted.length = 0;
+    this.#head = 0;
+    this.#nonCounts = 0;
+    for (const v of recent) this.learn(v);
+  }
+
   /** Adds a value to the window, evicting the oldest once full. Gaps are not learned. */
   learn(value: number | null): void {
     if (value === null || !Number.isFinite(value)) return;

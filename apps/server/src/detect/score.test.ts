@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NOT_READY, SENSITIVITY_Z, Z_QUIET, assess, flooredScale, scoreThreshold, zToScore } from './score.ts';
+import { NOT_READY, SENSITIVITY_Z, Z_QUIET, assess, flooredScale, scoreThreshold, zThreshold, zToScore } from './score.ts';
 
 describe('zToScore', () => {
   it('is exactly 0 up to Z_QUIET, whichever the sign', () => {
@@ -23,7 +23,7 @@ describe('zToScore', () => {
   it('orders the sensitivities: high flags earliest, low latest', () => {
     expect(scoreThreshold('high')).toBeLessThan(scoreThreshold('medium'));
     expect(scoreThreshold('medium')).toBeLessThan(scoreThreshold('low'));
-    expect(scoreThreshold('medium')).toBeCloseTo(zToScore(SENSITIVITY_Z.medium));
+    expect(zThreshold('medium')).toBeCloseTo(zToScore(SENSITIVITY_Z.medium));
   });
 });
 

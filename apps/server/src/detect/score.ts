@@ -12,9 +12,19 @@ export interface Assessment {
   expected: number | null;
   z: number | null;
   side: -1 | 0 | 1;
+  /** The noise scale the deviation is measured in (null while warming up). */
+  scale: number | null;
 }
 
-export const NOT_READY: Assessment = Object.freeze({ score: 0, lower: null, upper: null, expected: null, z: null, side: 0 });
+export const NOT_READY: Assessment = Object.freeze({
+  score: 0,
+  lower: null,
+  upper: null,
+  expected: null,
+  z: null,
+  side: 0,
+  scale: null,
+});
 
 /**
  * Deviations under this many sigmas score exactly 0: about 95 % of ordinary Gaussian
@@ -29,6 +39,11 @@ export const SENSITIVITY_Z: Readonly<Record<Sensitivity, number>> = Object.freez
 /** Every detector's statistic is mapped onto the z scale; this is the z that "just flags" at medium. */
 export const Z_MEDIUM = SENSITIVITY_Z.medium;
 
+/** A single baseline's own score (zToScore of its z) that flags at a sensitivity: the raw, uncalibrated scale the baselines report on. */
+export function zThreshold(sensitivity: Sensitivity): number {
+  return zToScore(SENSITIVITY_Z[sensitivity]);
+}
+
 /** Maps a deviation in sigmas to [0, 1]: 0 up to Z_QUIET, then rising smoothly towards 1. */
 export function zToScore(z: number): number {
   const a = Math.abs(z);
@@ -36,9 +51,44 @@ export function zToScore(z: number): number {
   return 1 - Math.exp(-(a - Z_QUIET) / Z_SPREAD);
 }
 
+/**
+ * The calibrated score's unit is the surprise L = −log10 p, where p is the probability
+ * that this KPI deviates at least this much (its anomaly likelihood, see likelihood.ts).
+ * Surprises up to L_QUIET (p ≥ 3 %) score exactly 0, so a quiet series reads as a flat 0.
+ */
+export const L_QUIET = 1.5;
+/** How fast the score rises past L_QUIET: 1 − e^(−(L − L_QUIET)/L_SPREAD). It reaches 1 only as p → 0, never at a finite deviation. */
+export const L_SPREAD = 3;
+/**
+ * The surprise each sensitivity flags at: medium = one point in 10^3 of this KPI's own
+ * deviations. Tuned on the training seeds of bench/detection (standard NAB-like profile).
+ */
+export const SENSITIVITY_L: Readonly<Record<Sensitivity, number>> = Object.freeze({ low: 3.8, medium: 3.0, high: 2.4 });
+/** A step of feedback ("not real" +1, "missed" −1) moves the KPI's surprise threshold by this much: a factor √10 in false-alarm rate. */
+export const FEEDBACK_STEP_L = 0.5;
+/** Feedback moves a KPI's threshold by at most this many steps either way. */
+export const FEEDBACK_MAX_STEPS = 4;
+
+/** Maps a tail probability to [0, 1): 0 while p ≥ 10^−L_QUIET, then rising smoothly with the surprise. */
+export function pToScore(p: number): number {
+  if (!(p > 0)) p = Number.MIN_VALUE;
+  return surpriseToScore(-Math.log10(Math.min(1, p)));
+}
+
+export function surpriseToScore(l: number): number {
+  if (!(l > L_QUIET)) return 0;
+  return 1 - Math.exp(-(l - L_QUIET) / L_SPREAD);
+}
+
+/** The surprise a KPI flags at: its sensitivity's, moved by `feedbackSteps` (clamped to ± FEEDBACK_MAX_STEPS). */
+export function surpriseThreshold(sensitivity: Sensitivity, feedbackSteps = 0): number {
+  const steps = Math.max(-FEEDBACK_MAX_STEPS, Math.min(FEEDBACK_MAX_STEPS, Math.round(feedbackSteps)));
+  return SENSITIVITY_L[sensitivity] + steps * FEEDBACK_STEP_L;
+}
+
 /** The score a point must reach to be flagged at a sensitivity (also the default of an anomaly alert rule). */
-export function scoreThreshold(sensitivity: Sensitivity): number {
-  return zToScore(SENSITIVITY_Z[sensitivity]);
+export function scoreThreshold(sensitivity: Sensitivity, feedbackSteps = 0): number {
+  return surpriseToScore(surpriseThreshold(sensitivity, feedbackSteps));
 }
 
 /** The band is drawn at the medium sensitivity's width: the values medium would not flag. */
@@ -67,9 +117,9 @@ export function flooredScale(estimate: number, expected: number, countLike: bool
 export function assess(value: number | null, expected: number, scale: number): Assessment {
   const lower = expected - BAND_Z * scale;
   const upper = expected + BAND_Z * scale;
-  if (value === null) return { score: 0, lower, upper, expected, z: null, side: 0 };
+  if (value === null) return { score: 0, lower, upper, expected, z: null, side: 0, scale };
   const z = (value - expected) / scale;
-  return { score: zToScore(z), lower, upper, expected, z, side: z > 0 ? 1 : z < 0 ? -1 : 0 };
+  return { score: zToScore(z), lower, upper, expected, z, side: z > 0 ? 1 : z < 0 ? -1 : 0, scale };
 }
 
 export const isCount = (v: number): boolean => v >= 0 && Number.isInteger(v);

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { LocalCalendar } from './local-time.ts';
-import { scoreThreshold } from './score.ts';
+import { zThreshold } from './score.ts';
 import { SEASONAL_WARMUP_MS, SeasonalDetector } from './seasonal.ts';
 
 const HOUR = 3_600_000;
 const STEP = 15 * 60_000;
-const medium = scoreThreshold('medium');
+const medium = zThreshold('medium');
 
 describe('LocalCalendar across a DST change', () => {
   const berlin = new LocalCalendar('Europe/Berlin');

@@ -7,18 +7,20 @@ const DAY_MS = 86_400_000;
 const HOURS = 24;
 const WEEK_HOURS = 7 * HOURS;
 
-/** Warm-up: one full week, so every (weekday, hour) bucket has seen its day once; before that a Saturday is judged by weekdays. */
-export const SEASONAL_WARMUP_MS = 7 * DAY_MS;
-/** A (weekday, hour) bucket is used once it holds this many values (one week at a 15-minute step); until then the hour-of-day bucket stands in. */
-export const SEASONAL_MIN_WEEKDAY_VALUES = 3;
+/** Warm-up: two days, so each hour of the day has been seen twice and the daily profile may vote (if it forecasts best). */
+export const SEASONAL_WARMUP_MS = 2 * DAY_MS;
+/** The weekly profile (weekday and hour) takes over from the daily one only after two weeks: every weekday seen twice. */
+export const SEASONAL_WEEKLY_AFTER_MS = 14 * DAY_MS;
+/** A (weekday, hour) bucket is used once it holds this many values (and two weeks have passed); until then the hour-of-day bucket stands in. */
+export const SEASONAL_MIN_WEEKDAY_VALUES = 2;
 /** Values kept per (weekday, hour) bucket: 8 weeks at a 15-minute step; older ones fall out. */
 export const SEASONAL_WEEKDAY_CAPACITY = 32;
-/** An hour-of-day bucket judges residuals once it holds this many values (two days at a 15-minute step). */
-export const SEASONAL_MIN_HOUR_VALUES = 8;
+/** An hour-of-day bucket judges residuals once it holds this many values (one day at a 15-minute step, two at half-hourly). */
+export const SEASONAL_MIN_HOUR_VALUES = 4;
 /** Values kept per hour-of-day bucket: 16 days at a 15-minute step. */
 export const SEASONAL_HOUR_CAPACITY = 64;
-/** Residuals needed before a spread is trusted: pooled over the bucket and its two neighbours (≥ 2 points of each hour). */
-export const SEASONAL_MIN_RESIDUALS = 8;
+/** Residuals needed before a spread is trusted: pooled over the bucket and its two neighbours. */
+export const SEASONAL_MIN_RESIDUALS = 6;
 /**
  * Learned values are clipped to expected ± this many sigmas before entering a bucket, so
  * an anomaly that was learned (one nobody marked expected) shifts next week's median by
@@ -62,6 +64,8 @@ export class SeasonalDetector {
   readonly #weekday: Bucket[] = Array.from({ length: WEEK_HOURS }, () => bucket(SEASONAL_WEEKDAY_CAPACITY));
   readonly #hour: Bucket[] = Array.from({ length: HOURS }, () => bucket(SEASONAL_HOUR_CAPACITY));
   #firstTs: number | null = null;
+  /** The pooled spread per weekday bucket, cached until one of the three buckets it pools learns a residual. */
+  readonly #spreadCache = new Float64Array(WEEK_HOURS).fill(NaN);
   #offset = 0;
   #fastLeft = 0;
   #counts = true;
@@ -70,9 +74,14 @@ export class SeasonalDetector {
     this.#calendar = new LocalCalendar(timezone);
   }
 
-  /** Ready at `ts` once a week of history lies behind it. */
+  /** Ready at `ts` once two days of history lie behind it (the daily profile). */
   readyAt(ts: number): boolean {
     return this.#firstTs !== null && ts - this.#firstTs >= SEASONAL_WARMUP_MS;
+  }
+
+  /** The weekly profile is used from `ts` on: two weeks of history. */
+  weeklyAt(ts: number): boolean {
+    return this.#firstTs !== null && ts - this.#firstTs >= SEASONAL_WEEKLY_AFTER_MS;
   }
 
   /** The bucket index (weekday · 24 + local hour) of `ts`; exposed for tests of the DST handling. */
@@ -89,9 +98,11 @@ export class SeasonalDetector {
     return { index, a: (index + WEEK_HOURS - 1) % WEEK_HOURS, b: index, frac: within + 0.5 };
   }
 
+  #weekly = false;
+
   #level(index: number, weekdayOnly: boolean): number | null {
     const wd = this.#weekday[index] as Bucket;
-    if (wd.values.size >= SEASONAL_MIN_WEEKDAY_VALUES) return wd.values.median();
+    if (this.#weekly && wd.values.size >= SEASONAL_MIN_WEEKDAY_VALUES) return wd.values.median();
     if (weekdayOnly) return null;
     const h = this.#hour[index % HOURS] as Bucket;
     return h.values.size > 0 ? h.values.median() : null;
@@ -108,10 +119,17 @@ export class SeasonalDetector {
 
   /** Robust sigma of the residuals: the weekday bucket and its neighbours pooled, else the hour of day's. */
   #spread(p: Position): number | null {
-    const pooled: number[] = [];
-    for (const i of [p.index - 1, p.index, p.index + 1])
-      pooled.push(...(this.#weekday[(i + WEEK_HOURS) % WEEK_HOURS] as Bucket).residuals.values);
-    if (pooled.length >= SEASONAL_MIN_RESIDUALS) return MAD_TO_SIGMA * medianOf(pooled);
+    if (this.#weekly) {
+      let cached = this.#spreadCache[p.index] as number;
+      if (Number.isNaN(cached)) {
+        const pooled: number[] = [];
+        for (const i of [p.index - 1, p.index, p.index + 1])
+          pooled.push(...(this.#weekday[(i + WEEK_HOURS) % WEEK_HOURS] as Bucket).residuals.values);
+        cached = pooled.length >= SEASONAL_MIN_RESIDUALS ? MAD_TO_SIGMA * medianOf(pooled) : -1;
+        this.#spreadCache[p.index] = cached;
+      }
+      if (cached >= 0) return cached;
+    }
     const h = (this.#hour[p.index % HOURS] as Bucket).residuals;
     return h.size >= SEASONAL_MIN_RESIDUALS ? MAD_TO_SIGMA * h.median() : null;
   }
@@ -127,6 +145,7 @@ export class SeasonalDetector {
 
   assess(ts: number, value: number | null): Assessment {
     if (!this.readyAt(ts)) return NOT_READY;
+    this.#weekly = this.weeklyAt(ts);
     const m = this.#model(this.#position(ts));
     return m === null ? NOT_READY : assess(value, m.expected, m.scale);
   }
@@ -143,11 +162,14 @@ export class SeasonalDetector {
     const p = this.#position(ts);
     const wd = this.#weekday[p.index] as Bucket;
     const h = this.#hour[p.index % HOURS] as Bucket;
-    // a week in, every weekday bucket holds earlier weeks' values (before that, also today's: no evidence)
     const established = this.readyAt(ts);
+    this.#weekly = this.weeklyAt(ts);
     // residuals against each profile before the value joins its bucket (a value is no evidence of its own normality)
-    const weekdayProfile = established ? this.#profile(p, true) : null;
-    if (weekdayProfile !== null) wd.residuals.push(Math.abs(value - this.#offset - weekdayProfile));
+    const weekdayProfile = this.#weekly ? this.#profile(p, true) : null;
+    if (weekdayProfile !== null) {
+      wd.residuals.push(Math.abs(value - this.#offset - weekdayProfile));
+      for (const i of [p.index - 1, p.index, p.index + 1]) this.#spreadCache[(i + WEEK_HOURS) % WEEK_HOURS] = NaN;
+    }
     const hourProfile = this.#hourProfile(p);
     if (hourProfile !== null) h.residuals.push(Math.abs(value - this.#offset - hourProfile));
 
@@ -156,8 +178,8 @@ export class SeasonalDetector {
     if (m !== null) {
       const limit = SEASONAL_CLIP_Z * m.scale;
       x = Math.min(m.expected + limit, Math.max(m.expected - limit, value));
-      // the offset only tracks drift against weekday buckets: against the hour-of-day stand-in, a weekend would pass for drift
-      if (weekdayProfile !== null) {
+      // once weekly, the offset tracks drift against weekday buckets only: against the hour-of-day stand-in a weekend would pass for drift
+      if (weekdayProfile !== null || !this.#weekly) {
         const fast = this.#fastLeft > 0;
         if (fast) this.#fastLeft--;
         this.#offset += (fast ? SEASONAL_OFFSET_FAST_ALPHA : SEASONAL_OFFSET_ALPHA) * (x - m.expected);

@@ -3,13 +3,17 @@ import { Hono } from 'hono';
 import {
   AckInputSchema,
   AlertFeedbackInputSchema,
-  BacktestRequestSchema,
+  BacktestKpiRequestSchema,
+  BacktestSeriesRequestSchema,
+  DetectionFeedbackInputSchema,
   SilenceInputSchema,
   parseTimestamp,
   type BacktestResponse,
   type KpiDefinition,
 } from '@northstar/shared';
 import { backtest } from '../detect/index.ts';
+import { MISSED, RESET } from '../detect/tuning.ts';
+import { inlineSeries } from './backtest-input.ts';
 import { ModelError, fieldProblems, invalid } from '../model/model-errors.ts';
 import type { ModelService } from '../model/model-service.ts';
 import type { AlertRepo } from '../store/alert-repo.ts';
@@ -112,7 +116,9 @@ export function alertRoutes(deps: AlertRouteDeps): Hono {
 
   app.post('/api/v1/detect/backtest', async (c) => {
     try {
-      const parsed = BacktestRequestSchema.safeParse(await readJson(c, MAX_BACKTEST_BODY_BYTES));
+      const raw = await readJson(c, MAX_BACKTEST_BODY_BYTES);
+      const byKpi = typeof raw === 'object' && raw !== null && 'kpi' in raw;
+      const parsed = (byKpi ? BacktestKpiRequestSchema : BacktestSeriesRequestSchema).safeParse(raw);
       if (!parsed.success) throw invalid('invalid backtest request', fieldProblems(parsed.error));
       const req = parsed.data;
       let body: BacktestResponse;
@@ -138,8 +144,10 @@ export function alertRoutes(deps: AlertRouteDeps): Hono {
         );
         body = { stepMs, points, flagged: points.filter((p) => p.flag).length };
       } else {
-        const points = backtest(req.series, req.detection ?? {}, { direction: req.kpiDirection, timezone: req.timezone });
-        const stepMs = req.series.length > 1 ? (req.series[1]?.ts ?? 0) - (req.series[0]?.ts ?? 0) : 0;
+        const series = inlineSeries(req.series, Date.now());
+        // without a KPI direction an inline series is watched both ways: most incidents are spikes, some are drops
+        const points = backtest(series, req.detection ?? {}, { direction: req.kpiDirection ?? 'within_range', timezone: req.timezone });
+        const stepMs = series.length > 1 ? (series[1]?.ts ?? 0) - (series[0]?.ts ?? 0) : 0;
         body = { stepMs, points, flagged: points.filter((p) => p.flag).length };
       }
       return c.json(body);
@@ -148,9 +156,30 @@ export function alertRoutes(deps: AlertRouteDeps): Hono {
     }
   });
 
+  /** "Missed" (an anomaly nobody was alerted to: the KPI's threshold drops a step) or "reset" (back to its sensitivity's). */
+  app.post('/api/v1/detect/feedback', async (c) => {
+    try {
+      const parsed = DetectionFeedbackInputSchema.safeParse(await readJson(c));
+      if (!parsed.success) throw invalid('invalid detection feedback', fieldProblems(parsed.error));
+      const { kpi, kind, note } = parsed.data;
+      if (!deps.model.get('kpi', kpi))
+        throw invalid('invalid detection feedback', [{ field: 'kpi', message: `no KPI with id "${kpi.slice(0, 200)}"` }]);
+      const tuning = await alerts.tuneDetection(kpi, kind, note, changeMeta(c).author, Date.now());
+      return c.json(tuning);
+    } catch (err) {
+      return modelErrorResponse(c, err);
+    }
+  });
+
+  /** Every KPI whose anomaly threshold people's feedback moved, with who made the newest change and when. */
+  app.get('/api/v1/detect/tuning', (c) =>
+    c.json([...alerts.detectionTuning.values()].filter((t) => t.steps !== 0 || t.reason === 'reset')),
+  );
+
   /** How often people said an alert was real, per detector (or rule type) and KPI. */
   app.get('/api/v1/detect/precision', async (c) => {
-    const rows = await deps.alertRepo.feedback();
+    // "missed" reports and resets tune thresholds; they are not verdicts on an alert
+    const rows = (await deps.alertRepo.feedback()).filter((r) => r.detector !== MISSED && r.detector !== RESET);
     const groups = new Map<string, { detector: string; kpi: string; real: number; notReal: number }>();
     for (const r of rows) {
       const k = `${r.detector}|${r.kpi}`;

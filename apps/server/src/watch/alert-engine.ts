@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { kpiLinks, parseDurationMs, type Alert, type AlertRule, type KpiDefinition, type Silence } from '@northstar/shared';
+import {
+  kpiLinks,
+  parseDurationMs,
+  type Alert,
+  type AlertRule,
+  type DetectionTuning,
+  type KpiDefinition,
+  type Silence,
+} from '@northstar/shared';
 import { evaluateCondition, pacingContext } from '../alerts/condition.ts';
 import { updateFlapping, type FlapState } from '../alerts/flapping.ts';
 import type { NotificationBatch } from '../alerts/notification.ts';
@@ -9,6 +17,7 @@ import type { Dispatcher } from '../alerts/routing.ts';
 import { activeSilence, alertLabels } from '../alerts/silences.ts';
 import { initialState, isFiring, step, type AlertRuntimeState } from '../alerts/state-machine.ts';
 import { scoreThreshold } from '../detect/index.ts';
+import { MISSED, RESET, tuningFrom } from '../detect/tuning.ts';
 import type { KpiEvaluator } from '../evaluate/evaluator.ts';
 import type { LiveHub } from '../live/hub.ts';
 import type { ModelService } from '../model/model-service.ts';
@@ -65,6 +74,11 @@ export class AlertEngine {
     this.#deps = deps;
   }
 
+  /** Each KPI's feedback-tuned anomaly threshold (who moved it, when). */
+  get detectionTuning(): ReadonlyMap<string, DetectionTuning> {
+    return this.#deps.detection.tuning;
+  }
+
   get silences(): readonly Silence[] {
     return this.#silences;
   }
@@ -76,6 +90,7 @@ export class AlertEngine {
     const acks = new Map((await repo.acks()).map((a) => [`${a.key}#${a.episode}`, a]));
     const verdicts = new Map((await repo.feedback()).map((f) => [`${f.key}#${f.episode}`, f]));
     for (const f of verdicts.values()) if (f.expected) this.#deps.detection.exclude(f.kpi, f.fromTs, f.toTs);
+    this.#deps.detection.setTuning(tuningFrom([...verdicts.values()]));
     const rules = new Map(this.#deps.model.rules.map((r) => [r.id, r]));
     const kpis = new Map(this.#deps.model.kpis.map((k) => [k.id, k]));
     for (const t of await repo.latestTransitions()) {
@@ -178,7 +193,9 @@ export class AlertEngine {
           anomalyScores: m > 0 ? detection.recentScores(kpi.id, m) : [],
           nowMs,
           watchingSinceMs: tracked.watchingSince,
-          anomalyScoreThreshold: scoreThreshold(kpi.detection?.sensitivity ?? 'medium'),
+          anomalyScoreThreshold:
+            this.#deps.detection.threshold(kpi.id) ??
+            scoreThreshold(kpi.detection?.sensitivity ?? 'medium', this.#deps.detection.tuning.get(kpi.id)?.steps ?? 0),
           pacing: pacingContext(kpi, nowMs),
         });
         const { next, transition } = step(tracked.runtime, { ...result, nowMs }, { forMs, keepFiringForMs });
@@ -308,9 +325,39 @@ export class AlertEngine {
     });
     // "expected: campaign" — the baselines must not learn it as normal
     if (input.expected) this.#deps.detection.exclude(t.alert.kpi, fromTs, nowMs);
+    // "not real" on an anomaly alert raises that KPI's threshold a step (a later "real" takes it back)
+    await this.#retune();
     t.alert = { ...t.alert, feedback: { real: input.real, note: input.note, by, at: nowMs } };
     this.#publish(t, nowMs);
     return t.alert;
+  }
+
+  /** Recomputes every KPI's feedback-tuned threshold from the stored verdicts (the store is the one source). */
+  async #retune(): Promise<void> {
+    this.#deps.detection.setTuning(tuningFrom(await this.#deps.repo.feedback()));
+  }
+
+  /**
+   * "Missed": the KPI had an anomaly nobody was alerted to, so its threshold drops a step;
+   * "reset": back to the sensitivity's. Stored beside the alert verdicts, with who and when.
+   */
+  async tuneDetection(kpi: string, kind: 'missed' | 'reset', note: string, by: string, nowMs: number): Promise<DetectionTuning | null> {
+    await this.#deps.repo.addFeedback({
+      key: `${kind}/${kpi}`,
+      episode: nowMs,
+      rule: '',
+      kpi,
+      detector: kind === 'missed' ? MISSED : RESET,
+      real: kind === 'missed',
+      expected: false,
+      note,
+      fromTs: nowMs,
+      toTs: nowMs,
+      by,
+      at: nowMs,
+    });
+    await this.#retune();
+    return this.#deps.detection.tuning.get(kpi) ?? null;
   }
 
   async addSilence(input: Omit<Silence, 'id'>, nowMs: number): Promise<Silence> {

@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from 'pino';
-import type { DetectionPoint, KpiDefinition, KpiState } from '@northstar/shared';
+import type { DetectionPoint, DetectionTuning, KpiDefinition, KpiState } from '@northstar/shared';
 import { KpiDetector } from '../detect/index.ts';
 import type { KpiEvaluator } from '../evaluate/evaluator.ts';
 import { querySeries } from '../store/series-query.ts';
@@ -26,7 +26,7 @@ interface Runtime {
 }
 
 function summary(p: DetectionPoint): AnomalySummary {
-  return { score: p.score, lower: p.lower, upper: p.upper, flag: p.flag, detector: p.detector };
+  return { score: p.score, lower: p.lower, upper: p.upper, flag: p.flag, detector: p.detector, learning: p.learning ?? false };
 }
 
 /**
@@ -37,6 +37,8 @@ export class DetectionRunner {
   readonly #runtimes = new Map<string, Runtime>();
   readonly #deps: { evaluator: KpiEvaluator; clickhouse: ClickHouseClient; log: Logger };
   readonly #excluded = new Map<string, Array<[number, number]>>();
+  /** Threshold steps from people's feedback, per KPI (see detect/tuning.ts). */
+  #tuning = new Map<string, DetectionTuning>();
 
   constructor(deps: { evaluator: KpiEvaluator; clickhouse: ClickHouseClient; log: Logger }) {
     this.#deps = deps;
@@ -47,7 +49,11 @@ export class DetectionRunner {
     this.#runtimes.delete(kpi.id);
     if (kpi.detection?.enabled === false) return;
     const stepMs = detectionStepMs(kpi);
-    const detector = new KpiDetector(kpi.detection ?? {}, { direction: kpi.direction, timezone: kpi.timezone });
+    const detector = new KpiDetector(kpi.detection ?? {}, {
+      direction: kpi.direction,
+      timezone: kpi.timezone,
+      feedbackSteps: this.#tuning.get(kpi.id)?.steps ?? 0,
+    });
     for (const [from, to] of this.#excluded.get(kpi.id) ?? []) detector.exclude(from, to);
     const toMs = Math.floor(nowMs / stepMs) * stepMs;
     const runtime: Runtime = { kpi, detector, stepMs, nextAt: toMs + stepMs, recent: [], warming: true };
@@ -64,6 +70,16 @@ export class DetectionRunner {
       this.#deps.log.warn({ err: (err as Error).message, kpi: kpi.id }, 'detector warm-up from history failed; it learns live');
     }
     runtime.warming = false;
+  }
+
+  /** People's feedback moved thresholds: every running detector takes its KPI's new steps at once. */
+  setTuning(tuning: Map<string, DetectionTuning>): void {
+    this.#tuning = tuning;
+    for (const [id, r] of this.#runtimes) r.detector.setFeedbackSteps(tuning.get(id)?.steps ?? 0);
+  }
+
+  get tuning(): ReadonlyMap<string, DetectionTuning> {
+    return this.#tuning;
   }
 
   remove(id: string): void {
@@ -100,16 +116,22 @@ export class DetectionRunner {
 
   anomaly(id: string): AnomalySummary | null {
     const last = this.#runtimes.get(id)?.recent.at(-1);
-    return last && last.detector !== null ? summary(last) : null;
+    return last && (last.detector !== null || last.learning) ? summary(last) : null;
   }
 
   /**
-   * The newest `m` scores, oldest first, for "n of m" rules. A point that does not deviate
-   * the watched way (or stays under the KPI's sensitivity) counts 0, so a rule's own score
-   * can raise the bar above the sensitivity but not lower it below.
+   * The newest `m` scores, oldest first, for "n of m" rules: each point counts its episode's
+   * held peak while an anomaly episode lasts (one incident = one alert, not a flapping run),
+   * else 0. An episode starts only over the KPI's (feedback-tuned) threshold the watched way,
+   * so a rule's own score can raise the bar above the sensitivity but not lower it below.
    */
   recentScores(id: string, m: number): number[] {
-    return (this.#runtimes.get(id)?.recent ?? []).slice(-m).map((p) => (p.flag ? p.score : 0));
+    return (this.#runtimes.get(id)?.recent ?? []).slice(-m).map((p) => p.held ?? 0);
+  }
+
+  /** The flag threshold of a KPI's running detector (after feedback), if it runs. */
+  threshold(id: string): number | undefined {
+    return this.#runtimes.get(id)?.detector.threshold;
   }
 
   /** The detector behind the newest flagged point, for precision by detector. */
