@@ -161,4 +161,47 @@ describe('alerts end to end on a real server', () => {
     const bad = await call('POST', '/api/v1/detect/backtest', { kpi: 'nope', from: now - 1000, to: now });
     expect(bad.body.error?.details).toEqual([{ field: 'kpi', message: 'no KPI with id "nope"' }]);
   });
+
+  it('backtests an inline series with ISO timestamps, both ways by default, naming a bad point by its index', async () => {
+    const start = Date.UTC(2026, 10, 1);
+    const series = Array.from({ length: 300 }, (_, i) => ({
+      ts: new Date(start + i * 900_000).toISOString(),
+      value: 100 + Math.sin(i / 5) * 2 + (i === 250 ? 60 : 0),
+    }));
+    // no kpiDirection and no detection.direction: a spike up is watched (it used to watch drops only)
+    const r = await call('POST', '/api/v1/detect/backtest', { series });
+    expect(r.status).toBe(200);
+    const body = r.body as unknown as BacktestResponse;
+    expect(body.stepMs).toBe(900_000);
+    expect(body.points[0]?.ts).toBe(start);
+    expect(body.points[0]?.learning).toBe(true);
+    expect(body.points[250]?.flag).toBe(true);
+
+    const broken = series.map((p, i) => (i === 12 ? { ...p, ts: '01/11/2026 03:00' } : p));
+    const bad = await call('POST', '/api/v1/detect/backtest', { series: broken });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error?.details).toEqual([
+      {
+        field: 'series[12].ts',
+        message: '"01/11/2026 03:00" is not ISO 8601 with a time zone (e.g. 2026-11-25T01:02:03.456Z) or epoch ms',
+      },
+    ]);
+  });
+
+  it('lowers a KPI threshold on "missed", shows who did it, and resets it', async () => {
+    const missed = await call('POST', '/api/v1/detect/feedback', { kpi: 'errors', kind: 'missed', note: 'the 14:00 outage' });
+    expect(missed.status).toBe(200);
+    expect(missed.body).toMatchObject({ kpi: 'errors', steps: -1, reason: 'missed', by: 'lead', note: 'the 14:00 outage' });
+    const listed = (await call('GET', '/api/v1/detect/tuning')).body as unknown as Array<{ kpi: string; steps: number; by: string }>;
+    expect(listed).toEqual([expect.objectContaining({ kpi: 'errors', steps: -1, by: 'lead' })]);
+    // a missed report is not a verdict on an alert: precision is unchanged
+    const precision = (await call('GET', '/api/v1/detect/precision')).body as unknown as Array<{ detector: string }>;
+    expect(precision.map((p) => p.detector)).not.toContain('missed');
+
+    const reset = await call('POST', '/api/v1/detect/feedback', { kpi: 'errors', kind: 'reset' });
+    expect(reset.body).toMatchObject({ steps: 0, reason: 'reset' });
+    const bad = await call('POST', '/api/v1/detect/feedback', { kpi: 'nope', kind: 'sometimes' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error?.details?.map((d) => d.field)).toEqual(['kind']);
+  });
 });
