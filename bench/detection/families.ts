@@ -90,6 +90,12 @@ function place(rng: Rng, s: Shape, count: number, len: () => number): Label[] {
   return out;
 }
 
+/** Most KPIs follow the day: a multiplicative daily cycle of random amplitude (up to ±30 %; some series have none). */
+function dailyCycle(rng: Rng, s: Shape): (i: number) => number {
+  const a = rng() < 0.25 ? 0 : uniform(rng, 0.05, 0.3);
+  return (i) => daily(s.clock(s.startMs + i * s.stepMs).hour, a);
+}
+
 const inAny = (labels: Label[], i: number) => labels.find((l) => i >= l.start && i <= l.end);
 
 type Gen = (rng: Rng, s: Shape, count: number) => { values: Array<number | null>; labels: Label[] };
@@ -100,8 +106,9 @@ const GENERATORS: Record<Family, Gen> = {
     const dailyA = uniform(rng, 0, 0.8);
     const labels = place(rng, s, count, () => int(rng, 1, 6));
     const boost = labels.map(() => uniform(rng, 12, 30) / Math.sqrt(lambda));
+    const dayFactor = Array.from({ length: Math.ceil(s.n / s.perDay) }, () => Math.exp(0.4 * gaussian(rng)));
     const values = Array.from({ length: s.n }, (_, i) => {
-      const lam = lambda * daily(s.clock(s.startMs + i * s.stepMs).hour, dailyA);
+      const lam = lambda * daily(s.clock(s.startMs + i * s.stepMs).hour, dailyA) * (dayFactor[Math.floor(i / s.perDay)] as number);
       const k = labels.findIndex((l) => i >= l.start && i <= l.end);
       return poisson(rng, k >= 0 ? lam * (boost[k] as number) : lam);
     });
@@ -152,13 +159,14 @@ const GENERATORS: Record<Family, Gen> = {
   },
   trend(rng, s, count) {
     const level = uniform(rng, 100, 5000);
+    const cycle = dailyCycle(rng, s);
     const growth = uniform(rng, -0.5, 1);
     const noise = uniform(rng, 0.01, 0.05) * level;
     const labels = place(rng, s, count, () => int(rng, 1, 12));
     const size = labels.map(() => (rng() < 0.5 ? -1 : 1) * uniform(rng, 7, 12) * noise);
     const values = Array.from({ length: s.n }, (_, i) => {
       const k = labels.findIndex((l) => i >= l.start && i <= l.end);
-      return level * (1 + (growth * i) / s.n) + noise * gaussian(rng) + (k >= 0 ? (size[k] as number) : 0);
+      return level * (1 + (growth * i) / s.n) * cycle(i) + noise * gaussian(rng) + (k >= 0 ? (size[k] as number) : 0);
     });
     return { values, labels };
   },
@@ -177,28 +185,31 @@ const GENERATORS: Record<Family, Gen> = {
   },
   step_change(rng, s, count) {
     const level = uniform(rng, 50, 500);
+    const cycle = dailyCycle(rng, s);
     const noise = uniform(rng, 0.02, 0.08) * level;
     const labels = place(rng, s, count, () => 8);
     let offset = 0;
     const values = Array.from({ length: s.n }, (_, i) => {
       if (labels.some((l) => l.start === i)) offset += (rng() < 0.5 ? -1 : 1) * uniform(rng, 5, 9) * noise;
-      return level + offset + noise * gaussian(rng);
+      return level * cycle(i) + offset + noise * gaussian(rng);
     });
     return { values, labels };
   },
   variance_change(rng, s, count) {
     const level = uniform(rng, 50, 500);
+    const cycle = dailyCycle(rng, s);
     const noise = uniform(rng, 0.01, 0.05) * level;
     const labels = place(rng, s, count, () => int(rng, 12, 48));
     const factor = labels.map(() => uniform(rng, 5, 8));
     const values = Array.from({ length: s.n }, (_, i) => {
       const k = labels.findIndex((l) => i >= l.start && i <= l.end);
-      return level + noise * gaussian(rng) * (k >= 0 ? (factor[k] as number) : 1);
+      return level * cycle(i) + noise * gaussian(rng) * (k >= 0 ? (factor[k] as number) : 1);
     });
     return { values, labels };
   },
   slow_drift(rng, s, count) {
     const level = uniform(rng, 50, 500);
+    const cycle = dailyCycle(rng, s);
     const noise = uniform(rng, 0.01, 0.05) * level;
     const labels = place(rng, s, count, () => int(rng, 24, 48));
     let offset = 0;
@@ -206,7 +217,7 @@ const GENERATORS: Record<Family, Gen> = {
     const values = Array.from({ length: s.n }, (_, i) => {
       const k = labels.findIndex((l) => i >= l.start && i <= l.end);
       if (k >= 0) offset += rate[k] as number;
-      return level + offset + noise * gaussian(rng);
+      return level * cycle(i) + offset + noise * gaussian(rng);
     });
     return { values, labels };
   },
@@ -247,13 +258,14 @@ const GENERATORS: Record<Family, Gen> = {
   },
   quantised(rng, s, count) {
     const level = uniform(rng, 10, 60);
+    const cycle = dailyCycle(rng, s);
     const noise = uniform(rng, 0.6, 3);
     const quantum = [1, 0.5, 5][int(rng, 0, 2)] as number;
     const labels = place(rng, s, count, () => int(rng, 4, 24));
     const size = labels.map(() => uniform(rng, 8, 12) * Math.max(noise, quantum));
     const values = Array.from({ length: s.n }, (_, i) => {
       const k = labels.findIndex((l) => i >= l.start && i <= l.end);
-      const v = level + noise * gaussian(rng) + (k >= 0 ? (size[k] as number) : 0);
+      const v = level * cycle(i) + noise * gaussian(rng) + (k >= 0 ? (size[k] as number) : 0);
       return Math.max(0, Math.round(v / quantum) * quantum);
     });
     return { values, labels };

@@ -24,6 +24,12 @@ export interface KpiDetectorOptions {
 export const MEAN_POINTS = 6;
 /** Values kept to restart the level from after a confirmed shift. */
 export const REBASE_POINTS = 8;
+/**
+ * Deviations join the history this many points late, and only if no alarm was raised in the
+ * meantime: a drift or a slow shift must not teach the history that it is normal before it
+ * has had the chance to stand out (the history would otherwise mask it as it grows).
+ */
+export const CALIBRATION_DELAY = 24;
 /** During an episode the deviation history stops learning (an incident must not teach that incidents are normal), for at most this many points. */
 export const EPISODE_UNLEARNED_POINTS = 96;
 
@@ -78,6 +84,8 @@ export class KpiDetector {
   #zCount = 0;
   #zSum = 0;
   readonly #recent: number[] = [];
+  /** Deviations waiting to be learned: [point z, short-term mean z or NaN]. */
+  #pending: Array<[number, number]> = [];
   #episodePoints = 0;
   /** Excluded [from, to) intervals not yet passed. */
   #excluded: Array<[number, number]> = [];
@@ -140,9 +148,10 @@ export class KpiDetector {
       scale = this.#floor.apply(model.scale, model.expected);
       if (v !== null) z = (v - model.expected) / scale;
     }
-    // the short-term channel measures against a slow level (the rolling median, or the profile when that forecasts best):
+    // the short-term channel measures against a level that does not follow trends (the profile or the rolling median, whichever forecasts better):
     // a forecaster that follows a drift or a new level within a few points would explain the shift away
-    const level = chosen === 'seasonal' ? baselines.seasonal : this.#voters.has('robust') ? baselines.robust : model;
+    const levelName = this.#selector.chooseLevel(baselines, this.#voters);
+    const level = levelName === null ? model : baselines[levelName];
     let zLevel: number | null = null;
     if (level !== null && level.expected !== null && level.scale !== null && v !== null)
       zLevel = (v - level.expected) / this.#floor.apply(level.scale, level.expected);
@@ -215,14 +224,25 @@ export class KpiDetector {
     }
     this.#episodePoints = this.#episode.active ? this.#episodePoints + 1 : 0;
     if (z === null) return;
-    const calibrates = !this.#episode.active || this.#episodePoints > EPISODE_UNLEARNED_POINTS;
-    if (calibrates) this.#pointTail.learn(z);
+    let zMean = NaN;
     if (zLevel !== null) {
       const i = this.#zCount % MEAN_POINTS;
       this.#zSum += zLevel - (this.#zCount >= MEAN_POINTS ? (this.#zs[i] as number) : 0);
       this.#zs[i] = zLevel;
       this.#zCount++;
-      if (calibrates && this.#zCount >= MEAN_POINTS) this.#meanTail.learn(this.#zSum / MEAN_POINTS);
+      if (this.#zCount >= MEAN_POINTS) zMean = this.#zSum / MEAN_POINTS;
+    }
+    const calibrates = !this.#episode.active || this.#episodePoints > EPISODE_UNLEARNED_POINTS;
+    // an alarm drops what waited: the run-up to an incident is not normal either
+    if (this.#episodePoints === 1) this.#pending = [];
+    if (!calibrates) return;
+    this.#pending.push([z, zMean]);
+    // while the history is too short to judge anything, learn at once
+    const delay = this.#pointTail.ready ? CALIBRATION_DELAY : 0;
+    while (this.#pending.length > delay) {
+      const [pz, pm] = this.#pending.shift() as [number, number];
+      this.#pointTail.learn(pz);
+      if (!Number.isNaN(pm)) this.#meanTail.learn(pm);
     }
     // a shift confirmed by the CUSUM during an alarmed episode: restart the levels on the new values
     if (this.#levelShift.learn(z) && this.#episode.active) this.#rebaseline();

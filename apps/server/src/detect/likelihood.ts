@@ -9,19 +9,23 @@ export const LIKELIHOOD_HISTORY = 2016;
 /** Below this many remembered deviations the tail is not trusted: the detector is "learning". */
 export const LIKELIHOOD_MIN_HISTORY = 96;
 /** The share of the history above which the tail is modelled (peaks over threshold), not counted. */
-export const TAIL_SHARE = 0.1;
+export const TAIL_SHARE = 0.05;
+/** ...but the tail is never fitted to fewer than this many values (a short history fits a wider share). */
+export const TAIL_MIN_VALUES = 12;
 /**
  * The fitted tail's scale is never below this (in sigmas of the baseline): a series whose
  * deviations were all identical so far (a constant, then one blip) has no tail to fit, and
  * a zero scale would make the next blip infinitely unlikely (saturation).
  */
 export const MIN_MEAN_EXCESS = 0.25;
-/** The fitted tail's shape is kept in [0, MAX_SHAPE]: never bounded (a finite end point would make larger values impossible), at most as heavy as a Pareto with finite variance. */
-export const MAX_SHAPE = 0.45;
+/** The fitted tail's shape is kept in [0, MAX_SHAPE]: never bounded (a finite end point would make larger values impossible), at most about as heavy as a Pareto with a finite mean. */
+export const MAX_SHAPE = 0.9;
 
 interface TailFit {
-  /** The threshold (TAIL_SHARE quantile of the side). */
+  /** The threshold (the `share` quantile of the side). */
   u: number;
+  /** The share of the history beyond u. */
+  share: number;
   /** Generalised Pareto scale and shape of the excesses over u. */
   beta: number;
   xi: number;
@@ -102,12 +106,12 @@ export class TailCalibrator {
   quantile(p: number, side: 1 | -1): number | null {
     if (!this.ready) return null;
     const fit = side === 1 ? (this.#upper ??= this.#fit(1)) : (this.#lower ??= this.#fit(-1));
-    if (p >= TAIL_SHARE) {
+    if (p >= fit.share) {
       const s = this.#sorted;
       const i = Math.min(s.length - 1, Math.max(0, Math.floor(side === 1 ? (1 - p) * s.length : p * s.length)));
       return s[i] as number;
     }
-    const r = TAIL_SHARE / Math.max(p, MIN_P);
+    const r = fit.share / Math.max(p, MIN_P);
     const excess = fit.xi < 1e-6 ? fit.beta * Math.log(r) : (fit.beta / fit.xi) * (Math.pow(r, fit.xi) - 1);
     return fit.u + side * excess;
   }
@@ -116,7 +120,7 @@ export class TailCalibrator {
   #fit(side: 1 | -1): TailFit {
     const s = this.#sorted;
     const n = s.length;
-    const k = Math.max(1, Math.floor(TAIL_SHARE * n));
+    const k = Math.min(n - 1, Math.max(TAIL_MIN_VALUES, Math.floor(TAIL_SHARE * n)));
     const u = side === 1 ? (s[n - k - 1] ?? (s[0] as number)) : (s[k] ?? (s[n - 1] as number));
     let sum = 0;
     let sumSq = 0;
@@ -129,9 +133,21 @@ export class TailCalibrator {
     const variance = Math.max(0, sumSq / k - mean * mean);
     // method of moments for the generalised Pareto: ξ = (1 − mean²/var)/2, β = mean·(1 + mean²/var)/2
     const ratio = variance > 0 ? (mean * mean) / variance : 1;
-    const xi = Math.min(MAX_SHAPE, Math.max(0, 0.5 * (1 - ratio)));
-    const beta = Math.max(MIN_MEAN_EXCESS, mean * (1 - xi));
-    return { u, beta, xi };
+    let xi = Math.max(0, 0.5 * (1 - ratio));
+    let beta = mean * (1 - xi);
+    // the moments cannot see a shape past 1/2; the Hill estimator (mean log-excess) can, where the tail is power-law
+    const base = side * u;
+    if (base > 0) {
+      let logs = 0;
+      for (let j = 0; j < k; j++) logs += Math.log((base + (side === 1 ? (s[n - 1 - j] as number) - u : u - (s[j] as number))) / base);
+      const hill = logs / k;
+      if (hill > xi) {
+        xi = hill;
+        beta = hill * base;
+      }
+    }
+    xi = Math.min(MAX_SHAPE, xi);
+    return { u, beta: Math.max(MIN_MEAN_EXCESS, beta), xi, share: k / n };
   }
 
   #tailP(x: number, fit: TailFit, side: 1 | -1): number {
@@ -144,8 +160,11 @@ export class TailCalibrator {
       return Math.min(1, (atLeast + 1) / (n + 1));
     }
     const p =
-      fit.xi < 1e-6 ? TAIL_SHARE * Math.exp(-beyond / fit.beta) : TAIL_SHARE * Math.pow(1 + (fit.xi * beyond) / fit.beta, -1 / fit.xi);
-    return Math.max(MIN_P, p);
+      fit.xi < 1e-6 ? fit.share * Math.exp(-beyond / fit.beta) : fit.share * Math.pow(1 + (fit.xi * beyond) / fit.beta, -1 / fit.xi);
+    // where the history itself holds values this far out, trust the count over the model: a 1 % population
+    // of stragglers (a mixture) is heavier than the fitted tail of the top 10 %
+    const seen = (side === 1 ? n - lowerBound(s, x) : upperBound(s, x)) / (n + 1);
+    return Math.max(MIN_P, p, seen);
   }
 }
 

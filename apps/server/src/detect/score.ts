@@ -54,16 +54,16 @@ export function zToScore(z: number): number {
 /**
  * The calibrated score's unit is the surprise L = −log10 p, where p is the probability
  * that this KPI deviates at least this much (its anomaly likelihood, see likelihood.ts).
- * Surprises up to L_QUIET (p ≥ 3 %) score exactly 0, so a quiet series reads as a flat 0.
+ * Surprises up to L_QUIET (p ≥ 5 %) score exactly 0, so a quiet series reads as a flat 0.
  */
-export const L_QUIET = 1.5;
+export const L_QUIET = 1.3;
 /** How fast the score rises past L_QUIET: 1 − e^(−(L − L_QUIET)/L_SPREAD). It reaches 1 only as p → 0, never at a finite deviation. */
 export const L_SPREAD = 3;
 /**
- * The surprise each sensitivity flags at: medium = one point in 10^3 of this KPI's own
+ * The surprise each sensitivity flags at: medium = one point in 10^2.5 of this KPI's own
  * deviations. Tuned on the training seeds of bench/detection (standard NAB-like profile).
  */
-export const SENSITIVITY_L: Readonly<Record<Sensitivity, number>> = Object.freeze({ low: 3.8, medium: 3.0, high: 2.4 });
+export const SENSITIVITY_L: Readonly<Record<Sensitivity, number>> = Object.freeze({ low: 3.1, medium: 2.5, high: 2.0 });
 /** A step of feedback ("not real" +1, "missed" −1) moves the KPI's surprise threshold by this much: a factor √10 in false-alarm rate. */
 export const FEEDBACK_STEP_L = 0.5;
 /** Feedback moves a KPI's threshold by at most this many steps either way. */

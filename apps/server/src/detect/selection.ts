@@ -41,6 +41,17 @@ export class BaselineSelector {
     return best;
   }
 
+  /**
+   * The best-forecasting baseline that does not follow a trend (the profile or the rolling
+   * median): the reference a drift or a shift is measured against, since Holt absorbs both.
+   */
+  chooseLevel(assessments: Record<Baseline, Assessment>, allowed: ReadonlySet<string>): Baseline | null {
+    const robust = allowed.has('robust') && assessments.robust.expected !== null;
+    const seasonal = allowed.has('seasonal') && assessments.seasonal.expected !== null && this.#count.seasonal >= ERROR_MIN_POINTS;
+    if (seasonal && (!robust || this.#error.seasonal < this.#error.robust)) return 'seasonal';
+    return robust ? 'robust' : null;
+  }
+
   /** Scores each ready baseline's forecast of `value`. */
   learn(assessments: Record<Baseline, Assessment>, value: number | null): void {
     if (value === null) return;
