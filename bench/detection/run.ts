@@ -138,27 +138,35 @@ function quality(): void {
 }
 
 function cost(): void {
-  // a year of 1-minute... no: 365 000 points of bursty seasonal traffic at a 15-minute step (about ten years)
+  // 365 000 points of bursty daily + weekly traffic at a 15-minute step (about ten years, twenty DST changes)
   const long: CorpusSizes = { ...sizes, days: Math.ceil(365_000 / 96), seriesPerFamily: 1 };
   const series = generateSeries('bursty_traffic', 0, long);
   const pts = series.points.slice(0, 365_000);
   const values = pts.map((p) => p.value);
   naiveScores(values); // warm the JIT for both
   backtest(pts.slice(0, 20_000), {}, { direction: 'within_range', timezone: series.timezone });
-  const a = performance.now();
+  // CPU time of this process, not wall time: the box is shared, and a busy neighbour must not count as our cost
+  const cpu = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
+  const wall0 = performance.now();
+  const a = cpu();
   const out = backtest(pts, {}, { direction: 'within_range', timezone: series.timezone });
-  const b = performance.now();
+  const b = cpu();
+  const wall1 = performance.now();
   naiveScores(values);
-  const c = performance.now();
+  const c = cpu();
   const productS = (b - a) / 1000;
   const naiveS = (c - b) / 1000;
+  const wallS = (wall1 - wall0) / 1000;
   // steady state: the second half of the run, one detector fed point by point
   const d = new KpiDetector({}, { direction: 'within_range', timezone: series.timezone });
   const half = pts.length >> 1;
   for (let i = 0; i < half; i++) d.update((pts[i] as { ts: number }).ts, (pts[i] as { value: number | null }).value);
-  const e = performance.now();
+  const e = cpu();
   for (let i = half; i < pts.length; i++) d.update((pts[i] as { ts: number }).ts, (pts[i] as { value: number | null }).value);
-  const f = performance.now();
+  const f = cpu();
   const usPerPoint = ((f - e) * 1000) / (pts.length - half);
   const naiveUs = ((c - b) * 1000) / pts.length;
 
@@ -178,10 +186,10 @@ function cost(): void {
 
   console.log(`\ncost (${out.length} points, bursty daily + weekly traffic, ${series.timezone}):`);
   console.log(
-    `  backtest of 365 000 points: ${productS.toFixed(2)} s (aim < ${AIM_BACKTEST_S} s: ${productS < AIM_BACKTEST_S ? 'met' : 'NOT met'}); naive rolling z-score: ${naiveS.toFixed(3)} s; ratio ${(productS / naiveS).toFixed(0)}×`,
+    `  backtest of 365 000 points: ${productS.toFixed(2)} s CPU, ${wallS.toFixed(2)} s wall (aim < ${AIM_BACKTEST_S} s: ${productS < AIM_BACKTEST_S ? 'met' : 'NOT met'}); naive rolling z-score: ${naiveS.toFixed(3)} s CPU; ratio ${(productS / naiveS).toFixed(0)}×`,
   );
   console.log(
-    `  steady state: ${usPerPoint.toFixed(2)} µs per point per KPI (aim ≤ ${AIM_US_PER_POINT}: ${usPerPoint <= AIM_US_PER_POINT ? 'met' : 'NOT met'}); naive ${naiveUs.toFixed(3)} µs`,
+    `  steady state: ${usPerPoint.toFixed(2)} µs CPU per point per KPI (aim ≤ ${AIM_US_PER_POINT}: ${usPerPoint <= AIM_US_PER_POINT ? 'met' : 'NOT met'}); naive ${naiveUs.toFixed(3)} µs; ratio ${(usPerPoint / naiveUs).toFixed(0)}×`,
   );
   console.log(
     `  memory: ${(perKpi / 1024).toFixed(0)} KiB per KPI with every history full (${kpis} detectors × 6000 points${gc ? '' : '; run with --expose-gc for a steadier figure'}); ${held.length} kept alive`,

@@ -45,7 +45,7 @@ export class HoltDetector {
   assess(value: number | null): Assessment {
     if (!this.ready) return NOT_READY;
     const f = this.#forecast();
-    return assess(value, f, this.#scale(f));
+    return assess(value, f, this.#scale(f), flooredScale(MEAN_ABS_TO_SIGMA * this.#absResidual, f, false));
   }
 
   /** After a confirmed level shift: restart the level at `level` with no trend (instead of creeping there clipped at 3 sigmas). */

@@ -17,7 +17,7 @@ export const TAIL_MIN_VALUES = 12;
  * deviations were all identical so far (a constant, then one blip) has no tail to fit, and
  * a zero scale would make the next blip infinitely unlikely (saturation).
  */
-export const MIN_MEAN_EXCESS = 0.25;
+export const MIN_MEAN_EXCESS = 0.5;
 /** The fitted tail's shape is kept in [0, MAX_SHAPE]: never bounded (a finite end point would make larger values impossible), at most about as heavy as a Pareto with a finite mean. */
 export const MAX_SHAPE = 0.9;
 
@@ -30,6 +30,8 @@ interface TailFit {
   beta: number;
   xi: number;
 }
+/** The tail is refitted after this many new values (a fit costs a pass over the tail; one value barely moves it). */
+export const REFIT_EVERY = 16;
 /** The smallest tail probability reported, so −log10 stays finite. */
 export const MIN_P = 1e-12;
 
@@ -55,6 +57,7 @@ export class TailCalibrator {
   /** Cached tail fits, invalidated by learn(). */
   #upper: TailFit | null = null;
   #lower: TailFit | null = null;
+  #sinceFit = 0;
 
   constructor(capacity = LIKELIHOOD_HISTORY) {
     this.#capacity = capacity;
@@ -81,8 +84,12 @@ export class TailCalibrator {
       this.#sorted.splice(lowerBound(this.#sorted, old), 1);
     }
     this.#sorted.splice(lowerBound(this.#sorted, x), 0, x);
-    this.#upper = null;
-    this.#lower = null;
+    // the tail moves slowly: refit every REFIT_EVERY values (the counts in the body are always current)
+    if (++this.#sinceFit >= REFIT_EVERY || this.#size < 2 * LIKELIHOOD_MIN_HISTORY) {
+      this.#sinceFit = 0;
+      this.#upper = null;
+      this.#lower = null;
+    }
   }
 
   /** P(X ≥ raw): how often this series deviated at least this far upwards. 1 while learning. */

@@ -16,7 +16,8 @@ export const ZERO_HEAVY_SHARE = 0.2;
  * zeros) can never turn the next ordinary burst into a z of millions:
  *   - the sigma of point-to-point changes, |Δx|·1.2533/√2 (a random walk's step, white noise's sigma);
  *   - for zero-heavy series, a share of the mean size of the non-zero values;
- *   - for counts, the Poisson sigma √max(expected, 1): near zero one more event is never news;
+ *   - for counts, the Poisson sigma √max(expected, 1) (near zero one more event is never news),
+ *     capped at twice the change sigma for whole-number gauges much steadier than Poisson;
  *   - never below a tiny share of the expectation (a perfectly constant series).
  */
 export class NoiseFloor {
@@ -52,9 +53,12 @@ export class NoiseFloor {
   /** `estimate` (a baseline's local scale), raised to the floor at `expected`. */
   apply(estimate: number, expected: number): number {
     let floor = Math.max(SCALE_FLOOR_RELATIVE * Math.abs(expected), SCALE_FLOOR_ABSOLUTE);
-    floor = Math.max(floor, (FLOOR_CHANGE_SHARE * MEAN_ABS_TO_SIGMA * this.#meanChange) / Math.SQRT2);
+    const changeSigma = (MEAN_ABS_TO_SIGMA * this.#meanChange) / Math.SQRT2;
+    floor = Math.max(floor, FLOOR_CHANGE_SHARE * changeSigma);
     if (this.#zeroShare > ZERO_HEAVY_SHARE) floor = Math.max(floor, FLOOR_ACTIVITY_SHARE * this.#meanActivity);
-    if (this.#counts && this.#n > 0) floor = Math.max(floor, Math.sqrt(Math.max(expected, 1)));
+    // counts: the Poisson sigma, near zero at least one event; but a whole-number gauge far steadier than
+    // Poisson (a CPU percentage, a queue length) is not held to it: never more than twice its own change sigma
+    if (this.#counts && this.#n > 0) floor = Math.max(floor, Math.min(Math.sqrt(Math.max(expected, 1)), Math.max(1, 2 * changeSigma)));
     return Number.isFinite(estimate) && estimate > floor ? estimate : floor;
   }
 }

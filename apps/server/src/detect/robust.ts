@@ -43,7 +43,7 @@ export class RobustDetector {
       for (const v of s) sum += Math.abs(v - median);
       estimate = (MEAN_ABS_TO_SIGMA * sum) / s.length;
     }
-    return assess(value, median, flooredScale(estimate, median, this.#nonCounts === 0));
+    return assess(value, median, flooredScale(estimate, median, this.#nonCounts === 0), flooredScale(estimate, median, false));
   }
 
   /** After a confirmed level shift: forget the old level and start the window from `recent` values (oldest first). */

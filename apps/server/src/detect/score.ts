@@ -60,10 +60,10 @@ export const L_QUIET = 1.3;
 /** How fast the score rises past L_QUIET: 1 − e^(−(L − L_QUIET)/L_SPREAD). It reaches 1 only as p → 0, never at a finite deviation. */
 export const L_SPREAD = 3;
 /**
- * The surprise each sensitivity flags at: medium = one point in 10^2.5 of this KPI's own
+ * The surprise each sensitivity flags at: medium = one point in 10^2.4 of this KPI's own
  * deviations. Tuned on the training seeds of bench/detection (standard NAB-like profile).
  */
-export const SENSITIVITY_L: Readonly<Record<Sensitivity, number>> = Object.freeze({ low: 3.1, medium: 2.5, high: 2.0 });
+export const SENSITIVITY_L: Readonly<Record<Sensitivity, number>> = Object.freeze({ low: 3.0, medium: 2.4, high: 1.9 });
 /** A step of feedback ("not real" +1, "missed" −1) moves the KPI's surprise threshold by this much: a factor √10 in false-alarm rate. */
 export const FEEDBACK_STEP_L = 0.5;
 /** Feedback moves a KPI's threshold by at most this many steps either way. */
@@ -113,13 +113,17 @@ export function flooredScale(estimate: number, expected: number, countLike: bool
   return Number.isFinite(estimate) && estimate > floor ? estimate : floor;
 }
 
-/** The assessment of `value` against `expected ± BAND_Z·scale`. */
-export function assess(value: number | null, expected: number, scale: number): Assessment {
+/**
+ * The assessment of `value` against `expected ± BAND_Z·scale`. `ownScale` is the baseline's
+ * estimate before the count floor, reported as `scale`: the ensemble applies its own floor
+ * from the series' long-run dispersion (noise-floor.ts).
+ */
+export function assess(value: number | null, expected: number, scale: number, ownScale = scale): Assessment {
   const lower = expected - BAND_Z * scale;
   const upper = expected + BAND_Z * scale;
-  if (value === null) return { score: 0, lower, upper, expected, z: null, side: 0, scale };
+  if (value === null) return { score: 0, lower, upper, expected, z: null, side: 0, scale: ownScale };
   const z = (value - expected) / scale;
-  return { score: zToScore(z), lower, upper, expected, z, side: z > 0 ? 1 : z < 0 ? -1 : 0, scale };
+  return { score: zToScore(z), lower, upper, expected, z, side: z > 0 ? 1 : z < 0 ? -1 : 0, scale: ownScale };
 }
 
 export const isCount = (v: number): boolean => v >= 0 && Number.isInteger(v);

@@ -1,5 +1,5 @@
 import { LocalCalendar } from './local-time.ts';
-import { MedianRing, medianOf } from './ring.ts';
+import { MedianRing } from './ring.ts';
 import { MAD_TO_SIGMA } from './robust.ts';
 import { NOT_READY, assess, flooredScale, isCount, type Assessment } from './score.ts';
 
@@ -64,8 +64,6 @@ export class SeasonalDetector {
   readonly #weekday: Bucket[] = Array.from({ length: WEEK_HOURS }, () => bucket(SEASONAL_WEEKDAY_CAPACITY));
   readonly #hour: Bucket[] = Array.from({ length: HOURS }, () => bucket(SEASONAL_HOUR_CAPACITY));
   #firstTs: number | null = null;
-  /** The pooled spread per weekday bucket, cached until one of the three buckets it pools learns a residual. */
-  readonly #spreadCache = new Float64Array(WEEK_HOURS).fill(NaN);
   #offset = 0;
   #fastLeft = 0;
   #counts = true;
@@ -120,34 +118,35 @@ export class SeasonalDetector {
   /** Robust sigma of the residuals: the weekday bucket and its neighbours pooled, else the hour of day's. */
   #spread(p: Position): number | null {
     if (this.#weekly) {
-      let cached = this.#spreadCache[p.index] as number;
-      if (Number.isNaN(cached)) {
-        const pooled: number[] = [];
-        for (const i of [p.index - 1, p.index, p.index + 1])
-          pooled.push(...(this.#weekday[(i + WEEK_HOURS) % WEEK_HOURS] as Bucket).residuals.values);
-        cached = pooled.length >= SEASONAL_MIN_RESIDUALS ? MAD_TO_SIGMA * medianOf(pooled) : -1;
-        this.#spreadCache[p.index] = cached;
+      // the bucket and its neighbours: the mean of their median residuals, weighted by how many each holds (O(1) per bucket)
+      let sum = 0;
+      let count = 0;
+      for (const i of [p.index - 1, p.index, p.index + 1]) {
+        const r = (this.#weekday[(i + WEEK_HOURS) % WEEK_HOURS] as Bucket).residuals;
+        if (r.size === 0) continue;
+        sum += r.size * r.median();
+        count += r.size;
       }
-      if (cached >= 0) return cached;
+      if (count >= SEASONAL_MIN_RESIDUALS) return (MAD_TO_SIGMA * sum) / count;
     }
     const h = (this.#hour[p.index % HOURS] as Bucket).residuals;
     return h.size >= SEASONAL_MIN_RESIDUALS ? MAD_TO_SIGMA * h.median() : null;
   }
 
   /** Expected value and noise scale at `ts`, or null without history. */
-  #model(p: Position): { expected: number; scale: number } | null {
+  #model(p: Position): { expected: number; scale: number; ownScale: number } | null {
     const profile = this.#profile(p, false);
     const spread = this.#spread(p);
     if (profile === null || spread === null) return null;
     const expected = profile + this.#offset;
-    return { expected, scale: flooredScale(spread, expected, this.#counts) };
+    return { expected, scale: flooredScale(spread, expected, this.#counts), ownScale: flooredScale(spread, expected, false) };
   }
 
   assess(ts: number, value: number | null): Assessment {
     if (!this.readyAt(ts)) return NOT_READY;
     this.#weekly = this.weeklyAt(ts);
     const m = this.#model(this.#position(ts));
-    return m === null ? NOT_READY : assess(value, m.expected, m.scale);
+    return m === null ? NOT_READY : assess(value, m.expected, m.scale, m.ownScale);
   }
 
   /** After a confirmed level shift: let the offset catch up with the new level quickly. */
@@ -166,10 +165,7 @@ export class SeasonalDetector {
     this.#weekly = this.weeklyAt(ts);
     // residuals against each profile before the value joins its bucket (a value is no evidence of its own normality)
     const weekdayProfile = this.#weekly ? this.#profile(p, true) : null;
-    if (weekdayProfile !== null) {
-      wd.residuals.push(Math.abs(value - this.#offset - weekdayProfile));
-      for (const i of [p.index - 1, p.index, p.index + 1]) this.#spreadCache[(i + WEEK_HOURS) % WEEK_HOURS] = NaN;
-    }
+    if (weekdayProfile !== null) wd.residuals.push(Math.abs(value - this.#offset - weekdayProfile));
     const hourProfile = this.#hourProfile(p);
     if (hourProfile !== null) h.residuals.push(Math.abs(value - this.#offset - hourProfile));
 
