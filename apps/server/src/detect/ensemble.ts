@@ -202,7 +202,7 @@ export class KpiDetector {
       upper,
       flag: episode.alarm,
       detector: decider,
-      learning: learning && decider !== 'missing',
+      learning,
       held: episode.held,
     };
   }

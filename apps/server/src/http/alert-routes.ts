@@ -9,6 +9,7 @@ import {
   SilenceInputSchema,
   parseTimestamp,
   type BacktestResponse,
+  type DetectionPoint,
   type KpiDefinition,
 } from '@northstar/shared';
 import { backtest } from '../detect/index.ts';
@@ -137,11 +138,28 @@ export function alertRoutes(deps: AlertRouteDeps): Hono {
           ]);
         }
         const series = await querySeries(deps.clickhouse, kpi, { fromMs: Math.floor(fromMs / stepMs) * stepMs, toMs, stepMs });
-        const points = backtest(
-          series.map(([ts, value]) => ({ ts, value })),
-          settings,
-          { direction: kpi.direction, timezone: kpi.timezone },
-        );
+        // before its first value the KPI did not exist: not an outage (the live runner skips it the same way), nothing learned yet
+        const first = series.findIndex(([, value]) => value !== null);
+        const start = first < 0 ? series.length : first;
+        const before: DetectionPoint[] = series.slice(0, start).map(([ts]) => ({
+          ts,
+          value: null,
+          score: 0,
+          lower: null,
+          upper: null,
+          flag: false,
+          detector: null,
+          learning: true,
+          held: null,
+        }));
+        const points = [
+          ...before,
+          ...backtest(
+            series.slice(start).map(([ts, value]) => ({ ts, value })),
+            settings,
+            { direction: kpi.direction, timezone: kpi.timezone },
+          ),
+        ];
         body = { stepMs, points, flagged: points.filter((p) => p.flag).length };
       } else {
         const series = inlineSeries(req.series, Date.now());
