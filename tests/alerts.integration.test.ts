@@ -4,6 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Alert, BacktestResponse, ServerMessage } from '@northstar/shared';
+import { rmSync } from 'node:fs';
+import pino from 'pino';
+import { startServer } from '../apps/server/src/server.ts';
 import { startTestServer, waitFor, type TestServer } from './support/harness.ts';
 
 const SECRET = 'receiver-secret-0123456789';
@@ -197,6 +200,23 @@ describe('alerts end to end on a real server', () => {
     // a missed report is not a verdict on an alert: precision is unchanged
     const precision = (await call('GET', '/api/v1/detect/precision')).body as unknown as Array<{ detector: string }>;
     expect(precision.map((p) => p.detector)).not.toContain('missed');
+
+    // stored like every verdict: a restart on the same data directory keeps the tuned threshold and who set it
+    const { dataDir, settings, configFile } = server;
+    await server.close();
+    const restarted = await startServer(settings, configFile, pino({ level: 'silent' }));
+    server = {
+      ...restarted,
+      dataDir,
+      settings,
+      configFile,
+      stop: async () => {
+        await restarted.close();
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+    const kept = (await call('GET', '/api/v1/detect/tuning')).body as unknown as Array<{ kpi: string; steps: number; by: string }>;
+    expect(kept).toEqual([expect.objectContaining({ kpi: 'errors', steps: -1, by: 'lead', reason: 'missed' })]);
 
     const reset = await call('POST', '/api/v1/detect/feedback', { kpi: 'errors', kind: 'reset' });
     expect(reset.body).toMatchObject({ steps: 0, reason: 'reset' });
