@@ -59,6 +59,14 @@ describe('anomalyFirings', () => {
     const points = [dp(1, 10, true, 0.6), dp(2, 10, true, 0.95), dp(3, 10, false, 0.99)];
     expect(anomalyFirings(points, 1, 1, 0.9).map(([ts]) => ts)).toEqual([2]);
   });
+
+  it('counts every point of an episode the server holds, as the live rules do: one flag, one alert', () => {
+    // one flagged point, then the episode's peak held for four more points, then normal again
+    const held = [null, 0.7, 0.7, 0.7, 0.7, 0.7, null, null];
+    const points = held.map((h, i) => ({ ...dp(i, 10, i === 1, h ?? 0), held: h }));
+    expect(anomalyFirings(points, 3, 5).map(([ts]) => ts)).toEqual([3]);
+    expect(anomalyFirings(points, 3, 5, 0.8)).toEqual([]);
+  });
 });
 
 describe('preview option builders', () => {

@@ -29,9 +29,11 @@ export function previewSource(conditionType: RuleFormValues['conditionType']): P
 }
 
 /**
- * Where an anomaly rule would have started firing: a point counts when the detectors flagged it
- * (and its score reaches the rule's own score, when it sets one); the rule holds when n of the
- * last m points count, and each run of holding is one alert, at its first point.
+ * Where an anomaly rule would have started firing, as the server decides it: a point counts while
+ * an anomaly episode lasts (the detectors flag its first point and hold its peak score until the
+ * series is normal again; a point without `held` counts when flagged), and its score reaches the
+ * rule's own score when it sets one; the rule holds when n of the last m points count, and each
+ * run of holding is one alert, at its first point.
  */
 export function anomalyFirings(points: readonly DetectionPoint[], n: number, m: number, score?: number): SeriesPoint[] {
   const out: SeriesPoint[] = [];
@@ -39,7 +41,8 @@ export function anomalyFirings(points: readonly DetectionPoint[], n: number, m: 
   let holding = false;
   let count = 0;
   for (const p of points) {
-    const counts = p.flag && (score === undefined || p.score >= score);
+    const held = p.held ?? (p.flag ? p.score : null);
+    const counts = held !== null && (score === undefined || held >= score);
     window.push(counts);
     if (counts) count++;
     if (window.length > m && window.shift()) count--;
