@@ -37,6 +37,37 @@ describe('sparse and zero-inflated series', () => {
   });
 });
 
+describe('scores comparable across series', () => {
+  it('gives one sensitivity about the same false-alarm rate on very different quiet KPIs', () => {
+    const n = 60 * DAY;
+    const shapes: Record<string, (rng: () => number, i: number) => number> = {
+      gaussian: (rng) => 100 + 2 * gaussian(rng),
+      latency: (rng) => Math.round(200 * Math.exp(0.5 * gaussian(rng))),
+      counts: (rng) => {
+        // Poisson, mean 3
+        let k = 0;
+        for (let p = rng(); p > Math.exp(-3); p *= rng()) k++;
+        return k;
+      },
+      walk: (() => {
+        let x = 500;
+        return (rng: () => number) => (x += gaussian(rng));
+      })(),
+    };
+    const rates = Object.entries(shapes).map(([name, f]) => {
+      const rng = seededRng(name.length * 7919);
+      const values = Array.from({ length: n }, (_, i) => f(rng, i));
+      const flags = backtest(at(values), {}, both)
+        .slice(7 * DAY)
+        .filter((p) => p.flag).length;
+      return (1000 * flags) / (n - 7 * DAY);
+    });
+    // at most a few false alarms per 1 000 quiet points on each, within a factor of 5 of each other
+    for (const r of rates) expect(r).toBeLessThan(4);
+    expect(Math.max(...rates)).toBeLessThanOrEqual(5 * Math.max(0.2, Math.min(...rates)));
+  });
+});
+
 describe('saturation', () => {
   it('never scores exactly 1 because a scale collapsed', () => {
     const values: Array<number | null> = zeroInflated(10 * DAY, 4);
