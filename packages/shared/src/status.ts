@@ -25,6 +25,7 @@ export interface KpiState {
   evaluatedAt: number;
   /**
    * The anomaly detectors' latest word on this KPI; null before its first step or when detection is off.
+   * `flag`: an anomaly episode is under way (from its alarm until the series is normal again), `score` its peak.
    * `learning`: too little history yet for a calibrated score (nothing is flagged but missing data).
    */
   anomaly?: {

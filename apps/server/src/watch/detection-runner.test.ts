@@ -47,5 +47,7 @@ describe('DetectionRunner', () => {
     // the shift flagged one point, but each point of the episode counts for a rule: 3 of the last 5 holds
     const recent = r.recentScores('k', 5);
     expect(recent.filter((s) => s >= scoreThreshold('medium')).length).toBeGreaterThanOrEqual(3);
+    // and the wall shows the KPI as anomalous for the episode, not for the one flagged step
+    expect(r.anomaly('k')).toMatchObject({ flag: true, learning: false });
   });
 });

@@ -25,8 +25,20 @@ interface Runtime {
   warming: boolean;
 }
 
+/**
+ * The KPI's anomaly state for the wall: anomalous for as long as the episode lasts (the detector
+ * flags only its first point, so one incident is one alarm), with the episode's peak score.
+ */
 function summary(p: DetectionPoint): AnomalySummary {
-  return { score: p.score, lower: p.lower, upper: p.upper, flag: p.flag, detector: p.detector, learning: p.learning ?? false };
+  const inEpisode = p.held !== null && p.held !== undefined;
+  return {
+    score: inEpisode ? (p.held as number) : p.score,
+    lower: p.lower,
+    upper: p.upper,
+    flag: inEpisode,
+    detector: p.detector,
+    learning: p.learning ?? false,
+  };
 }
 
 /**
