@@ -11,8 +11,8 @@ export interface LocalTime {
  */
 const OFFSET_SLOT_MS = 15 * 60_000;
 const SLOTS_PER_DAY = 86_400_000 / OFFSET_SLOT_MS;
-/** The cache is dropped when it grows past this (about 42 days of 15-minute slots): bounded memory. */
-const OFFSET_CACHE_MAX = 4096;
+/** The per-slot cache is dropped past this size: the day-long span (below) answers almost every lookup, so it stays small. */
+const OFFSET_CACHE_MAX = 256;
 
 /**
  * Local wall-clock time in an IANA timezone, DST-aware through Intl (the ICU tz data
