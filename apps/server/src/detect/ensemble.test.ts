@@ -73,6 +73,11 @@ describe('KpiDetector', () => {
     expect(onlyMissing.lower).toBeNull();
     const onlyRobust = backtest(series, { detectors: ['robust'] }, { direction: 'within_range', timezone: 'UTC' }).at(-1)!;
     expect(onlyRobust).toMatchObject({ flag: true, detector: 'robust' });
+    // level shift alone still has a forecast to measure a shift against, and flags one
+    const shifted = quiet(400).map((p, i) => (i >= 300 ? { ...p, value: (p.value as number) + 12 } : p));
+    const levelOnly = backtest(shifted, { detectors: ['level_shift'] }, { direction: 'within_range', timezone: 'UTC' });
+    expect(levelOnly.slice(300, 320).filter((p) => p.flag)).toEqual([expect.objectContaining({ detector: 'level_shift' })]);
+    expect(levelOnly.slice(200, 300).filter((p) => p.flag)).toEqual([]);
     const disabled = backtest(series, { enabled: false }, { direction: 'within_range', timezone: 'UTC' }).at(-1)!;
     expect(disabled.flag).toBe(false);
     expect(disabled.score).toBe(0);

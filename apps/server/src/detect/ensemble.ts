@@ -9,7 +9,7 @@ import { NoiseFloor } from './noise-floor.ts';
 import { RobustDetector } from './robust.ts';
 import { SENSITIVITY_Z, pToScore, surpriseThreshold, surpriseToScore, type Assessment } from './score.ts';
 import { SeasonalDetector } from './seasonal.ts';
-import { BaselineSelector, type Baseline } from './selection.ts';
+import { BASELINES, BaselineSelector, type Baseline } from './selection.ts';
 
 export interface KpiDetectorOptions {
   /** The KPI's direction: the anomaly direction defaults to its bad way. */
@@ -66,6 +66,8 @@ export class KpiDetector {
   readonly direction: AnomalyDirection;
   readonly #enabled: boolean;
   readonly #voters: ReadonlySet<DetectorName>;
+  readonly #forecasters: ReadonlySet<string>;
+  readonly #pointVotes: boolean;
   readonly #sensitivity: Sensitivity;
   /** The surprise (−log10 p) a point must reach, and the score that is. */
   #surprise = 0;
@@ -96,6 +98,10 @@ export class KpiDetector {
     this.#enabled = settings.enabled ?? true;
     this.direction = settings.direction ?? defaultAnomalyDirection(options.direction);
     this.#voters = new Set(settings.detectors?.length ? settings.detectors : DETECTORS);
+    // `detectors` says which may vote; a forecast is still needed to measure a shift against, so with no
+    // baseline listed (say, level shift only) every baseline may forecast, but the point channel stays silent
+    this.#pointVotes = BASELINES.some((b) => this.#voters.has(b));
+    this.#forecasters = this.#pointVotes ? this.#voters : new Set<string>(BASELINES);
     this.#seasonal = new SeasonalDetector(options.timezone);
     this.#levelShift = new LevelShiftDetector(SENSITIVITY_Z[this.#sensitivity]);
     this.setFeedbackSteps(options.feedbackSteps ?? 0);
@@ -140,7 +146,7 @@ export class KpiDetector {
       holt: this.#holt.assess(v),
       seasonal: this.#seasonal.assess(ts, v),
     };
-    const chosen = this.#selector.choose(baselines, this.#voters);
+    const chosen = this.#selector.choose(baselines, this.#forecasters);
     const model = chosen === null ? null : baselines[chosen];
     let z: number | null = null;
     let scale: number | null = null;
@@ -150,7 +156,7 @@ export class KpiDetector {
     }
     // the short-term channel measures against a level that does not follow trends (the profile or the rolling median, whichever forecasts better):
     // a forecaster that follows a drift or a new level within a few points would explain the shift away
-    const levelName = this.#selector.chooseLevel(baselines, this.#voters);
+    const levelName = this.#selector.chooseLevel(baselines, this.#forecasters);
     const level = levelName === null ? model : baselines[levelName];
     let zLevel: number | null = null;
     if (level !== null && level.expected !== null && level.scale !== null && v !== null)
@@ -159,13 +165,19 @@ export class KpiDetector {
     const learning = model === null || !this.#pointTail.ready;
 
     let raw = 0;
-    let decider: DetectorName | null = chosen;
+    let decider: DetectorName | null = this.#pointVotes
+      ? chosen
+      : this.#voters.has('level_shift') && chosen !== null
+        ? 'level_shift'
+        : null;
     if (!learning && z !== null) {
-      const point = this.#tailP(this.#pointTail, z);
-      const mean = zMean !== null && this.#voters.has('level_shift') ? this.#tailP(this.#meanTail, zMean) : { p: 1, side: 0 };
-      const usesMean = mean.p < point.p;
-      raw = pToScore(Math.min(1, 2 * Math.min(point.p, mean.p)));
-      if (usesMean) decider = 'level_shift';
+      const meanVotes = this.#voters.has('level_shift');
+      const point = this.#pointVotes ? this.#tailP(this.#pointTail, z) : { p: 1, side: 0 };
+      const mean = zMean !== null && meanVotes ? this.#tailP(this.#meanTail, zMean) : { p: 1, side: 0 };
+      // a Bonferroni factor for the channels that vote
+      const channels = (this.#pointVotes ? 1 : 0) + (meanVotes ? 1 : 0);
+      raw = channels === 0 ? 0 : pToScore(Math.min(1, channels * Math.min(point.p, mean.p)));
+      if (mean.p < point.p) decider = 'level_shift';
     }
     const missing = this.#missing.assess(v);
     if (this.#voters.has('missing') && missing.ratio > 0 && isWatched(this.direction, missing.side)) {
@@ -181,7 +193,7 @@ export class KpiDetector {
 
     let lower: number | null = null;
     let upper: number | null = null;
-    if (!learning && model?.expected != null && scale !== null) {
+    if (!learning && this.#pointVotes && model?.expected != null && scale !== null) {
       const p = Math.pow(10, -this.#surprise) / (this.direction === 'both' ? 4 : 2);
       const up = this.#pointTail.quantile(p, 1);
       const down = this.#pointTail.quantile(p, -1);
