@@ -211,6 +211,7 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
     clickhouse: clickhouse.client,
     storeReachable: () => store.ping(),
     kafkaJoined: kafka ? () => kafka.joined : undefined,
+    degraded: () => ({ dlq: kafka?.dlqProblem }),
     webDir: settings.webDir,
     auth,
     allowedOrigins,

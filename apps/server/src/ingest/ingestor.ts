@@ -5,6 +5,7 @@ import type { Metrics } from '../observe/metrics.ts';
 import type { WindowRepair } from '../evaluate/window-repair.ts';
 import { BatchWriter } from './batch-writer.ts';
 import { IdGuard } from './id-guard.ts';
+import { writeIsolating, type RefusedRow } from './isolate-rows.ts';
 
 export interface IngestorOptions {
   store: EventStore;
@@ -151,6 +152,28 @@ export class Ingestor {
     this.#accept(events);
     const { stored, duplicates } = await this.#write(events, source, dedupToken, false);
     return { stored, duplicates: duplicates.length };
+  }
+
+  /**
+   * A whole batch like writeBatch, but rows the store refuses for good (storage errors
+   * about the data, store/write-errors.ts) are isolated by halving and handed back, while
+   * the rest is stored. A retryable failure throws: the caller holds the batch and retries.
+   */
+  async writeBatchIsolating(
+    events: readonly MetricEvent[],
+    source: EventSource,
+    dedupToken: string,
+  ): Promise<WriteOutcome & { refused: Array<RefusedRow<MetricEvent>> }> {
+    this.#accept(events);
+    let stored = 0;
+    let duplicates = 0;
+    const refused = await writeIsolating(events, dedupToken, async (part, partToken) => {
+      const r = await this.#write(part, source, partToken, false);
+      stored += r.stored;
+      duplicates += r.duplicates.length;
+    });
+    if (refused.length > 0) this.#metrics.storeRefusedRows.inc({ source }, refused.length);
+    return { stored, duplicates, refused };
   }
 
   async reject(records: readonly RejectedRecord[], dedupToken?: string): Promise<void> {

@@ -12,9 +12,15 @@ export interface RejectedRecord {
   location: string;
   reason: string;
   raw: string;
+  /** Keep all of `raw`: the DLQ holds only a bounded copy of it, or none. */
+  whole?: boolean;
 }
 
-/** A rejected payload is kept for diagnosis, not in full: a 10 MiB line would bloat the table. */
+/**
+ * A rejected payload is kept for diagnosis, not in full: a 10 MiB line would bloat the
+ * table. A Kafka reject the DLQ could not take whole is the exception (`whole`): this row
+ * is then its only full copy; a Kafka message is bounded by the broker's message size.
+ */
 const RAW_KEEP_CHARS = 4096;
 
 function toLine(e: MetricEvent, source: EventSource, receivedAt: number): string {
@@ -100,7 +106,7 @@ export class EventStore {
         source: r.source,
         location: r.location,
         reason: r.reason,
-        raw: r.raw.slice(0, RAW_KEEP_CHARS),
+        raw: r.whole ? r.raw : r.raw.slice(0, RAW_KEEP_CHARS),
       })),
     });
   }
