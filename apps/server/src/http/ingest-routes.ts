@@ -5,6 +5,7 @@ import { BackpressureError } from '../ingest/batch-writer.ts';
 import { BodyError, decodeBody, formatFromContentType } from '../ingest/decode-body.ts';
 import type { Ingestor } from '../ingest/ingestor.ts';
 import type { Metrics } from '../observe/metrics.ts';
+import { EncodingError, decodeContentEncoding } from './body-encoding.ts';
 import { jsonError } from './errors.ts';
 
 /** A response lists at most this many rejected lines; the rest are counted and kept in rejected_events. */
@@ -56,17 +57,30 @@ export function ingestRoutes(deps: IngestRouteDeps): Hono {
         return jsonError(c, 400, 'bad_header', 'Idempotency-Key: must be 1-200 letters, digits, ".", "_", ":" or "-"');
       }
       const source = idempotencyKey === undefined ? 'http' : 'import';
-      const text = await c.req.text();
+      let bytes: Uint8Array;
+      try {
+        bytes = await decodeContentEncoding(
+          new Uint8Array(await c.req.arrayBuffer()),
+          c.req.header('content-encoding'),
+          deps.bodyLimitBytes,
+        );
+      } catch (err) {
+        if (!(err instanceof EncodingError)) throw err;
+        return jsonError(c, err.status, err.code, err.message);
+      }
       let decoded;
       try {
-        decoded = decodeBody(text, formatFromContentType(c.req.header('content-type')), Date.now());
+        decoded = decodeBody(bytes, formatFromContentType(c.req.header('content-type')), Date.now());
       } catch (err) {
         if (!(err instanceof BodyError)) throw err;
+        const raw = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 64 * 1024)).toString('utf8');
+        const message =
+          bytes[0] === 0x1f && bytes[1] === 0x8b ? `${err.message} (it looks gzip-compressed: say Content-Encoding: gzip)` : err.message;
         // nothing is dropped unkept: the body is recorded (truncated) with the reason
-        await deps.ingestor.reject([{ source, location: 'body', reason: err.message, raw: text }]).catch(() => {
+        await deps.ingestor.reject([{ source, location: 'body', reason: message, raw }]).catch(() => {
           // the store is down; the producer still gets the reason
         });
-        return jsonError(c, 400, 'bad_body', err.message);
+        return jsonError(c, 400, 'bad_body', message);
       }
       deps.metrics.eventsReceived.inc({ source }, decoded.events.length + decoded.rejected.length);
       const rejected = decoded.rejected.map(({ line, reason }) => ({ line, reason }));
