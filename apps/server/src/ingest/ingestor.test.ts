@@ -26,9 +26,9 @@ class HeldStore {
       });
     });
 
-  storedIds = async (events: readonly MetricEvent[]): Promise<Set<string>> => {
-    const ids = new Set(this.rows.map((e) => e.id));
-    return new Set(events.map((e) => e.id).filter((id) => ids.has(id)));
+  storedIds = async (events: readonly MetricEvent[]): Promise<Set<MetricEvent>> => {
+    const keys = new Set(this.rows.map((e) => `${e.metric}/${e.id}`));
+    return new Set(events.filter((e) => keys.has(`${e.metric}/${e.id}`)));
   };
 
   insertRejected = async (): Promise<void> => undefined;
