@@ -30,6 +30,8 @@ const POISON: Array<{ value: string | Buffer | null; reason: RegExp }> = [
     value: Buffer.from('{"metric":"fault.events","value":1,"id":"\xff"}', 'latin1'),
     reason: /not valid UTF-8: byte 0xff at byte offset 41/,
   },
+  // a lone surrogate in a field name: its reason holds one too, which the store's JSON input refused, holding the partition
+  { value: '{"metric":"fault.events","value":1,"dims":{"\\ud800":"x"}}', reason: /dimension name/ },
   // an own __proto__ key would be dropped by a plain object, widening what the event says (defect 4)
   { value: JSON.stringify({ metric: FAULT_METRIC, value: 1 }).replace('}', ',"dims":{"__proto__":"p","a":"b"}}'), reason: /__proto__/ },
 ];

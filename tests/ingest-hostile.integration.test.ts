@@ -82,6 +82,14 @@ describe('hostile bodies on HTTP ingest', () => {
     expect(json.body.error?.message).toMatch(/not valid UTF-8: byte 0xc3 at byte offset \d+ \(line 1, byte \d+ of the line\)/);
   });
 
+  it('keeps a reject whose reason holds a lone surrogate (the store refused it: a 503 for ever) and stores the good event', async () => {
+    const res = await post('{"metric":"hostile.sur","value":1,"dims":{"\\ud800x":"y"}}\n{"metric":"hostile.sur","value":2}\n');
+    expect(res.status).toBe(202);
+    expect(res.body.accepted).toBe(1);
+    expect(res.body.rejected?.map((r) => r.line)).toEqual([1]);
+    expect(await stored('hostile.sur')).toEqual([{ id: '', value: 2 }]);
+  });
+
   it('accepts a gzip body, refuses a zip bomb with 413 and an unsupported encoding with 415', async () => {
     const events = Array.from({ length: 500 }, (_, i) => JSON.stringify({ metric: 'hostile.gzip', value: i, id: `g-${i}` })).join('\n');
     const ok = await post(gzipSync(events), { 'content-encoding': 'gzip' });

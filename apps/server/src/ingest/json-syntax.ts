@@ -30,8 +30,13 @@ export function jsonSyntaxError(text: string, fallback: string, oneLine = false)
   const record = (code: ParseErrorCode, offset: number, _length: number, line: number, column: number) => {
     found ??= { code, offset, line, column };
   };
-  visit(text, { onError: record }, { disallowComments: true, allowTrailingComma: false });
-  if (found === undefined) return fallback;
+  try {
+    visit(text, { onError: record }, { disallowComments: true, allowTrailingComma: false });
+  } catch (err) {
+    // the scanner recurses per nesting level: a body nested thousands deep overflows it
+    if (!(err instanceof RangeError)) throw err;
+  }
+  if (found === undefined) return fallback.slice(0, 200);
   const at = text.slice(found.offset, found.offset + 20).split(/[\s,:\]}]/)[0] ?? '';
   const token = at === '' ? (found.offset >= text.length ? 'the end' : JSON.stringify(text[found.offset])) : JSON.stringify(at);
   const what = WHAT[printParseErrorCode(found.code)] ?? 'syntax error at';

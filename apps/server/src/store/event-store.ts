@@ -24,6 +24,10 @@ export interface RejectedRecord {
  */
 const RAW_KEEP_CHARS = 4096;
 
+/** Lone surrogates as U+FFFD: the engine refuses JSON input holding one, and a reject must always be keepable. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const wellFormed = (text: string) => text.replace(LONE_SURROGATE, '\uFFFD');
+
 function toLine(e: MetricEvent, source: EventSource, receivedAt: number): string {
   return JSON.stringify({ metric: e.metric, ts: e.ts, value: e.value, id: e.id, dims: e.dims, source, received_at: receivedAt });
 }
@@ -115,9 +119,9 @@ export class EventStore {
       values: records.map((r) => ({
         received_at: receivedAt,
         source: r.source,
-        location: r.location,
-        reason: r.reason,
-        raw: r.whole ? r.raw : r.raw.slice(0, RAW_KEEP_CHARS),
+        location: wellFormed(r.location),
+        reason: wellFormed(r.reason),
+        raw: wellFormed(r.whole ? r.raw : r.raw.slice(0, RAW_KEEP_CHARS)),
       })),
     });
   }

@@ -10,6 +10,7 @@ export type StoreErrorKind = 'retryable' | 'permanent';
 /** ClickHouse error codes that are about the data written, not about the store's state. */
 const ROW_ERROR_CODES = new Set([
   6, // CANNOT_PARSE_TEXT
+  25, // CANNOT_PARSE_ESCAPE_SEQUENCE (a lone surrogate in JSON input)
   26, // CANNOT_PARSE_QUOTED_STRING
   27, // CANNOT_PARSE_INPUT_ASSERTION_FAILED
   38, // CANNOT_PARSE_DATE
