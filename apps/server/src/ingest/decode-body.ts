@@ -5,6 +5,8 @@ import { decodeUtf8 } from './utf8.ts';
 
 export interface DecodedBatch {
   events: MetricEvent[];
+  /** The line (NDJSON) or element number (JSON array) of each event, by index. */
+  lines: number[];
   rejected: Array<RejectedLine & { raw: string }>;
 }
 
@@ -20,6 +22,7 @@ export class BodyError extends Error {
 /** NDJSON: one event per line, blank lines ignored, each line judged on its own. `badLines`: lines already refused (invalid UTF-8). */
 function decodeNdjson(text: string, nowMs: number, badLines?: ReadonlyMap<number, { reason: string; raw: string }>): DecodedBatch {
   const events: MetricEvent[] = [];
+  const lines: number[] = [];
   const rejected: DecodedBatch['rejected'] = [];
   let line = 0;
   let start = 0;
@@ -45,10 +48,12 @@ function decodeNdjson(text: string, nowMs: number, badLines?: ReadonlyMap<number
       continue;
     }
     const result = parseEvent(value, nowMs);
-    if (result.ok) events.push(result.event);
-    else rejected.push({ line, reason: result.reason, raw });
+    if (result.ok) {
+      events.push(result.event);
+      lines.push(line);
+    } else rejected.push({ line, reason: result.reason, raw });
   }
-  return { events, rejected };
+  return { events, lines, rejected };
 }
 
 /** A JSON array: a syntax error rejects the whole body; a bad element rejects only itself. */
@@ -66,6 +71,7 @@ function decodeJsonArray(text: string, nowMs: number): DecodedBatch {
   // each element's own text: what a reject keeps (re-serialising it would recurse as deep as it nests)
   const spans = elementSpans(text);
   const events: MetricEvent[] = [];
+  const lines: number[] = [];
   const rejected: DecodedBatch['rejected'] = [];
   items.forEach((item, i) => {
     const span = spans[i]!;
@@ -79,10 +85,12 @@ function decodeJsonArray(text: string, nowMs: number): DecodedBatch {
       return;
     }
     const result = parseEvent(item, nowMs);
-    if (result.ok) events.push(result.event);
-    else rejected.push({ line: i + 1, reason: result.reason, raw });
+    if (result.ok) {
+      events.push(result.event);
+      lines.push(i + 1);
+    } else rejected.push({ line: i + 1, reason: result.reason, raw });
   });
-  return { events, rejected };
+  return { events, lines, rejected };
 }
 
 /** Invalid UTF-8 in NDJSON: the lines holding it are refused (with the byte offset), the others are judged as usual. */
