@@ -5,6 +5,7 @@ import type { RejectedRecord } from '../store/event-store.ts';
 import type { Metrics } from '../observe/metrics.ts';
 import { DeadLetterQueue, type DeadLetter } from './dead-letter.ts';
 import type { Ingestor } from './ingestor.ts';
+import { jsonSyntaxError } from './json-syntax.ts';
 import { decodeUtf8 } from './utf8.ts';
 
 export interface KafkaIngestOptions {
@@ -63,7 +64,8 @@ export function decodeMessages(topic: string, partition: number, messages: Kafka
     try {
       value = JSON.parse(text.text);
     } catch (err) {
-      reject(`not valid JSON (${(err as Error).message.slice(0, 200)})`, text.text);
+      // where and why, as over HTTP; JSON.parse's own message would quote the input back
+      reject(`not valid JSON (${jsonSyntaxError(text.text, (err as Error).message)})`, text.text);
       continue;
     }
     const produced = Number(m.timestamp);
