@@ -8,11 +8,15 @@
 # A second broker beside the shared one (tests that stop their broker use this):
 #   KAFKA_PORT=9192 KAFKA_CONTROLLER_PORT=9193 KAFKA_RUN_DIR=/tmp/some-dir scripts/kafka.sh start|stop
 # KAFKA_HEAP overrides the JVM heap flags (default -Xms256m -Xmx768m).
+# KAFKA_VERSION picks the broker (default 4.1.1; the test matrix also runs 3.9.1):
+#   KAFKA_VERSION=3.9.1 KAFKA_PORT=9292 KAFKA_CONTROLLER_PORT=9293 scripts/kafka.sh start
 set -euo pipefail
 
-# 3.9.x, not 4.x: kafkajs 2.2.4 (maintenance mode) predates KIP-896, which removed
-# the old protocol versions in Kafka 4.0; 3.9 is the last line it is known to speak to.
-KAFKA_VERSION="${KAFKA_VERSION:-3.9.1}"
+# 4.x: kafkajs 2.2.4 predates KIP-896 (Kafka 4.0 removed old protocol versions), but every
+# request it makes still has a version 4.x accepts; the fault tests run on 4.1.1 and 3.9.1
+# (scripts/test.sh), so both lines are known to work.
+KAFKA_VERSION="${KAFKA_VERSION:-4.1.1}"
+KAFKA_MAJOR="${KAFKA_VERSION%%.*}"
 KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_HEAP="${KAFKA_HEAP:--Xms256m -Xmx768m}"
 CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
@@ -26,8 +30,18 @@ log() { printf '[kafka] %s\n' "$*" >&2; }
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# Kafka 3.x logs through log4j 1 (reload4j), 4.x through log4j 2
+# (the install mark names the binding, so a 4.x install made with the wrong one is redone)
+if [ "$KAFKA_MAJOR" -ge 4 ]; then
+  SLF4J_BINDING='<groupId>org.apache.logging.log4j</groupId><artifactId>log4j-slf4j-impl</artifactId><version>2.24.3</version>'
+  INSTALL_MARK="$HOME_DIR/.installed-log4j2"
+else
+  SLF4J_BINDING='<groupId>org.slf4j</groupId><artifactId>slf4j-reload4j</artifactId><version>1.7.36</version>'
+  INSTALL_MARK="$HOME_DIR/.installed"
+fi
+
 install() {
-  if [ -f "$HOME_DIR/.installed" ]; then return 0; fi
+  if [ -f "$INSTALL_MARK" ]; then return 0; fi
   command -v mvn >/dev/null || { log "mvn not found: install Maven (apt-get install -y maven)"; exit 1; }
   command -v java >/dev/null || { log "java not found: install a JDK 17"; exit 1; }
   log "resolving org.apache.kafka:kafka_2.13:$KAFKA_VERSION from Maven Central into $LIBS"
@@ -38,14 +52,14 @@ install() {
   <groupId>northstar</groupId><artifactId>kafka-runtime</artifactId><version>1</version>
   <dependencies>
     <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka_2.13</artifactId><version>$KAFKA_VERSION</version></dependency>
-    <dependency><groupId>org.slf4j</groupId><artifactId>slf4j-reload4j</artifactId><version>1.7.36</version></dependency>
+    <dependency>$SLF4J_BINDING</dependency>
   </dependencies>
 </project>
 POM
   rm -rf "$LIBS"; mkdir -p "$LIBS"
   (cd "$work" && mvn -q -B dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$LIBS")
   rm -rf "$work"
-  touch "$HOME_DIR/.installed"
+  touch "$INSTALL_MARK"
   log "installed ($(ls "$LIBS" | wc -l) jars)"
 }
 
@@ -68,6 +82,17 @@ transaction.state.log.min.isr=1
 group.initial.rebalance.delay.ms=0
 auto.create.topics.enable=true
 PROPS
+  cat >"$RUN_DIR/log4j2.properties" <<L4J2
+rootLogger.level = WARN
+rootLogger.appenderRef.file.ref = file
+appender.file.type = File
+appender.file.name = file
+appender.file.fileName = $RUN_DIR/logs/server.log
+appender.file.layout.type = PatternLayout
+appender.file.layout.pattern = [%d] %p %m (%c)%n
+logger.server.name = kafka.server
+logger.server.level = INFO
+L4J2
   cat >"$RUN_DIR/log4j.properties" <<L4J
 log4j.rootLogger=WARN, file
 log4j.appender.file=org.apache.log4j.FileAppender
@@ -82,7 +107,8 @@ L4J
 java_cmd() {
   # shellcheck disable=SC2086 # the heap flags are words
   java $KAFKA_HEAP -XX:+UseG1GC -Djava.awt.headless=true \
-    -Dlog4j.configuration="file:$RUN_DIR/log4j.properties" -cp "$LIBS/*" "$@"
+    -Dlog4j.configuration="file:$RUN_DIR/log4j.properties" -Dlog4j2.configurationFile="$RUN_DIR/log4j2.properties" \
+    -cp "$LIBS/*" "$@"
 }
 
 running() { [ -f "$PID_FILE" ] && kill -0 "$(cat "$PID_FILE")" 2>/dev/null; }

@@ -60,7 +60,7 @@ describe('the same event id sent three times', () => {
     const concurrent = await Promise.all([post(server, separate), post(server, separate)]);
     expect(concurrent.map((r) => r.status)).toEqual([202, 202]);
     expect(concurrent.map((r) => r.duplicates).sort((a, b) => a - b)).toEqual([0, HTTP_IDS_SEPARATE]);
-    // HTTP without ts: each copy gets its own receive time, so only this process's memory recognises it
+    // HTTP without ts: each copy gets its own receive time, within the identity window of the first
     const noTsIds = Array.from({ length: HTTP_IDS_NO_TS }, (_, i) => `http-nots-${i}`);
     for (let copy = 0; copy < 3; copy++) {
       const r = await post(
@@ -93,6 +93,12 @@ describe('the same event id sent three times', () => {
       oneRequestIds.map((id) => ({ metric: FAULT_METRIC, value: 1, ts, id })),
     );
     expect(thirdInOne.duplicates).toBe(HTTP_IDS_ONE_REQUEST);
+    // without ts, a fourth copy: the store recognises it as memory did (same metric and id, within the window)
+    const fourthNoTs = await post(
+      server,
+      noTsIds.map((id) => ({ metric: FAULT_METRIC, value: 1, id })),
+    );
+    expect(fourthNoTs.duplicates).toBe(HTTP_IDS_NO_TS);
 
     const s = server;
     await waitFor(
@@ -118,6 +124,6 @@ describe('the same event id sent three times', () => {
     expect(droppedBeforeRestart).toBe(KAFKA_IDS + 2 * HTTP_IDS_ONE_REQUEST + HTTP_IDS_SEPARATE + 2 * HTTP_IDS_NO_TS);
     // exactly the third copies: had the offsets of the first two Kafka copies not been
     // committed before the Ctrl-C exit, they would have been read again and counted here too
-    expect(droppedAfterRestart).toBe(KAFKA_IDS + HTTP_IDS_SEPARATE + HTTP_IDS_ONE_REQUEST);
+    expect(droppedAfterRestart).toBe(KAFKA_IDS + HTTP_IDS_SEPARATE + HTTP_IDS_ONE_REQUEST + HTTP_IDS_NO_TS);
   });
 });

@@ -16,7 +16,7 @@ const GOOD = 3_000;
 const SEED = Number(process.env.FAULT_TEST_SEED ?? Math.floor(Math.random() * 2 ** 31));
 
 /** Every kind of bad message a producer can send, with a word its reason must contain. */
-const POISON: Array<{ value: string | null; reason: RegExp }> = [
+const POISON: Array<{ value: string | Buffer | null; reason: RegExp }> = [
   { value: 'this is {not json', reason: /JSON/ },
   { value: JSON.stringify({ metric: FAULT_METRIC, value: 'oops' }), reason: /value/ },
   { value: JSON.stringify({ value: 1 }), reason: /metric/ },
@@ -25,6 +25,15 @@ const POISON: Array<{ value: string | null; reason: RegExp }> = [
   { value: '{"metric":"fault.events","value":1e309}', reason: /value/ },
   { value: JSON.stringify([{ metric: FAULT_METRIC, value: 1 }]), reason: /object/ },
   { value: null, reason: /empty/ },
+  // invalid UTF-8 in an id: refused with its offset, never turned into U+FFFD (issue 14, defect 5)
+  {
+    value: Buffer.from('{"metric":"fault.events","value":1,"id":"\xff"}', 'latin1'),
+    reason: /not valid UTF-8: byte 0xff at byte offset 41/,
+  },
+  // a lone surrogate in a field name: its reason holds one too, which the store's JSON input refused, holding the partition
+  { value: '{"metric":"fault.events","value":1,"dims":{"\\ud800":"x"}}', reason: /dimension name/ },
+  // an own __proto__ key would be dropped by a plain object, widening what the event says (defect 4)
+  { value: JSON.stringify({ metric: FAULT_METRIC, value: 1 }).replace('}', ',"dims":{"__proto__":"p","a":"b"}}'), reason: /__proto__/ },
 ];
 
 function header(m: KafkaMessage, name: string): string {

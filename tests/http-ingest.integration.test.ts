@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { IngestResponse, KpiListResponse, SeriesResponse, ServerMessage } from '@northstar/shared';
+import { DEDUP_WINDOW_MS } from '../apps/server/src/ingest/event-identity.ts';
 import { EventStore } from '../apps/server/src/store/event-store.ts';
 import { murmurHash3_32 } from '../apps/server/src/store/murmur3.ts';
 import { startTestServer, waitFor, type TestServer } from './support/harness.ts';
@@ -113,9 +114,10 @@ describe('idempotency by event id', () => {
     expect(res.status).toBe(202);
     const store = new EventStore(server.clickhouse);
     const ask = [...odd, 'never-sent'].map((id) => ({ metric: 'test.odd', value: 1, ts, id, dims: {} }));
-    expect([...(await store.storedIds(ask))].sort()).toEqual([...odd].sort());
-    // outside the events' metric or time, an id is not a repeat
-    expect((await store.storedIds(ask.map((e) => ({ ...e, ts: ts - 60_000 })))).size).toBe(0);
+    expect([...(await store.storedIds(ask))].map((e) => e.id).sort()).toEqual([...odd].sort());
+    // outside the events' metric or the identity window around their time, an id is not a repeat
+    expect((await store.storedIds(ask.map((e) => ({ ...e, ts: ts - DEDUP_WINDOW_MS - 1 })))).size).toBe(0);
+    expect((await store.storedIds(ask.map((e) => ({ ...e, ts: ts - DEDUP_WINDOW_MS })))).size).toBe(odd.length);
     expect((await store.storedIds(ask.map((e) => ({ ...e, metric: 'test.other' })))).size).toBe(0);
   });
 

@@ -11,6 +11,9 @@ import { WindowRepair } from './evaluate/window-repair.ts';
 import { rebuildLive } from './evaluate/live-rebuild.ts';
 import { AuthService } from './auth/auth-service.ts';
 import { checkHandshake } from './auth/handshake.ts';
+import { ClientAddress } from './auth/client-address.ts';
+import { HostPolicy } from './auth/host-check.ts';
+import { LoginThrottle } from './auth/login-throttle.ts';
 import { TokenBuckets } from './auth/rate-limit.ts';
 import { createApp } from './http/app.ts';
 import { SESSION_COOKIE } from './http/write-guard.ts';
@@ -196,6 +199,7 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
 
   // the HTTP write guard and the WebSocket handshake check the same origins
   const allowedOrigins = new Set(settings.allowedOrigins);
+  const hosts = new HostPolicy({ bindHost: settings.host, allowedHosts: settings.allowedHosts, allowedOrigins });
   const app = createApp({
     ingestor,
     metrics,
@@ -211,11 +215,14 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
     clickhouse: clickhouse.client,
     storeReachable: () => store.ping(),
     kafkaJoined: kafka ? () => kafka.joined : undefined,
+    degraded: () => ({ dlq: kafka?.dlqProblem }),
     webDir: settings.webDir,
     auth,
     allowedOrigins,
+    hosts,
     ingestLimiter: new TokenBuckets({ perSecond: settings.ingestRequestsPerSecond, burst: settings.ingestRequestsPerSecond * 2 }),
-    loginLimiter: new TokenBuckets({ perSecond: settings.loginAttemptsPerMinute / 60, burst: settings.loginAttemptsPerMinute }),
+    loginLimiter: new LoginThrottle({ freePerMinute: settings.loginAttemptsPerMinute }),
+    clientAddress: new ClientAddress(settings.trustedProxies),
     sessionHours: settings.sessionHours,
   });
   // a revoked token, a logout, a changed user or an expired session also ends its live connections
@@ -228,6 +235,7 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
   const handshake = {
     auth,
     allowedOrigins,
+    hosts,
     sessionCookie: SESSION_COOKIE,
     boardAccess: (boardId: string): LiveAccess | null => {
       const board = model.boards.find((b) => b.id === boardId);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FORBIDDEN_KEY } from './forbidden-keys.ts';
 import { textProblem } from './primitives.ts';
 
 /** Limits on one event; each is a bound a producer can hit, so each has a readable reason. */
@@ -125,6 +126,11 @@ export function parseTimestamp(input: string | number, nowMs: number): { ok: tru
  * and the reference for the future-skew check.
  */
 export function parseEvent(raw: unknown, nowMs: number): EventParseResult {
+  // validation copies dims into a plain object, which would drop this key silently
+  const dims = (raw as { dims?: unknown } | null)?.dims;
+  if (typeof dims === 'object' && dims !== null && Object.hasOwn(dims, FORBIDDEN_KEY)) {
+    return { ok: false, reason: `dims: "${FORBIDDEN_KEY}" is not allowed as a dimension name` };
+  }
   const parsed = eventInput.safeParse(raw);
   if (!parsed.success) return { ok: false, reason: formatIssues(parsed.error) };
   const input = parsed.data;

@@ -11,3 +11,4 @@ export * from './detection.ts';
 export * from './alerts.ts';
 export * from './primitives.ts';
 export * from './auth.ts';
+export * from './forbidden-keys.ts';

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { parse as parseCookies } from 'hono/utils/cookie';
 import type { LiveAccess } from '../live/access.ts';
 import type { AuthService } from './auth-service.ts';
+import type { HostPolicy } from './host-check.ts';
 import { originAllowed } from './origin.ts';
 import { authorize } from './policy.ts';
 import { bearerToken } from './secrets.ts';
@@ -13,6 +14,8 @@ export interface HandshakeDeps {
   /** null: auth off; only the Origin is checked. */
   auth: AuthService | null;
   allowedOrigins: ReadonlySet<string>;
+  /** Host names served (DNS rebinding): the HTTP guard's policy. */
+  hosts: HostPolicy;
   sessionCookie: string;
   /** What a board's kiosk may see: the KPIs it shows and the objectives above them; null when there is no such board. */
   boardAccess: (boardId: string) => LiveAccess | null;
@@ -26,6 +29,7 @@ export interface HandshakeDeps {
  */
 export async function checkHandshake(req: IncomingMessage, deps: HandshakeDeps): Promise<HandshakeVerdict> {
   const origin = req.headers.origin;
+  if (!deps.hosts.allows(req.headers.host)) return { ok: false, status: 403, reason: 'host not served here (NORTHSTAR_ALLOWED_HOSTS)' };
   if (!originAllowed(origin, req.headers.host, deps.allowedOrigins)) {
     return { ok: false, status: 403, reason: 'origin not allowed' };
   }

@@ -67,3 +67,10 @@ describe('parseKpiConfig', () => {
     expect(errorOf(dup)).toMatch(/kpis\[1\]\.id: duplicate id "orders"/);
   });
 });
+
+describe('parseKpiConfig and __proto__', () => {
+  it('refuses a __proto__ key by file and line instead of dropping it', () => {
+    const text = `objectives:\n  - { id: o1, name: O, owner: X, period: 2026-Q4 }\nkpis:\n  - id: k1\n    name: K\n    objective: o1\n    metric: m\n    aggregation: count\n    window: 1h\n    target: 1\n    filter:\n      __proto__: x\n`;
+    expect(() => parseKpiConfig(text, 'northstar.yaml')).toThrow('northstar.yaml:12: kpis[0].filter: "__proto__" is not allowed as a key');
+  });
+});

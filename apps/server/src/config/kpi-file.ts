@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
 import { createHash } from 'node:crypto';
-import { NorthstarConfigSchema, kpiLinks, type NorthstarConfig } from '@northstar/shared';
+import { FORBIDDEN_KEY, NorthstarConfigSchema, forbiddenKeyProblem, kpiLinks, type NorthstarConfig } from '@northstar/shared';
 import { NotificationsConfigSchema, type NotificationsConfig } from '../alerts/config.ts';
 import { ConfigError } from './errors.ts';
 
@@ -48,6 +48,11 @@ export function parseKpiConfig(text: string, fileLabel: string): KpiModel {
     throw new ConfigError(`${fileLabel}:${pos.line}: ${yamlError.message.split('\n')[0]}`);
   }
   const raw = (doc.toJS() ?? {}) as Record<string, unknown>;
+  const forbidden = forbiddenKeyProblem(raw);
+  if (forbidden !== undefined) {
+    const line = lineCounter.linePos(Math.max(0, text.indexOf(FORBIDDEN_KEY))).line;
+    throw new ConfigError(`${fileLabel}:${line}: ${forbidden}`);
+  }
   const { notifications: rawNotifications, ...rawModel } =
     typeof raw === 'object' && !Array.isArray(raw) ? raw : { notifications: undefined };
   const report = (issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>, prefix: PropertyKey[]) =>

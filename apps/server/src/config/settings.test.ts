@@ -46,4 +46,21 @@ describe('loadSettings', () => {
       /ROLLUP_HOUR_RETENTION_DAYS: keeps less than ROLLUP_MINUTE_RETENTION_DAYS/,
     );
   });
+
+  it('reads allowed host names and trusted proxies, and names a bad one', () => {
+    const s = loadSettings(
+      {},
+      { NORTHSTAR_ALLOWED_HOSTS: 'Wall.Example.com, metrics.internal', NORTHSTAR_TRUSTED_PROXIES: '10.0.0.5, 10.1.0.0/16,::1' },
+    );
+    expect(s.allowedHosts).toEqual(['wall.example.com', 'metrics.internal']);
+    expect(s.trustedProxies).toEqual(['10.0.0.5', '10.1.0.0/16', '::1']);
+    expect(loadSettings({}, {}).trustedProxies).toEqual([]);
+    expect(() => loadSettings({}, { NORTHSTAR_ALLOWED_HOSTS: 'https://wall.example.com' })).toThrow(
+      'environment variable NORTHSTAR_ALLOWED_HOSTS: "https://wall.example.com" is not a host name like wall.example.com (no scheme, no port)',
+    );
+    expect(() => loadSettings({}, { NORTHSTAR_TRUSTED_PROXIES: '10.0.0.0/33' })).toThrow(
+      /NORTHSTAR_TRUSTED_PROXIES: "10.0.0.0\/33" is not an IP address or CIDR range/,
+    );
+    expect(() => loadSettings({}, { NORTHSTAR_TRUSTED_PROXIES: 'proxy.internal' })).toThrow(ConfigError);
+  });
 });

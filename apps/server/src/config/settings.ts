@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Retention } from '../store/retention.ts';
@@ -37,10 +38,20 @@ export interface Settings {
   authEnabled: boolean;
   /** Origins besides the server's own that may open the WebSocket and make cookie writes (NORTHSTAR_ALLOWED_ORIGINS). */
   allowedOrigins: string[];
+  /**
+   * Host names (besides IP literals, localhost and the bind host) that requests may carry in
+   * Host: anything else is refused, against DNS rebinding (NORTHSTAR_ALLOWED_HOSTS; `*`: any).
+   */
+  allowedHosts: string[];
+  /**
+   * Addresses of reverse proxies whose X-Forwarded-For is believed (NORTHSTAR_TRUSTED_PROXIES,
+   * IPs or CIDR ranges). Empty: the socket's address is the client's.
+   */
+  trustedProxies: string[];
   sessionHours: number;
   /** Ingest requests per second per token (a bucket holding twice that for bursts). */
   ingestRequestsPerSecond: number;
-  /** Login attempts per minute per client address and user name. */
+  /** Failed sign-ins per minute allowed per user name (over all addresses) and per client address (over all names) before backoff. */
   loginAttemptsPerMinute: number;
   /** Days raw events and each rollup level are kept (ClickHouse TTL); 0 keeps them forever. */
   retention: Retention;
@@ -89,6 +100,8 @@ const envSchema = z.object({
   NORTHSTAR_API_TOKEN: z.string().min(16, 'must be at least 16 characters').max(512).optional(),
   NORTHSTAR_AUTH: z.enum(['on', 'off', '1', '0', 'true', 'false'], 'must be on or off').optional(),
   NORTHSTAR_ALLOWED_ORIGINS: z.string().optional(),
+  NORTHSTAR_ALLOWED_HOSTS: z.string().max(4096).optional(),
+  NORTHSTAR_TRUSTED_PROXIES: z.string().max(4096).optional(),
   // sessions are kept at most 31 days in the store (auth_records TTL)
   NORTHSTAR_SESSION_HOURS: z.coerce.number().min(0.001).max(720).optional(),
   NORTHSTAR_INGEST_RATE: positiveInt.optional(),
@@ -152,6 +165,38 @@ function readOrigins(raw: string | undefined): string[] {
   return origins;
 }
 
+/** `wall.example.com,metrics.internal` (or `*`): host names as browsers send them in Host, without port. */
+function readHosts(raw: string | undefined): string[] {
+  const hosts: string[] = [];
+  for (const part of (raw ?? '').split(',').map((h) => h.trim().toLowerCase())) {
+    if (part === '') continue;
+    if (part !== '*' && !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(part)) {
+      throw new ConfigError(
+        `environment variable NORTHSTAR_ALLOWED_HOSTS: "${part}" is not a host name like wall.example.com (no scheme, no port)`,
+      );
+    }
+    hosts.push(part);
+  }
+  return hosts;
+}
+
+/** `10.0.0.5,10.1.0.0/16,::1`: addresses or CIDR ranges of trusted reverse proxies. */
+function readProxies(raw: string | undefined): string[] {
+  const proxies: string[] = [];
+  for (const part of (raw ?? '').split(',').map((p) => p.trim())) {
+    if (part === '') continue;
+    const [addr, bits, extra] = part.split('/');
+    const family = isIP(addr ?? '');
+    const maxBits = family === 6 ? 128 : 32;
+    const okBits = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits);
+    if (family === 0 || !okBits || extra !== undefined) {
+      throw new ConfigError(`environment variable NORTHSTAR_TRUSTED_PROXIES: "${part}" is not an IP address or CIDR range like 10.0.0.0/8`);
+    }
+    proxies.push(part);
+  }
+  return proxies;
+}
+
 function parseEnv(env: NodeJS.ProcessEnv): z.infer<typeof envSchema> {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
@@ -210,6 +255,8 @@ export function loadSettings(cli: CliOptions, env: NodeJS.ProcessEnv = process.e
     apiToken: e.NORTHSTAR_API_TOKEN,
     authEnabled: cli.auth === false ? false : e.NORTHSTAR_AUTH === undefined ? true : ['on', '1', 'true'].includes(e.NORTHSTAR_AUTH),
     allowedOrigins: readOrigins(e.NORTHSTAR_ALLOWED_ORIGINS),
+    allowedHosts: readHosts(e.NORTHSTAR_ALLOWED_HOSTS),
+    trustedProxies: readProxies(e.NORTHSTAR_TRUSTED_PROXIES),
     sessionHours: e.NORTHSTAR_SESSION_HOURS ?? 12,
     // generous for producers that batch (the importer sends one request per 10 000 rows)
     ingestRequestsPerSecond: e.NORTHSTAR_INGEST_RATE ?? 50,

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { kpiLinks, type Goal, type KpiDefinition, type Objective } from '@northstar/shared';
+import { forbiddenKeyProblem, kpiLinks, type Goal, type KpiDefinition, type Objective } from '@northstar/shared';
 import { lintModel, type LintFinding } from '../align/lint.ts';
 import type { KpiEvaluator } from '../evaluate/evaluator.ts';
 import type { WallLoop } from '../live/wall-loop.ts';
@@ -94,6 +94,9 @@ export function alignmentRoutes(deps: AlignmentDeps): Hono {
       } catch (err) {
         throw new ModelError(400, 'bad_body', `body is not valid YAML or JSON (${(err as Error).message.split('\n')[0]})`);
       }
+      // validation would drop such a key without a word, widening a filter to every event
+      const forbidden = forbiddenKeyProblem(doc);
+      if (forbidden !== undefined) throw new ModelError(400, 'bad_key', forbidden);
       const summary = await model.importDocument(doc, changeMeta(c), mode);
       return c.json(summary);
     } catch (err) {

@@ -36,6 +36,10 @@ export function createApp(deps: AppDeps): Hono {
         imgSrc: ["'self'", 'data:'],
         styleSrc: ["'self'", "'unsafe-inline'"],
         scriptSrc: ["'self'"],
+        // no framing (clickjacking), no <base> or form posts pointing elsewhere
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
       },
     }),
   );

@@ -13,7 +13,8 @@ import {
   type MeResponse,
 } from '@northstar/shared';
 import { AuthError, type AuthService } from '../auth/auth-service.ts';
-import type { TokenBuckets } from '../auth/rate-limit.ts';
+import type { ClientAddress } from '../auth/client-address.ts';
+import type { LoginThrottle } from '../auth/login-throttle.ts';
 import { fieldProblems, invalid, ModelError } from '../model/model-errors.ts';
 import type { ModelService } from '../model/model-service.ts';
 import { jsonError } from './errors.ts';
@@ -23,7 +24,9 @@ import { SESSION_COOKIE, changeMeta } from './write-guard.ts';
 export interface AuthRouteDeps {
   auth: AuthService | null;
   model: ModelService;
-  loginLimiter: TokenBuckets;
+  loginLimiter: LoginThrottle;
+  /** Who is asking, through trusted proxies (X-Forwarded-For). */
+  clientAddress: ClientAddress;
   sessionHours: number;
 }
 
@@ -72,21 +75,25 @@ export function authRoutes(deps: AuthRouteDeps): Hono {
   app.post('/api/v1/auth/login', (c) =>
     guarded(c, async (auth) => {
       const input = await body(c, LoginSchema, 'invalid sign-in');
-      let address = 'unknown';
+      let peer: string | undefined;
       try {
-        address = getConnInfo(c).remote.address ?? 'unknown';
+        peer = getConnInfo(c).remote.address;
       } catch {
         // not served by @hono/node-server (app.request in a unit test)
       }
-      const key = `${address}|${input.username.toLowerCase()}`;
-      const take = deps.loginLimiter.take(key, Date.now());
-      if (!take.ok) {
-        c.header('Retry-After', String(take.retryAfterSeconds));
-        return jsonError(c, 429, 'rate_limited', `too many sign-in attempts; retry in ${take.retryAfterSeconds} s`);
+      const address = deps.clientAddress.resolve(peer, c.req.header('x-forwarded-for'));
+      const verdict = deps.loginLimiter.check(input.username, address, Date.now());
+      if (!verdict.ok) {
+        c.header('Retry-After', String(verdict.retryAfterSeconds));
+        const whose = verdict.why === 'user' ? 'for this user' : 'from this address';
+        return jsonError(c, 429, 'rate_limited', `too many failed sign-ins ${whose}; retry in ${verdict.retryAfterSeconds} s`);
       }
       const result = await auth.login(input.username, input.password);
-      if (!result) return jsonError(c, 401, 'bad_credentials', 'wrong user name or password');
-      deps.loginLimiter.reset(key);
+      if (!result) {
+        deps.loginLimiter.failed(input.username, address, Date.now());
+        return jsonError(c, 401, 'bad_credentials', 'wrong user name or password');
+      }
+      deps.loginLimiter.succeeded(input.username);
       setCookie(c, SESSION_COOKIE, result.sessionId, {
         path: '/',
         httpOnly: true,

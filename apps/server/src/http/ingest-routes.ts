@@ -1,10 +1,11 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { IngestResponse } from '@northstar/shared';
-import { BackpressureError } from '../ingest/batch-writer.ts';
+import { BackpressureError, type RefusedIndex } from '../ingest/batch-writer.ts';
 import { BodyError, decodeBody, formatFromContentType } from '../ingest/decode-body.ts';
 import type { Ingestor } from '../ingest/ingestor.ts';
 import type { Metrics } from '../observe/metrics.ts';
+import { EncodingError, decodeContentEncoding } from './body-encoding.ts';
 import { jsonError } from './errors.ts';
 
 /** A response lists at most this many rejected lines; the rest are counted and kept in rejected_events. */
@@ -56,26 +57,34 @@ export function ingestRoutes(deps: IngestRouteDeps): Hono {
         return jsonError(c, 400, 'bad_header', 'Idempotency-Key: must be 1-200 letters, digits, ".", "_", ":" or "-"');
       }
       const source = idempotencyKey === undefined ? 'http' : 'import';
-      const text = await c.req.text();
+      let bytes: Uint8Array;
+      try {
+        bytes = await decodeContentEncoding(
+          new Uint8Array(await c.req.arrayBuffer()),
+          c.req.header('content-encoding'),
+          deps.bodyLimitBytes,
+        );
+      } catch (err) {
+        if (!(err instanceof EncodingError)) throw err;
+        return jsonError(c, err.status, err.code, err.message);
+      }
       let decoded;
       try {
-        decoded = decodeBody(text, formatFromContentType(c.req.header('content-type')), Date.now());
+        decoded = decodeBody(bytes, formatFromContentType(c.req.header('content-type')), Date.now());
       } catch (err) {
         if (!(err instanceof BodyError)) throw err;
+        const raw = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 64 * 1024)).toString('utf8');
+        const message =
+          bytes[0] === 0x1f && bytes[1] === 0x8b ? `${err.message} (it looks gzip-compressed: say Content-Encoding: gzip)` : err.message;
         // nothing is dropped unkept: the body is recorded (truncated) with the reason
-        await deps.ingestor.reject([{ source, location: 'body', reason: err.message, raw: text }]).catch(() => {
+        await deps.ingestor.reject([{ source, location: 'body', reason: message, raw }]).catch(() => {
           // the store is down; the producer still gets the reason
         });
-        return jsonError(c, 400, 'bad_body', err.message);
+        return jsonError(c, 400, 'bad_body', message);
       }
       deps.metrics.eventsReceived.inc({ source }, decoded.events.length + decoded.rejected.length);
-      const rejected = decoded.rejected.map(({ line, reason }) => ({ line, reason }));
-      const truncated = rejected.length > MAX_REJECTED_IN_RESPONSE;
-      const body: IngestResponse & { rejectedTotal?: number; duplicate?: boolean; duplicates?: number } = {
-        accepted: 0,
-        rejected: truncated ? rejected.slice(0, MAX_REJECTED_IN_RESPONSE) : rejected,
-      };
-      if (truncated) body.rejectedTotal = rejected.length;
+      const body: IngestResponse & { rejectedTotal?: number; duplicate?: boolean; duplicates?: number } = { accepted: 0, rejected: [] };
+      let refused: RefusedIndex[] = [];
       try {
         // Rejects are kept first: if the events then fail to store, the producer retries
         // the whole request and the rejects are merely recorded twice, never lost.
@@ -84,9 +93,14 @@ export function ingestRoutes(deps: IngestRouteDeps): Hono {
         } else {
           await deps.ingestor.reject(decoded.rejected.map((r) => ({ source, location: `line ${r.line}`, reason: r.reason, raw: r.raw })));
           // events whose id is already stored are accepted but not stored or counted again
-          if (idempotencyKey === undefined) body.duplicates = await deps.ingestor.writeGrouped(decoded.events);
-          else if (decoded.events.length > 0) {
-            body.duplicates = (await deps.ingestor.writeBatch(decoded.events, 'import', idempotencyKey)).duplicates;
+          if (idempotencyKey === undefined) {
+            const written = await deps.ingestor.writeGrouped(decoded.events);
+            body.duplicates = written.duplicates;
+            refused = written.refused;
+          } else if (decoded.events.length > 0) {
+            const written = await deps.ingestor.writeBatchIsolating(decoded.events, 'import', idempotencyKey);
+            body.duplicates = written.duplicates;
+            refused = written.refused.map(({ row, reason }) => ({ index: decoded.events.indexOf(row), reason }));
             stored.add(idempotencyKey);
           }
         }
@@ -103,7 +117,24 @@ export function ingestRoutes(deps: IngestRouteDeps): Hono {
           'the event store did not accept the write; nothing from this request was stored, retry it',
         );
       }
-      body.accepted = decoded.events.length;
+      // rows the store refused for good (isolated from the rest, which is stored) are rejects like any other
+      const refusedLines = refused.map((r) => ({
+        line: decoded.lines[r.index]!,
+        reason: r.reason,
+        raw: JSON.stringify(decoded.events[r.index]),
+      }));
+      if (refusedLines.length > 0) {
+        await deps.ingestor
+          .reject(refusedLines.map((r) => ({ source, location: `line ${r.line}`, reason: r.reason, raw: r.raw })))
+          .catch(() => {
+            // the store took the rest of the request just now; the producer still gets each reason below
+          });
+      }
+      const rejected = [...decoded.rejected, ...refusedLines].map(({ line, reason }) => ({ line, reason })).sort((a, b) => a.line - b.line);
+      const truncated = rejected.length > MAX_REJECTED_IN_RESPONSE;
+      body.rejected = truncated ? rejected.slice(0, MAX_REJECTED_IN_RESPONSE) : rejected;
+      if (truncated) body.rejectedTotal = rejected.length;
+      body.accepted = decoded.events.length - refused.length;
       if (body.accepted === 0) {
         return c.json(
           {

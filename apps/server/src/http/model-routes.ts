@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono';
+import { forbiddenKeyProblem } from '@northstar/shared';
 import type { EntityKind } from '../store/model-repo.ts';
 import { jsonSyntaxError } from '../ingest/json-syntax.ts';
 import { ModelError } from '../model/model-errors.ts';
@@ -26,11 +27,15 @@ export function modelErrorResponse(c: Context, err: unknown) {
 export async function readJson(c: Context, maxBytes = MAX_DEFINITION_BYTES): Promise<unknown> {
   const text = await c.req.text();
   if (Buffer.byteLength(text) > maxBytes) throw new ModelError(400, 'too_large', `body is larger than ${maxBytes} bytes`);
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch (err) {
     throw new ModelError(400, 'bad_json', `body is not valid JSON (${jsonSyntaxError(text, (err as Error).message)})`);
   }
+  const forbidden = forbiddenKeyProblem(value);
+  if (forbidden !== undefined) throw new ModelError(400, 'bad_key', forbidden);
+  return value;
 }
 
 function expectedVersion(c: Context): number | undefined {

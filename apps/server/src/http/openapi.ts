@@ -73,11 +73,14 @@ export function openApiDocument() {
     paths: {
       '/api/v1/events': {
         post: {
-          summary: 'Ingest metric events: a JSON array, or NDJSON with Content-Type application/x-ndjson',
+          summary:
+            'Ingest metric events: a JSON array, or NDJSON with Content-Type application/x-ndjson; UTF-8, optionally Content-Encoding: gzip',
           responses: {
             202: { description: '{accepted, rejected: [{line, reason}]}' },
             400: { description: 'Nothing accepted' },
-            413: { description: 'Body over the limit' },
+            403: { description: 'Origin or Host not allowed' },
+            413: { description: 'Body over the limit (after gzip inflation too)' },
+            415: { description: 'Content-Encoding other than gzip or identity' },
             503: { description: 'Store unavailable; retry after Retry-After' },
           },
         },

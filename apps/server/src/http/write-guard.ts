@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { AuthService } from '../auth/auth-service.ts';
+import type { HostPolicy } from '../auth/host-check.ts';
 import { originAllowed } from '../auth/origin.ts';
 import { authorOf, authorize, isSafeMethod, requiredAccess } from '../auth/policy.ts';
 import type { TokenBuckets } from '../auth/rate-limit.ts';
@@ -20,9 +21,10 @@ export const SESSION_COOKIE = 'northstar_session';
 const CSRF_HEADER = 'x-csrf-token';
 
 export interface GuardDeps {
-  /** null: auth is off (NORTHSTAR_AUTH=off), every request is allowed. */
+  /** null: auth is off (NORTHSTAR_AUTH=off): every request is allowed, writes only from an allowed Origin. */
   auth: AuthService | null;
   allowedOrigins: ReadonlySet<string>;
+  hosts: HostPolicy;
   ingestLimiter: TokenBuckets;
 }
 
@@ -44,12 +46,27 @@ async function identify(c: Context, auth: AuthService): Promise<Principal | null
 export function authGuard(deps: GuardDeps): MiddlewareHandler {
   return async (c, next) => {
     const { auth } = deps;
-    if (!auth) {
-      c.set('principal', { kind: 'open' });
-      return next();
-    }
     const method = c.req.method;
     const path = c.req.path;
+    // a DNS-rebinding page reaches this server under its own name: refuse that name, for reads too
+    if (!deps.hosts.allows(c.req.header('host'))) {
+      return jsonError(
+        c,
+        403,
+        'bad_host',
+        `Host "${(c.req.header('host') ?? '').slice(0, 100)}" is not served here; add the name to NORTHSTAR_ALLOWED_HOSTS`,
+      );
+    }
+    // without auth a foreign page's simple POST (text/plain, no preflight) would write: Origin is checked in every mode
+    const foreignWrite = () =>
+      !isSafeMethod(method) &&
+      path.startsWith('/api/') &&
+      !originAllowed(c.req.header('origin'), c.req.header('host'), deps.allowedOrigins);
+    if (!auth) {
+      c.set('principal', { kind: 'open' });
+      if (foreignWrite()) return jsonError(c, 403, 'bad_origin', 'this origin may not write here (NORTHSTAR_ALLOWED_ORIGINS)');
+      return next();
+    }
     // the web app's files are public, and looking up credentials for each would be waste
     if (!path.startsWith('/api/') && path !== '/metrics') return next();
     const who = await identify(c, auth);
@@ -61,9 +78,7 @@ export function authGuard(deps: GuardDeps): MiddlewareHandler {
       return jsonError(c, verdict.status, verdict.status === 401 ? 'unauthorised' : 'forbidden', verdict.message);
     }
     if (!isSafeMethod(method) && path.startsWith('/api/')) {
-      if (!originAllowed(c.req.header('origin'), c.req.header('host'), deps.allowedOrigins)) {
-        return jsonError(c, 403, 'bad_origin', 'this origin may not write here (NORTHSTAR_ALLOWED_ORIGINS)');
-      }
+      if (foreignWrite()) return jsonError(c, 403, 'bad_origin', 'this origin may not write here (NORTHSTAR_ALLOWED_ORIGINS)');
       if (who?.kind === 'user' && !sameSecret(c.req.header(CSRF_HEADER) ?? '', who.csrf)) {
         return jsonError(c, 403, 'csrf', 'a write with a session needs the X-CSRF-Token header from /api/v1/auth/me');
       }

@@ -1,16 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricEvent } from '@northstar/shared';
-import { BackpressureError, BatchWriter, type GroupSink } from './batch-writer.ts';
+import { BackpressureError, BatchWriter, type GroupResult, type GroupSink, type RefusedIndex } from './batch-writer.ts';
 
 const ev = (value: number): MetricEvent => ({ metric: 'm', value, ts: 0, id: '', dims: {} });
 
 /** A store whose inserts finish when the test says so. */
 function manualStore() {
-  const calls: Array<{ rows: MetricEvent[]; finish: (err?: Error, duplicates?: number[]) => void }> = [];
+  const calls: Array<{ rows: MetricEvent[]; finish: (err?: Error, duplicates?: number[], refused?: RefusedIndex[]) => void }> = [];
   const store: GroupSink = {
     store: (rows) =>
-      new Promise<readonly number[]>((resolve, reject) =>
-        calls.push({ rows: [...rows], finish: (err, duplicates = []) => (err ? reject(err) : resolve(duplicates)) }),
+      new Promise<GroupResult>((resolve, reject) =>
+        calls.push({
+          rows: [...rows],
+          finish: (err, duplicates = [], refused = []) => (err ? reject(err) : resolve({ duplicates, refused })),
+        }),
       ),
   };
   return { store, calls };
@@ -70,8 +73,8 @@ describe('BatchWriter', () => {
     const b = w.write([ev(3), ev(4), ev(5)]);
     await settle();
     calls[0]?.finish(undefined, [1, 2, 4]);
-    expect(await a).toBe(1);
-    expect(await b).toBe(2);
+    expect((await a).duplicates).toBe(1);
+    expect((await b).duplicates).toBe(2);
   });
 
   it('flushes what waits on close', async () => {
@@ -80,7 +83,7 @@ describe('BatchWriter', () => {
       store: {
         store: async (rows) => {
           inserted.push(...rows.map((r) => r.value));
-          return [];
+          return { duplicates: [] };
         },
       },
       flushRows: 100,
@@ -92,5 +95,23 @@ describe('BatchWriter', () => {
     await p;
     expect(inserted).toEqual([7]);
     await expect(w.write([ev(8)])).rejects.toThrow(/closed/);
+  });
+
+  it('hands each writer its own refused rows, by the index in what it wrote', async () => {
+    const { store, calls } = manualStore();
+    const w = new BatchWriter({ store, flushRows: 5, flushIntervalMs: 10_000, maxPendingRows: 100 });
+    const a = w.write([ev(1), ev(2)]);
+    const b = w.write([ev(3), ev(4), ev(5)]);
+    await settle();
+    calls[0]!.finish(
+      undefined,
+      [0],
+      [
+        { index: 1, reason: 'bad a' },
+        { index: 3, reason: 'bad b' },
+      ],
+    );
+    expect(await a).toEqual({ duplicates: 1, refused: [{ index: 1, reason: 'bad a' }] });
+    expect(await b).toEqual({ duplicates: 0, refused: [{ index: 1, reason: 'bad b' }] });
   });
 });

@@ -1,9 +1,26 @@
 import type { MetricEvent } from '@northstar/shared';
 
-/** Where a group of rows goes: stores what is new and answers which rows were repeats. */
+/** A row the store refused for good, by its index. */
+export interface RefusedIndex {
+  index: number;
+  reason: string;
+}
+
+/** What became of a group: indexes (into its rows) dropped as repeats of stored ids, and rows the store can never take. */
+export interface GroupResult {
+  duplicates: readonly number[];
+  refused?: readonly RefusedIndex[];
+}
+
+/** What became of one caller's rows; indexes are into the rows it wrote. */
+export interface WriteResult {
+  duplicates: number;
+  refused: RefusedIndex[];
+}
+
+/** Where a group of rows goes: stores what is new and answers which rows were repeats or refused. */
 export interface GroupSink {
-  /** Resolves with the indexes (into `events`) dropped because their id was already stored. */
-  store(events: readonly MetricEvent[]): Promise<readonly number[]>;
+  store(events: readonly MetricEvent[]): Promise<GroupResult>;
 }
 
 export interface BatchWriterOptions {
@@ -21,7 +38,7 @@ interface Waiter {
   /** The caller's rows are [start, end) of the flushed group. */
   start: number;
   end: number;
-  resolve: (duplicates: number) => void;
+  resolve: (result: WriteResult) => void;
   reject: (err: Error) => void;
 }
 
@@ -54,17 +71,17 @@ export class BatchWriter {
     return this.#rows.length + this.#inFlightRows;
   }
 
-  /** Resolves, once the rows are stored, with how many of them were repeats of stored ids. */
-  write(events: readonly MetricEvent[]): Promise<number> {
+  /** Resolves, once the rows are stored, with how many of them were repeats of stored ids and which the store refused for good. */
+  write(events: readonly MetricEvent[]): Promise<WriteResult> {
     if (this.#closed) return Promise.reject(new Error('writer is closed'));
-    if (events.length === 0) return Promise.resolve(0);
+    if (events.length === 0) return Promise.resolve({ duplicates: 0, refused: [] });
     if (this.pendingRows + events.length > this.#opts.maxPendingRows) {
       return Promise.reject(new BackpressureError(`${this.pendingRows} rows are waiting for the store; try again shortly`));
     }
     const start = this.#rows.length;
     for (const e of events) this.#rows.push(e);
     const end = this.#rows.length;
-    const done = new Promise<number>((resolve, reject) => this.#waiters.push({ start, end, resolve, reject }));
+    const done = new Promise<WriteResult>((resolve, reject) => this.#waiters.push({ start, end, resolve, reject }));
     this.#opts.onAccepted?.(events);
     if (this.#rows.length >= this.#opts.flushRows) this.#kick();
     else this.#timer ??= setTimeout(() => this.#kick(), this.#opts.flushIntervalMs);
@@ -91,11 +108,14 @@ export class BatchWriter {
     this.#waiters = [];
     this.#inFlightRows += rows.length;
     try {
-      const duplicates = await this.#opts.store.store(rows);
+      const { duplicates, refused = [] } = await this.#opts.store.store(rows);
       for (const w of waiters) {
         let n = 0;
         for (const i of duplicates) if (i >= w.start && i < w.end) n++;
-        w.resolve(n);
+        const own = refused
+          .filter((r) => r.index >= w.start && r.index < w.end)
+          .map((r) => ({ index: r.index - w.start, reason: r.reason }));
+        w.resolve({ duplicates: n, refused: own });
       }
     } catch (err) {
       for (const w of waiters) w.reject(err as Error);

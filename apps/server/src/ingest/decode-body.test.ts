@@ -31,6 +31,44 @@ describe('decodeBody', () => {
   });
 });
 
+describe('decodeBody on hostile input', () => {
+  it('rejects a deeply nested array element on its own and keeps the valid events (5 000 and 100 000 levels)', () => {
+    for (const levels of [5_000, 100_000]) {
+      const deep = '['.repeat(levels) + ']'.repeat(levels);
+      const text = `[{"metric":"a","value":1},${deep},{"metric":"a","value":2,"dims":{"x":${deep}}},{"metric":"b","value":3}]`;
+      const out = decodeBody(text, 'json', NOW);
+      expect(out.events.map((e) => e.value)).toEqual([1, 3]);
+      expect(out.rejected.map((r) => r.line)).toEqual([2, 3]);
+      expect(out.rejected[0]!.reason).toMatch(/nests \d+ levels deep/);
+      expect(out.rejected[0]!.raw).toBe(deep);
+    }
+  });
+
+  it('refuses invalid UTF-8 in a JSON body with its line and byte offset, never as U+FFFD', () => {
+    const body = Buffer.concat([
+      Buffer.from('[{"metric":"a","value":1},\n {"metric":"a","value":1,"id":"x'),
+      Buffer.from([0xfe]),
+      Buffer.from('"}]'),
+    ]);
+    expect(() => decodeBody(body, 'json', NOW)).toThrow(/not valid UTF-8: byte 0xfe at byte offset 59 \(line 2, byte 33 of the line\)/);
+  });
+
+  it('refuses only the NDJSON lines holding invalid UTF-8, so two ids differing in a bad byte do not collide', () => {
+    const line = (b: number) => Buffer.concat([Buffer.from('{"metric":"a","value":1,"id":"k'), Buffer.from([b]), Buffer.from('"}\n')]);
+    const body = Buffer.concat([
+      Buffer.from('{"metric":"a","value":1,"id":"ok"}\n'),
+      line(0xff),
+      line(0xfe),
+      Buffer.from('{"metric":"a","value":2}\n'),
+    ]);
+    const out = decodeBody(body, 'ndjson', NOW);
+    expect(out.events.map((e) => e.id)).toEqual(['ok', '']);
+    expect(out.rejected.map((r) => r.line)).toEqual([2, 3]);
+    expect(out.rejected[0]!.reason).toMatch(/^not valid UTF-8: byte 0xff at byte 32 of the line \(byte offset 66 in the body\)/);
+    expect(out.events.some((e) => e.id.includes('\uFFFD'))).toBe(false);
+  });
+});
+
 describe('formatFromContentType', () => {
   it('picks NDJSON for its media types and JSON otherwise', () => {
     expect(formatFromContentType('application/x-ndjson')).toBe('ndjson');

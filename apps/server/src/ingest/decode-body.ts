@@ -1,8 +1,12 @@
 import { parseEvent, type MetricEvent, type RejectedLine } from '@northstar/shared';
 import { jsonSyntaxError } from './json-syntax.ts';
+import { MAX_EVENT_DEPTH, elementSpans } from './json-spans.ts';
+import { decodeUtf8 } from './utf8.ts';
 
 export interface DecodedBatch {
   events: MetricEvent[];
+  /** The line (NDJSON) or element number (JSON array) of each event, by index. */
+  lines: number[];
   rejected: Array<RejectedLine & { raw: string }>;
 }
 
@@ -15,9 +19,10 @@ export class BodyError extends Error {
   override readonly name = 'BodyError';
 }
 
-/** NDJSON: one event per line, blank lines ignored, each line judged on its own. */
-function decodeNdjson(text: string, nowMs: number): DecodedBatch {
+/** NDJSON: one event per line, blank lines ignored, each line judged on its own. `badLines`: lines already refused (invalid UTF-8). */
+function decodeNdjson(text: string, nowMs: number, badLines?: ReadonlyMap<number, { reason: string; raw: string }>): DecodedBatch {
   const events: MetricEvent[] = [];
+  const lines: number[] = [];
   const rejected: DecodedBatch['rejected'] = [];
   let line = 0;
   let start = 0;
@@ -30,6 +35,11 @@ function decodeNdjson(text: string, nowMs: number): DecodedBatch {
     start = end + 1;
     if (raw.length === 0) continue;
     if (++seen > MAX_EVENTS_PER_REQUEST) throw new BodyError(`more than ${MAX_EVENTS_PER_REQUEST} events in one request; split it`);
+    const bad = badLines?.get(line);
+    if (bad) {
+      rejected.push({ line, ...bad });
+      continue;
+    }
     let value: unknown;
     try {
       value = JSON.parse(raw);
@@ -38,10 +48,12 @@ function decodeNdjson(text: string, nowMs: number): DecodedBatch {
       continue;
     }
     const result = parseEvent(value, nowMs);
-    if (result.ok) events.push(result.event);
-    else rejected.push({ line, reason: result.reason, raw });
+    if (result.ok) {
+      events.push(result.event);
+      lines.push(line);
+    } else rejected.push({ line, reason: result.reason, raw });
   }
-  return { events, rejected };
+  return { events, lines, rejected };
 }
 
 /** A JSON array: a syntax error rejects the whole body; a bad element rejects only itself. */
@@ -56,17 +68,71 @@ function decodeJsonArray(text: string, nowMs: number): DecodedBatch {
   }
   const items = Array.isArray(value) ? value : [value];
   if (items.length > MAX_EVENTS_PER_REQUEST) throw new BodyError(`more than ${MAX_EVENTS_PER_REQUEST} events in one request; split it`);
+  // each element's own text: what a reject keeps (re-serialising it would recurse as deep as it nests)
+  const spans = elementSpans(text);
   const events: MetricEvent[] = [];
+  const lines: number[] = [];
   const rejected: DecodedBatch['rejected'] = [];
   items.forEach((item, i) => {
+    const span = spans[i]!;
+    const raw = text.slice(span.start, span.end);
+    if (span.depth > MAX_EVENT_DEPTH) {
+      rejected.push({
+        line: i + 1,
+        reason: `event nests ${span.depth} levels deep; an event is an object of fields with one level of dims`,
+        raw,
+      });
+      return;
+    }
     const result = parseEvent(item, nowMs);
-    if (result.ok) events.push(result.event);
-    else rejected.push({ line: i + 1, reason: result.reason, raw: JSON.stringify(item) ?? String(item) });
+    if (result.ok) {
+      events.push(result.event);
+      lines.push(i + 1);
+    } else rejected.push({ line: i + 1, reason: result.reason, raw });
   });
-  return { events, rejected };
+  return { events, lines, rejected };
 }
 
-export function decodeBody(text: string, format: BodyFormat, nowMs: number): DecodedBatch {
+/** Invalid UTF-8 in NDJSON: the lines holding it are refused (with the byte offset), the others are judged as usual. */
+function decodeNdjsonBytes(bytes: Uint8Array, nowMs: number): DecodedBatch {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const lines: string[] = [];
+  const bad = new Map<number, { reason: string; raw: string }>();
+  let start = 0;
+  while (start <= buf.length) {
+    let end = buf.indexOf(0x0a, start);
+    if (end === -1) end = buf.length;
+    const piece = buf.subarray(start, end);
+    const decoded = decodeUtf8(piece);
+    if (decoded.ok) lines.push(decoded.text);
+    else {
+      const line = lines.length + 1;
+      bad.set(line, {
+        reason: `not valid UTF-8: byte 0x${piece[decoded.offset]!.toString(16).padStart(2, '0')} at byte ${decoded.offset + 1} of the line (byte offset ${start + decoded.offset} in the body); send UTF-8 text`,
+        raw: piece.toString('utf8'),
+      });
+      lines.push('invalid');
+    }
+    start = end + 1;
+  }
+  return decodeNdjson(lines.join('\n'), nowMs, bad);
+}
+
+/**
+ * Decodes a body: `bytes` as received (strict UTF-8, invalid bytes named by line and
+ * offset, never replaced), or text already decoded.
+ */
+export function decodeBody(body: string | Uint8Array, format: BodyFormat, nowMs: number): DecodedBatch {
+  let text: string;
+  if (typeof body === 'string') text = body;
+  else {
+    const decoded = decodeUtf8(body);
+    if (!decoded.ok) {
+      if (format === 'ndjson') return decodeNdjsonBytes(body, nowMs);
+      throw new BodyError(`body is ${decoded.reason}`);
+    }
+    text = decoded.text;
+  }
   return format === 'ndjson' ? decodeNdjson(text, nowMs) : decodeJsonArray(text, nowMs);
 }
 

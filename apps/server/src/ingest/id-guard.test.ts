@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricEvent } from '@northstar/shared';
+import { DEDUP_WINDOW_MS } from './event-identity.ts';
 import { IdGuard } from './id-guard.ts';
 
 const ev = (id: string, value = 1): MetricEvent => ({ metric: 'm', value, ts: 0, id, dims: {} });
@@ -10,7 +11,7 @@ function fakeStore(initial: string[] = []) {
   const asked: string[][] = [];
   const lookup = async (events: readonly MetricEvent[]) => {
     asked.push(events.map((e) => e.id));
-    return new Set(events.map((e) => e.id).filter((id) => stored.has(id)));
+    return new Set(events.filter((e) => stored.has(e.id)));
   };
   return { stored, asked, lookup };
 }
@@ -96,5 +97,22 @@ describe('IdGuard', () => {
     down = false;
     // not left waiting on a claim nobody will settle
     expect((await guard.admit([ev('x')])).fresh).toEqual([0]);
+  });
+
+  it('keys identity by metric and id, with timestamps within the window (the rule the store applies too)', async () => {
+    const store = fakeStore();
+    const guard = new IdGuard(store.lookup, 100);
+    const at = (metric: string, ts: number): MetricEvent => ({ metric, value: 1, ts, id: 'x', dims: {} });
+    (await guard.admit([at('m', 0)])).settle(true);
+    // same id on another metric: another event (was dropped from memory, stored after a restart)
+    expect((await guard.admit([at('other', 0)])).fresh).toEqual([0]);
+    // within the window: a retry; beyond it: a new event
+    expect((await guard.admit([at('m', DEDUP_WINDOW_MS)])).duplicates).toEqual([0]);
+    const far = await guard.admit([at('m', DEDUP_WINDOW_MS + 1)]);
+    expect(far.fresh).toEqual([0]);
+    // in one batch too: the second copy within the window is a repeat, one beyond it is not
+    const batch = await guard.admit([at('n', 0), at('n', 1000), at('n', 2 * DEDUP_WINDOW_MS)]);
+    expect(batch.fresh).toEqual([0, 2]);
+    expect(batch.duplicates).toEqual([1]);
   });
 });

@@ -1,7 +1,8 @@
 import type { MetricEvent } from '@northstar/shared';
+import { identityKey, withinWindow } from './event-identity.ts';
 
-/** Asks the store which of these events' ids it already holds. */
-export type StoredIdLookup = (events: readonly MetricEvent[]) => Promise<ReadonlySet<string>>;
+/** Asks the store which of these events it already holds (the same event by event-identity.ts). */
+export type StoredIdLookup = (events: readonly MetricEvent[]) => Promise<ReadonlySet<MetricEvent>>;
 
 export interface Admission {
   /** Indexes (into the admitted batch) of the events to insert: first sight of their id, or no id. */
@@ -13,10 +14,12 @@ export interface Admission {
 }
 
 /**
- * Idempotency by event id, for every source in this process. An id is let through
- * once: the in-flight map makes a second batch carrying the same id wait for the
- * first batch's insert, the recent set answers repeats without a query, and the
- * store answers for everything older (a redelivery after a crash or a rebalance).
+ * Idempotency by event identity (event-identity.ts: metric and id, timestamps within the
+ * window), for every source in this process. An event is let through once: the in-flight
+ * map makes a second batch carrying the same metric and id wait for the first batch's
+ * insert, the recent map answers repeats without a query, and the store answers for
+ * everything older (a redelivery after a crash or a rebalance, another instance). Memory
+ * and store apply the same rule, so what is a repeat does not depend on process history.
  * Events without an id are not looked at here: the Kafka offset-range token covers them.
  */
 export class IdGuard {
@@ -27,9 +30,10 @@ export class IdGuard {
    * the old one and the previous old one is dropped whole. Evicting one id at a time
    * from a Set's front is quadratic in V8 (every new iterator walks the deleted slots).
    */
-  #young = new Set<string>();
-  #old = new Set<string>();
-  readonly #inFlight = new Map<string, Promise<void>>();
+  #young = new Map<string, number>();
+  #old = new Map<string, number>();
+  /** Identity key → the claim of the batch writing it, and the claimed event's ts. */
+  readonly #inFlight = new Map<string, { claim: Promise<void>; ts: number }>();
 
   constructor(lookup: StoredIdLookup, recentCapacity: number) {
     this.#lookup = lookup;
@@ -40,8 +44,10 @@ export class IdGuard {
     return this.#young.size + this.#old.size;
   }
 
-  #known(id: string): boolean {
-    return this.#young.has(id) || this.#old.has(id);
+  /** Memory holds the latest stored ts per key: a hit within the window is a repeat; a miss asks the store. */
+  #known(key: string, ts: number): boolean {
+    const stored = this.#young.get(key) ?? this.#old.get(key);
+    return stored !== undefined && withinWindow(stored, ts);
   }
 
   async admit(events: readonly MetricEvent[]): Promise<Admission> {
@@ -53,23 +59,30 @@ export class IdGuard {
       let release!: () => void;
       const claim = new Promise<void>((resolve) => (release = resolve));
       // One synchronous pass: each new id is claimed at once, so no other batch can slip in.
+      const keys: string[] = new Array<string>(events.length);
       for (let i = 0; i < events.length; i++) {
-        const id = events[i]!.id;
-        if (id === '') fresh.push(i);
-        else if (this.#known(id)) duplicates.push(i);
+        const e = events[i]!;
+        if (e.id === '') {
+          fresh.push(i);
+          continue;
+        }
+        const key = (keys[i] = identityKey(e));
+        if (this.#known(key, e.ts)) duplicates.push(i);
         else {
-          const holder = this.#inFlight.get(id);
+          const holder = this.#inFlight.get(key);
           if (holder === undefined) {
-            this.#inFlight.set(id, claim);
+            this.#inFlight.set(key, { claim, ts: e.ts });
             claimed.push(i);
             fresh.push(i);
-          } else if (holder === claim)
-            duplicates.push(i); // earlier in this batch
-          else waits.add(holder);
+          } else if (holder.claim === claim) {
+            // earlier in this batch: the same event within the window, another one beyond it
+            if (withinWindow(holder.ts, e.ts)) duplicates.push(i);
+            else fresh.push(i);
+          } else waits.add(holder.claim);
         }
       }
       const unclaim = () => {
-        for (const i of claimed) if (this.#inFlight.get(events[i]!.id) === claim) this.#inFlight.delete(events[i]!.id);
+        for (const i of claimed) if (this.#inFlight.get(keys[i]!)?.claim === claim) this.#inFlight.delete(keys[i]!);
         release();
       };
       if (waits.size > 0) {
@@ -79,11 +92,13 @@ export class IdGuard {
         await Promise.all(waits);
         continue;
       }
-      if (claimed.length === 0) return { fresh, duplicates, settle: unclaim };
+      // the claimed ones, and any same-key event of this batch beyond the window of the claimed one
+      const toAsk = claimed.length === fresh.length ? claimed : fresh.filter((i) => events[i]!.id !== '');
+      if (toAsk.length === 0) return { fresh, duplicates, settle: unclaim };
 
-      let inStore: ReadonlySet<string>;
+      let inStore: ReadonlySet<MetricEvent>;
       try {
-        inStore = await this.#lookup(claimed.map((i) => events[i]!));
+        inStore = await this.#lookup(toAsk.map((i) => events[i]!));
       } catch (err) {
         unclaim();
         throw err;
@@ -92,10 +107,10 @@ export class IdGuard {
       if (inStore.size > 0) {
         kept = [];
         for (const i of fresh) {
-          const id = events[i]!.id;
-          if (id !== '' && inStore.has(id)) {
+          const e = events[i]!;
+          if (e.id !== '' && inStore.has(e)) {
             duplicates.push(i);
-            this.#remember(id);
+            this.#remember(keys[i]!, e.ts);
           } else kept.push(i);
         }
       }
@@ -106,18 +121,18 @@ export class IdGuard {
         settle: (stored) => {
           if (settled) return;
           settled = true;
-          if (stored) for (const i of claimed) this.#remember(events[i]!.id);
+          if (stored) for (const i of claimed) this.#remember(keys[i]!, events[i]!.ts);
           unclaim();
         },
       };
     }
   }
 
-  #remember(id: string): void {
+  #remember(key: string, ts: number): void {
     if (this.#young.size >= Math.ceil(this.#recentCapacity / 2)) {
       this.#old = this.#young;
-      this.#young = new Set();
+      this.#young = new Map();
     }
-    this.#young.add(id);
+    this.#young.set(key, ts);
   }
 }

@@ -26,9 +26,9 @@ class HeldStore {
       });
     });
 
-  storedIds = async (events: readonly MetricEvent[]): Promise<Set<string>> => {
-    const ids = new Set(this.rows.map((e) => e.id));
-    return new Set(events.map((e) => e.id).filter((id) => ids.has(id)));
+  storedIds = async (events: readonly MetricEvent[]): Promise<Set<MetricEvent>> => {
+    const keys = new Set(this.rows.map((e) => `${e.metric}/${e.id}`));
+    return new Set(events.filter((e) => keys.has(`${e.metric}/${e.id}`)));
   };
 
   insertRejected = async (): Promise<void> => undefined;
@@ -133,5 +133,32 @@ describe('Ingestor: tiles do not wait for inserts', () => {
     insert.release();
     await batch;
     expect(shown()).toBe(2);
+  });
+});
+
+describe('Ingestor: a row the store refuses for good', () => {
+  it('is isolated from its HTTP group and handed back; the rest is stored and the wall ends at what the store holds', async () => {
+    const { store, ingestor, shown } = setup();
+    // inserts go through at once, and any holding the value 666 is refused as the engine refuses bad data (a permanent code)
+    store.insertEvents = async (events) => {
+      if (events.some((e) => e.value === 666)) throw Object.assign(new Error('Cannot parse input: expected a number'), { code: '27' });
+      store.rows.push(...events);
+    };
+    const result = await ingestor.writeGrouped([event(), { ...event(), value: 666 }, event('with-id')]);
+    expect(result).toEqual({
+      duplicates: 0,
+      refused: [{ index: 1, reason: 'the store refused this event: Cannot parse input: expected a number' }],
+    });
+    expect(store.rows.map((e) => e.value)).toEqual([1, 1]);
+    for (let i = 0; i < 200 && shown() !== 2; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(shown()).toBe(2);
+  });
+
+  it('still fails the whole group on a retryable error (the store is down): the producer retries', async () => {
+    const { store, ingestor } = setup();
+    store.insertEvents = async () => {
+      throw Object.assign(new Error('Cannot reserve 1.00 MiB, not enough space'), { code: '243' });
+    };
+    await expect(ingestor.writeGrouped([event(), event()])).rejects.toThrow(/not enough space/);
   });
 });

@@ -3,8 +3,9 @@ import type { KpiEvaluator } from '../evaluate/evaluator.ts';
 import type { EventSource, EventStore, RejectedRecord } from '../store/event-store.ts';
 import type { Metrics } from '../observe/metrics.ts';
 import type { WindowRepair } from '../evaluate/window-repair.ts';
-import { BatchWriter } from './batch-writer.ts';
+import { BatchWriter, type GroupResult, type WriteResult } from './batch-writer.ts';
 import { IdGuard } from './id-guard.ts';
+import { writeIsolating, type RefusedRow } from './isolate-rows.ts';
 
 export interface IngestorOptions {
   store: EventStore;
@@ -63,7 +64,7 @@ export class Ingestor {
       return found;
     }, opts.recentIds ?? DEFAULT_RECENT_IDS);
     this.#grouped = new BatchWriter({
-      store: { store: async (events) => (await this.#write(events, 'http', undefined, true)).duplicates },
+      store: { store: (events) => this.#writeGroup(events) },
       flushRows: opts.flushRows,
       flushIntervalMs: opts.flushIntervalMs,
       maxPendingRows: opts.maxPendingRows,
@@ -140,8 +141,26 @@ export class Ingestor {
     return { stored: fresh.length, duplicates: admission.duplicates };
   }
 
-  /** Small writers (HTTP requests): grouped with others into one insert; resolves, once stored, with the repeats among them. */
-  writeGrouped(events: readonly MetricEvent[]): Promise<number> {
+  /**
+   * One group of HTTP rows. A group the store refuses for good (a permanent error) is
+   * halved down to the rows that fail (isolate-rows.ts), so one bad row does not turn every
+   * request of the group into a 503 its producer retries for ever; the rest is stored.
+   */
+  async #writeGroup(events: readonly MetricEvent[]): Promise<GroupResult> {
+    const duplicates: number[] = [];
+    const indexes = events.map((_, i) => i);
+    // HTTP groups have no natural token: each part gets a random one (the producer retries a 503)
+    const refused = await writeIsolating(indexes, 'http', async (part) => {
+      const rows = part.length === events.length ? events : part.map((i) => events[i]!);
+      const r = await this.#write(rows, 'http', undefined, true);
+      for (const d of r.duplicates) duplicates.push(part[d]!);
+    });
+    if (refused.length > 0) this.#metrics.storeRefusedRows.inc({ source: 'http' }, refused.length);
+    return { duplicates, refused: refused.map(({ row, reason }) => ({ index: row, reason })) };
+  }
+
+  /** Small writers (HTTP requests): grouped with others into one insert; resolves, once stored, with the repeats and refused rows among them. */
+  writeGrouped(events: readonly MetricEvent[]): Promise<WriteResult> {
     return this.#grouped.write(events);
   }
 
@@ -151,6 +170,28 @@ export class Ingestor {
     this.#accept(events);
     const { stored, duplicates } = await this.#write(events, source, dedupToken, false);
     return { stored, duplicates: duplicates.length };
+  }
+
+  /**
+   * A whole batch like writeBatch, but rows the store refuses for good (storage errors
+   * about the data, store/write-errors.ts) are isolated by halving and handed back, while
+   * the rest is stored. A retryable failure throws: the caller holds the batch and retries.
+   */
+  async writeBatchIsolating(
+    events: readonly MetricEvent[],
+    source: EventSource,
+    dedupToken: string,
+  ): Promise<WriteOutcome & { refused: Array<RefusedRow<MetricEvent>> }> {
+    this.#accept(events);
+    let stored = 0;
+    let duplicates = 0;
+    const refused = await writeIsolating(events, dedupToken, async (part, partToken) => {
+      const r = await this.#write(part, source, partToken, false);
+      stored += r.stored;
+      duplicates += r.duplicates.length;
+    });
+    if (refused.length > 0) this.#metrics.storeRefusedRows.inc({ source }, refused.length);
+    return { stored, duplicates, refused };
   }
 
   async reject(records: readonly RejectedRecord[], dedupToken?: string): Promise<void> {

@@ -30,8 +30,15 @@ export function jsonSyntaxError(text: string, fallback: string, oneLine = false)
   const record = (code: ParseErrorCode, offset: number, _length: number, line: number, column: number) => {
     found ??= { code, offset, line, column };
   };
-  visit(text, { onError: record }, { disallowComments: true, allowTrailingComma: false });
-  if (found === undefined) return fallback;
+  try {
+    visit(text, { onError: record }, { disallowComments: true, allowTrailingComma: false });
+  } catch (err) {
+    // the scanner recurses per nesting level: a body nested thousands deep overflows it
+    if (!(err instanceof RangeError)) throw err;
+  }
+  // JSON.parse's message quotes the input: never echo control characters (binary) back
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
+  if (found === undefined) return fallback.slice(0, 200).replace(/[\u0000-\u001f\u007f]/g, '?');
   const at = text.slice(found.offset, found.offset + 20).split(/[\s,:\]}]/)[0] ?? '';
   const token = at === '' ? (found.offset >= text.length ? 'the end' : JSON.stringify(text[found.offset])) : JSON.stringify(at);
   const what = WHAT[printParseErrorCode(found.code)] ?? 'syntax error at';

@@ -1,9 +1,12 @@
-import { Kafka, logLevel, type Consumer, type EachBatchPayload, type Producer } from 'kafkajs';
+import { Kafka, logLevel, type Consumer, type EachBatchPayload, type KafkaMessage, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { parseEvent, type MetricEvent } from '@northstar/shared';
 import type { RejectedRecord } from '../store/event-store.ts';
 import type { Metrics } from '../observe/metrics.ts';
+import { DeadLetterQueue, type DeadLetter } from './dead-letter.ts';
 import type { Ingestor } from './ingestor.ts';
+import { jsonSyntaxError } from './json-syntax.ts';
+import { decodeUtf8 } from './utf8.ts';
 
 export interface KafkaIngestOptions {
   brokers: string[];
@@ -18,12 +21,15 @@ export interface KafkaIngestOptions {
   log: Logger;
 }
 
-export const DLQ_REASON_HEADER = 'northstar-reason';
-export const DLQ_ORIGIN_HEADER = 'northstar-origin';
+export { DLQ_ORIGIN_HEADER, DLQ_REASON_HEADER, DLQ_SIZE_HEADER, DLQ_TRUNCATED_HEADER } from './dead-letter.ts';
+
+type KafkaReject = RejectedRecord & DeadLetter;
 
 interface Decoded {
   events: MetricEvent[];
-  rejected: Array<RejectedRecord & { key: Buffer | null; value: Buffer | null }>;
+  /** The message each event came from, by index: a row the store refuses goes to the DLQ as it was sent. */
+  messages: KafkaMessage[];
+  rejected: KafkaReject[];
 }
 
 /** Backoff while the store refuses a batch: quick at first, then every few seconds. */
@@ -39,27 +45,35 @@ const RESTART_AFTER_MS = 2_000;
  * An event without `ts` gets its message's timestamp, not the time it is read: a
  * redelivered message then carries the same ts, so the store can recognise its id.
  */
-export function decodeMessages(topic: string, partition: number, messages: EachBatchPayload['batch']['messages'], nowMs: number): Decoded {
-  const out: Decoded = { events: [], rejected: [] };
+export function decodeMessages(topic: string, partition: number, messages: KafkaMessage[], nowMs: number): Decoded {
+  const out: Decoded = { events: [], messages: [], rejected: [] };
   for (const m of messages) {
-    const location = `${topic}/${partition}@${m.offset}`;
-    const reject = (reason: string) =>
-      out.rejected.push({ source: 'kafka', location, reason, raw: m.value ? m.value.toString('utf8') : '', key: m.key, value: m.value });
+    const origin = `${topic}/${partition}@${m.offset}`;
+    const reject = (reason: string, raw = m.value ? m.value.toString('utf8') : '') =>
+      out.rejected.push({ source: 'kafka', location: origin, origin, reason, raw, key: m.key, value: m.value });
     if (!m.value || m.value.length === 0) {
       reject('empty message value (tombstone?)');
       continue;
     }
+    const text = decodeUtf8(m.value);
+    if (!text.ok) {
+      reject(text.reason);
+      continue;
+    }
     let value: unknown;
     try {
-      value = JSON.parse(m.value.toString('utf8'));
+      value = JSON.parse(text.text);
     } catch (err) {
-      reject(`not valid JSON (${(err as Error).message})`);
+      // where and why, as over HTTP; JSON.parse's own message would quote the input back
+      reject(`not valid JSON (${jsonSyntaxError(text.text, (err as Error).message)})`, text.text);
       continue;
     }
     const produced = Number(m.timestamp);
     const result = parseEvent(value, Number.isFinite(produced) && produced > 0 && produced <= nowMs ? produced : nowMs);
-    if (result.ok) out.events.push(result.event);
-    else reject(result.reason);
+    if (result.ok) {
+      out.events.push(result.event);
+      out.messages.push(m);
+    } else reject(result.reason, text.text);
   }
   return out;
 }
@@ -82,6 +96,7 @@ export class KafkaIngest {
   #joined = false;
   #stopping = false;
   #restartTimer: NodeJS.Timeout | undefined;
+  readonly #dlq = new DeadLetterQueue();
 
   constructor(opts: KafkaIngestOptions) {
     this.#opts = opts;
@@ -101,7 +116,14 @@ export class KafkaIngest {
       // the default 5 s would be added to every SIGTERM
       maxWaitTimeInMs: 1_000,
     });
-    this.#producer = this.#kafka.producer({ allowAutoTopicCreation: false, idempotent: false });
+    // idempotent: the producer's own retries of a send are not written twice; few retries of
+    // its own, because the DLQ's retries are bounded one level up (dead-letter.ts)
+    this.#producer = this.#kafka.producer({
+      allowAutoTopicCreation: false,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 2_000 },
+    });
     const { GROUP_JOIN, CRASH, DISCONNECT, STOP } = this.#consumer.events;
     this.#consumer.on(GROUP_JOIN, () => (this.#joined = true));
     for (const e of [CRASH, DISCONNECT, STOP]) this.#consumer.on(e, () => (this.#joined = false));
@@ -127,6 +149,11 @@ export class KafkaIngest {
 
   get joined(): boolean {
     return this.#joined;
+  }
+
+  /** Set while the DLQ refuses rejects (they are kept in rejected_events only): /readyz says degraded. */
+  get dlqProblem(): string | undefined {
+    return this.#dlq.degraded ? `failing (${this.#dlq.lastError.slice(0, 200)}); rejects kept in rejected_events only` : undefined;
   }
 
   async start(): Promise<void> {
@@ -173,28 +200,28 @@ export class KafkaIngest {
     const live = () => isRunning() && !isStale();
     // Each step is retried alone, so one that succeeded is not repeated while a later one waits.
     if (decoded.rejected.length > 0) {
-      const sent = await this.#untilDone('dlq', live, heartbeat, () =>
-        this.#producer.send({
-          topic: this.#opts.dlqTopic,
-          messages: decoded.rejected.map((r) => ({
-            key: r.key,
-            value: r.value,
-            headers: { [DLQ_REASON_HEADER]: r.reason, [DLQ_ORIGIN_HEADER]: r.location },
-          })),
-        }),
-      );
-      if (!sent) return;
-      const kept = await this.#untilDone('store', live, heartbeat, () =>
-        this.#opts.ingestor.reject(
-          decoded.rejected.map(({ source, location, reason, raw }) => ({ source, location, reason, raw })),
-          `rejected:${token}`,
-        ),
-      );
+      const kept = await this.#deadLetter(decoded.rejected, `rejected:${token}`, live, heartbeat);
       if (!kept) return;
     }
-    const written = await this.#untilDone('store', live, heartbeat, () => this.#opts.ingestor.writeBatch(decoded.events, 'kafka', token));
+    const written = await this.#untilDone('store', live, heartbeat, () =>
+      this.#opts.ingestor.writeBatchIsolating(decoded.events, 'kafka', token),
+    );
     // Stopping or rebalanced while the store was down: leave the batch uncommitted, it is read again.
     if (!written) return;
+    if (written.refused.length > 0) {
+      // rows the store can never take: rejects like any other, so the partition goes on
+      const refused: KafkaReject[] = written.refused.map(({ row, reason }) => {
+        const m = decoded.messages[decoded.events.indexOf(row)]!;
+        const origin = `${topic}/${partition}@${m.offset}`;
+        return { source: 'kafka', location: origin, origin, reason, raw: m.value?.toString('utf8') ?? '', key: m.key, value: m.value };
+      });
+      this.#opts.log.error(
+        { topic, partition, rows: refused.length, reason: refused[0]!.reason },
+        'the store refused rows for good; kept as rejects',
+      );
+      const kept = await this.#deadLetter(refused, `refused:${token}`, live, heartbeat);
+      if (!kept) return;
+    }
     // Only now is the batch durable: commit past its last offset.
     resolveOffset(last);
     try {
@@ -207,39 +234,79 @@ export class KafkaIngest {
     await heartbeat();
   }
 
-  /** Runs `action` until it succeeds (true) or the batch is no longer ours (false), backing off between tries. */
-  async #untilDone(
-    step: 'dlq' | 'store',
+  /**
+   * Rejects to the DLQ (bounded retries, dead-letter.ts) and to rejected_events (retried
+   * until stored: the store is where nothing is lost). A reject the DLQ took only as a
+   * bounded copy, or not at all, is kept whole in the store. False: the batch is no longer ours.
+   */
+  async #deadLetter(rejects: KafkaReject[], storeToken: string, live: () => boolean, heartbeat: () => Promise<void>): Promise<boolean> {
+    const { metrics, log } = this.#opts;
+    const outcome = await this.#dlq.send(rejects, {
+      sender: { send: (messages) => this.#producer.send({ topic: this.#opts.dlqTopic, acks: -1, messages }) },
+      live,
+      heartbeat,
+      onRetry: (attempt, err) => log.warn({ attempt, err: err.message, rejects: rejects.length }, 'DLQ send failed; retrying'),
+    });
+    metrics.dlqDegraded.set(this.#dlq.degraded ? 1 : 0);
+    if (!outcome) return false;
+    for (const { cut } of outcome.sent) metrics.dlqMessages.inc({ kind: cut ? 'copy' : 'whole' });
+    const whole = new Set(outcome.sent.filter((s) => s.cut).map((s) => s.reject));
+    const notOnDlq = new Map(outcome.failed.map((f) => [f.reject, f.error]));
+    if (notOnDlq.size > 0) {
+      metrics.dlqFailures.inc(notOnDlq.size);
+      log.error(
+        { rejects: notOnDlq.size, err: outcome.failed[0]!.error, dlqTopic: this.#opts.dlqTopic },
+        'DLQ refused rejects after bounded retries; kept whole in rejected_events, consumption goes on',
+      );
+    }
+    const records: RejectedRecord[] = rejects.map((r) => {
+      const error = notOnDlq.get(r);
+      return {
+        source: r.source,
+        location: r.location,
+        reason: error === undefined ? r.reason : `${r.reason} [not on the DLQ: ${error.slice(0, 200)}]`,
+        raw: r.raw,
+        whole: whole.has(r) || error !== undefined,
+      };
+    });
+    const stored = await this.#untilDone('store', live, heartbeat, async () => {
+      await this.#opts.ingestor.reject(records, storeToken);
+      return true;
+    });
+    return stored === true;
+  }
+
+  /** Runs `action` until it succeeds (its result) or the batch is no longer ours (undefined), backing off between tries. */
+  async #untilDone<T>(
+    step: 'store',
     live: () => boolean,
     heartbeat: () => Promise<void>,
-    action: () => Promise<unknown>,
-  ): Promise<boolean> {
+    action: () => Promise<T>,
+  ): Promise<T | undefined> {
     const { metrics, log } = this.#opts;
     let delay = RETRY_FIRST_MS;
     for (let attempt = 1; ; attempt++) {
       try {
-        await action();
+        const result = await action();
         if (attempt > 1) {
-          if (step === 'store') metrics.kafkaWaitingForStore.set(0);
-          log.info({ step, attempts: attempt }, `${step === 'store' ? 'store' : 'DLQ'} accepts writes again; consumption resumed`);
+          metrics.kafkaWaitingForStore.set(0);
+          log.info({ step, attempts: attempt }, 'store accepts writes again; consumption resumed');
         }
-        return true;
+        return result;
       } catch (err) {
-        if (step === 'store') {
-          metrics.writeFailures.inc({ source: 'kafka' });
-          metrics.kafkaWaitingForStore.set(1);
-        }
+        metrics.writeFailures.inc({ source: 'kafka' });
+        metrics.kafkaWaitingForStore.set(1);
         // the first failure and then one in ten: an outage of minutes must not flood the log
         if (attempt === 1 || attempt % 10 === 0) {
           log.warn(
             { step, attempt, retryInMs: delay, err: (err as Error).message },
-            step === 'store' ? 'store refused the batch; consumption paused, retrying' : 'DLQ send failed; retrying',
+            'store refused the batch; consumption paused, retrying',
           );
         }
       }
-      if (!live()) return false;
+      if (!live()) return undefined;
       await new Promise((r) => setTimeout(r, delay));
-      if (!live()) return false;
+      if (!live()) return undefined;
       await heartbeat();
       delay = Math.min(delay * 2, RETRY_MAX_MS);
     }

@@ -70,6 +70,28 @@ export function createMetrics() {
       help: 'Offset commits that failed after a durable write (the range is redelivered and dropped by id)',
       registers: [registry],
     }),
+    dlqMessages: new Counter({
+      name: 'northstar_dlq_messages_total',
+      help: 'Rejects sent to the Kafka DLQ topic: whole, or as a bounded copy (kind="copy", the whole is in rejected_events)',
+      labelNames: ['kind'],
+      registers: [registry],
+    }),
+    dlqFailures: new Counter({
+      name: 'northstar_dlq_failures_total',
+      help: 'Rejects the DLQ did not take within its bounded retries: kept whole in rejected_events only',
+      registers: [registry],
+    }),
+    dlqDegraded: new Gauge({
+      name: 'northstar_dlq_degraded',
+      help: '1 from a DLQ send that gave up until one succeeds (/readyz says degraded meanwhile)',
+      registers: [registry],
+    }),
+    storeRefusedRows: new Counter({
+      name: 'northstar_store_refused_rows_total',
+      help: 'Events the store refused for good (a permanent error), isolated from their batch and kept as rejects',
+      labelNames: ['source'],
+      registers: [registry],
+    }),
     batchRows: new Histogram({
       name: 'northstar_insert_batch_rows',
       help: 'Rows per insert',

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { MetricEvent } from '@northstar/shared';
+import { DEDUP_WINDOW_MS, identityKey, withinWindow } from '../ingest/event-identity.ts';
 import { murmurHash3_32 } from './murmur3.ts';
 
 export type EventSource = 'http' | 'kafka' | 'demo' | 'import';
@@ -12,10 +13,20 @@ export interface RejectedRecord {
   location: string;
   reason: string;
   raw: string;
+  /** Keep all of `raw`: the DLQ holds only a bounded copy of it, or none. */
+  whole?: boolean;
 }
 
-/** A rejected payload is kept for diagnosis, not in full: a 10 MiB line would bloat the table. */
+/**
+ * A rejected payload is kept for diagnosis, not in full: a 10 MiB line would bloat the
+ * table. A Kafka reject the DLQ could not take whole is the exception (`whole`): this row
+ * is then its only full copy; a Kafka message is bounded by the broker's message size.
+ */
 const RAW_KEEP_CHARS = 4096;
+
+/** Lone surrogates as U+FFFD: the engine refuses JSON input holding one, and a reject must always be keepable. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const wellFormed = (text: string) => text.replace(LONE_SURROGATE, '\uFFFD');
 
 function toLine(e: MetricEvent, source: EventSource, receivedAt: number): string {
   return JSON.stringify({ metric: e.metric, ts: e.ts, value: e.value, id: e.id, dims: e.dims, source, received_at: receivedAt });
@@ -53,16 +64,16 @@ export class EventStore {
   }
 
   /**
-   * Which of these events' ids are already in `events`. Bounded by the batch's metrics
-   * and time range, so the primary key (metric, ts) skips every granule outside it: a
-   * repeat carries the same metric and ts as the original. (The bloom filter on `id`
-   * serves looking one event up by id; for thousands of ids at once it would pass
-   * every granule anyway.) The engine
-   * compares 32-bit hashes of the ids (a fifth of the cost of comparing 20 000 strings);
-   * the ids it returns are exact, and a hash collision with another stored id only adds
-   * an id that is not in the batch, which the caller ignores.
+   * Which of these events the store already holds, by the identity of event-identity.ts:
+   * a stored row with the same metric and id whose ts is within the window of the event's.
+   * Bounded by the batch's metrics and time range widened by the window, so the primary
+   * key (metric, ts) skips every granule outside it. (The bloom filter on `id` serves
+   * looking one event up by id; for thousands of ids at once it would pass every granule
+   * anyway.) The engine compares 32-bit hashes of the ids (a fifth of the cost of comparing
+   * 20 000 strings); the rows it returns are compared exactly here, so a hash collision
+   * only returns a row that matches nothing.
    */
-  async storedIds(events: readonly MetricEvent[]): Promise<Set<string>> {
+  async storedIds(events: readonly MetricEvent[]): Promise<Set<MetricEvent>> {
     if (events.length === 0) return new Set();
     const metrics = new Set<string>();
     let lo = Infinity;
@@ -75,14 +86,24 @@ export class EventStore {
       hashes += murmurHash3_32(e.id) + '\n';
     }
     const result = await this.#client.query({
-      query: `SELECT DISTINCT id FROM events
+      query: `SELECT metric, id, toUnixTimestamp64Milli(ts) AS t FROM events
         WHERE metric IN {metrics:Array(String)}
           AND ts BETWEEN fromUnixTimestamp64Milli({lo:Int64}, 'UTC') AND fromUnixTimestamp64Milli({hi:Int64}, 'UTC')
           AND murmurHash3_32(id) IN (SELECT h FROM format(TSVRaw, 'h UInt32', {hashes:String}))`,
-      query_params: { metrics: [...metrics], lo, hi, hashes },
+      query_params: { metrics: [...metrics], lo: lo - DEDUP_WINDOW_MS, hi: hi + DEDUP_WINDOW_MS, hashes },
       format: 'JSONEachRow',
     });
-    return new Set((await result.json<{ id: string }>()).map((r) => r.id));
+    const stored = new Map<string, number[]>();
+    for (const r of await result.json<{ metric: string; id: string; t: string | number }>()) {
+      const key = identityKey(r);
+      const list = stored.get(key);
+      if (list) list.push(Number(r.t));
+      else stored.set(key, [Number(r.t)]);
+    }
+    const found = new Set<MetricEvent>();
+    if (stored.size === 0) return found;
+    for (const e of events) if (stored.get(identityKey(e))?.some((t) => withinWindow(t, e.ts))) found.add(e);
+    return found;
   }
 
   /** With a token, a retried batch of rejects (the same Kafka offset range) is kept once. */
@@ -98,9 +119,9 @@ export class EventStore {
       values: records.map((r) => ({
         received_at: receivedAt,
         source: r.source,
-        location: r.location,
-        reason: r.reason,
-        raw: r.raw.slice(0, RAW_KEEP_CHARS),
+        location: wellFormed(r.location),
+        reason: wellFormed(r.reason),
+        raw: wellFormed(r.whole ? r.raw : r.raw.slice(0, RAW_KEEP_CHARS)),
       })),
     });
   }
