@@ -196,14 +196,22 @@ const GENERATORS: Record<Family, Gen> = {
     return { values, labels };
   },
   variance_change(rng, s, count) {
+    // a variance regime in a real KPI (a flaky dependency, a retry storm; or a sampler dropped, a value
+    // served from a cache) sits on the KPI's own daily and weekly season and trend, and its noise scales
+    // with the level: a global z sees the day, not the regime
     const level = uniform(rng, 50, 500);
-    const cycle = dailyCycle(rng, s);
-    const noise = uniform(rng, 0.01, 0.05) * level;
+    const dailyA = uniform(rng, 0.15, 0.5);
+    const weekendF = uniform(rng, 0.5, 0.95);
+    const growth = uniform(rng, -0.3, 0.5);
+    const noise = uniform(rng, 0.01, 0.04);
     const labels = place(rng, s, count, () => int(rng, 12, 48));
-    const factor = labels.map(() => uniform(rng, 5, 8));
+    // most regimes are noisier (sigma ×2.5–6); one in four is calmer (sigma ÷4–8: fewer sources, a frozen value)
+    const factor = labels.map(() => (rng() < 0.25 ? 1 / uniform(rng, 4, 8) : uniform(rng, 2.5, 6)));
     const values = Array.from({ length: s.n }, (_, i) => {
+      const { hour, weekday } = s.clock(s.startMs + i * s.stepMs);
+      const base = level * (1 + (growth * i) / s.n) * daily(hour, dailyA) * (1 + (weekendF - 1) * weekend(weekday, hour));
       const k = labels.findIndex((l) => i >= l.start && i <= l.end);
-      return level * cycle(i) + noise * gaussian(rng) * (k >= 0 ? (factor[k] as number) : 1);
+      return base * (1 + noise * gaussian(rng) * (k >= 0 ? (factor[k] as number) : 1));
     });
     return { values, labels };
   },
@@ -348,6 +356,6 @@ export function generateSeries(family: Family, index: number, sizes: CorpusSizes
   };
 }
 
-export function generateCorpus(sizes: CorpusSizes): Series[] {
-  return FAMILIES.flatMap((family) => Array.from({ length: sizes.seriesPerFamily }, (_, i) => generateSeries(family, i, sizes)));
+export function generateCorpus(sizes: CorpusSizes, families: readonly Family[] = FAMILIES): Series[] {
+  return families.flatMap((family) => Array.from({ length: sizes.seriesPerFamily }, (_, i) => generateSeries(family, i, sizes)));
 }

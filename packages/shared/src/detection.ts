@@ -1,12 +1,17 @@
 import { z } from 'zod';
 import { parseDurationMs } from './primitives.ts';
 
-/** Detector names, each a different view of "this is not normal". */
-export const DETECTORS = ['robust', 'holt', 'seasonal', 'level_shift', 'missing'] as const;
+/**
+ * Detector names, each a different view of "this is not normal": three baselines (a point off
+ * the forecast), level_shift (a run of them), variance_change (the spread itself changed), missing.
+ */
+export const DETECTORS = ['robust', 'holt', 'seasonal', 'level_shift', 'variance_change', 'missing'] as const;
 export type DetectorName = (typeof DETECTORS)[number];
 
 export const SENSITIVITIES = ['low', 'medium', 'high'] as const;
 export type Sensitivity = (typeof SENSITIVITIES)[number];
+/** The sensitivity of a KPI (and of an alert rule's anomaly score) that sets none. */
+export const DEFAULT_SENSITIVITY: Sensitivity = 'medium';
 
 /** Which way counts as anomalous; default from the KPI's direction (the bad way), both for within_range. */
 export const ANOMALY_DIRECTIONS = ['up', 'down', 'both'] as const;
@@ -18,7 +23,7 @@ export const durationField = (what: string) =>
 /** Per-KPI anomaly detection; every field has a default that works without tuning. */
 export const DetectionSchema = z.strictObject({
   enabled: z.boolean().default(true),
-  sensitivity: z.enum(SENSITIVITIES).default('medium'),
+  sensitivity: z.enum(SENSITIVITIES).default(DEFAULT_SENSITIVITY),
   direction: z.enum(ANOMALY_DIRECTIONS).optional(),
   detectors: z.array(z.enum(DETECTORS)).min(1).optional(),
   /** The evaluation step the detectors see the KPI at; default: a sixtieth of the window, at least 10 s. */

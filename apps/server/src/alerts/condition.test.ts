@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { AlertCondition, KpiDefinition } from '@northstar/shared';
+import { DEFAULT_SENSITIVITY, type AlertCondition, type KpiDefinition } from '@northstar/shared';
+import { KpiDetector } from '../detect/ensemble.ts';
+import { scoreThreshold } from '../detect/score.ts';
 import { DEFAULT_ANOMALY_SCORE, evaluateCondition, PACING_MIN_ELAPSED_SHARE, pacingContext, type ConditionInput } from './condition.ts';
 import { kpiState } from './test-alerts.ts';
 
@@ -61,6 +63,18 @@ describe('anomaly: n of the last m points', () => {
     expect(evaluateCondition(noScore, input({ anomalyScores: [0.5], anomalyScoreThreshold: 0.4 })).holds).toBe(true);
     expect(evaluateCondition(noScore, input({ anomalyScores: [DEFAULT_ANOMALY_SCORE - 0.01] })).holds).toBe(false);
     expect(evaluateCondition(noScore, input({ anomalyScores: [DEFAULT_ANOMALY_SCORE] })).holds).toBe(true);
+  });
+  it('without any score given, fires on exactly the points a default KPI detector flags (one rule for both)', () => {
+    const noScore: AlertCondition = { type: 'anomaly', n: 1, m: 1 };
+    const detector = new KpiDetector({}, { direction: 'within_range', timezone: 'UTC' });
+    expect(DEFAULT_ANOMALY_SCORE).toBe(detector.threshold);
+    expect(DEFAULT_ANOMALY_SCORE).toBe(scoreThreshold(DEFAULT_SENSITIVITY));
+    // a point the default detector just flags holds the rule; one just under does not
+    expect(evaluateCondition(noScore, input({ anomalyScores: [detector.threshold] })).holds).toBe(true);
+    expect(evaluateCondition(noScore, input({ anomalyScores: [detector.threshold * 0.99] })).holds).toBe(false);
+    // and it moves with the sensitivity constants it derives from: medium sits between high and low
+    expect(scoreThreshold('high')).toBeLessThan(DEFAULT_ANOMALY_SCORE);
+    expect(scoreThreshold('low')).toBeGreaterThan(DEFAULT_ANOMALY_SCORE);
   });
   it('while warming up (fewer than m scores) it can still reach n, and says so', () => {
     const r = evaluateCondition(rule, input({ anomalyScores: [0.1, 0.2] }));

@@ -1,4 +1,5 @@
 import {
+  DEFAULT_SENSITIVITY,
   calendarSpan,
   isCalendarWindow,
   parseDurationMs,
@@ -7,6 +8,7 @@ import {
   type KpiDefinition,
   type KpiState,
 } from '@northstar/shared';
+import { scoreThreshold } from '../detect/score.ts';
 
 /**
  * Whether an alert rule's condition holds for one KPI at one evaluation. Pure: the
@@ -54,8 +56,12 @@ export interface ConditionResult {
   reason: string;
 }
 
-/** Used when neither the rule nor the KPI's sensitivity gives an anomaly score: "medium". */
-export const DEFAULT_ANOMALY_SCORE = 0.8;
+/**
+ * Used when neither the rule nor the KPI's sensitivity gives an anomaly score: the score the
+ * detector itself flags at by default, from the same rule (scoreThreshold), so a rule without a
+ * score fires on exactly the points a default KPI's detector calls anomalous.
+ */
+export const DEFAULT_ANOMALY_SCORE = scoreThreshold(DEFAULT_SENSITIVITY);
 
 /**
  * A projection from the first tenth of a period is mostly noise (one slow Monday

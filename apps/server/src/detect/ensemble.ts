@@ -1,9 +1,10 @@
 import type { AnomalyDirection, DetectionPoint, DetectionSettings, DetectorName, Direction, Sensitivity } from '@northstar/shared';
-import { DETECTORS } from '@northstar/shared';
+import { DEFAULT_SENSITIVITY, DETECTORS } from '@northstar/shared';
+import { DISPERSION_MIN_EXCESS, DispersionWindow } from './dispersion.ts';
 import { EpisodeTracker } from './episode.ts';
 import { HoltDetector } from './holt.ts';
 import { LevelShiftDetector } from './level-shift.ts';
-import { TailCalibrator } from './likelihood.ts';
+import { LIKELIHOOD_HISTORY, TailCalibrator } from './likelihood.ts';
 import { MissingDetector } from './missing.ts';
 import { NoiseFloor } from './noise-floor.ts';
 import { RobustDetector } from './robust.ts';
@@ -33,6 +34,16 @@ export const CALIBRATION_DELAY = 24;
 /** During an episode the deviation history stops learning (an incident must not teach that incidents are normal), for at most this many points. */
 export const EPISODE_UNLEARNED_POINTS = 96;
 
+/**
+ * The share of the false-alarm rate each channel may use (a weighted Bonferroni): the point
+ * and mean channels split it as before, and the spread channel gets a small share, because its
+ * history is strongly autocorrelated (a window of DISPERSION_POINTS moves one point at a time),
+ * so its tail is estimated from fewer independent values and must prove more.
+ */
+export const WEIGHT_POINT = 0.45;
+export const WEIGHT_MEAN = 0.45;
+export const WEIGHT_SPREAD = 0.1;
+
 /** The way that hurts: a KPI that should be high is watched for drops, one that should be low for rises. */
 export function defaultAnomalyDirection(direction: Direction): AnomalyDirection {
   return direction === 'higher_is_better' ? 'down' : direction === 'lower_is_better' ? 'up' : 'both';
@@ -50,8 +61,10 @@ export function isWatched(direction: AnomalyDirection, side: -1 | 0 | 1): boolea
  *      one with the smallest recent forecast error is used (selection.ts);
  *   2. the deviation is standardised, z = (value − expected) / scale, with the scale never
  *      below the series' own long-run noise floor (noise-floor.ts);
- *   3. z and the mean of the last MEAN_POINTS z are each scored by their tail probability
- *      against this KPI's own history of them (likelihood.ts): p = 2·min(p_point, p_mean);
+ *   3. z, the mean of the last MEAN_POINTS z and the spread of the last DISPERSION_POINTS z
+ *      (dispersion.ts) are each scored by their tail probability against this KPI's own
+ *      history of them (likelihood.ts), combined by a weighted Bonferroni: p = min(p_i / w_i)
+ *      over the voting channels, weights normalised to 1 (the spread abstains on counts);
  *   4. score = pToScore(p); a gap run scores on the same scale (missing.ts);
  *   5. one alarm per episode (episode.ts).
  * Until the deviation history holds enough points the detector is "learning": score 0,
@@ -82,19 +95,21 @@ export class KpiDetector {
   readonly #episode = new EpisodeTracker();
   readonly #pointTail = new TailCalibrator();
   readonly #meanTail = new TailCalibrator();
+  readonly #dispersion = new DispersionWindow();
+  readonly #dispersionTail = new TailCalibrator(LIKELIHOOD_HISTORY, DISPERSION_MIN_EXCESS);
   readonly #zs = new Float64Array(MEAN_POINTS);
   #zCount = 0;
   #zSum = 0;
   readonly #recent: number[] = [];
-  /** Deviations waiting to be learned: [point z, short-term mean z or NaN]. */
-  #pending: Array<[number, number]> = [];
+  /** Deviations waiting to be learned: [point z, short-term mean z or NaN, log dispersion or NaN]. */
+  #pending: Array<[number, number, number]> = [];
   #episodePoints = 0;
   /** Excluded [from, to) intervals not yet passed. */
   #excluded: Array<[number, number]> = [];
   #lastTs = -Infinity;
 
   constructor(settings: Partial<DetectionSettings>, options: KpiDetectorOptions) {
-    this.#sensitivity = settings.sensitivity ?? 'medium';
+    this.#sensitivity = settings.sensitivity ?? DEFAULT_SENSITIVITY;
     this.#enabled = settings.enabled ?? true;
     this.direction = settings.direction ?? defaultAnomalyDirection(options.direction);
     this.#voters = new Set(settings.detectors?.length ? settings.detectors : DETECTORS);
@@ -139,6 +154,16 @@ export class KpiDetector {
     return { p: Math.min(1, 2 * Math.min(tail.upperP(x), tail.lowerP(x))), side };
   }
 
+  /**
+   * The tail probability of a log dispersion: a noisier KPI swings the bad way too, so more spread
+   * counts whichever way is watched; less spread (a frozen value) only when both ways are.
+   */
+  #dispersionP(d: number): number {
+    const up = this.#dispersionTail.upperP(d);
+    if (this.direction !== 'both') return up;
+    return Math.min(1, 2 * Math.min(up, this.#dispersionTail.lowerP(d)));
+  }
+
   update(ts: number, value: number | null): DetectionPoint {
     const v = value === null || Number.isFinite(value) ? value : null;
     const baselines: Record<Baseline, Assessment> = {
@@ -162,6 +187,9 @@ export class KpiDetector {
     if (level !== null && level.expected !== null && level.scale !== null && v !== null)
       zLevel = (v - level.expected) / this.#floor.apply(level.scale, level.expected);
     const zMean = zLevel === null || this.#zCount < MEAN_POINTS - 1 ? null : (this.#zSum - this.#oldestZ() + zLevel) / MEAN_POINTS;
+    const spreadNow = this.#dispersion.spread(v);
+    const hour = this.#seasonal.bucketOf(ts) % 24;
+    const dispersion = this.#dispersion.ratio(spreadNow, hour);
     const learning = model === null || !this.#pointTail.ready;
 
     let raw = 0;
@@ -174,10 +202,18 @@ export class KpiDetector {
       const meanVotes = this.#voters.has('level_shift');
       const point = this.#pointVotes ? this.#tailP(this.#pointTail, z) : { p: 1, side: 0 };
       const mean = zMean !== null && meanVotes ? this.#tailP(this.#meanTail, zMean) : { p: 1, side: 0 };
-      // a Bonferroni factor for the channels that vote
-      const channels = (this.#pointVotes ? 1 : 0) + (meanVotes ? 1 : 0);
-      raw = channels === 0 ? 0 : pToScore(Math.min(1, channels * Math.min(point.p, mean.p)));
-      if (mean.p < point.p) decider = 'level_shift';
+      // counts and zero-heavy series: their spread follows their level (Poisson, activity or none), so
+      // a change of spread is a change of level, which the other channels judge; the spread abstains
+      const spreadVotes = this.#voters.has('variance_change') && !this.#floor.countLike && !this.#floor.zeroHeavy;
+      const spread = dispersion !== null && spreadVotes ? this.#dispersionP(dispersion) : 1;
+      // a weighted Bonferroni over the channels that vote: each may use its weight's share of the false-alarm rate
+      const total = (this.#pointVotes ? WEIGHT_POINT : 0) + (meanVotes ? WEIGHT_MEAN : 0) + (spreadVotes ? WEIGHT_SPREAD : 0);
+      const pointQ = (total * point.p) / WEIGHT_POINT;
+      const meanQ = (total * mean.p) / WEIGHT_MEAN;
+      const spreadQ = (total * spread) / WEIGHT_SPREAD;
+      raw = total === 0 ? 0 : pToScore(Math.min(1, pointQ, meanQ, spreadQ));
+      if (meanQ < pointQ && meanQ <= spreadQ) decider = 'level_shift';
+      else if (spreadQ < pointQ && spreadQ < meanQ) decider = 'variance_change';
     }
     const missing = this.#missing.assess(v);
     if (this.#voters.has('missing') && missing.ratio > 0 && isWatched(this.direction, missing.side)) {
@@ -203,7 +239,7 @@ export class KpiDetector {
       }
     }
 
-    if (learns) this.#learn(ts, v, baselines, z, zLevel);
+    if (learns) this.#learn(ts, v, baselines, z, zLevel, spreadNow, dispersion, hour);
     if (ts > this.#lastTs) this.#lastTs = ts;
 
     return {
@@ -223,13 +259,24 @@ export class KpiDetector {
     return this.#zCount < MEAN_POINTS ? 0 : (this.#zs[this.#zCount % MEAN_POINTS] as number);
   }
 
-  #learn(ts: number, v: number | null, baselines: Record<Baseline, Assessment>, z: number | null, zLevel: number | null): void {
+  #learn(
+    ts: number,
+    v: number | null,
+    baselines: Record<Baseline, Assessment>,
+    z: number | null,
+    zLevel: number | null,
+    spreadNow: number | null,
+    dispersion: number | null,
+    hour: number,
+  ): void {
     this.#selector.learn(baselines, v);
     this.#robust.learn(v);
     this.#holt.learn(v);
     this.#seasonal.learn(ts, v);
     this.#missing.learn(v);
     this.#floor.learn(v);
+    // an incident's spread is not the usual one
+    this.#dispersion.learn(v, this.#episode.active ? null : spreadNow, hour);
     if (v !== null) {
       this.#recent.push(v);
       if (this.#recent.length > REBASE_POINTS) this.#recent.shift();
@@ -248,13 +295,14 @@ export class KpiDetector {
     // an alarm drops what waited: the run-up to an incident is not normal either
     if (this.#episodePoints === 1) this.#pending = [];
     if (!calibrates) return;
-    this.#pending.push([z, zMean]);
+    this.#pending.push([z, zMean, dispersion ?? NaN]);
     // while the history is too short to judge anything, learn at once
     const delay = this.#pointTail.ready ? CALIBRATION_DELAY : 0;
     while (this.#pending.length > delay) {
-      const [pz, pm] = this.#pending.shift() as [number, number];
+      const [pz, pm, pd] = this.#pending.shift() as [number, number, number];
       this.#pointTail.learn(pz);
       if (!Number.isNaN(pm)) this.#meanTail.learn(pm);
+      if (!Number.isNaN(pd)) this.#dispersionTail.learn(pd);
     }
     // a shift confirmed by the CUSUM during an alarmed episode: restart the levels on the new values
     if (this.#levelShift.learn(z) && this.#episode.active) this.#rebaseline();

@@ -50,6 +50,7 @@ export const MIN_P = 1e-12;
  */
 export class TailCalibrator {
   readonly #capacity: number;
+  readonly #minExcess: number;
   readonly #ring: Float64Array;
   #size = 0;
   #head = 0;
@@ -59,8 +60,10 @@ export class TailCalibrator {
   #lower: TailFit | null = null;
   #sinceFit = 0;
 
-  constructor(capacity = LIKELIHOOD_HISTORY) {
+  /** `minExcess`: the smallest tail scale, in the channel's own unit (MIN_MEAN_EXCESS for deviations in sigmas). */
+  constructor(capacity = LIKELIHOOD_HISTORY, minExcess = MIN_MEAN_EXCESS) {
     this.#capacity = capacity;
+    this.#minExcess = minExcess;
     this.#ring = new Float64Array(capacity);
   }
 
@@ -154,7 +157,7 @@ export class TailCalibrator {
       }
     }
     xi = Math.min(MAX_SHAPE, xi);
-    return { u, beta: Math.max(MIN_MEAN_EXCESS, beta), xi, share: k / n };
+    return { u, beta: Math.max(this.#minExcess, beta), xi, share: k / n };
   }
 
   #tailP(x: number, fit: TailFit, side: 1 | -1): number {

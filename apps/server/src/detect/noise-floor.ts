@@ -50,6 +50,11 @@ export class NoiseFloor {
     return this.#counts;
   }
 
+  /** Zeros are common: a sparse or zero-inflated series. */
+  get zeroHeavy(): boolean {
+    return this.#zeroShare > ZERO_HEAVY_SHARE;
+  }
+
   /** `estimate` (a baseline's local scale), raised to the floor at `expected`. */
   apply(estimate: number, expected: number): number {
     let floor = Math.max(SCALE_FLOOR_RELATIVE * Math.abs(expected), SCALE_FLOOR_ABSOLUTE);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import {
+  DEFAULT_SENSITIVITY,
   kpiLinks,
   parseDurationMs,
   type Alert,
@@ -195,7 +196,7 @@ export class AlertEngine {
           watchingSinceMs: tracked.watchingSince,
           anomalyScoreThreshold:
             this.#deps.detection.threshold(kpi.id) ??
-            scoreThreshold(kpi.detection?.sensitivity ?? 'medium', this.#deps.detection.tuning.get(kpi.id)?.steps ?? 0),
+            scoreThreshold(kpi.detection?.sensitivity ?? DEFAULT_SENSITIVITY, this.#deps.detection.tuning.get(kpi.id)?.steps ?? 0),
           pacing: pacingContext(kpi, nowMs),
         });
         const { next, transition } = step(tracked.runtime, { ...result, nowMs }, { forMs, keepFiringForMs });
