@@ -1,3 +1,4 @@
+import type { KpiHealth } from './status-model.ts';
 import type { Goal, KpiDefinition, Objective, ReviewCadence } from './kpi.ts';
 import type { KpiState, ObjectiveState } from './status.ts';
 
@@ -58,6 +59,8 @@ export interface AlignmentKpi {
   /** Contribution weight to the objective it is listed under (0 when unlinked). */
   weight: number;
   state: KpiState | null;
+  /** The status it is shown with (status-model.ts kpiHealth); null without a state. */
+  health: KpiHealth | null;
   lint: LintFinding[];
   goals: AlignmentGoal[];
 }

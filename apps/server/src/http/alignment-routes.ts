@@ -46,6 +46,7 @@ export function alignmentRoutes(deps: AlignmentDeps): Hono {
       unit: k.unit,
       weight,
       state: deps.loop.kpiState(k.id) ?? null,
+      health: deps.loop.kpiHealth(k.id) ?? null,
       lint: findingsFor(findings, 'kpi', k.id),
       goals: model.goals.filter((g) => g.kpi === k.id).map(goalNode),
     });

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { KpiState, Milestone, ObjectiveState } from '@northstar/shared';
+import { kpiHealth, type KpiHealth, type KpiState, type Milestone, type ObjectiveState } from '@northstar/shared';
 import { MilestoneTracker } from '../align/milestones.ts';
 import { rollupObjectives } from '../align/rollup.ts';
 import type { KpiEvaluator } from '../evaluate/evaluator.ts';
@@ -77,6 +77,12 @@ export class WallLoop {
     return state && { ...state, anomaly: this.#opts.detection.anomaly(id) };
   }
 
+  /** The status a KPI is shown with: its measured status and the alerts firing on it (the shared status model). */
+  kpiHealth(id: string, nowMs = Date.now()): KpiHealth | undefined {
+    const state = this.#opts.evaluator.state(id);
+    return state && kpiHealth(state.status, id, this.#opts.alerts.list(nowMs));
+  }
+
   tick(nowMs: number): void {
     const kpiStates = this.#evaluateAndPublish(nowMs, true);
     this.#opts.alerts.tick(nowMs);
@@ -94,7 +100,8 @@ export class WallLoop {
       return state ? [state] : [];
     });
     const kpiStates = new Map<string, KpiState>(evaluator.states().map((s) => [s.id, s]));
-    const next = rollupObjectives({ objectives: model.objectives, kpis: model.kpis }, kpiStates);
+    // the status model: a KPI with a firing alert counts at risk in its objectives (alerts as of the last tick)
+    const next = rollupObjectives({ objectives: model.objectives, kpis: model.kpis }, kpiStates, this.#opts.alerts.list(nowMs));
     const changedObjectives: ObjectiveState[] = [];
     for (const [id, state] of next) {
       if (JSON.stringify(this.#objectiveStates.get(id)) !== JSON.stringify(state)) changedObjectives.push(state);
