@@ -1,5 +1,5 @@
 import type { KpiHealth } from './status-model.ts';
-import type { Goal, KpiDefinition, Objective, ReviewCadence } from './kpi.ts';
+import type { Direction, Goal, KpiDefinition, Objective, ReviewCadence } from './kpi.ts';
 import type { KpiState, ObjectiveState } from './status.ts';
 
 export type LintSeverity = 'error' | 'warning' | 'info';
@@ -56,6 +56,8 @@ export interface AlignmentKpi {
   owner?: string;
   team?: string;
   unit?: string;
+  /** Which way is better: how its figures read (percent of target, or margin to a limit). */
+  direction: Direction;
   /** Contribution weight to the objective it is listed under (0 when unlinked). */
   weight: number;
   state: KpiState | null;

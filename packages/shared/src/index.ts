@@ -2,6 +2,7 @@ export * from './event.ts';
 export * from './kpi.ts';
 export * from './status.ts';
 export * from './status-model.ts';
+export * from './figures.ts';
 export * from './protocol.ts';
 export * from './kpi-updates.ts';
 export * from './api.ts';

@@ -44,6 +44,7 @@ export function alignmentRoutes(deps: AlignmentDeps): Hono {
       owner: k.owner,
       team: k.team,
       unit: k.unit,
+      direction: k.direction,
       weight,
       state: deps.loop.kpiState(k.id) ?? null,
       health: deps.loop.kpiHealth(k.id) ?? null,

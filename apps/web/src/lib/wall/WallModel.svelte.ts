@@ -1,4 +1,4 @@
-import { PROTOCOL_VERSION, type Alert, type LiveScope, type ServerMessage, type WallKpi } from '@northstar/shared';
+import { PROTOCOL_VERSION, kpiHealthMap, type Alert, type LiveScope, type ServerMessage, type WallKpi } from '@northstar/shared';
 import { AlertCenter } from '../alerts/AlertCenter.svelte.ts';
 import { alertRows, alertingKpis, firingCount, objectivesAtRisk } from '../alerts/alertView.ts';
 import { LiveConnection, liveUrl } from '../live/LiveConnection.svelte.ts';
@@ -47,6 +47,13 @@ export class WallModel {
   readonly alertRows = $derived(alertRows(this.wall.alerts.values()));
   readonly firingCount = $derived(firingCount(this.wall.alerts.values()));
   readonly alertingKpis = $derived(alertingKpis(this.wall.alerts.values()));
+  /** Every KPI's shown status from the shared status model: its measured status and the alerts firing on it. */
+  readonly health = $derived(
+    kpiHealthMap(
+      [...this.wall.kpis.values()].map((k) => [k.definition.id, k.state.status] as [string, WallKpi['state']['status']]),
+      this.wall.alerts.values(),
+    ),
+  );
   readonly objectivesAtRisk = $derived(objectivesAtRisk(this.wall.alerts.values()));
   readonly panelOpen = $derived(this.alerts.isOpen(this.firingCount));
   readonly density = $derived(densityFor(this.wall.kpis.size, this.panelOpen));
