@@ -12,6 +12,7 @@ import {
 } from '@northstar/shared';
 import { attainmentFor, statusFor } from './attainment.ts';
 import { compileMeasure, matchesFilter, type CompiledMeasure } from './formula.ts';
+import { CalendarKpiWindow } from './calendar-window.ts';
 import { createKpiWindow, type KpiWindow } from './kpi-window.ts';
 
 /** Late events (into a completed slot) redraw a sparkline at most this often. */
@@ -64,7 +65,8 @@ function sameState(a: KpiState, b: KpiState): boolean {
     a.targetLow === b.targetLow &&
     a.targetHigh === b.targetHigh &&
     a.expected === b.expected &&
-    a.period === b.period
+    a.period === b.period &&
+    a.lowerBound === b.lowerBound
   );
 }
 
@@ -206,6 +208,24 @@ export class KpiEvaluator {
     }
   }
 
+  /** Calendar windows whose drawn points miss late events (clears their mark); see curve-refresh.ts. */
+  takeCurvesBehind(): Array<{ kpi: KpiDefinition; window: CalendarKpiWindow }> {
+    const out: Array<{ kpi: KpiDefinition; window: CalendarKpiWindow }> = [];
+    for (const r of this.#byId.values()) {
+      if (r.window instanceof CalendarKpiWindow && r.held === undefined && r.window.takeCurveBehind())
+        out.push({ kpi: r.kpi, window: r.window });
+    }
+    return out;
+  }
+
+  /** A window's curve was replaced: the sparkline is redrawn on the next evaluation. */
+  curveReplaced(kpiId: string, window: KpiWindow): void {
+    const r = this.#byId.get(kpiId);
+    if (!r || r.window !== window) return;
+    r.sparkStale = true;
+    r.sparkDrawnAt = -Infinity;
+  }
+
   /** Used by the start-up rebuild; see rebuild.ts. */
   windowOf(kpiId: string): KpiWindow | undefined {
     return this.#byId.get(kpiId)?.window;
@@ -228,6 +248,7 @@ export class KpiEvaluator {
     const { kpi, window } = r;
     window.advance(now);
     const value = window.value(now);
+    const lowerBound = value !== null && window.lowerBound(now);
     const previous = window.previous(now);
     const inForce = this.#targetAt(r, now);
     let lastEventTs: number | null = null;
@@ -248,6 +269,7 @@ export class KpiEvaluator {
       previous,
       lastEventTs,
       evaluatedAt: now,
+      ...(lowerBound ? { lowerBound: true } : {}),
     };
   }
 
