@@ -90,7 +90,7 @@ describe('alerts on the wall in Chromium', () => {
     // a toast says it, and the polite live region announces it to screen readers
     const toast = page.getByTestId('toast');
     await expect.poll(() => toast.count()).toBe(1);
-    expect(await toast.innerText()).toMatch(/Critical alert: Errors 15 errors/);
+    expect(await toast.innerText()).toMatch(/Critical alert: Errors value 15 errors/);
     expect(await page.getByTestId('alerts-live').getAttribute('aria-live')).toBe('polite');
     expect(await page.getByTestId('alerts-live').innerText()).toMatch(/Under objective: Keep the platform up/);
     await toast.getByTestId('toast-dismiss').click();
