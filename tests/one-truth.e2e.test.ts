@@ -159,16 +159,18 @@ describe('one truth on the wall (issue 13)', () => {
     const trend = t.locator('.trend');
     await expect.poll(() => trend.getAttribute('data-good')).toBe('false');
     const colours = await trend.evaluate((el) => {
+      const view = el.ownerDocument.defaultView;
       const probe = (v: string) => {
-        const s = document.createElement('span');
+        const s = el.ownerDocument.createElement('span');
         s.style.color = `var(${v})`;
         el.appendChild(s);
-        const c = getComputedStyle(s).color;
+        const c = view?.getComputedStyle(s).color;
         s.remove();
         return c;
       };
-      return { trend: getComputedStyle(el).color, atRisk: probe('--at-risk'), offTrack: probe('--off-track') };
+      return { trend: view?.getComputedStyle(el).color, atRisk: probe('--at-risk'), offTrack: probe('--off-track') };
     });
+    expect(colours.trend).toBeTruthy();
     expect(colours.trend).not.toBe(colours.atRisk);
     expect(colours.trend).not.toBe(colours.offTrack);
   });

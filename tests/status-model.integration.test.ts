@@ -60,6 +60,12 @@ describe('the status model on the server', () => {
     expect(live.state).toBe('pending');
     expect(live.since).toBe(pending.since);
     expect(live.reason).toContain('value 5 > 2');
+    // the KPI's health says an alert is pending on it, beside its unchanged status
+    const kpi = await waitFor(async () => {
+      const k = await get<KpiWithState>('/api/v1/kpis/views');
+      return k.health.pending.length > 0 ? k : undefined;
+    }, 'views health with the pending alert');
+    expect(kpi.health).toMatchObject({ status: 'on_track', pending: ['Views above 2'], reason: null });
   });
 
   it('shows a KPI with a firing alert at risk in the API, and its objective with the reason', async () => {

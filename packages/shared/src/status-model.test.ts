@@ -49,6 +49,7 @@ describe('kpiHealth: measured status × firing alerts', () => {
       status: 'at_risk',
       measured: 'on_track',
       firing: ['A pages', 'B warns'],
+      pending: ['Not yet'],
       severity: 'critical',
       reason: 'alert firing: A pages, B warns',
     });

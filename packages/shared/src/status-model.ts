@@ -36,6 +36,12 @@ export interface KpiHealth {
   measured: KpiStatusName;
   /** Rule names of the alerts firing on it now, most severe first. */
   firing: string[];
+  /**
+   * Rule names of the alerts pending on it (the condition holds, not yet long enough to
+   * fire): screens say so beside an unchanged status, so "will miss today's target" is never
+   * pending unseen under "On track".
+   */
+  pending: string[];
   /** The most severe firing alert's severity; null when none fires. */
   severity: AlertSeverity | null;
   /** Why `status` is not `measured` ("alert firing: Revenue will miss today's target"); null when they agree. */
@@ -53,7 +59,9 @@ const SEVERITY_RANK: Readonly<Record<AlertSeverity, number>> = { critical: 2, wa
  * to be on or off track with.
  */
 export function kpiHealth(measured: KpiStatusName, kpiId: string, alerts: Iterable<AlertOnKpi>): KpiHealth {
-  const mine = [...alerts].filter((a) => a.kpi === kpiId && isAlertFiring(a));
+  const all = [...alerts].filter((a) => a.kpi === kpiId);
+  const pending = [...new Set(all.filter((a) => a.state === 'pending').map((a) => a.ruleName))].sort();
+  const mine = all.filter(isAlertFiring);
   mine.sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || a.ruleName.localeCompare(b.ruleName));
   const firing = [...new Set(mine.map((a) => a.ruleName))];
   const severity = mine[0]?.severity ?? null;
@@ -64,14 +72,21 @@ export function kpiHealth(measured: KpiStatusName, kpiId: string, alerts: Iterab
     status = 'at_risk';
     reason = `alert firing: ${serious.map((a) => a.ruleName).join(', ')}`;
   }
-  return { status, measured, firing, severity, reason };
+  return { status, measured, firing, pending, severity, reason };
 }
 
 /** KPI id → its health, for every KPI in `statuses`, given all alerts known. */
 export function kpiHealthMap(statuses: Iterable<[string, KpiStatusName]>, alerts: Iterable<AlertOnKpi>): Map<string, KpiHealth> {
-  const list = [...alerts].filter(isAlertFiring);
+  // grouped first: a wall of thousands of KPIs and as many alerts stays linear
+  const byKpi = new Map<string, AlertOnKpi[]>();
+  for (const a of alerts) {
+    if (!isAlertFiring(a) && a.state !== 'pending') continue;
+    const list = byKpi.get(a.kpi);
+    if (list) list.push(a);
+    else byKpi.set(a.kpi, [a]);
+  }
   const out = new Map<string, KpiHealth>();
-  for (const [id, status] of statuses) out.set(id, kpiHealth(status, id, list));
+  for (const [id, status] of statuses) out.set(id, kpiHealth(status, id, byKpi.get(id) ?? []));
   return out;
 }
 

@@ -1,4 +1,4 @@
-import type { KpiState } from '@northstar/shared';
+import { kpiHealthMap, type AlertOnKpi, type KpiState } from '@northstar/shared';
 import { describe, expect, it } from 'vitest';
 import { CHILD_OBJECTIVE_WEIGHT, rollupObjectives, weakestAttainment, weightedAttainment } from './rollup.ts';
 import { kpi, kpiState, objective } from './test-model.ts';
@@ -50,9 +50,10 @@ describe('rollupObjectives: weighted_average', () => {
   it('counts a KPI with a firing alert as at risk, and names the KPI', () => {
     const model = { objectives: [objective('o')], kpis: [kpi('a', { objective: 'o', name: 'Revenue' })] };
     const alert = { kpi: 'a', state: 'alerting', severity: 'critical', ruleName: 'Revenue will miss the target' } as const;
-    const r = rollupObjectives(model, states(kpiState('a', 95, 'on_track')), [alert]);
+    const health = (a: AlertOnKpi) => kpiHealthMap([['a', 'on_track']], [a]);
+    const r = rollupObjectives(model, states(kpiState('a', 95, 'on_track')), health(alert));
     expect(r.get('o')).toMatchObject({ status: 'at_risk', troubled: ['a'], reason: 'weighted 95 %: Revenue at risk' });
-    const pending = rollupObjectives(model, states(kpiState('a', 95, 'on_track')), [{ ...alert, state: 'pending' }]);
+    const pending = rollupObjectives(model, states(kpiState('a', 95, 'on_track')), health({ ...alert, state: 'pending' }));
     expect(pending.get('o')).toMatchObject({ status: 'on_track', troubled: [], reason: null });
   });
 

@@ -1,10 +1,9 @@
 import {
   isTroubled,
-  kpiHealth,
   kpiLinks,
   objectiveHealth,
-  type AlertOnKpi,
   type KpiDefinition,
+  type KpiHealth,
   type KpiState,
   type KpiStatusName,
   type Objective,
@@ -46,15 +45,16 @@ export interface AlignmentModel {
 /**
  * Every objective's attainment and health, from the KPIs linked to it (by link weight) and
  * its child objectives (weight {@link CHILD_OBJECTIVE_WEIGHT}), per its `rollup` rule.
- * A KPI counts with its health from the status model (its measured status and the alerts
- * firing on it); its status, and the reason, follow the status model's objectiveHealth.
+ * A KPI counts with its health from the status model (`health`: its measured status and the
+ * alerts firing on it; its measured status when absent); the objective's status, and the
+ * reason, follow the status model's objectiveHealth.
  * A KPI without a state counts as no_data. Unknown parents and parent loops are ignored
  * (see objectiveTree), so this never loops or throws on a bad model.
  */
 export function rollupObjectives(
   model: AlignmentModel,
   kpiStates: ReadonlyMap<string, KpiState>,
-  alerts: readonly AlertOnKpi[] = [],
+  health: ReadonlyMap<string, KpiHealth> = new Map(),
 ): Map<string, ObjectiveState> {
   const tree = objectiveTree(model.objectives);
   const byId = new Map(model.objectives.map((o) => [o.id, o]));
@@ -71,7 +71,7 @@ export function rollupObjectives(
     const children: Child[] = [];
     for (const { kpi, weight } of direct.get(id) ?? []) {
       const s = kpiStates.get(kpi);
-      const status = kpiHealth(s?.status ?? 'no_data', kpi, alerts).status;
+      const status = health.get(kpi)?.status ?? s?.status ?? 'no_data';
       kpis.add(kpi);
       if (isTroubled(status)) troubled.add(kpi);
       children.push({ name: kpiNames.get(kpi) ?? kpi, weight, attainment: s?.attainment ?? null, status });
