@@ -95,6 +95,23 @@ describe('one truth on the wall (issue 13)', () => {
     expect(await row.getAttribute('data-state')).toBe('pending');
   });
 
+  it('1. the TV and the tree say the same as the wall about the KPI with the firing alert', async () => {
+    const other = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    try {
+      await other.goto(`${server.url}/#/tv`);
+      const tv = other.locator('[data-testid="tv"] [data-testid="tile-signups"]');
+      await expect.poll(() => tv.getAttribute('data-status'), { timeout: 10_000 }).toBe('at_risk');
+      expect(await tv.getByTestId('tile-reason').innerText()).toBe('alert firing: Signups above 2');
+      await other.goto(`${server.url}/#/tree`);
+      const node = other.getByTestId('tree-kpi-signups');
+      await expect.poll(() => node.getAttribute('data-status'), { timeout: 10_000 }).toBe('at_risk');
+      const objective = other.getByTestId('tree-objective-growth');
+      expect(await objective.getAttribute('data-status')).toBe(await page.getByTestId('objective-growth').getAttribute('data-health'));
+    } finally {
+      await other.close();
+    }
+  });
+
   it('2. an objective is never shown worse than its children, and says why it is marked', async () => {
     await postEvents(server, ev('t.checkouts', 64));
     const t = tile('checkouts');
