@@ -36,6 +36,7 @@ kpis:
       - { period: '${MONTH}', value: ${1000 * DAYS_IN_MONTH}, pacing: linear }
   - { id: failed, name: Failed payments, metric: t.failed, aggregation: count, window: 1h, direction: lower_is_better, target: 8, unit: payments }
   - { id: buyers, name: Buyers today, metric: t.buy, aggregation: distinct_count, distinctBy: customer, window: today, timezone: ${ZONE}, target: 5000 }
+  - { id: buyers-hour, name: Buyers this hour, metric: t.buy, aggregation: distinct_count, distinctBy: customer, window: 1h, target: 5000 }
   - { id: orders, name: Orders, metric: t.orders, aggregation: count, window: 1h, target: 10, unit: orders }
 rules:
   - id: signups-high
@@ -165,6 +166,9 @@ describe('one truth on the wall (issue 13)', () => {
     for (let i = 0; i < n; i += 5_000) await postEvents(server, events.slice(i, i + 5_000));
     await waitFor(async () => ((await kpi('buyers')).state.value === n ? true : undefined), `buyers at ${n}`, 20_000);
     await expect.poll(() => tile('buyers').getByTestId('tile-value').innerText(), { timeout: 10_000 }).toBe('10.1k');
+    // a rolling window keeps at most 10 000 values per time slot: past that the tile says it is a lower bound
+    await waitFor(async () => ((await kpi('buyers-hour')).state.lowerBound ? true : undefined), 'buyers-hour marked as a lower bound');
+    await expect.poll(() => tile('buyers-hour').getByTestId('tile-value').innerText(), { timeout: 10_000 }).toBe('≥ 10k');
   });
 
   it('6. trend arrows are coloured by whether the move is good, never in an alarm colour', async () => {
