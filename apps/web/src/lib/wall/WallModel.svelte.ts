@@ -37,16 +37,6 @@ export class WallModel {
   /** A resume was sent to catch up a missed update; not again until it is answered. */
   #catchingUp = false;
 
-  readonly groups = $derived(
-    groupByObjective(
-      this.wall.objectives,
-      this.wall.order.map((id) => this.wall.kpis.get(id)).filter((k): k is WallKpi => k !== undefined),
-    ),
-  );
-  /** The alerts panel's rows, newest first, one per alert. */
-  readonly alertRows = $derived(alertRows(this.wall.alerts.values()));
-  readonly firingCount = $derived(firingCount(this.wall.alerts.values()));
-  readonly alertingKpis = $derived(alertingKpis(this.wall.alerts.values()));
   /** Every KPI's shown status from the shared status model: its measured status and the alerts firing on it. */
   readonly health = $derived(
     kpiHealthMap(
@@ -54,6 +44,17 @@ export class WallModel {
       this.wall.alerts.values(),
     ),
   );
+  readonly groups = $derived(
+    groupByObjective(
+      this.wall.objectives,
+      this.wall.order.map((id) => this.wall.kpis.get(id)).filter((k): k is WallKpi => k !== undefined),
+      this.health,
+    ),
+  );
+  /** The alerts panel's rows, newest first, one per alert. */
+  readonly alertRows = $derived(alertRows(this.wall.alerts.values()));
+  readonly firingCount = $derived(firingCount(this.wall.alerts.values()));
+  readonly alertingKpis = $derived(alertingKpis(this.wall.alerts.values()));
   readonly objectivesAtRisk = $derived(objectivesAtRisk(this.wall.alerts.values()));
   readonly panelOpen = $derived(this.alerts.isOpen(this.firingCount));
   readonly density = $derived(densityFor(this.wall.kpis.size, this.panelOpen));
