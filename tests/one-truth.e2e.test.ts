@@ -67,8 +67,11 @@ const tile = (id: string) => page.getByTestId(`tile-${id}`);
 const ev = (metric: string, n: number, extra: Record<string, unknown> = {}) =>
   Array.from({ length: n }, () => ({ metric, value: 1, ...extra }));
 
+/** The KPI as the API answers the wall's own browser (its session, when sign-in is on). */
 async function kpi(id: string): Promise<KpiWithState & { spark: SeriesPoint[] }> {
-  return (await (await fetch(`${server.url}/api/v1/kpis/${id}`)).json()) as KpiWithState & { spark: SeriesPoint[] };
+  const res = await page.request.get(`${server.url}/api/v1/kpis/${id}`);
+  expect(res.status()).toBe(200);
+  return (await res.json()) as KpiWithState & { spark: SeriesPoint[] };
 }
 
 describe('one truth on the wall (issue 13)', () => {
