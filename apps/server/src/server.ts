@@ -10,6 +10,7 @@ import { rebuildFromStore } from './evaluate/rebuild.ts';
 import { WindowRepair } from './evaluate/window-repair.ts';
 import { rebuildLive } from './evaluate/live-rebuild.ts';
 import { CURVE_REFRESH_INTERVAL_MS, CurveRefresh } from './evaluate/curve-refresh.ts';
+import { DISTINCT_REFRESH_INTERVAL_MS, DistinctRefresh } from './evaluate/distinct-refresh.ts';
 import { AuthService } from './auth/auth-service.ts';
 import { checkHandshake } from './auth/handshake.ts';
 import { TokenBuckets } from './auth/rate-limit.ts';
@@ -181,6 +182,14 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
     intervalMs: CURVE_REFRESH_INTERVAL_MS,
   });
   curves.start();
+  const distincts = new DistinctRefresh({
+    evaluator,
+    clickhouse: clickhouse.client,
+    ingest: ingestor,
+    log: log.child({ component: 'distinct' }),
+    intervalMs: DISTINCT_REFRESH_INTERVAL_MS,
+  });
+  distincts.start();
   model.onChange(
     (changes) =>
       void applyModelChanges({ evaluator, detection, clickhouse: clickhouse.client, ingest: ingestor, hub, loop: wallLoop, log }, changes),
@@ -283,6 +292,7 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
       (closing ??= (async () => {
         wallLoop.stop();
         await curves.stop();
+        await distincts.stop();
         clearInterval(sweep);
         await warmUp;
         // the consumer finishes its batch in hand (write, then commit) before leaving the group
