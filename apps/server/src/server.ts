@@ -291,8 +291,8 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
     close: () =>
       (closing ??= (async () => {
         wallLoop.stop();
-        await curves.stop();
-        await distincts.stop();
+        curves.stop();
+        distincts.stop();
         clearInterval(sweep);
         await warmUp;
         // the consumer finishes its batch in hand (write, then commit) before leaving the group

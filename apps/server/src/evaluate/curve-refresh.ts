@@ -26,6 +26,7 @@ export class CurveRefresh {
   readonly #deps: CurveRefreshDeps;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
+  #closed = false;
 
   constructor(deps: CurveRefreshDeps) {
     this.#deps = deps;
@@ -36,13 +37,18 @@ export class CurveRefresh {
     this.#timer.unref();
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops the timer. A run in flight is not waited for (it may be waiting for ingest to
+   * drain while the server shuts down); it stops before its next store query.
+   */
+  stop(): void {
+    this.#closed = true;
     clearInterval(this.#timer);
-    await this.#running;
   }
 
   /** Redraws the curves that are behind (one run at a time). */
   refresh(): Promise<void> {
+    if (this.#closed) return Promise.resolve();
     this.#running ??= this.#refresh().finally(() => (this.#running = undefined));
     return this.#running;
   }
@@ -53,8 +59,10 @@ export class CurveRefresh {
     if (behind.length === 0) return;
     // events counted before this point are stored once the writes holding them settle
     await ingest.drain();
+    if (this.#closed) return;
     const nowMs = Date.now();
     for (const { kpi, window } of behind) {
+      if (this.#closed) return;
       const span = window.span;
       if (!span) continue;
       const toMs = Math.floor(nowMs / window.slotMs) * window.slotMs;

@@ -25,6 +25,7 @@ export class DistinctRefresh {
   readonly #deps: DistinctRefreshDeps;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
+  #closed = false;
 
   constructor(deps: DistinctRefreshDeps) {
     this.#deps = deps;
@@ -35,13 +36,18 @@ export class DistinctRefresh {
     this.#timer.unref();
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops the timer. A run in flight is not waited for (it may be waiting for ingest to
+   * drain while the server shuts down); it stops before its next store query.
+   */
+  stop(): void {
+    this.#closed = true;
     clearInterval(this.#timer);
-    await this.#running;
   }
 
   /** Counts the capped distinct KPIs in the store (one run at a time). */
   refresh(): Promise<void> {
+    if (this.#closed) return Promise.resolve();
     this.#running ??= this.#refresh().finally(() => (this.#running = undefined));
     return this.#running;
   }
@@ -52,7 +58,9 @@ export class DistinctRefresh {
     if (capped.length === 0) return;
     // events counted live before this point are stored once the writes holding them settle
     await ingest.drain();
+    if (this.#closed) return;
     for (const { kpi, measure, windowMs, window } of capped) {
+      if (this.#closed) return;
       const toMs = Date.now();
       const params: Record<string, unknown> = { from: toMs - windowMs, to: toMs, key: measure.distinctBy };
       try {
