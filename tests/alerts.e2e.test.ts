@@ -83,16 +83,16 @@ describe('alerts on the wall in Chromium', () => {
     expect(await row.getByTestId('alert-path').innerText()).toBe('Errors › Keep the platform up › Run a reliable platform');
     expect(await row.getByTestId('alert-severity').innerText()).toMatch(/critical/i);
     expect(await row.getByTestId('alert-state').innerText()).toBe('firing');
-    expect(await row.getByTestId('alert-value').innerText()).toBe('15 errors vs threshold 10 errors');
+    expect(await row.getByTestId('alert-value').innerText()).toBe('value 15 errors · threshold 10 errors');
     expect(await row.getByTestId('alert-owners').innerText()).toContain('Sam, Ravi, Priya');
     expect(await row.getByTestId('alert-acknowledged').count()).toBe(0);
 
     // a toast says it, and the polite live region announces it to screen readers
     const toast = page.getByTestId('toast');
     await expect.poll(() => toast.count()).toBe(1);
-    expect(await toast.innerText()).toMatch(/Critical alert: Errors 15 errors/);
+    expect(await toast.innerText()).toMatch(/Critical alert: Errors value 15 errors/);
     expect(await page.getByTestId('alerts-live').getAttribute('aria-live')).toBe('polite');
-    expect(await page.getByTestId('alerts-live').innerText()).toMatch(/Objective at risk: Keep the platform up/);
+    expect(await page.getByTestId('alerts-live').innerText()).toMatch(/Under objective: Keep the platform up/);
     await toast.getByTestId('toast-dismiss').click();
     await expect.poll(() => toast.count()).toBe(0);
   });

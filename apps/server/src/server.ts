@@ -9,6 +9,8 @@ import type { KpiModel } from './config/kpi-file.ts';
 import { rebuildFromStore } from './evaluate/rebuild.ts';
 import { WindowRepair } from './evaluate/window-repair.ts';
 import { rebuildLive } from './evaluate/live-rebuild.ts';
+import { CURVE_REFRESH_INTERVAL_MS, CurveRefresh } from './evaluate/curve-refresh.ts';
+import { DISTINCT_REFRESH_INTERVAL_MS, DistinctRefresh } from './evaluate/distinct-refresh.ts';
 import { AuthService } from './auth/auth-service.ts';
 import { checkHandshake } from './auth/handshake.ts';
 import { ClientAddress } from './auth/client-address.ts';
@@ -175,6 +177,22 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
     onWrite: { subscribe: (listener) => evaluator.onObserved(listener), minIntervalMs: WRITE_EVALUATE_MIN_INTERVAL_MS },
   });
   await wallLoop.start();
+  const curves = new CurveRefresh({
+    evaluator,
+    clickhouse: clickhouse.client,
+    ingest: ingestor,
+    log: log.child({ component: 'curves' }),
+    intervalMs: CURVE_REFRESH_INTERVAL_MS,
+  });
+  curves.start();
+  const distincts = new DistinctRefresh({
+    evaluator,
+    clickhouse: clickhouse.client,
+    ingest: ingestor,
+    log: log.child({ component: 'distinct' }),
+    intervalMs: DISTINCT_REFRESH_INTERVAL_MS,
+  });
+  distincts.start();
   model.onChange(
     (changes) =>
       void applyModelChanges({ evaluator, detection, clickhouse: clickhouse.client, ingest: ingestor, hub, loop: wallLoop, log }, changes),
@@ -281,6 +299,8 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
     close: () =>
       (closing ??= (async () => {
         wallLoop.stop();
+        curves.stop();
+        distincts.stop();
         clearInterval(sweep);
         await warmUp;
         // the consumer finishes its batch in hand (write, then commit) before leaving the group

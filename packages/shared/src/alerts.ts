@@ -74,7 +74,14 @@ export interface Alert {
   firingSince: number | null;
   /** Epoch ms of the last state change. */
   since: number;
+  /**
+   * The KPI's value, and (pacing rules) the end-of-period projection and the target it is
+   * compared with. While the alert is pending or firing they follow the KPI live (as does
+   * `reason`); `since` stays the time of the last state change.
+   */
   value: number | null;
+  /** Pacing: projected end-of-period value; null or absent for other rules. */
+  projection?: number | null;
   threshold: number | null;
   /** KPI → objective → … → organisation objective: which objectives are at risk, and whose. */
   path: PathStep[];

@@ -1,4 +1,5 @@
-import type { Goal, KpiDefinition, Objective, ReviewCadence } from './kpi.ts';
+import type { KpiHealth } from './status-model.ts';
+import type { Direction, Goal, KpiDefinition, Objective, ReviewCadence } from './kpi.ts';
 import type { KpiState, ObjectiveState } from './status.ts';
 
 export type LintSeverity = 'error' | 'warning' | 'info';
@@ -55,9 +56,13 @@ export interface AlignmentKpi {
   owner?: string;
   team?: string;
   unit?: string;
+  /** Which way is better: how its figures read (percent of target, or margin to a limit). */
+  direction: Direction;
   /** Contribution weight to the objective it is listed under (0 when unlinked). */
   weight: number;
   state: KpiState | null;
+  /** The status it is shown with (status-model.ts kpiHealth); null without a state. */
+  health: KpiHealth | null;
   lint: LintFinding[];
   goals: AlignmentGoal[];
 }

@@ -1,5 +1,6 @@
 import type { KpiDefinition, Objective } from './kpi.ts';
 import type { KpiState, SeriesPoint } from './status.ts';
+import type { KpiHealth } from './status-model.ts';
 
 export interface RejectedLine {
   /** 1-based line (NDJSON) or array index + 1 (JSON array). */
@@ -15,6 +16,8 @@ export interface IngestResponse {
 export interface KpiWithState extends KpiDefinition {
   version: number;
   state: KpiState;
+  /** The status the KPI is shown with: its measured status and its firing alerts (status-model.ts). */
+  health: KpiHealth;
 }
 
 export interface KpiListResponse {

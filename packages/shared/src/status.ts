@@ -16,7 +16,13 @@ export interface KpiState {
   period: string | null;
   /** Percent of target met, direction-aware (lower_is_better inverts); null without a value or target. */
   attainment: number | null;
+  /** Measured: the value against its thresholds. Screens show kpiHealth(), which adds firing alerts. */
   status: KpiStatusName;
+  /**
+   * distinct_count only: true when the live count reached its memory bound and `value` is
+   * a lower bound (screens print "≥ value"); absent otherwise.
+   */
+  lowerBound?: boolean;
   /** Value of the previous, adjacent window; null when it held no event. */
   previous: number | null;
   /** Epoch ms of the newest event seen for the KPI's metric(s); null before the first. */
@@ -48,6 +54,8 @@ export interface ObjectiveState {
   troubled: string[];
   /** KPIs linked directly or through child objectives. */
   kpiCount: number;
+  /** Why it shows this status, from the status model (status-model.ts objectiveHealth); null or absent when all is well. */
+  reason?: string | null;
 }
 
 /** One sparkline point: [epoch ms, value or null]. */

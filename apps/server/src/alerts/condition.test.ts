@@ -127,23 +127,31 @@ describe('pacing', () => {
   it('projects a cumulative KPI by elapsed share and holds when it misses by more than `by` %', () => {
     // 10 days of 30: 250 → 750 projected vs 1000: 25 % short.
     const r = evaluateCondition(rule, input({ state: kpiState({ value: 250, target: 1000 }), nowMs: 10 * DAY, pacing: month }));
-    expect(r).toMatchObject({ holds: true, noData: false, value: 750, threshold: 1000 });
+    expect(r).toMatchObject({ holds: true, noData: false, value: 250, projection: 750, threshold: 1000 });
     expect(r.reason).toContain('25% below target');
   });
   it('does not hold within `by`', () => {
     // 300 by a third → 900: 10 % short, not more.
     const r = evaluateCondition(rule, input({ state: kpiState({ value: 300, target: 1000 }), nowMs: 10 * DAY, pacing: month }));
-    expect(r).toMatchObject({ holds: false, value: 900 });
+    expect(r).toMatchObject({ holds: false, value: 300, projection: 900 });
   });
   it('follows a paced target (monthly phasing) through expected when it is set', () => {
     // Phased: 500 expected by now (not a third). 400 / 500 × 1000 = 800: 20 % short.
     const state = kpiState({ value: 400, target: 1000, expected: 500 });
-    expect(evaluateCondition(rule, input({ state, nowMs: 10 * DAY, pacing: month }))).toMatchObject({ holds: true, value: 800 });
+    expect(evaluateCondition(rule, input({ state, nowMs: 10 * DAY, pacing: month }))).toMatchObject({
+      holds: true,
+      value: 400,
+      projection: 800,
+    });
   });
   it('lower is better: holds when the projection overshoots', () => {
     const ctx = { ...month, direction: 'lower_is_better' as const };
     const state = kpiState({ value: 400, target: 1000 });
-    expect(evaluateCondition(rule, input({ state, nowMs: 10 * DAY, pacing: ctx }))).toMatchObject({ holds: true, value: 1200 });
+    expect(evaluateCondition(rule, input({ state, nowMs: 10 * DAY, pacing: ctx }))).toMatchObject({
+      holds: true,
+      value: 400,
+      projection: 1200,
+    });
   });
   it('stays quiet early in the period', () => {
     const nowMs = PACING_MIN_ELAPSED_SHARE * 30 * DAY - 1;
@@ -154,7 +162,7 @@ describe('pacing', () => {
   it('a level (not cumulative) is projected as its current value', () => {
     const ctx = { ...month, cumulative: false };
     const state = kpiState({ value: 85, target: 100 });
-    expect(evaluateCondition(rule, input({ state, nowMs: DAY, pacing: ctx }))).toMatchObject({ holds: true, value: 85 });
+    expect(evaluateCondition(rule, input({ state, nowMs: DAY, pacing: ctx }))).toMatchObject({ holds: true, value: 85, projection: 85 });
   });
   it('without a period, target or value it does not hold', () => {
     expect(evaluateCondition(rule, input({ state: kpiState({ value: 1 }) }))).toMatchObject({ holds: false, noData: true });

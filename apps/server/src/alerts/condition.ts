@@ -50,7 +50,11 @@ export interface ConditionResult {
   holds: boolean;
   /** The KPI has no value to judge (the state machine's NoData); never set with `holds`. */
   noData: boolean;
+  /** The KPI's value now: never a projection (a lead compares it with the tile). */
   value: number | null;
+  /** Pacing: the end-of-period value projected from the pace so far; null for other conditions. */
+  projection?: number | null;
+  /** What `projection` (pacing) or `value` (threshold, status) is compared with. */
   threshold: number | null;
   /** Why, in words a lead can read in a notification. */
   reason: string;
@@ -211,9 +215,10 @@ function pacing(c: Extract<AlertCondition, { type: 'pacing' }>, input: Condition
   return {
     holds,
     noData: false,
-    value: projected,
+    value: state.value,
+    projection: projected,
     threshold: target,
-    reason: `projected ${fmt(projected)} by period end vs target ${fmt(target)}: ${how} (allowed ${fmt(c.by)}%)`,
+    reason: `value ${fmt(state.value)} so far, projected ${fmt(projected)} by period end vs target ${fmt(target)}: ${how} (allowed ${fmt(c.by)}%)`,
   };
 }
 

@@ -1,13 +1,15 @@
-import { kpiLinks, type KpiDefinition, type KpiState, type KpiStatusName, type Objective, type ObjectiveState } from '@northstar/shared';
+import {
+  isTroubled,
+  kpiLinks,
+  objectiveHealth,
+  type KpiDefinition,
+  type KpiHealth,
+  type KpiState,
+  type KpiStatusName,
+  type Objective,
+  type ObjectiveState,
+} from '@northstar/shared';
 import { compareIds, objectiveTree } from './objective-tree.ts';
-
-/**
- * Roll-up status thresholds for `weighted_average`, in percent of target. They mirror the
- * KPI defaults (at risk below 90 %, off track below 75 % of target) so an objective reads
- * the same way its KPIs do.
- */
-export const ROLLUP_ON_TRACK_PERCENT = 90;
-export const ROLLUP_AT_RISK_PERCENT = 75;
 
 /**
  * A KPI's attainment counts at most this much in a weighted average: 180 % on one KPI
@@ -22,11 +24,8 @@ export const ROLLUP_ATTAINMENT_CAP_PERCENT = 100;
  */
 export const CHILD_OBJECTIVE_WEIGHT = 1;
 
-const TROUBLE: ReadonlySet<KpiStatusName> = new Set(['at_risk', 'off_track']);
-/** Worse is larger; no_data and no_target are not ranked because they say nothing about health. */
-const SEVERITY: Partial<Record<KpiStatusName, number>> = { on_track: 0, at_risk: 1, off_track: 2 };
-
 interface Child {
+  name: string;
   weight: number;
   attainment: number | null;
   status: KpiStatusName;
@@ -46,13 +45,21 @@ export interface AlignmentModel {
 /**
  * Every objective's attainment and health, from the KPIs linked to it (by link weight) and
  * its child objectives (weight {@link CHILD_OBJECTIVE_WEIGHT}), per its `rollup` rule.
+ * A KPI counts with its health from the status model (`health`: its measured status and the
+ * alerts firing on it; its measured status when absent); the objective's status, and the
+ * reason, follow the status model's objectiveHealth.
  * A KPI without a state counts as no_data. Unknown parents and parent loops are ignored
  * (see objectiveTree), so this never loops or throws on a bad model.
  */
-export function rollupObjectives(model: AlignmentModel, kpiStates: ReadonlyMap<string, KpiState>): Map<string, ObjectiveState> {
+export function rollupObjectives(
+  model: AlignmentModel,
+  kpiStates: ReadonlyMap<string, KpiState>,
+  health: ReadonlyMap<string, KpiHealth> = new Map(),
+): Map<string, ObjectiveState> {
   const tree = objectiveTree(model.objectives);
   const byId = new Map(model.objectives.map((o) => [o.id, o]));
   const direct = directKpiLinks(model.kpis, byId);
+  const kpiNames = new Map(model.kpis.map((k) => [k.id, k.name]));
   const done = new Map<string, Rolled>();
 
   // Recursion depth is bounded by the tree's height; the tree has no loops.
@@ -64,25 +71,27 @@ export function rollupObjectives(model: AlignmentModel, kpiStates: ReadonlyMap<s
     const children: Child[] = [];
     for (const { kpi, weight } of direct.get(id) ?? []) {
       const s = kpiStates.get(kpi);
-      const status = s?.status ?? 'no_data';
+      const status = health.get(kpi)?.status ?? s?.status ?? 'no_data';
       kpis.add(kpi);
-      if (TROUBLE.has(status)) troubled.add(kpi);
-      children.push({ weight, attainment: s?.attainment ?? null, status });
+      if (isTroubled(status)) troubled.add(kpi);
+      children.push({ name: kpiNames.get(kpi) ?? kpi, weight, attainment: s?.attainment ?? null, status });
     }
     for (const childId of tree.childrenOf.get(id) ?? []) {
       const child = roll(childId);
       for (const k of child.kpis) kpis.add(k);
       for (const k of child.troubled) troubled.add(k);
-      children.push({ weight: CHILD_OBJECTIVE_WEIGHT, attainment: child.state.attainment, status: child.state.status });
+      children.push({
+        name: byId.get(childId)?.name ?? childId,
+        weight: CHILD_OBJECTIVE_WEIGHT,
+        attainment: child.state.attainment,
+        status: child.state.status,
+      });
     }
     const rule = byId.get(id)?.rollup ?? 'weighted_average';
     const attainment = rule === 'weakest' ? weakestAttainment(children) : weightedAttainment(children);
-    let status = rule === 'weakest' ? worstStatus(children) : statusFromAttainment(attainment);
-    if (status === null) status = children.some((c) => c.status === 'no_target') ? 'no_target' : 'no_data';
-    // A KPI in trouble marks every objective above it, whatever the average says.
-    if (troubled.size > 0 && !TROUBLE.has(status)) status = 'at_risk';
+    const { status, reason } = objectiveHealth(rule, attainment, children);
     const rolled: Rolled = {
-      state: { id, attainment, status, troubled: [...troubled].sort(compareIds), kpiCount: kpis.size },
+      state: { id, attainment, status, troubled: [...troubled].sort(compareIds), kpiCount: kpis.size, reason },
       kpis,
       troubled,
     };
@@ -126,21 +135,4 @@ export function weakestAttainment(children: readonly Pick<Child, 'attainment'>[]
   let min: number | null = null;
   for (const c of children) if (c.attainment !== null && (min === null || c.attainment < min)) min = c.attainment;
   return min;
-}
-
-/** on_track / at_risk / off_track by the roll-up thresholds; null without an attainment. */
-export function statusFromAttainment(attainment: number | null): KpiStatusName | null {
-  if (attainment === null) return null;
-  if (attainment >= ROLLUP_ON_TRACK_PERCENT) return 'on_track';
-  return attainment >= ROLLUP_AT_RISK_PERCENT ? 'at_risk' : 'off_track';
-}
-
-/** The worst of the children's health statuses; null when none has one (all no_data / no_target). */
-export function worstStatus(children: readonly Pick<Child, 'status'>[]): KpiStatusName | null {
-  let worst: KpiStatusName | null = null;
-  for (const c of children) {
-    const rank = SEVERITY[c.status];
-    if (rank !== undefined && (worst === null || rank > (SEVERITY[worst] ?? -1))) worst = c.status;
-  }
-  return worst;
 }

@@ -1,6 +1,6 @@
 import { calendarSpan, previousCalendarSpan, type CalendarWindow, type SeriesPoint, type Span } from '@northstar/shared';
 import type { KpiWindow } from './kpi-window.ts';
-import { addValue, emptyStats, type Stats } from './stats.ts';
+import { DISTINCT_VALUES_MERGED_MAX, addValue, emptyStats, type Stats } from './stats.ts';
 
 /**
  * Sparkline and "previous" resolution of a calendar window: points every 15 minutes for
@@ -31,9 +31,10 @@ export interface CalendarMeasureSpec {
  * (cumulative across the period) and, after the boundary, "previous": the previous
  * period's value after the same elapsed time, to the slot. State resets at the boundary.
  *
- * Events for a period already closed are not counted live (the store has them), and an
- * event late into an earlier slot of the current period moves the value but not the
- * sparkline points already drawn.
+ * Events for a period already closed are not counted live (the store has them). An event
+ * late into an earlier slot of the current period (a backfill, a producer catching up)
+ * moves the value at once; the points already drawn are marked behind, and curve-refresh.ts
+ * redraws them from the store.
  */
 export class CalendarKpiWindow implements KpiWindow {
   readonly window: CalendarWindow;
@@ -50,6 +51,8 @@ export class CalendarKpiWindow implements KpiWindow {
   #previousCurve: SeriesPoint[] = [];
   /** The latest time the window was advanced to: our clock, as far as we know it. */
   #nowMs = -Infinity;
+  /** An event landed in a slot of the current period whose point is already drawn. */
+  #curveBehind = false;
 
   constructor(
     window: CalendarWindow,
@@ -103,8 +106,32 @@ export class CalendarKpiWindow implements KpiWindow {
       if (ts - Math.max(span.endMs, this.#nowMs) >= ROLL_AHEAD_MAX_MS) return false;
       this.#start(ts);
     }
-    addValue(this.#acc[measure] as Stats, value, key);
+    // one accumulator for the whole period: it keeps as many distinct values as a merged rolling window
+    addValue(this.#acc[measure] as Stats, value, key, DISTINCT_VALUES_MERGED_MAX);
+    // a point at t holds what had arrived when it was drawn: an event before t arriving now is late for it
+    const drawn = this.#curve.at(-1);
+    if (drawn && ts < drawn[0]) this.#curveBehind = true;
     return true;
+  }
+
+  /** Whether drawn points miss late events; reading it clears it (the caller then redraws from the store). */
+  takeCurveBehind(): boolean {
+    const behind = this.#curveBehind;
+    this.#curveBehind = false;
+    return behind;
+  }
+
+  /**
+   * The store's curve for the current period (it holds the late events), in place of the
+   * points drawn so far; points drawn live after the store's last one are kept. Ignored when
+   * the period has rolled since `spanStartMs`.
+   */
+  replaceCurve(spanStartMs: number, curve: readonly SeriesPoint[]): void {
+    const span = this.#span;
+    if (!span || span.startMs !== spanStartMs) return;
+    const fresh = curve.filter(([t]) => t > span.startMs && t <= this.#drawnTo);
+    const last = fresh.at(-1)?.[0] ?? -Infinity;
+    this.#curve = [...fresh, ...this.#curve.filter(([t]) => t > last)];
   }
 
   /** Moves to `nowMs`: starts the next period at the boundary and draws completed slots. */
@@ -118,6 +145,11 @@ export class CalendarKpiWindow implements KpiWindow {
   value(nowMs: number): number | null {
     if (!this.#span) return null;
     return this.#valueOf(this.#acc, nowMs - this.#span.startMs);
+  }
+
+  /** True when a distinct count left values out at its memory bound: the value is a lower bound. */
+  lowerBound(): boolean {
+    return this.#acc.some((s) => s.capped === true);
   }
 
   /** The previous period's value after the same elapsed time, to the slot; null when unknown. */

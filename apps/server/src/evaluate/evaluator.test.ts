@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { KpiSchema } from '@northstar/shared';
-import { KpiEvaluator } from './evaluator.ts';
+import { KpiEvaluator, STORE_DISTINCT_FRESH_MS } from './evaluator.ts';
+import { DISTINCT_VALUES_PER_SLOT_MAX } from './stats.ts';
 
 const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
 const kpi = (over: Record<string, unknown>) =>
@@ -68,5 +69,23 @@ describe('KpiEvaluator', () => {
     ev.observe([{ metric: 'm', value: 7, ts: T0 - 500, id: '', dims: {} }]);
     ev.evaluate(T0 + 2);
     expect(ev.state('k')?.value).toBe(15);
+  });
+
+  it("says a distinct count past its slot bound is a lower bound, and shows the store's exact count while it is fresh", () => {
+    const ev = new KpiEvaluator([kpi({ aggregation: 'distinct_count', distinctBy: 'c', window: '1h' })]);
+    const n = DISTINCT_VALUES_PER_SLOT_MAX + 7;
+    ev.observe(Array.from({ length: n }, (_, i) => ({ metric: 'm', value: 1, ts: T0 - 1000, id: '', dims: { c: `v${i}` } })));
+    ev.evaluate(T0);
+    expect(ev.state('k')).toMatchObject({ value: DISTINCT_VALUES_PER_SLOT_MAX, lowerBound: true });
+    const [capped] = ev.cappedDistinctKpis();
+    expect(capped?.kpi.id).toBe('k');
+    expect(capped?.windowMs).toBe(3_600_000);
+    ev.storeDistinct('k', capped!.window, n, T0);
+    ev.evaluate(T0 + 1000);
+    expect(ev.state('k')?.value).toBe(n);
+    expect(ev.state('k')?.lowerBound).toBeUndefined();
+    // a stale store count no longer stands in: back to the honest lower bound
+    ev.evaluate(T0 + STORE_DISTINCT_FRESH_MS + 1000);
+    expect(ev.state('k')).toMatchObject({ value: DISTINCT_VALUES_PER_SLOT_MAX, lowerBound: true });
   });
 });

@@ -1,10 +1,12 @@
 import {
   kpiMeasures,
   resolveThresholds,
+  rollingWindowMs,
   targetInForce,
   targetValidity,
   type KpiDefinition,
   type KpiState,
+  type Measure,
   type MetricEvent,
   type SeriesPoint,
   type Span,
@@ -12,6 +14,7 @@ import {
 } from '@northstar/shared';
 import { attainmentFor, statusFor } from './attainment.ts';
 import { compileMeasure, matchesFilter, type CompiledMeasure } from './formula.ts';
+import { CalendarKpiWindow } from './calendar-window.ts';
 import { createKpiWindow, type KpiWindow } from './kpi-window.ts';
 
 /** Late events (into a completed slot) redraw a sparkline at most this often. */
@@ -33,9 +36,14 @@ interface KpiRuntime {
   /** The target in force, reused until the next period boundary (luxon is not free). */
   target: TargetInForce | undefined;
   targetValid: Span;
+  /** The store's exact count of a capped distinct KPI (distinct-refresh.ts), and when it was read. */
+  storeDistinct: { value: number; atMs: number } | undefined;
   /** Set while the window is rebuilt from the store: events wait here instead of counting (see `activate`). */
   held: Array<[Subscription, MetricEvent]> | undefined;
 }
+
+/** A store's distinct count stands in for a capped live one this long after it was read. */
+export const STORE_DISTINCT_FRESH_MS = 15_000;
 
 /** Events held for one KPI during a rebuild, at most; more are dropped (the rebuild takes milliseconds). */
 const HELD_EVENTS_MAX = 1_000_000;
@@ -64,7 +72,8 @@ function sameState(a: KpiState, b: KpiState): boolean {
     a.targetLow === b.targetLow &&
     a.targetHigh === b.targetHigh &&
     a.expected === b.expected &&
-    a.period === b.period
+    a.period === b.period &&
+    a.lowerBound === b.lowerBound
   );
 }
 
@@ -141,6 +150,7 @@ export class KpiEvaluator {
       sparkStale: true,
       target: undefined,
       targetValid: { startMs: 0, endMs: 0 },
+      storeDistinct: undefined,
       held: opts.live ? undefined : [],
     };
     // Map.set on an existing key keeps its place, so a changed KPI stays where it was
@@ -206,6 +216,42 @@ export class KpiEvaluator {
     }
   }
 
+  /** Calendar windows whose drawn points miss late events (clears their mark); see curve-refresh.ts. */
+  takeCurvesBehind(): Array<{ kpi: KpiDefinition; window: CalendarKpiWindow }> {
+    const out: Array<{ kpi: KpiDefinition; window: CalendarKpiWindow }> = [];
+    for (const r of this.#byId.values()) {
+      if (r.window instanceof CalendarKpiWindow && r.held === undefined && r.window.takeCurveBehind())
+        out.push({ kpi: r.kpi, window: r.window });
+    }
+    return out;
+  }
+
+  /** Live rolling distinct_count KPIs (one measure) whose value is a lower bound: the store counts them (distinct-refresh.ts). */
+  cappedDistinctKpis(): Array<{ kpi: KpiDefinition; measure: Measure; windowMs: number; window: KpiWindow }> {
+    const out: Array<{ kpi: KpiDefinition; measure: Measure; windowMs: number; window: KpiWindow }> = [];
+    for (const r of this.#byId.values()) {
+      const windowMs = rollingWindowMs(r.kpi);
+      if (windowMs === null || r.kpi.ratio || r.kpi.aggregation !== 'distinct_count' || r.held !== undefined) continue;
+      if (!r.window.lowerBound(r.state.evaluatedAt)) continue;
+      out.push({ kpi: r.kpi, measure: kpiMeasures(r.kpi)[0] as Measure, windowMs, window: r.window });
+    }
+    return out;
+  }
+
+  /** The store's exact distinct count for a KPI, read at `atMs`; ignored when the KPI has a new window since. */
+  storeDistinct(kpiId: string, window: KpiWindow, value: number, atMs: number): void {
+    const r = this.#byId.get(kpiId);
+    if (r && r.window === window) r.storeDistinct = { value, atMs };
+  }
+
+  /** A window's curve was replaced: the sparkline is redrawn on the next evaluation. */
+  curveReplaced(kpiId: string, window: KpiWindow): void {
+    const r = this.#byId.get(kpiId);
+    if (!r || r.window !== window) return;
+    r.sparkStale = true;
+    r.sparkDrawnAt = -Infinity;
+  }
+
   /** Used by the start-up rebuild; see rebuild.ts. */
   windowOf(kpiId: string): KpiWindow | undefined {
     return this.#byId.get(kpiId)?.window;
@@ -227,7 +273,14 @@ export class KpiEvaluator {
   #compute(r: KpiRuntime, now: number): KpiState {
     const { kpi, window } = r;
     window.advance(now);
-    const value = window.value(now);
+    let value = window.value(now);
+    let lowerBound = value !== null && window.lowerBound(now);
+    // past its memory bound, a distinct count shows the store's exact count while that is fresh
+    const exact = r.storeDistinct;
+    if (lowerBound && exact && now - exact.atMs <= STORE_DISTINCT_FRESH_MS && value !== null) {
+      value = Math.max(value, exact.value);
+      lowerBound = false;
+    }
     const previous = window.previous(now);
     const inForce = this.#targetAt(r, now);
     let lastEventTs: number | null = null;
@@ -248,6 +301,7 @@ export class KpiEvaluator {
       previous,
       lastEventTs,
       evaluatedAt: now,
+      ...(lowerBound ? { lowerBound: true } : {}),
     };
   }
 

@@ -12,6 +12,8 @@ export interface KpiWindow {
   /** Moves the window to `nowMs` before reading it (calendar windows roll their period here). */
   advance(nowMs: number): void;
   value(nowMs: number): number | null;
+  /** True when the value is a distinct count that reached its memory bound (a lower bound). */
+  lowerBound(nowMs: number): boolean;
   previous(nowMs: number): number | null;
   /** The sparkline as of `nowMs` (completed slots only). */
   spark(nowMs: number): SeriesPoint[];
@@ -50,6 +52,10 @@ export class RollingKpiWindow implements KpiWindow {
 
   value(nowMs: number): number | null {
     return this.#read(nowMs, 0);
+  }
+
+  lowerBound(nowMs: number): boolean {
+    return this.windows.some((w) => w.summarize(nowMs, 0).capped === true);
   }
 
   previous(nowMs: number): number | null {

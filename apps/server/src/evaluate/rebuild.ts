@@ -106,6 +106,8 @@ async function rebuildCalendar(
       const weight = stats.count / Math.max(1, r.sample.length);
       for (const v of r.sample) stats.sketch?.accept(v, weight);
       for (const v of r.uniq) stats.distinct?.add(v);
+      // the store sends at most the bound: a full list may have left values out
+      if (stats.distinct && r.uniq.length >= DISTINCT_VALUES_MERGED_MAX) stats.capped = true;
       evaluator.noteLastEvent(m.metric, Number(r.last));
     }
     accumulators.push(stats);

@@ -1,5 +1,14 @@
 import type { Aggregation, SeriesPoint } from '@northstar/shared';
-import { DISTINCT_VALUES_PER_SLOT_MAX, addValue, aggregate, emptyStats, mergeStats, type Stats, type WindowSummary } from './stats.ts';
+import {
+  DISTINCT_VALUES_PER_SLOT_MAX,
+  addDistinct,
+  addValue,
+  aggregate,
+  emptyStats,
+  mergeStats,
+  type Stats,
+  type WindowSummary,
+} from './stats.ts';
 
 export { aggregate, needsSketch, SKETCH_RELATIVE_ACCURACY, type WindowSummary } from './stats.ts';
 
@@ -94,12 +103,9 @@ export class RollingWindow {
       const weight = stats.count / samples.length;
       for (const v of samples) slot.sketch.accept(v, weight);
     }
-    if (slot.distinct) {
-      for (const v of distinct) {
-        if (slot.distinct.size >= DISTINCT_VALUES_PER_SLOT_MAX) break;
-        slot.distinct.add(v);
-      }
-    }
+    for (const v of distinct) addDistinct(slot, v, DISTINCT_VALUES_PER_SLOT_MAX);
+    // the store sends at most the bound: a full list may have left values out
+    if (slot.distinct && distinct.length >= DISTINCT_VALUES_PER_SLOT_MAX) slot.capped = true;
     this.#version += 1;
   }
 

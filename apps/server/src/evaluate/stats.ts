@@ -25,6 +25,8 @@ export interface Stats {
   sketch: DDSketch | undefined;
   /** distinct_count: the values of the counted dimension. */
   distinct: Set<string> | undefined;
+  /** A distinct value was left out at a memory bound: the distinct count is a lower bound (shown "≥"). */
+  capped?: boolean;
 }
 
 /** What a window reports: the same aggregates, merged over its slots. */
@@ -51,14 +53,25 @@ export function emptyStats(withSketch: boolean, withDistinct: boolean): Stats {
   };
 }
 
-/** Adds one event; `key` is the distinct dimension's value (distinct_count only). */
-export function addValue(s: Stats, value: number, key: string | undefined): void {
+/** Adds `key` to a distinct set of at most `max` values; a new value past the bound marks the stats capped. */
+export function addDistinct(s: Stats, key: string, max: number): void {
+  const set = s.distinct;
+  if (!set || set.has(key)) return;
+  if (set.size < max) set.add(key);
+  else s.capped = true;
+}
+
+/**
+ * Adds one event; `key` is the distinct dimension's value (distinct_count only), kept up to
+ * `distinctMax` values (a rolling window's slot; a calendar period keeps the merged bound).
+ */
+export function addValue(s: Stats, value: number, key: string | undefined, distinctMax = DISTINCT_VALUES_PER_SLOT_MAX): void {
   s.count += 1;
   s.sum += value;
   if (value < s.min) s.min = value;
   if (value > s.max) s.max = value;
   s.sketch?.accept(value);
-  if (key !== undefined && s.distinct && s.distinct.size < DISTINCT_VALUES_PER_SLOT_MAX) s.distinct.add(key);
+  if (key !== undefined) addDistinct(s, key, distinctMax);
 }
 
 /** Merges `s` into `out`, creating the sketch and set of `out` when `s` has them. */
@@ -72,12 +85,10 @@ export function mergeStats(out: Stats, s: Stats, distinctMax = DISTINCT_VALUES_M
     out.sketch ??= newSketch();
     out.sketch.merge(s.sketch);
   }
+  if (s.capped) out.capped = true;
   if (s.distinct) {
-    const into = (out.distinct ??= new Set());
-    for (const v of s.distinct) {
-      if (into.size >= distinctMax) break;
-      into.add(v);
-    }
+    out.distinct ??= new Set();
+    for (const v of s.distinct) addDistinct(out, v, distinctMax);
   }
 }
 

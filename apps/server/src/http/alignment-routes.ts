@@ -44,8 +44,10 @@ export function alignmentRoutes(deps: AlignmentDeps): Hono {
       owner: k.owner,
       team: k.team,
       unit: k.unit,
+      direction: k.direction,
       weight,
       state: deps.loop.kpiState(k.id) ?? null,
+      health: deps.loop.kpiHealth(k.id) ?? null,
       lint: findingsFor(findings, 'kpi', k.id),
       goals: model.goals.filter((g) => g.kpi === k.id).map(goalNode),
     });

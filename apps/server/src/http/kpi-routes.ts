@@ -58,7 +58,8 @@ export function kpiRoutes(deps: KpiRouteDeps): Hono {
       objectives: deps.model.objectives,
       kpis: deps.model.kpis.flatMap((k) => {
         const state = deps.loop.kpiState(k.id);
-        return state ? [{ ...k, version: deps.model.version('kpi', k.id), state }] : [];
+        const health = deps.loop.kpiHealth(k.id);
+        return state && health ? [{ ...k, version: deps.model.version('kpi', k.id), state, health }] : [];
       }),
     };
     return c.json(body);
@@ -69,7 +70,8 @@ export function kpiRoutes(deps: KpiRouteDeps): Hono {
     const state = kpi && deps.loop.kpiState(kpi.id);
     if (!kpi || !state) return notFound(c, c.req.param('id'));
     c.header('ETag', `"${deps.model.version('kpi', kpi.id)}"`);
-    return c.json({ ...kpi, version: deps.model.version('kpi', kpi.id), state, spark: deps.evaluator.spark(kpi.id) });
+    const health = deps.loop.kpiHealth(kpi.id);
+    return c.json({ ...kpi, version: deps.model.version('kpi', kpi.id), state, health, spark: deps.evaluator.spark(kpi.id) });
   });
 
   app.get('/api/v1/kpis/:id/series', async (c) => {

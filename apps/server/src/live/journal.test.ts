@@ -46,6 +46,14 @@ describe('LiveJournal', () => {
     expect(j.plan({}, cursor, everything)).toEqual({ kind: 'replay', kpis: [], alerts: [alert('z')] });
     expect(j.plan({}, 0, everything)).toEqual({ kind: 'snapshot', reason: 'alerts-forgotten' });
   });
+
+  it("keeps one entry per alert, its newest: a firing alert's live figures do not push other alerts out", () => {
+    const j = new LiveJournal({ alertHistory: 2 });
+    const alert = (key: string, value: number) => ({ key, value }) as Alert;
+    j.recordAlert(alert('x', 1)); // 1
+    for (let v = 2; v <= 10; v++) j.recordAlert(alert('y', v)); // 2..10, one entry for y
+    expect(j.plan({}, 0, everything)).toEqual({ kind: 'replay', kpis: [], alerts: [alert('x', 1), alert('y', 10)] });
+  });
 });
 
 describe('Subscription', () => {

@@ -74,6 +74,10 @@ export class LiveJournal {
 
   recordAlert(alert: Alert): number {
     const seq = ++this.#seq;
+    // an alert's newest state replaces its older ones: a client that missed both needs only
+    // this one, and a firing alert whose figures follow its KPI does not crowd others out
+    const older = this.#alerts.findIndex((a) => a.alert.key === alert.key);
+    if (older >= 0) this.#alerts.splice(older, 1);
     this.#alerts.push({ seq, alert });
     if (this.#alerts.length > this.#alertHistory) this.#forgottenAlertSeq = this.#alerts.shift()!.seq;
     return seq;

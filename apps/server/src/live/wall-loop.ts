@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { KpiState, Milestone, ObjectiveState } from '@northstar/shared';
+import { kpiHealthMap, type KpiHealth, type KpiState, type Milestone, type ObjectiveState } from '@northstar/shared';
 import { MilestoneTracker } from '../align/milestones.ts';
 import { rollupObjectives } from '../align/rollup.ts';
 import type { KpiEvaluator } from '../evaluate/evaluator.ts';
@@ -34,6 +34,8 @@ export class WallLoop {
   readonly #opts: WallLoopOptions;
   readonly #tracker = new MilestoneTracker();
   #objectiveStates = new Map<string, ObjectiveState>();
+  /** Every KPI's health as of the last evaluation: what the roll-up used, so the API and the tree agree with it. */
+  #health = new Map<string, KpiHealth>();
   #timer: NodeJS.Timeout | undefined;
   #quickTimer: NodeJS.Timeout | undefined;
   #lastQuickAt = 0;
@@ -77,6 +79,11 @@ export class WallLoop {
     return state && { ...state, anomaly: this.#opts.detection.anomaly(id) };
   }
 
+  /** The status a KPI is shown with (the shared status model), as of the last evaluation. */
+  kpiHealth(id: string): KpiHealth | undefined {
+    return this.#health.get(id);
+  }
+
   tick(nowMs: number): void {
     const kpiStates = this.#evaluateAndPublish(nowMs, true);
     this.#opts.alerts.tick(nowMs);
@@ -94,7 +101,10 @@ export class WallLoop {
       return state ? [state] : [];
     });
     const kpiStates = new Map<string, KpiState>(evaluator.states().map((s) => [s.id, s]));
-    const next = rollupObjectives({ objectives: model.objectives, kpis: model.kpis }, kpiStates);
+    // the status model: a KPI with a firing alert counts at risk in its objectives (alerts as of the last tick)
+    const statuses = [...kpiStates.values()].map((s) => [s.id, s.status] as [string, KpiState['status']]);
+    this.#health = kpiHealthMap(statuses, this.#opts.alerts.list(nowMs));
+    const next = rollupObjectives({ objectives: model.objectives, kpis: model.kpis }, kpiStates, this.#health);
     const changedObjectives: ObjectiveState[] = [];
     for (const [id, state] of next) {
       if (JSON.stringify(this.#objectiveStates.get(id)) !== JSON.stringify(state)) changedObjectives.push(state);

@@ -47,7 +47,15 @@ interface Tracked {
   episode: number;
   flap: FlapState | undefined;
   rule: AlertRule;
+  /** When the live figures were last sent to the walls. */
+  livePublishedAt: number;
 }
+
+/**
+ * A pending or firing alert's value, projection and reason follow its KPI; the walls get
+ * the live figures at most this often per alert (state changes go out at once).
+ */
+export const ALERT_LIVE_MIN_INTERVAL_MS = 2_000;
 
 /** Resolved alerts stay listed this long, so the panel shows what just happened. */
 const RESOLVED_VISIBLE_MS = 60 * 60_000;
@@ -127,6 +135,7 @@ export class AlertEngine {
       runtime,
       episode,
       flap: undefined,
+      livePublishedAt: 0,
       watchingSince: runtime.evaluatedAt,
       alert: {
         key: alertKey(rule.id, kpi.id),
@@ -202,7 +211,9 @@ export class AlertEngine {
         const { next, transition } = step(tracked.runtime, { ...result, nowMs }, { forMs, keepFiringForMs });
         const before = tracked.runtime;
         tracked.runtime = next;
-        if (transition) this.#onTransition(tracked, before, transition, nowMs);
+        const projection = result.projection ?? null;
+        if (transition) this.#onTransition(tracked, before, transition, projection, nowMs);
+        else this.#followLive(tracked, projection, nowMs);
       }
     }
     // alerts whose rule or KPI is gone end quietly
@@ -215,10 +226,28 @@ export class AlertEngine {
     this.#send(this.#deps.dispatcher.tick(nowMs));
   }
 
+  /**
+   * Pending, firing or recovering without a state change: the alert's value, projection,
+   * threshold and reason still follow the KPI (issue 13: "3 views" shown while the KPI was
+   * at 5). Sent to the walls only, at most every ALERT_LIVE_MIN_INTERVAL_MS; notifications
+   * are about state changes and are not repeated for a moving figure.
+   */
+  #followLive(t: Tracked, projection: number | null, nowMs: number): void {
+    const r = t.runtime;
+    if (r.state !== 'pending' && r.state !== 'alerting' && r.state !== 'recovering') return;
+    const a = t.alert;
+    const same = a.value === r.value && (a.projection ?? null) === projection && a.threshold === r.threshold && a.reason === r.reason;
+    if (same || nowMs - t.livePublishedAt < ALERT_LIVE_MIN_INTERVAL_MS) return;
+    t.alert = { ...a, value: r.value, projection, threshold: r.threshold, reason: r.reason };
+    t.livePublishedAt = nowMs;
+    this.#deps.hub.alertChanged(t.alert);
+  }
+
   #onTransition(
     t: Tracked,
     before: AlertRuntimeState,
     transition: { from: Alert['state']; to: Alert['state']; reason: string; at: number; value: number | null },
+    projection: number | null,
     nowMs: number,
   ): void {
     const startsEpisode = t.runtime.firingSince !== null && before.firingSince === null;
@@ -237,9 +266,11 @@ export class AlertEngine {
       since: t.runtime.since,
       firingSince: t.runtime.firingSince,
       value: t.runtime.value,
+      projection,
       threshold: t.runtime.threshold,
       flapping: flap.next.flapping,
     };
+    t.livePublishedAt = nowMs;
     t.alert.silencedBy = activeSilence(alertLabels(t.alert), this.#silences, nowMs)?.id ?? null;
     this.#deps.repo
       .addTransitions([

@@ -7,6 +7,7 @@ describe('format', () => {
     expect(formatNumber(1234567)).toBe('1,234,567');
     expect(formatNumber(0.123456)).toBe('0.1235');
     expect(valueVsThreshold({ value: 80, threshold: 100 })).toBe('80 vs threshold 100');
+    expect(valueVsThreshold({ value: 1500, projection: 1740, threshold: 2100 })).toBe('1,500 so far, projected 1,740 vs target 2,100');
     expect(valueVsThreshold({ value: 80, threshold: null })).toBe('80');
     expect(valueVsThreshold({ value: null, threshold: 100 })).toBe('no value');
   });

@@ -8,10 +8,14 @@ export function formatNumber(n: number): string {
   return Number(n.toPrecision(4)).toLocaleString('en-US', { maximumFractionDigits: 4 });
 }
 
-/** "80 vs threshold 100", "80", or "no value". */
-export function valueVsThreshold(alert: Pick<Alert, 'value' | 'threshold'>): string {
+/** "80 vs threshold 100", "80", "no value", or for a pacing rule "1,500 so far, projected 1,740 vs target 2,100". */
+export function valueVsThreshold(alert: Pick<Alert, 'value' | 'threshold' | 'projection'>): string {
   if (alert.value === null) return 'no value';
   const v = formatNumber(alert.value);
+  if (alert.projection !== undefined && alert.projection !== null) {
+    const target = alert.threshold === null ? '' : ` vs target ${formatNumber(alert.threshold)}`;
+    return `${v} so far, projected ${formatNumber(alert.projection)}${target}`;
+  }
   return alert.threshold === null ? v : `${v} vs threshold ${formatNumber(alert.threshold)}`;
 }
 

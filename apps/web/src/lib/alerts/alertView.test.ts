@@ -98,14 +98,18 @@ describe('row text', () => {
   });
 
   it('shows the value against the threshold in the KPI unit', () => {
-    expect(valueVsThreshold(alert(), 'ms')).toBe('420 ms vs threshold 300 ms');
-    expect(valueVsThreshold(alert({ value: 1_250, threshold: null }), 'eur')).toBe('€1.25k');
-    expect(valueVsThreshold(alert({ value: null }), '')).toBe('— vs threshold 300');
+    expect(valueVsThreshold(alert(), 'ms')).toBe('value 420 ms · threshold 300 ms');
+    expect(valueVsThreshold(alert({ value: 1_250, threshold: null }), 'eur')).toBe('value €1.25k');
+    expect(valueVsThreshold(alert({ value: null }), '')).toBe('value — · threshold 300');
+    // a pacing alert: the projection is labelled as one, and what it is compared with is the target
+    expect(valueVsThreshold(alert({ value: 1.5e6, projection: 1.74e6, threshold: 2.1e6 }), 'eur')).toBe(
+      'value €1.5M · projected €1.74M by period end · target €2.1M',
+    );
   });
 
   it('announces severity, KPI, value and the nearest objective at risk', () => {
     expect(announcement(alert(), 'ms')).toBe(
-      'Critical alert: API latency 420 ms vs threshold 300 ms (Too slow). Objective at risk: Keep the platform fast and up.',
+      'Critical alert: API latency value 420 ms · threshold 300 ms (Too slow). Under objective: Keep the platform fast and up.',
     );
   });
 });

@@ -90,10 +90,17 @@ export const ALERT_STATE_LABELS: Readonly<Record<AlertStateName, string>> = {
   error: 'error',
 };
 
-/** "12 errors vs threshold 10 errors", with the KPI's unit; "—" parts when unknown. */
-export function valueVsThreshold(alert: Pick<Alert, 'value' | 'threshold'>, unit: string): string {
-  const value = formatValue(alert.value, unit);
-  return alert.threshold === null ? value : `${value} vs threshold ${formatValue(alert.threshold, unit)}`;
+/**
+ * The alert's figures in words that say what each number is: "value 12 errors · threshold
+ * 10 errors", or for a pacing rule "value €1.5M · projected €1.74M by period end · target
+ * €2.1M". A projection is never shown as a value.
+ */
+export function valueVsThreshold(alert: Pick<Alert, 'value' | 'threshold' | 'projection'>, unit: string): string {
+  const parts = [`value ${formatValue(alert.value, unit)}`];
+  const projected = alert.projection !== undefined && alert.projection !== null;
+  if (projected) parts.push(`projected ${formatValue(alert.projection, unit)} by period end`);
+  if (alert.threshold !== null) parts.push(`${projected ? 'target' : 'threshold'} ${formatValue(alert.threshold, unit)}`);
+  return parts.join(' · ');
 }
 
 /**
@@ -108,7 +115,8 @@ export function isNewlyFiring(before: Pick<Alert, 'state'> | undefined, after: A
 /** What a screen reader hears, and a toast says, for a newly firing alert. */
 export function announcement(alert: Alert, unit: string): string {
   const objectives = alert.path.filter((s) => s.kind === 'objective').map((s) => s.name);
-  const risk = objectives.length > 0 ? ` Objective at risk: ${objectives[0]}.` : '';
+  // Where the KPI sits, not a verdict on the objective: its status is the one its header shows (the status model's).
+  const risk = objectives.length > 0 ? ` Under objective: ${objectives[0]}.` : '';
   return `${SEVERITY_LABELS[alert.severity]} alert: ${alert.kpiName} ${valueVsThreshold(alert, unit)} (${alert.ruleName}).${risk}`;
 }
 

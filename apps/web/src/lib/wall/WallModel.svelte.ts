@@ -1,4 +1,4 @@
-import { PROTOCOL_VERSION, type Alert, type LiveScope, type ServerMessage, type WallKpi } from '@northstar/shared';
+import { PROTOCOL_VERSION, kpiHealthMap, type Alert, type LiveScope, type ServerMessage, type WallKpi } from '@northstar/shared';
 import { AlertCenter } from '../alerts/AlertCenter.svelte.ts';
 import { alertRows, alertingKpis, firingCount, objectivesAtRisk } from '../alerts/alertView.ts';
 import { LiveConnection, liveUrl } from '../live/LiveConnection.svelte.ts';
@@ -37,10 +37,18 @@ export class WallModel {
   /** A resume was sent to catch up a missed update; not again until it is answered. */
   #catchingUp = false;
 
+  /** Every KPI's shown status from the shared status model: its measured status and the alerts firing on it. */
+  readonly health = $derived(
+    kpiHealthMap(
+      [...this.wall.kpis.values()].map((k) => [k.definition.id, k.state.status] as [string, WallKpi['state']['status']]),
+      this.wall.alerts.values(),
+    ),
+  );
   readonly groups = $derived(
     groupByObjective(
       this.wall.objectives,
       this.wall.order.map((id) => this.wall.kpis.get(id)).filter((k): k is WallKpi => k !== undefined),
+      this.health,
     ),
   );
   /** The alerts panel's rows, newest first, one per alert. */

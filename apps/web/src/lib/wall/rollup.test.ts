@@ -1,6 +1,6 @@
-import type { KpiStatusName, ObjectiveState, WallKpi, WallObjective } from '@northstar/shared';
+import { kpiHealthMap, type KpiStatusName, type ObjectiveState, type WallKpi, type WallObjective } from '@northstar/shared';
 import { describe, expect, it } from 'vitest';
-import { UNLINKED_OBJECTIVE_ID, groupByObjective, localRollup, worstStatus } from './rollup.ts';
+import { UNLINKED_OBJECTIVE_ID, groupByObjective, localRollup } from './rollup.ts';
 
 function kpi(
   id: string,
@@ -66,13 +66,12 @@ describe('localRollup', () => {
   });
 });
 
-describe('worstStatus', () => {
-  it('orders off track > at risk > no data > no target > on track', () => {
-    expect(worstStatus(['on_track', 'off_track', 'at_risk'])).toBe('off_track');
-    expect(worstStatus(['on_track', 'no_data', 'no_target'])).toBe('no_data');
-    expect(worstStatus(['on_track', 'no_target'])).toBe('no_target');
-    expect(worstStatus(['on_track'])).toBe('on_track');
-    expect(worstStatus([])).toBe('no_data');
+describe('localRollup by the status model', () => {
+  it('counts a KPI by its shown status (a firing alert) and says why', () => {
+    const a = kpi('a', {}, 100, 'on_track');
+    const health = kpiHealthMap([['a', 'on_track']], [{ kpi: 'a', state: 'alerting', severity: 'critical', ruleName: 'R' }]);
+    expect(localRollup('x', [a], health)).toMatchObject({ status: 'at_risk', troubled: ['a'], reason: 'weighted 100 %: KPI a at risk' });
+    expect(localRollup('x', [a])).toMatchObject({ status: 'on_track', troubled: [], reason: null });
   });
 });
 

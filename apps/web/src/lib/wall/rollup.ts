@@ -1,20 +1,13 @@
 import {
+  isTroubled,
+  objectiveHealth,
   primaryObjective,
-  type KpiStatusName,
+  type KpiHealth,
   type Objective,
   type ObjectiveState,
   type WallKpi,
   type WallObjective,
 } from '@northstar/shared';
-
-/** How bad each status is for an objective's health; higher is worse. */
-const SEVERITY: Readonly<Record<KpiStatusName, number>> = {
-  on_track: 0,
-  no_target: 1,
-  no_data: 2,
-  at_risk: 3,
-  off_track: 4,
-};
 
 export interface ObjectiveGroup {
   objective: Objective;
@@ -31,24 +24,27 @@ export interface ObjectiveGroup {
 /** Id for KPIs without a (known) objective; the leading "_" cannot clash with a real id. */
 export const UNLINKED_OBJECTIVE_ID = '_unlinked';
 
-export function worstStatus(statuses: Iterable<KpiStatusName>): KpiStatusName {
-  let worst: KpiStatusName | null = null;
-  for (const s of statuses) if (worst === null || SEVERITY[s] > SEVERITY[worst]) worst = s;
-  return worst ?? 'no_data';
-}
-
 /**
- * The roll-up for KPIs no objective claims: mean attainment (each capped at 100 so one
- * overachiever cannot hide a miss) and the worst status. The server rolls up real objectives.
+ * The roll-up for KPIs no objective claims, by the shared status model like the server's:
+ * mean attainment (each capped at 100 so one overachiever cannot hide a miss), the worst
+ * shown status (`health`, else the measured one) and the reason. The server rolls up real objectives.
  */
-export function localRollup(id: string, kpis: readonly WallKpi[]): ObjectiveState {
+export function localRollup(id: string, kpis: readonly WallKpi[], health: ReadonlyMap<string, KpiHealth> = new Map()): ObjectiveState {
   const attainments = kpis.map((k) => k.state.attainment).filter((a): a is number => a !== null && Number.isFinite(a));
+  const attainment = attainments.length === 0 ? null : attainments.reduce((sum, a) => sum + Math.min(a, 100), 0) / attainments.length;
+  const children = kpis.map((k) => ({
+    id: k.definition.id,
+    name: k.definition.name,
+    status: health.get(k.definition.id)?.status ?? k.state.status,
+  }));
+  const { status, reason } = objectiveHealth('weighted_average', attainment, children);
   return {
     id,
-    attainment: attainments.length === 0 ? null : attainments.reduce((sum, a) => sum + Math.min(a, 100), 0) / attainments.length,
-    status: worstStatus(kpis.map((k) => k.state.status)),
-    troubled: kpis.filter((k) => k.state.status === 'at_risk' || k.state.status === 'off_track').map((k) => k.definition.id),
+    attainment,
+    status,
+    troubled: children.filter((c) => isTroubled(c.status)).map((c) => c.id),
     kpiCount: kpis.length,
+    reason,
   };
 }
 
@@ -69,7 +65,11 @@ function rootOf(id: string, parents: ReadonlyMap<string, string | undefined>): s
  * each tile is told which objective below the top it belongs to. KPIs linked to no known
  * objective go in a last "Not linked" group.
  */
-export function groupByObjective(objectives: readonly WallObjective[], kpis: readonly WallKpi[]): ObjectiveGroup[] {
+export function groupByObjective(
+  objectives: readonly WallObjective[],
+  kpis: readonly WallKpi[],
+  health: ReadonlyMap<string, KpiHealth> = new Map(),
+): ObjectiveGroup[] {
   const parents = new Map(objectives.map((o) => [o.definition.id, o.definition.parent]));
   const names = new Map<string, string>([
     ...objectives.map((o) => [o.definition.id, o.definition.name] as const),
@@ -100,7 +100,7 @@ export function groupByObjective(objectives: readonly WallObjective[], kpis: rea
     troubledNames: nameOf(o.state.troubled),
   }));
   if (unlinked.length > 0) {
-    const state = localRollup(UNLINKED_OBJECTIVE_ID, unlinked);
+    const state = localRollup(UNLINKED_OBJECTIVE_ID, unlinked, health);
     groups.push({
       objective: { id: UNLINKED_OBJECTIVE_ID, name: 'Not linked', level: 'organisation', rollup: 'weighted_average' },
       state,

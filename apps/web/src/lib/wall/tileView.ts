@@ -19,7 +19,7 @@ export interface TargetText {
   text: string;
   /** Says what the text means, for a tooltip. */
   title: string;
-  /** "expected 40k by now" when the target is paced within a calendar period; else null. */
+  /** "40k expected by now" when the target is paced within a calendar period; else null. */
   expected: string | null;
 }
 
@@ -30,7 +30,7 @@ export function targetText(
 ): TargetText {
   const unit = def.unit ?? '';
   const period = state.period ? ` for ${state.period}` : '';
-  const expected = state.expected === null ? null : `expected ${formatValue(state.expected, unit)} by now`;
+  const expected = state.expected === null ? null : `${formatValue(state.expected, unit)} expected by now`;
   if (def.direction === 'within_range' && state.targetLow !== null && state.targetHigh !== null) {
     return {
       text: `in ${formatRange(state.targetLow, state.targetHigh, unit)}`,
@@ -41,7 +41,9 @@ export function targetText(
   if (state.target === null) return { text: 'no target', title: 'This KPI has no target in force', expected: null };
   const lower = def.direction === 'lower_is_better';
   return {
-    text: `of ${lower ? '≤ ' : ''}${formatValue(state.target, unit)}`,
+    text: lower
+      ? `limit ${formatValue(state.target, unit)}`
+      : `of ${formatValue(state.target, unit)}${state.expected === null ? '' : ' target'}`,
     title: `Target${period}: ${lower ? 'at most' : 'at least'} this`,
     expected,
   };
