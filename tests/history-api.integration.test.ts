@@ -169,3 +169,29 @@ describe('export', () => {
     expect(bad.body.error.details.map((d) => d.field)).toEqual(['format']);
   });
 });
+
+describe('automatic steps that always fit', () => {
+  it('answers /series from 2000 to now with the automatic step, within the point limit', async () => {
+    for (const kpi of ['sales', 'daily']) {
+      const res = await getJson<SeriesResponse>(`/api/v1/kpis/${kpi}/series?from=2000-01-01T00:00:00Z`);
+      expect({ kpi, status: res.status }).toEqual({ kpi, status: 200 });
+      expect(res.body.points.length).toBeGreaterThan(100);
+      expect(res.body.points.length).toBeLessThanOrEqual(5000);
+    }
+  });
+
+  it('backtests a year of a 1-minute detector on a coarser step instead of refusing', async () => {
+    const to = Date.now();
+    for (const days of [30, 92, 365]) {
+      const res = await fetch(`${server.url}/api/v1/detect/backtest`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ kpi: 'sales', from: to - days * DAY, to }),
+      });
+      expect({ days, status: res.status }).toEqual({ days, status: 200 });
+      const body = (await res.json()) as { stepMs: number; points: unknown[] };
+      expect(body.points.length).toBeLessThanOrEqual(20_000);
+      expect((days * DAY) / body.stepMs).toBeLessThanOrEqual(20_000);
+    }
+  });
+});
