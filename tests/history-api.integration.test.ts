@@ -195,3 +195,19 @@ describe('automatic steps that always fit', () => {
     }
   });
 });
+
+describe('the dimensions a KPI’s events carry', () => {
+  it('lists each dimension name with how many events carry it, from the store', async () => {
+    const res = await getJson<{ events: number; dimensions: Array<{ name: string; events: number }> }>(
+      `/api/v1/kpis/sales/dimensions?from=${iso(THIS_YEAR)}&to=${iso(THIS_YEAR + 2 * DAY)}`,
+    );
+    expect(res.status).toBe(200);
+    // 288 events, every 11th without a region
+    expect(res.body).toMatchObject({ events: 288, dimensions: [{ name: 'region', events: 288 - 27 }] });
+    const empty = await getJson<{ events: number; dimensions: unknown[] }>(
+      `/api/v1/kpis/sales/dimensions?from=${iso(THIS_YEAR - 10 * DAY)}&to=${iso(THIS_YEAR - 9 * DAY)}`,
+    );
+    expect(empty.body).toMatchObject({ events: 0, dimensions: [] });
+    expect((await get('/api/v1/kpis/nope/dimensions')).status).toBe(404);
+  });
+});
