@@ -119,7 +119,7 @@ describe('the KPI detail page in Chromium', () => {
 
   it('says plainly when a KPI does not exist', async () => {
     await page.goto(`${server.url}/#/kpi/no-such-kpi`);
-    await expect.poll(() => page.getByTestId('kpi-error').innerText(), { timeout: 10_000 }).toMatch(/no KPI with id "no-such-kpi"/);
+    await expect.poll(() => page.getByTestId('kpi-not-found').innerText(), { timeout: 10_000 }).toMatch(/There is no KPI “no-such-kpi”/);
     expect(await page.getByTestId('kpi-chart').count()).toBe(0);
   });
 });
