@@ -5,8 +5,9 @@
  *   node --import tsx scripts/screenshots.ts                 # starts its own demo (temp data dir, free port)
  *   node --import tsx scripts/screenshots.ts --url http://127.0.0.1:9090 --password <admin password>
  *
- * Options: --out <dir> (default docs/screenshots), --wait <seconds> of demo traffic before the
- * first picture (default 40), --chromium <path> (default /usr/bin/chromium).
+ * Options: --out <dir> (default docs/screenshots), --wait <seconds> at most for the demo's
+ * backfill (history since midnight) to catch up, so no tile is stale (default 600), --chromium
+ * <path> (default /usr/bin/chromium).
  * Needs `pnpm build` first (the server serves apps/web/dist). Everything stays on loopback.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -25,7 +26,7 @@ const { values: opts } = parseArgs({
     password: { type: 'string' },
     user: { type: 'string', default: 'admin' },
     out: { type: 'string', default: path.join(ROOT, 'docs/screenshots') },
-    wait: { type: 'string', default: '40' },
+    wait: { type: 'string', default: '600' },
     chromium: { type: 'string', default: '/usr/bin/chromium' },
   },
 });
@@ -97,6 +98,21 @@ async function shoot(page: Page, url: string, hash: string, ready: string, file:
   console.log(`wrote ${path.relative(process.cwd(), file)}`);
 }
 
+/** Waits until the wall shows every tile live (the backfill has reached now), then 20 s more of live traffic. */
+async function caughtUp(page: Page, url: string, timeoutMs: number): Promise<void> {
+  await page.goto(`${url}/#/`);
+  await page.locator('[data-testid^="tile-"][data-status]').first().waitFor({ timeout: 60_000 });
+  const started = Date.now();
+  for (;;) {
+    const stale = await page.locator('[data-testid^="tile-"][data-stale="true"]').count();
+    if (stale === 0) break;
+    if (Date.now() - started > timeoutMs) throw new Error(`${stale} tiles still stale after ${timeoutMs / 1000} s`);
+    console.log(`waiting for the demo's backfill: ${stale} tiles stale`);
+    await page.waitForTimeout(10_000);
+  }
+  await page.waitForTimeout(20_000);
+}
+
 async function main(): Promise<void> {
   const demo: Demo = opts.url
     ? { url: opts.url.replace(/\/+$/, ''), password: opts.password ?? '', stop: async () => undefined }
@@ -105,10 +121,6 @@ async function main(): Promise<void> {
   let browser: Browser | undefined;
   try {
     mkdirSync(opts.out, { recursive: true });
-    if (!opts.url) {
-      console.log(`demo at ${demo.url}; letting it run ${opts.wait} s so tiles and alerts have something to show`);
-      await new Promise((r) => setTimeout(r, Number(opts.wait) * 1_000));
-    }
     browser = await chromium.launch({
       executablePath: opts.chromium,
       headless: true,
@@ -117,6 +129,7 @@ async function main(): Promise<void> {
     const desk = await browser.newContext({ viewport: { width: 1920, height: 1080 }, colorScheme: 'light' });
     const page = await desk.newPage();
     await signIn(page, demo.url, opts.user, demo.password);
+    await caughtUp(page, demo.url, Number(opts.wait) * 1_000);
     const out = (name: string) => path.join(opts.out, `${name}.png`);
     await shoot(page, demo.url, '#/', '[data-testid^="tile-"][data-status]', out('wall'));
     await shoot(page, demo.url, '#/tv?boards=revenue-room', '[data-testid="tv"] [data-testid^="tile-"]', out('tv'));
