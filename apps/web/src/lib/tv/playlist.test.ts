@@ -7,6 +7,8 @@ import {
   dwellMs,
   gridFor,
   lastRowOffset,
+  pageOf,
+  tvPages,
   nextIndex,
   resolvePlaylist,
   unknownBoards,
@@ -90,5 +92,19 @@ describe('gridFor', () => {
     expect(valueFontPx(gridFor(4, 1920, 1000))).toBeGreaterThanOrEqual(96);
     const many = gridFor(40, 1920, 1000);
     expect(valueFontPx(many)).toBeLessThanOrEqual(many.tileWidth * 0.16 + 1);
+  });
+});
+
+describe('tvPages', () => {
+  it('keeps every tile big enough for a room, splitting a long board into balanced pages', () => {
+    expect(tvPages(7, 1880, 960, 20)).toEqual({ pages: 1, perPage: 7 });
+    const many = tvPages(15, 1340, 640, 20);
+    expect(many.pages).toBeGreaterThan(1);
+    const g = gridFor(many.perPage, 1340, 640, 20);
+    expect(g.tileHeight).toBeGreaterThanOrEqual(290);
+    expect(g.tileWidth).toBeGreaterThanOrEqual(330);
+    expect(pageOf([1, 2, 3, 4, 5], 3, 0)).toEqual([1, 2, 3]);
+    expect(pageOf([1, 2, 3, 4, 5], 3, 1)).toEqual([4, 5]);
+    expect(pageOf([1, 2, 3, 4, 5], 3, 2)).toEqual([1, 2, 3]);
   });
 });

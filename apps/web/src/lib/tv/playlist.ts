@@ -102,3 +102,27 @@ export function lastRowOffset(count: number, columns: number): number {
 export function valueFontPx(grid: Pick<TvGrid, 'tileWidth' | 'tileHeight'>): number {
   return Math.round(Math.max(24, Math.min(grid.tileHeight * 0.3, grid.tileWidth * 0.16, 200)));
 }
+
+/** The smallest tile that holds a name, a status, a value, its target and its freshness at 28 px text. */
+export const MIN_TILE = { width: 330, height: 290 } as const;
+
+/**
+ * How many pages a board of `count` tiles needs so each tile is at least MIN_TILE in a
+ * `width`×`height` area, and how many tiles each page shows (balanced: 15 on two pages is 8 + 7).
+ */
+export function tvPages(count: number, width: number, height: number, gap = 0): { pages: number; perPage: number } {
+  const n = Math.max(1, count);
+  for (let pages = 1; pages <= n; pages += 1) {
+    const perPage = Math.ceil(n / pages);
+    const g = gridFor(perPage, width, height, gap);
+    if (g.tileWidth >= MIN_TILE.width && g.tileHeight >= MIN_TILE.height) return { pages, perPage };
+  }
+  return { pages: n, perPage: 1 };
+}
+
+/** The tiles of page `page` (0-based) when `tiles` are split into pages of `perPage`. */
+export function pageOf<T>(tiles: readonly T[], perPage: number, page: number): T[] {
+  const pages = Math.max(1, Math.ceil(tiles.length / perPage));
+  const p = ((page % pages) + pages) % pages;
+  return tiles.slice(p * perPage, p * perPage + perPage);
+}

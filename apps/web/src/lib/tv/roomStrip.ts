@@ -10,7 +10,9 @@ export type StripItem =
 export type TileFrame = 'alert' | 'off_track' | 'at_risk' | null;
 
 const TROUBLED: ReadonlySet<KpiStatusName> = new Set<KpiStatusName>(['off_track', 'at_risk']);
-const STATUS_WORDS = { off_track: 'off track', at_risk: 'at risk' } as const;
+const STATUS_WORDS = { off_track: 'Off track', at_risk: 'At risk' } as const;
+/** Alerts the strip names one by one; more are summed up in one item. */
+const MAX_ALERT_ITEMS = 2;
 
 /**
  * What a room must see at a glance about the board on screen: its firing alerts (most severe
@@ -22,13 +24,23 @@ export function stripItems(alerts: Iterable<Alert>, objectives: readonly WallObj
   const firing = [...alerts]
     .filter((a) => isFiring(a) && onBoard.has(a.kpi))
     .sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || a.kpiName.localeCompare(b.kpiName));
-  const items: StripItem[] = firing.map((a) => ({ kind: 'alert', key: a.key, severity: a.severity, text: `${a.kpiName}: ${a.ruleName}` }));
-  const troubled = objectives
-    .filter((o) => TROUBLED.has(o.state.status) && o.state.troubled.some((id) => onBoard.has(id)))
-    .sort((a, b) => (a.state.status === b.state.status ? 0 : a.state.status === 'off_track' ? -1 : 1));
-  for (const o of troubled) {
-    const status = o.state.status as 'off_track' | 'at_risk';
-    items.push({ kind: 'objective', key: o.definition.id, status, text: `${o.definition.name} ${STATUS_WORDS[status]}` });
+  const items: StripItem[] = firing
+    .slice(0, MAX_ALERT_ITEMS)
+    .map((a) => ({ kind: 'alert', key: a.key, severity: a.severity, text: `${a.kpiName}: ${a.ruleName}` }));
+  // the rest in one item, so the strip stays a strip and the board keeps its room
+  const more = firing.slice(MAX_ALERT_ITEMS);
+  if (more.length > 0)
+    items.push({
+      kind: 'alert',
+      key: 'more',
+      severity: more[0]!.severity,
+      text: `${more.length} more: ${more.map((a) => a.kpiName).join(', ')}`,
+    });
+  const troubled = objectives.filter((o) => TROUBLED.has(o.state.status) && o.state.troubled.some((id) => onBoard.has(id)));
+  // one item per status, naming its objectives: "Off track: A, B"
+  for (const status of ['off_track', 'at_risk'] as const) {
+    const names = troubled.filter((o) => o.state.status === status).map((o) => o.definition.name);
+    if (names.length > 0) items.push({ kind: 'objective', key: status, status, text: `${STATUS_WORDS[status]}: ${names.join(', ')}` });
   }
   return items;
 }
