@@ -47,7 +47,12 @@ export class TvModel {
   #running = false;
 
   /** Boards the URL asks for that a kiosk link may not show: it says which board it is for instead. */
-  readonly foreign = $derived(this.list.kioskBoard === null ? [] : this.#requestedIds().filter((id) => id !== this.list.kioskBoard));
+  readonly foreign = $derived(
+    // said once the kiosk's own board has been read, so the message names it
+    this.list.kioskBoard === null || (this.list.boards === null && this.list.error === null)
+      ? []
+      : this.#requestedIds().filter((id) => id !== this.list.kioskBoard),
+  );
   /** Null until the boards are loaded (or failed to load: then the whole wall plays). */
   readonly playlist = $derived<TvBoard[] | null>(
     this.list.boards === null && this.list.error === null
