@@ -101,6 +101,18 @@ describe('analysts and editors, signed in, in Chromium', () => {
     }
   });
 
+  it('shows a custom range from the year 2000 to now: the automatic step fits, no error on screen', async () => {
+    const to = new Date(Date.now() - 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const failed = await failedCalls(page, async () => {
+      await page.goto(`${server.url}/#/kpi/orders?from=2000-01-01T00:00:00Z&to=${to}`);
+      await expect.poll(() => chart().getAttribute('data-range'), { timeout: 15_000 }).toBe('custom');
+      await expect.poll(() => chart().getAttribute('data-loading'), { timeout: 15_000 }).toBe('false');
+    });
+    expect(failed).toEqual([]);
+    expect(Number(await chart().getAttribute('data-points'))).toBeLessThanOrEqual(5000);
+    expect(await page.getByTestId('kpi-error').count()).toBe(0);
+  });
+
   it('labels day ticks as dates and names the alert lines in a legend', async () => {
     await page.goto(`${server.url}/#/kpi/errors?range=7d`);
     await expect.poll(() => chart().getAttribute('data-alerts'), { timeout: 15_000 }).toBe('1');
