@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Alert } from '@northstar/shared';
-import type { TestServer } from './support/harness.ts';
+import { apiFetch, type TestServer } from './support/harness.ts';
 import { closeWall, openWall } from './support/browser.ts';
 
 /** One objective under another, a KPI that must stay low, and a rule that fires the moment it is above 10. */
@@ -33,7 +33,7 @@ beforeAll(async () => {
 afterAll(() => closeWall({ server, browser }));
 
 async function alerts(): Promise<Alert[]> {
-  const res = await fetch(`${server.url}/api/v1/alerts`);
+  const res = await apiFetch(server, `/api/v1/alerts`);
   expect(res.status).toBe(200);
   return (await res.json()) as Alert[];
 }
@@ -52,7 +52,7 @@ describe('alerts on the wall in Chromium', () => {
 
   it('turns the tile red and lists the alert with its objective path within seconds of an injected spike', async () => {
     const events = Array.from({ length: 15 }, (_, i) => JSON.stringify({ metric: 'e2e.errors', value: 1, id: `spike-${i}` })).join('\n');
-    const ingest = await fetch(`${server.url}/api/v1/events`, {
+    const ingest = await apiFetch(server, `/api/v1/events`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-ndjson' },
       body: events,
@@ -97,24 +97,24 @@ describe('alerts on the wall in Chromium', () => {
     await expect.poll(() => toast.count()).toBe(0);
   });
 
-  it('records an acknowledgement made in the panel, with who and why', async () => {
+  it('records an acknowledgement made in the panel, with who (the signed-in user) and why', async () => {
     const row = page.locator(`[data-testid="alert-row"][data-key="${KEY}"]`);
     await row.getByTestId('ack').click();
-    const form = row.locator('form');
-    await form.getByPlaceholder('Your name').fill('Dana');
+    // signed in: the server knows who, so there is no name to type
+    expect(await row.getByPlaceholder('Your name').count()).toBe(0);
     await row.getByTestId('ack-comment').fill(COMMENT);
     await row.getByTestId('ack-submit').click();
 
     await expect
       .poll(async () => (await alerts()).find((a) => a.key === KEY)?.acknowledged ?? null, { timeout: 10_000 })
-      .toMatchObject({ by: 'Dana', comment: COMMENT });
+      .toMatchObject({ by: 'admin', comment: COMMENT });
     const stored = (await alerts()).find((a) => a.key === KEY);
     expect(stored?.state).toBe('alerting');
     expect(stored?.acknowledged?.at).toBeGreaterThan(0);
 
     const ack = row.getByTestId('alert-acknowledged');
     await expect.poll(() => ack.count(), { timeout: 10_000 }).toBe(1);
-    expect(await ack.innerText()).toMatch(/^Acknowledged by Dana/);
+    expect(await ack.innerText()).toMatch(/^Acknowledged by admin/);
     // the comment is shown as text, never as markup
     expect(await ack.innerText()).toContain(`“${COMMENT}”`);
     expect(await row.locator('b').count()).toBe(0);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import type { TestServer } from './support/harness.ts';
+import { apiFetch, type TestServer } from './support/harness.ts';
 import { closeWall, openWall } from './support/browser.ts';
 
 let server: TestServer;
@@ -24,7 +24,7 @@ describe('defining the model in the UI', () => {
     await form.locator('[name=period]').fill('2026-Q4');
     await page.getByTestId('save').click();
     await page.waitForURL(/#\/edit\/objective\/ui-growth/);
-    const stored = await (await fetch(`${server.url}/api/v1/objectives/ui-growth`)).json();
+    const stored = await (await apiFetch(server, `/api/v1/objectives/ui-growth`)).json();
     expect(stored).toMatchObject({ id: 'ui-growth', name: 'Grow from the UI', period: '2026-Q4', version: 1 });
   });
 
@@ -41,10 +41,10 @@ describe('defining the model in the UI', () => {
     await expect.poll(() => form.locator('[name=objective]').inputValue()).toBe('ui-growth');
     await page.getByTestId('save').click();
     await page.waitForURL(/#\/edit\/kpi\/ui-signups/);
-    expect(await (await fetch(`${server.url}/api/v1/kpis/ui-signups`)).json()).toMatchObject({ objective: 'ui-growth', target: 3 });
+    expect(await (await apiFetch(server, `/api/v1/kpis/ui-signups`)).json()).toMatchObject({ objective: 'ui-growth', target: 3 });
 
     const body = Array.from({ length: 4 }, (_, i) => JSON.stringify({ metric: 'ui.signups', value: 1, id: `ui-${i}` })).join('\n');
-    const res = await fetch(`${server.url}/api/v1/events`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body });
+    const res = await apiFetch(server, `/api/v1/events`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body });
     expect(res.status).toBe(202);
 
     await page.goto(`${server.url}/#/`);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Dialog, Page } from 'playwright-core';
-import { postEvents, startTestServer, waitFor, type TestServer } from './support/harness.ts';
-import { WEB_DIST, closeWall, launchChromium } from './support/browser.ts';
+import { apiFetch, postEvents, waitFor, type TestServer } from './support/harness.ts';
+import { closeWall, launchChromium, signIn, startWallServer } from './support/browser.ts';
 
 /**
  * SQL and script text in every field a user can set, written through the API, then every
@@ -33,7 +33,7 @@ let page: Page;
 const dialogs: string[] = [];
 
 async function write(method: 'POST' | 'PUT', path: string, body: unknown): Promise<unknown> {
-  const res = await fetch(`${server.url}${path}`, {
+  const res = await apiFetch(server, `${path}`, {
     method,
     headers: { 'content-type': 'application/json', 'x-northstar-user': AUTHOR, 'x-northstar-reason': P.sql },
     body: JSON.stringify(body),
@@ -61,7 +61,7 @@ async function tableState(): Promise<{ tables: string[]; rows: Record<string, nu
 let before: Awaited<ReturnType<typeof tableState>>;
 
 beforeAll(async () => {
-  server = await startTestServer({ webDir: WEB_DIST, config: CONFIG });
+  server = await startWallServer({ config: CONFIG });
   await write('POST', '/api/v1/objectives', {
     id: 'xo',
     name: `Objective ${ALL}`,
@@ -130,14 +130,15 @@ beforeAll(async () => {
   });
   // the rule fires on the first order; acknowledge it with the payloads as the comment
   const key = await waitFor(async () => {
-    const alerts = (await (await fetch(`${server.url}/api/v1/alerts`)).json()) as Array<{ key: string; rule: string; state: string }>;
+    const alerts = (await (await apiFetch(server, `/api/v1/alerts`)).json()) as Array<{ key: string; rule: string; state: string }>;
     return alerts.find((a) => a.rule === 'xr' && a.state === 'alerting')?.key;
   }, 'the rule to fire');
   await write('POST', '/api/v1/alerts/ack', { key, comment: `Ack ${ALL}` });
 
   before = await tableState();
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  page = await (await browser.newContext({ viewport: { width: 1600, height: 1000 } })).newPage();
+  await signIn(page, server);
   page.on('dialog', (d: Dialog) => {
     dialogs.push(`${d.type()}: ${d.message()}`);
     void d.dismiss();

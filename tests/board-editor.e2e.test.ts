@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Board } from '@northstar/shared';
 import type { Browser, Page } from 'playwright-core';
-import type { TestServer } from './support/harness.ts';
+import { apiFetch, type TestServer } from './support/harness.ts';
 import { closeWall, openWall } from './support/browser.ts';
 
 const CONFIG = `
@@ -26,7 +26,7 @@ beforeAll(async () => {
 afterAll(() => closeWall({ server, browser }));
 
 async function boardFromApi(id: string): Promise<Board & { version: number }> {
-  const res = await fetch(`${server.url}/api/v1/boards/${id}`);
+  const res = await apiFetch(server, `/api/v1/boards/${id}`);
   expect(res.status).toBe(200);
   return (await res.json()) as Board & { version: number };
 }
@@ -112,7 +112,7 @@ describe('board editor in Chromium', () => {
     await expect.poll(() => page.getByTestId('error-rotateSeconds').innerText()).toContain('from 5 to 3600');
 
     // someone else saves a new version meanwhile: our save is refused with a conflict, not lost over theirs
-    const theirs = await fetch(`${server.url}/api/v1/boards/existing`, {
+    const theirs = await apiFetch(server, `/api/v1/boards/existing`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json', 'if-match': '"1"' },
       body: JSON.stringify({ id: 'existing', name: 'Renamed elsewhere', kpis: ['churn'], rotateSeconds: 30 }),
@@ -138,6 +138,6 @@ describe('board editor in Chromium', () => {
     await expect.poll(() => page.url()).toMatch(/#\/boards$/);
     await page.getByTestId('board-night-shift').waitFor();
     expect(await page.getByTestId('board-existing').count()).toBe(0);
-    expect((await fetch(`${server.url}/api/v1/boards/existing`)).status).toBe(404);
+    expect((await apiFetch(server, `/api/v1/boards/existing`)).status).toBe(404);
   });
 });

@@ -169,3 +169,45 @@ describe('export', () => {
     expect(bad.body.error.details.map((d) => d.field)).toEqual(['format']);
   });
 });
+
+describe('automatic steps that always fit', () => {
+  it('answers /series from 2000 to now with the automatic step, within the point limit', async () => {
+    for (const kpi of ['sales', 'daily']) {
+      const res = await getJson<SeriesResponse>(`/api/v1/kpis/${kpi}/series?from=2000-01-01T00:00:00Z`);
+      expect({ kpi, status: res.status }).toEqual({ kpi, status: 200 });
+      expect(res.body.points.length).toBeGreaterThan(100);
+      expect(res.body.points.length).toBeLessThanOrEqual(5000);
+    }
+  });
+
+  it('backtests a year of a 1-minute detector on a coarser step instead of refusing', async () => {
+    const to = Date.now();
+    for (const days of [30, 92, 365]) {
+      const res = await fetch(`${server.url}/api/v1/detect/backtest`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ kpi: 'sales', from: to - days * DAY, to }),
+      });
+      expect({ days, status: res.status }).toEqual({ days, status: 200 });
+      const body = (await res.json()) as { stepMs: number; points: unknown[] };
+      expect(body.points.length).toBeLessThanOrEqual(20_000);
+      expect((days * DAY) / body.stepMs).toBeLessThanOrEqual(20_000);
+    }
+  });
+});
+
+describe('the dimensions a KPI’s events carry', () => {
+  it('lists each dimension name with how many events carry it, from the store', async () => {
+    const res = await getJson<{ events: number; dimensions: Array<{ name: string; events: number }> }>(
+      `/api/v1/kpis/sales/dimensions?from=${iso(THIS_YEAR)}&to=${iso(THIS_YEAR + 2 * DAY)}`,
+    );
+    expect(res.status).toBe(200);
+    // 288 events, every 11th without a region
+    expect(res.body).toMatchObject({ events: 288, dimensions: [{ name: 'region', events: 288 - 27 }] });
+    const empty = await getJson<{ events: number; dimensions: unknown[] }>(
+      `/api/v1/kpis/sales/dimensions?from=${iso(THIS_YEAR - 10 * DAY)}&to=${iso(THIS_YEAR - 9 * DAY)}`,
+    );
+    expect(empty.body).toMatchObject({ events: 0, dimensions: [] });
+    expect((await get('/api/v1/kpis/nope/dimensions')).status).toBe(404);
+  });
+});

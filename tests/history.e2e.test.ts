@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import type { TestServer } from './support/harness.ts';
+import { apiFetch, type TestServer } from './support/harness.ts';
 import { closeWall, openWall } from './support/browser.ts';
 
 /**
@@ -31,7 +31,7 @@ beforeAll(async () => {
     ...Array.from({ length: 12 }, (_, i) => ({ metric: 'test.orders', value: 1, ts: now - 2 * DAY - i * HOUR, id: `old-${i}` })),
     ...REGIONS.map((region, i) => ({ metric: 'test.orders', value: 1, ts: now - i * 1000, id: `new-${i}` })),
   ].map((e, i) => ({ ...e, dims: { region: REGIONS[i % REGIONS.length] as string } }));
-  const ingest = await fetch(`${server.url}/api/v1/events`, {
+  const ingest = await apiFetch(server, `/api/v1/events`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-ndjson' },
     body: events.map((e) => JSON.stringify(e)).join('\n'),
@@ -116,7 +116,7 @@ describe('the KPI history in Chromium', () => {
     expect(await csv.getAttribute('download')).not.toBeNull();
     expect(new URL((await page.getByTestId('export-json').getAttribute('href')) ?? '', server.url).searchParams.get('format')).toBe('json');
 
-    const res = await fetch(url);
+    const res = await apiFetch(server, `${url.pathname}${url.search}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/text\/csv/);
     expect(res.headers.get('content-disposition')).toMatch(/attachment/);
@@ -124,7 +124,8 @@ describe('the KPI history in Chromium', () => {
 
   it('restores the same view from the URL alone', async () => {
     const url = page.url();
-    const fresh = await browser.newPage({ viewport: { width: 1600, height: 1100 } });
+    // a new tab of the same signed-in browser
+    const fresh = await page.context().newPage();
     try {
       await fresh.goto(url);
       const freshChart = fresh.getByTestId('kpi-chart');

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import type { TestServer } from './support/harness.ts';
+import { apiFetch, type TestServer } from './support/harness.ts';
 import { closeWall, openWall } from './support/browser.ts';
 
 let server: TestServer;
@@ -14,7 +14,7 @@ const NARRATIVE = 'Fewer orders than hoped; the campaign starts Monday.';
 const FORM_TEXT = 'Flash sale started from the detail page';
 
 async function postJson(path: string, body: unknown): Promise<Response> {
-  return fetch(`${server.url}${path}`, {
+  return apiFetch(server, `${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-northstar-user': 'e2e' },
     body: JSON.stringify(body),
@@ -29,7 +29,7 @@ beforeAll(async () => {
   ({ server, browser, page } = await openWall({}, { width: 1600, height: 1000 }));
 
   const events = Array.from({ length: 3 }, (_, i) => JSON.stringify({ metric: 'test.orders', value: 1, id: `detail-${i}` })).join('\n');
-  const ingest = await fetch(`${server.url}/api/v1/events`, {
+  const ingest = await apiFetch(server, `/api/v1/events`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-ndjson' },
     body: events,
@@ -104,7 +104,7 @@ describe('the KPI detail page in Chromium', () => {
     expect(await form.locator('[name=text]').inputValue()).toBe('');
     expect(await page.getByTestId('error-text').count()).toBe(0);
 
-    const stored = (await (await fetch(`${server.url}/api/v1/annotations?kpi=${KPI}`)).json()) as Array<{ kind: string; text: string }>;
+    const stored = (await (await apiFetch(server, `/api/v1/annotations?kpi=${KPI}`)).json()) as Array<{ kind: string; text: string }>;
     expect(stored).toContainEqual(expect.objectContaining({ kind: 'campaign', text: FORM_TEXT }));
   });
 
@@ -119,7 +119,7 @@ describe('the KPI detail page in Chromium', () => {
 
   it('says plainly when a KPI does not exist', async () => {
     await page.goto(`${server.url}/#/kpi/no-such-kpi`);
-    await expect.poll(() => page.getByTestId('kpi-error').innerText(), { timeout: 10_000 }).toMatch(/no KPI with id "no-such-kpi"/);
+    await expect.poll(() => page.getByTestId('kpi-not-found').innerText(), { timeout: 10_000 }).toMatch(/There is no KPI “no-such-kpi”/);
     expect(await page.getByTestId('kpi-chart').count()).toBe(0);
   });
 });

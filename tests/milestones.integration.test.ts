@@ -57,4 +57,40 @@ describe('milestones', () => {
     ]);
     ws.close();
   });
+
+  it('does not celebrate an objective and KPI created already past their target: only a crossing is news', async () => {
+    const ws = new WebSocket(`${server.url.replace('http', 'ws')}/ws`);
+    const seen: Milestone[] = [];
+    ws.on('message', (data) => {
+      const msg = JSON.parse(String(data)) as ServerMessage;
+      if (msg.type === 'milestone') seen.push(msg.milestone);
+    });
+    await new Promise((resolve) => ws.once('open', resolve));
+    const write = async (path: string, body: unknown) => {
+      const res = await fetch(`${server.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      expect(res.status).toBe(201);
+    };
+    // m.deals already holds 5 events: a KPI with target 1 is met the moment it exists
+    await write('/api/v1/objectives', { id: 'fresh', name: 'Created seconds ago', period: '2026-Q4' });
+    await write('/api/v1/kpis', {
+      id: 'fresh-deals',
+      name: 'Fresh deals',
+      objective: 'fresh',
+      metric: 'm.deals',
+      aggregation: 'count',
+      window: '1h',
+      target: 1,
+    });
+    await waitFor(async () => {
+      const res = await fetch(`${server.url}/api/v1/kpis/fresh-deals`);
+      return res.ok && ((await res.json()) as { state: { value: number | null } }).state.value === 5 ? true : undefined;
+    }, 'the new KPI to show the stored deals');
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(seen.filter((m) => m.id.startsWith('fresh'))).toEqual([]);
+    ws.close();
+  });
 });

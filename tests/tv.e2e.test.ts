@@ -96,7 +96,8 @@ describe('TV mode in Chromium', () => {
   });
 
   it('subscribes to its boards only, hears nothing of other KPIs, and catches up when the wall takes everything again', async () => {
-    const tvPage = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    // a second tab of the signed-in browser
+    const tvPage = await page.context().newPage();
     const sent: ClientMessage[] = [];
     const received: Array<{ after: number; msg: ServerMessage }> = [];
     tvPage.on('websocket', (ws) => {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { startTestServer, type TestServer, type TestServerOptions } from './harness.ts';
+import { AUTH_ON_ENV, startTestServer, type TestServer, type TestServerOptions } from './harness.ts';
 
 /** Debian's Chromium; playwright's own browser download does not work here. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -32,16 +32,46 @@ export interface WallInChromium {
   page: Page;
 }
 
-/** A test server serving the built wall, and one Chromium page of `viewport` to look at it with. */
+/**
+ * A test server serving the built wall with sign-in ON, as the product ships: users, sessions,
+ * CSRF. The test's own API calls use TEST_API_TOKEN (apiFetch, postEvents). A test about the
+ * auth-off demo passes `env: { NORTHSTAR_AUTH: 'off' }`.
+ */
+export function startWallServer(options: Omit<TestServerOptions, 'webDir'> = {}): Promise<TestServer> {
+  return startTestServer({ ...options, env: { ...AUTH_ON_ENV, ...options.env }, webDir: WEB_DIST });
+}
+
+/**
+ * Signs in through the real login page, as a person does: the browser gets the session cookie,
+ * and the app reads its CSRF token from /api/v1/auth/me. Leaves the page on the wall.
+ */
+export async function signIn(
+  page: Page,
+  server: TestServer,
+  username = 'admin',
+  password = server.bootstrap?.password ?? '',
+): Promise<void> {
+  await page.goto(`${server.url}/#/login`);
+  await page.getByTestId('login-page').waitFor();
+  await page.getByLabel('User name').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('account').waitFor({ timeout: 15_000 });
+}
+
+/** A test server serving the built wall, and one Chromium page of `viewport`, signed in as the bootstrap admin when auth is on. */
 export async function openWall(
   options: Omit<TestServerOptions, 'webDir'> = {},
   viewport = { width: 1920, height: 1080 },
 ): Promise<WallInChromium> {
-  const server = await startTestServer({ ...options, webDir: WEB_DIST });
+  const server = await startWallServer(options);
   let browser: Browser | undefined;
   try {
     browser = await launchChromium();
-    return { server, browser, page: await browser.newPage({ viewport }) };
+    // a context of its own, so a test can open another tab of the same signed-in browser
+    const page = await (await browser.newContext({ viewport })).newPage();
+    if (server.settings.authEnabled) await signIn(page, server);
+    return { server, browser, page };
   } catch (err) {
     await browser?.close();
     await server.stop();

@@ -63,6 +63,22 @@ export async function startTestServer(overrides: TestServerOptions = {}): Promis
   };
 }
 
+/**
+ * A token for the test's own calls when auth is on (NORTHSTAR_API_TOKEN: the admin scope), the
+ * way a producer or a script reaches a server that requires sign-in.
+ */
+export const TEST_API_TOKEN = 'northstar-e2e-token-0123456789abcdef';
+
+/** Settings that turn sign-in on, as in production, with TEST_API_TOKEN for the test's own calls. */
+export const AUTH_ON_ENV: Readonly<Record<string, string>> = { NORTHSTAR_AUTH: 'on', NORTHSTAR_API_TOKEN: TEST_API_TOKEN };
+
+/** fetch() against the server, with its API token when it has one (auth on); other headers as given. */
+export function apiFetch(server: Pick<TestServer, 'url' | 'settings'>, path: string, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (server.settings.apiToken && !headers.has('authorization')) headers.set('authorization', `Bearer ${server.settings.apiToken}`);
+  return fetch(`${server.url}${path}`, { ...init, headers });
+}
+
 /** Polls until `check` returns a value (not undefined) or the deadline passes. */
 export async function waitFor<T>(check: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -83,7 +99,7 @@ export const KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 
 /** The value KPI `kpi` shows over the API now. */
 export async function shownValue(server: TestServer, kpi: string): Promise<number | null> {
-  const res = await fetch(`${server.url}/api/v1/kpis/${kpi}`);
+  const res = await apiFetch(server, `/api/v1/kpis/${kpi}`);
   return ((await res.json()) as { state: { value: number | null } }).state.value;
 }
 
@@ -99,7 +115,7 @@ export async function storedEvents(server: TestServer, metric: string): Promise<
 
 /** Posts events as NDJSON, the way a producer does, and expects them accepted. */
 export async function postEvents(server: TestServer, events: unknown[]): Promise<void> {
-  const res = await fetch(`${server.url}/api/v1/events`, {
+  const res = await apiFetch(server, '/api/v1/events', {
     method: 'POST',
     headers: { 'content-type': 'application/x-ndjson' },
     body: events.map((e) => JSON.stringify(e)).join('\n'),

@@ -51,6 +51,17 @@ export interface SeriesComparison {
   lastYear?: SeriesPoint[];
 }
 
+/** GET /api/v1/kpis/:id/dimensions: the dimensions the KPI's events carry over a range, most used first. */
+export interface DimensionsResponse {
+  kpi: string;
+  from: number;
+  to: number;
+  /** Events of the KPI's metric(s) in the range. */
+  events: number;
+  /** Each dimension name with how many of those events carry it. */
+  dimensions: Array<{ name: string; events: number }>;
+}
+
 export interface BreakdownGroup {
   /** The dimension's value. */
   value: string;

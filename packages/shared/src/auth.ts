@@ -14,7 +14,7 @@ const username = z
   .string()
   .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be 1-64 lowercase letters, digits, ".", "_" or "-", starting with a letter or digit');
 const password = z.string().min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`).max(1024);
-const label = z.string().trim().min(1, 'must not be empty').max(200);
+const label = z.string().trim().min(1, 'is required').max(200);
 
 export const LoginSchema = z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) });
 export const CreateUserSchema = z.strictObject({ name: username, role: z.enum(ROLES), password });

@@ -169,6 +169,30 @@ const kpiFields = {
     .optional(),
 };
 
+/** Aggregations that count events or values: never below zero. */
+const COUNTING: ReadonlySet<string> = new Set(['count', 'distinct_count']);
+
+/**
+ * A counting KPI (count, distinct_count) is never negative, so a negative target or absolute
+ * threshold could never be reached or crossed: refused, naming the field, rather than saved and
+ * silently meaningless. Shared by the server's schema and the editor form.
+ */
+export function negativeCountProblems(k: {
+  aggregation?: string | undefined;
+  ratio?: unknown;
+  target?: number | undefined;
+  warning?: number | string | undefined;
+  critical?: number | string | undefined;
+}): Array<{ path: string[]; message: string }> {
+  if (k.ratio || k.aggregation === undefined || !COUNTING.has(k.aggregation)) return [];
+  const out: Array<{ path: string[]; message: string }> = [];
+  for (const field of ['target', 'warning', 'critical'] as const) {
+    const v = k[field];
+    if (typeof v === 'number' && v < 0) out.push({ path: [field], message: `must be 0 or more: a ${k.aggregation} is never negative` });
+  }
+  return out;
+}
+
 export const KpiSchema = z.strictObject(kpiFields).superRefine((k, ctx) => {
   const simple = k.metric !== undefined || k.aggregation !== undefined;
   if (k.ratio && simple)
@@ -191,6 +215,7 @@ export const KpiSchema = z.strictObject(kpiFields).superRefine((k, ctx) => {
   }
   if (k.low !== undefined && k.high !== undefined && k.low > k.high)
     ctx.addIssue({ code: 'custom', path: ['low'], message: 'must not be above high' });
+  for (const problem of negativeCountProblems(k)) ctx.addIssue({ code: 'custom', ...problem });
   const periods = new Set<string>();
   (k.targets ?? []).forEach((t, i) => {
     if (periods.has(t.period)) ctx.addIssue({ code: 'custom', path: ['targets', i, 'period'], message: `duplicate period "${t.period}"` });

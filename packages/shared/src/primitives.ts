@@ -40,11 +40,11 @@ function checked(schema: z.ZodString, prose: boolean) {
 }
 
 /** A one-line label (a name, a unit, an owner): at most `max` characters, valid Unicode, no control characters. */
-export function labelText(max: number, min = 0, emptyMessage = 'must not be empty') {
+export function labelText(max: number, min = 0, emptyMessage = 'is required') {
   return checked(z.string().min(min, emptyMessage).max(max, `must be at most ${max} characters`), false);
 }
 
 /** Prose (a description, a note): at most `max` characters, valid Unicode, line breaks and tabs allowed. */
-export function proseText(max: number, min = 0, emptyMessage = 'must not be empty') {
+export function proseText(max: number, min = 0, emptyMessage = 'is required') {
   return checked(z.string().min(min, emptyMessage).max(max, `must be at most ${max} characters`), true);
 }

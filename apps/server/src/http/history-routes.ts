@@ -1,10 +1,11 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { Hono, type Context } from 'hono';
-import type { BreakdownResponse, ExportResponse, KpiDefinition } from '@northstar/shared';
+import type { BreakdownResponse, DimensionsResponse, ExportResponse, KpiDefinition } from '@northstar/shared';
 import { EXPORT_FORMATS, exportFileName, exportRows, toCsv, type ExportFormat } from '../history/export-format.ts';
 import type { FieldProblem } from '../model/model-errors.ts';
 import type { ModelService } from '../model/model-service.ts';
 import { queryBreakdown } from '../store/breakdown-query.ts';
+import { queryDimensions } from '../store/dimension-query.ts';
 import { querySeries } from '../store/series-query.ts';
 import { badQuery, jsonError } from './errors.ts';
 import { targetTimeline } from './kpi-routes.ts';
@@ -61,6 +62,16 @@ export function historyRoutes(deps: HistoryRouteDeps): Hono {
         groups.map(async (g) => ({ value: g.value, points: await querySeries(deps.clickhouse, narrowed(kpi, dim, g.value), params) })),
       );
     }
+    return c.json(body);
+  });
+
+  app.get('/api/v1/kpis/:id/dimensions', async (c) => {
+    const kpi = find(c.req.param('id'));
+    if (!kpi) return notFound(c, c.req.param('id'));
+    const params = readSeriesParams(c, kpi, Date.now());
+    if (Array.isArray(params)) return badQuery(c, params);
+    const found = await queryDimensions(deps.clickhouse, kpi, params);
+    const body: DimensionsResponse = { kpi: kpi.id, from: params.fromMs, to: params.toMs, ...found };
     return c.json(body);
   });
 

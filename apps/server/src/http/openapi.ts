@@ -104,6 +104,13 @@ export function openApiDocument() {
           responses: { 200: { description: 'OK' }, ...errors },
         },
       },
+      '/api/v1/kpis/{id}/dimensions': {
+        get: {
+          summary: 'The dimension names the KPI’s events carry over a range, with how many events carry each',
+          parameters: [idParam, ...queryParams('from', 'to')],
+          responses: { 200: { description: 'OK' }, ...errors },
+        },
+      },
       '/api/v1/kpis/{id}/export': {
         get: {
           summary: 'The series with the target in force, as a CSV or JSON attachment',

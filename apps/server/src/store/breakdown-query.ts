@@ -39,7 +39,7 @@ export function rangeSegments(fromMs: number, toMs: number, levels = LEVELS): Se
 const Q_LEVELS = ROLLUP_QUANTILE_LEVELS.join(', ');
 
 /** Rows shaped like the rollup tables from every segment: raw edges are aggregated on the fly. */
-function unionSql(segments: Segment[], params: Record<string, unknown>): string {
+export function unionSql(segments: Segment[], params: Record<string, unknown>): string {
   return segments
     .map((s, i) => {
       params[`sf${i}`] = s.fromMs;

@@ -1,4 +1,5 @@
 /** The REST API under /api/v1: one fetch wrapper, errors with the server's field details. */
+import { plainError } from './plainError.ts';
 
 export interface FieldProblem {
   field: string;
@@ -146,8 +147,8 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
   return body as T;
 }
 
-/** The message to show for any failure. */
+/** The message to show for any failure: plain words and what to do (see plainError). */
 export function errorMessage(err: unknown): string {
-  if (err instanceof ApiError) return err.message;
+  if (err instanceof ApiError) return plainError(err);
   return err instanceof Error ? err.message : String(err);
 }

@@ -20,6 +20,7 @@ import type {
 import type { Overlay } from '../detail/view.ts';
 import { formatClock, formatValue } from '../format.ts';
 import type { HistoryColors } from './palette.ts';
+import { timeTickLabel } from './timeTicks.ts';
 
 export type HistoryOption = ComposeOption<
   | LineSeriesOption
@@ -131,6 +132,9 @@ export function hasValues(points: readonly SeriesPoint[] | undefined): boolean {
   return (points ?? []).some(([, v]) => v !== null);
 }
 
+/** The legend's name for the alert lines. */
+export const ALERTS_LEGEND = 'Alert started';
+
 /** The alerts worth a mark: each time one started firing, oldest first. */
 export function firingAlerts(alerts: readonly AlertMark[]): AlertMark[] {
   return alerts.filter((a) => a.to === 'alerting').sort((a, b) => a.at - b.at);
@@ -184,7 +188,7 @@ export function timeValueAxes(from: number, to: number, unit: string, colors: { 
       type: 'time' as const,
       min: from,
       max: to,
-      axisLabel: { color: colors.axis, hideOverlap: true },
+      axisLabel: { color: colors.axis, hideOverlap: true, formatter: (v: number) => timeTickLabel(v, to - from) },
       axisLine: { lineStyle: { color: colors.grid } },
       splitLine: { show: false },
     },
@@ -305,6 +309,8 @@ export function buildHistoryOption(input: HistoryInput): HistoryOption {
     ...(hasValues(lastYear) ? [COMPARISON_NAMES.lastYear] : []),
     ...(anomaly.low.some(([, v]) => v !== null) ? ['Expected band'] : []),
     ...(anomaly.flags.length > 0 ? ['Anomalies'] : []),
+    // the dashed red lines: named, so nobody has to guess what they are
+    ...(firing.length > 0 ? [ALERTS_LEGEND] : []),
   ];
   return {
     animation: false,
@@ -463,9 +469,12 @@ export function buildHistoryOption(input: HistoryInput): HistoryOption {
       {
         // No data of its own: a carrier for the alert lines, pinned to the time axis like annotations.
         id: HISTORY_SERIES.alerts,
-        name: 'Alerts',
+        name: ALERTS_LEGEND,
         type: 'line',
         data: [],
+        // the legend draws this series' line: the alert lines' colour and dash
+        lineStyle: { color: colors.alert, type: 'dashed', width: 1.5 },
+        itemStyle: { color: colors.alert },
         markLine: {
           symbol: ['triangle', 'none'],
           symbolSize: 12,

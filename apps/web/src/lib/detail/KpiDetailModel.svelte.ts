@@ -1,4 +1,12 @@
-import type { Annotation, BreakdownResponse, Checkin, DetectionPoint, KpiWithState, SeriesResponse } from '@northstar/shared';
+import type {
+  Annotation,
+  BreakdownResponse,
+  Checkin,
+  DetectionPoint,
+  DimensionsResponse,
+  KpiWithState,
+  SeriesResponse,
+} from '@northstar/shared';
 import { backtest } from '../api/alerts.ts';
 import { ApiError, api, errorMessage } from '../api/client.ts';
 import { LatestRequest } from '../api/latestRequest.ts';
@@ -54,6 +62,10 @@ export class KpiDetailModel {
   detection = $state.raw<Part<DetectionPoint[]>>(NONE);
   alerts = $state.raw<Part<AlertMark[]>>(NONE);
   breakdown = $state.raw<Part<BreakdownData>>(NONE);
+  /** The dimensions the KPI's events carry over the range (from the store), offered for the breakdown. */
+  dimensions = $state.raw<Part<DimensionsResponse>>(NONE);
+  /** The KPI does not exist (the server said 404): the page says so instead of drawing an empty chart. */
+  notFound = $state(false);
   breakdownLoading = $state(false);
 
   kind = $state<AnnotationKind>('note');
@@ -139,26 +151,30 @@ export class KpiDetailModel {
       // The definition first: its time zone says where quarter- and year-to-date begin.
       const kpi = await api<KpiWithState>(historyPaths(this.id, resolveRange(view.range, now)).kpi, { signal });
       if (signal.aborted) return;
+      this.notFound = false;
       this.kpi = kpi;
       const span = resolveRange(view.range, now, kpi.timezone);
       const paths = historyPaths(this.id, span, view.compare);
       const withDetection = !view.hide.includes('anomalies');
       const withAlerts = !view.hide.includes('alerts');
-      const [series, annotations, checkins, detection, alerts] = await Promise.all([
+      const [series, annotations, checkins, detection, alerts, dimensions] = await Promise.all([
         api<SeriesResponse>(paths.series, { signal }),
         api<Annotation[]>(paths.annotations, { signal }),
         api<Checkin[]>(paths.checkins, { signal }),
         // The overlays are extras: their failure is said beside the chart, not instead of it.
         withDetection ? settle(backtest(this.id, span.from, span.to, signal).then((b) => b.points)) : Promise.resolve(NONE),
         withAlerts ? settle(api<AlertMark[]>(paths.alerts, { signal })) : Promise.resolve(NONE),
+        settle(api<DimensionsResponse>(paths.dimensions, { signal })),
       ]);
       if (signal.aborted) return;
       this.data = { range: rangeName(view.range), span, compare: view.compare, series, annotations, checkins, loadedAt: now };
       this.detection = detection;
       this.alerts = alerts;
+      this.dimensions = dimensions;
       this.error = null;
     } catch (err) {
       if (signal.aborted) return;
+      if (err instanceof ApiError && err.status === 404 && this.kpi === null) this.notFound = true;
       // What was shown stays on screen; the message says the refresh failed.
       this.error = errorMessage(err);
     } finally {

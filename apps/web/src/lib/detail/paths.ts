@@ -27,6 +27,7 @@ export function historyPaths(id: string, range: ResolvedRange, compare: readonly
     checkins: `/api/v1/checkins?kind=kpi&id=${kpi}&${span}`,
     /** Alert history takes both ends; for a preset `to` is the client's estimate of the server's now. */
     alerts: `/api/v1/alerts/history?kpi=${kpi}&from=${from}&to=${range.fixedEnd ? to : to + CLOCK_SLACK_MS}`,
+    dimensions: `/api/v1/kpis/${kpi}/dimensions?${span}`,
     breakdown: (dim: string) => `/api/v1/kpis/${kpi}/breakdown?dim=${encodeURIComponent(dim)}&${span}&top=${BREAKDOWN_TOP}`,
     export: (format: ExportFormat) => `/api/v1/kpis/${kpi}/export?format=${format}&${span}`,
   };

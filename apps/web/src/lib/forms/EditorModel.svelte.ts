@@ -87,7 +87,7 @@ export class EditorModel<V, D extends { id: string }> {
     const fields = this.#config.fieldNames(this.values);
     this.errors = mapFieldErrors(problems, fields, this.#config.aliases);
     if (problems.length > 0) {
-      this.status = { kind: 'error', text: 'Please correct the fields marked below.' };
+      this.status = { kind: 'error', text: 'Please correct the fields marked above.' };
       return null;
     }
     if (this.author.trim()) rememberUser(this.author);
@@ -153,7 +153,7 @@ export class EditorModel<V, D extends { id: string }> {
     }
     if (err instanceof ApiError && err.details.length > 0) {
       this.errors = mapFieldErrors(err.details, fields, this.#config.aliases);
-      this.status = { kind: 'error', text: 'The server did not accept this; see the marked fields.' };
+      this.status = { kind: 'error', text: 'The server did not accept this; see the fields marked above.' };
       return;
     }
     this.status = { kind: 'error', text: errorMessage(err) };

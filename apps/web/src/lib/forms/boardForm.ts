@@ -35,7 +35,7 @@ export function formToBoard(v: BoardFormValues): { definition: Board; problems: 
   const p = new Problems();
   const id = p.id('id', v.id) ?? '';
   const name = v.name.trim();
-  if (name === '') p.add('name', 'must not be empty');
+  if (name === '') p.add('name', 'is required');
   const rotate = p.number('rotateSeconds', v.rotateSeconds) ?? DEFAULT_ROTATE_SECONDS;
   if (!Number.isInteger(rotate) || rotate < MIN_ROTATE_SECONDS || rotate > MAX_ROTATE_SECONDS)
     p.add('rotateSeconds', `must be a whole number of seconds from ${MIN_ROTATE_SECONDS} to ${MAX_ROTATE_SECONDS}`);

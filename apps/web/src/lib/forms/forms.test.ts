@@ -135,6 +135,19 @@ describe('KPI form', () => {
     );
   });
 
+  it('refuses a negative target or threshold for a count, at its field, and keeps them for a sum', () => {
+    const count = { ...kpiToForm(), id: 'c', name: 'C', rollingWindow: '1h', target: '10', warning: '-5', critical: '-1' };
+    const counted = formToKpi({ ...count, simple: { metric: 'm.c', aggregation: 'count' as const, filter: '', distinctBy: '' } });
+    expect(counted.problems).toEqual(
+      expect.arrayContaining([
+        { field: 'warning', message: 'must be 0 or more: a count is never negative' },
+        { field: 'critical', message: 'must be 0 or more: a count is never negative' },
+      ]),
+    );
+    const summed = formToKpi({ ...count, simple: { metric: 'm.c', aggregation: 'sum' as const, filter: '', distinctBy: '' } });
+    expect(summed.problems.filter((p) => p.field === 'warning' || p.field === 'critical')).toEqual([]);
+  });
+
   it('places server details on the inputs the form shows', () => {
     const values = kpiToForm(RATIO_KPI);
     const errors = mapFieldErrors(

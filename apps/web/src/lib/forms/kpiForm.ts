@@ -9,6 +9,7 @@ import {
   WINDOW_MIN_MS,
   isCalendarWindow,
   kpiLinks,
+  negativeCountProblems,
   parseDurationMs,
   type Aggregation,
   type CalendarWindow,
@@ -250,7 +251,7 @@ export function formToKpi(v: KpiFormValues): { definition: KpiDefinition; proble
   const p = new Problems();
   const id = p.id('id', v.id) ?? '';
   const name = v.name.trim();
-  if (name === '') p.add('name', 'must not be empty');
+  if (name === '') p.add('name', 'is required');
   const formula =
     v.formula === 'ratio'
       ? {
@@ -301,5 +302,6 @@ export function formToKpi(v: KpiFormValues): { definition: KpiDefinition; proble
       review,
     }),
   } as KpiDefinition;
+  for (const problem of negativeCountProblems(definition)) p.add(problem.path.join('.'), problem.message);
   return { definition, problems: p.list };
 }

@@ -46,7 +46,7 @@ export function formToObjective(v: ObjectiveFormValues): { definition: Objective
   const p = new Problems();
   const id = p.id('id', v.id) ?? '';
   const name = v.name.trim();
-  if (name === '') p.add('name', 'must not be empty');
+  if (name === '') p.add('name', 'is required');
   const period = optionalText(v.period);
   if (period !== undefined && !PERIOD_PATTERN.test(period)) p.add('period', 'must be a period like "2026", "2026-Q4" or "2026-11"');
   const parent = p.id('parent', v.parent, false);

@@ -151,7 +151,7 @@ export function formToRule(v: RuleFormValues): { definition: AlertRule; problems
   const p = new Problems();
   const id = p.id('id', v.id) ?? '';
   const name = v.name.trim();
-  if (name === '') p.add('name', 'must not be empty');
+  if (name === '') p.add('name', 'is required');
   const kpis = [...new Set(v.kpis.map((k) => k.trim()).filter((k) => k !== ''))];
   const objective = p.id('objective', v.objective, false);
   if (!(SEVERITIES as readonly string[]).includes(v.severity)) p.add('severity', `must be one of ${SEVERITIES.join(', ')}`);

@@ -1,24 +1,32 @@
-import type { Board } from '@northstar/shared';
+import type { Board, MeResponse } from '@northstar/shared';
 import { api, errorMessage, kioskToken } from '../api/client.ts';
 import { dwellMs, nextIndex, resolvePlaylist, unknownBoards, type TvBoard } from './playlist.ts';
 
-/** The saved boards, as the API lists them. */
+/** The saved boards, as the API lists them; for a kiosk link, only the one board it is for. */
 export class BoardList {
   boards = $state.raw<Board[] | null>(null);
   error = $state<string | null>(null);
+  /** The board a kiosk link is for (from /api/v1/auth/me); null in a signed-in browser. */
+  kioskBoard = $state<string | null>(null);
 
-  /** `only`: the boards a kiosk link may read, one by one (it may not list the others). */
-  async load(only: readonly string[] = []): Promise<void> {
+  async load(): Promise<void> {
     try {
-      this.boards =
-        kioskToken() && only.length > 0
-          ? await Promise.all(only.map((id) => api<Board>(`/api/v1/boards/${encodeURIComponent(id)}`)))
-          : await api<Board[]>('/api/v1/boards');
+      if (kioskToken()) {
+        // a kiosk may read its own board and nothing else: ask which one, then read just that
+        if (this.kioskBoard === null) this.kioskBoard = kioskBoardOf(await api<MeResponse>('/api/v1/auth/me'));
+        this.boards = this.kioskBoard === null ? [] : [await api<Board>(`/api/v1/boards/${encodeURIComponent(this.kioskBoard)}`)];
+      } else {
+        this.boards = await api<Board[]>('/api/v1/boards');
+      }
       this.error = null;
     } catch (err) {
       this.error = errorMessage(err);
     }
   }
+}
+
+function kioskBoardOf(me: MeResponse): string | null {
+  return 'kiosk' in me ? me.kiosk.board : null;
 }
 
 /** How often the board list is re-read, so a board edited at a desk reaches the TVs. */
@@ -38,11 +46,26 @@ export class TvModel {
   #reload: ReturnType<typeof setInterval> | undefined;
   #running = false;
 
+  /** Boards the URL asks for that a kiosk link may not show: it says which board it is for instead. */
+  readonly foreign = $derived(
+    // said once the kiosk's own board has been read, so the message names it
+    this.list.kioskBoard === null || (this.list.boards === null && this.list.error === null)
+      ? []
+      : this.#requestedIds().filter((id) => id !== this.list.kioskBoard),
+  );
   /** Null until the boards are loaded (or failed to load: then the whole wall plays). */
   readonly playlist = $derived<TvBoard[] | null>(
-    this.list.boards === null && this.list.error === null ? null : resolvePlaylist(this.list.boards ?? [], this.#requestedIds()),
+    this.list.boards === null && this.list.error === null
+      ? null
+      : this.foreign.length > 0
+        ? []
+        : resolvePlaylist(this.list.boards ?? [], this.list.kioskBoard === null ? this.#requestedIds() : [this.list.kioskBoard]),
   );
-  readonly missing = $derived(unknownBoards(this.list.boards ?? [], this.#requestedIds()));
+  /** The kiosk's own board, by name when it could read it. */
+  readonly kioskBoardName = $derived(
+    this.list.kioskBoard === null ? null : (this.list.boards?.find((b) => b.id === this.list.kioskBoard)?.name ?? this.list.kioskBoard),
+  );
+  readonly missing = $derived(this.list.kioskBoard === null ? unknownBoards(this.list.boards ?? [], this.#requestedIds()) : []);
   readonly current = $derived<TvBoard | null>(this.playlist ? (this.playlist[this.index % this.playlist.length] ?? null) : null);
 
   constructor(requested: readonly string[], rotate: number | null) {
@@ -57,12 +80,12 @@ export class TvModel {
   async start(): Promise<void> {
     this.#running = true;
     this.#reload = setInterval(() => {
-      void this.list.load(this.#requested).then(() => {
+      void this.list.load().then(() => {
         // a playlist that grew from one board to several starts rotating
         if (this.#timer === undefined) this.#schedule();
       });
     }, RELOAD_MS);
-    await this.list.load(this.#requested);
+    await this.list.load();
     this.#schedule();
   }
 

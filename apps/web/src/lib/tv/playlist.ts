@@ -57,14 +57,25 @@ export interface TvGrid {
 export const TILE_ASPECT = 1.5;
 
 /**
+ * Whether `count` tiles in `columns` columns fill their rows evenly enough for a room: the
+ * last row holds at least two tiles and at least half a row (7 tiles as 4 + 3, never 3 + 3 + 1).
+ */
+export function balanced(count: number, columns: number): boolean {
+  const last = count - (Math.ceil(count / columns) - 1) * columns;
+  return last === columns || (last >= 2 && last >= Math.ceil(columns / 2));
+}
+
+/**
  * Columns and rows that give `count` tiles the largest size in a `width`×`height` area without
- * scrolling: for each column count, the biggest tile of TILE_ASPECT that fits its cell.
+ * scrolling: for each column count whose rows are balanced, the biggest tile of TILE_ASPECT
+ * that fits its cell. The short last row, if any, is centred (see `lastRowOffset`).
  */
 export function gridFor(count: number, width: number, height: number, gap = 0): TvGrid {
   const n = Math.max(1, count);
-  let best: TvGrid = { columns: 1, rows: n, tileWidth: width, tileHeight: height / n };
+  let best: TvGrid = { columns: n, rows: 1, tileWidth: (width - gap * (n - 1)) / n, tileHeight: height };
   let bestScore = -1;
   for (let columns = 1; columns <= n; columns += 1) {
+    if (!balanced(n, columns)) continue;
     const rows = Math.ceil(n / columns);
     const cellW = (width - gap * (columns - 1)) / columns;
     const cellH = (height - gap * (rows - 1)) / rows;
@@ -78,7 +89,40 @@ export function gridFor(count: number, width: number, height: number, gap = 0): 
   return best;
 }
 
+/**
+ * The grid runs on half-tile tracks (each tile spans two); the first tile of a short last row
+ * starts this many tracks in, which centres the row: 0 when every row is full.
+ */
+export function lastRowOffset(count: number, columns: number): number {
+  const last = count - (Math.ceil(count / columns) - 1) * columns;
+  return columns - last;
+}
+
 /** The value's font size for a tile of this size, in px: large enough for 5 m, never wider than the tile. */
 export function valueFontPx(grid: Pick<TvGrid, 'tileWidth' | 'tileHeight'>): number {
   return Math.round(Math.max(24, Math.min(grid.tileHeight * 0.3, grid.tileWidth * 0.16, 200)));
+}
+
+/** The smallest tile that holds a name, a status, a value, its target and its freshness at 28 px text. */
+export const MIN_TILE = { width: 330, height: 290 } as const;
+
+/**
+ * How many pages a board of `count` tiles needs so each tile is at least MIN_TILE in a
+ * `width`×`height` area, and how many tiles each page shows (balanced: 15 on two pages is 8 + 7).
+ */
+export function tvPages(count: number, width: number, height: number, gap = 0): { pages: number; perPage: number } {
+  const n = Math.max(1, count);
+  for (let pages = 1; pages <= n; pages += 1) {
+    const perPage = Math.ceil(n / pages);
+    const g = gridFor(perPage, width, height, gap);
+    if (g.tileWidth >= MIN_TILE.width && g.tileHeight >= MIN_TILE.height) return { pages, perPage };
+  }
+  return { pages: n, perPage: 1 };
+}
+
+/** The tiles of page `page` (0-based) when `tiles` are split into pages of `perPage`. */
+export function pageOf<T>(tiles: readonly T[], perPage: number, page: number): T[] {
+  const pages = Math.max(1, Math.ceil(tiles.length / perPage));
+  const p = ((page % pages) + pages) % pages;
+  return tiles.slice(p * perPage, p * perPage + perPage);
 }

@@ -8,8 +8,8 @@ function milestone(id: string, overrides: Partial<Milestone> = {}): Milestone {
 
 describe('milestoneText', () => {
   it('names the KPI or objective and the period', () => {
-    expect(milestoneText(milestone('orders'))).toBe('🎯 Orders reached its target for 2026-Q4');
-    expect(milestoneText(milestone('grow', { kind: 'objective', name: 'Grow' }))).toBe('🎯 Grow reached 100 % for 2026-Q4');
+    expect(milestoneText(milestone('orders'))).toBe('Orders reached its target for 2026-Q4');
+    expect(milestoneText(milestone('grow', { kind: 'objective', name: 'Grow' }))).toBe('Grow reached 100 % for 2026-Q4');
   });
 });
 

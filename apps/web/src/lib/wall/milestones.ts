@@ -8,9 +8,12 @@ export function milestoneKey(m: Pick<Milestone, 'kind' | 'id' | 'period'>): stri
   return `${m.kind}:${m.id}:${m.period}`;
 }
 
-/** "🎯 Orders reached its target for 2026-Q4" / "🎯 Grow revenue reached 100 % for 2026-Q4". */
+/**
+ * "Orders reached its target for 2026-Q4" / "Grow revenue reached 100 % for 2026-Q4". No emoji:
+ * a TV without an emoji font draws a missing-glyph box; the banner draws its own icon.
+ */
 export function milestoneText(m: Pick<Milestone, 'kind' | 'name' | 'period'>): string {
-  return m.kind === 'kpi' ? `🎯 ${m.name} reached its target for ${m.period}` : `🎯 ${m.name} reached 100 % for ${m.period}`;
+  return m.kind === 'kpi' ? `${m.name} reached its target for ${m.period}` : `${m.name} reached 100 % for ${m.period}`;
 }
 
 /** The celebration queue: one banner at a time, each milestone once. Treated as immutable. */
