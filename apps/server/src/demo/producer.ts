@@ -56,18 +56,20 @@ export function runProducer(opts: ProducerOptions): { stop: () => Promise<void>;
       if (!backfilling && opts.durationMs !== undefined && now - startedAt >= opts.durationMs) break;
       generatedUntil = backfilling ? generatedUntil + BACKFILL_STEP_MS : now;
       const events = generator.generate(generatedUntil);
+      let failed = false;
       try {
         await sendChunked(opts.sink, events, isStopped);
         opts.onTick?.(events.length);
       } catch (err) {
         // the generator has moved on; a live demo prefers a gap to a growing backlog
         opts.onError(err as Error);
+        failed = true;
       }
       if (stopped) break;
-      // a backfill step yields to the event loop only; the live stream waits for the next tick
+      // a backfill step yields to the event loop only; the live stream, and a failed send, wait a tick
       await new Promise<void>((resolve) => {
         wake = resolve;
-        setTimeout(resolve, backfilling ? 0 : opts.tickMs).unref();
+        setTimeout(resolve, backfilling && !failed ? 0 : opts.tickMs).unref();
       });
     }
     await opts.sink.close();
