@@ -16,36 +16,60 @@ export interface ProducerOptions {
   durationMs: number | undefined;
   onError: (err: Error) => void;
   onTick?: (sent: number) => void;
+  /** The clock; a test may pass its own. */
+  now?: () => number;
 }
 
 /** Largest send in one request: well under the ingest body limit. */
 const CHUNK_EVENTS = 20_000;
+/**
+ * The backfill is generated and sent this much event time at a time (a few thousand
+ * events at the daily peak), so a stop waits for one small request, not for a day of
+ * history generated in one go and sent in one loop.
+ */
+export const BACKFILL_STEP_MS = 5 * 60_000;
 
-export async function sendChunked(sink: EventSink, events: MetricEvent[]): Promise<void> {
-  for (let i = 0; i < events.length; i += CHUNK_EVENTS) await sink.send(events.slice(i, i + CHUNK_EVENTS));
+/** Sends in request-sized chunks; stops between chunks once `stopped` says so. */
+export async function sendChunked(sink: EventSink, events: MetricEvent[], stopped: () => boolean = () => false): Promise<void> {
+  for (let i = 0; i < events.length && !stopped(); i += CHUNK_EVENTS) await sink.send(events.slice(i, i + CHUNK_EVENTS));
 }
 
-/** Runs the demo stream until stopped (or for durationMs); resolves when it has stopped. */
+/**
+ * Runs the demo stream until stopped (or for durationMs); resolves when it has stopped.
+ * A stop lets the request in flight get its answer (so whatever the server accepted was
+ * sent in full) and sends nothing after it, backfill or live.
+ */
 export function runProducer(opts: ProducerOptions): { stop: () => Promise<void>; done: Promise<void> } {
-  const startedAt = Date.now();
+  const clock = opts.now ?? Date.now;
+  const startedAt = clock();
   const generator = new DemoGenerator(opts.seed, opts.backfillFromMs);
+  let generatedUntil = opts.backfillFromMs;
   let stopped = false;
   let wake: (() => void) | undefined;
+  const isStopped = () => stopped;
   const done = (async () => {
     while (!stopped) {
-      const now = Date.now();
-      if (opts.durationMs !== undefined && now - startedAt >= opts.durationMs) break;
-      const events = generator.generate(now);
+      const now = clock();
+      // behind by more than a step: still backfilling, so no pause before the next step
+      const backfilling = now - generatedUntil > BACKFILL_STEP_MS;
+      // the backfill is sent whole however long it takes; durationMs bounds the live stream after it
+      if (!backfilling && opts.durationMs !== undefined && now - startedAt >= opts.durationMs) break;
+      generatedUntil = backfilling ? generatedUntil + BACKFILL_STEP_MS : now;
+      const events = generator.generate(generatedUntil);
+      let failed = false;
       try {
-        await sendChunked(opts.sink, events);
+        await sendChunked(opts.sink, events, isStopped);
         opts.onTick?.(events.length);
       } catch (err) {
         // the generator has moved on; a live demo prefers a gap to a growing backlog
         opts.onError(err as Error);
+        failed = true;
       }
+      if (stopped) break;
+      // a backfill step yields to the event loop only; the live stream, and a failed send, wait a tick
       await new Promise<void>((resolve) => {
         wake = resolve;
-        setTimeout(resolve, opts.tickMs).unref();
+        setTimeout(resolve, backfilling && !failed ? 0 : opts.tickMs).unref();
       });
     }
     await opts.sink.close();
