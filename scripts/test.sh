@@ -37,14 +37,10 @@ pnpm format:check
 log "build"
 pnpm build
 log "tests"
-mkdir -p test-results
+rm -rf test-results && mkdir -p test-results
 export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:9092}"
 status=0
 pnpm exec vitest run --reporter=default --reporter=json --outputFile=test-results/vitest.json "$@" || status=$?
-node -e '
-  const r = require("./test-results/vitest.json");
-  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed` + (r.numPendingTests ? `, ${r.numPendingTests} skipped` : ""));
-' || true
 
 # Broker version matrix: the Kafka tests (fault tests and Kafka ingest) once more on the
 # other supported line, on a broker of its own (other ports, removed afterwards). The
@@ -64,4 +60,16 @@ if [ -n "$KAFKA_MATRIX" ] && [ "$#" -eq 0 ]; then
     rm -rf "$run_dir"
   done
 fi
+
+# One closing line for the whole run (the main run and every matrix run), printed last.
+node -e '
+  const fs = require("node:fs");
+  const files = fs.readdirSync("test-results").filter((f) => /^vitest(-kafka-.*)?\.json$/.test(f));
+  const t = { passed: 0, failed: 0, pending: 0 };
+  for (const f of files) {
+    const r = JSON.parse(fs.readFileSync(`test-results/${f}`, "utf8"));
+    t.passed += r.numPassedTests; t.failed += r.numFailedTests; t.pending += r.numPendingTests;
+  }
+  console.log(`${t.passed} passed, ${t.failed} failed` + (t.pending ? `, ${t.pending} skipped` : ""));
+' || true
 exit "$status"
