@@ -100,7 +100,9 @@ describe('one truth on the wall (issue 13)', () => {
   });
 
   it('1. the TV and the tree say the same as the wall about the KPI with the firing alert', async () => {
-    const other = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    // a second tab of the same signed-in session: a TV and the tree opened beside the wall
+    const other = await page.context().newPage();
+    await other.setViewportSize({ width: 1920, height: 1080 });
     try {
       await other.goto(`${server.url}/#/tv`);
       const tv = other.locator('[data-testid="tv"] [data-testid="tile-signups"]');
