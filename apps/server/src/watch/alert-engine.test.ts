@@ -1,36 +1,16 @@
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { AlertRuleSchema, KpiSchema, type KpiState } from '@northstar/shared';
+import { AlertRuleSchema, KpiSchema } from '@northstar/shared';
+import { ORDERS_STATE as offTrack } from '@northstar/shared/kpi-state.fixture';
+import { capturingLog } from '../observe/log-capture.fixture.ts';
 import { createMetrics } from '../observe/metrics.ts';
 import { AlertEngine, type AlertEngineDeps } from './alert-engine.ts';
 
 const kpi = KpiSchema.parse({ id: 'orders', name: 'Orders', metric: 'orders', aggregation: 'sum', window: '1h' });
 const rule = AlertRuleSchema.parse({ id: 'r', name: 'Off track', condition: { type: 'status', in: ['off_track'] } });
-const offTrack: KpiState = {
-  id: 'orders',
-  value: 3,
-  target: 10,
-  targetLow: null,
-  targetHigh: null,
-  expected: null,
-  period: null,
-  attainment: 30,
-  status: 'off_track',
-  previous: null,
-  lastEventTs: 1,
-  evaluatedAt: 2,
-};
 
 /** An engine over one off-track KPI whose store refuses every alert transition. */
 function engineOverRefusingStore() {
-  const lines: Array<Record<string, unknown>> = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
-      done();
-    },
-  });
+  const { log, lines } = capturingLog();
   const metrics = createMetrics();
   const published: string[] = [];
   const deps = {
@@ -42,7 +22,7 @@ function engineOverRefusingStore() {
     dispatcher: { onAlertChange: () => [], tick: () => [], remove: () => undefined },
     notifiers: new Map(),
     metrics,
-    log: pino({ level: 'info' }, stream),
+    log,
   } as unknown as AlertEngineDeps;
   return { engine: new AlertEngine(deps), metrics, lines, published };
 }

@@ -1,19 +1,7 @@
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+import { capturingLog } from '../observe/log-capture.fixture.ts';
 import { createMetrics } from '../observe/metrics.ts';
 import { reportStoreFailure } from './store-failure.ts';
-
-function capturingLog() {
-  const lines: Array<Record<string, unknown>> = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { log: pino({ level: 'info' }, stream), lines };
-}
 
 describe('reportStoreFailure', () => {
   it('counts a refused alert write on /metrics and logs it as an error, per record kind', async () => {
