@@ -29,6 +29,23 @@ export default tseslint.config(
     languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] } },
   },
   {
+    // Type-aware rules: a promise nobody awaits or handles loses its failure. The project service
+    // reads each file's nearest tsconfig, so .svelte components (apps/web/tsconfig.json includes
+    // them) get type info through svelte-eslint-parser too.
+    files: ['**/*.ts', '**/*.svelte'],
+    languageOptions: {
+      parserOptions: {
+        projectService: { allowDefaultProject: ['scripts/*.ts'] },
+        tsconfigRootDir: import.meta.dirname,
+        extraFileExtensions: ['.svelte'],
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
+  {
     // the one module that reads the environment, and the scripts that pass it on
     files: ['apps/server/src/config/settings.ts', 'tests/**', 'bench/**', 'vitest.config.ts'],
     rules: { 'no-restricted-syntax': 'off' },

@@ -156,10 +156,6 @@ export const BacktestSeriesRequestSchema = z.strictObject({
   timezone: z.string().max(64).default('UTC'),
 });
 
-/** Either form; the route picks the schema by whether `kpi` is present, so errors name the right fields. */
-export const BacktestRequestSchema = z.union([BacktestKpiRequestSchema, BacktestSeriesRequestSchema]);
-export type BacktestRequest = z.infer<typeof BacktestRequestSchema>;
-
 export interface BacktestResponse {
   stepMs: number;
   points: DetectionPoint[];

@@ -102,6 +102,12 @@ export interface ExportResponse {
   rows: ExportRow[];
 }
 
+/** One thing a request got wrong: the field's path (e.g. `targets.0.value`) and what was wrong with it. */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
 export interface ErrorResponse {
-  error: { code: string; message: string; details?: Array<{ field: string; message: string }> };
+  error: { code: string; message: string; details?: FieldProblem[] };
 }

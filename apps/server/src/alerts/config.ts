@@ -38,9 +38,6 @@ export const EmailChannelSchema = z.strictObject({
 });
 export const ChannelSchema = z.discriminatedUnion('type', [WebhookChannelSchema, SlackChannelSchema, EmailChannelSchema]);
 export type ChannelConfig = z.infer<typeof ChannelSchema>;
-export type WebhookChannel = z.infer<typeof WebhookChannelSchema>;
-export type SlackChannel = z.infer<typeof SlackChannelSchema>;
-export type EmailChannel = z.infer<typeof EmailChannelSchema>;
 
 export const GROUP_LABELS = ['rule', 'kpi', 'objective'] as const;
 export type GroupLabel = (typeof GROUP_LABELS)[number];

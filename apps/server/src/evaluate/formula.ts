@@ -1,4 +1,4 @@
-import { kpiMeasures, type Aggregation, type KpiDefinition, type Measure } from '@northstar/shared';
+import { type Aggregation, type KpiDefinition, type Measure } from '@northstar/shared';
 
 /** Aggregations that are 0, not "no data", over a window without matching events: a ratio's numerator can be 0. */
 export const ZERO_WHEN_EMPTY: ReadonlySet<Aggregation> = new Set(['count', 'sum', 'rate', 'distinct_count']);
@@ -39,10 +39,6 @@ export function compileMeasure(m: Measure): CompiledMeasure {
     filterValues: entries.map(([, v]) => v),
     distinctBy: m.aggregation === 'distinct_count' ? m.distinctBy : undefined,
   };
-}
-
-export function compileMeasures(kpi: KpiDefinition): CompiledMeasure[] {
-  return kpiMeasures(kpi).map(compileMeasure);
 }
 
 /** An event matches when every filter pair is among its dimensions. */

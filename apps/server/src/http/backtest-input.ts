@@ -1,4 +1,4 @@
-import { parseTimestamp } from '@northstar/shared';
+import { parseTimestamp, type FieldProblem } from '@northstar/shared';
 import { invalid } from '../model/model-errors.ts';
 
 /** At most this many bad points are listed in one error: enough to see the pattern. */
@@ -6,7 +6,7 @@ const MAX_PROBLEMS = 20;
 
 /** Inline points with ISO 8601 or epoch-ms timestamps → epoch ms; every bad point is named by its index. */
 export function inlineSeries(points: ReadonlyArray<{ ts: string | number; value: number | null }>, nowMs: number) {
-  const problems: Array<{ field: string; message: string }> = [];
+  const problems: FieldProblem[] = [];
   const out = points.map((p, i) => {
     const t = parseTimestamp(p.ts, nowMs);
     if (!t.ok) {

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ErrorResponse } from '@northstar/shared';
-import type { FieldProblem } from '../model/model-errors.ts';
+import type { FieldProblem } from '@northstar/shared';
 
 /** Every error body has one shape; messages say what was wrong and never carry stacks or SQL. */
 export function jsonError(

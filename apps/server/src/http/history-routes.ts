@@ -2,7 +2,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { Hono, type Context } from 'hono';
 import type { BreakdownResponse, DimensionsResponse, ExportResponse, KpiDefinition } from '@northstar/shared';
 import { EXPORT_FORMATS, exportFileName, exportRows, toCsv, type ExportFormat } from '../history/export-format.ts';
-import type { FieldProblem } from '../model/model-errors.ts';
+import type { FieldProblem } from '@northstar/shared';
 import type { ModelService } from '../model/model-service.ts';
 import { queryBreakdown } from '../store/breakdown-query.ts';
 import { queryDimensions } from '../store/dimension-query.ts';

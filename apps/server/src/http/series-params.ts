@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { isCalendarWindow, parseDurationMs, parseTimestamp, type KpiDefinition } from '@northstar/shared';
-import type { FieldProblem } from '../model/model-errors.ts';
+import type { FieldProblem } from '@northstar/shared';
 
 /** A chart has no use for more points than pixels; this also bounds the query. */
 export const MAX_SERIES_POINTS = 5000;

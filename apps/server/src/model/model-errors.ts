@@ -1,9 +1,5 @@
+import type { FieldProblem } from '@northstar/shared';
 import type { ZodError } from 'zod';
-
-export interface FieldProblem {
-  field: string;
-  message: string;
-}
 
 /** A change the model refuses, with the HTTP status that says why. */
 export class ModelError extends Error {

@@ -8,6 +8,7 @@ import {
   kpiLinks,
   type AlertRule,
   type Board,
+  type FieldProblem,
   type Goal,
   type KpiDefinition,
   type NorthstarConfig,
@@ -15,7 +16,7 @@ import {
 } from '@northstar/shared';
 import type { z } from 'zod';
 import type { EntityKind, ModelRepo, VersionRow } from '../store/model-repo.ts';
-import { ModelError, fieldProblems, invalid, type FieldProblem } from './model-errors.ts';
+import { ModelError, fieldProblems, invalid } from './model-errors.ts';
 
 export interface ChangeMeta {
   author: string;

@@ -117,6 +117,12 @@ export function createMetrics() {
       labelNames: ['to'],
       registers: [registry],
     }),
+    alertStoreFailures: new Counter({
+      name: 'northstar_alert_store_failures_total',
+      help: 'Alert records (transitions, notification outcomes) the store refused; the live alert still stands',
+      labelNames: ['record'],
+      registers: [registry],
+    }),
     notifications: new Counter({
       name: 'northstar_notifications_total',
       help: 'Notification deliveries by outcome',

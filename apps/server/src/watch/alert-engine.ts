@@ -26,6 +26,7 @@ import type { Metrics } from '../observe/metrics.ts';
 import type { AlertRepo } from '../store/alert-repo.ts';
 import { alignmentPath } from './alignment-path.ts';
 import type { DetectionRunner } from './detection-runner.ts';
+import { reportStoreFailure } from './store-failure.ts';
 
 export interface AlertEngineDeps {
   model: ModelService;
@@ -288,7 +289,7 @@ export class AlertEngine {
           at: transition.at,
         },
       ])
-      .catch((err: Error) => this.#deps.log.error({ err: err.message, key: t.alert.key }, 'could not store an alert transition'));
+      .catch(reportStoreFailure(this.#deps, 'transition', t.alert.key));
     this.#publish(t, nowMs);
   }
 
@@ -302,23 +303,28 @@ export class AlertEngine {
       for (const channel of batch.channels) {
         const notifier = this.#deps.notifiers.get(channel);
         if (!notifier) continue;
-        void notifier.send(batch).then((r) => {
-          this.#deps.metrics.notifications.inc({ channel, ok: String(r.ok) });
-          for (const e of batch.entries) {
-            this.#deps.repo
-              .addNotification({
-                key: e.alert.key,
-                channel,
-                kind: e.event,
-                ok: r.ok,
-                attempts: r.attempts,
-                error: r.error ?? '',
-                at: Date.now(),
-              })
-              .catch(() => undefined);
-          }
-          if (!r.ok) this.#deps.log.warn({ channel, error: r.error, attempts: r.attempts }, 'notification not delivered');
-        });
+        void notifier
+          .send(batch)
+          .then((r) => {
+            this.#deps.metrics.notifications.inc({ channel, ok: String(r.ok) });
+            for (const e of batch.entries) {
+              this.#deps.repo
+                .addNotification({
+                  key: e.alert.key,
+                  channel,
+                  kind: e.event,
+                  ok: r.ok,
+                  attempts: r.attempts,
+                  error: r.error ?? '',
+                  at: Date.now(),
+                })
+                .catch(reportStoreFailure(this.#deps, 'notification', e.alert.key));
+            }
+            if (!r.ok) this.#deps.log.warn({ channel, error: r.error, attempts: r.attempts }, 'notification not delivered');
+          })
+          .catch((err: unknown) =>
+            this.#deps.log.error({ channel, err: err instanceof Error ? err.message : String(err) }, 'notification send failed'),
+          );
       }
     }
   }

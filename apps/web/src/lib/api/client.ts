@@ -1,10 +1,6 @@
 /** The REST API under /api/v1: one fetch wrapper, errors with the server's field details. */
+import type { FieldProblem } from '@northstar/shared';
 import { plainError } from './plainError.ts';
-
-export interface FieldProblem {
-  field: string;
-  message: string;
-}
 
 /** A failed request: HTTP status, the server's error code and message, and the fields it names. */
 export class ApiError extends Error {

@@ -32,5 +32,3 @@ export function historyPaths(id: string, range: ResolvedRange, compare: readonly
     export: (format: ExportFormat) => `/api/v1/kpis/${kpi}/export?format=${format}&${span}`,
   };
 }
-
-export type HistoryPaths = ReturnType<typeof historyPaths>;

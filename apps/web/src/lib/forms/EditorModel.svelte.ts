@@ -1,5 +1,6 @@
 import type { LintSubjectKind, Objective } from '@northstar/shared';
-import { ApiError, api, currentUser, errorMessage, rememberUser, type FieldProblem } from '../api/client.ts';
+import type { FieldProblem } from '@northstar/shared';
+import { ApiError, api, currentUser, errorMessage, rememberUser } from '../api/client.ts';
 import { applyFix, loadDefinition, modelPath, type ModelKind } from '../api/model.ts';
 import type { LintFinding } from '../api/types.ts';
 import { NO_ERRORS, mapFieldErrors, type FieldErrors } from './fieldErrors.ts';

@@ -1,5 +1,5 @@
 import type { Board } from '@northstar/shared';
-import type { FieldProblem } from '../api/client.ts';
+import type { FieldProblem } from '@northstar/shared';
 import { MAX_ROTATE_SECONDS, MIN_ROTATE_SECONDS } from '../router/route.ts';
 import { Problems, optionalText } from './fields.ts';
 import { defined } from './objectiveForm.ts';

@@ -1,4 +1,4 @@
-import type { FieldProblem } from '../api/client.ts';
+import type { FieldProblem } from '@northstar/shared';
 
 export interface FieldErrors {
   /** Messages per form field (the input's name). */

@@ -1,4 +1,4 @@
-import type { FieldProblem } from '../api/client.ts';
+import type { FieldProblem } from '@northstar/shared';
 
 /** The server's id rule (packages/shared idField), repeated so the browser bundle does not carry zod. */
 export const ID_PATTERN = /^[a-z0-9][a-z0-9_.-]{0,63}$/;

@@ -18,7 +18,7 @@ import {
   type Measure,
   type PeriodTarget,
 } from '@northstar/shared';
-import type { FieldProblem } from '../api/client.ts';
+import type { FieldProblem } from '@northstar/shared';
 import { Problems, numberText, optionalText } from './fields.ts';
 import { defined } from './objectiveForm.ts';
 

@@ -8,7 +8,7 @@ import {
   type ReviewCadence,
   type RollupRule,
 } from '@northstar/shared';
-import type { FieldProblem } from '../api/client.ts';
+import type { FieldProblem } from '@northstar/shared';
 import { Problems, optionalText } from './fields.ts';
 
 /** The objective editor's inputs, all as typed. */

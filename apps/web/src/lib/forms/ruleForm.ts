@@ -1,5 +1,5 @@
 import { ALERT_SEVERITIES, parseDurationMs, type AlertCondition, type AlertRule, type AlertSeverity } from '@northstar/shared';
-import type { FieldProblem } from '../api/client.ts';
+import type { FieldProblem } from '@northstar/shared';
 import { Problems, numberText, optionalText } from './fields.ts';
 import { defined } from './objectiveForm.ts';
 
