@@ -5,7 +5,6 @@ import {
   KpiSchema,
   NorthstarConfigSchema,
   ObjectiveSchema,
-  kpiLinks,
   type AlertRule,
   type Board,
   type FieldProblem,
@@ -17,39 +16,15 @@ import {
 import type { z } from 'zod';
 import type { EntityKind, ModelRepo, VersionRow } from '../store/model-repo.ts';
 import { ModelError, fieldProblems, invalid } from './model-errors.ts';
+import { CHANGE_OF, applyChange, emptyMaps, stage, type DefinitionOf, type ModelChange, type ModelMaps } from './model-kinds.ts';
+import { REFERENCE_CHECKS, dependentsOf, referenceProblems } from './references.ts';
+
+export type { Definition, DefinitionByKind, DefinitionOf, ModelChange } from './model-kinds.ts';
 
 export interface ChangeMeta {
   author: string;
   reason: string;
 }
-
-/** What each kind of entity is; every typed accessor below is keyed by it. */
-export interface DefinitionByKind {
-  objective: Objective;
-  kpi: KpiDefinition;
-  goal: Goal;
-  rule: AlertRule;
-  board: Board;
-}
-
-export type DefinitionOf<K extends EntityKind> = DefinitionByKind[K];
-export type Definition = DefinitionOf<EntityKind>;
-
-/**
- * A stored change. Written as a mapped type so that `ModelChange` (all kinds) is a union
- * narrowed by `kind`, and `ModelChange<K>` stays correlated inside generic code.
- */
-export type ModelChange<K extends EntityKind = EntityKind> = {
-  [P in K]: {
-    kind: P;
-    id: string;
-    /** null when deleted. */
-    definition: DefinitionOf<P> | null;
-  };
-}[K];
-
-/** One map per kind, each holding only that kind's definitions. */
-type ModelMaps = { [K in EntityKind]: Map<string, DefinitionOf<K>> };
 
 export interface ImportSummary {
   created: number;
@@ -65,95 +40,6 @@ const SCHEMAS: { [K in EntityKind]: z.ZodType<DefinitionOf<K>> } = {
   rule: AlertRuleSchema,
   board: BoardSchema,
 };
-
-const emptyMaps = (from?: ModelMaps): ModelMaps => ({
-  objective: new Map(from?.objective),
-  kpi: new Map(from?.kpi),
-  goal: new Map(from?.goal),
-  rule: new Map(from?.rule),
-  board: new Map(from?.board),
-});
-
-/** References a definition of each kind makes, checked against `view` (the model as it would be). */
-const REFERENCE_CHECKS: { [K in EntityKind]: (def: DefinitionOf<K>, view: ModelMaps) => FieldProblem[] } = {
-  objective: (o, view) => {
-    const problems: FieldProblem[] = [];
-    if (o.parent !== undefined) {
-      if (o.parent === o.id) problems.push({ field: 'parent', message: 'an objective cannot be its own parent' });
-      else if (!view.objective.has(o.parent)) problems.push({ field: 'parent', message: `no objective with id "${o.parent}"` });
-      else {
-        // walk up from the new parent: reaching this objective again would close a cycle
-        const seen = new Set<string>();
-        for (let at: string | undefined = o.parent; at !== undefined && !seen.has(at); at = view.objective.get(at)?.parent) {
-          if (at === o.id) {
-            problems.push({ field: 'parent', message: `"${o.parent}" is already below "${o.id}": this would make a cycle` });
-            break;
-          }
-          seen.add(at);
-        }
-      }
-    }
-    return problems;
-  },
-  kpi: (k, view) => {
-    const problems: FieldProblem[] = [];
-    kpiLinks(k).forEach((link, i) => {
-      if (!view.objective.has(link.id)) {
-        problems.push({
-          field: k.objectives?.length ? `objectives[${i}].id` : 'objective',
-          message: `no objective with id "${link.id}"`,
-        });
-      }
-    });
-    return problems;
-  },
-  goal: (g, view) => (view.kpi.has(g.kpi) ? [] : [{ field: 'kpi', message: `no KPI with id "${g.kpi}"` }]),
-  board: (b, view) => {
-    const problems: FieldProblem[] = [];
-    b.kpis.forEach((id, i) => {
-      if (!view.kpi.has(id)) problems.push({ field: `kpis[${i}]`, message: `no KPI with id "${id}"` });
-    });
-    return problems;
-  },
-  rule: (r, view) => {
-    const problems: FieldProblem[] = [];
-    (r.kpis ?? []).forEach((id, i) => {
-      if (!view.kpi.has(id)) problems.push({ field: `kpis[${i}]`, message: `no KPI with id "${id}"` });
-    });
-    if (r.objective !== undefined && !view.objective.has(r.objective))
-      problems.push({ field: 'objective', message: `no objective with id "${r.objective}"` });
-    return problems;
-  },
-};
-
-/** The problems with the references of a changed definition (none for a delete). */
-function referenceProblems<K extends EntityKind>(change: ModelChange<K>, view: ModelMaps): FieldProblem[] {
-  return change.definition ? REFERENCE_CHECKS[change.kind](change.definition, view) : [];
-}
-
-/** A document's list of one kind as changes, each with the field path it came from. */
-function stage<K extends EntityKind>(kind: K, field: string, list: ReadonlyArray<DefinitionOf<K>>) {
-  return list.map((definition, i) => {
-    const change: ModelChange<K> = { kind, id: definition.id, definition };
-    return { field: `${field}[${i}]`, change };
-  });
-}
-
-/** Builds a change of one kind; keyed by kind so generic code gets the union `ModelChange` back. */
-const CHANGE_OF: { [K in EntityKind]: (id: string, definition: DefinitionOf<K> | null) => ModelChange } = {
-  objective: (id, definition) => ({ kind: 'objective', id, definition }),
-  kpi: (id, definition) => ({ kind: 'kpi', id, definition }),
-  goal: (id, definition) => ({ kind: 'goal', id, definition }),
-  rule: (id, definition) => ({ kind: 'rule', id, definition }),
-  board: (id, definition) => ({ kind: 'board', id, definition }),
-};
-
-/** Files a change into the map of its own kind. */
-function applyChange<K extends EntityKind>(maps: ModelMaps, change: ModelChange<K>): void {
-  const map: ModelMaps[K] = maps[change.kind];
-  if (change.definition) map.set(change.id, change.definition);
-  else map.delete(change.id);
-}
 
 /** Why a change carries a reason: the history answers "why is the target 1 500?". */
 const MAX_REASON_CHARS = 500;
@@ -243,23 +129,6 @@ export class ModelService {
     return parsed.data;
   }
 
-  /** What still points at an entity; a delete must not leave dangling references. */
-  #dependents(kind: EntityKind, id: string, view: ModelMaps): string[] {
-    if (kind === 'objective') {
-      const kids = [...view.objective.values()].filter((o) => o.parent === id).map((o) => `objective ${o.id}`);
-      const kpis = [...view.kpi.values()].filter((k) => kpiLinks(k).some((l) => l.id === id)).map((k) => `KPI ${k.id}`);
-      const rules = [...view.rule.values()].filter((r) => r.objective === id).map((r) => `rule ${r.id}`);
-      return [...kids, ...kpis, ...rules];
-    }
-    if (kind === 'kpi') {
-      const goals = [...view.goal.values()].filter((g) => g.kpi === id).map((g) => `goal ${g.id}`);
-      const rules = [...view.rule.values()].filter((r) => r.kpis?.includes(id)).map((r) => `rule ${r.id}`);
-      const boards = [...view.board.values()].filter((b) => b.kpis.includes(id)).map((b) => `board ${b.id}`);
-      return [...goals, ...rules, ...boards];
-    }
-    return [];
-  }
-
   #meta(meta: ChangeMeta): ChangeMeta {
     return { author: meta.author.slice(0, MAX_AUTHOR_CHARS) || 'anonymous', reason: meta.reason.slice(0, MAX_REASON_CHARS) };
   }
@@ -329,7 +198,7 @@ export class ModelService {
       if (expectedVersion !== undefined && expectedVersion !== current) {
         throw new ModelError(409, 'version_conflict', `${kind} "${id}" is at version ${current}, not ${expectedVersion}`);
       }
-      const dependents = this.#dependents(kind, id, this.#items);
+      const dependents = dependentsOf(kind, id, this.#items);
       if (dependents.length > 0)
         throw new ModelError(409, 'in_use', `${kind} "${id}" is still referenced by ${dependents.join(', ')}; change those first`);
       const change: ModelChange = { kind, id, definition: null };
