@@ -147,7 +147,7 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
     routes: resolveRoutes(configFile.notifications),
     // read only once alerts exist: the dispatcher asks at each decision, after start-up
     silences: (): readonly Silence[] => alerts.silences,
-    timezoneOf: (kpiId) => (model.get('kpi', kpiId) as { timezone?: string } | undefined)?.timezone ?? 'UTC',
+    timezoneOf: (kpiId) => model.get('kpi', kpiId)?.timezone ?? 'UTC',
   });
   const alerts = new AlertEngine({
     model,

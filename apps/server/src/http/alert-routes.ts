@@ -10,7 +10,6 @@ import {
   parseTimestamp,
   type BacktestResponse,
   type DetectionPoint,
-  type KpiDefinition,
 } from '@northstar/shared';
 import { backtest } from '../detect/index.ts';
 import { MISSED, RESET } from '../detect/tuning.ts';
@@ -124,7 +123,7 @@ export function alertRoutes(deps: AlertRouteDeps): Hono {
       const req = parsed.data;
       let body: BacktestResponse;
       if ('kpi' in req) {
-        const kpi = deps.model.get('kpi', req.kpi) as KpiDefinition | undefined;
+        const kpi = deps.model.get('kpi', req.kpi);
         if (!kpi) throw invalid('invalid backtest request', [{ field: 'kpi', message: `no KPI with id "${req.kpi}"` }]);
         const now = Date.now();
         const fromMs = time(req.from, 'from', now);

@@ -157,7 +157,7 @@ export function authRoutes(deps: AuthRouteDeps): Hono {
           created = await auth.createToken({ kind: 'api', name: input.name, scopes: input.scopes }, by);
         } else {
           const input = await body(c, CreateKioskSchema, 'invalid kiosk link');
-          const board = deps.model.get('board', input.board) as { name?: string } | undefined;
+          const board = deps.model.get('board', input.board);
           if (!board)
             throw new ModelError(400, 'invalid', `board: no board with id "${input.board.slice(0, 128)}"`, [
               { field: 'board', message: `no board with id "${input.board.slice(0, 128)}"` },

@@ -39,7 +39,7 @@ function narrowed(kpi: KpiDefinition, dim: string, value: string): KpiDefinition
 /** Drill-down beside the series: breakdown by a dimension, and export. */
 export function historyRoutes(deps: HistoryRouteDeps): Hono {
   const app = new Hono();
-  const find = (id: string) => deps.model.get('kpi', id) as KpiDefinition | undefined;
+  const find = (id: string) => deps.model.get('kpi', id);
   const notFound = (c: Context, id: string) => jsonError(c, 404, 'not_found', `no KPI with id "${id.slice(0, 100)}"`);
 
   app.get('/api/v1/kpis/:id/breakdown', async (c) => {

@@ -50,7 +50,7 @@ export function targetTimeline(versions: readonly VersionRow[], times: readonly 
 
 export function kpiRoutes(deps: KpiRouteDeps): Hono {
   const app = new Hono();
-  const find = (id: string) => deps.model.get('kpi', id) as KpiDefinition | undefined;
+  const find = (id: string) => deps.model.get('kpi', id);
   const notFound = (c: Context, id: string) => jsonError(c, 404, 'not_found', `no KPI with id "${id.slice(0, 100)}"`);
 
   app.get('/api/v1/kpis', (c) => {

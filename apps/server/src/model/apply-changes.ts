@@ -27,7 +27,7 @@ export function applyModelChanges(
   const rebuilt: KpiDefinition[] = [];
   for (const change of changes) {
     if (change.kind !== 'kpi') continue;
-    if (change.definition) rebuilt.push(change.definition as KpiDefinition);
+    if (change.definition) rebuilt.push(change.definition);
     else {
       deps.evaluator.remove(change.id);
       deps.detection.remove(change.id);

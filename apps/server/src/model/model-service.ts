@@ -5,7 +5,6 @@ import {
   KpiSchema,
   NorthstarConfigSchema,
   ObjectiveSchema,
-  kpiLinks,
   type AlertRule,
   type Board,
   type FieldProblem,
@@ -17,19 +16,14 @@ import {
 import type { z } from 'zod';
 import type { EntityKind, ModelRepo, VersionRow } from '../store/model-repo.ts';
 import { ModelError, fieldProblems, invalid } from './model-errors.ts';
+import { CHANGE_OF, applyChange, emptyMaps, stage, type DefinitionOf, type ModelChange, type ModelMaps } from './model-kinds.ts';
+import { REFERENCE_CHECKS, dependentsOf, referenceProblems } from './references.ts';
+
+export type { Definition, DefinitionByKind, DefinitionOf, ModelChange } from './model-kinds.ts';
 
 export interface ChangeMeta {
   author: string;
   reason: string;
-}
-
-export type Definition = Objective | KpiDefinition | Goal | AlertRule | Board;
-
-export interface ModelChange {
-  kind: EntityKind;
-  id: string;
-  /** null when deleted. */
-  definition: Definition | null;
 }
 
 export interface ImportSummary {
@@ -39,11 +33,11 @@ export interface ImportSummary {
   unchanged: number;
 }
 
-const SCHEMAS: Record<EntityKind, z.ZodType<Definition>> = {
+const SCHEMAS: { [K in EntityKind]: z.ZodType<DefinitionOf<K>> } = {
   objective: ObjectiveSchema,
-  kpi: KpiSchema as z.ZodType<Definition>,
+  kpi: KpiSchema,
   goal: GoalSchema,
-  rule: AlertRuleSchema as z.ZodType<Definition>,
+  rule: AlertRuleSchema,
   board: BoardSchema,
 };
 
@@ -60,13 +54,7 @@ const key = (kind: EntityKind, id: string) => `${kind}:${id}`;
  */
 export class ModelService {
   readonly #repo: ModelRepo;
-  readonly #items: Record<EntityKind, Map<string, Definition>> = {
-    objective: new Map(),
-    kpi: new Map(),
-    goal: new Map(),
-    rule: new Map(),
-    board: new Map(),
-  };
+  readonly #items: ModelMaps = emptyMaps();
   readonly #versions = new Map<string, number>();
   readonly #listeners: Array<(changes: ModelChange[]) => void> = [];
   #seq = 0;
@@ -82,7 +70,8 @@ export class ModelService {
     service.#seq = await repo.maxSeq();
     for (const row of await repo.latest()) {
       service.#versions.set(key(row.kind, row.id), row.version);
-      if (row.op === 'upsert') service.#items[row.kind].set(row.id, JSON.parse(row.body) as Definition);
+      // the body was validated by the schema of its kind before it was written
+      if (row.op === 'upsert') applyChange(service.#items, { kind: row.kind, id: row.id, definition: JSON.parse(row.body) });
     }
     return service;
   }
@@ -92,27 +81,27 @@ export class ModelService {
   }
 
   /** The definitions of one kind in force. */
-  list(kind: EntityKind): Definition[] {
+  list<K extends EntityKind>(kind: K): Array<DefinitionOf<K>> {
     return [...this.#items[kind].values()];
   }
 
   get objectives(): Objective[] {
-    return [...this.#items.objective.values()] as Objective[];
+    return this.list('objective');
   }
   get kpis(): KpiDefinition[] {
-    return [...this.#items.kpi.values()] as KpiDefinition[];
+    return this.list('kpi');
   }
   get goals(): Goal[] {
-    return [...this.#items.goal.values()] as Goal[];
+    return this.list('goal');
   }
   get rules(): AlertRule[] {
-    return [...this.#items.rule.values()] as AlertRule[];
+    return this.list('rule');
   }
   get boards(): Board[] {
-    return [...this.#items.board.values()] as Board[];
+    return this.list('board');
   }
 
-  get(kind: EntityKind, id: string): Definition | undefined {
+  get<K extends EntityKind>(kind: K, id: string): DefinitionOf<K> | undefined {
     return this.#items[kind].get(id);
   }
 
@@ -134,92 +123,24 @@ export class ModelService {
     return next;
   }
 
-  #parse(kind: EntityKind, body: unknown): Definition {
+  #parse<K extends EntityKind>(kind: K, body: unknown): DefinitionOf<K> {
     const parsed = SCHEMAS[kind].safeParse(body);
     if (!parsed.success) throw invalid(`invalid ${kind}`, fieldProblems(parsed.error));
     return parsed.data;
-  }
-
-  /** References a definition makes, checked against `view` (the model as it would be). */
-  #referenceProblems(kind: EntityKind, def: Definition, view: Record<EntityKind, Map<string, Definition>>): FieldProblem[] {
-    const problems: FieldProblem[] = [];
-    if (kind === 'objective') {
-      const o = def as Objective;
-      if (o.parent !== undefined) {
-        if (o.parent === o.id) problems.push({ field: 'parent', message: 'an objective cannot be its own parent' });
-        else if (!view.objective.has(o.parent)) problems.push({ field: 'parent', message: `no objective with id "${o.parent}"` });
-        else {
-          // walk up from the new parent: reaching this objective again would close a cycle
-          const seen = new Set<string>();
-          for (
-            let at: string | undefined = o.parent;
-            at !== undefined && !seen.has(at);
-            at = (view.objective.get(at) as Objective | undefined)?.parent
-          ) {
-            if (at === o.id) {
-              problems.push({ field: 'parent', message: `"${o.parent}" is already below "${o.id}": this would make a cycle` });
-              break;
-            }
-            seen.add(at);
-          }
-        }
-      }
-    } else if (kind === 'kpi') {
-      const k = def as KpiDefinition;
-      kpiLinks(k).forEach((link, i) => {
-        if (!view.objective.has(link.id)) {
-          problems.push({
-            field: k.objectives?.length ? `objectives[${i}].id` : 'objective',
-            message: `no objective with id "${link.id}"`,
-          });
-        }
-      });
-    } else if (kind === 'goal') {
-      const g = def as Goal;
-      if (!view.kpi.has(g.kpi)) problems.push({ field: 'kpi', message: `no KPI with id "${g.kpi}"` });
-    } else if (kind === 'board') {
-      (def as Board).kpis.forEach((id, i) => {
-        if (!view.kpi.has(id)) problems.push({ field: `kpis[${i}]`, message: `no KPI with id "${id}"` });
-      });
-    } else {
-      const r = def as AlertRule;
-      (r.kpis ?? []).forEach((id, i) => {
-        if (!view.kpi.has(id)) problems.push({ field: `kpis[${i}]`, message: `no KPI with id "${id}"` });
-      });
-      if (r.objective !== undefined && !view.objective.has(r.objective))
-        problems.push({ field: 'objective', message: `no objective with id "${r.objective}"` });
-    }
-    return problems;
-  }
-
-  /** What still points at an entity; a delete must not leave dangling references. */
-  #dependents(kind: EntityKind, id: string, view: Record<EntityKind, Map<string, Definition>>): string[] {
-    if (kind === 'objective') {
-      const kids = [...view.objective.values()].filter((o) => (o as Objective).parent === id).map((o) => `objective ${o.id}`);
-      const kpis = [...view.kpi.values()].filter((k) => kpiLinks(k as KpiDefinition).some((l) => l.id === id)).map((k) => `KPI ${k.id}`);
-      const rules = [...view.rule.values()].filter((r) => (r as AlertRule).objective === id).map((r) => `rule ${r.id}`);
-      return [...kids, ...kpis, ...rules];
-    }
-    if (kind === 'kpi') {
-      const goals = [...view.goal.values()].filter((g) => (g as Goal).kpi === id).map((g) => `goal ${g.id}`);
-      const rules = [...view.rule.values()].filter((r) => (r as AlertRule).kpis?.includes(id)).map((r) => `rule ${r.id}`);
-      const boards = [...view.board.values()].filter((b) => (b as Board).kpis.includes(id)).map((b) => `board ${b.id}`);
-      return [...goals, ...rules, ...boards];
-    }
-    return [];
   }
 
   #meta(meta: ChangeMeta): ChangeMeta {
     return { author: meta.author.slice(0, MAX_AUTHOR_CHARS) || 'anonymous', reason: meta.reason.slice(0, MAX_REASON_CHARS) };
   }
 
-  #row(kind: EntityKind, id: string, op: 'upsert' | 'delete', def: Definition | null, meta: ChangeMeta, now: number): VersionRow {
+  #row(change: ModelChange, meta: ChangeMeta, now: number): VersionRow {
+    const { kind, id, definition: def } = change;
     return {
       kind,
       id,
       version: this.version(kind, id) + 1,
       seq: ++this.#seq,
-      op,
+      op: def ? 'upsert' : 'delete',
       body: def ? JSON.stringify(def) : '',
       author: meta.author,
       reason: meta.reason,
@@ -227,15 +148,10 @@ export class ModelService {
     };
   }
 
-  async #commit(rows: VersionRow[], defs: Array<Definition | null>): Promise<ModelChange[]> {
+  async #commit(rows: VersionRow[], changes: ModelChange[]): Promise<ModelChange[]> {
     await this.#repo.append(rows);
-    const changes: ModelChange[] = rows.map((row, i) => {
-      this.#versions.set(key(row.kind, row.id), row.version);
-      const def = defs[i] ?? null;
-      if (def) this.#items[row.kind].set(row.id, def);
-      else this.#items[row.kind].delete(row.id);
-      return { kind: row.kind, id: row.id, definition: def };
-    });
+    for (const row of rows) this.#versions.set(key(row.kind, row.id), row.version);
+    for (const change of changes) applyChange(this.#items, change);
     for (const l of this.#listeners) l(changes);
     return changes;
   }
@@ -244,7 +160,12 @@ export class ModelService {
    * Creates or replaces one definition. `expectedVersion` (from If-Match) guards against
    * overwriting someone else's edit; `create` refuses to replace an existing one.
    */
-  upsert(kind: EntityKind, body: unknown, meta: ChangeMeta, opts: { expectedVersion?: number; create?: boolean; id?: string } = {}) {
+  upsert<K extends EntityKind>(
+    kind: K,
+    body: unknown,
+    meta: ChangeMeta,
+    opts: { expectedVersion?: number; create?: boolean; id?: string } = {},
+  ) {
     return this.#serial(async () => {
       const def = this.#parse(kind, body);
       if (opts.id !== undefined && def.id !== opts.id)
@@ -259,11 +180,12 @@ export class ModelService {
           `${kind} "${def.id}" is at version ${current}, not ${opts.expectedVersion}; reload and edit again`,
         );
       }
-      const problems = this.#referenceProblems(kind, def, this.#items);
+      const problems = REFERENCE_CHECKS[kind](def, this.#items);
       if (problems.length > 0) throw invalid(`invalid ${kind}`, problems);
       if (exists && JSON.stringify(this.#items[kind].get(def.id)) === JSON.stringify(def))
         return { definition: def, version: current, changed: false };
-      await this.#commit([this.#row(kind, def.id, 'upsert', def, this.#meta(meta), Date.now())], [def]);
+      const change = CHANGE_OF[kind](def.id, def);
+      await this.#commit([this.#row(change, this.#meta(meta), Date.now())], [change]);
       return { definition: def, version: this.version(kind, def.id), changed: true };
     });
   }
@@ -276,10 +198,11 @@ export class ModelService {
       if (expectedVersion !== undefined && expectedVersion !== current) {
         throw new ModelError(409, 'version_conflict', `${kind} "${id}" is at version ${current}, not ${expectedVersion}`);
       }
-      const dependents = this.#dependents(kind, id, this.#items);
+      const dependents = dependentsOf(kind, id, this.#items);
       if (dependents.length > 0)
         throw new ModelError(409, 'in_use', `${kind} "${id}" is still referenced by ${dependents.join(', ')}; change those first`);
-      await this.#commit([this.#row(kind, id, 'delete', null, this.#meta(meta), Date.now())], [null]);
+      const change: ModelChange = { kind, id, definition: null };
+      await this.#commit([this.#row(change, this.#meta(meta), Date.now())], [change]);
     });
   }
 
@@ -292,54 +215,41 @@ export class ModelService {
     return this.#serial(async (): Promise<ImportSummary> => {
       const parsed = NorthstarConfigSchema.safeParse(doc);
       if (!parsed.success) throw invalid('invalid model document', fieldProblems(parsed.error));
-      const next: Record<EntityKind, Map<string, Definition>> = {
-        objective: new Map(mode === 'merge' ? this.#items.objective : []),
-        kpi: new Map(mode === 'merge' ? this.#items.kpi : []),
-        goal: new Map(mode === 'merge' ? this.#items.goal : []),
-        rule: new Map(mode === 'merge' ? this.#items.rule : []),
-        board: new Map(mode === 'merge' ? this.#items.board : []),
-      };
+      const next = emptyMaps(mode === 'merge' ? this.#items : undefined);
       const problems: FieldProblem[] = [];
-      const lists: Array<[EntityKind, string, Definition[]]> = [
-        ['objective', 'objectives', parsed.data.objectives],
-        ['kpi', 'kpis', parsed.data.kpis],
-        ['goal', 'goals', parsed.data.goals],
-        ['rule', 'rules', parsed.data.rules],
-        ['board', 'boards', parsed.data.boards],
+      const staged = [
+        ...stage('objective', 'objectives', parsed.data.objectives),
+        ...stage('kpi', 'kpis', parsed.data.kpis),
+        ...stage('goal', 'goals', parsed.data.goals),
+        ...stage('rule', 'rules', parsed.data.rules),
+        ...stage('board', 'boards', parsed.data.boards),
       ];
-      for (const [kind, field, list] of lists) {
-        const seen = new Set<string>();
-        list.forEach((def, i) => {
-          if (seen.has(def.id)) problems.push({ field: `${field}[${i}].id`, message: `duplicate id "${def.id}"` });
-          seen.add(def.id);
-          next[kind].set(def.id, def);
-        });
+      const seen = new Set<string>();
+      for (const { field, change } of staged) {
+        if (seen.has(key(change.kind, change.id))) problems.push({ field: `${field}.id`, message: `duplicate id "${change.id}"` });
+        seen.add(key(change.kind, change.id));
+        applyChange(next, change);
       }
-      for (const [kind, field, list] of lists) {
-        list.forEach((def, i) => {
-          for (const p of this.#referenceProblems(kind, def, next))
-            problems.push({ field: `${field}[${i}].${p.field}`, message: p.message });
-        });
+      for (const { field, change } of staged) {
+        for (const p of referenceProblems(change, next)) problems.push({ field: `${field}.${p.field}`, message: p.message });
       }
       if (problems.length > 0) throw invalid('invalid model document', problems);
 
       const m = this.#meta(meta);
       const now = Date.now();
       const rows: VersionRow[] = [];
-      const defs: Array<Definition | null> = [];
+      const changes: ModelChange[] = [];
       const summary: ImportSummary = { created: 0, updated: 0, deleted: 0, unchanged: 0 };
-      for (const [kind, , list] of lists) {
-        for (const def of list) {
-          const old = this.#items[kind].get(def.id);
-          if (old && JSON.stringify(old) === JSON.stringify(def)) {
-            summary.unchanged++;
-            continue;
-          }
-          if (old) summary.updated++;
-          else summary.created++;
-          rows.push(this.#row(kind, def.id, 'upsert', def, m, now));
-          defs.push(def);
+      for (const { change } of staged) {
+        const old = this.#items[change.kind].get(change.id);
+        if (old && JSON.stringify(old) === JSON.stringify(change.definition)) {
+          summary.unchanged++;
+          continue;
         }
+        if (old) summary.updated++;
+        else summary.created++;
+        rows.push(this.#row(change, m, now));
+        changes.push(change);
       }
       if (mode === 'replace') {
         // goals before KPIs before objectives, so no step leaves a dangling reference
@@ -347,12 +257,13 @@ export class ModelService {
           for (const id of this.#items[kind].keys()) {
             if (next[kind].has(id)) continue;
             summary.deleted++;
-            rows.push(this.#row(kind, id, 'delete', null, m, now));
-            defs.push(null);
+            const change: ModelChange = { kind, id, definition: null };
+            rows.push(this.#row(change, m, now));
+            changes.push(change);
           }
         }
       }
-      await this.#commit(rows, defs);
+      await this.#commit(rows, changes);
       return summary;
     });
   }
