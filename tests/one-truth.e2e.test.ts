@@ -194,9 +194,15 @@ describe('one truth on the wall (issue 13)', () => {
         s.remove();
         return c;
       };
-      return { trend: view?.getComputedStyle(el).color, atRisk: probe('--at-risk'), offTrack: probe('--off-track') };
+      return {
+        trend: view?.getComputedStyle(el).color,
+        bad: probe('--trend-bad'),
+        atRisk: probe('--at-risk'),
+        offTrack: probe('--off-track'),
+      };
     });
-    expect(colours.trend).toBeTruthy();
+    // a move that is bad for this KPI is drawn in the trend's own 'bad' colour, not a status colour
+    expect(colours.trend).toBe(colours.bad);
     expect(colours.trend).not.toBe(colours.atRisk);
     expect(colours.trend).not.toBe(colours.offTrack);
   });
