@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import type { BacktestResponse, CreatedToken } from '@northstar/shared';
-import { loginSession, startTestServer, type TestServer } from './support/harness.ts';
-import { WEB_DIST, launchChromium } from './support/browser.ts';
+import type { BacktestResponse } from '@northstar/shared';
+import { loginSession, postEvents, type TestServer } from './support/harness.ts';
+import { launchChromium, signIn, startWallServer } from './support/browser.ts';
 
 const CONFIG = `
 objectives:
@@ -29,36 +29,25 @@ async function asAdmin(method: string, path: string, body: unknown): Promise<Res
   });
 }
 
+/** A fresh browser context signed in as the admin through the real login page. */
 async function signedIn(): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
   const page = await context.newPage();
-  await page.goto(`${server.url}/#/rules`);
-  await page.getByTestId('login-page').waitFor();
-  await page.getByLabel('User name').fill('admin');
-  await page.getByLabel('Password').fill(server.bootstrap!.password);
-  await page.getByTestId('login-submit').click();
+  await signIn(page, server);
   await expect.poll(() => page.getByTestId('account').textContent()).toContain('(admin)');
   return page;
 }
 
 beforeAll(async () => {
-  server = await startTestServer({ webDir: WEB_DIST, config: CONFIG, env: { NORTHSTAR_AUTH: 'on' } });
+  server = await startWallServer({ config: CONFIG });
   browser = await launchChromium();
   admin = await loginSession(server);
   // a few events, so the KPI has a value and a chart: far too little history to know its normal range
-  const created = await asAdmin('POST', '/api/v1/auth/tokens', { name: 'det-ingest', scopes: ['ingest'] });
-  expect(created.status).toBe(201);
-  const { token } = (await created.json()) as CreatedToken;
   const at = Date.now() - 40 * 60_000;
-  const events = Array.from({ length: 5 }, (_, i) =>
-    JSON.stringify({ metric: 'det.errors', value: 1, id: `det-${i}`, ts: at + i * 60_000 }),
-  ).join('\n');
-  const ingest = await fetch(`${server.url}/api/v1/events`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${token}` },
-    body: events,
-  });
-  expect(ingest.status).toBe(202);
+  await postEvents(
+    server,
+    Array.from({ length: 5 }, (_, i) => ({ metric: 'det.errors', value: 1, id: `det-${i}`, ts: at + i * 60_000 })),
+  );
 });
 afterAll(async () => {
   await browser?.close();
