@@ -3,7 +3,7 @@ import { DEFAULT_SENSITIVITY, type AlertCondition, type KpiDefinition } from '@n
 import { KpiDetector } from '../detect/ensemble.ts';
 import { scoreThreshold } from '../detect/score.ts';
 import { DEFAULT_ANOMALY_SCORE, evaluateCondition, PACING_MIN_ELAPSED_SHARE, pacingContext, type ConditionInput } from './condition.ts';
-import { kpiState } from './test-alerts.ts';
+import { kpiState } from './alerts.fixture.ts';
 
 const input = (over: Partial<ConditionInput> = {}): ConditionInput => ({ state: kpiState(), anomalyScores: [], nowMs: 0, ...over });
 

@@ -3,7 +3,7 @@ import type { Alert, Silence } from '@northstar/shared';
 import type { Route } from './config.ts';
 import { Dispatcher, groupKeyFor, routeMatches } from './routing.ts';
 import { alertLabels } from './silences.ts';
-import { makeAlert } from './test-alerts.ts';
+import { makeAlert } from './alerts.fixture.ts';
 
 const SEC = 1_000;
 const MIN = 60 * SEC;

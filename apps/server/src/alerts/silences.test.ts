@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Silence } from '@northstar/shared';
 import { activeSilence, alertLabels, isSilenced } from './silences.ts';
-import { makeAlert } from './test-alerts.ts';
+import { makeAlert } from './alerts.fixture.ts';
 
 const labels = alertLabels(makeAlert());
 const silence = (matchers: Silence['matchers'], startsAt = 0, endsAt = 1_000): Silence => ({

@@ -1,7 +1,7 @@
 import type { KpiInput } from '@northstar/shared';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_KPIS_PER_OBJECTIVE, LINT_RULES, hasTarget, lintModel, measureKey, type LintFinding, type LintModel } from './lint.ts';
-import { bareKpi, goal, kpi, objective } from './test-model.ts';
+import { bareKpi, goal, kpi, objective } from './model.fixture.ts';
 
 /** A model with nothing to say about: every rule's "does not trigger" starts here. */
 const clean = (): LintModel => ({

@@ -1,7 +1,7 @@
 import type { KpiStatusName, ObjectiveState } from '@northstar/shared';
 import { describe, expect, it } from 'vitest';
 import { MILESTONE_ATTAINMENT_PERCENT, MilestoneTracker, type ObservedObjective } from './milestones.ts';
-import { kpiState } from './test-model.ts';
+import { kpiState } from './model.fixture.ts';
 
 const Q4 = Date.parse('2026-11-15T12:00:00Z');
 const Q1 = Date.parse('2027-01-02T00:00:00Z');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { REVIEW_LOOKAHEAD_MS, WEEK_MS, nextReviewAt, reviewsDue } from './reviews.ts';
-import { kpi, objective } from './test-model.ts';
+import { kpi, objective } from './model.fixture.ts';
 
 const DAY = 86_400_000;
 const NOW = Date.parse('2026-11-15T12:00:00Z');

@@ -1,7 +1,7 @@
 import { kpiHealthMap, type AlertOnKpi, type KpiState } from '@northstar/shared';
 import { describe, expect, it } from 'vitest';
 import { CHILD_OBJECTIVE_WEIGHT, rollupObjectives, weakestAttainment, weightedAttainment } from './rollup.ts';
-import { kpi, kpiState, objective } from './test-model.ts';
+import { kpi, kpiState, objective } from './model.fixture.ts';
 
 const states = (...s: KpiState[]) => new Map(s.map((x) => [x.id, x]));
 

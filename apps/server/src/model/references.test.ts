@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AlertRuleSchema, BoardSchema, GoalSchema } from '@northstar/shared';
-import { kpi, objective } from '../align/test-model.ts';
+import { kpi, objective } from '../align/model.fixture.ts';
 import { applyChange, emptyMaps, type ModelMaps } from './model-kinds.ts';
 import { REFERENCE_CHECKS, dependentsOf, referenceProblems } from './references.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeBatch } from '../test-batch.ts';
+import { makeBatch } from '../batch.fixture.ts';
 import { EMAIL_MAX_ATTEMPTS, EmailNotifier, emailMessage, isTransientMailError, type MailMessage, type MailTransport } from './email.ts';
 
 function fakeTransport(failures: unknown[] = []) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeAlert } from '../test-alerts.ts';
+import { makeAlert } from '../alerts.fixture.ts';
 import { batchSeverity, batchTitle, escapeHtml, formatNumber, pathOwners, pathText, valueVsThreshold } from './format.ts';
 
 describe('format', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { makeBatch } from '../test-batch.ts';
-import { makeAlert } from '../test-alerts.ts';
+import { makeBatch } from '../batch.fixture.ts';
+import { makeAlert } from '../alerts.fixture.ts';
 import { escapeSlack, SLACK_MAX_ALERTS, slackMessage } from './slack.ts';
 
 describe('slack message', () => {

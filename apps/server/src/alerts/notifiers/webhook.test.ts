@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { makeBatch } from '../test-batch.ts';
+import { makeBatch } from '../batch.fixture.ts';
 import { signBody, webhookPayload, WebhookNotifier } from './webhook.ts';
 
 describe('webhook', () => {

@@ -1,6 +1,6 @@
 import type { Alert } from '@northstar/shared';
 import type { NotificationBatch, NotificationEvent } from './notification.ts';
-import { makeAlert } from './test-alerts.ts';
+import { makeAlert } from './alerts.fixture.ts';
 
 /** A one-alert batch as the Dispatcher would release it, for the notifier tests. */
 export function makeBatch(alert: Partial<Alert> = {}, event: NotificationEvent = 'firing'): NotificationBatch {
