@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { COMPARISON_OPS } from './comparison.ts';
 import type { DetectionPoint } from './detection.ts';
 import { DetectionSchema, durationField as duration } from './detection.ts';
 import { idField, labelText, proseText } from './primitives.ts';
@@ -9,7 +10,7 @@ export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
 export const ALERT_STATES = ['normal', 'pending', 'alerting', 'recovering', 'nodata', 'error'] as const;
 export type AlertStateName = (typeof ALERT_STATES)[number];
 
-const op = z.enum(['>', '>=', '<', '<=']);
+const op = z.enum(COMPARISON_OPS);
 
 export const AlertConditionSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('threshold'), op, value: z.number().refine(Number.isFinite, 'must be a finite number') }),

@@ -14,3 +14,5 @@ export * from './alerts.ts';
 export * from './primitives.ts';
 export * from './auth.ts';
 export * from './forbidden-keys.ts';
+export * from './comparison.ts';
+export * from './wall-clock.ts';

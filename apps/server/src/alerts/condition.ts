@@ -1,5 +1,7 @@
 import {
   DEFAULT_SENSITIVITY,
+  NEGATED_OP,
+  compareWith,
   calendarSpan,
   isCalendarWindow,
   parseDurationMs,
@@ -104,26 +106,11 @@ const noValue = (state: KpiState, threshold: number | null = null): ConditionRes
   reason: state.lastEventTs === null ? 'no data yet' : 'no value in the window',
 });
 
-function compare(value: number, op: '>' | '>=' | '<' | '<=', threshold: number): boolean {
-  switch (op) {
-    case '>':
-      return value > threshold;
-    case '>=':
-      return value >= threshold;
-    case '<':
-      return value < threshold;
-    case '<=':
-      return value <= threshold;
-  }
-}
-
-const NEGATED = { '>': '<=', '>=': '<', '<': '>=', '<=': '>' } as const;
-
 function threshold(c: Extract<AlertCondition, { type: 'threshold' }>, input: ConditionInput): ConditionResult {
   const { value } = input.state;
   if (value === null) return noValue(input.state, c.value);
-  const holds = compare(value, c.op, c.value);
-  const op = holds ? c.op : NEGATED[c.op];
+  const holds = compareWith(value, c.op, c.value);
+  const op = holds ? c.op : NEGATED_OP[c.op];
   return { holds, noData: false, value, threshold: c.value, reason: `value ${fmt(value)} ${op} ${fmt(c.value)}` };
 }
 

@@ -1,3 +1,5 @@
+import { wallClockFormat, wallOffsetAt } from '@northstar/shared';
+
 /** Local calendar position of an instant: weekday 0 = Monday … 6 = Sunday (ISO), hour 0–23, minute 0–59. */
 export interface LocalTime {
   weekday: number;
@@ -28,16 +30,7 @@ export class LocalCalendar {
   /** Throws a RangeError for an unknown timezone. */
   constructor(timezone: string) {
     this.timezone = timezone;
-    this.#format = new Intl.DateTimeFormat('en-US', {
-      timeZone: timezone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
+    this.#format = wallClockFormat(timezone);
   }
 
   /** Local time minus UTC at `ts`, in ms (+3 600 000 for Berlin in winter). */
@@ -62,18 +55,7 @@ export class LocalCalendar {
   #slotOffset(slot: number): number {
     const cached = this.#offsets.get(slot);
     if (cached !== undefined) return cached;
-    const at = slot * OFFSET_SLOT_MS;
-    const parts: Record<string, number> = {};
-    for (const p of this.#format.formatToParts(at)) if (p.type !== 'literal') parts[p.type] = Number(p.value);
-    const wall = Date.UTC(
-      parts.year ?? 1970,
-      (parts.month ?? 1) - 1,
-      parts.day ?? 1,
-      parts.hour ?? 0,
-      parts.minute ?? 0,
-      parts.second ?? 0,
-    );
-    const offset = wall - at;
+    const offset = wallOffsetAt(this.#format, slot * OFFSET_SLOT_MS);
     if (this.#offsets.size >= OFFSET_CACHE_MAX) this.#offsets.clear();
     this.#offsets.set(slot, offset);
     return offset;

@@ -1,4 +1,12 @@
-import type { DetectionPoint, Direction, SeriesPoint, TargetPoint } from '@northstar/shared';
+import {
+  compareWith,
+  missesTarget,
+  type ComparisonOp,
+  type DetectionPoint,
+  type Direction,
+  type SeriesPoint,
+  type TargetPoint,
+} from '@northstar/shared';
 import type { ComposeOption } from 'echarts/core';
 import type { LineSeriesOption, ScatterSeriesOption } from 'echarts/charts';
 import type { GridComponentOption, MarkLineComponentOption, TooltipComponentOption } from 'echarts/components';
@@ -20,26 +28,12 @@ export const PREVIEW_SERIES = {
 } as const;
 
 type Pair = [number, number | null];
-type Op = '>' | '>=' | '<' | '<=';
-
-export function holds(value: number, op: Op, threshold: number): boolean {
-  switch (op) {
-    case '>':
-      return value > threshold;
-    case '>=':
-      return value >= threshold;
-    case '<':
-      return value < threshold;
-    case '<=':
-      return value <= threshold;
-  }
-}
 
 /**
  * The points where a threshold condition starts to hold (the value crosses into it), each a would-be
  * alert. A gap (null) ends a crossing; a series that starts inside the condition counts as one.
  */
-export function thresholdCrossings(points: readonly SeriesPoint[], op: Op, threshold: number): SeriesPoint[] {
+export function thresholdCrossings(points: readonly SeriesPoint[], op: ComparisonOp, threshold: number): SeriesPoint[] {
   const out: SeriesPoint[] = [];
   let inside = false;
   for (const [ts, v] of points) {
@@ -47,7 +41,7 @@ export function thresholdCrossings(points: readonly SeriesPoint[], op: Op, thres
       inside = false;
       continue;
     }
-    const now = holds(v, op, threshold);
+    const now = compareWith(v, op, threshold);
     if (now && !inside) out.push([ts, v]);
     inside = now;
   }
@@ -68,7 +62,7 @@ export function offTargetCrossings(points: readonly SeriesPoint[], targets: read
     let bad: boolean;
     if (low !== null && high !== null) bad = v < low || v > high;
     else if (target === null) bad = false;
-    else bad = direction === 'lower_is_better' ? v > target : v < target;
+    else bad = missesTarget(v, target, direction);
     if (bad && !inside) out.push([ts, v]);
     inside = bad;
   });

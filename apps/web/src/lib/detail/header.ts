@@ -1,4 +1,4 @@
-import { kpiLinks, type KpiDefinition, type KpiState, type WallObjective } from '@northstar/shared';
+import { OP_SIGNS, kpiLinks, targetOp, type KpiDefinition, type KpiState, type WallObjective } from '@northstar/shared';
 import { formatRange, formatValue } from '../format.ts';
 
 /** The target in force now, in words for the detail header: "≥ 100 orders for 2026-Q4", "95–99 %", "none". */
@@ -11,7 +11,7 @@ export function headerTarget(
   const expected = state.expected === null ? '' : ` (expected ${formatValue(state.expected, unit)} by now)`;
   if (state.targetLow !== null && state.targetHigh !== null) return `${formatRange(state.targetLow, state.targetHigh, unit)}${period}`;
   if (state.target === null) return 'none';
-  const sign = def.direction === 'lower_is_better' ? '≤' : '≥';
+  const sign = OP_SIGNS[targetOp(def.direction)];
   return `${sign} ${formatValue(state.target, unit)}${period}${expected}`;
 }
 

@@ -1,4 +1,12 @@
-import { ALERT_SEVERITIES, parseDurationMs, type AlertCondition, type AlertRule, type AlertSeverity } from '@northstar/shared';
+import {
+  ALERT_SEVERITIES,
+  COMPARISON_OPS,
+  parseDurationMs,
+  type AlertCondition,
+  type AlertRule,
+  type AlertSeverity,
+  type ComparisonOp,
+} from '@northstar/shared';
 import type { FieldProblem } from '@northstar/shared';
 import { Problems, numberText, optionalText } from './fields.ts';
 import { defined } from './objectiveForm.ts';
@@ -16,8 +24,8 @@ export const CONDITION_LABELS: Readonly<Record<ConditionType, string>> = {
   pacing: 'end-of-period projection misses the target',
 };
 
-export const OPS = ['>', '>=', '<', '<='] as const;
-export type Op = (typeof OPS)[number];
+export const OPS = COMPARISON_OPS;
+export type Op = ComparisonOp;
 
 export const RULE_STATUSES = ['at_risk', 'off_track', 'no_data', 'no_target'] as const;
 export type RuleStatus = (typeof RULE_STATUSES)[number];

@@ -1,17 +1,9 @@
+import { wallClockFormat, wallOffsetAt, wallPartsAt, type WallParts } from '@northstar/shared';
+
 /**
  * Wall-clock time in an IANA time zone, with the browser's Intl only (no date library in the
  * bundle): what "this quarter" and "this year" mean for a KPI, and the custom range inputs.
  */
-
-export interface WallParts {
-  year: number;
-  /** 1-12 */
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-}
 
 const DAY_MS = 86_400_000;
 
@@ -21,16 +13,7 @@ function format(zone: string): Intl.DateTimeFormat {
   let f = formats.get(zone);
   if (!f) {
     try {
-      f = new Intl.DateTimeFormat('en-US', {
-        timeZone: zone,
-        hourCycle: 'h23',
-        year: 'numeric',
-        month: 'numeric',
-        day: 'numeric',
-        hour: 'numeric',
-        minute: 'numeric',
-        second: 'numeric',
-      });
+      f = wallClockFormat(zone);
     } catch {
       // An unknown zone (the server validates them, so only a stale definition): UTC, not a crash.
       f = format('UTC');
@@ -42,23 +25,12 @@ function format(zone: string): Intl.DateTimeFormat {
 
 /** The date and time a clock in `zone` shows at `ms`. */
 export function wallParts(ms: number, zone: string): WallParts {
-  const out: Record<string, number> = {};
-  for (const p of format(zone).formatToParts(new Date(ms))) if (p.type !== 'literal') out[p.type] = Number(p.value);
-  return {
-    year: out.year ?? 1970,
-    month: out.month ?? 1,
-    day: out.day ?? 1,
-    hour: (out.hour ?? 0) % 24,
-    minute: out.minute ?? 0,
-    second: out.second ?? 0,
-  };
+  return wallPartsAt(format(zone), ms);
 }
 
 /** How far `zone` is ahead of UTC at `ms` (e.g. +3 600 000 for Berlin in winter). */
 export function zoneOffsetMs(ms: number, zone: string): number {
-  const p = wallParts(ms, zone);
-  const wall = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-  return wall - Math.floor(ms / 1000) * 1000;
+  return wallOffsetAt(format(zone), ms);
 }
 
 /**
