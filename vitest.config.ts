@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Three projects, named for what they need:
+ * Four projects, named for what they need:
  *   unit         *.test.ts beside the code: pure, milliseconds, no services
+ *   unit-web     *.svelte.test.ts: the web app's Svelte models (apps/web/vitest.config.ts)
  *   integration  tests/**\/*.integration.test.ts: real chdb, real Kafka, real server on port 0
  *   e2e          tests/**\/*.e2e.test.ts: real Chromium driving the built wall
  * chdb allows one on-disk store per process, so files run in separate forks.
@@ -15,9 +16,12 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts'],
+          // tests of Svelte models need the Svelte compiler: the web app's own project runs them
+          exclude: ['**/*.svelte.test.ts', '**/node_modules/**'],
           environment: 'node',
         },
       },
+      'apps/web/vitest.config.ts',
       {
         test: {
           name: 'integration',

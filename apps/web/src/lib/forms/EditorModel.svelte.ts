@@ -35,6 +35,10 @@ export class EditorModel<V, D extends { id: string }> {
   findings = $state.raw<LintFinding[]>([]);
   objectives = $state.raw<Objective[]>([]);
   confirmingDelete = $state(false);
+  /** The values as last loaded or saved: the form is dirty while it differs from them. */
+  #saved = $state('');
+  /** The form holds changes not saved yet. */
+  readonly dirty = $derived(JSON.stringify(this.values) !== this.#saved);
 
   readonly #config: EditorConfig<V, D>;
   readonly id: string | null;
@@ -43,6 +47,7 @@ export class EditorModel<V, D extends { id: string }> {
     this.#config = config;
     this.id = id;
     this.values = config.toForm({}, preset);
+    this.#saved = JSON.stringify(this.values);
   }
 
   get isNew(): boolean {
@@ -68,6 +73,7 @@ export class EditorModel<V, D extends { id: string }> {
   async #loadDefinition(id: string): Promise<void> {
     const { definition, version } = await loadDefinition<D>(this.#config.kind, id);
     this.values = this.#config.toForm(definition, {});
+    this.#saved = JSON.stringify(this.values);
     this.version = version;
   }
 
@@ -84,6 +90,7 @@ export class EditorModel<V, D extends { id: string }> {
 
   /** Saves; resolves with the saved id, or null when nothing was saved. */
   async save(): Promise<string | null> {
+    const sent = JSON.stringify(this.values);
     const { definition, problems } = this.#config.toDefinition(this.values);
     const fields = this.#config.fieldNames(this.values);
     this.errors = mapFieldErrors(problems, fields, this.#config.aliases);
@@ -104,6 +111,7 @@ export class EditorModel<V, D extends { id: string }> {
         },
       );
       this.version = saved.version;
+      this.#saved = sent;
       this.errors = NO_ERRORS;
       this.status = { kind: 'saved', text: `Saved as version ${saved.version}.` };
       this.reason = '';
