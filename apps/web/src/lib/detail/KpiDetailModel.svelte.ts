@@ -15,7 +15,7 @@ import { NO_ERRORS, mapFieldErrors, type FieldErrors } from '../forms/fieldError
 import { historyPaths, type ExportFormat } from './paths.ts';
 import { rangeName, resolveRange, type RangePreset, type ResolvedRange } from './range.ts';
 import { ANNOTATION_FIELDS, buildTimeline, formToAnnotation, newestTs, type AnnotationKind } from './timeline.ts';
-import { DEFAULT_VIEW, sameRange, type CompareKind, type HistoryView } from './view.ts';
+import { COMMON_DIMS, DEFAULT_VIEW, sameRange, type CompareKind, type HistoryView } from './view.ts';
 
 /** The history reloads this often while the page is open, so it follows the wall without a reload. */
 export const DETAIL_REFRESH_MS = 30_000;
@@ -74,6 +74,8 @@ export class KpiDetailModel {
   status = $state.raw<{ kind: 'idle' | 'saved' | 'error'; text: string }>({ kind: 'idle', text: '' });
   saving = $state(false);
 
+  #view = $state.raw<HistoryView>(DEFAULT_VIEW);
+
   readonly timeline = $derived(this.data ? buildTimeline(this.data.annotations, this.data.checkins) : []);
   /** The x range: the series' range, stretched to an annotation stamped after it by the server. */
   readonly span = $derived.by(() => {
@@ -89,7 +91,15 @@ export class KpiDetailModel {
     return { csv: paths.export('csv'), json: paths.export('json') };
   });
 
-  #view = $state.raw<HistoryView>(DEFAULT_VIEW);
+  /** The dimensions the events carry in this range (from the store); null until known. */
+  readonly carried = $derived(this.dimensions.value?.dimensions ?? null);
+  /** What the dimension field offers: what the events carry, else the common names. */
+  readonly dimChoices = $derived<readonly string[]>(this.carried ? this.carried.map((d) => d.name) : COMMON_DIMS);
+  /** The breakdown for the view's dimension; null while another dimension's is all there is. */
+  readonly shownBreakdown = $derived(this.breakdown.value && this.breakdown.value.dim === this.#view.dim ? this.breakdown.value : null);
+  /** A dimension asked for that no event in the range carries: said in words, not drawn as "Other 100 %". */
+  readonly notCarried = $derived(this.#view.dim !== null && this.carried !== null && !this.carried.some((d) => d.name === this.#view.dim));
+
   readonly #request = new LatestRequest();
   readonly #breakdownRequest = new LatestRequest();
   #timer: ReturnType<typeof setInterval> | undefined;
