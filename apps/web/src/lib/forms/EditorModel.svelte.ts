@@ -1,4 +1,5 @@
 import type { LintSubjectKind, Objective } from '@northstar/shared';
+import { onMount } from 'svelte';
 import type { FieldProblem } from '@northstar/shared';
 import { ApiError, api, currentUser, errorMessage, rememberUser } from '../api/client.ts';
 import { applyFix, loadDefinition, modelPath, type ModelKind } from '../api/model.ts';
@@ -167,4 +168,22 @@ export class EditorModel<V, D extends { id: string }> {
     }
     this.status = { kind: 'error', text: errorMessage(err) };
   }
+}
+
+/** What every editor page is given: the id (null for a new one), values to start a new one with, and navigation. */
+export interface EditorPageProps {
+  id: string | null;
+  preset: Readonly<Record<string, string>>;
+  go: (href: string) => void;
+}
+
+/** An editor page's model, loading its definition once the page is mounted. Call it while the page is created. */
+export function openEditor<V, D extends { id: string }>(
+  config: EditorConfig<V, D>,
+  id: string | null,
+  preset: Readonly<Record<string, string>>,
+): EditorModel<V, D> {
+  const editor = new EditorModel(config, id, preset);
+  onMount(() => void editor.load());
+  return editor;
 }

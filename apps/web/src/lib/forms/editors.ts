@@ -1,4 +1,5 @@
 import type { AlertRule, Board, KpiDefinition, Objective } from '@northstar/shared';
+import { routeHref, type EditKind } from '../router/route.ts';
 import type { EditorConfig } from './EditorModel.svelte.ts';
 import { BOARD_FIELDS, boardToForm, formToBoard, type BoardFormValues } from './boardForm.ts';
 import { KPI_FIELD_ALIASES, formToKpi, kpiFieldNames, kpiToForm, type KpiFormValues } from './kpiForm.ts';
@@ -32,4 +33,39 @@ export const BOARD_EDITOR: EditorConfig<BoardFormValues, Board> = {
   toForm: boardToForm,
   toDefinition: formToBoard,
   fieldNames: () => BOARD_FIELDS,
+};
+
+/** How each editor page presents itself: its heading, where its definitions are listed, lint advice, its layout. */
+export interface EditorPage {
+  /** The heading of a new one ("New KPI"). */
+  newTitle: string;
+  /** Before the name in the heading of an existing one (KPI “Orders”). */
+  noun: string;
+  /** The "back" link, and where a deleted definition's page goes. */
+  back: { href: string; label: string };
+  /** Lint findings above the form (the alignment kinds have them). */
+  lint: boolean;
+  /** A long form in titled sections (wider, tighter grid), or a short one in one grid. */
+  layout: 'sections' | 'short';
+}
+
+const TREE = { href: routeHref({ page: 'tree' }), label: 'Back to the tree' };
+
+export const EDITOR_PAGES: Readonly<Record<EditKind, EditorPage>> = {
+  objective: { newTitle: 'New objective', noun: 'Objective', back: TREE, lint: true, layout: 'short' },
+  kpi: { newTitle: 'New KPI', noun: 'KPI', back: TREE, lint: true, layout: 'sections' },
+  rule: {
+    newTitle: 'New alert rule',
+    noun: 'Rule',
+    back: { href: routeHref({ page: 'rules' }), label: 'Back to the rules' },
+    lint: false,
+    layout: 'sections',
+  },
+  board: {
+    newTitle: 'New board',
+    noun: 'Board',
+    back: { href: routeHref({ page: 'boards' }), label: 'Back to the boards' },
+    lint: false,
+    layout: 'short',
+  },
 };
