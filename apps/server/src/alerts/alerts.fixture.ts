@@ -1,23 +1,18 @@
 import type { Alert, KpiState } from '@northstar/shared';
+import { kpiStateOf } from '@northstar/shared/kpi-state.fixture';
 
 /** Fixtures for the alert tests: a KPI state and an alert, overridable field by field. */
 
 export function kpiState(overrides: Partial<KpiState> = {}): KpiState {
-  return {
-    id: 'revenue',
+  return kpiStateOf('revenue', {
     value: 100,
     target: 120,
-    targetLow: null,
-    targetHigh: null,
-    expected: null,
-    period: null,
     attainment: 83,
     status: 'at_risk',
     previous: 110,
     lastEventTs: 0,
-    evaluatedAt: 0,
     ...overrides,
-  };
+  });
 }
 
 export function makeAlert(overrides: Partial<Alert> = {}): Alert {

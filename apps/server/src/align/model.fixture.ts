@@ -10,6 +10,7 @@ import {
   type KpiStatusName,
   type Objective,
 } from '@northstar/shared';
+import { kpiStateOf } from '@northstar/shared/kpi-state.fixture';
 
 export function objective(id: string, extra: Partial<Objective> = {}): Objective {
   return ObjectiveSchema.parse({ id, name: `Objective ${id}`, ...extra });
@@ -36,21 +37,7 @@ export function bareKpi(id: string, extra: Partial<KpiInput> = {}): KpiDefinitio
 }
 
 export function kpiState(id: string, attainment: number | null, status: KpiStatusName, extra: Partial<KpiState> = {}): KpiState {
-  return {
-    id,
-    value: attainment,
-    target: 100,
-    targetLow: null,
-    targetHigh: null,
-    expected: null,
-    period: null,
-    attainment,
-    status,
-    previous: null,
-    lastEventTs: null,
-    evaluatedAt: 0,
-    ...extra,
-  };
+  return kpiStateOf(id, { value: attainment, attainment, status, ...extra });
 }
 
 export function goal(id: string, kpiId: string, extra: Partial<Goal> = {}): Goal {

@@ -1,5 +1,7 @@
 import { kpiHealthMap, type KpiStatusName, type ObjectiveState, type WallKpi, type WallObjective } from '@northstar/shared';
+import { kpiStateOf } from '@northstar/shared/kpi-state.fixture';
 import { describe, expect, it } from 'vitest';
+import { wallKpiOf } from './wall.fixture.ts';
 import { UNLINKED_OBJECTIVE_ID, groupByObjective, localRollup } from './rollup.ts';
 
 function kpi(
@@ -8,34 +10,10 @@ function kpi(
   attainment: number | null,
   status: KpiStatusName,
 ): WallKpi {
-  return {
-    definition: {
-      id,
-      name: `KPI ${id}`,
-      metric: 'm',
-      aggregation: 'sum',
-      window: '5m',
-      timezone: 'UTC',
-      direction: 'higher_is_better',
-      target: 100,
-      ...links,
-    },
-    state: {
-      id,
-      value: attainment,
-      target: 100,
-      targetLow: null,
-      targetHigh: null,
-      expected: null,
-      period: null,
-      attainment,
-      status,
-      previous: null,
-      lastEventTs: 1,
-      evaluatedAt: 1,
-    },
-    spark: [],
-  };
+  return wallKpiOf(id, {
+    definition: { name: `KPI ${id}`, ...links },
+    state: kpiStateOf(id, { value: attainment, attainment, status, lastEventTs: 1, evaluatedAt: 1 }),
+  });
 }
 
 function objective(id: string, state: Partial<ObjectiveState> = {}, parent?: string): WallObjective {

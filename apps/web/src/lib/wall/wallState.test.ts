@@ -8,44 +8,17 @@ import {
   type WallKpi,
   type WallObjective,
 } from '@northstar/shared';
+import { kpiStateOf } from '@northstar/shared/kpi-state.fixture';
 import { describe, expect, it } from 'vitest';
+import { wallKpiOf } from './wall.fixture.ts';
 import { EMPTY_WALL, MAX_SPARK_POINTS, applyMessage, resumeMessage, type WallState } from './wallState.ts';
 
 function kpiState(id: string, value: number | null, overrides: Partial<KpiState> = {}): KpiState {
-  return {
-    id,
-    value,
-    target: 100,
-    targetLow: null,
-    targetHigh: null,
-    expected: null,
-    period: null,
-    attainment: value,
-    status: 'on_track',
-    previous: null,
-    lastEventTs: 1_000,
-    evaluatedAt: 1_000,
-    ...overrides,
-  };
+  return kpiStateOf(id, { value, attainment: value, lastEventTs: 1_000, evaluatedAt: 1_000, ...overrides });
 }
 
 function wallKpi(id: string, objective = 'o1'): WallKpi {
-  return {
-    definition: {
-      id,
-      name: id,
-      unit: '',
-      objective,
-      metric: 'm',
-      aggregation: 'sum',
-      window: '5m',
-      timezone: 'UTC',
-      direction: 'higher_is_better',
-      target: 100,
-    },
-    state: kpiState(id, 50),
-    spark: [[1_000, 50]],
-  };
+  return wallKpiOf(id, { definition: { unit: '', objective }, state: kpiState(id, 50), spark: [[1_000, 50]] });
 }
 
 function objectiveState(id: string, overrides: Partial<ObjectiveState> = {}): ObjectiveState {
