@@ -79,6 +79,16 @@ function valueTooltip(unit: string, now: number) {
   };
 }
 
+/** What every preview chart has besides its series: no animation, the margins, the tooltip and the time and value axes. */
+function previewFrame(from: number, to: number, unit: string, colors: PreviewColors, now: number) {
+  return {
+    animation: false,
+    grid: { left: 72, right: 24, top: 16, bottom: 28 },
+    tooltip: { trigger: 'item' as const, confine: true, formatter: valueTooltip(unit, now) },
+    ...timeValueAxes(from, to, unit, colors),
+  };
+}
+
 function valueSeries(data: Pair[], colors: PreviewColors): LineSeriesOption {
   return {
     id: PREVIEW_SERIES.value,
@@ -120,10 +130,7 @@ export function buildAnomalyPreviewOption(input: AnomalyPreviewInput): PreviewOp
   const { from, to, points, unit, colors, now } = input;
   const band = points.map((p) => p.lower !== null && p.upper !== null);
   return {
-    animation: false,
-    grid: { left: 72, right: 24, top: 16, bottom: 28 },
-    tooltip: { trigger: 'item', confine: true, formatter: valueTooltip(unit, now) },
-    ...timeValueAxes(from, to, unit, colors),
+    ...previewFrame(from, to, unit, colors, now),
     series: [
       valueSeries(
         points.map((p) => [p.ts, p.value]),
@@ -177,10 +184,7 @@ export interface ThresholdPreviewInput {
 export function buildThresholdPreviewOption(input: ThresholdPreviewInput): PreviewOption {
   const { from, to, points, line, hits, unit, colors, now } = input;
   return {
-    animation: false,
-    grid: { left: 72, right: 24, top: 16, bottom: 28 },
-    tooltip: { trigger: 'item', confine: true, formatter: valueTooltip(unit, now) },
-    ...timeValueAxes(from, to, unit, colors),
+    ...previewFrame(from, to, unit, colors, now),
     series: [
       valueSeries(
         points.map(([ts, v]) => [ts, v]),
