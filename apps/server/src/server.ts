@@ -242,6 +242,7 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
     loginLimiter: new LoginThrottle({ freePerMinute: settings.loginAttemptsPerMinute }),
     clientAddress: new ClientAddress(settings.trustedProxies),
     sessionHours: settings.sessionHours,
+    oidc: settings.oidc,
   });
   // a revoked token, a logout, a changed user or an expired session also ends its live connections
   auth?.onEnded((credential) => hub.disconnect(credential));
