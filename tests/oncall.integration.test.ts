@@ -101,6 +101,7 @@ notifications:
     - { id: room, type: teams, url: "${base}/teams/webhook?sig=${TEAMS_SIG}" }
   routes:
     - { match: { severity: [critical] }, channels: [pager, genie, room], groupWait: 0s, repeatInterval: 1m }
+    - { match: { state: [nodata] }, channels: [pager], groupWait: 0s }
 `,
     'oncall.yaml',
   );
@@ -183,6 +184,21 @@ describe('on-call channels against a local receiver', () => {
     const batches = dispatcher.onAlertChange(alert({ key: 'slow/latency/total', severity: 'warning', kpi: 'latency-p95' }), 90_000);
     expect(batches).toEqual([]);
     expect((await receiverState()).pagerduty.incidents).toHaveLength(before.pagerduty.incidents.length);
+  });
+
+  it('NoData, routed on its own, is an incident of its own: its end does not resolve the firing one', async () => {
+    const nodata = await deliver(dispatcher.onAlertChange(alert({ state: 'nodata', firingSince: 80_000, since: 95_000 }), 95_000));
+    expect(nodata).toEqual([{ channel: 'pager', ok: true }]);
+    let s = await receiverState();
+    const spell = s.pagerduty.incidents.find((i) => i.dedupKey === 'northstar/nodata/low-revenue/revenue/total');
+    expect(spell).toMatchObject({ status: 'triggered', summary: expect.stringContaining('Revenue') });
+    await deliver(dispatcher.onAlertChange(alert({ firingSince: 80_000, since: 96_000 }), 96_000));
+    s = await receiverState();
+    expect(s.pagerduty.incidents.find((i) => i.dedupKey.startsWith('northstar/nodata/'))?.status).toBe('resolved');
+    expect(s.pagerduty.incidents.filter((i) => i.dedupKey === 'northstar/low-revenue/revenue/total').map((i) => i.status)).toEqual([
+      'resolved',
+      'triggered',
+    ]);
   });
 
   it('keeps keys out of the error it reports, even when the receiver echoes them', async () => {

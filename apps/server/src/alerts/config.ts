@@ -1,5 +1,6 @@
 import { ALERT_SEVERITIES, idField, parseDurationMs, type AlertSeverity } from '@northstar/shared';
 import { z } from 'zod';
+import { ROUTED_STATES, type RoutedState } from './notification.ts';
 import { QuietHoursSchema, type QuietHours } from './quiet-hours.ts';
 
 /**
@@ -85,6 +86,11 @@ export const RouteSchema = z.strictObject({
       objective: z.array(idField).min(1).optional(),
       /** Matches when the KPI's owner or any objective owner on the path is listed. */
       owner: z.array(z.string().min(1).max(200)).min(1).optional(),
+      /**
+       * Which alert states this route hears about: `alerting` (firing episodes, the default),
+       * `nodata` (a rule's KPI has no value to judge) and `error` (the rule failed to evaluate).
+       */
+      state: z.array(z.enum(ROUTED_STATES)).min(1).optional(),
     })
     .default({}),
   channels: z.array(idField).min(1),
@@ -120,7 +126,7 @@ export type NotificationsConfig = z.infer<typeof NotificationsConfigSchema>;
 
 /** A route as the Dispatcher uses it: durations in milliseconds. */
 export interface Route {
-  match: { severity?: AlertSeverity[]; objective?: string[]; owner?: string[] };
+  match: { severity?: AlertSeverity[]; objective?: string[]; owner?: string[]; state?: RoutedState[] };
   channels: string[];
   groupBy: GroupLabel[];
   groupWaitMs: number;

@@ -1,6 +1,6 @@
 import type { AlertSeverity } from '@northstar/shared';
 import type { NotificationBatch, NotificationEntry } from '../notification.ts';
-import { eventLabel, pathOwners, pathText, valueVsThreshold } from './format.ts';
+import { entryLabel, pathOwners, pathText, valueVsThreshold } from './format.ts';
 import type { Notifier, NotifyResult } from './notifier.ts';
 import { incidentKey, redact, sendEach } from './per-alert.ts';
 import { DEFAULT_RETRY_POLICY, postWithRetry, type HttpDeps, type RetryPolicy, type PostRequest } from './retry.ts';
@@ -38,7 +38,7 @@ export interface OpsgenieClose {
 
 export function opsgenieRequest(entry: NotificationEntry, baseUrl: string): { url: string; body: OpsgenieCreate | OpsgenieClose } {
   const a = entry.alert;
-  const alias = incidentKey(a, MAX_ALIAS);
+  const alias = incidentKey(a, MAX_ALIAS, entry.about);
   const base = baseUrl.replace(/\/+$/, '');
   if (entry.event === 'resolved') {
     return {
@@ -51,7 +51,7 @@ export function opsgenieRequest(entry: NotificationEntry, baseUrl: string): { ur
     body: {
       message: `${a.kpiName}: ${valueVsThreshold(a)}`.slice(0, MAX_MESSAGE),
       alias,
-      description: [`${eventLabel(entry.event)}: ${a.ruleName}`, a.reason, `Objective path: ${pathText(a.path)}`]
+      description: [`${entryLabel(entry)}: ${a.ruleName}`, a.reason, `Objective path: ${pathText(a.path)}`]
         .join('\n')
         .slice(0, MAX_DESCRIPTION),
       priority: PRIORITY[a.severity],

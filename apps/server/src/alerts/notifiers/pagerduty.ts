@@ -1,6 +1,6 @@
 import type { AlertSeverity } from '@northstar/shared';
 import type { NotificationBatch, NotificationEntry } from '../notification.ts';
-import { eventLabel, pathOwners, pathText, valueVsThreshold } from './format.ts';
+import { entryLabel, pathOwners, pathText, valueVsThreshold } from './format.ts';
 import type { Notifier, NotifyResult } from './notifier.ts';
 import { incidentKey, redact, sendEach } from './per-alert.ts';
 import { DEFAULT_RETRY_POLICY, postWithRetry, type HttpDeps, type RetryPolicy } from './retry.ts';
@@ -38,7 +38,7 @@ export interface PagerDutyEvent {
 
 export function pagerDutyEvent(entry: NotificationEntry, routingKey: string): PagerDutyEvent {
   const a = entry.alert;
-  const dedupKey = incidentKey(a, MAX_DEDUP_KEY);
+  const dedupKey = incidentKey(a, MAX_DEDUP_KEY, entry.about);
   if (entry.event === 'resolved') return { routing_key: routingKey, event_action: 'resolve', dedup_key: dedupKey, client: 'Northstar' };
   const objective = a.path.find((s) => s.kind === 'objective');
   return {
@@ -55,7 +55,7 @@ export function pagerDutyEvent(entry: NotificationEntry, routingKey: string): Pa
       group: objective?.id ?? '',
       class: a.rule,
       custom_details: {
-        event: eventLabel(entry.event),
+        event: entryLabel(entry),
         reason: a.reason,
         value: a.value,
         threshold: a.threshold,

@@ -13,9 +13,11 @@ import type { NotifyResult } from './notifier.ts';
  * re-fire or a repeat updates the open incident and a resolve closes it. Hashed when longer
  * than the tool allows.
  */
-export function incidentKey(alert: Pick<Alert, 'key'>, maxLength: number): string {
-  const key = `northstar/${alert.key}`;
-  return key.length <= maxLength ? key : `northstar/${createHash('sha256').update(alert.key).digest('hex')}`;
+export function incidentKey(alert: Pick<Alert, 'key'>, maxLength: number, about?: NotificationEntry['about']): string {
+  // a NoData or Error spell is an incident of its own: its resolve must not close the firing one
+  const prefix = about ? `northstar/${about}/` : 'northstar/';
+  const key = `${prefix}${alert.key}`;
+  return key.length <= maxLength ? key : `${prefix}${createHash('sha256').update(alert.key).digest('hex')}`;
 }
 
 /** Every entry sent; ok only when all were delivered; the first failure's error kept. */

@@ -1,5 +1,5 @@
 import type { NotificationBatch, NotificationEntry } from '../notification.ts';
-import { batchSeverity, batchTitle, eventLabel, pathOwners, pathText, valueVsThreshold } from './format.ts';
+import { batchSeverity, batchTitle, entryLabel, pathOwners, pathText, valueVsThreshold } from './format.ts';
 import type { Notifier, NotifyResult } from './notifier.ts';
 import { redact } from './per-alert.ts';
 import { DEFAULT_RETRY_POLICY, postWithRetry, type HttpDeps, type RetryPolicy } from './retry.ts';
@@ -48,9 +48,10 @@ export function escapeTeams(text: string): string {
   return text.replace(/([\\*_[\]()#>`~|-])/g, '\\$1');
 }
 
-function alertBlocks({ event, alert: a }: NotificationEntry): Array<TextBlock | FactSet> {
+function alertBlocks(entry: NotificationEntry): Array<TextBlock | FactSet> {
+  const a = entry.alert;
   const facts = [
-    { title: 'Event', value: eventLabel(event) },
+    { title: 'Event', value: entryLabel(entry) },
     { title: 'Value', value: escapeTeams(valueVsThreshold(a)) },
     { title: 'Severity', value: a.severity },
     { title: 'Objective path', value: escapeTeams(pathText(a.path)) },
