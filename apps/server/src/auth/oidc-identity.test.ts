@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readOidcSettings } from '../config/oidc-settings.ts';
 import { identityFrom, mapRole, OidcRefused, userNameFrom } from './oidc-identity.ts';
@@ -20,6 +23,12 @@ describe('mapRole', () => {
   it('falls back to the default role, none unless set', () => {
     expect(mapRole({ groups: ['contractors'] }, settings)).toBeNull();
     expect(mapRole({}, { ...settings, defaultRole: 'viewer' })).toBe('viewer');
+  });
+  it('reads a nested claim by a dotted path, a namespaced claim by its whole name', () => {
+    const keycloak = { ...settings, roleClaim: 'realm_access.roles' };
+    expect(mapRole({ realm_access: { roles: ['offline_access', 'wall-editors'] } }, keycloak)).toBe('editor');
+    const auth0 = { ...settings, roleClaim: 'https://example.com/roles' };
+    expect(mapRole({ 'https://example.com/roles': ['wall-admins'] }, auth0)).toBe('admin');
   });
   it('reads the configured claim, not another', () => {
     expect(mapRole({ roles: ['wall-admins'] }, settings)).toBeNull();
@@ -66,5 +75,19 @@ describe('readOidcSettings', () => {
   });
   it('allows plain http on loopback only', () => {
     expect(readOidcSettings({ ...base, NORTHSTAR_OIDC_ISSUER: 'http://127.0.0.1:9000' })?.issuer).toBe('http://127.0.0.1:9000/');
+  });
+});
+
+describe('NORTHSTAR_OIDC_CLIENT_SECRET_FILE', () => {
+  const base = { NORTHSTAR_OIDC_ISSUER: 'https://idp.example.com', NORTHSTAR_OIDC_CLIENT_ID: 'wall' };
+  it('reads the secret from a file, without its newline, and says when it cannot', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'oidc-secret-'));
+    const file = path.join(dir, 'secret');
+    writeFileSync(file, 's3cret-value\n');
+    expect(readOidcSettings({ ...base, NORTHSTAR_OIDC_CLIENT_SECRET_FILE: file })?.clientSecret).toBe('s3cret-value');
+    expect(() => readOidcSettings({ ...base, NORTHSTAR_OIDC_CLIENT_SECRET_FILE: path.join(dir, 'none') })).toThrow(
+      /NORTHSTAR_OIDC_CLIENT_SECRET_FILE: cannot read .*ENOENT/,
+    );
+    rmSync(dir, { recursive: true, force: true });
   });
 });

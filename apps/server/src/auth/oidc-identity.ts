@@ -20,13 +20,28 @@ function claimValues(value: unknown): string[] {
   return [];
 }
 
+/**
+ * A claim by name, or by a dotted path into nested claims when no claim has the whole name
+ * (Keycloak's `realm_access.roles`); a namespaced claim like `https://example.com/roles` is
+ * found by its whole name first.
+ */
+export function claimAt(claims: Record<string, unknown>, name: string): unknown {
+  if (name in claims) return claims[name];
+  let node: unknown = claims;
+  for (const part of name.split('.')) {
+    if (typeof node !== 'object' || node === null || Array.isArray(node)) return undefined;
+    node = (node as Record<string, unknown>)[part];
+  }
+  return node;
+}
+
 /** The highest role any of the claim's values maps to, else the default role (null: none). */
 export function mapRole(
   claims: Record<string, unknown>,
   settings: Pick<OidcSettings, 'roleClaim' | 'roleMap' | 'defaultRole'>,
 ): Role | null {
   let best = -1;
-  for (const v of claimValues(claims[settings.roleClaim])) {
+  for (const v of claimValues(claimAt(claims, settings.roleClaim))) {
     const role = settings.roleMap.get(v);
     if (role !== undefined) best = Math.max(best, ROLES.indexOf(role));
   }
@@ -49,7 +64,7 @@ export function userNameFrom(raw: string): string {
 export function identityFrom(claims: Record<string, unknown>, issuer: string, settings: OidcSettings): OidcIdentity {
   const subject = claims.sub;
   if (typeof subject !== 'string' || subject === '') throw new OidcRefused('the identity provider sent no subject (sub) for this account');
-  const rawName = claims[settings.usernameClaim] ?? claims.email ?? claims.sub;
+  const rawName = claimAt(claims, settings.usernameClaim) ?? claims.email ?? claims.sub;
   const name = typeof rawName === 'string' ? userNameFrom(rawName) : '';
   if (name === '') {
     throw new OidcRefused(

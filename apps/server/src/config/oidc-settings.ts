@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { ROLES, type Role } from '@northstar/shared';
 import { ConfigError } from './errors.ts';
 
@@ -65,6 +66,18 @@ function readDefaultRole(raw: string | undefined): Role | null {
   return value as Role;
 }
 
+/** NORTHSTAR_OIDC_CLIENT_SECRET_FILE: the secret from a mounted file (a container secret), without its trailing newline. */
+function readSecretFile(file: string | undefined): string | undefined {
+  if (file === undefined) return undefined;
+  try {
+    return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+  } catch (err) {
+    throw new ConfigError(
+      `environment variable NORTHSTAR_OIDC_CLIENT_SECRET_FILE: cannot read "${file}" (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
+  }
+}
+
 const CLAIM_NAME = /^[A-Za-z0-9_.:/-]{1,200}$/;
 
 function readClaim(name: string, raw: string | undefined, fallback: string): string {
@@ -80,7 +93,7 @@ export function readOidcSettings(env: NodeJS.ProcessEnv): OidcSettings | undefin
   const clientId = env.NORTHSTAR_OIDC_CLIENT_ID?.trim();
   if (!clientId) throw new ConfigError('environment variable NORTHSTAR_OIDC_CLIENT_ID: required when NORTHSTAR_OIDC_ISSUER is set');
   if (clientId.length > 512) throw new ConfigError('environment variable NORTHSTAR_OIDC_CLIENT_ID: longer than 512 characters');
-  const secret = env.NORTHSTAR_OIDC_CLIENT_SECRET;
+  const secret = env.NORTHSTAR_OIDC_CLIENT_SECRET ?? readSecretFile(env.NORTHSTAR_OIDC_CLIENT_SECRET_FILE);
   if (secret !== undefined && (secret.length === 0 || secret.length > 1024)) {
     throw new ConfigError('environment variable NORTHSTAR_OIDC_CLIENT_SECRET: must be 1-1024 characters when set');
   }
