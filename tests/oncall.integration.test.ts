@@ -1,6 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '@northstar/shared';
 import { resolveRoutes } from '../apps/server/src/alerts/config.ts';
@@ -12,6 +9,7 @@ import type { RetryPolicy } from '../apps/server/src/alerts/notifiers/retry.ts';
 import { Dispatcher } from '../apps/server/src/alerts/routing.ts';
 import { parseKpiConfig } from '../apps/server/src/config/kpi-file.ts';
 import { TEST_CONFIG } from './support/harness.ts';
+import { startOncallReceiver, type OncallReceiver } from './support/oncall.ts';
 
 /**
  * PagerDuty, Opsgenie and Teams channels, configured in the config file and routed by the
@@ -25,23 +23,10 @@ const GENIE_KEY = 'genie-api-key-0123456789abcdef';
 const TEAMS_SIG = 'teams-signature-0123456789abcdef';
 const POLICY: RetryPolicy = { maxAttempts: 2, baseDelayMs: 20, maxDelayMs: 100, maxTotalMs: 2_000, attemptTimeoutMs: 5_000 };
 
-let receiver: ChildProcess;
+let receiver: OncallReceiver;
 let base: string;
 let notifiers: Map<string, Notifier>;
 let dispatcher: Dispatcher;
-
-interface ReceiverState {
-  pagerduty: { incidents: { dedupKey: string; status: string; triggers: number; summary: string; severity: string }[]; rejected: string[] };
-  opsgenie: { alerts: { alias: string; status: string; count: number; message: string; priority: string }[]; rejected: string[] };
-  teams: {
-    cards: { body: { type: string; text?: string; color?: string; facts?: { title: string; value: string }[] }[] }[];
-    rejected: string[];
-  };
-}
-
-async function receiverState(): Promise<ReceiverState> {
-  return (await (await fetch(`${base}/_state`)).json()) as ReceiverState;
-}
 
 function alert(over: Partial<Alert> = {}): Alert {
   return {
@@ -83,15 +68,8 @@ async function deliver(batches: NotificationBatch[]): Promise<Array<{ channel: s
 }
 
 beforeAll(async () => {
-  receiver = spawn(
-    process.execPath,
-    ['--import', 'tsx', path.join(import.meta.dirname, 'support/oncall-receiver.ts'), ROUTING_KEY, GENIE_KEY],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  const [line] = (await once(receiver.stdout!, 'data')) as [Buffer];
-  base = `http://127.0.0.1:${/listening (\d+)/.exec(line.toString())![1]}`;
+  receiver = await startOncallReceiver(ROUTING_KEY, GENIE_KEY);
+  base = receiver.base;
   const config = parseKpiConfig(
     `${TEST_CONFIG}
 notifications:
@@ -109,7 +87,7 @@ notifications:
   dispatcher = new Dispatcher({ routes: resolveRoutes(config.notifications) });
 });
 afterAll(() => {
-  receiver?.kill('SIGTERM');
+  receiver?.stop();
 });
 
 describe('on-call channels against a local receiver', () => {
@@ -120,7 +98,7 @@ describe('on-call channels against a local receiver', () => {
       { channel: 'genie', ok: true },
       { channel: 'room', ok: true },
     ]);
-    const s = await receiverState();
+    const s = await receiver.state();
     expect(s.pagerduty.rejected).toEqual([]);
     expect(s.pagerduty.incidents).toEqual([
       {
@@ -154,7 +132,7 @@ describe('on-call channels against a local receiver', () => {
 
   it('a re-fire (still firing after the repeat interval) updates the same incident, not a new one', async () => {
     expect(await deliver(dispatcher.tick(1_000 + 61_000))).toHaveLength(3);
-    const s = await receiverState();
+    const s = await receiver.state();
     expect(s.pagerduty.incidents).toHaveLength(1);
     expect(s.pagerduty.incidents[0]).toMatchObject({ status: 'triggered', triggers: 2 });
     expect(s.opsgenie.alerts).toHaveLength(1);
@@ -165,7 +143,7 @@ describe('on-call channels against a local receiver', () => {
   it('a resolve resolves the incident and closes the alert', async () => {
     const results = await deliver(dispatcher.onAlertChange(alert({ state: 'normal', firingSince: null, since: 70_000 }), 70_000));
     expect(results.every((r) => r.ok)).toBe(true);
-    const s = await receiverState();
+    const s = await receiver.state();
     expect(s.pagerduty.incidents).toEqual([expect.objectContaining({ status: 'resolved', triggers: 2 })]);
     expect(s.opsgenie.alerts).toEqual([expect.objectContaining({ status: 'closed', count: 2 })]);
     expect(s.teams.cards[2]?.body[0]).toMatchObject({ text: '\\[CRITICAL\\] Resolved: Revenue \\*\\*now\\*\\*', color: 'Good' });
@@ -173,27 +151,27 @@ describe('on-call channels against a local receiver', () => {
 
   it('the next episode opens a new incident under the same key', async () => {
     await deliver(dispatcher.onAlertChange(alert({ firingSince: 80_000, since: 80_000 }), 80_000));
-    const s = await receiverState();
+    const s = await receiver.state();
     expect(s.pagerduty.incidents.map((i) => i.status)).toEqual(['resolved', 'triggered']);
     expect(new Set(s.pagerduty.incidents.map((i) => i.dedupKey)).size).toBe(1);
     expect(s.opsgenie.alerts.map((a) => a.status)).toEqual(['closed', 'open']);
   });
 
   it('a warning does not reach a route for critical alerts', async () => {
-    const before = await receiverState();
+    const before = await receiver.state();
     const batches = dispatcher.onAlertChange(alert({ key: 'slow/latency/total', severity: 'warning', kpi: 'latency-p95' }), 90_000);
     expect(batches).toEqual([]);
-    expect((await receiverState()).pagerduty.incidents).toHaveLength(before.pagerduty.incidents.length);
+    expect((await receiver.state()).pagerduty.incidents).toHaveLength(before.pagerduty.incidents.length);
   });
 
   it('NoData, routed on its own, is an incident of its own: its end does not resolve the firing one', async () => {
     const nodata = await deliver(dispatcher.onAlertChange(alert({ state: 'nodata', firingSince: 80_000, since: 95_000 }), 95_000));
     expect(nodata).toEqual([{ channel: 'pager', ok: true }]);
-    let s = await receiverState();
+    let s = await receiver.state();
     const spell = s.pagerduty.incidents.find((i) => i.dedupKey === 'northstar/nodata/low-revenue/revenue/total');
     expect(spell).toMatchObject({ status: 'triggered', summary: expect.stringContaining('Revenue') });
     await deliver(dispatcher.onAlertChange(alert({ firingSince: 80_000, since: 96_000 }), 96_000));
-    s = await receiverState();
+    s = await receiver.state();
     expect(s.pagerduty.incidents.find((i) => i.dedupKey.startsWith('northstar/nodata/'))?.status).toBe('resolved');
     expect(s.pagerduty.incidents.filter((i) => i.dedupKey === 'northstar/low-revenue/revenue/total').map((i) => i.status)).toEqual([
       'resolved',
@@ -217,7 +195,7 @@ describe('on-call channels against a local receiver', () => {
     expect(r.status).toBe(400);
     expect(r.error).toContain('unknown routing key [redacted]');
     expect(r.error).not.toContain(wrongKey);
-    expect((await receiverState()).pagerduty.rejected.at(-1)).toContain(wrongKey);
+    expect((await receiver.state()).pagerduty.rejected.at(-1)).toContain(wrongKey);
   });
 
   it('refuses a channel without its key, naming the line', () => {
