@@ -178,6 +178,14 @@ describe('single sign-on with OpenID Connect', () => {
     expect(ssoError(done.location)).toMatch(/state/i);
   });
 
+  it('refuses an ID token whose nonce is not the one this sign-in asked for', async () => {
+    provider.forgeNextNonce();
+    const browser = new Browser();
+    const done = await callback(browser, await throughProvider(browser, 'alice', provider.accounts.get('alice')!.password));
+    expect(done.session).toBeUndefined();
+    expect(ssoError(done.location)).toMatch(/unexpected ID Token "nonce"/);
+  });
+
   it('refuses a callback in a browser that did not start the sign-in, and a replayed one', async () => {
     const browser = new Browser();
     const back = await throughProvider(browser, 'alice', provider.accounts.get('alice')!.password);

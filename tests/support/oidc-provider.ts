@@ -28,6 +28,8 @@ export interface TestProvider {
   accounts: Map<string, TestAccount>;
   /** Every request path the provider answered, in order: proves the flow went through it. */
   seen: string[];
+  /** The next sign-in's ID token carries another nonce than the one asked for, as a replayed token would. */
+  forgeNextNonce(): void;
   stop(): Promise<void>;
 }
 
@@ -102,6 +104,7 @@ export async function startTestProvider(accounts: Record<string, TestAccount>): 
     },
   });
   let provider: Provider | undefined;
+  let forgeNonce = false;
   let handle: ((req: IncomingMessage, res: ServerResponse) => unknown) | undefined;
 
   async function interaction(provider: Provider, req: IncomingMessage, res: ServerResponse, uid: string, submit: boolean): Promise<void> {
@@ -118,6 +121,12 @@ export async function startTestProvider(accounts: Record<string, TestAccount>): 
       return;
     }
     if (details.prompt.name !== 'login') throw new Error(`unexpected prompt ${details.prompt.name}`);
+    if (forgeNonce) {
+      // the provider puts the authorization request's nonce in the ID token: change what it remembers
+      forgeNonce = false;
+      details.params.nonce = 'forged-nonce-0123456789abcdef';
+      await details.save(details.exp - Math.floor(Date.now() / 1000));
+    }
     await provider.interactionFinished(req, res, { login: { accountId: login } }, { mergeWithLastSubmission: false });
   }
 
@@ -149,6 +158,9 @@ export async function startTestProvider(accounts: Record<string, TestAccount>): 
     },
     accounts: accountMap,
     seen,
+    forgeNextNonce: () => {
+      forgeNonce = true;
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         http.closeAllConnections();
