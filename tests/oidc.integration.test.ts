@@ -186,6 +186,21 @@ describe('single sign-on with OpenID Connect', () => {
     expect(ssoError(done.location)).toMatch(/unexpected ID Token "nonce"/);
   });
 
+  it('shows the refusal of the provider (the person cancelled) in words', async () => {
+    const browser = new Browser();
+    const start = await browser.fetch(`${server.url}/api/v1/auth/oidc/start`);
+    const state = new URL(start.headers.get('location') ?? '').searchParams.get('state') ?? '';
+    const q = new URLSearchParams({
+      error: 'access_denied',
+      error_description: 'End-User aborted interaction',
+      state,
+      iss: provider.issuer,
+    });
+    const done = await callback(browser, `${server.url}/api/v1/auth/oidc/callback?${q}`);
+    expect(done.session).toBeUndefined();
+    expect(ssoError(done.location)).toBe('the identity provider refused the sign-in: End-User aborted interaction');
+  });
+
   it('refuses a callback in a browser that did not start the sign-in, and a replayed one', async () => {
     const browser = new Browser();
     const back = await throughProvider(browser, 'alice', provider.accounts.get('alice')!.password);
