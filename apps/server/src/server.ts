@@ -50,8 +50,6 @@ const MAX_PENDING_ROWS = 500_000;
 const KAFKA_PARTITIONS = 3;
 /** On shutdown, how long requests in progress get to finish before their sockets are closed. */
 const HTTP_DRAIN_MS = 2_000;
-/** Alignment lint: more KPIs than this on one objective is a focus problem (UX.md: five to seven). */
-const MAX_KPIS_PER_OBJECTIVE = 7;
 /** Writes are evaluated at once, but not more often than this: a full evaluation costs ~1 ms per few hundred KPIs. */
 const WRITE_EVALUATE_MIN_INTERVAL_MS = 50;
 /**
@@ -228,7 +226,7 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
     alerts,
     alertRepo,
     loop: wallLoop,
-    maxKpisPerObjective: MAX_KPIS_PER_OBJECTIVE,
+    kpiBudget: configFile.alignment.kpiBudget,
     evaluator,
     clickhouse: clickhouse.client,
     storeReachable: () => store.ping(),
@@ -242,6 +240,7 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
     loginLimiter: new LoginThrottle({ freePerMinute: settings.loginAttemptsPerMinute }),
     clientAddress: new ClientAddress(settings.trustedProxies),
     sessionHours: settings.sessionHours,
+    oidc: settings.oidc,
   });
   // a revoked token, a logout, a changed user or an expired session also ends its live connections
   auth?.onEnded((credential) => hub.disconnect(credential));

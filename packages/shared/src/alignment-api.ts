@@ -1,5 +1,6 @@
 import type { KpiHealth } from './status-model.ts';
 import type { Direction, Goal, KpiDefinition, Objective, ReviewCadence } from './kpi.ts';
+import type { KpiBudget } from './kpi-budget.ts';
 import type { KpiState, ObjectiveState } from './status.ts';
 
 export type LintSeverity = 'error' | 'warning' | 'info';
@@ -69,6 +70,8 @@ export interface AlignmentKpi {
 
 export interface AlignmentObjective extends Objective {
   state: ObjectiveState | null;
+  /** How many KPIs may be linked directly to an objective of its level (`kpis` holds those linked). */
+  kpiBudget: number;
   lint: LintFinding[];
   kpis: AlignmentKpi[];
   children: AlignmentObjective[];
@@ -79,6 +82,8 @@ export interface AlignmentResponse {
   objectives: AlignmentObjective[];
   unlinkedKpis: AlignmentKpi[];
   findings: LintFinding[];
+  /** The KPI budget per level the lint holds the tree to. */
+  kpiBudget: KpiBudget;
 }
 
 /** A definition as the model routes return it: with the version to send back in If-Match. */

@@ -48,6 +48,13 @@ export interface TokenInfo {
   createdAt: number;
 }
 
+/** GET /api/v1/auth/oidc: whether the login page offers single sign-on, and with whom. */
+export interface SsoInfo {
+  enabled: boolean;
+  /** "Sign in with <name>". */
+  name?: string;
+}
+
 /** The answer to creating a token: the secret itself, shown this once. */
 export interface CreatedToken extends TokenInfo {
   token: string;

@@ -9,6 +9,7 @@ export * from './api.ts';
 export * from './feedback.ts';
 export * from './targets.ts';
 export * from './alignment-api.ts';
+export * from './kpi-budget.ts';
 export * from './detection.ts';
 export * from './alerts.ts';
 export * from './primitives.ts';

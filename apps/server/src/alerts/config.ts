@@ -1,9 +1,11 @@
 import { ALERT_SEVERITIES, idField, parseDurationMs, type AlertSeverity } from '@northstar/shared';
 import { z } from 'zod';
+import { ROUTED_STATES, type RoutedState } from './notification.ts';
 import { QuietHoursSchema, type QuietHours } from './quiet-hours.ts';
 
 /**
- * Where notifications go: channels (webhook, Slack-compatible, email) and the routes
+ * Where notifications go: channels (webhook, Slack-compatible, email, PagerDuty, Opsgenie,
+ * Microsoft Teams) and the routes
  * that pick channels for an alert. Durations are written like the rest of the config
  * ("30s", "4h") and resolved to milliseconds once, by `resolveRoutes`.
  */
@@ -36,7 +38,40 @@ export const EmailChannelSchema = z.strictObject({
   from: z.email(),
   to: z.array(z.email()).min(1).max(50),
 });
-export const ChannelSchema = z.discriminatedUnion('type', [WebhookChannelSchema, SlackChannelSchema, EmailChannelSchema]);
+/** An on-call service's address: its public API by default, a regional one or a local receiver otherwise. */
+const serviceUrl = httpUrl.refine((u) => !new URL(u).search && !new URL(u).hash, 'must be a base URL without query or fragment');
+const secretKey = (what: string) => z.string().trim().min(8, `must be at least 8 characters (${what})`).max(512);
+
+export const PagerDutyChannelSchema = z.strictObject({
+  id: idField,
+  type: z.literal('pagerduty'),
+  /** The Events API v2 integration key of a PagerDuty service. */
+  routingKey: secretKey('the integration key of an Events API v2 integration'),
+  /** Default https://events.pagerduty.com (EU: https://events.eu.pagerduty.com). */
+  url: serviceUrl.optional(),
+});
+export const OpsgenieChannelSchema = z.strictObject({
+  id: idField,
+  type: z.literal('opsgenie'),
+  /** The API key of an Opsgenie API integration. */
+  apiKey: secretKey('the API key of an Opsgenie API integration'),
+  /** Default https://api.opsgenie.com (EU: https://api.eu.opsgenie.com). */
+  url: serviceUrl.optional(),
+});
+export const TeamsChannelSchema = z.strictObject({
+  id: idField,
+  type: z.literal('teams'),
+  /** A Teams incoming-webhook or Workflows webhook URL. */
+  url: httpUrl,
+});
+export const ChannelSchema = z.discriminatedUnion('type', [
+  WebhookChannelSchema,
+  SlackChannelSchema,
+  EmailChannelSchema,
+  PagerDutyChannelSchema,
+  OpsgenieChannelSchema,
+  TeamsChannelSchema,
+]);
 export type ChannelConfig = z.infer<typeof ChannelSchema>;
 
 export const GROUP_LABELS = ['rule', 'kpi', 'objective'] as const;
@@ -51,6 +86,11 @@ export const RouteSchema = z.strictObject({
       objective: z.array(idField).min(1).optional(),
       /** Matches when the KPI's owner or any objective owner on the path is listed. */
       owner: z.array(z.string().min(1).max(200)).min(1).optional(),
+      /**
+       * Which alert states this route hears about: `alerting` (firing episodes, the default),
+       * `nodata` (a rule's KPI has no value to judge) and `error` (the rule failed to evaluate).
+       */
+      state: z.array(z.enum(ROUTED_STATES)).min(1).optional(),
     })
     .default({}),
   channels: z.array(idField).min(1),
@@ -86,7 +126,7 @@ export type NotificationsConfig = z.infer<typeof NotificationsConfigSchema>;
 
 /** A route as the Dispatcher uses it: durations in milliseconds. */
 export interface Route {
-  match: { severity?: AlertSeverity[]; objective?: string[]; owner?: string[] };
+  match: { severity?: AlertSeverity[]; objective?: string[]; owner?: string[]; state?: RoutedState[] };
   channels: string[];
   groupBy: GroupLabel[];
   groupWaitMs: number;

@@ -13,8 +13,18 @@ import type { Alert } from '@northstar/shared';
  */
 export type NotificationEvent = 'firing' | 'resolved' | 'flapping' | 'repeat';
 
+/**
+ * What an entry is about: the rule's firing episode (alerting, the default), or a spell of
+ * NoData or Error, which only routes that ask for that state (`match.state`) hear about:
+ * `firing` when the spell starts, `resolved` when it ends.
+ */
+export const ROUTED_STATES = ['alerting', 'nodata', 'error'] as const;
+export type RoutedState = (typeof ROUTED_STATES)[number];
+
 export interface NotificationEntry {
   event: NotificationEvent;
+  /** Absent: alerting. */
+  about?: Exclude<RoutedState, 'alerting'>;
   /** The alert as it is when the batch goes out. */
   alert: Alert;
 }

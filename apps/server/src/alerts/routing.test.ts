@@ -227,3 +227,66 @@ describe('Dispatcher', () => {
     expect(a.onAlertChange(normal(MIN), MIN)[0]?.idempotencyKey).not.toBe(k1);
   });
 });
+
+describe('routing by state: NoData and Error on their own', () => {
+  const tagged = (batches: ReturnType<Dispatcher['tick']>) =>
+    batches.flatMap((b) => b.entries.map((e) => `${b.channels.join('+')}:${e.about ?? 'alerting'}:${e.event}`));
+  const routes = [
+    route({ groupWaitMs: 0, channels: ['pager'] }),
+    route({ groupWaitMs: 0, channels: ['data-team'], match: { state: ['nodata'] } }),
+  ];
+
+  it('routeMatches: no state listed means firing episodes only', () => {
+    const labels = alertLabels(makeAlert());
+    expect(routeMatches({ match: {} }, labels, 'alerting')).toBe(true);
+    expect(routeMatches({ match: {} }, labels, 'nodata')).toBe(false);
+    expect(routeMatches({ match: { state: ['nodata'] } }, labels, 'nodata')).toBe(true);
+    expect(routeMatches({ match: { state: ['nodata'] } }, labels, 'alerting')).toBe(false);
+    expect(routeMatches({ match: { state: ['nodata', 'alerting'], severity: ['info'] } }, labels, 'nodata')).toBe(false);
+  });
+
+  it('NoData of a rule that never fired goes to the NoData route only, once, and its end resolves it', () => {
+    const d = new Dispatcher({ routes });
+    expect(tagged(d.onAlertChange(makeAlert({ state: 'nodata', firingSince: null, since: 0 }), 0))).toEqual(['data-team:nodata:firing']);
+    expect(d.onAlertChange(makeAlert({ state: 'nodata', firingSince: null, since: 0 }), MIN)).toEqual([]);
+    expect(d.tick(10 * HOUR)).toEqual([]); // never repeated
+    const back = d.onAlertChange(normal(11 * HOUR), 11 * HOUR);
+    expect(tagged(back)).toEqual(['data-team:nodata:resolved']);
+    expect(back[0]?.status).toBe('resolved');
+  });
+
+  it('NoData inside a firing episode: the pager hears the episode, the data team the spell, apart', () => {
+    const d = new Dispatcher({ routes });
+    expect(tagged(d.onAlertChange(firing(0), 0))).toEqual(['pager:alerting:firing']);
+    expect(tagged(d.onAlertChange(firing(0, { state: 'nodata' }), MIN))).toEqual(['data-team:nodata:firing']);
+    // data back and the rule still holds: the spell ends, the episode goes on without a new firing
+    expect(tagged(d.onAlertChange(firing(0), 2 * MIN))).toEqual(['data-team:nodata:resolved']);
+    expect(tagged(d.onAlertChange(normal(3 * MIN), 3 * MIN))).toEqual(['pager:alerting:resolved']);
+  });
+
+  it('one route for both keeps the spell and the episode as separate entries', () => {
+    const d = new Dispatcher({ routes: [route({ groupWaitMs: 0, match: { state: ['alerting', 'nodata'] } })] });
+    d.onAlertChange(firing(0), 0);
+    const spell = d.onAlertChange(firing(0, { state: 'nodata' }), MIN);
+    expect(tagged(spell)).toEqual(['ops-webhook:nodata:firing']);
+    expect(spell[0]?.status).toBe('firing');
+    expect(tagged(d.onAlertChange(normal(2 * MIN), 2 * MIN))).toEqual(['ops-webhook:alerting:resolved', 'ops-webhook:nodata:resolved']);
+  });
+
+  it('a NoData spell that ends before its group wait sends nothing; a silenced one is sent when the silence ends', () => {
+    const d = new Dispatcher({ routes: [route({ match: { state: ['nodata'] } })] });
+    d.onAlertChange(makeAlert({ state: 'nodata', firingSince: null }), 0);
+    d.onAlertChange(normal(10 * SEC), 10 * SEC);
+    expect(d.tick(HOUR)).toEqual([]);
+
+    const silenced = new Dispatcher({ routes: [route({ groupWaitMs: 0, match: { state: ['nodata'] } })] });
+    expect(silenced.onAlertChange(makeAlert({ state: 'nodata', firingSince: null, silencedBy: 's1' }), 0)).toEqual([]);
+    expect(tagged(silenced.onAlertChange(makeAlert({ state: 'nodata', firingSince: null }), MIN))).toEqual(['ops-webhook:nodata:firing']);
+  });
+
+  it('Error is routed the same way when a route asks for it', () => {
+    const d = new Dispatcher({ routes: [route({ groupWaitMs: 0, match: { state: ['error'] } })] });
+    expect(tagged(d.onAlertChange(makeAlert({ state: 'error', firingSince: null }), 0))).toEqual(['ops-webhook:error:firing']);
+    expect(tagged(d.onAlertChange(normal(MIN), MIN))).toEqual(['ops-webhook:error:resolved']);
+  });
+});

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Alert, Silence } from '@northstar/shared';
 import type { Route } from './config.ts';
-import { batchStatus, type NotificationBatch, type NotificationEntry, type NotificationEvent } from './notification.ts';
+import { batchStatus, type NotificationBatch, type NotificationEntry, type NotificationEvent, type RoutedState } from './notification.ts';
 import { quietHoursEnd } from './quiet-hours.ts';
 import { alertLabels, isSilenced, type AlertLabels } from './silences.ts';
 import { isFiring } from './state-machine.ts';
@@ -26,13 +26,18 @@ import { isFiring } from './state-machine.ts';
  *   went out is still sent, so receivers do not keep a stale "firing".
  * - Flapping: one `flapping` notice, then nothing until the alert is stable again, when
  *   its current state goes out (firing, or resolved).
+ * - NoData and Error are routed on their own: a route whose `match.state` lists `nodata`
+ *   (or `error`) hears `firing` when an alert enters that state and `resolved` when it
+ *   leaves it, once per spell, never repeated; a route without `match.state` hears firing
+ *   episodes only, as before. A spell and a firing episode are separate entries.
  * - Quiet hours (route's, in the KPI's time zone) hold non-critical entries until the
  *   window ends. Critical always goes out: a critical rule is by definition worth waking
  *   someone for; a rule that is not should not be critical.
  */
 
-export function routeMatches(route: Pick<Route, 'match'>, labels: AlertLabels): boolean {
-  const { severity, objective, owner } = route.match;
+export function routeMatches(route: Pick<Route, 'match'>, labels: AlertLabels, about: RoutedState = 'alerting'): boolean {
+  const { severity, objective, owner, state } = route.match;
+  if (!(state ?? ['alerting']).includes(about)) return false;
   if (severity && !severity.includes(labels.severity)) return false;
   if (objective && !labels.objective.some((o) => objective.includes(o))) return false;
   if (owner && !labels.owner.some((o) => owner.includes(o))) return false;
@@ -60,14 +65,25 @@ interface Tracked {
   flapNoticed: boolean;
   /** Route index → when a firing or repeat of this alert last joined one of its batches. */
   lastQueuedAt: Map<number, number>;
+  /** NoData and Error spells whose start was queued. */
+  spells: Set<Spell>;
+}
+
+type Spell = Exclude<RoutedState, 'alerting'>;
+const SPELLS: readonly Spell[] = ['nodata', 'error'];
+
+interface PendingEntry {
+  key: string;
+  event: NotificationEvent;
+  about: RoutedState;
 }
 
 interface PendingBatch {
   route: number;
   groupKey: string;
   dueAt: number;
-  /** Alert key → event, in arrival order. */
-  entries: Map<string, NotificationEvent>;
+  /** Entry key (the alert's key, prefixed for a spell) → entry, in arrival order. */
+  entries: Map<string, PendingEntry>;
 }
 
 export class Dispatcher {
@@ -78,16 +94,26 @@ export class Dispatcher {
 
   /** Call with the alert whenever it changes (state, flapping, ack, silence); returns batches due now. */
   onAlertChange(alert: Alert, nowMs: number): NotificationBatch[] {
-    const t = this.tracked.get(alert.key) ?? { alert, notifiedEpisode: null, flapNoticed: false, lastQueuedAt: new Map() };
+    const t = this.tracked.get(alert.key) ?? {
+      alert,
+      notifiedEpisode: null,
+      flapNoticed: false,
+      lastQueuedAt: new Map(),
+      spells: new Set(),
+    };
     t.alert = alert;
     this.tracked.set(alert.key, t);
     this.reconcile(t, nowMs);
+    this.reconcileSpells(t, nowMs);
     return this.flush(nowMs);
   }
 
   /** Call periodically: repeats, silences ending, group waits and quiet hours elapsing. */
   tick(nowMs: number): NotificationBatch[] {
-    for (const t of this.tracked.values()) this.reconcile(t, nowMs);
+    for (const t of this.tracked.values()) {
+      this.reconcile(t, nowMs);
+      this.reconcileSpells(t, nowMs);
+    }
     return this.flush(nowMs);
   }
 
@@ -95,7 +121,7 @@ export class Dispatcher {
   remove(key: string): void {
     this.tracked.delete(key);
     for (const [gk, b] of this.pending) {
-      b.entries.delete(key);
+      for (const [ek, e] of b.entries) if (e.key === key) b.entries.delete(ek);
       if (b.entries.size === 0) this.pending.delete(gk);
     }
   }
@@ -152,10 +178,25 @@ export class Dispatcher {
     }
   }
 
-  private enqueue(t: Tracked, event: NotificationEvent, nowMs: number): void {
+  /** NoData and Error: one notice when a spell starts, one when it ends (silenced spells start unheard). */
+  private reconcileSpells(t: Tracked, nowMs: number): void {
+    for (const spell of SPELLS) {
+      const inSpell = t.alert.state === spell;
+      if (inSpell && !t.spells.has(spell) && !this.silenced(t.alert, nowMs)) {
+        t.spells.add(spell);
+        this.enqueue(t, 'firing', nowMs, spell);
+      } else if (!inSpell && t.spells.has(spell)) {
+        t.spells.delete(spell);
+        this.enqueue(t, 'resolved', nowMs, spell);
+      }
+    }
+  }
+
+  private enqueue(t: Tracked, event: NotificationEvent, nowMs: number, about: RoutedState = 'alerting'): void {
     const labels = alertLabels(t.alert);
+    const entryKey = about === 'alerting' ? t.alert.key : `${about}|${t.alert.key}`;
     this.options.routes.forEach((route, i) => {
-      if (!routeMatches(route, labels)) return;
+      if (!routeMatches(route, labels, about)) return;
       if (event === 'repeat') {
         const last = t.lastQueuedAt.get(i);
         if (route.repeatIntervalMs <= 0 || last === undefined || nowMs - last < route.repeatIntervalMs) return;
@@ -166,9 +207,9 @@ export class Dispatcher {
         batch = { route: i, groupKey, dueAt: nowMs + (event === 'repeat' ? 0 : route.groupWaitMs), entries: new Map() };
         this.pending.set(groupKey, batch);
       }
-      const before = batch.entries.get(t.alert.key);
-      if (before === 'firing' && event === 'resolved') batch.entries.delete(t.alert.key);
-      else if (!(before === 'firing' && event === 'repeat')) batch.entries.set(t.alert.key, event);
+      const before = batch.entries.get(entryKey)?.event;
+      if (before === 'firing' && event === 'resolved') batch.entries.delete(entryKey);
+      else if (!(before === 'firing' && event === 'repeat')) batch.entries.set(entryKey, { key: t.alert.key, event, about });
       if (event === 'firing' || event === 'repeat') t.lastQueuedAt.set(i, nowMs);
       if (batch.entries.size === 0) this.pending.delete(groupKey);
     });
@@ -185,20 +226,21 @@ export class Dispatcher {
       }
       const send: NotificationEntry[] = [];
       let heldUntil = Number.POSITIVE_INFINITY;
-      for (const [key, event] of batch.entries) {
+      for (const [entryKey, { key, event, about }] of batch.entries) {
         const t = this.tracked.get(key);
         const a = t?.alert;
         if (!t || !a) {
-          batch.entries.delete(key);
+          batch.entries.delete(entryKey);
           continue;
         }
         const silenced = this.silenced(a, nowMs);
         const stale =
           (event === 'repeat' && (silenced || a.acknowledged !== null || !isFiring(a.state))) || (event === 'firing' && silenced);
         if (stale) {
-          // A firing silenced before it left: send it when the silence ends, if still firing.
-          if (event === 'firing' && t.notifiedEpisode === a.firingSince) t.notifiedEpisode = null;
-          batch.entries.delete(key);
+          // A firing silenced before it left: send it when the silence ends, if still firing (or still in the spell).
+          if (about !== 'alerting') t.spells.delete(about);
+          else if (event === 'firing' && t.notifiedEpisode === a.firingSince) t.notifiedEpisode = null;
+          batch.entries.delete(entryKey);
           continue;
         }
         const quietEnd =
@@ -209,8 +251,8 @@ export class Dispatcher {
           heldUntil = Math.min(heldUntil, quietEnd);
           continue;
         }
-        send.push({ event, alert: a });
-        batch.entries.delete(key);
+        send.push(about === 'alerting' ? { event, alert: a } : { event, alert: a, about });
+        batch.entries.delete(entryKey);
       }
       if (send.length > 0) out.push(this.release(batch, route.channels, send, nowMs));
       if (batch.entries.size === 0) this.pending.delete(groupKey);
@@ -220,7 +262,11 @@ export class Dispatcher {
   }
 
   private release(batch: PendingBatch, channels: string[], entries: NotificationEntry[], nowMs: number): NotificationBatch {
-    const identity = JSON.stringify([batch.groupKey, nowMs, entries.map((e) => [e.alert.key, e.event, e.alert.firingSince])]);
+    const identity = JSON.stringify([
+      batch.groupKey,
+      nowMs,
+      entries.map((e) => [e.alert.key, e.event, e.alert.firingSince, e.about ?? '']),
+    ]);
     return {
       groupKey: batch.groupKey,
       route: batch.route,

@@ -388,3 +388,35 @@ describe('ordering and fixes', () => {
     }
   });
 });
+
+describe('KPI budget per level', () => {
+  const m = {
+    objectives: [
+      objective('org'),
+      objective('dept', { level: 'department', parent: 'org' }),
+      objective('t', { level: 'team', parent: 'dept' }),
+    ],
+    kpis: [...many(3, 'org', 'o'), ...many(4, 'dept', 'd'), ...many(9, 't', 'x')],
+    goals: [],
+  };
+  const flagged = (budget: Parameters<typeof lintModel>[1]) => only(m, 'too-many-kpis', budget).map((f) => f.subject.id);
+
+  it('holds each objective to the budget of its level, 7 by default', () => {
+    expect(flagged({})).toEqual(['t']);
+    const f = only(m, 'too-many-kpis');
+    expect(f[0]?.message).toBe('"Objective t" has 9 KPIs linked directly; the team budget is 7.');
+  });
+  it('takes a budget per level from the model', () => {
+    expect(flagged({ kpiBudget: { team: 9 } })).toEqual([]);
+    expect(flagged({ kpiBudget: { team: 9, department: 3 } })).toEqual(['dept']);
+    expect(only(m, 'too-many-kpis', { kpiBudget: { department: 3, team: 9 } })[0]?.message).toBe(
+      '"Objective dept" has 4 KPIs linked directly; the department budget is 3.',
+    );
+  });
+  it('holds the organisation level as a whole to its budget', () => {
+    expect(flagged({ kpiBudget: { organisation: 2, team: 9 } })).toEqual(['org', 'org']);
+    expect(only(m, 'too-many-kpis', { kpiBudget: { organisation: 2, team: 9 } }).map((f) => f.message)).toContain(
+      'The organisation level shows 3 KPIs; the limit is 2.',
+    );
+  });
+});

@@ -1,5 +1,7 @@
 import {
+  DEFAULT_KPI_BUDGET,
   kpiLinks,
+  type KpiBudget,
   primaryObjective,
   type Goal,
   type KpiDefinition,
@@ -34,14 +36,17 @@ export const LINT_RULES = [
 export type LintRuleId = (typeof LINT_RULES)[number]['id'];
 
 /** About seven things is what a person keeps in view; past that, a KPI list stops steering and starts reporting. */
-export const DEFAULT_MAX_KPIS_PER_OBJECTIVE = 7;
+export const DEFAULT_MAX_KPIS_PER_OBJECTIVE = DEFAULT_KPI_BUDGET;
 
 export interface LintOptions {
+  /** The cap on KPIs linked directly to one objective, for levels `kpiBudget` does not name. */
   maxKpisPerObjective?: number;
+  /** The model's KPI budget: the cap on KPIs linked directly to one objective of each level. */
+  kpiBudget?: Partial<KpiBudget>;
   /**
    * KPIs whose primary objective (the one their tile sits under) is on a level. A number
    * caps every level; a record caps the levels it names. Default: the organisation level
-   * only, at maxKpisPerObjective, because the top of the tree is read like one objective.
+   * only, at its KPI budget (else maxKpisPerObjective), because the top of the tree is read like one objective.
    * Lower levels grow with the number of teams, so a flat cap there would flag healthy
    * large organisations; they are held in check per objective instead.
    */
@@ -128,8 +133,9 @@ function parentCycles(model: LintModel): LintFinding[] {
 }
 
 function tooManyKpis(model: LintModel, options: LintOptions): LintFinding[] {
-  const perObjective = options.maxKpisPerObjective ?? DEFAULT_MAX_KPIS_PER_OBJECTIVE;
-  const levelLimits = resolveLevelLimits(options.maxKpisPerLevel, perObjective);
+  const fallback = options.maxKpisPerObjective ?? DEFAULT_MAX_KPIS_PER_OBJECTIVE;
+  const budgetOf = (level: Level) => options.kpiBudget?.[level] ?? fallback;
+  const levelLimits = resolveLevelLimits(options.maxKpisPerLevel, budgetOf('organisation'));
   const byId = new Map(model.objectives.map((o) => [o.id, o]));
   const direct = new Map<string, Set<string>>();
   const primaryOn = new Map<string, number>();
@@ -144,10 +150,11 @@ function tooManyKpis(model: LintModel, options: LintOptions): LintFinding[] {
   const out: LintFinding[] = [];
   for (const o of model.objectives) {
     const count = direct.get(o.id)?.size ?? 0;
-    if (count <= perObjective) continue;
+    const budget = budgetOf(o.level);
+    if (count <= budget) continue;
     out.push(
-      finding('too-many-kpis', 'objective', o.id, `"${o.name}" has ${count} KPIs linked directly; the limit is ${perObjective}.`, {
-        text: `Keep the ${perObjective} KPIs that best show progress on "${o.name}"; move the rest to child objectives or retire them.`,
+      finding('too-many-kpis', 'objective', o.id, `"${o.name}" has ${count} KPIs linked directly; the ${o.level} budget is ${budget}.`, {
+        text: `Keep the ${budget} KPIs that best show progress on "${o.name}"; move the rest to child objectives or retire them.`,
       }),
     );
   }

@@ -14,6 +14,17 @@ export class AuthError extends Error {
   }
 }
 
+function ssoPassword(name: string): AuthError {
+  return new AuthError(409, 'sso_account', `"${name}" signs in with single sign-on; the identity provider keeps the password`);
+}
+
+export interface StartedSession {
+  /** The cookie value; only its hash is stored. */
+  sessionId: string;
+  session: SessionRecord;
+  role: Role;
+}
+
 export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const BOOTSTRAP_USER = 'admin';
 
@@ -157,6 +168,7 @@ export class AuthService {
   async updateUser(name: string, change: { role?: Role; password?: string }, by: string): Promise<UserInfo> {
     const current = this.#users.get(name);
     if (!current) throw new AuthError(404, 'not_found', `no user named "${name}"`);
+    if (change.password && current.value.sso) throw ssoPassword(name);
     if (change.role && change.role !== 'admin' && current.value.role === 'admin') this.#keepAnAdmin(name);
     const user: UserRecord = {
       ...current.value,
@@ -181,6 +193,7 @@ export class AuthService {
   /** A signed-in user's own password change: needs the current one. */
   async changePassword(name: string, current: string, next: string): Promise<void> {
     const user = this.#users.get(name);
+    if (user?.value.sso) throw ssoPassword(name);
     if (!user || !(await verifyPassword(current, user.value.passwordHash))) {
       throw new AuthError(403, 'wrong_password', 'the current password is wrong');
     }
@@ -200,17 +213,59 @@ export class AuthService {
   // ---------------------------------------------------------------- sessions
 
   /** Checks the password (in the same time for unknown users) and starts a session; null if it does not match. */
-  async login(name: string, password: string): Promise<{ sessionId: string; session: SessionRecord; role: Role } | null> {
+  async login(name: string, password: string): Promise<StartedSession | null> {
     const user = this.#users.get(name);
-    const ok = await verifyPassword(password, user?.value.passwordHash ?? (await decoyHash()));
-    if (!user || !ok) return null;
+    // a single sign-on account has no password here: checked against the decoy, in the same time
+    const local = user && !user.value.sso ? user : undefined;
+    const ok = await verifyPassword(password, local?.value.passwordHash ?? (await decoyHash()));
+    if (!local || !ok) return null;
+    return this.#startSession(local.value);
+  }
+
+  /**
+   * Signs in a person the OpenID provider vouched for: creates their user on first sign-in,
+   * takes the role the provider's claims map to on every sign-in, and starts a session. A
+   * local account of the same name is never taken over (break-glass admins stay local).
+   */
+  async signInWithProvider(who: { name: string; role: Role; issuer: string; subject: string }): Promise<StartedSession> {
+    const current = this.#users.get(who.name);
+    const sso = current?.value.sso;
+    if (current && (sso?.issuer !== who.issuer || sso.subject !== who.subject)) {
+      throw new AuthError(
+        409,
+        'account_taken',
+        sso
+          ? `the user name "${who.name}" belongs to another single sign-on account; ask an administrator`
+          : `a local account named "${who.name}" exists; single sign-on cannot sign in as it (ask an administrator to remove or rename it)`,
+      );
+    }
+    if (!current) {
+      const user: UserRecord = {
+        name: who.name,
+        role: who.role,
+        passwordHash: '',
+        createdAt: this.#now(),
+        sessionsValidAfter: 0,
+        sso: { issuer: who.issuer, subject: who.subject },
+      };
+      await this.#putUser(user, 1, 'oidc');
+    } else if (current.value.role !== who.role) {
+      await this.updateUser(who.name, { role: who.role }, 'oidc');
+    }
+    const user = this.#users.get(who.name);
+    if (!user) throw new AuthError(404, 'not_found', `no user named "${who.name}"`);
+    return this.#startSession(user.value);
+  }
+
+  async #startSession(user: UserRecord): Promise<StartedSession> {
+    const name = user.name;
     const now = this.#now();
     const sessionId = randomSecret();
     const session: SessionRecord = { user: name, csrf: randomSecret(), createdAt: now, expiresAt: now + this.#opts.sessionMs };
     const hash = sha256Hex(sessionId);
     await this.#repo.write({ kind: 'session', id: hash, version: 1, body: JSON.stringify(session) }, name, now);
     this.#sessions.set(hash, { version: 1, value: session });
-    return { sessionId, session, role: user.value.role };
+    return { sessionId, session, role: user.role };
   }
 
   async logout(sessionHash: string): Promise<void> {

@@ -2,7 +2,7 @@ import { roleAtLeast, type Principal } from './types.ts';
 
 /**
  * What a request needs, by route class:
- * - public: signing in, health, the API description, the static web app;
+ * - public: signing in (with a password or single sign-on), health, the API description, the static web app;
  * - read: GETs under /api and /metrics (viewers; tokens with read scope; a kiosk token for its own board only);
  * - ingest: POST /api/v1/events (tokens with the ingest scope);
  * - editor: every other write, and kiosk links;
@@ -23,6 +23,8 @@ export function requiredAccess(method: string, path: string): Access {
   if (path === '/metrics') return 'read';
   if (!path.startsWith('/api/')) return 'public';
   if (path === '/api/v1/auth/login' || path === '/api/v1/auth/me' || path === '/api/v1/openapi.json') return 'public';
+  // single sign-on: starting it and the provider's redirect back come before anyone is signed in
+  if (path === '/api/v1/auth/oidc' || path.startsWith('/api/v1/auth/oidc/')) return 'public';
   if (path === '/api/v1/auth/logout' || path === '/api/v1/auth/password') return 'session';
   if (path.startsWith('/api/v1/auth/users') || path.startsWith('/api/v1/auth/tokens')) return 'admin';
   if (path.startsWith('/api/v1/auth/kiosk-tokens')) return 'editor';

@@ -29,6 +29,8 @@ export interface UserRecord {
   createdAt: number;
   /** Sessions started before this are void (password changed, role lowered). */
   sessionsValidAfter: number;
+  /** Set for a person who signs in through the OpenID provider (passwordHash is then empty): who they are there. */
+  sso?: { issuer: string; subject: string };
 }
 
 export interface TokenRecord {

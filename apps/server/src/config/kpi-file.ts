@@ -2,7 +2,15 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
 import { createHash } from 'node:crypto';
-import { FORBIDDEN_KEY, NorthstarConfigSchema, forbiddenKeyProblem, kpiLinks, type NorthstarConfig } from '@northstar/shared';
+import {
+  AlignmentSettingsSchema,
+  FORBIDDEN_KEY,
+  NorthstarConfigSchema,
+  forbiddenKeyProblem,
+  kpiLinks,
+  type AlignmentSettings,
+  type NorthstarConfig,
+} from '@northstar/shared';
 import { NotificationsConfigSchema, type NotificationsConfig } from '../alerts/config.ts';
 import { ConfigError } from './errors.ts';
 
@@ -15,6 +23,8 @@ export interface KpiModel {
   sha256: string;
   /** Where alert notifications go; operational settings, not part of the versioned model. */
   notifications: NotificationsConfig;
+  /** The KPI budget per level (`alignment.kpiBudget`), each level 7 unless set. */
+  alignment: AlignmentSettings;
 }
 
 /** Config files are small; a bigger one is a mistake (or an attack), not a model. */
@@ -53,8 +63,11 @@ export function parseKpiConfig(text: string, fileLabel: string): KpiModel {
     const line = lineCounter.linePos(Math.max(0, text.indexOf(FORBIDDEN_KEY))).line;
     throw new ConfigError(`${fileLabel}:${line}: ${forbidden}`);
   }
-  const { notifications: rawNotifications, ...rawModel } =
-    typeof raw === 'object' && !Array.isArray(raw) ? raw : { notifications: undefined };
+  const {
+    notifications: rawNotifications,
+    alignment: rawAlignment,
+    ...rawModel
+  } = typeof raw === 'object' && !Array.isArray(raw) ? raw : { notifications: undefined, alignment: undefined };
   const report = (issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>, prefix: PropertyKey[]) =>
     new ConfigError(
       issues
@@ -71,9 +84,17 @@ export function parseKpiConfig(text: string, fileLabel: string): KpiModel {
   if (!parsed.success) throw report(parsed.error.issues, []);
   const notifications = NotificationsConfigSchema.safeParse(rawNotifications ?? {});
   if (!notifications.success) throw report(notifications.error.issues, ['notifications']);
+  const alignment = AlignmentSettingsSchema.safeParse(rawAlignment ?? {});
+  if (!alignment.success) throw report(alignment.error.issues, ['alignment']);
   const config = parsed.data;
   checkReferences(config, doc.contents, lineCounter, fileLabel);
-  return { config, source: fileLabel, sha256: createHash('sha256').update(text).digest('hex'), notifications: notifications.data };
+  return {
+    config,
+    source: fileLabel,
+    sha256: createHash('sha256').update(text).digest('hex'),
+    notifications: notifications.data,
+    alignment: alignment.data,
+  };
 }
 
 function checkReferences(config: NorthstarConfig, root: unknown, lines: LineCounter, file: string): void {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { Retention } from '../store/retention.ts';
 import { ConfigError } from './errors.ts';
+import { readOidcSettings, type OidcSettings } from './oidc-settings.ts';
 
 /**
  * Every knob of the server in one typed object. Only this module reads process.env;
@@ -55,6 +56,8 @@ export interface Settings {
   loginAttemptsPerMinute: number;
   /** Days raw events and each rollup level are kept (ClickHouse TTL); 0 keeps them forever. */
   retention: Retention;
+  /** Single sign-on (NORTHSTAR_OIDC_*); undefined: local accounts only. */
+  oidc: OidcSettings | undefined;
 }
 
 /** Options as the CLI hands them over; undefined means "not given". */
@@ -262,5 +265,6 @@ export function loadSettings(cli: CliOptions, env: NodeJS.ProcessEnv = process.e
     ingestRequestsPerSecond: e.NORTHSTAR_INGEST_RATE ?? 50,
     loginAttemptsPerMinute: e.NORTHSTAR_LOGIN_RATE ?? 10,
     retention: readRetention(e),
+    oidc: readOidcSettings(env),
   };
 }

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { forbiddenKeyProblem, kpiLinks, type Goal, type KpiDefinition, type Objective } from '@northstar/shared';
+import { forbiddenKeyProblem, kpiLinks, type Goal, type KpiBudget, type KpiDefinition, type Objective } from '@northstar/shared';
 import { lintModel, type LintFinding } from '../align/lint.ts';
 import type { KpiEvaluator } from '../evaluate/evaluator.ts';
 import type { WallLoop } from '../live/wall-loop.ts';
@@ -18,7 +18,8 @@ export interface AlignmentDeps {
   evaluator: KpiEvaluator;
   loop: WallLoop;
   repo: ModelRepo;
-  maxKpisPerObjective: number;
+  /** The config file's `alignment.kpiBudget`: KPIs per objective, by level. */
+  kpiBudget: KpiBudget;
 }
 
 function findingsFor(findings: readonly LintFinding[], kind: LintFinding['subject']['kind'], id: string): LintFinding[] {
@@ -29,8 +30,7 @@ function findingsFor(findings: readonly LintFinding[], kind: LintFinding['subjec
 export function alignmentRoutes(deps: AlignmentDeps): Hono {
   const app = new Hono();
   const { model } = deps;
-  const lint = () =>
-    lintModel({ objectives: model.objectives, kpis: model.kpis, goals: model.goals }, { maxKpisPerObjective: deps.maxKpisPerObjective });
+  const lint = () => lintModel({ objectives: model.objectives, kpis: model.kpis, goals: model.goals }, { kpiBudget: deps.kpiBudget });
 
   app.get('/api/v1/lint', (c) => c.json({ findings: lint() }));
 
@@ -51,13 +51,14 @@ export function alignmentRoutes(deps: AlignmentDeps): Hono {
       lint: findingsFor(findings, 'kpi', k.id),
       goals: model.goals.filter((g) => g.kpi === k.id).map(goalNode),
     });
-    type ObjectiveNode = Objective & { state: unknown; lint: LintFinding[]; kpis: unknown[]; children: ObjectiveNode[] };
+    type ObjectiveNode = Objective & { state: unknown; kpiBudget: number; lint: LintFinding[]; kpis: unknown[]; children: ObjectiveNode[] };
     const visiting = new Set<string>();
     const objectiveNode = (o: Objective): ObjectiveNode => {
       visiting.add(o.id);
       const node: ObjectiveNode = {
         ...o,
         state: deps.loop.objectiveState(o.id) ?? null,
+        kpiBudget: deps.kpiBudget[o.level],
         lint: findingsFor(findings, 'objective', o.id),
         kpis: model.kpis.flatMap((k) =>
           kpiLinks(k)
@@ -75,6 +76,7 @@ export function alignmentRoutes(deps: AlignmentDeps): Hono {
       objectives: roots.map(objectiveNode),
       unlinkedKpis: model.kpis.filter((k) => kpiLinks(k).length === 0).map((k) => kpiNode(k, 0)),
       findings,
+      kpiBudget: deps.kpiBudget,
     });
   });
 

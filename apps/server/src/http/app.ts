@@ -18,8 +18,10 @@ import { authGuard, type GuardDeps } from './write-guard.ts';
 import { authRoutes, type AuthRouteDeps } from './auth-routes.ts';
 import { alertRoutes, type AlertRouteDeps } from './alert-routes.ts';
 import { historyRoutes } from './history-routes.ts';
+import { oidcRoutes, type OidcRouteDeps } from './oidc-routes.ts';
 
-export interface AppDeps extends IngestRouteDeps, KpiRouteDeps, HealthDeps, AlignmentDeps, AlertRouteDeps, GuardDeps, AuthRouteDeps {
+export interface AppDeps
+  extends IngestRouteDeps, KpiRouteDeps, HealthDeps, AlignmentDeps, AlertRouteDeps, GuardDeps, AuthRouteDeps, OidcRouteDeps {
   metrics: Metrics;
   log: Logger;
   webDir: string;
@@ -47,6 +49,7 @@ export function createApp(deps: AppDeps): Hono {
   app.use('*', authGuard(deps));
   app.use('/api/*', apiBodyBound());
   app.route('/', authRoutes(deps));
+  app.route('/', oidcRoutes(deps));
   app.route('/', healthRoutes(deps));
   app.route('/', ingestRoutes(deps));
   app.route('/', kpiRoutes(deps));

@@ -1,6 +1,9 @@
 import type { ChannelConfig } from '../config.ts';
 import { EmailNotifier } from './email.ts';
 import type { Notifier } from './notifier.ts';
+import { OpsgenieNotifier } from './opsgenie.ts';
+import { PagerDutyNotifier } from './pagerduty.ts';
+import { TeamsNotifier } from './teams.ts';
 import type { HttpDeps, RetryPolicy } from './retry.ts';
 import { SlackNotifier } from './slack.ts';
 import { WebhookNotifier } from './webhook.ts';
@@ -14,5 +17,21 @@ export function createNotifier(channel: ChannelConfig, deps: HttpDeps = {}, poli
       return new SlackNotifier({ url: channel.url, deps, ...(policy ? { policy } : {}) });
     case 'email':
       return new EmailNotifier({ smtpUrl: channel.smtpUrl, from: channel.from, to: channel.to });
+    case 'pagerduty':
+      return new PagerDutyNotifier({
+        routingKey: channel.routingKey,
+        deps,
+        ...(channel.url ? { url: channel.url } : {}),
+        ...(policy ? { policy } : {}),
+      });
+    case 'opsgenie':
+      return new OpsgenieNotifier({
+        apiKey: channel.apiKey,
+        deps,
+        ...(channel.url ? { url: channel.url } : {}),
+        ...(policy ? { policy } : {}),
+      });
+    case 'teams':
+      return new TeamsNotifier({ url: channel.url, deps, ...(policy ? { policy } : {}) });
   }
 }

@@ -1,8 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { createTransport } from 'nodemailer';
 import type { Alert } from '@northstar/shared';
-import type { NotificationBatch, NotificationEvent } from '../notification.ts';
-import { batchTitle, escapeHtml, eventLabel, pathOwners, pathText, valueVsThreshold } from './format.ts';
+import type { NotificationBatch, NotificationEntry } from '../notification.ts';
+import { batchTitle, entryLabel, escapeHtml, pathOwners, pathText, valueVsThreshold } from './format.ts';
 import type { Notifier, NotifyResult } from './notifier.ts';
 
 /**
@@ -45,10 +45,10 @@ export interface EmailNotifierOptions {
 /** No CR or LF in a header: a KPI name must not add headers of its own. */
 const oneLine = (s: string): string => s.replace(/[\r\n\t]+/g, ' ').trim();
 
-function textPart(event: NotificationEvent, a: Alert): string {
+function textPart(entry: NotificationEntry, a: Alert): string {
   const owners = pathOwners(a.path);
   return [
-    `${a.kpiName}: ${eventLabel(event).toLowerCase()}, ${valueVsThreshold(a)} (${a.severity})`,
+    `${a.kpiName}: ${entryLabel(entry).toLowerCase()}, ${valueVsThreshold(a)} (${a.severity})`,
     `  ${a.reason}`,
     `  Objective path: ${pathText(a.path)}`,
     ...(owners.length > 0 ? [`  Owners: ${owners.join(', ')}`] : []),
@@ -56,12 +56,12 @@ function textPart(event: NotificationEvent, a: Alert): string {
   ].join('\n');
 }
 
-function htmlPart(event: NotificationEvent, a: Alert): string {
+function htmlPart(entry: NotificationEntry, a: Alert): string {
   const owners = pathOwners(a.path);
   const e = escapeHtml;
   return [
     '<div style="margin:0 0 16px">',
-    `<p style="margin:0"><strong>${e(a.kpiName)}</strong>: ${e(eventLabel(event).toLowerCase())}, ${e(valueVsThreshold(a))} (${e(a.severity)})</p>`,
+    `<p style="margin:0"><strong>${e(a.kpiName)}</strong>: ${e(entryLabel(entry).toLowerCase())}, ${e(valueVsThreshold(a))} (${e(a.severity)})</p>`,
     `<p style="margin:0"><em>${e(a.reason)}</em></p>`,
     `<p style="margin:0">Objective path: ${e(pathText(a.path))}</p>`,
     ...(owners.length > 0 ? [`<p style="margin:0">Owners: ${e(owners.join(', '))}</p>`] : []),
@@ -72,11 +72,11 @@ function htmlPart(event: NotificationEvent, a: Alert): string {
 
 export function emailMessage(batch: NotificationBatch, from: string, to: string[]): MailMessage {
   const title = oneLine(batchTitle(batch));
-  const text = [title, '', ...batch.entries.map((x) => textPart(x.event, x.alert))].join('\n');
+  const text = [title, '', ...batch.entries.map((x) => textPart(x, x.alert))].join('\n');
   const html = [
     '<!doctype html><html><body style="font-family:sans-serif">',
     `<h2 style="font-size:16px">${escapeHtml(title)}</h2>`,
-    ...batch.entries.map((x) => htmlPart(x.event, x.alert)),
+    ...batch.entries.map((x) => htmlPart(x, x.alert)),
     '</body></html>',
   ].join('\n');
   return { from, to, subject: title, text, html, messageId: `<${batch.idempotencyKey}@northstar.alerts>` };

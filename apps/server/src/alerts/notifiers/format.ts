@@ -1,5 +1,5 @@
 import type { Alert, AlertSeverity, PathStep } from '@northstar/shared';
-import type { NotificationBatch, NotificationEvent } from '../notification.ts';
+import type { NotificationBatch, NotificationEntry, NotificationEvent } from '../notification.ts';
 
 /** Words and numbers shared by the Slack and email notifiers. Pure; no escaping here. */
 
@@ -40,6 +40,13 @@ export function eventLabel(event: NotificationEvent): string {
   return EVENT_LABEL[event];
 }
 
+/** The event as a person reads it: a NoData or Error spell says so, not "Firing". */
+export function entryLabel(entry: Pick<NotificationEntry, 'event' | 'about'>): string {
+  if (entry.about === 'nodata') return entry.event === 'resolved' ? 'Data back' : 'No data';
+  if (entry.about === 'error') return entry.event === 'resolved' ? 'Evaluating again' : 'Rule error';
+  return eventLabel(entry.event);
+}
+
 const SEVERITY_RANK: Record<AlertSeverity, number> = { critical: 0, warning: 1, info: 2 };
 
 /** The most severe severity in the batch. */
@@ -53,7 +60,7 @@ export function batchSeverity(batch: Pick<NotificationBatch, 'entries'>): AlertS
 export function batchTitle(batch: Pick<NotificationBatch, 'entries'>): string {
   const sev = `[${batchSeverity(batch).toUpperCase()}]`;
   const [first] = batch.entries;
-  if (batch.entries.length === 1 && first) return `${sev} ${eventLabel(first.event)}: ${first.alert.kpiName}`;
+  if (batch.entries.length === 1 && first) return `${sev} ${entryLabel(first)}: ${first.alert.kpiName}`;
   const names = [...new Set(batch.entries.map((e) => e.alert.kpiName))];
   const shown = names.slice(0, 3).join(', ') + (names.length > 3 ? ', …' : '');
   return `${sev} ${batch.entries.length} alerts: ${shown}`;

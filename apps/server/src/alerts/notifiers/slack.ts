@@ -1,6 +1,6 @@
 import type { Alert } from '@northstar/shared';
 import type { NotificationBatch, NotificationEntry } from '../notification.ts';
-import { batchTitle, eventLabel, pathOwners, pathText, valueVsThreshold } from './format.ts';
+import { batchTitle, entryLabel, pathOwners, pathText, valueVsThreshold } from './format.ts';
 import type { Notifier, NotifyResult } from './notifier.ts';
 import { DEFAULT_RETRY_POLICY, postWithRetry, type HttpDeps, type RetryPolicy } from './retry.ts';
 
@@ -28,10 +28,10 @@ export interface SlackMessage {
   blocks: SlackBlock[];
 }
 
-function alertLines(event: NotificationEntry['event'], a: Alert): string {
+function alertLines(entry: NotificationEntry, a: Alert): string {
   const owners = pathOwners(a.path);
   return [
-    `*${escapeSlack(a.kpiName)}*: ${eventLabel(event).toLowerCase()}, ${escapeSlack(valueVsThreshold(a))} (${a.severity})`,
+    `*${escapeSlack(a.kpiName)}*: ${entryLabel(entry).toLowerCase()}, ${escapeSlack(valueVsThreshold(a))} (${a.severity})`,
     `_${escapeSlack(a.reason)}_`,
     `Objective path: ${escapeSlack(pathText(a.path))}`,
     ...(owners.length > 0 ? [`Owners: ${escapeSlack(owners.join(', '))}`] : []),
@@ -43,7 +43,7 @@ export function slackMessage(batch: NotificationBatch): SlackMessage {
   const title = batchTitle(batch);
   const shown = batch.entries.slice(0, SLACK_MAX_ALERTS);
   const blocks: SlackBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: `*${escapeSlack(title)}*` } }];
-  for (const e of shown) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: alertLines(e.event, e.alert) } });
+  for (const e of shown) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: alertLines(e, e.alert) } });
   const hidden = batch.entries.length - shown.length;
   if (hidden > 0) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `and ${hidden} more` }] });
   const [first] = batch.entries;

@@ -16,6 +16,8 @@ export const WEBHOOK_PAYLOAD_VERSION = 1;
 
 export interface WebhookAlert {
   event: NotificationEvent;
+  /** What the event is about: the firing episode, or a NoData or Error spell (routes with match.state). */
+  about: 'alerting' | 'nodata' | 'error';
   key: string;
   rule: string;
   ruleName: string;
@@ -49,8 +51,9 @@ export function webhookPayload(batch: NotificationBatch): WebhookPayload {
     idempotencyKey: batch.idempotencyKey,
     groupKey: batch.groupKey,
     status: batch.status,
-    alerts: batch.entries.map(({ event, alert: a }) => ({
+    alerts: batch.entries.map(({ event, alert: a, about }) => ({
       event,
+      about: about ?? 'alerting',
       key: a.key,
       rule: a.rule,
       ruleName: a.ruleName,

@@ -1,0 +1,40 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { TestServer } from './support/harness.ts';
+import { closeWall, openWall } from './support/browser.ts';
+
+/** The objective tree shows each objective's directly linked KPIs against its level's budget, marked when over. */
+
+const CONFIG = `
+alignment:
+  kpiBudget: { team: 2 }
+objectives:
+  - { id: org, name: Company, level: organisation }
+  - { id: squad, name: Checkout squad, level: team, parent: org }
+kpis:
+  - { id: a, name: A, objective: org, metric: m.a, aggregation: count, window: 1h, target: 1 }
+  - { id: b, name: B, objective: squad, metric: m.b, aggregation: count, window: 1h, target: 1 }
+  - { id: c, name: C, objective: squad, metric: m.c, aggregation: count, window: 1h, target: 1 }
+  - { id: d, name: D, objective: squad, metric: m.d, aggregation: count, window: 1h, target: 1 }
+`;
+
+let server: TestServer;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  ({ server, browser, page } = await openWall({ config: CONFIG }));
+});
+afterAll(() => closeWall({ server, browser }));
+
+describe('KPI budget in the tree', () => {
+  it('shows "n / budget" per objective, and marks the one over its level budget', async () => {
+    await page.goto(`${server.url}/#/tree`);
+    const org = page.getByTestId('tree-objective-org').getByTestId('tree-budget').first();
+    const squad = page.getByTestId('tree-objective-squad').getByTestId('tree-budget');
+    await expect.poll(() => squad.textContent()).toBe('3 / 2');
+    expect(await org.textContent()).toBe('1 / 7');
+    expect(await squad.getAttribute('class')).toContain('over');
+    expect(await org.getAttribute('class')).not.toContain('over');
+  });
+});
