@@ -1,8 +1,9 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { KpiSchema, type MetricEvent } from '@northstar/shared';
+import { CountLedger } from '../evaluate/count-ledger.ts';
 import { KpiEvaluator } from '../evaluate/evaluator.ts';
-import { WindowRepair } from '../evaluate/window-repair.ts';
+import { WindowRepair } from '../schedule/window-repair.ts';
 import { createMetrics } from '../observe/metrics.ts';
 import type { EventStore } from '../store/event-store.ts';
 import { Ingestor } from './ingestor.ts';
@@ -38,14 +39,15 @@ function setup() {
   const store = new HeldStore();
   const evaluator = new KpiEvaluator([count]);
   const metrics = createMetrics();
+  const ledger = new CountLedger(evaluator);
   const repair = new WindowRepair({
-    evaluator,
+    ledger,
     // what live-rebuild.ts does, from this store: a fresh window holding exactly the stored rows
     rebuild: async (kpis) => {
       for (const kpi of kpis) {
-        evaluator.upsert(kpi, { live: false });
+        const hold = ledger.hold(kpi, Date.now());
         for (const e of store.rows) evaluator.windowOf(kpi.id)!.add(0, e.ts, e.value, undefined);
-        evaluator.activate(kpi.id, () => false);
+        ledger.release(hold);
       }
     },
     log: pino({ level: 'silent' }),
@@ -53,9 +55,8 @@ function setup() {
   });
   const ingestor = new Ingestor({
     store: store as unknown as EventStore,
-    evaluator,
+    ledger,
     metrics,
-    repair,
     flushRows: 1_000,
     flushIntervalMs: 5,
     maxPendingRows: 10_000,
@@ -68,7 +69,7 @@ function setup() {
     while (store.held.length < n) await new Promise((r) => setTimeout(r, 1));
     return store.held[n - 1]!;
   };
-  return { store, ingestor, repair, shown, insertCalled };
+  return { store, ingestor, ledger, repair, shown, insertCalled };
 }
 
 const event = (id = ''): MetricEvent => ({ metric: 'm', value: 1, ts: Date.now(), id, dims: {} });
@@ -97,14 +98,14 @@ describe('Ingestor: tiles do not wait for inserts', () => {
   });
 
   it('after a failed insert, counts retries only once stored and rebuilds the KPI from the store, so nothing counts twice', async () => {
-    const { ingestor, repair, shown, store, insertCalled } = setup();
+    const { ingestor, ledger, repair, shown, store, insertCalled } = setup();
     const lost = ingestor.writeGrouped([event(), event('x')]);
     expect(shown()).toBe(1); // the event without an id, at once
     const failing = await insertCalled(1);
     expect(shown()).toBe(2);
     failing.fail();
     await expect(lost).rejects.toThrow('store refuses writes');
-    expect(repair.degraded).toBe(true);
+    expect(ledger.degraded).toBe(true);
 
     // the producer retries: not counted on top of the failed attempt while the insert is in flight
     const retry = ingestor.writeGrouped([event(), event('x')]);
@@ -113,7 +114,7 @@ describe('Ingestor: tiles do not wait for inserts', () => {
     retried.release();
     await retry;
     // the repair rebuilds from the store: the two stored rows, once each
-    while (repair.degraded) await new Promise((r) => setTimeout(r, 1));
+    while (ledger.degraded) await new Promise((r) => setTimeout(r, 1));
     expect(store.rows).toHaveLength(2);
     expect(shown()).toBe(2);
     expect(repair.repairs).toBe(1);

@@ -1,8 +1,6 @@
-import type { ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from 'pino';
 import type { KpiDefinition } from '@northstar/shared';
 import type { KpiEvaluator } from '../evaluate/evaluator.ts';
-import { rebuildLive, type IngestBarrier } from '../evaluate/live-rebuild.ts';
 import type { LiveHub } from '../live/hub.ts';
 import type { WallLoop } from '../live/wall-loop.ts';
 import type { DetectionRunner } from '../watch/detection-runner.ts';
@@ -16,8 +14,8 @@ export function applyModelChanges(
   deps: {
     evaluator: KpiEvaluator;
     detection: DetectionRunner;
-    clickhouse: ClickHouseClient;
-    ingest: IngestBarrier;
+    /** Fresh windows from the store, counting each event once (evaluate/live-rebuild.ts). */
+    rebuild: (defs: readonly KpiDefinition[]) => Promise<void>;
     hub: LiveHub;
     loop: WallLoop;
     log: Logger;
@@ -33,7 +31,8 @@ export function applyModelChanges(
       deps.detection.remove(change.id);
     }
   }
-  return rebuildLive(deps, rebuilt)
+  return deps
+    .rebuild(rebuilt)
     .catch((err: Error) =>
       deps.log.error({ err: err.message, kpis: rebuilt.map((k) => k.id) }, 'could not rebuild KPI windows from the store'),
     )
