@@ -39,7 +39,8 @@ export const HELD_EVENTS_MAX = 1_000_000;
  * here, exactly once. Pure: no I/O, no clock, no timers; its callers tell it what happened.
  *
  * - Taken (HTTP): an event without an id counts at once (nothing to check first), unless
- *   the path is degraded.
+ *   the path is degraded. Taken, and again at each write attempt until it counts, it is
+ *   stamped: the `received_at` a rebuild's line is compared with.
  * - Admitted (the store said its id is new): a grouped event counts before its insert
  *   returns, unless degraded; a batch event waits.
  * - Inserted: whatever has not counted yet counts now.
@@ -61,6 +62,9 @@ export class CountLedger {
   readonly #dirty = new Set<string>();
   #failedSinceSuccess = false;
   #repairing = false;
+  /** The latest stamp and the latest line: stamps and lines are kept in the order they happened, even within one millisecond. */
+  #lastStamp = -Infinity;
+  #lastLine = -Infinity;
   #repairDue: (() => void) | undefined;
 
   constructor(sink: CountSink) {
@@ -74,7 +78,8 @@ export class CountLedger {
 
   /** Ingest took these events at `nowMs` (a retried batch keeps its first stamp). */
   taken(events: readonly MetricEvent[], nowMs: number, route: CountRoute): void {
-    for (const e of events) if (!this.#takenAt.has(e)) this.#takenAt.set(e, nowMs);
+    const at = this.#stamp(nowMs);
+    for (const e of events) if (!this.#takenAt.has(e)) this.#takenAt.set(e, at);
     if (route !== 'grouped' || this.degraded) return;
     // an event without an id cannot be a repeat the store would drop
     this.#count(events.filter((e) => e.id === '' && !this.#counted.has(e)));
@@ -83,6 +88,20 @@ export class CountLedger {
   /** When ingest took the event (its `received_at`); undefined if it did not come through ingest. */
   takenAt(e: MetricEvent): number | undefined {
     return this.#takenAt.get(e);
+  }
+
+  /**
+   * A write attempt of these events starts at `nowMs`: those not counted yet are stamped
+   * with it. A rebuild waits only for the writes in flight when it starts, so an attempt
+   * that starts later (a Kafka batch retried after a failure, a halved part) must carry a
+   * time at or after its line: the store read leaves it out and the hold counts it. With
+   * its first stamp it was neither read nor counted (seen with a Kafka retry during a
+   * rebuild). An event counted already keeps its stamp: it is in a window, and if this
+   * attempt fails its KPIs are repaired.
+   */
+  attempting(events: readonly MetricEvent[], nowMs: number): void {
+    const at = this.#stamp(nowMs);
+    for (const e of events) if (!this.#counted.has(e)) this.#takenAt.set(e, at);
   }
 
   /** The store said these events are new; their insert starts now. */
@@ -132,11 +151,15 @@ export class CountLedger {
   }
 
   /**
-   * A KPI is rebuilt from the store, reading events taken before `line`: it gets a fresh
-   * window that counts nothing meanwhile, and its events are held here. A later hold of
-   * the same KPI replaces this one (its rebuild reads what this one held).
+   * A KPI is rebuilt from the store, reading events stamped before the hold's `line` (`nowMs`,
+   * or just after the latest stamp when that is later: events stamped within the same
+   * millisecond before the hold are read, not lost). It gets a fresh window that counts
+   * nothing meanwhile, and its events are held here. A later hold of the same KPI replaces
+   * this one (its rebuild reads what this one held).
    */
-  hold(def: KpiDefinition, line: number): Hold {
+  hold(def: KpiDefinition, nowMs: number): Hold {
+    const line = Math.max(nowMs, this.#lastStamp + 1);
+    this.#lastLine = Math.max(this.#lastLine, line);
     const hold: HoldState = { kpiId: def.id, line, metrics: new Set(kpiMeasures(def).map((m) => m.metric)), events: [] };
     this.#sink.upsert(def, { live: false });
     this.#holds.set(def.id, hold);
@@ -154,6 +177,13 @@ export class CountLedger {
     this.#holds.delete(hold.kpiId);
     const unread = (hold as HoldState).events.filter((e) => (this.#takenAt.get(e) ?? hold.line) >= hold.line);
     this.#sink.activate(hold.kpiId, unread);
+  }
+
+  /** A stamp at `nowMs`, but never before a line already drawn: what is stamped after a hold is counted by it. */
+  #stamp(nowMs: number): number {
+    const at = Math.max(nowMs, this.#lastLine);
+    this.#lastStamp = Math.max(this.#lastStamp, at);
+    return at;
   }
 
   #count(events: readonly MetricEvent[]): void {

@@ -21,15 +21,14 @@ export interface LiveRebuildDeps {
 export async function rebuildLive(deps: LiveRebuildDeps, defs: readonly KpiDefinition[]): Promise<void> {
   if (defs.length === 0) return;
   const { evaluator, ledger, reads } = deps;
-  const line = Date.now();
-  const holds = defs.map((def) => ledger.hold(def, line));
+  const holds = defs.map((def) => ledger.hold(def, Date.now()));
   try {
     await deps.drain();
     const now = Date.now();
     // A KPI changed again (or repaired) while this ran has a later hold and line: that
     // rebuild reads what this one would have counted, so this one leaves it alone. Checked
     // right before each read, so no window is seeded twice and no hold is ended early.
-    for (const hold of holds) if (ledger.holding(hold)) await rebuildFromStore(reads, evaluator, now, [hold.kpiId], line);
+    for (const hold of holds) if (ledger.holding(hold)) await rebuildFromStore(reads, evaluator, now, [hold.kpiId], hold.line);
   } finally {
     for (const hold of holds) ledger.release(hold);
   }

@@ -68,6 +68,8 @@ export class Ingestor {
   }
 
   #write(events: readonly MetricEvent[], source: EventSource, dedupToken: string | undefined, route: CountRoute) {
+    // stamped as the attempt starts, while a rebuild starting now would still wait for it
+    this.#ledger.attempting(events, Date.now());
     const write = this.#writeOnce(events, source, dedupToken, route);
     this.#writes.add(write);
     const forget = () => this.#writes.delete(write);
