@@ -1,29 +1,19 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { serve } from '@hono/node-server';
 import type { Logger } from 'pino';
 import type { Settings } from './config/settings.ts';
 import type { KpiModel } from './config/kpi-file.ts';
 import type { AuthService } from './auth/auth-service.ts';
-import { ClientAddress } from './auth/client-address.ts';
-import { HostPolicy } from './auth/host-check.ts';
-import { LoginThrottle } from './auth/login-throttle.ts';
-import { TokenBuckets } from './auth/rate-limit.ts';
 import { resolveRoutes } from './alerts/config.ts';
 import { createNotifier } from './alerts/notifiers/channels.ts';
 import type { Notifier } from './alerts/notifiers/notifier.ts';
 import { Dispatcher } from './alerts/routing.ts';
 import { startAuth } from './compose/auth.ts';
-import { boardAccess } from './compose/board-access.ts';
+import { startHttp } from './compose/http.ts';
 import { startKafka } from './compose/kafka.ts';
 import { startLiveCount } from './compose/live-count.ts';
 import { wallSnapshot } from './compose/snapshot.ts';
 import { openStore } from './compose/store.ts';
 import { startStoreRefresh } from './compose/store-refresh.ts';
-import { answerUpgrades } from './compose/ws-upgrade.ts';
-import { createApp } from './http/app.ts';
-import { SESSION_COOKIE } from './http/write-guard.ts';
 import { LiveHub } from './live/hub.ts';
 import { kpisUnderObjective } from './live/subscription.ts';
 import { WallLoop } from './live/wall-loop.ts';
@@ -40,8 +30,6 @@ import { DetectionRunner } from './watch/detection-runner.ts';
 
 /** On shutdown, how long requests in progress get to finish before their sockets are closed. */
 const HTTP_DRAIN_MS = 2_000;
-/** Alignment lint: more KPIs than this on one objective is a focus problem (UX.md: five to seven). */
-const MAX_KPIS_PER_OBJECTIVE = 7;
 /** Writes are evaluated at once, but not more often than this: a full evaluation costs ~1 ms per few hundred KPIs. */
 const WRITE_EVALUATE_MIN_INTERVAL_MS = 50;
 
@@ -131,46 +119,26 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
   model.onChange((changes) => void applyModelChanges({ evaluator, detection, rebuild, hub, loop: wallLoop, log }, changes));
   const kafka = await startKafka(settings, ingestor, metrics, log);
 
-  // the HTTP write guard and the WebSocket handshake check the same origins
-  const allowedOrigins = new Set(settings.allowedOrigins);
-  const hosts = new HostPolicy({ bindHost: settings.host, allowedHosts: settings.allowedHosts, allowedOrigins });
-  const app = createApp({
+  // a revoked token, a logout, a changed user or an expired session also ends its live connections
+  auth?.onEnded((credential) => hub.disconnect(credential));
+  const { server, port, url } = await startHttp(settings, {
     ingestor,
     metrics,
     log,
-    bodyLimitBytes: settings.httpBodyLimitBytes,
     model,
     repo,
     alerts,
     alertRepo,
     loop: wallLoop,
-    maxKpisPerObjective: MAX_KPIS_PER_OBJECTIVE,
     evaluator,
     clickhouse,
+    auth,
+    hub,
     storeReachable: () => events.ping(),
     kafkaJoined: kafka ? () => kafka.joined : undefined,
     degraded: () => ({ dlq: kafka?.dlqProblem }),
-    webDir: settings.webDir,
-    auth,
-    allowedOrigins,
-    hosts,
-    ingestLimiter: new TokenBuckets({ perSecond: settings.ingestRequestsPerSecond, burst: settings.ingestRequestsPerSecond * 2 }),
-    loginLimiter: new LoginThrottle({ freePerMinute: settings.loginAttemptsPerMinute }),
-    clientAddress: new ClientAddress(settings.trustedProxies),
-    sessionHours: settings.sessionHours,
   });
-  // a revoked token, a logout, a changed user or an expired session also ends its live connections
-  auth?.onEnded((credential) => hub.disconnect(credential));
 
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: settings.port, hostname: settings.host }, () => resolve(s as Server)) as Server;
-    s.once('error', reject);
-  });
-  const handshake = { auth, allowedOrigins, hosts, sessionCookie: SESSION_COOKIE, boardAccess: boardAccess(model) };
-  answerUpgrades(server, { handshake, hub, log });
-
-  const port = (server.address() as AddressInfo).port;
-  const url = `http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${port}`;
   let closing: Promise<void> | undefined;
   return {
     url,
