@@ -13,12 +13,18 @@ const count = KpiSchema.parse({ id: 'n', name: 'N', objective: 'o', metric: 'm',
 /** An in-memory store whose inserts wait for the test to let them through (or fail them). */
 class HeldStore {
   readonly rows: MetricEvent[] = [];
-  readonly held: Array<{ events: readonly MetricEvent[]; release: () => void; fail: () => void }> = [];
+  readonly held: Array<{ events: readonly MetricEvent[]; receivedAt: number[]; release: () => void; fail: () => void }> = [];
 
-  insertEvents = (events: readonly MetricEvent[]): Promise<void> =>
+  insertEvents = (
+    events: readonly MetricEvent[],
+    _source?: string,
+    _token?: string,
+    receivedAt?: (e: MetricEvent) => number | undefined,
+  ): Promise<void> =>
     new Promise((resolve, reject) => {
       this.held.push({
         events,
+        receivedAt: events.map((e) => receivedAt?.(e) ?? NaN),
         release: () => {
           this.rows.push(...events);
           resolve();
@@ -134,6 +140,25 @@ describe('Ingestor: tiles do not wait for inserts', () => {
     insert.release();
     await batch;
     expect(shown()).toBe(2);
+  });
+});
+
+describe('Ingestor: the stamp a rebuild draws its line against', () => {
+  it('stores a Kafka batch retried after a failed insert with the time of the retry, not of its first attempt', async () => {
+    const { ingestor, insertCalled } = setup();
+    const batch = [event('k1'), event()];
+    const first = ingestor.writeBatch(batch, 'kafka', 'topic/0/0-1');
+    const failing = await insertCalled(1);
+    failing.fail();
+    await expect(first).rejects.toThrow('store refuses writes');
+    await new Promise((r) => setTimeout(r, 20));
+    // Kafka writes the same objects again: a rebuild that started meanwhile did not wait for
+    // this attempt, so its rows must carry a time after that rebuild's line (count-ledger.ts)
+    const retry = ingestor.writeBatch(batch, 'kafka', 'topic/0/0-1');
+    const retried = await insertCalled(2);
+    for (const [i, at] of retried.receivedAt.entries()) expect(at).toBeGreaterThanOrEqual(failing.receivedAt[i]! + 20);
+    retried.release();
+    await retry;
   });
 });
 
