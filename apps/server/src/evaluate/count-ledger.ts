@@ -196,9 +196,10 @@ export class CountLedger {
 
   /** The rebuild is done: held events taken at or after its line count (the store read the others). */
   release(hold: Hold): void {
-    if (!this.holding(hold)) return;
+    const current = this.#holds.get(hold.kpiId);
+    if (current !== hold) return;
     this.#holds.delete(hold.kpiId);
-    const unread = (hold as HoldState).events.filter((e) => (entryOf(e)?.at ?? hold.line) >= hold.line);
+    const unread = current.events.filter((e) => (entryOf(e)?.at ?? hold.line) >= hold.line);
     this.#sink.activate(hold.kpiId, unread);
   }
 
