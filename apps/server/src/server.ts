@@ -3,7 +3,6 @@ import type { Server } from 'node:http';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { serve } from '@hono/node-server';
 import type { Logger } from 'pino';
-import type { ServerMessage, Silence } from '@northstar/shared';
 import type { Settings } from './config/settings.ts';
 import type { KpiModel } from './config/kpi-file.ts';
 import { rebuildFromStore } from './evaluate/rebuild.ts';
@@ -23,11 +22,8 @@ import { AuthRepo } from './store/auth-repo.ts';
 import { Ingestor } from './ingest/ingestor.ts';
 import { KafkaIngest } from './ingest/kafka-consumer.ts';
 import { liveAccess, type LiveAccess } from './live/access.ts';
-import { LiveHub } from './live/hub.ts';
+import { createWall } from './live/compose.ts';
 import { ObservedEvaluator } from './live/observed-evaluator.ts';
-import { kpisUnderObjective } from './live/subscription.ts';
-import { WallLoop } from './live/wall-loop.ts';
-import { applyModelChanges } from './model/apply-changes.ts';
 import { syncConfigFile } from './model/config-sync.ts';
 import { ModelService } from './model/model-service.ts';
 import { createMetrics } from './observe/metrics.ts';
@@ -40,10 +36,6 @@ import { SERVER_VERSION } from './version.ts';
 import { resolveRoutes } from './alerts/config.ts';
 import { createNotifier } from './alerts/notifiers/channels.ts';
 import type { Notifier } from './alerts/notifiers/notifier.ts';
-import { Dispatcher } from './alerts/routing.ts';
-import { AlertRepo } from './store/alert-repo.ts';
-import { AlertEngine } from './watch/alert-engine.ts';
-import { DetectionRunner } from './watch/detection-runner.ts';
 
 /** Rows waiting for the store beyond which HTTP ingest answers 503: memory stays bounded. */
 const MAX_PENDING_ROWS = 500_000;
@@ -52,8 +44,6 @@ const KAFKA_PARTITIONS = 3;
 const HTTP_DRAIN_MS = 2_000;
 /** Alignment lint: more KPIs than this on one objective is a focus problem (UX.md: five to seven). */
 const MAX_KPIS_PER_OBJECTIVE = 7;
-/** Writes are evaluated at once, but not more often than this: a full evaluation costs ~1 ms per few hundred KPIs. */
-const WRITE_EVALUATE_MIN_INTERVAL_MS = 50;
 /**
  * How often expired sessions are looked for, and users and tokens re-read from the store
  * (changes made on another instance): the longest a revocation there takes to apply here.
@@ -102,8 +92,8 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
     rebuild: (kpis): Promise<void> => rebuildLive({ evaluator, clickhouse: clickhouse.client, ingest: ingestor }, kpis),
     log: log.child({ component: 'repair' }),
     counter: metrics.liveRepairs,
-    // the loop exists by the time an insert can fail
-    onRepaired: () => wallLoop.tick(Date.now()),
+    // the wall exists by the time an insert can fail
+    onRepaired: () => wall.service.tick(Date.now()),
   });
   const ingestor: Ingestor = new Ingestor({
     store,
@@ -116,67 +106,21 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
   });
   metrics.readPendingRowsFrom(() => ingestor.pendingRows);
 
-  // the hub asks for snapshots only once clients connect, after the loop below exists
-  const snapshot = (): Extract<ServerMessage, { type: 'snapshot' }> => ({
-    type: 'snapshot',
-    serverTime: Date.now(),
-    objectives: model.objectives.flatMap((definition) => {
-      const state = wallLoop.objectiveState(definition.id);
-      return state ? [{ definition, state }] : [];
-    }),
-    kpis: model.kpis.flatMap((definition) => {
-      const state = evaluator.state(definition.id);
-      return state ? [{ definition, state, spark: evaluator.spark(definition.id) }] : [];
-    }),
-    goals: model.goals,
-    alerts: alerts.list(Date.now()),
-  });
-  const hub = new LiveHub({
-    snapshot,
-    serverVersion: SERVER_VERSION,
-    frameIntervalMs: settings.wsFrameIntervalMs,
-    heartbeatIntervalMs: settings.wsHeartbeatIntervalMs,
-    maxBufferedBytes: settings.wsMaxBufferedBytes,
-    kpisUnder: (objectiveId) => kpisUnderObjective(model, objectiveId),
-    metrics,
-  });
-  const detection = new DetectionRunner({ evaluator, clickhouse: clickhouse.client, log: log.child({ component: 'detect' }) });
-  const alertRepo = new AlertRepo(clickhouse.client);
   const notifiers = new Map<string, Notifier>(configFile.notifications.channels.map((ch) => [ch.id, createNotifier(ch)]));
-  const dispatcher = new Dispatcher({
-    routes: resolveRoutes(configFile.notifications),
-    // read only once alerts exist: the dispatcher asks at each decision, after start-up
-    silences: (): readonly Silence[] => alerts.silences,
-    timezoneOf: (kpiId) => model.get('kpi', kpiId)?.timezone ?? 'UTC',
-  });
-  const alerts = new AlertEngine({
+  const wall = await createWall({
+    settings,
+    serverVersion: SERVER_VERSION,
     model,
+    repo,
     evaluator,
-    detection,
-    repo: alertRepo,
-    hub,
-    dispatcher,
+    onWrite: (listener) => evaluator.onObserved(listener),
+    rebuild: (kpis) => rebuildLive({ evaluator, clickhouse: clickhouse.client, ingest: ingestor }, kpis),
+    clickhouse: clickhouse.client,
+    routes: resolveRoutes(configFile.notifications),
     notifiers,
     metrics,
-    log: log.child({ component: 'alerts' }),
-  });
-  await alerts.start(Date.now());
-  // warm the detectors on history in the background: the wall does not wait for them
-  const warmUp = Promise.all(model.kpis.map((k) => detection.upsert(k, Date.now()))).catch((err: Error) =>
-    log.warn({ err: err.message }, 'detector warm-up failed'),
-  );
-  const wallLoop = new WallLoop({
-    evaluator,
-    model,
-    hub,
-    repo,
-    detection,
-    alerts,
     log,
-    intervalMs: settings.evaluateIntervalMs,
-    onWrite: { subscribe: (listener) => evaluator.onObserved(listener), minIntervalMs: WRITE_EVALUATE_MIN_INTERVAL_MS },
   });
-  await wallLoop.start();
   const curves = new CurveRefresh({
     evaluator,
     clickhouse: clickhouse.client,
@@ -193,10 +137,6 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
     intervalMs: DISTINCT_REFRESH_INTERVAL_MS,
   });
   distincts.start();
-  model.onChange(
-    (changes) =>
-      void applyModelChanges({ evaluator, detection, clickhouse: clickhouse.client, ingest: ingestor, hub, loop: wallLoop, log }, changes),
-  );
 
   let kafka: KafkaIngest | undefined;
   if (settings.kafkaBrokers.length > 0) {
@@ -225,9 +165,9 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
     bodyLimitBytes: settings.httpBodyLimitBytes,
     model,
     repo,
-    alerts,
-    alertRepo,
-    loop: wallLoop,
+    alerts: wall.alerts,
+    alertRepo: wall.alertRepo,
+    loop: wall.service,
     maxKpisPerObjective: MAX_KPIS_PER_OBJECTIVE,
     evaluator,
     clickhouse: clickhouse.client,
@@ -244,7 +184,7 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
     sessionHours: settings.sessionHours,
   });
   // a revoked token, a logout, a changed user or an expired session also ends its live connections
-  auth?.onEnded((credential) => hub.disconnect(credential));
+  auth?.onEnded((credential) => wall.hub.disconnect(credential));
   const sweep = setInterval(() => {
     auth?.sweepExpired();
     auth?.refresh().catch((err: Error) => log.warn({ err: err.message }, 'auth: re-reading users and tokens failed'));
@@ -273,7 +213,7 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
     // refused before the upgrade, with a status a client can tell apart (401: sign in again; 403: not allowed)
     void checkHandshake(req, handshake).then(
       (verdict) => {
-        if (verdict.ok) return hub.handleUpgrade(req, socket, head, verdict.access, verdict.credentials);
+        if (verdict.ok) return wall.hub.handleUpgrade(req, socket, head, verdict.access, verdict.credentials);
         const text = verdict.status === 401 ? 'Unauthorized' : 'Forbidden';
         socket.end(
           `HTTP/1.1 ${verdict.status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(verdict.reason)}\r\n\r\n${verdict.reason}`,
@@ -298,14 +238,12 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
     bootstrap,
     close: () =>
       (closing ??= (async () => {
-        wallLoop.stop();
         curves.stop();
         distincts.stop();
         clearInterval(sweep);
-        await warmUp;
+        await wall.close();
         // the consumer finishes its batch in hand (write, then commit) before leaving the group
         await kafka?.stop();
-        await hub.close();
         // no new requests; those waiting for a group insert get their answer once it is flushed
         const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
