@@ -139,7 +139,7 @@ export class LiveHub implements WallListener {
     this.#wss.handleUpgrade(req, socket, head, (ws) => {
       const client = this.accept(ws, { resuming, access, credentials });
       ws.on('pong', () => (client.alive = true));
-      ws.on('close', () => this.#connections.forget(client));
+      ws.on('close', () => this.closed(client));
       ws.on('error', () => ws.terminate());
       ws.on('message', (data, isBinary) => this.receive(client, data as Buffer, isBinary));
     });
@@ -168,6 +168,11 @@ export class LiveHub implements WallListener {
       this.#sendSnapshot(client);
     }
     return client;
+  }
+
+  /** Its socket closed: it is forgotten, and its scope kept for its resume. */
+  closed(client: Client): void {
+    this.#connections.forget(client);
   }
 
   /** A message from a client: checked by its guard, then a resume, a subscribe or an unsubscribe. */
