@@ -30,10 +30,11 @@ fi
 cleanup() { [ "$started_kafka" -eq 1 ] && bash scripts/kafka.sh stop || true; }
 trap cleanup EXIT
 
-log "typecheck, lint, format"
+log "typecheck, lint, format, layers"
 pnpm typecheck
 pnpm lint
 pnpm format:check
+pnpm layers
 log "build"
 pnpm build
 log "tests"

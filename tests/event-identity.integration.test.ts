@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEDUP_WINDOW_MS } from '../apps/server/src/ingest/event-identity.ts';
+import { DEDUP_WINDOW_MS } from '../apps/server/src/store/event-identity.ts';
 import { makeWorkspace, startCliServer, type CliServer } from './support/server-process.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { IngestResponse, KpiListResponse, SeriesResponse, ServerMessage } from '@northstar/shared';
-import { DEDUP_WINDOW_MS } from '../apps/server/src/ingest/event-identity.ts';
+import { DEDUP_WINDOW_MS } from '../apps/server/src/store/event-identity.ts';
 import { EventStore } from '../apps/server/src/store/event-store.ts';
 import { murmurHash3_32 } from '../apps/server/src/store/murmur3.ts';
 import { startTestServer, waitFor, type TestServer } from './support/harness.ts';

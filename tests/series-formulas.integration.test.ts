@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KpiSchema, type KpiDefinition, type MetricEvent } from '@northstar/shared';
 import { KpiEvaluator } from '../apps/server/src/evaluate/evaluator.ts';
 import { rebuildFromStore } from '../apps/server/src/evaluate/rebuild.ts';
+import { windowReads } from '../apps/server/src/store/window-reads.ts';
 import { openClickHouse, type ClickHouse } from '../apps/server/src/store/clickhouse.ts';
 import { EventStore } from '../apps/server/src/store/event-store.ts';
 import { migrate } from '../apps/server/src/store/migrations.ts';
@@ -42,7 +43,7 @@ describe('formulas: live, history and rebuild agree', () => {
     live.observe(events);
     live.evaluate(NOW);
     const rebuilt = new KpiEvaluator(kpis);
-    await rebuildFromStore(store.client, rebuilt, NOW);
+    await rebuildFromStore(windowReads(store.client), rebuilt, NOW);
     rebuilt.evaluate(NOW);
     const to = Math.ceil(NOW / 60_000) * 60_000;
     for (const kpi of kpis) {

@@ -284,6 +284,26 @@ export function kpiMeasures(kpi: KpiDefinition): Measure[] {
   return [{ metric: kpi.metric as string, aggregation: kpi.aggregation as Aggregation, filter: kpi.filter, distinctBy: kpi.distinctBy }];
 }
 
+/** Aggregations that are 0, not "no data", over a window without matching events: a ratio's numerator can be 0. */
+export const ZERO_WHEN_EMPTY: ReadonlySet<Aggregation> = new Set(['count', 'sum', 'rate', 'distinct_count']);
+
+/**
+ * A KPI's value from the values of its measures (one, or a ratio's numerator and
+ * denominator). Shared by the live evaluator and the history query so both agree.
+ *
+ * A ratio is numerator / denominator × scale; null when the denominator is null or 0.
+ * A numerator without events counts as 0 for additive aggregations (no orders among
+ * 40 sessions is a 0 % conversion), and as null otherwise (an average of nothing).
+ */
+export function combineMeasures(kpi: KpiDefinition, values: ReadonlyArray<number | null>): number | null {
+  if (!kpi.ratio) return values[0] ?? null;
+  const den = values[1] ?? null;
+  if (den === null || den === 0) return null;
+  const num = values[0] ?? (ZERO_WHEN_EMPTY.has(kpi.ratio.numerator.aggregation) ? 0 : null);
+  if (num === null) return null;
+  return (num / den) * kpi.ratio.scale;
+}
+
 /** A rolling window's length in ms; null for a calendar window (its length follows the calendar). */
 export function rollingWindowMs(kpi: Pick<KpiDefinition, 'window'>): number | null {
   return isCalendarWindow(kpi.window) ? null : (parseDurationMs(kpi.window) ?? null);

@@ -1,12 +1,12 @@
-import type { ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from 'pino';
-import { querySeries } from '../store/series-query.ts';
 import type { KpiEvaluator } from './evaluator.ts';
-import { StoreRefresh, type StoreRefreshDeps } from './store-refresh.ts';
+import { StoreRefresh } from './store-refresh.ts';
+import type { WindowReads } from './window-reads.ts';
 
-export interface CurveRefreshDeps extends StoreRefreshDeps {
-  evaluator: KpiEvaluator;
-  clickhouse: ClickHouseClient;
+export interface CurveRefreshDeps {
+  evaluator: Pick<KpiEvaluator, 'takeCurvesBehind' | 'curveReplaced'>;
+  reads: Pick<WindowReads, 'series'>;
+  drain: () => Promise<void>;
   log: Logger;
 }
 
@@ -35,13 +35,13 @@ export class CurveRefresh extends StoreRefresh<CurveBehind> {
   }
 
   protected async redo({ kpi, window }: CurveBehind): Promise<void> {
-    const { evaluator, clickhouse, log } = this.#deps;
+    const { evaluator, reads, log } = this.#deps;
     const span = window.span;
     if (!span) return;
     const toMs = Math.floor(Date.now() / window.slotMs) * window.slotMs;
     if (toMs <= span.startMs) return;
     try {
-      const curve = await querySeries(clickhouse, kpi, { fromMs: span.startMs, toMs, stepMs: window.slotMs });
+      const curve = await reads.series(kpi, { fromMs: span.startMs, toMs, stepMs: window.slotMs });
       window.replaceCurve(span.startMs, curve);
       evaluator.curveReplaced(kpi.id, window);
     } catch (err) {

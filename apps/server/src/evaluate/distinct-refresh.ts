@@ -1,12 +1,12 @@
-import type { ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from 'pino';
-import { measureCondition } from '../store/measure-sql.ts';
 import type { KpiEvaluator } from './evaluator.ts';
-import { StoreRefresh, type StoreRefreshDeps } from './store-refresh.ts';
+import { StoreRefresh } from './store-refresh.ts';
+import type { WindowReads } from './window-reads.ts';
 
-export interface DistinctRefreshDeps extends StoreRefreshDeps {
-  evaluator: KpiEvaluator;
-  clickhouse: ClickHouseClient;
+export interface DistinctRefreshDeps {
+  evaluator: Pick<KpiEvaluator, 'cappedDistinctKpis' | 'storeDistinct'>;
+  reads: Pick<WindowReads, 'distinctCount'>;
+  drain: () => Promise<void>;
   log: Logger;
 }
 
@@ -34,19 +34,10 @@ export class DistinctRefresh extends StoreRefresh<CappedDistinct> {
   }
 
   protected async redo({ kpi, measure, windowMs, window }: CappedDistinct): Promise<void> {
-    const { evaluator, clickhouse, log } = this.#deps;
+    const { evaluator, reads, log } = this.#deps;
     const toMs = Date.now();
-    const params: Record<string, unknown> = { from: toMs - windowMs, to: toMs, key: measure.distinctBy };
     try {
-      const result = await clickhouse.query({
-        query: `SELECT uniqExact(dims[{key:String}]) AS n FROM events
-                WHERE ${measureCondition(measure, 0, params)}
-                  AND ts > fromUnixTimestamp64Milli({from:Int64}) AND ts <= fromUnixTimestamp64Milli({to:Int64})`,
-        query_params: params,
-        format: 'JSONEachRow',
-      });
-      const [row] = await result.json<{ n: string | number }>();
-      evaluator.storeDistinct(kpi.id, window, Number(row?.n ?? 0), toMs);
+      evaluator.storeDistinct(kpi.id, window, await reads.distinctCount(measure, toMs - windowMs, toMs), toMs);
     } catch (err) {
       log.warn({ err: (err as Error).message, kpi: kpi.id }, 'could not count distinct values in the store; the tile shows a lower bound');
     }

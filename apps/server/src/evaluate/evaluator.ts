@@ -38,15 +38,12 @@ interface KpiRuntime {
   targetValid: Span;
   /** The store's exact count of a capped distinct KPI (distinct-refresh.ts), and when it was read. */
   storeDistinct: { value: number; atMs: number } | undefined;
-  /** Set while the window is rebuilt from the store: events wait here instead of counting (see `activate`). */
-  held: Array<[Subscription, MetricEvent]> | undefined;
+  /** False while the window is rebuilt from the store: it takes no events until `activate` (count-ledger.ts holds them). */
+  live: boolean;
 }
 
 /** A store's distinct count stands in for a capped live one this long after it was read. */
 export const STORE_DISTINCT_FRESH_MS = 15_000;
-
-/** Events held for one KPI during a rebuild, at most; more are dropped (the rebuild takes milliseconds). */
-const HELD_EVENTS_MAX = 1_000_000;
 
 /** One measure of one KPI listening to a metric: what the hot path loops over. */
 interface Subscription {
@@ -131,9 +128,8 @@ export class KpiEvaluator {
 
   /**
    * A new or changed KPI: fresh window state (the caller rebuilds it from the store).
-   * With `live: false` the events it observes are held, not counted, until `activate`:
-   * a rebuild reads what the store holds, and counting them meanwhile could count an
-   * event twice; `activate` then counts those the rebuild did not read.
+   * With `live: false` the window takes no events until `activate`: a rebuild reads what
+   * the store holds, and which events it did not read is count-ledger.ts's call.
    */
   upsert(def: KpiDefinition, opts: { live: boolean } = { live: true }): void {
     this.#unsubscribe(def.id);
@@ -151,7 +147,7 @@ export class KpiEvaluator {
       target: undefined,
       targetValid: { startMs: 0, endMs: 0 },
       storeDistinct: undefined,
-      held: opts.live ? undefined : [],
+      live: opts.live,
     };
     // Map.set on an existing key keeps its place, so a changed KPI stays where it was
     this.#byId.set(def.id, runtime);
@@ -162,16 +158,14 @@ export class KpiEvaluator {
     });
   }
 
-  /**
-   * Ends the hold of a KPI upserted with `live: false`: counts the held events that
-   * `unread` says the rebuild did not read (all when omitted), then counts as they come.
-   */
-  activate(id: string, unread: (e: MetricEvent) => boolean = () => true): void {
+  /** Ends the hold of a KPI upserted with `live: false`: adds `events` (the ledger's), then takes events as they come. */
+  activate(id: string, events: readonly MetricEvent[]): void {
     const runtime = this.#byId.get(id);
-    const held = runtime?.held;
-    if (!runtime || !held) return;
-    runtime.held = undefined;
-    for (const [s, e] of held) if (unread(e)) this.#add(s, e);
+    if (!runtime || runtime.live) return;
+    runtime.live = true;
+    for (const e of events) {
+      for (const s of this.#byMetric.get(e.metric) ?? []) if (s.runtime === runtime) this.#add(s, e);
+    }
   }
 
   remove(id: string): void {
@@ -206,11 +200,7 @@ export class KpiEvaluator {
     for (const e of events) {
       const subs = this.#byMetric.get(e.metric);
       if (!subs) continue;
-      for (const s of subs) {
-        const held = s.runtime.held;
-        if (held === undefined) this.#add(s, e);
-        else if (held.length < HELD_EVENTS_MAX) held.push([s, e]);
-      }
+      for (const s of subs) if (s.runtime.live) this.#add(s, e);
       const last = this.#lastEventTs.get(e.metric);
       if (last === undefined || e.ts > last) this.#lastEventTs.set(e.metric, e.ts);
     }
@@ -220,8 +210,7 @@ export class KpiEvaluator {
   takeCurvesBehind(): Array<{ kpi: KpiDefinition; window: CalendarKpiWindow }> {
     const out: Array<{ kpi: KpiDefinition; window: CalendarKpiWindow }> = [];
     for (const r of this.#byId.values()) {
-      if (r.window instanceof CalendarKpiWindow && r.held === undefined && r.window.takeCurveBehind())
-        out.push({ kpi: r.kpi, window: r.window });
+      if (r.window instanceof CalendarKpiWindow && r.live && r.window.takeCurveBehind()) out.push({ kpi: r.kpi, window: r.window });
     }
     return out;
   }
@@ -231,7 +220,7 @@ export class KpiEvaluator {
     const out: Array<{ kpi: KpiDefinition; measure: Measure; windowMs: number; window: KpiWindow }> = [];
     for (const r of this.#byId.values()) {
       const windowMs = rollingWindowMs(r.kpi);
-      if (windowMs === null || r.kpi.ratio || r.kpi.aggregation !== 'distinct_count' || r.held !== undefined) continue;
+      if (windowMs === null || r.kpi.ratio || r.kpi.aggregation !== 'distinct_count' || !r.live) continue;
       if (!r.window.lowerBound(r.state.evaluatedAt)) continue;
       out.push({ kpi: r.kpi, measure: kpiMeasures(r.kpi)[0] as Measure, windowMs, window: r.window });
     }

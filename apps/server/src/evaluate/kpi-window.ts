@@ -1,6 +1,6 @@
-import { WINDOW_MIN_MS, isCalendarWindow, rollingWindowMs, type KpiDefinition, type SeriesPoint } from '@northstar/shared';
+import { WINDOW_MIN_MS, combineMeasures, isCalendarWindow, rollingWindowMs, type KpiDefinition, type SeriesPoint } from '@northstar/shared';
 import { CalendarKpiWindow } from './calendar-window.ts';
-import { combineMeasures, type CompiledMeasure } from './formula.ts';
+import type { CompiledMeasure } from './formula.ts';
 import { RollingWindow } from './rolling-window.ts';
 import { aggregate, needsSketch } from './stats.ts';
 

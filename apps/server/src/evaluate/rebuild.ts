@@ -1,71 +1,20 @@
-import type { ClickHouseClient } from '@clickhouse/client';
-import { calendarSpan, kpiMeasures, previousCalendarSpan, type KpiDefinition, type Measure } from '@northstar/shared';
-import { measureCondition, querySeries } from '../store/series-query.ts';
+import { calendarSpan, kpiMeasures, previousCalendarSpan, type KpiDefinition } from '@northstar/shared';
 import { CalendarKpiWindow } from './calendar-window.ts';
 import type { KpiEvaluator } from './evaluator.ts';
 import { RollingKpiWindow } from './kpi-window.ts';
 import { DISTINCT_VALUES_MERGED_MAX, DISTINCT_VALUES_PER_SLOT_MAX, emptyStats, needsSketch, type Stats } from './stats.ts';
+import type { WindowReads } from './window-reads.ts';
 
 /** Values per slot used to re-seed a quantile sketch; the weight of each stands for the rest. */
 const SAMPLES_PER_SLOT = 512;
 /** A calendar period has one accumulator, so it can afford a larger sample. */
 const SAMPLES_PER_PERIOD = 8192;
 
-interface StatsRow {
-  slot?: string | number;
-  n: string | number;
-  s: number;
-  lo: number;
-  hi: number;
-  sample: number[];
-  uniq: string[];
-  last: string | number;
-}
-
-/**
- * Per-slot (or, with slotMs 0, whole-range) aggregates of one measure's matching events
- * in [fromMs, toMs]: the same conditions (filters, distinct dimension) as the history
- * query. Distinct values come back capped per slot at the window's own bound, so a
- * rebuilt window holds what a live one would have held; quantile values are sampled.
- */
-async function measureStats(
-  client: ClickHouseClient,
-  m: Measure,
-  fromMs: number,
-  toMs: number,
-  slotMs: number,
-  samples: number,
-  distinctMax: number,
-  receivedBefore: number | undefined,
-): Promise<StatsRow[]> {
-  const params: Record<string, unknown> = {
-    from: fromMs,
-    to: toMs,
-    slot: slotMs,
-    samples,
-    distinctMax,
-    receivedBefore: receivedBefore ?? 0,
-  };
-  const cond = measureCondition(m, 0, params);
-  const distinct = m.aggregation === 'distinct_count' ? `groupUniqArray({distinctMax:UInt32})(dims[{m0d:String}])` : 'emptyArrayString()';
-  const sample = needsSketch(m.aggregation) ? 'groupArraySample({samples:UInt32}, 1)(value)' : 'emptyArrayFloat64()';
-  const result = await client.query({
-    query: `SELECT ${slotMs > 0 ? 'intDiv(toUnixTimestamp64Milli(ts), {slot:UInt64}) AS slot,' : ''}
-                   count() AS n, sum(value) AS s, min(value) AS lo, max(value) AS hi,
-                   ${sample} AS sample, ${distinct} AS uniq, max(toUnixTimestamp64Milli(ts)) AS last
-            FROM events
-            WHERE ${cond} AND ts >= fromUnixTimestamp64Milli({from:Int64}) AND ts <= fromUnixTimestamp64Milli({to:Int64})
-            ${receivedBefore === undefined ? '' : 'AND received_at < fromUnixTimestamp64Milli({receivedBefore:Int64})'}
-            ${slotMs > 0 ? 'GROUP BY slot ORDER BY slot' : 'HAVING n > 0'}`,
-    query_params: params,
-    format: 'JSONEachRow',
-  });
-  return result.json<StatsRow>();
-}
+type RebuildEvaluator = Pick<KpiEvaluator, 'definitions' | 'windowOf' | 'noteLastEvent'>;
 
 async function rebuildRolling(
-  client: ClickHouseClient,
-  evaluator: KpiEvaluator,
+  reads: WindowReads,
+  evaluator: RebuildEvaluator,
   kpi: KpiDefinition,
   window: RollingKpiWindow,
   nowMs: number,
@@ -75,8 +24,14 @@ async function rebuildRolling(
   for (const [i, m] of measures.entries()) {
     const w = window.windows[i];
     if (!w) continue;
-    const fromMs = nowMs - 2 * w.windowMs - w.slotMs;
-    const rows = await measureStats(client, m, fromMs, nowMs, w.slotMs, SAMPLES_PER_SLOT, DISTINCT_VALUES_PER_SLOT_MAX, receivedBefore);
+    const rows = await reads.measureStats(m, {
+      fromMs: nowMs - 2 * w.windowMs - w.slotMs,
+      toMs: nowMs,
+      slotMs: w.slotMs,
+      samples: needsSketch(m.aggregation) ? SAMPLES_PER_SLOT : 0,
+      distinctMax: DISTINCT_VALUES_PER_SLOT_MAX,
+      receivedBefore,
+    });
     for (const r of rows) {
       w.seed(Number(r.slot), { count: Number(r.n), sum: r.s, min: r.lo, max: r.hi }, r.sample, r.uniq);
       evaluator.noteLastEvent(m.metric, Number(r.last));
@@ -85,8 +40,8 @@ async function rebuildRolling(
 }
 
 async function rebuildCalendar(
-  client: ClickHouseClient,
-  evaluator: KpiEvaluator,
+  reads: WindowReads,
+  evaluator: RebuildEvaluator,
   kpi: KpiDefinition,
   window: CalendarKpiWindow,
   nowMs: number,
@@ -97,7 +52,14 @@ async function rebuildCalendar(
   const accumulators: Stats[] = [];
   for (const m of kpiMeasures(kpi)) {
     const stats = emptyStats(needsSketch(m.aggregation), m.aggregation === 'distinct_count');
-    const [r] = await measureStats(client, m, span.startMs, nowMs, 0, SAMPLES_PER_PERIOD, DISTINCT_VALUES_MERGED_MAX, receivedBefore);
+    const [r] = await reads.measureStats(m, {
+      fromMs: span.startMs,
+      toMs: nowMs,
+      slotMs: 0,
+      samples: needsSketch(m.aggregation) ? SAMPLES_PER_PERIOD : 0,
+      distinctMax: DISTINCT_VALUES_MERGED_MAX,
+      receivedBefore,
+    });
     if (r && Number(r.n) > 0) {
       stats.count = Number(r.n);
       stats.sum = r.s;
@@ -114,8 +76,8 @@ async function rebuildCalendar(
   }
   const drawnTo = Math.floor(nowMs / window.slotMs) * window.slotMs;
   const step = window.slotMs;
-  const curve = drawnTo > span.startMs ? await querySeries(client, kpi, { fromMs: span.startMs, toMs: drawnTo, stepMs: step }) : [];
-  const previousCurve = await querySeries(client, kpi, { fromMs: previous.startMs, toMs: previous.endMs, stepMs: step });
+  const curve = drawnTo > span.startMs ? await reads.series(kpi, { fromMs: span.startMs, toMs: drawnTo, stepMs: step }) : [];
+  const previousCurve = await reads.series(kpi, { fromMs: previous.startMs, toMs: previous.endMs, stepMs: step });
   window.load(nowMs, accumulators, curve, previousCurve);
 }
 
@@ -127,8 +89,8 @@ async function rebuildCalendar(
  * (the history query at the sparkline's resolution).
  */
 export async function rebuildFromStore(
-  client: ClickHouseClient,
-  evaluator: KpiEvaluator,
+  reads: WindowReads,
+  evaluator: RebuildEvaluator,
   nowMs: number,
   ids?: readonly string[],
   /** Read only events ingest took before this time (the rest are counted by the live path; see live-rebuild.ts). */
@@ -138,7 +100,7 @@ export async function rebuildFromStore(
   for (const kpi of evaluator.definitions) {
     if (wanted && !wanted.has(kpi.id)) continue;
     const window = evaluator.windowOf(kpi.id);
-    if (window instanceof RollingKpiWindow) await rebuildRolling(client, evaluator, kpi, window, nowMs, receivedBefore);
-    else if (window instanceof CalendarKpiWindow) await rebuildCalendar(client, evaluator, kpi, window, nowMs, receivedBefore);
+    if (window instanceof RollingKpiWindow) await rebuildRolling(reads, evaluator, kpi, window, nowMs, receivedBefore);
+    else if (window instanceof CalendarKpiWindow) await rebuildCalendar(reads, evaluator, kpi, window, nowMs, receivedBefore);
   }
 }

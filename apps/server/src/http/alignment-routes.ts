@@ -3,7 +3,7 @@ import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { forbiddenKeyProblem, kpiLinks, type Goal, type KpiBudget, type KpiDefinition, type Objective } from '@northstar/shared';
 import { lintModel, type LintFinding } from '../align/lint.ts';
 import type { KpiEvaluator } from '../evaluate/evaluator.ts';
-import type { WallLoop } from '../live/wall-loop.ts';
+import type { WallService } from '../live/wall-service.ts';
 import { ModelError } from '../model/model-errors.ts';
 import type { ModelService } from '../model/model-service.ts';
 import type { ModelRepo } from '../store/model-repo.ts';
@@ -16,7 +16,7 @@ const MAX_MODEL_BYTES = 4 * 1024 * 1024;
 export interface AlignmentDeps {
   model: ModelService;
   evaluator: KpiEvaluator;
-  loop: WallLoop;
+  loop: WallService;
   repo: ModelRepo;
   /** The config file's `alignment.kpiBudget`: KPIs per objective, by level. */
   kpiBudget: KpiBudget;

@@ -11,7 +11,7 @@ import {
 } from '@northstar/shared';
 import { suggestTarget } from '../align/target-suggestion.ts';
 import type { KpiEvaluator } from '../evaluate/evaluator.ts';
-import type { WallLoop } from '../live/wall-loop.ts';
+import type { WallService } from '../live/wall-service.ts';
 import type { ModelService } from '../model/model-service.ts';
 import type { VersionRow } from '../store/model-repo.ts';
 import { querySeries } from '../store/series-query.ts';
@@ -27,7 +27,7 @@ const SUGGESTION_POINTS = 1000;
 export interface KpiRouteDeps {
   model: ModelService;
   evaluator: KpiEvaluator;
-  loop: WallLoop;
+  loop: WallService;
   clickhouse: ClickHouseClient;
 }
 

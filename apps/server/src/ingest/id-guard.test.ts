@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricEvent } from '@northstar/shared';
-import { DEDUP_WINDOW_MS } from './event-identity.ts';
+import { DEDUP_WINDOW_MS } from '../store/event-identity.ts';
 import { IdGuard } from './id-guard.ts';
 
 const ev = (id: string, value = 1): MetricEvent => ({ metric: 'm', value, ts: 0, id, dims: {} });

@@ -1,5 +1,5 @@
 import type { MetricEvent } from '@northstar/shared';
-import { identityKey, withinWindow } from './event-identity.ts';
+import { identityKey, withinWindow } from '../store/event-identity.ts';
 
 /** Asks the store which of these events it already holds (the same event by event-identity.ts). */
 export type StoredIdLookup = (events: readonly MetricEvent[]) => Promise<ReadonlySet<MetricEvent>>;

@@ -1,8 +1,9 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { KpiSchema, type MetricEvent } from '@northstar/shared';
+import { CountLedger } from '../evaluate/count-ledger.ts';
 import { KpiEvaluator } from '../evaluate/evaluator.ts';
-import { WindowRepair } from '../evaluate/window-repair.ts';
+import { WindowRepair } from '../schedule/window-repair.ts';
 import { createMetrics } from '../observe/metrics.ts';
 import type { EventStore } from '../store/event-store.ts';
 import { Ingestor } from './ingestor.ts';
@@ -12,12 +13,18 @@ const count = KpiSchema.parse({ id: 'n', name: 'N', objective: 'o', metric: 'm',
 /** An in-memory store whose inserts wait for the test to let them through (or fail them). */
 class HeldStore {
   readonly rows: MetricEvent[] = [];
-  readonly held: Array<{ events: readonly MetricEvent[]; release: () => void; fail: () => void }> = [];
+  readonly held: Array<{ events: readonly MetricEvent[]; receivedAt: number[]; release: () => void; fail: () => void }> = [];
 
-  insertEvents = (events: readonly MetricEvent[]): Promise<void> =>
+  insertEvents = (
+    events: readonly MetricEvent[],
+    _source?: string,
+    _token?: string,
+    receivedAt?: (e: MetricEvent) => number | undefined,
+  ): Promise<void> =>
     new Promise((resolve, reject) => {
       this.held.push({
         events,
+        receivedAt: events.map((e) => receivedAt?.(e) ?? NaN),
         release: () => {
           this.rows.push(...events);
           resolve();
@@ -38,14 +45,15 @@ function setup() {
   const store = new HeldStore();
   const evaluator = new KpiEvaluator([count]);
   const metrics = createMetrics();
+  const ledger = new CountLedger(evaluator);
   const repair = new WindowRepair({
-    evaluator,
+    ledger,
     // what live-rebuild.ts does, from this store: a fresh window holding exactly the stored rows
     rebuild: async (kpis) => {
       for (const kpi of kpis) {
-        evaluator.upsert(kpi, { live: false });
+        const hold = ledger.hold(kpi, Date.now());
         for (const e of store.rows) evaluator.windowOf(kpi.id)!.add(0, e.ts, e.value, undefined);
-        evaluator.activate(kpi.id, () => false);
+        ledger.release(hold);
       }
     },
     log: pino({ level: 'silent' }),
@@ -53,9 +61,8 @@ function setup() {
   });
   const ingestor = new Ingestor({
     store: store as unknown as EventStore,
-    evaluator,
+    ledger,
     metrics,
-    repair,
     flushRows: 1_000,
     flushIntervalMs: 5,
     maxPendingRows: 10_000,
@@ -68,7 +75,7 @@ function setup() {
     while (store.held.length < n) await new Promise((r) => setTimeout(r, 1));
     return store.held[n - 1]!;
   };
-  return { store, ingestor, repair, shown, insertCalled };
+  return { store, ingestor, ledger, repair, shown, insertCalled };
 }
 
 const event = (id = ''): MetricEvent => ({ metric: 'm', value: 1, ts: Date.now(), id, dims: {} });
@@ -97,14 +104,14 @@ describe('Ingestor: tiles do not wait for inserts', () => {
   });
 
   it('after a failed insert, counts retries only once stored and rebuilds the KPI from the store, so nothing counts twice', async () => {
-    const { ingestor, repair, shown, store, insertCalled } = setup();
+    const { ingestor, ledger, repair, shown, store, insertCalled } = setup();
     const lost = ingestor.writeGrouped([event(), event('x')]);
     expect(shown()).toBe(1); // the event without an id, at once
     const failing = await insertCalled(1);
     expect(shown()).toBe(2);
     failing.fail();
     await expect(lost).rejects.toThrow('store refuses writes');
-    expect(repair.degraded).toBe(true);
+    expect(ledger.degraded).toBe(true);
 
     // the producer retries: not counted on top of the failed attempt while the insert is in flight
     const retry = ingestor.writeGrouped([event(), event('x')]);
@@ -113,7 +120,7 @@ describe('Ingestor: tiles do not wait for inserts', () => {
     retried.release();
     await retry;
     // the repair rebuilds from the store: the two stored rows, once each
-    while (repair.degraded) await new Promise((r) => setTimeout(r, 1));
+    while (ledger.degraded) await new Promise((r) => setTimeout(r, 1));
     expect(store.rows).toHaveLength(2);
     expect(shown()).toBe(2);
     expect(repair.repairs).toBe(1);
@@ -133,6 +140,25 @@ describe('Ingestor: tiles do not wait for inserts', () => {
     insert.release();
     await batch;
     expect(shown()).toBe(2);
+  });
+});
+
+describe('Ingestor: the stamp a rebuild draws its line against', () => {
+  it('stores a Kafka batch retried after a failed insert with the time of the retry, not of its first attempt', async () => {
+    const { ingestor, insertCalled } = setup();
+    const batch = [event('k1'), event()];
+    const first = ingestor.writeBatch(batch, 'kafka', 'topic/0/0-1');
+    const failing = await insertCalled(1);
+    failing.fail();
+    await expect(first).rejects.toThrow('store refuses writes');
+    await new Promise((r) => setTimeout(r, 20));
+    // Kafka writes the same objects again: a rebuild that started meanwhile did not wait for
+    // this attempt, so its rows must carry a time after that rebuild's line (count-ledger.ts)
+    const retry = ingestor.writeBatch(batch, 'kafka', 'topic/0/0-1');
+    const retried = await insertCalled(2);
+    for (const [i, at] of retried.receivedAt.entries()) expect(at).toBeGreaterThanOrEqual(failing.receivedAt[i]! + 20);
+    retried.release();
+    await retry;
   });
 });
 

@@ -1,6 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { kpiMeasures, type BreakdownGroup, type KpiDefinition, type Measure } from '@northstar/shared';
-import { combineMeasures, ZERO_WHEN_EMPTY } from '../evaluate/formula.ts';
+import { combineMeasures, kpiMeasures, ZERO_WHEN_EMPTY, type BreakdownGroup, type KpiDefinition, type Measure } from '@northstar/shared';
 import { measureSql, measureValue, type MeasureSql } from './measure-sql.ts';
 import { ROLLUP_GRAIN_MS, ROLLUP_QUANTILE_LEVELS, ROLLUP_TABLES, type SeriesSource } from './rollups.ts';
 

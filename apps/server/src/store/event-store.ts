@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { MetricEvent } from '@northstar/shared';
-import { DEDUP_WINDOW_MS, identityKey, withinWindow } from '../ingest/event-identity.ts';
+import { DEDUP_WINDOW_MS, identityKey, withinWindow } from './event-identity.ts';
 import { murmurHash3_32 } from './murmur3.ts';
 
 export type EventSource = 'http' | 'kafka' | 'demo' | 'import';

@@ -8,8 +8,8 @@ import {
   type CalendarWindow,
   type KpiDefinition,
   type SeriesPoint,
+  combineMeasures,
 } from '@northstar/shared';
-import { combineMeasures } from '../evaluate/formula.ts';
 import { measureSql, measureValue } from './measure-sql.ts';
 import { DAY_MS, planBuckets, ROLLUP_TABLES, zoneGrain, type BucketPlan, type SeriesSource } from './rollups.ts';
 

@@ -18,13 +18,14 @@ function engineOverRefusingStore() {
     evaluator: { state: (id: string) => (id === 'orders' ? offTrack : undefined) },
     detection: { recentScores: () => [], threshold: () => undefined, tuning: new Map() },
     repo: { addTransitions: () => Promise.reject(new Error('store refused the insert')) },
-    hub: { alertChanged: (a: { state: string }) => published.push(a.state) },
-    dispatcher: { onAlertChange: () => [], tick: () => [], remove: () => undefined },
+    dispatcher: () => ({ onAlertChange: () => [], tick: () => [], remove: () => undefined }),
     notifiers: new Map(),
     metrics,
     log,
   } as unknown as AlertEngineDeps;
-  return { engine: new AlertEngine(deps), metrics, lines, published };
+  const engine = new AlertEngine(deps);
+  engine.onAlertChanged((a) => published.push(a.state));
+  return { engine, metrics, lines, published };
 }
 
 describe('AlertEngine, when the store refuses a transition', () => {

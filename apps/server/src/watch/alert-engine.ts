@@ -20,7 +20,6 @@ import { initialState, isFiring, step, type AlertRuntimeState } from '../alerts/
 import { scoreThreshold } from '../detect/index.ts';
 import { MISSED, RESET, tuningFrom } from '../detect/tuning.ts';
 import type { KpiEvaluator } from '../evaluate/evaluator.ts';
-import type { LiveHub } from '../live/hub.ts';
 import type { ModelService } from '../model/model-service.ts';
 import type { Metrics } from '../observe/metrics.ts';
 import type { AlertRepo } from '../store/alert-repo.ts';
@@ -33,8 +32,11 @@ export interface AlertEngineDeps {
   evaluator: KpiEvaluator;
   detection: DetectionRunner;
   repo: AlertRepo;
-  hub: LiveHub;
-  dispatcher: Dispatcher;
+  /**
+   * Builds the engine's dispatcher, given the silences in force (the engine keeps them): the
+   * dispatcher reads them at every decision, so it is made by the engine rather than beside it.
+   */
+  dispatcher: (silences: () => readonly Silence[]) => Pick<Dispatcher, 'onAlertChange' | 'tick' | 'remove'>;
   notifiers: ReadonlyMap<string, Notifier>;
   metrics: Metrics;
   log: Logger;
@@ -70,18 +72,33 @@ export function ruleTargets(rule: AlertRule, kpis: readonly KpiDefinition[]): Kp
   return [...kpis];
 }
 
+/** Told of every alert change the walls should see (the wall service listens). */
+export type AlertListener = (alert: Alert) => void;
+
 /**
  * The alerting shell: each tick evaluates every enabled rule for every KPI it watches,
- * steps the pure state machine, stores every transition, pushes changed alerts to the
- * walls and hands them to the dispatcher, whose batches go to the notifiers.
+ * steps the pure state machine, stores every transition, tells its listeners (the wall
+ * service, which brings changed alerts to the walls) and hands them to the dispatcher,
+ * whose batches go to the notifiers.
  */
 export class AlertEngine {
   readonly #deps: AlertEngineDeps;
+  readonly #dispatcher: Pick<Dispatcher, 'onAlertChange' | 'tick' | 'remove'>;
   readonly #tracked = new Map<string, Tracked>();
+  readonly #listeners: AlertListener[] = [];
   #silences: Silence[] = [];
 
   constructor(deps: AlertEngineDeps) {
     this.#deps = deps;
+    this.#dispatcher = deps.dispatcher(() => this.#silences);
+  }
+
+  onAlertChanged(listener: AlertListener): void {
+    this.#listeners.push(listener);
+  }
+
+  #emit(alert: Alert): void {
+    for (const l of this.#listeners) l(alert);
   }
 
   /** Each KPI's feedback-tuned anomaly threshold (who moved it, when). */
@@ -221,10 +238,10 @@ export class AlertEngine {
     for (const key of this.#tracked.keys()) {
       if (!live.has(key)) {
         this.#tracked.delete(key);
-        this.#deps.dispatcher.remove(key);
+        this.#dispatcher.remove(key);
       }
     }
-    this.#send(this.#deps.dispatcher.tick(nowMs));
+    this.#send(this.#dispatcher.tick(nowMs));
   }
 
   /**
@@ -241,7 +258,7 @@ export class AlertEngine {
     if (same || nowMs - t.livePublishedAt < ALERT_LIVE_MIN_INTERVAL_MS) return;
     t.alert = { ...a, value: r.value, projection, threshold: r.threshold, reason: r.reason };
     t.livePublishedAt = nowMs;
-    this.#deps.hub.alertChanged(t.alert);
+    this.#emit(t.alert);
   }
 
   #onTransition(
@@ -294,8 +311,8 @@ export class AlertEngine {
   }
 
   #publish(t: Tracked, nowMs: number): void {
-    this.#deps.hub.alertChanged(t.alert);
-    this.#send(this.#deps.dispatcher.onAlertChange(t.alert, nowMs));
+    this.#emit(t.alert);
+    this.#send(this.#dispatcher.onAlertChange(t.alert, nowMs));
   }
 
   #send(batches: readonly NotificationBatch[]): void {

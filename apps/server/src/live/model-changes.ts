@@ -1,29 +1,27 @@
-import type { ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from 'pino';
 import type { KpiDefinition } from '@northstar/shared';
 import type { KpiEvaluator } from '../evaluate/evaluator.ts';
-import { rebuildLive, type IngestBarrier } from '../evaluate/live-rebuild.ts';
-import type { LiveHub } from '../live/hub.ts';
-import type { WallLoop } from '../live/wall-loop.ts';
+import type { ModelChange } from '../model/model-service.ts';
 import type { DetectionRunner } from '../watch/detection-runner.ts';
-import type { ModelChange } from './model-service.ts';
+
+export interface ModelChangeDeps {
+  evaluator: Pick<KpiEvaluator, 'remove'>;
+  detection: Pick<DetectionRunner, 'remove' | 'upsert'>;
+  /**
+   * Fresh window state for these KPIs, rebuilt from the store while the count ledger holds
+   * new events, so each event counts once (evaluate/live-rebuild.ts).
+   */
+  rebuild: (kpis: readonly KpiDefinition[]) => Promise<void>;
+  wall: { modelChanged(nowMs: number): void };
+  log: Logger;
+}
 
 /**
  * Carries a stored model change to the live path: a changed KPI gets fresh window state
- * rebuilt from the store, then every wall gets a new snapshot.
+ * rebuilt from the store and a fresh detector, then the wall service ticks and every wall
+ * gets a new snapshot.
  */
-export function applyModelChanges(
-  deps: {
-    evaluator: KpiEvaluator;
-    detection: DetectionRunner;
-    clickhouse: ClickHouseClient;
-    ingest: IngestBarrier;
-    hub: LiveHub;
-    loop: WallLoop;
-    log: Logger;
-  },
-  changes: readonly ModelChange[],
-): Promise<void> {
+export function applyModelChanges(deps: ModelChangeDeps, changes: readonly ModelChange[]): Promise<void> {
   const rebuilt: KpiDefinition[] = [];
   for (const change of changes) {
     if (change.kind !== 'kpi') continue;
@@ -33,13 +31,13 @@ export function applyModelChanges(
       deps.detection.remove(change.id);
     }
   }
-  return rebuildLive(deps, rebuilt)
+  return deps
+    .rebuild(rebuilt)
     .catch((err: Error) =>
       deps.log.error({ err: err.message, kpis: rebuilt.map((k) => k.id) }, 'could not rebuild KPI windows from the store'),
     )
     .then(() => {
       for (const kpi of rebuilt) void deps.detection.upsert(kpi, Date.now());
-      deps.loop.tick(Date.now());
-      deps.hub.resync();
+      deps.wall.modelChanged(Date.now());
     });
 }

@@ -1,0 +1,2 @@
+/** A store module with no imports: what everything above may read. */
+export const ROWS = ['a', 'b'];

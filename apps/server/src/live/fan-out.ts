@@ -1,0 +1,141 @@
+import { kpiUpdate, type KpiState, type ObjectiveState, type SeriesPoint, type ServerMessage } from '@northstar/shared';
+import { mayReceive, visibleObjectives } from './access.ts';
+import type { Backpressure } from './backpressure.ts';
+import type { Client } from './client.ts';
+import { buildDelta, encodeObjectives, encodeUpdate, type EncodedUpdate } from './frames.ts';
+import type { LiveJournal } from './journal.ts';
+import type { SnapshotCache } from './snapshot-cache.ts';
+import { EVERYTHING } from './subscription.ts';
+
+/** A KPI's changes since the last frame; the latest of each part wins. */
+interface PendingChange {
+  state?: KpiState;
+  spark?: SeriesPoint[];
+}
+
+export interface FanOutDeps {
+  journal: LiveJournal;
+  clients: Iterable<Client>;
+  backpressure: Backpressure;
+  snapshots: SnapshotCache;
+  /** The least time between two frames to a client: updates in between coalesce to the latest per KPI. */
+  frameIntervalMs: number;
+  send: (client: Client, frame: string | Buffer, type: ServerMessage['type']) => void;
+  sendSnapshot: (client: Client) => void;
+}
+
+/**
+ * Coalescing and fan-out: changes queue until the next frame (the latest state per KPI
+ * wins), at most one frame per `frameIntervalMs`. Sequence numbers are given as a frame goes
+ * out, so every client that keeps up holds the previous frame's updates and a change travels
+ * as a patch of them. Each update is serialised once per frame, and each frame once per
+ * distinct subscription, shared by every client with that subscription.
+ */
+export class FanOut {
+  readonly #deps: FanOutDeps;
+  readonly #pending = new Map<string, PendingChange>();
+  readonly #pendingObjectives = new Map<string, ObjectiveState>();
+  #timer: NodeJS.Timeout | undefined;
+  #lastFlushAt = 0;
+
+  constructor(deps: FanOutDeps) {
+    this.#deps = deps;
+  }
+
+  queue(
+    states: readonly KpiState[],
+    sparks: ReadonlyArray<{ id: string; points: SeriesPoint[] }>,
+    objectives: readonly ObjectiveState[],
+  ): void {
+    for (const state of states) {
+      const queued = this.#pending.get(state.id);
+      if (queued) queued.state = state;
+      else this.#pending.set(state.id, { state });
+    }
+    for (const { id, points } of sparks) {
+      const queued = this.#pending.get(id);
+      if (queued) queued.spark = points;
+      else this.#pending.set(id, { spark: points });
+    }
+    for (const o of objectives) this.#pendingObjectives.set(o.id, o);
+    if (objectives.length > 0) this.#deps.snapshots.objectivesChanged();
+    if (states.length > 0 || sparks.length > 0 || objectives.length > 0) this.#schedule();
+  }
+
+  /** Leading edge: the first change after a quiet spell goes out at once, later ones wait out the interval. */
+  #schedule(): void {
+    if (this.#timer) return;
+    const wait = Math.max(0, this.#lastFlushAt + this.#deps.frameIntervalMs - Date.now());
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#flush(Date.now());
+    }, wait);
+    this.#timer.unref();
+  }
+
+  #flush(nowMs: number): void {
+    this.#lastFlushAt = nowMs;
+    if (this.#pending.size === 0 && this.#pendingObjectives.size === 0) return;
+    const { journal, backpressure } = this.#deps;
+    // numbered now, as they go out: each patches what the previous frame (or a snapshot since) gave
+    const updates: EncodedUpdate[] = [];
+    for (const [id, change] of this.#pending) {
+      const prev = journal.get(id);
+      const before = prev && { seq: prev.seq, state: prev.state, spark: prev.spark };
+      const entry = journal.recordKpi(id, change);
+      updates.push(encodeUpdate(kpiUpdate(id, entry.seq, before, change)));
+    }
+    const pendingObjectives = [...this.#pendingObjectives.values()];
+    const objectivesJson = encodeObjectives(pendingObjectives);
+    this.#pending.clear();
+    this.#pendingObjectives.clear();
+    const frames = new Map<string, Buffer | null>();
+    for (const client of this.#deps.clients) {
+      if (client.awaiting) continue;
+      if (backpressure.lagging(client, nowMs)) {
+        client.needsSnapshot = true; // drop to latest: skip deltas, catch up with one snapshot
+        continue;
+      }
+      if (client.needsSnapshot) {
+        this.#deps.sendSnapshot(client);
+        continue;
+      }
+      // a kiosk sees only the objectives above its board, so its frames are built apart
+      const key = `${client.access ? 'kiosk:' : ''}${client.sub?.key ?? EVERYTHING}`;
+      let frame = frames.get(key);
+      if (frame === undefined) {
+        const objectives = client.access ? visibleObjectives(pendingObjectives, client.access) : objectivesJson;
+        frame = buildDelta(updates, objectives, { ids: client.sub?.ids, nowMs });
+        frames.set(key, frame);
+      }
+      if (frame) this.#deps.send(client, frame, 'delta');
+    }
+  }
+
+  /**
+   * Every client is about to get a snapshot (the model changed): changes not yet sent go into
+   * the journal without a frame, so the snapshot holds them, and queued frames are dropped.
+   */
+  absorbPending(): void {
+    for (const [id, change] of this.#pending) this.#deps.journal.recordKpi(id, change);
+    this.#pending.clear();
+    this.#pendingObjectives.clear();
+  }
+
+  /** One message to every client that may see it; a lagging one catches up with a snapshot later instead. */
+  broadcast(message: ServerMessage, opts: { skipAwaiting?: boolean } = {}): void {
+    const frame = Buffer.from(JSON.stringify(message));
+    const now = Date.now();
+    for (const client of this.#deps.clients) {
+      if (opts.skipAwaiting && client.awaiting) continue;
+      if (!mayReceive(client.access, message)) continue;
+      // piling more on a lagging client helps nobody
+      if (this.#deps.backpressure.lagging(client, now)) client.needsSnapshot = true;
+      else this.#deps.send(client, frame, message.type);
+    }
+  }
+
+  close(): void {
+    clearTimeout(this.#timer);
+  }
+}

@@ -1,0 +1,302 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Alert, KpiState, ServerMessage } from '@northstar/shared';
+import { ORDERS_STATE } from '@northstar/shared/kpi-state.fixture';
+import { createMetrics } from '../observe/metrics.ts';
+import { SLOW_CLIENT_CLOSE } from './backpressure.ts';
+import { CREDENTIALS_ENDED_CLOSE } from './connections.ts';
+import { FakeSocket } from './fake-socket.fixture.ts';
+import { LiveHub } from './hub.ts';
+import type { SnapshotMessage } from './snapshot-cache.ts';
+
+const FRAME_MS = 100;
+const KPIS = ['k1', 'k2', 'k3'];
+const state = (id: string, value: number): KpiState => ({ ...ORDERS_STATE, id, value });
+
+/** The hub over fake sockets and a fake clock; the snapshot source counts its calls. */
+function hubOver(opts: { maxBufferedBytes?: number; slowClientGraceMs?: number } = {}) {
+  const metrics = createMetrics();
+  const source = { calls: 0 };
+  const hub = new LiveHub({
+    snapshot: (): SnapshotMessage => {
+      source.calls += 1;
+      return {
+        type: 'snapshot',
+        serverTime: Date.now(),
+        objectives: [],
+        kpis: KPIS.map((id) => ({ definition: { id, name: id } as never, state: state(id, 0), spark: [] })),
+        goals: [],
+        alerts: [],
+      };
+    },
+    serverVersion: 'test',
+    frameIntervalMs: FRAME_MS,
+    heartbeatIntervalMs: 60_000,
+    maxBufferedBytes: opts.maxBufferedBytes ?? 1_000,
+    slowClientGraceMs: opts.slowClientGraceMs,
+    kpisUnder: (objective) => (objective === 'o1' ? ['k1', 'k2'] : []),
+    metrics,
+  });
+  const connect = (o: Parameters<LiveHub['accept']>[1] = {}) => {
+    const socket = new FakeSocket();
+    return { socket, client: hub.accept(socket, o) };
+  };
+  const say = (client: ReturnType<typeof connect>['client'], msg: object) => hub.receive(client, Buffer.from(JSON.stringify(msg)), false);
+  return { hub, metrics, source, connect, say };
+}
+
+/** KPI id → value in each delta a socket got. */
+const deltas = (s: FakeSocket) => s.of('delta').map((d) => Object.fromEntries(d.kpis.map((u) => [u.id, u.state?.value ?? u.set?.value])));
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  vi.setSystemTime(1_000_000);
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('LiveHub fan-out', () => {
+  it('greets a new client, sends it a snapshot, then one delta frame shared by every client with the same scope', async () => {
+    const { hub, connect } = hubOver();
+    const a = connect();
+    const b = connect();
+    expect(a.socket.messages.map((m) => m.type)).toEqual(['hello', 'snapshot']);
+    hub.publish([state('k1', 5)], []);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(deltas(a.socket)).toEqual([{ k1: 5 }]);
+    // one Buffer for both: encoded once, buffered once per client
+    expect(a.socket.raw.at(-1)).toBe(b.socket.raw.at(-1));
+    await hub.close();
+  });
+
+  it('coalesces changes within a frame interval to the latest per KPI, and patches the previous frame', async () => {
+    const { hub, connect } = hubOver();
+    const { socket } = connect();
+    hub.publish([state('k1', 1)], []);
+    await vi.advanceTimersByTimeAsync(0); // the first change after a quiet spell goes at once
+    hub.publish([state('k1', 2)], []);
+    hub.publish([state('k1', 3), state('k2', 7)], []);
+    await vi.advanceTimersByTimeAsync(FRAME_MS - 1);
+    expect(socket.of('delta')).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(deltas(socket)).toEqual([{ k1: 1 }, { k1: 3, k2: 7 }]);
+    const [first, second] = socket.of('delta');
+    const k1 = second!.kpis.find((u) => u.id === 'k1')!;
+    expect(k1).toEqual({ id: 'k1', seq: k1.seq, base: first!.kpis[0]!.seq, set: { value: 3 } });
+    await hub.close();
+  });
+});
+
+describe('LiveHub subscriptions', () => {
+  it('sends a subscribed client only its KPIs (by id and by objective), and everything to one that never subscribed', async () => {
+    const { hub, connect, say } = hubOver();
+    const all = connect();
+    const some = connect();
+    say(some.client, { type: 'unsubscribe', kpis: ['k1'] }); // before any subscribe: ignored, it still gets everything
+    say(some.client, { type: 'subscribe', objectives: ['o1'] });
+    hub.publish(
+      KPIS.map((id) => state(id, 1)),
+      [],
+    );
+    await vi.advanceTimersByTimeAsync(0);
+    expect(deltas(some.socket)).toEqual([{ k1: 1, k2: 1 }]);
+    expect(deltas(all.socket)).toEqual([{ k1: 1, k2: 1, k3: 1 }]);
+
+    // narrowed: k1 leaves; widened: k3 joins, and comes whole at once since it changed without this client
+    say(some.client, { type: 'subscribe', kpis: ['k3'] });
+    expect(some.socket.of('delta').at(-1)!.kpis).toEqual([expect.objectContaining({ id: 'k3', state: state('k3', 1) })]);
+    say(some.client, { type: 'unsubscribe', objectives: ['o1'] });
+    hub.publish(
+      KPIS.map((id) => state(id, 2)),
+      [],
+    );
+    await vi.advanceTimersByTimeAsync(FRAME_MS);
+    expect(deltas(some.socket).at(-1)).toEqual({ k3: 2 });
+    await hub.close();
+  });
+
+  it('keeps a restricted connection to its KPIs whatever it asks, and shows it only their alerts', async () => {
+    const { hub, connect, say } = hubOver();
+    const kiosk = connect({ access: { kpis: new Set(['k2']), objectives: new Set() } });
+    expect(kiosk.socket.of('snapshot')[0]!.kpis.map((k) => k.definition.id)).toEqual(['k2']);
+    say(kiosk.client, { type: 'subscribe', all: true });
+    hub.publish(
+      KPIS.map((id) => state(id, 4)),
+      [],
+    );
+    await vi.advanceTimersByTimeAsync(0);
+    expect(deltas(kiosk.socket)).toEqual([{ k2: 4 }]);
+    hub.alertChanged({ key: 'r/k1/', kpi: 'k1' } as Alert);
+    hub.alertChanged({ key: 'r/k2/', kpi: 'k2' } as Alert);
+    expect(kiosk.socket.of('alert').map((m) => m.alert.key)).toEqual(['r/k2/']);
+    await hub.close();
+  });
+});
+
+describe('LiveHub slow clients', () => {
+  it('skips frames to a client over the buffer cap, then catches it up with one snapshot when it drains', async () => {
+    const { hub, connect } = hubOver({ maxBufferedBytes: 1_000 });
+    const { socket } = connect();
+    socket.bufferedAmount = 5_000;
+    hub.publish([state('k1', 1)], []);
+    await vi.advanceTimersByTimeAsync(0);
+    hub.publish([state('k1', 2)], []);
+    await vi.advanceTimersByTimeAsync(FRAME_MS);
+    expect(socket.of('delta')).toHaveLength(0);
+    socket.bufferedAmount = 0;
+    hub.publish([state('k2', 3)], []);
+    await vi.advanceTimersByTimeAsync(FRAME_MS);
+    // the frame it would have had is a snapshot holding everything it missed
+    expect(socket.messages.map((m) => m.type)).toEqual(['hello', 'snapshot', 'snapshot']);
+    const latest = socket.of('snapshot')[1]!;
+    expect(latest.kpis.find((k) => k.definition.id === 'k1')!.state.value).toBe(2);
+    expect(latest.kpis.find((k) => k.definition.id === 'k2')!.state.value).toBe(3);
+    await hub.close();
+  });
+
+  it('disconnects a client that stays over the cap past the grace period, with a reason, and counts it', async () => {
+    const { hub, metrics, connect } = hubOver({ maxBufferedBytes: 1_000, slowClientGraceMs: 1_000 });
+    const slow = connect();
+    const reader = connect();
+    slow.socket.bufferedAmount = 5_000;
+    for (let i = 0; i < 12; i++) {
+      hub.publish([state('k1', i)], []);
+      await vi.advanceTimersByTimeAsync(FRAME_MS);
+    }
+    expect(slow.socket.closed).toEqual({ code: SLOW_CLIENT_CLOSE.code, reason: SLOW_CLIENT_CLOSE.reason });
+    expect(hub.clientCount).toBe(1);
+    expect((await metrics.wsEvictions.get()).values[0]?.value).toBe(1);
+    expect(slow.socket.terminated).toBe(false);
+    await vi.advanceTimersByTimeAsync(1_000); // it did not read the close either
+    expect(slow.socket.terminated).toBe(true);
+    expect(reader.socket.closed).toBeUndefined();
+    expect(deltas(reader.socket).length).toBeGreaterThan(10);
+    await hub.close();
+  });
+});
+
+describe('LiveHub resume', () => {
+  /** A client that saw two frames, then dropped; the hub moved on without it. */
+  async function droppedClient() {
+    const h = hubOver();
+    const first = h.connect();
+    h.hub.publish([state('k1', 1), state('k2', 1)], []);
+    await vi.advanceTimersByTimeAsync(0);
+    const hello = first.socket.of('hello')[0]!;
+    const seqs = Object.fromEntries(first.socket.of('delta')[0]!.kpis.map((u) => [u.id, u.seq]));
+    h.hub.closed(first.client);
+    h.hub.publish([state('k2', 2)], []);
+    h.hub.alertChanged({ key: 'r/k2/', kpi: 'k2', state: 'alerting' } as Alert);
+    await vi.advanceTimersByTimeAsync(FRAME_MS);
+    return { ...h, token: hello.resumeToken!, seqs };
+  }
+
+  it('replays only what a client of this instance missed, whole, in one frame, then its missed alerts', async () => {
+    const { hub, connect, say, token, seqs, source } = await droppedClient();
+    const callsBefore = source.calls;
+    const again = connect({ resuming: true });
+    expect(again.socket.messages.map((m) => m.type)).toEqual(['hello']);
+    say(again.client, { type: 'resume', token, seqs });
+    const [replay] = again.socket.of('delta');
+    expect(replay).toMatchObject({ replay: true, kpis: [{ id: 'k2', state: state('k2', 2) }] });
+    expect(again.socket.of('alert').map((m) => m.alert.key)).toEqual(['r/k2/']);
+    expect(again.socket.of('snapshot')).toHaveLength(0);
+    expect(source.calls - callsBefore).toBeLessThanOrEqual(1); // the objectives of a replay come from the (cached) snapshot
+    await hub.close();
+  });
+
+  it('keeps the scope of the connection it resumes, and sends a snapshot for another instance or after the wait', async () => {
+    const h = hubOver();
+    const first = h.connect();
+    h.say(first.client, { type: 'subscribe', kpis: ['k3'] });
+    const token = first.socket.of('hello')[0]!.resumeToken!;
+    h.hub.closed(first.client);
+    const again = h.connect({ resuming: true });
+    h.say(again.client, { type: 'resume', token, seqs: {} });
+    h.hub.publish(
+      KPIS.map((id) => state(id, 9)),
+      [],
+    );
+    await vi.advanceTimersByTimeAsync(0);
+    expect(deltas(again.socket).at(-1)).toEqual({ k3: 9 });
+
+    const stranger = h.connect({ resuming: true });
+    h.say(stranger.client, { type: 'resume', token: 'elsewhere.1', seqs: { k1: 1 } });
+    expect(stranger.socket.of('snapshot')).toHaveLength(1);
+
+    const silent = h.connect({ resuming: true });
+    await vi.advanceTimersByTimeAsync(1_999);
+    expect(silent.socket.of('snapshot')).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(silent.socket.of('snapshot')).toHaveLength(1);
+    const outcomes = (await h.metrics.registry.getSingleMetric('northstar_ws_resumes_total')!.get()).values;
+    expect(Object.fromEntries(outcomes.map((v) => [v.labels.outcome, v.value]))).toEqual({ replay: 1, 'snapshot:instance': 1 });
+    await h.hub.close();
+  });
+});
+
+describe('LiveHub snapshots', () => {
+  it('reuses one encoded snapshot for a burst of connections, and takes a new one once a frame went out', async () => {
+    const { hub, connect, source } = hubOver();
+    const a = connect();
+    const b = connect();
+    expect(source.calls).toBe(1);
+    expect(a.socket.raw[1]).toBe(b.socket.raw[1]);
+    hub.publish([state('k1', 8)], []);
+    await vi.advanceTimersByTimeAsync(0);
+    const c = connect();
+    expect(source.calls).toBe(2);
+    const snap = c.socket.of('snapshot')[0]!;
+    // numbered like the deltas, so the next patch applies to it
+    expect(snap.seqs).toEqual({ k1: a.socket.of('delta')[0]!.kpis[0]!.seq });
+    expect(snap.kpis[0]!.state.value).toBe(8);
+    await hub.close();
+  });
+
+  it('gives a KPI in a snapshot as the wire last carried it while its newer change waits for its frame', async () => {
+    const { hub, connect } = hubOver();
+    const a = connect();
+    hub.publish([state('k1', 1)], []);
+    await vi.advanceTimersByTimeAsync(0);
+    hub.publish([state('k1', 2)], []); // waits for the next frame
+    await vi.advanceTimersByTimeAsync(FRAME_MS + 1_000); // past the snapshot's reuse: a fresh one
+    hub.publish([state('k1', 3)], []);
+    const late = connect();
+    expect(late.socket.of('snapshot')[0]!.kpis[0]!.state.value).toBe(2);
+    await vi.advanceTimersByTimeAsync(FRAME_MS);
+    const patch = late.socket.of('delta')[0]!.kpis[0]!;
+    expect(patch).toMatchObject({ id: 'k1', base: late.socket.of('snapshot')[0]!.seqs!.k1, set: { value: 3 } });
+    expect(deltas(a.socket)).toEqual([{ k1: 1 }, { k1: 2 }, { k1: 3 }]);
+    await hub.close();
+  });
+
+  it('sends everyone a snapshot on resync, holding the changes that had not gone out', async () => {
+    const { hub, connect } = hubOver();
+    const { socket } = connect();
+    hub.publish([state('k1', 1)], []);
+    await vi.advanceTimersByTimeAsync(0);
+    hub.publish([state('k1', 2)], []);
+    hub.resync();
+    await vi.advanceTimersByTimeAsync(FRAME_MS);
+    expect(socket.messages.map((m: ServerMessage) => m.type)).toEqual(['hello', 'snapshot', 'delta', 'snapshot']);
+    expect(socket.of('snapshot')[1]!.kpis[0]!.state.value).toBe(2);
+    await hub.close();
+  });
+});
+
+describe('LiveHub connections', () => {
+  it('pings every peer, drops one that did not answer, and closes those let in by an ended credential', async () => {
+    const { hub, connect } = hubOver();
+    const quiet = connect();
+    const lively = connect({ credentials: ['session:1'] });
+    await vi.advanceTimersByTimeAsync(15_000);
+    expect([quiet.socket.pings, lively.socket.pings]).toEqual([1, 1]);
+    lively.client.alive = true; // its pong
+    await vi.advanceTimersByTimeAsync(15_000);
+    expect(quiet.socket.terminated).toBe(true);
+    expect(lively.socket.terminated).toBe(false);
+    expect(hub.disconnect('session:1')).toBe(1);
+    expect(lively.socket.closed).toEqual({ code: CREDENTIALS_ENDED_CLOSE.code, reason: CREDENTIALS_ENDED_CLOSE.reason });
+    await hub.close();
+  });
+});
