@@ -59,7 +59,6 @@ export function alertRoutes(deps: AlertRouteDeps) {
           summary: 'Open alerts (with all=1 also resolved ones of the last day), newest first',
           query: [{ name: 'all', description: '1: also resolved alerts' }],
           responses: { 200: 'Alert[]' },
-          schemas: { 200: 'AlertList' },
         }),
         (c) => c.json(alerts.list(Date.now(), c.req.query('all') === '1')),
       )
@@ -93,7 +92,6 @@ export function alertRoutes(deps: AlertRouteDeps) {
           summary: 'Acknowledge an alert, with a comment',
           body: 'AckRequest',
           responses: { 200: 'The alert', 400: 'Invalid input; details name each bad field', 404: 'No such alert' },
-          schemas: { 200: 'Alert' },
         }),
         async (c) => {
           try {
@@ -116,7 +114,6 @@ export function alertRoutes(deps: AlertRouteDeps) {
           summary: 'Say whether an alert was real (tunes the detector)',
           body: 'AlertFeedbackRequest',
           responses: { 200: 'The alert', 400: 'Invalid input; details name each bad field', 404: 'No such alert' },
-          schemas: { 200: 'Alert' },
         }),
         async (c) => {
           try {

@@ -4,12 +4,6 @@ import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Logger } from 'pino';
 import type { AuthService } from '../auth/auth-service.ts';
-import type { KpiEvaluator } from '../evaluate/evaluator.ts';
-import type { Ingestor } from '../ingest/ingestor.ts';
-import type { WallLoop } from '../live/wall-loop.ts';
-import type { AlertRepo } from '../store/alert-repo.ts';
-import type { ModelRepo } from '../store/model-repo.ts';
-import type { AlertEngine } from '../watch/alert-engine.ts';
 import { httpMetrics } from '../observe/http-metrics.ts';
 import type { Metrics } from '../observe/metrics.ts';
 import { apiBodyBound } from './body-bound.ts';
@@ -28,16 +22,13 @@ import { authRoutes, type AuthRouteDeps } from './auth-routes.ts';
 import { alertRoutes, type AlertRouteDeps } from './alert-routes.ts';
 import { historyRoutes } from './history-routes.ts';
 
-/** What the whole app needs: each route module's deps, by the full parts that satisfy them all. */
+/** What the whole app needs: each route module's deps; a part two modules share does what both ask of it. */
 export interface AppDeps
   extends IngestRouteDeps, KpiRouteDeps, HealthDeps, AlignmentDeps, AlertRouteDeps, GuardDeps, AuthRouteDeps, FeedbackRouteDeps {
+  /** The guard asks the whole service (who holds a token or session), the routes a part of it. */
   auth: AuthService | null;
-  ingestor: Ingestor;
-  evaluator: KpiEvaluator;
-  loop: WallLoop;
-  repo: ModelRepo;
-  alerts: AlertEngine;
-  alertRepo: AlertRepo;
+  loop: KpiRouteDeps['loop'] & AlignmentDeps['loop'];
+  repo: AlignmentDeps['repo'] & FeedbackRouteDeps['repo'];
   metrics: Metrics;
   log: Logger;
   webDir: string;

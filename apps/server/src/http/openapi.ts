@@ -133,5 +133,6 @@ export function openApiDocumentation(): Partial<OpenAPIV3_1.Document> {
 
 /** GET /api/v1/openapi.json: the document of every route `app` holds, built once on the first request. */
 export function openApiHandler(app: Hono) {
-  return openAPIRouteHandler(app, { documentation: openApiDocumentation() });
+  // openapi.json itself ends in a file extension: it is a route here, not a static file
+  return openAPIRouteHandler(app, { documentation: openApiDocumentation(), excludeStaticFile: false });
 }
