@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import type { z } from 'zod';
 import { Hono } from 'hono';
 import {
   AckInputSchema,
@@ -22,6 +23,7 @@ import type { AlertEngine } from '../watch/alert-engine.ts';
 import { detectionStepMs } from '../watch/detection-step.ts';
 import { jsonError } from './errors.ts';
 import { doc } from './route-doc.ts';
+import { input } from './typed-input.ts';
 import { modelErrorResponse, readJson } from './model-routes.ts';
 import { changeMeta } from './write-guard.ts';
 
@@ -60,6 +62,7 @@ export function alertRoutes(deps: AlertRouteDeps) {
           query: [{ name: 'all', description: '1: also resolved alerts' }],
           responses: { 200: 'Alert[]' },
         }),
+        input<{ query: { all?: string } }>(),
         (c) => c.json(alerts.list(Date.now(), c.req.query('all') === '1')),
       )
       .get(
@@ -75,6 +78,7 @@ export function alertRoutes(deps: AlertRouteDeps) {
           ],
           responses: { 200: 'transitions, newest first', 400: 'from or to is not epoch milliseconds' },
         }),
+        input<{ query: { key?: string; kpi?: string; from?: string; to?: string } }>(),
         async (c) => {
           const now = Date.now();
           const from = Number(c.req.query('from') ?? now - 7 * 86_400_000);
@@ -93,6 +97,7 @@ export function alertRoutes(deps: AlertRouteDeps) {
           body: 'AckRequest',
           responses: { 200: 'The alert', 400: 'Invalid input; details name each bad field', 404: 'No such alert' },
         }),
+        input<{ json: { key: string } & z.input<typeof AckInputSchema> }>(),
         async (c) => {
           try {
             const body = (await readJson(c)) as { key?: unknown } & Record<string, unknown>;
@@ -115,6 +120,7 @@ export function alertRoutes(deps: AlertRouteDeps) {
           body: 'AlertFeedbackRequest',
           responses: { 200: 'The alert', 400: 'Invalid input; details name each bad field', 404: 'No such alert' },
         }),
+        input<{ json: { key: string } & z.input<typeof AlertFeedbackInputSchema> }>(),
         async (c) => {
           try {
             const body = (await readJson(c)) as { key?: unknown } & Record<string, unknown>;
@@ -143,6 +149,7 @@ export function alertRoutes(deps: AlertRouteDeps) {
           body: 'SilenceInput',
           responses: { 201: 'The silence', 400: 'Invalid input; details name each bad field' },
         }),
+        input<{ json: z.input<typeof SilenceInputSchema> }>(),
         async (c) => {
           try {
             const parsed = SilenceInputSchema.safeParse(await readJson(c));
@@ -182,6 +189,7 @@ export function alertRoutes(deps: AlertRouteDeps) {
           body: 'BacktestRequest',
           responses: { 200: '{stepMs, points, flagged}', 400: 'Invalid input; details name each bad field' },
         }),
+        input<{ json: z.input<typeof BacktestKpiRequestSchema> | z.input<typeof BacktestSeriesRequestSchema> }>(),
         async (c) => {
           try {
             const raw = await readJson(c, MAX_BACKTEST_BODY_BYTES);
@@ -251,6 +259,7 @@ export function alertRoutes(deps: AlertRouteDeps) {
           body: 'DetectionFeedbackInput',
           responses: { 200: 'The KPI’s tuning', 400: 'Invalid input; details name each bad field' },
         }),
+        input<{ json: z.input<typeof DetectionFeedbackInputSchema> }>(),
         async (c) => {
           try {
             const parsed = DetectionFeedbackInputSchema.safeParse(await readJson(c));

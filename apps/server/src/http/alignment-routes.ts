@@ -1,6 +1,16 @@
 import { Hono } from 'hono';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { forbiddenKeyProblem, kpiLinks, type Goal, type KpiDefinition, type Objective } from '@northstar/shared';
+import {
+  forbiddenKeyProblem,
+  kpiLinks,
+  type AlignmentGoal,
+  type AlignmentKpi,
+  type AlignmentObjective,
+  type AlignmentResponse,
+  type Goal,
+  type KpiDefinition,
+  type Objective,
+} from '@northstar/shared';
 import { lintModel, type LintFinding } from '../align/lint.ts';
 import type { WallLoop } from '../live/wall-loop.ts';
 import { ModelError } from '../model/model-errors.ts';
@@ -8,6 +18,7 @@ import type { ModelService } from '../model/model-service.ts';
 import type { ModelRepo } from '../store/model-repo.ts';
 import { modelErrorResponse } from './model-routes.ts';
 import { doc } from './route-doc.ts';
+import { input } from './typed-input.ts';
 import { changeMeta } from './write-guard.ts';
 
 /** A whole model document; 5 000 KPIs of YAML fit well inside. */
@@ -46,8 +57,12 @@ export function alignmentRoutes(deps: AlignmentDeps) {
       async (c) => {
         const findings = lint();
         const last = await deps.repo.lastCheckins();
-        const goalNode = (g: Goal) => ({ ...g, progress: last.get(`goal:${g.id}`) ?? null, lint: findingsFor(findings, 'goal', g.id) });
-        const kpiNode = (k: KpiDefinition, weight: number) => ({
+        const goalNode = (g: Goal): AlignmentGoal => ({
+          ...g,
+          progress: last.get(`goal:${g.id}`) ?? null,
+          lint: findingsFor(findings, 'goal', g.id),
+        });
+        const kpiNode = (k: KpiDefinition, weight: number): AlignmentKpi => ({
           id: k.id,
           name: k.name,
           owner: k.owner,
@@ -60,11 +75,10 @@ export function alignmentRoutes(deps: AlignmentDeps) {
           lint: findingsFor(findings, 'kpi', k.id),
           goals: model.goals.filter((g) => g.kpi === k.id).map(goalNode),
         });
-        type ObjectiveNode = Objective & { state: unknown; lint: LintFinding[]; kpis: unknown[]; children: ObjectiveNode[] };
         const visiting = new Set<string>();
-        const objectiveNode = (o: Objective): ObjectiveNode => {
+        const objectiveNode = (o: Objective): AlignmentObjective => {
           visiting.add(o.id);
-          const node: ObjectiveNode = {
+          const node: AlignmentObjective = {
             ...o,
             state: deps.loop.objectiveState(o.id) ?? null,
             lint: findingsFor(findings, 'objective', o.id),
@@ -80,11 +94,12 @@ export function alignmentRoutes(deps: AlignmentDeps) {
         };
         const ids = new Set(model.objectives.map((o) => o.id));
         const roots = model.objectives.filter((o) => o.parent === undefined || !ids.has(o.parent));
-        return c.json({
+        const tree: AlignmentResponse = {
           objectives: roots.map(objectiveNode),
           unlinkedKpis: model.kpis.filter((k) => kpiLinks(k).length === 0).map((k) => kpiNode(k, 0)),
           findings,
-        });
+        };
+        return c.json(tree);
       },
     )
     .get(
@@ -110,6 +125,7 @@ export function alignmentRoutes(deps: AlignmentDeps) {
         recordsChange: true,
         responses: { 200: '{created, updated, deleted, unchanged}', 400: 'Invalid input; details name each bad field' },
       }),
+      input<{ query: { mode?: 'replace' | 'merge' } }>(),
       async (c) => {
         try {
           const mode = c.req.query('mode') ?? 'replace';

@@ -74,12 +74,13 @@ export function createApp(deps: AppDeps) {
   // every request: the static app and sign-in are public, the rest by role (auth/policy.ts)
   app.use('*', authGuard(deps));
   app.use('/api/*', apiBodyBound());
-  const routes = app.route('/', apiRoutes(deps));
-  routes.get(
-    '/api/v1/openapi.json',
-    doc({ tag: 'service', summary: 'This document: every route of the server', responses: { 200: 'OpenAPI 3.1' } }),
-    openApiHandler(app),
-  );
+  const routes = app
+    .route('/', apiRoutes(deps))
+    .get(
+      '/api/v1/openapi.json',
+      doc({ tag: 'service', summary: 'This document: every route of the server', responses: { 200: 'OpenAPI 3.1' } }),
+      openApiHandler(app),
+    );
   app.all('/api/*', (c) => jsonError(c, 404, 'not_found', `no route ${c.req.method} ${c.req.path}`));
   if (existsSync(deps.webDir)) {
     app.use('/*', serveStatic({ root: deps.webDir }));

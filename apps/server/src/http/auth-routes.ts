@@ -1,7 +1,7 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
-import type { ZodType } from 'zod';
+import type { z, ZodType } from 'zod';
 import {
   ChangePasswordSchema,
   CreateKioskSchema,
@@ -19,6 +19,7 @@ import { fieldProblems, invalid, ModelError } from '../model/model-errors.ts';
 import type { ModelService } from '../model/model-service.ts';
 import { jsonError } from './errors.ts';
 import { doc } from './route-doc.ts';
+import { input } from './typed-input.ts';
 import { modelErrorResponse, readJson } from './model-routes.ts';
 import { SESSION_COOKIE, changeMeta } from './write-guard.ts';
 
@@ -88,6 +89,7 @@ export function authRoutes(deps: AuthRouteDeps) {
           query: kind === 'kiosk' ? ['board'] : [],
           responses: { 200: 'TokenInfo[]', 404: 'Auth is off' },
         }),
+        input<{ query: { board?: string } }>(),
         (c) =>
           guarded(c, (auth) => {
             const board = c.req.query('board');
@@ -102,6 +104,7 @@ export function authRoutes(deps: AuthRouteDeps) {
           body: kind === 'api' ? 'CreateToken' : 'CreateKiosk',
           responses: { 201: 'CreatedToken', 400: 'Invalid input; details name each bad field', 404: 'Auth is off' },
         }),
+        input<{ json: z.input<typeof CreateTokenSchema> | z.input<typeof CreateKioskSchema> }>(),
         (c) =>
           guarded(c, async (auth) => {
             const by = changeMeta(c).author;
@@ -178,6 +181,7 @@ export function authRoutes(deps: AuthRouteDeps) {
           429: 'Too many failed sign-ins; retry after Retry-After',
         },
       }),
+      input<{ json: z.input<typeof LoginSchema> }>(),
       (c) =>
         guarded(c, async (auth) => {
           const input = await body(c, LoginSchema, 'invalid sign-in');
@@ -233,6 +237,7 @@ export function authRoutes(deps: AuthRouteDeps) {
           404: 'Not a signed-in user, or auth is off',
         },
       }),
+      input<{ json: z.input<typeof ChangePasswordSchema> }>(),
       (c) =>
         guarded(c, async (auth) => {
           const who = c.get('principal');
@@ -257,6 +262,7 @@ export function authRoutes(deps: AuthRouteDeps) {
         body: 'CreateUser',
         responses: { 201: 'UserInfo', 400: 'Invalid input; details name each bad field', 404: 'Auth is off', 409: 'Exists' },
       }),
+      input<{ json: z.input<typeof CreateUserSchema> }>(),
       (c) =>
         guarded(c, async (auth) =>
           c.json(await auth.createUser(await body(c, CreateUserSchema, 'invalid user'), changeMeta(c).author), 201),
@@ -270,6 +276,7 @@ export function authRoutes(deps: AuthRouteDeps) {
         body: 'UpdateUser',
         responses: { 200: 'UserInfo', 400: 'Invalid input; details name each bad field', 404: 'No such user, or auth is off' },
       }),
+      input<{ json: z.input<typeof UpdateUserSchema> }>(),
       (c) =>
         guarded(c, async (auth) =>
           c.json(await auth.updateUser(c.req.param('name'), await body(c, UpdateUserSchema, 'invalid user change'), changeMeta(c).author)),

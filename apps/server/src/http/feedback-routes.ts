@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
 import { Hono } from 'hono';
 import { AnnotationInputSchema, CheckinInputSchema, parseTimestamp, type Annotation, type Checkin } from '@northstar/shared';
 import { reviewsDue } from '../align/reviews.ts';
@@ -7,6 +8,7 @@ import type { ModelService } from '../model/model-service.ts';
 import type { ModelRepo } from '../store/model-repo.ts';
 import { jsonError } from './errors.ts';
 import { doc } from './route-doc.ts';
+import { input } from './typed-input.ts';
 import { modelErrorResponse, readJson } from './model-routes.ts';
 import { changeMeta } from './write-guard.ts';
 
@@ -37,6 +39,7 @@ export function feedbackRoutes(deps: FeedbackRouteDeps) {
         recordsChange: true,
         responses: { 201: 'The check-in', 400: 'Invalid input; details name each bad field' },
       }),
+      input<{ json: z.input<typeof CheckinInputSchema> }>(),
       async (c) => {
         try {
           const parsed = CheckinInputSchema.safeParse(await readJson(c));
@@ -59,6 +62,7 @@ export function feedbackRoutes(deps: FeedbackRouteDeps) {
         query: [{ name: 'kind', description: 'objective, kpi or goal' }, 'id', 'from', 'to', 'limit'],
         responses: { 200: 'Checkin[]', 400: 'kind is not objective, kpi or goal' },
       }),
+      input<{ query: { kind?: string; id?: string; from?: string; to?: string; limit?: string } }>(),
       async (c) => {
         const kind = c.req.query('kind');
         if (kind !== undefined && !['objective', 'kpi', 'goal'].includes(kind)) {
@@ -88,6 +92,7 @@ export function feedbackRoutes(deps: FeedbackRouteDeps) {
         recordsChange: true,
         responses: { 201: 'The annotation', 400: 'Invalid input; details name each bad field' },
       }),
+      input<{ json: z.input<typeof AnnotationInputSchema> }>(),
       async (c) => {
         try {
           const parsed = AnnotationInputSchema.safeParse(await readJson(c));
@@ -125,6 +130,7 @@ export function feedbackRoutes(deps: FeedbackRouteDeps) {
         query: [{ name: 'kpi', required: true }, 'from', 'to', 'limit'],
         responses: { 200: 'Annotation[]', 400: 'kpi missing, or from/to not epoch milliseconds' },
       }),
+      input<{ query: { kpi: string; from?: string; to?: string; limit?: string } }>(),
       async (c) => {
         const kpi = c.req.query('kpi');
         if (!kpi) return jsonError(c, 400, 'bad_query', 'kpi: is required', [{ field: 'kpi', message: 'is required' }]);
@@ -141,6 +147,7 @@ export function feedbackRoutes(deps: FeedbackRouteDeps) {
     .get(
       '/api/v1/milestones',
       doc({ tag: 'feedback', summary: 'Targets reached, newest first', query: ['limit'], responses: { 200: 'Milestone[]' } }),
+      input<{ query: { limit?: string } }>(),
       async (c) => c.json(await repo.milestones(limitOf(c.req.query('limit')))),
     )
     .get('/api/v1/reviews', doc({ tag: 'feedback', summary: 'Reviews due or overdue', responses: { 200: 'ReviewDue[]' } }), async (c) => {

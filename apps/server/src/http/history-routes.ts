@@ -9,6 +9,7 @@ import { queryDimensions } from '../store/dimension-query.ts';
 import { querySeries } from '../store/series-query.ts';
 import { badQuery, jsonError } from './errors.ts';
 import { doc } from './route-doc.ts';
+import { input } from './typed-input.ts';
 import { targetTimeline } from './kpi-routes.ts';
 import { readSeriesParams } from './series-params.ts';
 
@@ -51,6 +52,7 @@ export function historyRoutes(deps: HistoryRouteDeps) {
         query: [{ name: 'dim', required: true }, 'from', 'to', 'top', 'step'],
         responses: { 200: 'BreakdownResponse', 400: 'Invalid query; details name each bad parameter', 404: 'No such KPI' },
       }),
+      input<{ query: { dim: string; from?: string; to?: string; top?: string; step?: string } }>(),
       async (c) => {
         const kpi = find(c.req.param('id'));
         if (!kpi) return notFound(c, c.req.param('id'));
@@ -83,6 +85,7 @@ export function historyRoutes(deps: HistoryRouteDeps) {
         query: ['from', 'to'],
         responses: { 200: 'DimensionsResponse', 400: 'Invalid query; details name each bad parameter', 404: 'No such KPI' },
       }),
+      input<{ query: { from?: string; to?: string } }>(),
       async (c) => {
         const kpi = find(c.req.param('id'));
         if (!kpi) return notFound(c, c.req.param('id'));
@@ -101,6 +104,7 @@ export function historyRoutes(deps: HistoryRouteDeps) {
         query: [{ name: 'format', description: 'csv (default) or json' }, 'from', 'to', 'step'],
         responses: { 200: 'CSV or ExportResponse', 400: 'Invalid query; details name each bad parameter', 404: 'No such KPI' },
       }),
+      input<{ query: { format?: string; from?: string; to?: string; step?: string } }>(),
       async (c) => {
         const kpi = find(c.req.param('id'));
         if (!kpi) return notFound(c, c.req.param('id'));

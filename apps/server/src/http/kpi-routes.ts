@@ -17,6 +17,7 @@ import type { VersionRow } from '../store/model-repo.ts';
 import { querySeries } from '../store/series-query.ts';
 import { badQuery, jsonError } from './errors.ts';
 import { doc } from './route-doc.ts';
+import { input } from './typed-input.ts';
 import { readSeriesParams, type SeriesParams } from './series-params.ts';
 import { parseCompare, seriesComparison } from '../history/comparison.ts';
 
@@ -93,6 +94,7 @@ export function kpiRoutes(deps: KpiRouteDeps) {
         query: ['from', 'to', 'step', 'compare'],
         responses: { 200: 'SeriesResponse', 400: 'Invalid query; details name each bad parameter', 404: 'No such KPI' },
       }),
+      input<{ query: { from?: string; to?: string; step?: string; compare?: string } }>(),
       async (c) => {
         const kpi = find(c.req.param('id'));
         if (!kpi) return notFound(c, c.req.param('id'));
@@ -139,6 +141,7 @@ export function kpiRoutes(deps: KpiRouteDeps) {
         query: [{ name: 'period', required: true, example: '2027-Q1' }],
         responses: { 200: 'TargetSuggestion', 400: 'period is not a period', 404: 'No such KPI' },
       }),
+      input<{ query: { period: string } }>(),
       async (c) => {
         const kpi = find(c.req.param('id'));
         if (!kpi) return notFound(c, c.req.param('id'));

@@ -1,11 +1,21 @@
 import { Hono, type Context } from 'hono';
-import { forbiddenKeyProblem, type DefinitionVersion } from '@northstar/shared';
+import type { z } from 'zod';
+import {
+  AlertRuleSchema,
+  BoardSchema,
+  GoalSchema,
+  KpiSchema,
+  ObjectiveSchema,
+  forbiddenKeyProblem,
+  type DefinitionVersion,
+} from '@northstar/shared';
 import type { EntityKind } from '../store/model-repo.ts';
 import { jsonSyntaxError } from '../ingest/json-syntax.ts';
 import { ModelError } from '../model/model-errors.ts';
 import type { DefinitionOf, ModelService } from '../model/model-service.ts';
 import { jsonError } from './errors.ts';
 import { doc } from './route-doc.ts';
+import { input } from './typed-input.ts';
 import { changeMeta } from './write-guard.ts';
 
 /** Model definitions are small; a bigger body is a mistake. */
@@ -37,6 +47,15 @@ function expectedVersion(c: Context): number | undefined {
   const n = Number(raw.replace(/^W\//, '').replaceAll('"', ''));
   if (!Number.isInteger(n) || n < 0) throw new ModelError(400, 'bad_if_match', 'If-Match must be the version number you edited, e.g. "3"');
   return n;
+}
+
+/** What a client writes for each kind: the input of its schema (defaults may be left out). */
+interface DefinitionInput {
+  objective: z.input<typeof ObjectiveSchema>;
+  kpi: z.input<typeof KpiSchema>;
+  goal: z.input<typeof GoalSchema>;
+  rule: z.input<typeof AlertRuleSchema>;
+  board: z.input<typeof BoardSchema>;
 }
 
 /** What a kind is called in the documentation and which schema its body has. */
@@ -86,6 +105,7 @@ function writeRoutes<K extends EntityKind>(model: ModelService, kind: K) {
         recordsChange: true,
         responses: { 201: 'Created, with its version', 400: 'Invalid input; details name each bad field', 409: 'Exists' },
       }),
+      input<{ json: DefinitionInput[K] }>(),
       async (c) => {
         try {
           const r = await model.upsert(kind, await readJson(c), changeMeta(c), { create: true });
@@ -106,6 +126,7 @@ function writeRoutes<K extends EntityKind>(model: ModelService, kind: K) {
         recordsChange: true,
         responses: { 200: 'Stored as a new version', 400: 'Invalid input; details name each bad field', 409: 'Version conflict' },
       }),
+      input<{ json: DefinitionInput[K] }>(),
       async (c) => {
         try {
           const r = await model.upsert(kind, await readJson(c), changeMeta(c), {

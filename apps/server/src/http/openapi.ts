@@ -1,5 +1,5 @@
-import type { Hono } from 'hono';
-import { openAPIRouteHandler } from 'hono-openapi';
+import type { Context, Hono } from 'hono';
+import { generateSpecs } from 'hono-openapi';
 import type { OpenAPIV3_1 } from 'openapi-types';
 import { z } from 'zod';
 import {
@@ -131,8 +131,20 @@ export function openApiDocumentation(): Partial<OpenAPIV3_1.Document> {
   };
 }
 
+/** The document as clients read it: the parts a client looks at, typed; the rest as JSON. */
+export interface OpenApiDocumentJson {
+  openapi: string;
+  info: { title: string; version: string };
+  paths: Record<string, object | undefined>;
+  components?: { schemas?: Record<string, object> };
+}
+
 /** GET /api/v1/openapi.json: the document of every route `app` holds, built once on the first request. */
 export function openApiHandler(app: Hono) {
-  // openapi.json itself ends in a file extension: it is a route here, not a static file
-  return openAPIRouteHandler(app, { documentation: openApiDocumentation(), excludeStaticFile: false });
+  let built: Promise<OpenApiDocumentJson> | undefined;
+  return async (c: Context) => {
+    // openapi.json itself ends in a file extension: it is a route here, not a static file
+    built ??= generateSpecs(app, { documentation: openApiDocumentation(), excludeStaticFile: false });
+    return c.json(await built);
+  };
 }
