@@ -3,10 +3,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { Alert, BacktestResponse, ServerMessage } from '@northstar/shared';
+import type { Alert, ServerMessage } from '@northstar/shared';
 import { rmSync } from 'node:fs';
 import pino from 'pino';
 import { startServer } from '../apps/server/src/server.ts';
+import { apiClient, parseResponse } from './support/api-client.ts';
 import { startTestServer, waitFor, type TestServer } from './support/harness.ts';
 
 const SECRET = 'receiver-secret-0123456789';
@@ -57,6 +58,9 @@ afterAll(async () => {
   await new Promise((resolve) => receiver?.close(resolve));
 });
 
+/** The typed client, as the same user as `call`; a function because a test restarts the server. */
+const api = () => apiClient(server, { 'x-northstar-user': 'lead' });
+
 async function call(method: string, path: string, body?: unknown) {
   const res = await fetch(`${server.url}${path}`, {
     method,
@@ -84,7 +88,7 @@ describe('alerts end to end on a real server', () => {
     ).toBe(202);
 
     alert = await waitFor(async () => {
-      const list = (await call('GET', '/api/v1/alerts')).body as unknown as Alert[];
+      const list = await parseResponse(api().api.v1.alerts.$get({ query: {} }));
       return list.find((a) => a.state === 'alerting');
     }, 'an alerting alert');
     expect(alert).toMatchObject({ key: 'too-many-errors/errors/', severity: 'critical', value: 12, threshold: 10 });
@@ -102,10 +106,7 @@ describe('alerts end to end on a real server', () => {
     expect(JSON.parse(hook.body)).toMatchObject({ status: 'firing' });
     ws.close();
 
-    const history = (await call('GET', `/api/v1/alerts/history?key=${encodeURIComponent(alert.key)}`)).body as unknown as Array<{
-      to: string;
-      reason: string;
-    }>;
+    const history = await parseResponse(api().api.v1.alerts.history.$get({ query: { key: alert.key } }));
     expect(history.map((h) => h.to)).toContain('alerting');
     expect(history.every((h) => h.reason.length > 0)).toBe(true);
   });
@@ -118,11 +119,7 @@ describe('alerts end to end on a real server', () => {
 
     const verdict = await call('POST', '/api/v1/alerts/feedback', { key: alert.key, real: true, note: 'bad deploy' });
     expect(verdict.status).toBe(200);
-    const precision = (await call('GET', '/api/v1/detect/precision')).body as unknown as Array<{
-      detector: string;
-      kpi: string;
-      precision: number;
-    }>;
+    const precision = await parseResponse(api().api.v1.detect.precision.$get());
     expect(precision).toEqual([expect.objectContaining({ detector: 'threshold', kpi: 'errors', precision: 1 })]);
   });
 
@@ -134,7 +131,7 @@ describe('alerts end to end on a real server', () => {
     });
     expect(ok.status).toBe(201);
     await waitFor(
-      async () => (((await call('GET', '/api/v1/alerts')).body as unknown as Alert[])[0]?.silencedBy === ok.body.id ? true : undefined),
+      async () => ((await parseResponse(api().api.v1.alerts.$get({ query: {} })))[0]?.silencedBy === ok.body.id ? true : undefined),
       'alert silenced',
     );
     const bad = await call('POST', '/api/v1/silences', { matchers: [], endsAt: 'soon' });
@@ -149,18 +146,18 @@ describe('alerts end to end on a real server', () => {
       ts: start + i * 900_000,
       value: 100 + Math.sin(i / 5) * 2 + (i === 250 ? 60 : 0),
     }));
-    const r = await call('POST', '/api/v1/detect/backtest', { series, detection: { sensitivity: 'medium', direction: 'both' } });
+    const r = await api().api.v1.detect.backtest.$post({ json: { series, detection: { sensitivity: 'medium', direction: 'both' } } });
     expect(r.status).toBe(200);
-    const body = r.body as unknown as BacktestResponse;
+    const body = await parseResponse(r);
     expect(body.points).toHaveLength(300);
     expect(body.points[250]?.flag).toBe(true);
     expect(body.points.slice(100, 240).filter((p) => p.flag)).toEqual([]);
     expect(body.points[250]?.upper).toBeLessThan(160);
 
     const now = Date.now();
-    const hist = await call('POST', '/api/v1/detect/backtest', { kpi: 'errors', from: now - 3_600_000, to: now });
+    const hist = await api().api.v1.detect.backtest.$post({ json: { kpi: 'errors', from: now - 3_600_000, to: now } });
     expect(hist.status).toBe(200);
-    expect((hist.body as unknown as BacktestResponse).points.length).toBeGreaterThan(0);
+    expect((await parseResponse(hist)).points.length).toBeGreaterThan(0);
     const bad = await call('POST', '/api/v1/detect/backtest', { kpi: 'nope', from: now - 1000, to: now });
     expect(bad.body.error?.details).toEqual([{ field: 'kpi', message: 'no KPI with id "nope"' }]);
   });
@@ -172,9 +169,9 @@ describe('alerts end to end on a real server', () => {
       value: 100 + Math.sin(i / 5) * 2 + (i === 250 ? 60 : 0),
     }));
     // no kpiDirection and no detection.direction: a spike up is watched (it used to watch drops only)
-    const r = await call('POST', '/api/v1/detect/backtest', { series });
+    const r = await api().api.v1.detect.backtest.$post({ json: { series } });
     expect(r.status).toBe(200);
-    const body = r.body as unknown as BacktestResponse;
+    const body = await parseResponse(r);
     expect(body.stepMs).toBe(900_000);
     expect(body.points[0]?.ts).toBe(start);
     expect(body.points[0]?.learning).toBe(true);
@@ -195,10 +192,10 @@ describe('alerts end to end on a real server', () => {
     const missed = await call('POST', '/api/v1/detect/feedback', { kpi: 'errors', kind: 'missed', note: 'the 14:00 outage' });
     expect(missed.status).toBe(200);
     expect(missed.body).toMatchObject({ kpi: 'errors', steps: -1, reason: 'missed', by: 'lead', note: 'the 14:00 outage' });
-    const listed = (await call('GET', '/api/v1/detect/tuning')).body as unknown as Array<{ kpi: string; steps: number; by: string }>;
+    const listed = await parseResponse(api().api.v1.detect.tuning.$get());
     expect(listed).toEqual([expect.objectContaining({ kpi: 'errors', steps: -1, by: 'lead' })]);
     // a missed report is not a verdict on an alert: precision is unchanged
-    const precision = (await call('GET', '/api/v1/detect/precision')).body as unknown as Array<{ detector: string }>;
+    const precision = await parseResponse(api().api.v1.detect.precision.$get());
     expect(precision.map((p) => p.detector)).not.toContain('missed');
 
     // stored like every verdict: a restart on the same data directory keeps the tuned threshold and who set it
@@ -215,7 +212,7 @@ describe('alerts end to end on a real server', () => {
         rmSync(dataDir, { recursive: true, force: true });
       },
     };
-    const kept = (await call('GET', '/api/v1/detect/tuning')).body as unknown as Array<{ kpi: string; steps: number; by: string }>;
+    const kept = await parseResponse(api().api.v1.detect.tuning.$get());
     expect(kept).toEqual([expect.objectContaining({ kpi: 'errors', steps: -1, by: 'lead', reason: 'missed' })]);
 
     const reset = await call('POST', '/api/v1/detect/feedback', { kpi: 'errors', kind: 'reset' });

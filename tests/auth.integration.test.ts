@@ -1,6 +1,7 @@
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CreatedToken, MeResponse, ServerMessage } from '@northstar/shared';
+import type { CreatedToken, MeResponse, Scope, ServerMessage } from '@northstar/shared';
+import { apiClient, parseResponse } from './support/api-client.ts';
 import { startTestServer, TEST_CONFIG, waitFor, type TestServer } from './support/harness.ts';
 
 // chdb allows one store per process, so the server with auth on has a file of its own.
@@ -81,10 +82,10 @@ async function createUser(name: string, role: string): Promise<Session> {
   return login(name, password);
 }
 
-async function createToken(scopes: string[], name = scopes.join('+')): Promise<CreatedToken> {
-  const r = await send('POST', '/api/v1/auth/tokens', { body: { name, scopes }, headers: as(admin) });
+async function createToken(scopes: Scope[], name = scopes.join('+')): Promise<CreatedToken> {
+  const r = await apiClient(server, as(admin)).api.v1.auth.tokens.$post({ json: { name, scopes } });
   expect(r.status).toBe(201);
-  return r.body as unknown as CreatedToken;
+  return parseResponse(r);
 }
 
 /** The close code a socket gets (it stays open until the server closes it). */
@@ -182,15 +183,15 @@ describe('roles per route class', () => {
     expect(
       (await send('POST', '/api/v1/objectives', { body: objective, headers: as(editor, { 'x-northstar-user': 'someone-else' }) })).status,
     ).toBe(201);
-    const history = await send('GET', '/api/v1/objectives/ops/history', { headers: { cookie: viewer.cookie } });
-    expect((history.body as unknown as Array<{ author: string }>)[0]?.author).toBe('ed');
+    const history = await parseResponse(
+      apiClient(server, { cookie: viewer.cookie }).api.v1.objectives[':id'].history.$get({ param: { id: 'ops' } }),
+    );
+    expect(history[0]?.author).toBe('ed');
     expect((await send('GET', '/api/v1/auth/users', { headers: { cookie: editor.cookie } })).status).toBe(403);
     expect((await send('POST', '/api/v1/auth/tokens', { body: { name: 'x', scopes: ['read'] }, headers: as(editor) })).status).toBe(403);
-    const users = await send('GET', '/api/v1/auth/users', { headers: { cookie: admin.cookie } });
-    expect((users.body as unknown as Array<{ name: string; role: string }>).map((u) => `${u.name}:${u.role}`)).toEqual(
-      expect.arrayContaining(['admin:admin', 'vera:viewer', 'ed:editor']),
-    );
-    expect(JSON.stringify(users.body)).not.toMatch(/scrypt|passwordHash/);
+    const users = await parseResponse(apiClient(server, { cookie: admin.cookie }).api.v1.auth.users.$get());
+    expect(users.map((u) => `${u.name}:${u.role}`)).toEqual(expect.arrayContaining(['admin:admin', 'vera:viewer', 'ed:editor']));
+    expect(JSON.stringify(users)).not.toMatch(/scrypt|passwordHash/);
     // a lowered role takes effect at once: the editor's session ends
     expect((await send('PUT', '/api/v1/auth/users/ed', { body: { role: 'viewer' }, headers: as(admin) })).status).toBe(200);
     expect((await send('GET', '/api/v1/kpis', { headers: { cookie: editor.cookie } })).status).toBe(401);
@@ -288,9 +289,9 @@ describe('WebSocket handshake', () => {
     const refused = await send('POST', '/api/v1/auth/kiosk-tokens', { body: { board: 'ops-room' }, headers: as(viewer) });
     expect(refused.status).toBe(403);
     const editor = await createUser('tv-editor', 'editor');
-    const created = await send('POST', '/api/v1/auth/kiosk-tokens', { body: { board: 'ops-room' }, headers: as(editor) });
+    const created = await apiClient(server, as(editor)).api.v1.auth['kiosk-tokens'].$post({ json: { board: 'ops-room' } });
     expect(created.status).toBe(201);
-    const kiosk = created.body as unknown as CreatedToken;
+    const kiosk = await parseResponse(created);
     expect(kiosk).toMatchObject({ kind: 'kiosk', board: 'ops-room', name: 'TV: Ops room', createdBy: 'tv-editor' });
     expect(kiosk.token).toMatch(/^nsk_/);
 
@@ -337,8 +338,10 @@ describe('WebSocket handshake', () => {
     expect([...seenObjectives]).not.toContain('uptime-obj');
     watcher.ws!.close();
 
-    const listed = await send('GET', '/api/v1/auth/kiosk-tokens?board=ops-room', { headers: { cookie: editor.cookie } });
-    expect((listed.body as unknown as CreatedToken[]).map((t) => t.id)).toEqual([kiosk.id]);
+    const listed = await parseResponse(
+      apiClient(server, { cookie: editor.cookie }).api.v1.auth['kiosk-tokens'].$get({ query: { board: 'ops-room' } }),
+    );
+    expect(listed.map((t) => t.id)).toEqual([kiosk.id]);
     // revoking the link closes the TV's open connection too, and refuses the next one
     const closed = closeCode(tv.ws!);
     expect((await send('DELETE', `/api/v1/auth/kiosk-tokens/${kiosk.id}`, { headers: as(editor) })).status).toBe(204);

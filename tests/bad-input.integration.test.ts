@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'node:http';
 import WebSocket from 'ws';
-import type { IngestResponse } from '@northstar/shared';
+import type { ErrorResponse, IngestResponse } from '@northstar/shared';
 import { LiveTestClient } from './support/live-client.ts';
 import { startTestServer, waitFor, type TestServer } from './support/harness.ts';
 
@@ -19,7 +19,8 @@ afterAll(async () => {
   await server?.stop();
 });
 
-type IngestBody = IngestResponse & { rejectedTotal?: number; error?: { code: string; message: string } };
+/** The counts of a 202 or of a 400 that accepted nothing, with its error. */
+type IngestBody = IngestResponse & Partial<ErrorResponse>;
 
 async function post(body: string, contentType = 'application/x-ndjson'): Promise<{ status: number; text: string; body: IngestBody }> {
   const res = await fetch(`${server.url}/api/v1/events`, { method: 'POST', headers: { 'content-type': contentType }, body });

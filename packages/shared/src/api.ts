@@ -8,9 +8,22 @@ export interface RejectedLine {
   reason: string;
 }
 
+/** The answer to POST /api/v1/events: 202 when something was accepted, 400 (with `error`) when nothing was. */
 export interface IngestResponse {
   accepted: number;
+  /** The rejected lines, in line order, at most 1 000 of them (every one is kept in rejected_events). */
   rejected: RejectedLine[];
+  /** How many lines were rejected, when there were more than the list holds. */
+  rejectedTotal?: number;
+  /** Accepted events whose id was already stored: not stored or counted again. */
+  duplicates?: number;
+  /** The Idempotency-Key was already stored by this process: nothing was stored again. */
+  duplicate?: boolean;
+}
+
+/** The 400 answer to POST /api/v1/events when no event was accepted: the counts, and why. */
+export interface IngestRefusal extends IngestResponse {
+  error: { code: 'nothing_accepted'; message: string };
 }
 
 export interface KpiWithState extends KpiDefinition {
@@ -110,4 +123,14 @@ export interface FieldProblem {
 
 export interface ErrorResponse {
   error: { code: string; message: string; details?: FieldProblem[] };
+}
+
+/** One entry of a definition's history (GET /api/v1/<kind>/:id/history): who, when, what, why; a deletion has no definition. */
+export interface DefinitionVersion<T> {
+  version: number;
+  op: 'upsert' | 'delete';
+  author: string;
+  reason: string;
+  changedAt: number;
+  definition: T | null;
 }

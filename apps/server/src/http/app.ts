@@ -3,6 +3,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Logger } from 'pino';
+import type { AuthService } from '../auth/auth-service.ts';
 import { httpMetrics } from '../observe/http-metrics.ts';
 import type { Metrics } from '../observe/metrics.ts';
 import { apiBodyBound } from './body-bound.ts';
@@ -11,58 +12,86 @@ import { healthRoutes, type HealthDeps } from './health-routes.ts';
 import { ingestRoutes, type IngestRouteDeps } from './ingest-routes.ts';
 import { kpiRoutes, type KpiRouteDeps } from './kpi-routes.ts';
 import { alignmentRoutes, type AlignmentDeps } from './alignment-routes.ts';
-import { feedbackRoutes } from './feedback-routes.ts';
+import { feedbackRoutes, type FeedbackRouteDeps } from './feedback-routes.ts';
 import { modelRoutes } from './model-routes.ts';
-import { openApiDocument } from './openapi.ts';
+import { openApiHandler } from './openapi.ts';
+import { doc } from './route-doc.ts';
+import { serviceRoutes } from './service-routes.ts';
 import { authGuard, type GuardDeps } from './write-guard.ts';
 import { authRoutes, type AuthRouteDeps } from './auth-routes.ts';
 import { alertRoutes, type AlertRouteDeps } from './alert-routes.ts';
 import { historyRoutes } from './history-routes.ts';
 import { oidcRoutes, type OidcRouteDeps } from './oidc-routes.ts';
 
+/** What the whole app needs: each route module's deps; a part two modules share does what both ask of it. */
 export interface AppDeps
-  extends IngestRouteDeps, KpiRouteDeps, HealthDeps, AlignmentDeps, AlertRouteDeps, GuardDeps, AuthRouteDeps, OidcRouteDeps {
+  extends
+    IngestRouteDeps,
+    KpiRouteDeps,
+    HealthDeps,
+    AlignmentDeps,
+    AlertRouteDeps,
+    GuardDeps,
+    AuthRouteDeps,
+    FeedbackRouteDeps,
+    OidcRouteDeps {
+  /** The guard asks the whole service (who holds a token or session), the routes a part of it. */
+  auth: AuthService | null;
+  loop: KpiRouteDeps['loop'] & AlignmentDeps['loop'];
+  repo: AlignmentDeps['repo'] & FeedbackRouteDeps['repo'];
   metrics: Metrics;
   log: Logger;
   webDir: string;
 }
 
-export function createApp(deps: AppDeps): Hono {
+/** Headers for every answer: the app loads only its own scripts, styles inline, images and data: URLs. */
+const SECURE_HEADERS = secureHeaders({
+  contentSecurityPolicy: {
+    defaultSrc: ["'self'"],
+    connectSrc: ["'self'"],
+    imgSrc: ["'self'", 'data:'],
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    scriptSrc: ["'self'"],
+    // no framing (clickjacking), no <base> or form posts pointing elsewhere
+    frameAncestors: ["'none'"],
+    baseUri: ["'self'"],
+    formAction: ["'self'"],
+  },
+});
+
+/**
+ * Every API route, chained so the app's type describes each one (its path, method, inputs
+ * and answers): `AppType` is what `hc` clients (the web app, the tests) are typed with.
+ */
+function apiRoutes(deps: AppDeps) {
+  return new Hono()
+    .route('/', authRoutes(deps))
+    .route('/', oidcRoutes(deps))
+    .route('/', healthRoutes(deps))
+    .route('/', ingestRoutes(deps))
+    .route('/', kpiRoutes(deps))
+    .route('/', historyRoutes(deps))
+    .route('/', modelRoutes(deps.model))
+    .route('/', feedbackRoutes(deps))
+    .route('/', alignmentRoutes(deps))
+    .route('/', alertRoutes(deps))
+    .route('/', serviceRoutes(deps.metrics));
+}
+
+export function createApp(deps: AppDeps) {
   const app = new Hono();
   app.use('*', httpMetrics(deps.metrics));
-  app.use(
-    secureHeaders({
-      contentSecurityPolicy: {
-        defaultSrc: ["'self'"],
-        connectSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        scriptSrc: ["'self'"],
-        // no framing (clickjacking), no <base> or form posts pointing elsewhere
-        frameAncestors: ["'none'"],
-        baseUri: ["'self'"],
-        formAction: ["'self'"],
-      },
-    }),
-  );
+  app.use(SECURE_HEADERS);
   // every request: the static app and sign-in are public, the rest by role (auth/policy.ts)
   app.use('*', authGuard(deps));
   app.use('/api/*', apiBodyBound());
-  app.route('/', authRoutes(deps));
-  app.route('/', oidcRoutes(deps));
-  app.route('/', healthRoutes(deps));
-  app.route('/', ingestRoutes(deps));
-  app.route('/', kpiRoutes(deps));
-  app.route('/', historyRoutes(deps));
-  app.route('/', modelRoutes(deps.model));
-  app.route('/', feedbackRoutes(deps));
-  app.route('/', alignmentRoutes(deps));
-  app.route('/', alertRoutes(deps));
-  const openapi = openApiDocument();
-  app.get('/api/v1/openapi.json', (c) => c.json(openapi));
-  app.get('/metrics', async (c) =>
-    c.text(await deps.metrics.registry.metrics(), 200, { 'content-type': deps.metrics.registry.contentType }),
-  );
+  const routes = app
+    .route('/', apiRoutes(deps))
+    .get(
+      '/api/v1/openapi.json',
+      doc({ tag: 'service', summary: 'This document: every route of the server', responses: { 200: 'OpenAPI 3.1' } }),
+      openApiHandler(app),
+    );
   app.all('/api/*', (c) => jsonError(c, 404, 'not_found', `no route ${c.req.method} ${c.req.path}`));
   if (existsSync(deps.webDir)) {
     app.use('/*', serveStatic({ root: deps.webDir }));
@@ -74,5 +103,8 @@ export function createApp(deps: AppDeps): Hono {
     deps.log.error({ err, path: c.req.path }, 'request failed');
     return jsonError(c, 500, 'internal', 'the server failed to handle this request; it has been logged');
   });
-  return app;
+  return routes;
 }
+
+/** The server's API as a type: `hc<AppType>(origin)` is a client that knows every route. */
+export type AppType = ReturnType<typeof createApp>;

@@ -1,12 +1,15 @@
 import type { Context } from 'hono';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ContentfulStatusCode, SuccessStatusCode } from 'hono/utils/http-status';
 import type { ErrorResponse } from '@northstar/shared';
 import type { FieldProblem } from '@northstar/shared';
 
+/** An error status: the typed client (`hc`) keeps these bodies apart from the answers. */
+export type ErrorStatus = Exclude<ContentfulStatusCode, SuccessStatusCode>;
+
 /** Every error body has one shape; messages say what was wrong and never carry stacks or SQL. */
-export function jsonError(
+export function jsonError<S extends ErrorStatus>(
   c: Context,
-  status: ContentfulStatusCode,
+  status: S,
   code: string,
   message: string,
   details?: ErrorResponse['error']['details'],

@@ -1,12 +1,13 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { IngestResponse } from '@northstar/shared';
+import type { IngestRefusal, IngestResponse } from '@northstar/shared';
 import { BackpressureError, type RefusedIndex } from '../ingest/batch-writer.ts';
 import { BodyError, decodeBody, formatFromContentType } from '../ingest/decode-body.ts';
 import type { Ingestor } from '../ingest/ingestor.ts';
 import type { Metrics } from '../observe/metrics.ts';
 import { EncodingError, decodeContentEncoding } from './body-encoding.ts';
 import { jsonError } from './errors.ts';
+import { doc } from './route-doc.ts';
 
 /** A response lists at most this many rejected lines; the rest are counted and kept in rejected_events. */
 const MAX_REJECTED_IN_RESPONSE = 1000;
@@ -34,16 +35,32 @@ class RecentKeys {
 }
 
 export interface IngestRouteDeps {
-  ingestor: Ingestor;
-  metrics: Metrics;
+  ingestor: Pick<Ingestor, 'reject' | 'writeGrouped' | 'writeBatchIsolating'>;
+  metrics: Pick<Metrics, 'eventsReceived'>;
   bodyLimitBytes: number;
 }
 
-export function ingestRoutes(deps: IngestRouteDeps): Hono {
-  const app = new Hono();
+export function ingestRoutes(deps: IngestRouteDeps) {
   const stored = new RecentKeys();
-  app.post(
+  return new Hono().post(
     '/api/v1/events',
+    doc({
+      tag: 'ingest',
+      summary:
+        'Ingest metric events: a JSON array, or NDJSON with Content-Type application/x-ndjson; UTF-8, optionally Content-Encoding: gzip',
+      headers: [{ name: 'Idempotency-Key', description: 'one idempotent batch: sending it again stores nothing twice' }],
+      body: { media: 'application/x-ndjson', description: 'one event per line, or a JSON array of events (application/json)' },
+      responses: {
+        202: 'Accepted: {accepted, rejected: [{line, reason}], duplicates}',
+        400: 'Nothing accepted, or a body that cannot be read',
+        403: 'Origin or Host not allowed',
+        413: 'Body over the limit (after gzip inflation too)',
+        415: 'Content-Encoding other than gzip or identity',
+        429: 'Too many requests for this token; retry after Retry-After',
+        503: 'Store unavailable or busy; retry after Retry-After',
+      },
+      schemas: { 202: 'IngestResponse' },
+    }),
     bodyLimit({
       maxSize: deps.bodyLimitBytes,
       onError: (c) =>
@@ -83,7 +100,7 @@ export function ingestRoutes(deps: IngestRouteDeps): Hono {
         return jsonError(c, 400, 'bad_body', message);
       }
       deps.metrics.eventsReceived.inc({ source }, decoded.events.length + decoded.rejected.length);
-      const body: IngestResponse & { rejectedTotal?: number; duplicate?: boolean; duplicates?: number } = { accepted: 0, rejected: [] };
+      const body: IngestResponse = { accepted: 0, rejected: [] };
       let refused: RefusedIndex[] = [];
       try {
         // Rejects are kept first: if the events then fail to store, the producer retries
@@ -136,19 +153,16 @@ export function ingestRoutes(deps: IngestRouteDeps): Hono {
       if (truncated) body.rejectedTotal = rejected.length;
       body.accepted = decoded.events.length - refused.length;
       if (body.accepted === 0) {
-        return c.json(
-          {
-            ...body,
-            error: {
-              code: 'nothing_accepted',
-              message: rejected.length === 0 ? 'the body holds no events' : 'every event was rejected; see rejected',
-            },
+        const refusal: IngestRefusal = {
+          ...body,
+          error: {
+            code: 'nothing_accepted',
+            message: rejected.length === 0 ? 'the body holds no events' : 'every event was rejected; see rejected',
           },
-          400,
-        );
+        };
+        return c.json(refusal, 400);
       }
       return c.json(body, 202);
     },
   );
-  return app;
 }

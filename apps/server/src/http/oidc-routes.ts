@@ -5,6 +5,7 @@ import type { SsoInfo } from '@northstar/shared';
 import { AuthError, type AuthService } from '../auth/auth-service.ts';
 import { OidcSignIn, signInFailure } from '../auth/oidc-sign-in.ts';
 import type { OidcSettings } from '../config/oidc-settings.ts';
+import { doc } from './route-doc.ts';
 import { SESSION_COOKIE } from './write-guard.ts';
 
 export interface OidcRouteDeps {
@@ -40,63 +41,86 @@ function toLogin(c: Context, message: string): Response {
  * it back, and signs it in with the same session cookie as a password sign-in. Failures
  * land on the login page with the reason.
  */
-export function oidcRoutes(deps: OidcRouteDeps): Hono {
-  const app = new Hono();
+export function oidcRoutes(deps: OidcRouteDeps) {
   const { auth } = deps;
   const flow = auth && deps.oidc ? new OidcSignIn(deps.oidc) : null;
   const log = deps.log.child({ component: 'oidc' });
 
-  app.get('/api/v1/auth/oidc', (c) => {
-    const info: SsoInfo = flow ? { enabled: true, name: flow.displayName } : { enabled: false };
-    return c.json(info);
-  });
-
-  app.get('/api/v1/auth/oidc/start', async (c) => {
-    if (!flow) return toLogin(c, 'single sign-on is not set up on this server (NORTHSTAR_OIDC_ISSUER)');
-    const own = new URL(CALLBACK_PATH, c.req.url);
-    if (overHttps(c)) own.protocol = 'https:';
-    const redirectUri = deps.oidc?.redirectUri ?? own.href;
-    try {
-      const started = await flow.start(redirectUri, safeNext(c.req.query('next')));
-      // Lax, not Strict: the provider's redirect back is a cross-site navigation that must carry it
-      setCookie(c, FLOW_COOKIE, started.flowId, {
-        path: FLOW_COOKIE_PATH,
-        httpOnly: true,
-        sameSite: 'Lax',
-        secure: overHttps(c),
-        maxAge: 600,
-      });
-      c.header('Cache-Control', 'no-store');
-      return c.redirect(started.url.href, 302);
-    } catch (err) {
-      const message = signInFailure(err);
-      log.warn({ reason: message }, 'single sign-on could not start');
-      return toLogin(c, message);
-    }
-  });
-
-  app.get('/api/v1/auth/oidc/callback', async (c) => {
-    if (!flow || !auth) return toLogin(c, 'single sign-on is not set up on this server (NORTHSTAR_OIDC_ISSUER)');
-    const flowId = getCookie(c, FLOW_COOKIE);
-    deleteCookie(c, FLOW_COOKIE, { path: FLOW_COOKIE_PATH, secure: overHttps(c) });
-    c.header('Cache-Control', 'no-store');
-    try {
-      const done = await flow.finish(flowId, new URL(c.req.url).searchParams);
-      const started = await auth.signInWithProvider(done.identity);
-      setCookie(c, SESSION_COOKIE, started.sessionId, {
-        path: '/',
-        httpOnly: true,
-        sameSite: 'Strict',
-        secure: overHttps(c),
-        maxAge: deps.sessionHours * 3600,
-      });
-      log.info({ user: done.identity.name, role: started.role }, 'signed in with single sign-on');
-      return c.redirect(`/#${done.next}`, 302);
-    } catch (err) {
-      const message = err instanceof AuthError ? err.message : signInFailure(err);
-      log.warn({ reason: message }, 'single sign-on refused');
-      return toLogin(c, message);
-    }
-  });
-  return app;
+  return new Hono()
+    .get(
+      '/api/v1/auth/oidc',
+      doc({
+        tag: 'auth',
+        summary: 'Whether single sign-on is offered, and the provider name for the button',
+        responses: { 200: '{enabled, name?}' },
+      }),
+      (c) => {
+        const info: SsoInfo = flow ? { enabled: true, name: flow.displayName } : { enabled: false };
+        return c.json(info);
+      },
+    )
+    .get(
+      '/api/v1/auth/oidc/start',
+      doc({
+        tag: 'auth',
+        summary: 'Start a single sign-on: redirects to the identity provider (authorization code + PKCE)',
+        query: [{ name: 'next', description: 'the page of this app to return to after signing in' }],
+        responses: { 302: 'To the provider, or to the login page with the reason' },
+      }),
+      async (c) => {
+        if (!flow) return toLogin(c, 'single sign-on is not set up on this server (NORTHSTAR_OIDC_ISSUER)');
+        const own = new URL(CALLBACK_PATH, c.req.url);
+        if (overHttps(c)) own.protocol = 'https:';
+        const redirectUri = deps.oidc?.redirectUri ?? own.href;
+        try {
+          const started = await flow.start(redirectUri, safeNext(c.req.query('next')));
+          // Lax, not Strict: the provider's redirect back is a cross-site navigation that must carry it
+          setCookie(c, FLOW_COOKIE, started.flowId, {
+            path: FLOW_COOKIE_PATH,
+            httpOnly: true,
+            sameSite: 'Lax',
+            secure: overHttps(c),
+            maxAge: 600,
+          });
+          c.header('Cache-Control', 'no-store');
+          return c.redirect(started.url.href, 302);
+        } catch (err) {
+          const message = signInFailure(err);
+          log.warn({ reason: message }, 'single sign-on could not start');
+          return toLogin(c, message);
+        }
+      },
+    )
+    .get(
+      '/api/v1/auth/oidc/callback',
+      doc({
+        tag: 'auth',
+        summary: 'Where the identity provider sends the browser back; signs it in with a session cookie',
+        query: ['code', 'state'],
+        responses: { 302: 'To the page asked for, or to the login page with the reason' },
+      }),
+      async (c) => {
+        if (!flow || !auth) return toLogin(c, 'single sign-on is not set up on this server (NORTHSTAR_OIDC_ISSUER)');
+        const flowId = getCookie(c, FLOW_COOKIE);
+        deleteCookie(c, FLOW_COOKIE, { path: FLOW_COOKIE_PATH, secure: overHttps(c) });
+        c.header('Cache-Control', 'no-store');
+        try {
+          const done = await flow.finish(flowId, new URL(c.req.url).searchParams);
+          const started = await auth.signInWithProvider(done.identity);
+          setCookie(c, SESSION_COOKIE, started.sessionId, {
+            path: '/',
+            httpOnly: true,
+            sameSite: 'Strict',
+            secure: overHttps(c),
+            maxAge: deps.sessionHours * 3600,
+          });
+          log.info({ user: done.identity.name, role: started.role }, 'signed in with single sign-on');
+          return c.redirect(`/#${done.next}`, 302);
+        } catch (err) {
+          const message = err instanceof AuthError ? err.message : signInFailure(err);
+          log.warn({ reason: message }, 'single sign-on refused');
+          return toLogin(c, message);
+        }
+      },
+    );
 }

@@ -47,7 +47,7 @@ async function sha256OfFile(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
-async function sendBatch(opts: ImportOptions, key: string, events: MetricEvent[]): Promise<IngestResponse & { duplicate?: boolean }> {
+async function sendBatch(opts: ImportOptions, key: string, events: MetricEvent[]): Promise<IngestResponse> {
   const body = events.map(eventLine).join('\n');
   for (let attempt = 1; ; attempt++) {
     let res: Response;
@@ -66,7 +66,7 @@ async function sendBatch(opts: ImportOptions, key: string, events: MetricEvent[]
       await delay(RETRY_BASE_MS * 2 ** (attempt - 1));
       continue;
     }
-    const payload = (await res.json().catch(() => ({}))) as IngestResponse & { duplicate?: boolean; error?: { message: string } };
+    const payload = (await res.json().catch(() => ({}))) as IngestResponse & { error?: { message: string } };
     if (res.status === 202 || res.status === 200 || (res.status === 400 && Array.isArray(payload.rejected))) return payload;
     if (res.status === 503 && attempt < MAX_ATTEMPTS) {
       const retryAfterMs = Number(res.headers.get('retry-after') ?? 1) * 1000;

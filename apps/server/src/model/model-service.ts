@@ -52,8 +52,11 @@ const key = (kind: EntityKind, id: string) => `${kind}:${id}`;
  * Every change is validated (schema and references) before it is written, and
  * listeners hear about it only after the write returned.
  */
+/** What the service needs of the store: its versions (a unit test passes them in memory). */
+export type ModelVersions = Pick<ModelRepo, 'maxSeq' | 'latest' | 'history' | 'append'>;
+
 export class ModelService {
-  readonly #repo: ModelRepo;
+  readonly #repo: ModelVersions;
   readonly #items: ModelMaps = emptyMaps();
   readonly #versions = new Map<string, number>();
   readonly #listeners: Array<(changes: ModelChange[]) => void> = [];
@@ -61,11 +64,11 @@ export class ModelService {
   /** Writes are serialised so versions and references are checked against what is stored. */
   #queue: Promise<unknown> = Promise.resolve();
 
-  private constructor(repo: ModelRepo) {
+  private constructor(repo: ModelVersions) {
     this.#repo = repo;
   }
 
-  static async load(repo: ModelRepo): Promise<ModelService> {
+  static async load(repo: ModelVersions): Promise<ModelService> {
     const service = new ModelService(repo);
     service.#seq = await repo.maxSeq();
     for (const row of await repo.latest()) {

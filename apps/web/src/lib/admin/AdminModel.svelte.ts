@@ -1,5 +1,6 @@
 import type { CreatedToken, Role, Scope, TokenInfo, UserInfo } from '@northstar/shared';
-import { api, errorMessage } from '../api/client.ts';
+import { addUser, changeUser, createToken, listTokens, listUsers, removeUser, revokeToken } from '../api/auth.ts';
+import { errorMessage } from '../api/client.ts';
 
 /** Users and API tokens, as an admin manages them. A created token is kept here only until dismissed. */
 export class AdminModel {
@@ -12,7 +13,7 @@ export class AdminModel {
 
   async load(): Promise<void> {
     try {
-      [this.users, this.tokens] = await Promise.all([api<UserInfo[]>('/api/v1/auth/users'), api<TokenInfo[]>('/api/v1/auth/tokens')]);
+      [this.users, this.tokens] = await Promise.all([listUsers(), listTokens()]);
       this.error = null;
     } catch (err) {
       this.error = errorMessage(err);
@@ -34,34 +35,28 @@ export class AdminModel {
   }
 
   addUser(name: string, role: Role, password: string): Promise<boolean> {
-    return this.#run(() => api('/api/v1/auth/users', { method: 'POST', body: { name, role, password } }), `User ${name} added.`);
+    return this.#run(() => addUser(name, role, password), `User ${name} added.`);
   }
 
   setRole(name: string, role: Role): Promise<boolean> {
-    return this.#run(
-      () => api(`/api/v1/auth/users/${encodeURIComponent(name)}`, { method: 'PUT', body: { role } }),
-      `${name} is now ${role}.`,
-    );
+    return this.#run(() => changeUser(name, { role }), `${name} is now ${role}.`);
   }
 
   resetPassword(name: string, password: string): Promise<boolean> {
-    return this.#run(
-      () => api(`/api/v1/auth/users/${encodeURIComponent(name)}`, { method: 'PUT', body: { password } }),
-      `${name}'s password was changed; their sessions ended.`,
-    );
+    return this.#run(() => changeUser(name, { password }), `${name}'s password was changed; their sessions ended.`);
   }
 
   removeUser(name: string): Promise<boolean> {
-    return this.#run(() => api(`/api/v1/auth/users/${encodeURIComponent(name)}`, { method: 'DELETE' }), `User ${name} removed.`);
+    return this.#run(() => removeUser(name), `User ${name} removed.`);
   }
 
   createToken(name: string, scopes: Scope[]): Promise<boolean> {
     return this.#run(async () => {
-      this.created = await api<CreatedToken>('/api/v1/auth/tokens', { method: 'POST', body: { name, scopes } });
+      this.created = await createToken(name, scopes);
     }, `Token ${name} created.`);
   }
 
   revokeToken(id: string, name: string): Promise<boolean> {
-    return this.#run(() => api(`/api/v1/auth/tokens/${encodeURIComponent(id)}`, { method: 'DELETE' }), `Token ${name} revoked.`);
+    return this.#run(() => revokeToken(id), `Token ${name} revoked.`);
   }
 }

@@ -1,45 +1,33 @@
-import type { Alert, AlertRule, BacktestResponse, SilenceInput, Silence } from '@northstar/shared';
-import { api } from './client.ts';
+import type { SilenceInput } from '@northstar/shared';
+import { call, client } from './client.ts';
 
 /** Alerts, silences, rules and detector checks under /api/v1 (see apps/server/src/http/alert-routes.ts). */
 
-export const ALERTS_PATH = '/api/v1/alerts';
-
-export function acknowledgeAlert(key: string, comment: string): Promise<Alert> {
-  return api<Alert>(`${ALERTS_PATH}/ack`, { method: 'POST', body: { key, comment } });
+export function acknowledgeAlert(key: string, comment: string) {
+  return call(client.api.v1.alerts.ack.$post({ json: { key, comment } }));
 }
 
-export function alertFeedback(key: string, verdict: { real: boolean; note: string; expected: boolean }): Promise<Alert> {
-  return api<Alert>(`${ALERTS_PATH}/feedback`, { method: 'POST', body: { key, ...verdict } });
+export function alertFeedback(key: string, verdict: { real: boolean; note: string; expected: boolean }) {
+  return call(client.api.v1.alerts.feedback.$post({ json: { key, ...verdict } }));
 }
 
-export function createSilence(input: SilenceInput): Promise<Silence> {
-  return api<Silence>('/api/v1/silences', { method: 'POST', body: input });
+export function createSilence(input: SilenceInput) {
+  return call(client.api.v1.silences.$post({ json: input }));
 }
 
-export type VersionedRule = AlertRule & { version: number };
+export type VersionedRule = Awaited<ReturnType<typeof listRules>>[number];
 
-export function listRules(): Promise<VersionedRule[]> {
-  return api<VersionedRule[]>('/api/v1/rules');
+export function listRules() {
+  return call(client.api.v1.rules.$get());
 }
 
-export interface PrecisionRow {
-  detector: string;
-  kpi: string;
-  real: number;
-  notReal: number;
-  precision: number;
-}
+export type PrecisionRow = Awaited<ReturnType<typeof detectorPrecision>>[number];
 
-export function detectorPrecision(): Promise<PrecisionRow[]> {
-  return api<PrecisionRow[]>('/api/v1/detect/precision');
+export function detectorPrecision() {
+  return call(client.api.v1.detect.precision.$get());
 }
 
 /** The detectors replayed over [from, to], rounded outwards to whole milliseconds so the range is covered. */
-export function backtest(kpi: string, fromMs: number, toMs: number, signal?: AbortSignal): Promise<BacktestResponse> {
-  return api<BacktestResponse>('/api/v1/detect/backtest', {
-    method: 'POST',
-    body: { kpi, from: Math.floor(fromMs), to: Math.ceil(toMs) },
-    signal,
-  });
+export function backtest(kpi: string, fromMs: number, toMs: number, signal?: AbortSignal) {
+  return call(client.api.v1.detect.backtest.$post({ json: { kpi, from: Math.floor(fromMs), to: Math.ceil(toMs) } }, { init: { signal } }));
 }

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { ApiError, requestHeaders, toApiError } from './client.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ApiError, call, client, requestHeaders, setCsrfToken, toApiError } from './client.ts';
 
 describe('toApiError', () => {
   it('reads the server error shape with its field details', () => {
@@ -39,5 +39,64 @@ describe('requestHeaders', () => {
 
   it('sends a kiosk token as the bearer token on reads', () => {
     expect(requestHeaders({}, '', { csrf: '', kiosk: 'nsk_x' })).toEqual({ accept: 'application/json', authorization: 'Bearer nsk_x' });
+  });
+});
+
+describe('call over the typed client', () => {
+  const sent: Request[] = [];
+  const answer = (status: number, body?: unknown) =>
+    vi.fn((input: RequestInfo | URL, init?: RequestInit) => {
+      sent.push(new Request(new URL(String(input), 'http://wall.test'), init));
+      return Promise.resolve(new Response(body === undefined ? null : JSON.stringify(body), { status }));
+    });
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    sent.length = 0;
+    setCsrfToken('');
+  });
+
+  it('sends a write with the session CSRF token and answers the route body', async () => {
+    setCsrfToken('c1');
+    vi.stubGlobal('fetch', answer(201, { id: 's1' }));
+    const silence = await call(
+      client.api.v1.silences.$post({ json: { matchers: [{ field: 'kpi', value: 'orders' }], endsAt: 1, comment: 'deploy' } }),
+    );
+    expect(silence).toEqual({ id: 's1' });
+    expect(sent[0]?.method).toBe('POST');
+    expect(new URL(sent[0]!.url).pathname).toBe('/api/v1/silences');
+    expect(sent[0]?.headers.get('x-csrf-token')).toBe('c1');
+    expect(sent[0]?.headers.get('content-type')).toBe('application/json');
+    expect(await sent[0]?.json()).toMatchObject({ comment: 'deploy' });
+  });
+
+  it('puts path parameters and the query into the URL and sends no CSRF token on a read', async () => {
+    setCsrfToken('c1');
+    vi.stubGlobal('fetch', answer(200, { kpi: 'a b' }));
+    await call(
+      client.api.v1.kpis[':id']['target-suggestion'].$get({ param: { id: encodeURIComponent('a b') }, query: { period: '2027-Q1' } }),
+    );
+    expect(sent[0]?.url).toBe('http://wall.test/api/v1/kpis/a%20b/target-suggestion?period=2027-Q1');
+    expect(sent[0]?.headers.has('x-csrf-token')).toBe(false);
+  });
+
+  it('rejects with the server error and the fields it names; undefined for an answer without a body', async () => {
+    vi.stubGlobal(
+      'fetch',
+      answer(400, {
+        error: { code: 'invalid', message: 'invalid silence', details: [{ field: 'endsAt', message: 'must be after startsAt' }] },
+      }),
+    );
+    const err = await call(client.api.v1.silences.$post({ json: { matchers: [], endsAt: 0, comment: '' } })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err).toMatchObject({ status: 400, code: 'invalid', details: [{ field: 'endsAt', message: 'must be after startsAt' }] });
+    vi.stubGlobal('fetch', answer(204));
+    expect(await call(client.api.v1.auth.logout.$post())).toBeUndefined();
+  });
+
+  it('says the server cannot be reached when the fetch itself fails, and lets an abort through', async () => {
+    vi.stubGlobal('fetch', () => Promise.reject(new TypeError('fetch failed')));
+    await expect(call(client.api.v1.lint.$get())).rejects.toMatchObject({ status: 0, message: 'Cannot reach the Northstar server' });
+    vi.stubGlobal('fetch', () => Promise.reject(new DOMException('aborted', 'AbortError')));
+    await expect(call(client.api.v1.lint.$get())).rejects.toMatchObject({ name: 'AbortError' });
   });
 });

@@ -1,5 +1,12 @@
-/** The REST API under /api/v1: one fetch wrapper, errors with the server's field details. */
+/**
+ * The REST API under /api/v1: `client` is typed by the server's own routes (Hono's `hc` over
+ * the server's AppType), `call` sends one request and answers its body or an ApiError with
+ * the server's field details.
+ */
 import type { FieldProblem } from '@northstar/shared';
+import { hc, type ClientResponse } from 'hono/client';
+import type { SuccessStatusCode } from 'hono/utils/http-status';
+import type { AppType } from '../../../../server/src/http/app.ts';
 import { plainError } from './plainError.ts';
 
 /** A failed request: HTTP status, the server's error code and message, and the fields it names. */
@@ -104,11 +111,18 @@ function headerSafe(text: string): string {
   return [...text.trim()].filter((ch) => ch.charCodeAt(0) >= 0x20 && ch.charCodeAt(0) <= 0xff).join('');
 }
 
+/** The headers of one change: the version it edits (If-Match) and why (X-Northstar-Reason). */
+export function changeHeaders(opts: Pick<RequestOptions, 'ifMatch' | 'reason'>): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (opts.ifMatch !== undefined) headers['if-match'] = `"${opts.ifMatch}"`;
+  if (opts.reason) headers['x-northstar-reason'] = headerSafe(opts.reason);
+  return headers;
+}
+
 export function requestHeaders(opts: RequestOptions, user: string, creds: { csrf: string; kiosk: string }): Record<string, string> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  if (opts.ifMatch !== undefined) headers['if-match'] = `"${opts.ifMatch}"`;
-  if (opts.reason) headers['x-northstar-reason'] = headerSafe(opts.reason);
+  Object.assign(headers, changeHeaders(opts));
   if (user) headers['x-northstar-user'] = headerSafe(user);
   const write = opts.method !== undefined && opts.method !== 'GET';
   if (write && creds.csrf) headers['x-csrf-token'] = creds.csrf;
@@ -116,21 +130,8 @@ export function requestHeaders(opts: RequestOptions, user: string, creds: { csrf
   return headers;
 }
 
-/** Calls the API; resolves with the parsed JSON (undefined for 204), rejects with an ApiError. */
-export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(path, {
-      method: opts.method ?? 'GET',
-      headers: requestHeaders(opts, currentUser(), credentials),
-      credentials: 'same-origin',
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-      signal: opts.signal,
-    });
-  } catch (err) {
-    if (err instanceof DOMException && err.name === 'AbortError') throw err;
-    throw toApiError(0, undefined);
-  }
+/** Reads an answer: its JSON (undefined for none), telling the session when the server says it is gone. */
+async function answer(res: Response, path: string): Promise<unknown> {
   const text = await res.text();
   let body: unknown = undefined;
   try {
@@ -140,7 +141,63 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
   }
   if (res.status === 401 && !credentials.kiosk && !AUTH_PATHS.has(path)) unauthorised?.();
   if (!res.ok) throw toApiError(res.status, body);
-  return body as T;
+  return body;
+}
+
+/** A fetch that failed before any answer: an abort stays an abort, anything else is "cannot reach". */
+function unreachable(err: unknown): never {
+  if (err instanceof DOMException && err.name === 'AbortError') throw err;
+  throw toApiError(0, undefined);
+}
+
+/** Every request the app makes: same-origin cookie, the author, the CSRF token on writes, a kiosk's token. */
+function send(input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  const method = (init.method ?? 'GET').toUpperCase() as NonNullable<RequestOptions['method']>;
+  for (const [name, value] of Object.entries(requestHeaders({ method }, currentUser(), credentials))) {
+    if (!headers.has(name)) headers.set(name, value);
+  }
+  return fetch(input, { ...init, headers, credentials: 'same-origin' });
+}
+
+/**
+ * The server's API, typed by its routes: `client.api.v1.alerts.ack.$post({ json })`. Path
+ * parameters are put into the URL as given: encode them (`encodeURIComponent`).
+ */
+export const client = hc<AppType>('/', { fetch: send });
+
+/** The body of a successful answer of request `R` (undefined for an answer without one). */
+export type Answer<R> =
+  R extends ClientResponse<infer T, infer S, infer F> ? (S extends SuccessStatusCode ? (F extends 'json' ? T : undefined) : never) : never;
+
+/** Sends a request of `client`; resolves with its answer's body, rejects with an ApiError (status 0: no answer). */
+export async function call<R extends ClientResponse<unknown, number, string>>(request: Promise<R>): Promise<Answer<R>> {
+  let res: R;
+  try {
+    res = await request;
+  } catch (err) {
+    unreachable(err);
+  }
+  return (await answer(res, new URL(res.url, 'http://local').pathname)) as Answer<R>;
+}
+
+/**
+ * Calls the API at a path built as text (the history page's paths, detail/paths.ts, which
+ * are also its download links); `T` is the route's answer: `Answer<ReturnType<typeof client…$get>>`.
+ */
+export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+  let res: Response;
+  try {
+    res = await send(path, {
+      method: opts.method ?? 'GET',
+      headers: requestHeaders(opts, currentUser(), credentials),
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      signal: opts.signal,
+    });
+  } catch (err) {
+    unreachable(err);
+  }
+  return (await answer(res, path.split('?')[0] ?? path)) as T;
 }
 
 /** The message to show for any failure: plain words and what to do (see plainError). */

@@ -1,4 +1,4 @@
-import type { KpiDefinition, Objective } from '@northstar/shared';
+import type { DefinitionVersion, KpiDefinition, Objective } from '@northstar/shared';
 import { ApiError, api } from './client.ts';
 import type { LintFinding, Versioned } from './types.ts';
 
@@ -26,11 +26,8 @@ export function splitVersioned<T extends object>(body: T & { version?: unknown }
   return { definition: definition as T, version: typeof body.version === 'number' ? body.version : 0 };
 }
 
-interface HistoryRow {
-  version: number;
-  op: string;
-  definition: unknown;
-}
+/** One version of a definition, as GET …/:id/history answers it (the shape shared with the server). */
+type HistoryRow = DefinitionVersion<unknown>;
 
 /**
  * A definition and its version. KPIs are served with their live state, and a KPI that the

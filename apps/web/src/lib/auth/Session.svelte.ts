@@ -1,5 +1,6 @@
 import type { MeResponse } from '@northstar/shared';
-import { api, ApiError, setCsrfToken } from '../api/client.ts';
+import { login, logout, me } from '../api/auth.ts';
+import { ApiError, setCsrfToken } from '../api/client.ts';
 
 export type SessionState = 'unknown' | 'signed-out' | 'signed-in' | 'open';
 
@@ -32,7 +33,7 @@ export class Session {
 
   async load(): Promise<SessionState> {
     try {
-      this.#apply(await api<MeResponse>('/api/v1/auth/me'));
+      this.#apply(await me());
     } catch (err) {
       if (!(err instanceof ApiError) || err.status !== 401) throw err;
       this.signedOut();
@@ -41,12 +42,12 @@ export class Session {
   }
 
   async login(username: string, password: string): Promise<void> {
-    this.#apply(await api<MeResponse>('/api/v1/auth/login', { method: 'POST', body: { username, password } }));
+    this.#apply(await login(username, password));
   }
 
   async logout(): Promise<void> {
     try {
-      await api('/api/v1/auth/logout', { method: 'POST' });
+      await logout();
     } finally {
       this.signedOut();
     }

@@ -8,7 +8,7 @@ import type {
   SeriesResponse,
 } from '@northstar/shared';
 import { backtest } from '../api/alerts.ts';
-import { ApiError, api, errorMessage } from '../api/client.ts';
+import { ApiError, api, call, client, errorMessage } from '../api/client.ts';
 import { LatestRequest } from '../api/latestRequest.ts';
 import type { AlertMark } from '../charts/history.ts';
 import { NO_ERRORS, mapFieldErrors, type FieldErrors } from '../forms/fieldErrors.ts';
@@ -224,7 +224,7 @@ export class KpiDetailModel {
     if (problems.length > 0) return false;
     this.saving = true;
     try {
-      await api<Annotation>('/api/v1/annotations', { method: 'POST', body });
+      await call(client.api.v1.annotations.$post({ json: body }));
       this.text = '';
       this.status = { kind: 'saved', text: 'Annotation added.' };
     } catch (err) {

@@ -1,14 +1,14 @@
 import type { DetectionPoint, DetectionTuning } from '@northstar/shared';
-import { api } from '../api/client.ts';
+import { call, client } from '../api/client.ts';
 
 /** Every KPI whose anomaly threshold people's feedback moved. */
 export function detectionTuning(): Promise<DetectionTuning[]> {
-  return api<DetectionTuning[]>('/api/v1/detect/tuning');
+  return call(client.api.v1.detect.tuning.$get());
 }
 
 /** Puts a KPI's anomaly threshold back to its sensitivity's (editors). */
-export function resetTuning(kpi: string): Promise<DetectionTuning> {
-  return api<DetectionTuning>('/api/v1/detect/feedback', { method: 'POST', body: { kpi, kind: 'reset' } });
+export function resetTuning(kpi: string): Promise<DetectionTuning | null> {
+  return call(client.api.v1.detect.feedback.$post({ json: { kpi, kind: 'reset' } }));
 }
 
 const REASONS: Record<DetectionTuning['reason'], string> = {

@@ -1,6 +1,6 @@
-import type { Confidence } from '@northstar/shared';
-import { ApiError, api, currentUser, errorMessage, rememberUser } from '../api/client.ts';
-import { modelPath, type ModelKind } from '../api/model.ts';
+import type { Confidence, SubjectKind } from '@northstar/shared';
+import { ApiError, api, call, client, currentUser, errorMessage, rememberUser } from '../api/client.ts';
+import { modelPath } from '../api/model.ts';
 import { NO_ERRORS, mapFieldErrors, type FieldErrors } from './fieldErrors.ts';
 import { CHECKIN_FIELDS, formToCheckin } from './checkinForm.ts';
 
@@ -17,7 +17,7 @@ export class CheckinModel {
   saving = $state(false);
 
   constructor(
-    readonly kind: ModelKind,
+    readonly kind: SubjectKind,
     readonly id: string,
   ) {
     this.name = id;
@@ -40,7 +40,7 @@ export class CheckinModel {
     if (this.author.trim()) rememberUser(this.author);
     this.saving = true;
     try {
-      await api('/api/v1/checkins', { method: 'POST', body });
+      await call(client.api.v1.checkins.$post({ json: body }));
       this.status = { kind: 'saved', text: 'Check-in recorded. Thank you.' };
       this.narrative = '';
       this.value = '';

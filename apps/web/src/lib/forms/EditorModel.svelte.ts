@@ -1,7 +1,7 @@
 import type { LintSubjectKind, Objective } from '@northstar/shared';
 import { onMount } from 'svelte';
 import type { FieldProblem } from '@northstar/shared';
-import { ApiError, api, currentUser, errorMessage, rememberUser } from '../api/client.ts';
+import { ApiError, api, call, client, currentUser, errorMessage, rememberUser } from '../api/client.ts';
 import { applyFix, loadDefinition, modelPath, type ModelKind } from '../api/model.ts';
 import type { LintFinding } from '../api/types.ts';
 import { NO_ERRORS, mapFieldErrors, type FieldErrors } from './fieldErrors.ts';
@@ -82,7 +82,7 @@ export class EditorModel<V, D extends { id: string }> {
   async loadLint(): Promise<void> {
     if (this.id === null || !LINTED.includes(this.#config.kind)) return;
     try {
-      const { findings } = await api<{ findings: LintFinding[] }>('/api/v1/lint');
+      const { findings } = await call(client.api.v1.lint.$get());
       this.findings = findings.filter((f) => f.subject.kind === this.#config.kind && f.subject.id === this.id);
     } catch {
       this.findings = [];

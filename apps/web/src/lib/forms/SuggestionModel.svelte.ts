@@ -1,4 +1,4 @@
-import { api, errorMessage } from '../api/client.ts';
+import { call, client, errorMessage } from '../api/client.ts';
 import type { TargetSuggestion } from '../api/types.ts';
 import { nextQuarter } from './suggestion.ts';
 
@@ -16,8 +16,8 @@ export class SuggestionModel {
     this.error = null;
     try {
       const period = this.period.trim();
-      this.suggestion = await api<TargetSuggestion>(
-        `/api/v1/kpis/${encodeURIComponent(kpiId)}/target-suggestion?period=${encodeURIComponent(period)}`,
+      this.suggestion = await call(
+        client.api.v1.kpis[':id']['target-suggestion'].$get({ param: { id: encodeURIComponent(kpiId) }, query: { period } }),
       );
       this.forPeriod = period;
     } catch (err) {

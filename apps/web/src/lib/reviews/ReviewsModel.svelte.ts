@@ -1,4 +1,4 @@
-import { api, errorMessage } from '../api/client.ts';
+import { call, client, errorMessage } from '../api/client.ts';
 import { toReviewRows, type ReviewRow } from './reviewRow.ts';
 
 /** The reviews page: what is due or overdue, soonest first. */
@@ -8,7 +8,7 @@ export class ReviewsModel {
 
   async load(): Promise<void> {
     try {
-      this.rows = toReviewRows(await api<unknown>('/api/v1/reviews'), Date.now());
+      this.rows = toReviewRows(await call(client.api.v1.reviews.$get()), Date.now());
       this.error = null;
     } catch (err) {
       this.error = errorMessage(err);

@@ -1,5 +1,6 @@
 import type { Board, MeResponse } from '@northstar/shared';
-import { api, errorMessage, kioskToken } from '../api/client.ts';
+import { me } from '../api/auth.ts';
+import { call, client, errorMessage, kioskToken } from '../api/client.ts';
 import { dwellMs, nextIndex, resolvePlaylist, unknownBoards, type TvBoard } from './playlist.ts';
 
 /** The saved boards, as the API lists them; for a kiosk link, only the one board it is for. */
@@ -13,10 +14,13 @@ export class BoardList {
     try {
       if (kioskToken()) {
         // a kiosk may read its own board and nothing else: ask which one, then read just that
-        if (this.kioskBoard === null) this.kioskBoard = kioskBoardOf(await api<MeResponse>('/api/v1/auth/me'));
-        this.boards = this.kioskBoard === null ? [] : [await api<Board>(`/api/v1/boards/${encodeURIComponent(this.kioskBoard)}`)];
+        if (this.kioskBoard === null) this.kioskBoard = kioskBoardOf(await me());
+        this.boards =
+          this.kioskBoard === null
+            ? []
+            : [await call(client.api.v1.boards[':id'].$get({ param: { id: encodeURIComponent(this.kioskBoard) } }))];
       } else {
-        this.boards = await api<Board[]>('/api/v1/boards');
+        this.boards = await call(client.api.v1.boards.$get());
       }
       this.error = null;
     } catch (err) {
