@@ -1,4 +1,4 @@
-import type { AlignmentResponse } from '@northstar/shared';
+import { defaultKpiBudget, type AlignmentResponse } from '@northstar/shared';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { alignmentRoutes } from './alignment-routes.ts';
@@ -10,7 +10,7 @@ async function routes() {
     model,
     loop: evaluatedLoop(),
     repo: { lastCheckins: () => Promise.resolve(new Map()) },
-    maxKpisPerObjective: 7,
+    kpiBudget: defaultKpiBudget(),
   });
   return { app, model };
 }

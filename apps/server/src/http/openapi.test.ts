@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { defaultKpiBudget } from '@northstar/shared';
 import type { OpenAPIV3_1 } from 'openapi-types';
 import { describe, expect, it } from 'vitest';
 import { ClientAddress } from '../auth/client-address.ts';
@@ -47,7 +48,7 @@ async function app() {
       detectionTuning: new Map(),
     },
     alertRepo: { transitions: never, feedback: never },
-    maxKpisPerObjective: 7,
+    kpiBudget: defaultKpiBudget(),
     storeReachable: () => Promise.resolve(true),
     kafkaJoined: undefined,
     metrics: createMetrics(),
