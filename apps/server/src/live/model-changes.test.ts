@@ -15,7 +15,10 @@ function depsWith(rebuild: ModelChangeDeps['rebuild']) {
       upsert: (kpi) => (calls.push(`detection.upsert ${kpi.id}`), Promise.resolve()),
     },
     rebuild: (kpis) => (calls.push(`rebuild ${kpis.map((k) => k.id).join(',')}`), rebuild(kpis)),
-    wall: { modelChanged: () => void calls.push('wall.modelChanged') },
+    wall: {
+      admit: (ids) => void calls.push(`wall.admit ${ids.join(',')}`),
+      modelChanged: () => void calls.push('wall.modelChanged'),
+    },
     log,
   };
   return { deps, calls, lines };
@@ -33,6 +36,7 @@ describe('applyModelChanges', () => {
       'evaluator.remove visits',
       'detection.remove visits',
       'rebuild orders',
+      'wall.admit orders',
       'detection.upsert orders',
       'wall.modelChanged',
     ]);

@@ -3,6 +3,7 @@ import type { KpiDefinition } from '@northstar/shared';
 import type { KpiEvaluator } from '../evaluate/evaluator.ts';
 import type { ModelChange } from '../model/model-service.ts';
 import type { DetectionRunner } from '../watch/detection-runner.ts';
+import type { WallService } from './wall-service.ts';
 
 export interface ModelChangeDeps {
   evaluator: Pick<KpiEvaluator, 'remove'>;
@@ -12,7 +13,7 @@ export interface ModelChangeDeps {
    * new events, so each event counts once (evaluate/live-rebuild.ts).
    */
   rebuild: (kpis: readonly KpiDefinition[]) => Promise<void>;
-  wall: { modelChanged(nowMs: number): void };
+  wall: Pick<WallService, 'admit' | 'modelChanged'>;
   log: Logger;
 }
 
@@ -31,8 +32,10 @@ export function applyModelChanges(deps: ModelChangeDeps, changes: readonly Model
       deps.detection.remove(change.id);
     }
   }
-  return deps
-    .rebuild(rebuilt)
+  // the rebuild upserts the windows before its first await, so the wall can answer for them now
+  const rebuilding = deps.rebuild(rebuilt);
+  deps.wall.admit(rebuilt.map((k) => k.id));
+  return rebuilding
     .catch((err: Error) =>
       deps.log.error({ err: err.message, kpis: rebuilt.map((k) => k.id) }, 'could not rebuild KPI windows from the store'),
     )

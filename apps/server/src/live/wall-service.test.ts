@@ -30,6 +30,7 @@ function wallOver() {
     evaluator: {
       evaluate: () => ({ changed: now.states.filter((s) => now.changed.includes(s.id)), sparks: now.sparks }),
       states: () => now.states,
+      state: (id) => now.states.find((s) => s.id === id),
     },
     detection: {
       tick: () => now.stepped,
@@ -74,6 +75,19 @@ describe('WallService', () => {
     expect(snap.kpis.find((k) => k.definition.id === 'orders')).toEqual({ definition: orders, state, spark: [[1, 3]] });
     expect(heard.published).toEqual([{ ids: ['orders', 'visits'], sparks: ['orders'], objectives: ['grow'] }]);
     expect(snap.objectives[0]!.state).toEqual(service.objectiveState('grow'));
+  });
+
+  it('answers for a KPI just saved before the next evaluation (read your writes), without telling the walls', () => {
+    const { service, now, heard } = wallOver();
+    service.refresh(1_000);
+    const published = heard.published.length;
+    now.states = [...now.states, { ...ORDERS_STATE, id: 'signups', value: 0 }];
+    expect(service.kpiState('signups')).toBeUndefined();
+    service.admit(['signups', 'orders']);
+    expect(service.kpiState('signups')).toMatchObject({ id: 'signups', value: 0 });
+    // a KPI the wall already holds keeps its evaluated state
+    expect(service.kpiState('orders')).toMatchObject({ value: 3 });
+    expect(heard.published.length).toBe(published);
   });
 
   it('publishes only what changed: a KPI whose detector stepped, and objectives whose roll-up moved', () => {

@@ -11,7 +11,7 @@ import type { SnapshotMessage } from './snapshot-cache.ts';
 import type { WallListener } from './wall-listener.ts';
 
 export interface WallServiceDeps {
-  evaluator: Pick<KpiEvaluator, 'evaluate' | 'states'>;
+  evaluator: Pick<KpiEvaluator, 'evaluate' | 'states' | 'state'>;
   detection: Pick<DetectionRunner, 'tick' | 'anomaly'>;
   alerts: Pick<AlertEngine, 'list' | 'tick' | 'onAlertChanged'>;
   model: Pick<ModelService, 'objectives' | 'kpis' | 'goals'>;
@@ -106,6 +106,19 @@ export class WallService {
   /** Right after a write: KPIs and objectives only; detectors, alerts and milestones wait for the tick. */
   refresh(nowMs: number): void {
     this.#assemble(nowMs, false);
+  }
+
+  /**
+   * KPIs just saved, their windows still being rebuilt: kept at once so the API answers for
+   * them as soon as the save returns (read your writes), but not published; the walls hear
+   * of them once, after the rebuild (modelChanged). A KPI already held keeps its state.
+   */
+  admit(ids: readonly string[]): void {
+    for (const id of ids) {
+      if (this.#kpis.has(id)) continue;
+      const state = this.#deps.evaluator.state(id);
+      if (state) this.#kpis.set(id, { ...state, anomaly: this.#deps.detection.anomaly(id) });
+    }
   }
 
   /** The model changed (its KPIs' windows rebuilt): a full tick, then the whole wall goes out again. */
