@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { MetricEvent } from '@northstar/shared';
 import { DEDUP_WINDOW_MS, identityKey, withinWindow } from '../ingest/event-identity.ts';
+import { EVENT_COLUMNS, eventLines } from './event-lines.ts';
+import { insertBytesFor, type InsertBytes } from './insert-bytes.ts';
 import { murmurHash3_32 } from './murmur3.ts';
 
 export type EventSource = 'http' | 'kafka' | 'demo' | 'import';
@@ -28,21 +29,20 @@ const RAW_KEEP_CHARS = 4096;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const wellFormed = (text: string) => text.replace(LONE_SURROGATE, '\uFFFD');
 
-function toLine(e: MetricEvent, source: EventSource, receivedAt: number): string {
-  return JSON.stringify({ metric: e.metric, ts: e.ts, value: e.value, id: e.id, dims: e.dims, source, received_at: receivedAt });
-}
-
 export class EventStore {
   readonly #client: ClickHouseClient;
+  readonly #insertBytes: InsertBytes;
 
-  constructor(client: ClickHouseClient) {
+  constructor(client: ClickHouseClient, insertBytes: InsertBytes = insertBytesFor(client)) {
     this.#client = client;
+    this.#insertBytes = insertBytes;
   }
 
   /**
    * One insert per call. The token makes a retry of the same batch a no-op
    * (ClickHouse drops a block whose token it has seen); callers without a natural
    * token get a random one, so two identical legitimate batches are both kept.
+   * The body is built once as bytes and handed to the engine as is (insert-bytes.ts).
    */
   async insertEvents(
     events: readonly MetricEvent[],
@@ -52,15 +52,13 @@ export class EventStore {
     receivedAt?: (e: MetricEvent) => number | undefined,
   ): Promise<void> {
     if (events.length === 0) return;
-    const now = Date.now();
-    let body = '';
-    for (const e of events) body += toLine(e, source, receivedAt?.(e) ?? now) + '\n';
-    const result = await this.#client.exec({
-      query: 'INSERT INTO events (metric, ts, value, id, dims, source, received_at) FORMAT JSONEachRow',
-      values: Readable.from([Buffer.from(body)]),
-      clickhouse_settings: { insert_deduplication_token: dedupToken, date_time_input_format: 'best_effort' },
+    await this.#insertBytes({
+      table: 'events',
+      columns: EVENT_COLUMNS,
+      format: 'JSONEachRow',
+      body: eventLines(events, source, Date.now(), receivedAt),
+      settings: { insert_deduplication_token: dedupToken, date_time_input_format: 'best_effort' },
     });
-    result.stream.resume();
   }
 
   /**
