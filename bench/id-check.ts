@@ -7,8 +7,9 @@
  *   node --import tsx bench/id-check.ts [--window 4000000] [--batch 20000] [--checks 20] [--inserts 20]
  *
  * Ways measured, each on the same batches (ids new to the store, ts = now, as live ingest sends):
- *   lookup:  today's EventStore.storedIds: the batch's metrics and ±10 min of events, ids
- *            compared as 32-bit murmur3 hashes in the engine, exact in JS;
+ *   lookup:  EventStore.storedIds: the batch's metrics and ±10 min of events, the stored
+ *            32-bit murmur3 hash of each id (id_hash, migration 7) compared in the engine,
+ *            exact in JS; and the same query hashing each stored id on read (before 7);
  *   bloom:   the same range with `id IN (…)`, so the bloom_filter skip index on id can skip granules;
  *   id table: a table of identity hashes (cityHash64(metric, id)) ordered by the hash with
  *            small granules, filled by a materialized view: the primary key finds the few
@@ -26,6 +27,7 @@ import { openClickHouse } from '../apps/server/src/store/clickhouse.ts';
 import { EventStore } from '../apps/server/src/store/event-store.ts';
 import { migrate } from '../apps/server/src/store/migrations.ts';
 import { murmurHash3_32 } from '../apps/server/src/store/murmur3.ts';
+import type { MetricEvent } from '@northstar/shared';
 import { eventFactory, fmt, machineNote, numberOption, percentile, threadCpu, wantsHelp } from './support.ts';
 
 if (wantsHelp()) {
@@ -80,41 +82,34 @@ try {
   const at = (i: number) => batches[i + 1]!;
 
   process.stdout.write(`\nid check of ${fmt(BATCH)} new ids against a window of ${fmt(WINDOW)} stored events:\n`);
-  const lookup = await timed('lookup (today: range scan, hashed ids)', CHECKS, (i) => store.storedIds(at(i)));
+  const range = (b: readonly MetricEvent[]) => ({ metrics: [...new Set(b.map((e) => e.metric))], lo: now - 600_000, hi: now + 600_000 });
+  const lookup = await timed('lookup (EventStore.storedIds: stored id hashes)', CHECKS, (i) => store.storedIds(at(i)));
+  const onRead = await timed('lookup hashing every id on read (before migration 7)', CHECKS, async (i) => {
+    const b = at(i);
+    const r = await client.query({
+      query: `SELECT metric, id, toUnixTimestamp64Milli(ts) AS t FROM events
+        WHERE metric IN {metrics:Array(String)} AND ts BETWEEN fromUnixTimestamp64Milli({lo:Int64}, 'UTC') AND fromUnixTimestamp64Milli({hi:Int64}, 'UTC')
+          AND murmurHash3_32(id) IN (SELECT h FROM format(TSVRaw, 'h UInt32', {hashes:String}))`,
+      query_params: { ...range(b), hashes: b.map((e) => murmurHash3_32(e.id)).join('\n') },
+      format: 'JSONEachRow',
+    });
+    return r.json();
+  });
+  // the bloom filter migration 6 had, built over what is stored
+  await client.command({ query: 'ALTER TABLE events ADD INDEX bench_id_bloom id TYPE bloom_filter(0.001) GRANULARITY 1' });
+  await client.command({ query: 'ALTER TABLE events MATERIALIZE INDEX bench_id_bloom SETTINGS mutations_sync = 1' });
   const bloom = await timed('bloom (same range, id IN (…), skip index)', Math.min(CHECKS, 5), async (i) => {
     const b = at(i);
     const r = await client.query({
       query: `SELECT metric, id, toUnixTimestamp64Milli(ts) AS t FROM events
         WHERE metric IN {metrics:Array(String)} AND ts BETWEEN fromUnixTimestamp64Milli({lo:Int64}, 'UTC') AND fromUnixTimestamp64Milli({hi:Int64}, 'UTC')
           AND id IN {ids:Array(String)}`,
-      query_params: { metrics: [...new Set(b.map((e) => e.metric))], lo: now - 600_000, hi: now + 600_000, ids: b.map((e) => e.id) },
+      query_params: { ...range(b), ids: b.map((e) => e.id) },
       format: 'JSONEachRow',
     });
     return r.json();
   });
-
-  // the same range scan reading a stored 32-bit hash of the id instead of the id
-  await client.command({ query: 'ALTER TABLE events ADD COLUMN IF NOT EXISTS bench_id_hash UInt32 MATERIALIZED murmurHash3_32(id)' });
-  await client.command({ query: 'ALTER TABLE events MATERIALIZE COLUMN bench_id_hash SETTINGS mutations_sync = 1' });
-  const hashed = await timed('lookup reading a stored id hash column', CHECKS, async (i) => {
-    const b = at(i);
-    const r = await client.query({
-      query: `SELECT metric, id, toUnixTimestamp64Milli(ts) AS t FROM events
-        WHERE metric IN {metrics:Array(String)}
-          AND ts BETWEEN fromUnixTimestamp64Milli({lo:Int64}, 'UTC') AND fromUnixTimestamp64Milli({hi:Int64}, 'UTC')
-          AND bench_id_hash IN (SELECT h FROM format(TSVRaw, 'h UInt32', {hashes:String}))`,
-      query_params: {
-        metrics: [...new Set(b.map((e) => e.metric))],
-        lo: now - 600_000,
-        hi: now + 600_000,
-        hashes: b.map((e) => murmurHash3_32(e.id)).join('\n'),
-      },
-      format: 'JSONEachRow',
-    });
-    return r.json();
-  });
-  const withHash = await timed('insert with the stored id hash column', INSERTS, (i) => store.insertEvents(at(i % CHECKS), 'http'));
-  await client.command({ query: 'ALTER TABLE events DROP COLUMN bench_id_hash' });
+  await client.command({ query: 'ALTER TABLE events DROP INDEX bench_id_bloom' });
 
   // the id table, filled from what is stored, then kept by a view as inserts arrive
   await client.command({
@@ -150,7 +145,7 @@ try {
       '',
       `summary, per batch of ${fmt(BATCH)} with a window of ${fmt(WINDOW)} events:`,
       `  lookup ${lookup.p50.toFixed(0)} ms (${lookup.cpuMs.toFixed(0)} ms CPU); bloom ${bloom.p50.toFixed(0)} ms (${bloom.cpuMs.toFixed(0)} ms CPU); id table ${table.p50.toFixed(0)} ms (${table.cpuMs.toFixed(0)} ms CPU)`,
-      `  stored hash: lookup ${hashed.p50.toFixed(0)} ms (${hashed.cpuMs.toFixed(0)} ms CPU), ${(hashed.cpuMs / lookup.cpuMs).toFixed(2)} of today's CPU; insert with the column ${withHash.p50.toFixed(0)} ms (${withHash.cpuMs.toFixed(0)} ms CPU) vs ${plain.p50.toFixed(0)} ms (${plain.cpuMs.toFixed(0)} ms CPU) without`,
+      `  lookup / hashing on read: ${(lookup.p50 / onRead.p50).toFixed(2)} of its time, ${(lookup.cpuMs / onRead.cpuMs).toFixed(2)} of its CPU`,
       `  id table / lookup: ${(table.p50 / lookup.p50).toFixed(2)} of its time, ${(table.cpuMs / lookup.cpuMs).toFixed(2)} of its CPU`,
       `  the id table's view adds ${(withView.p50 - plain.p50).toFixed(0)} ms (${((withView.p50 / plain.p50 - 1) * 100).toFixed(0)} %) to an insert, ${(withView.cpuMs - plain.cpuMs).toFixed(0)} ms CPU`,
       '  token: no lookup, but only a retry of the same batch is dropped; replacing: repeats are counted until a merge (the rollup views see every insert)',
