@@ -65,6 +65,8 @@ describe('upgrading a store to the stored id hash (migration 7)', () => {
     const after = events('new', 500);
     await es.insertEvents(after, 'http', 'after-upgrade');
     expect((await es.storedIds(after)).size).toBe(500);
+    // the same id on another metric is another event (ids are scoped by metric)
+    expect((await es.storedIds(after.slice(0, 10).map((e) => ({ ...e, metric: 'up.other' })))).size).toBe(0);
     // the same id and metric beyond the identity window is another event
     expect((await es.storedIds(after.slice(0, 10).map((e) => ({ ...e, ts: e.ts + 11 * 60_000 })))).size).toBe(0);
     expect(await scalar('SELECT sum(n) FROM events_rollup_1m')).toBe(3500);
