@@ -171,6 +171,7 @@ async function main(): Promise<void> {
     const rss = rssMiB(server.pid);
     const stored = last.stored.kafka ?? 0;
     const rejected = last.rejected.kafka ?? 0;
+    const serverLog = server.stderrTail();
     const stop = await server.stop();
     server = undefined;
     // the bare engine, on the same machine a moment later: the ratios are what hold on a shared box
@@ -199,6 +200,7 @@ async function main(): Promise<void> {
       '',
     ];
     process.stdout.write(lines.join('\n'));
+    if (!complete) process.stdout.write(`server log (warn and above), last lines:\n${serverLog}\n`);
     if (!complete || rejected > 0) process.exitCode = 1;
   } finally {
     if (server) await server.stop(5_000);

@@ -29,6 +29,9 @@ const RAW_KEEP_CHARS = 4096;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const wellFormed = (text: string) => text.replace(LONE_SURROGATE, '\uFFFD');
 
+/** ClickHouse's default `max_query_size`. */
+const DEFAULT_MAX_QUERY_BYTES = 262_144;
+
 /** An integer as SQL text; anything else is a bug here, never input, and must not reach the SQL. */
 function integer(n: number): string {
   if (!Number.isSafeInteger(n)) throw new Error(`not an integer: ${n}`);
@@ -100,11 +103,14 @@ export class EventStore {
       if (e.ts > hi) hi = e.ts;
       hashes[i] = murmurHash3_32(e.id);
     }
-    const result = await this.#client.query({
-      query: `SELECT metric, id, toUnixTimestamp64Milli(ts) AS t FROM events
+    const query = `SELECT metric, id, toUnixTimestamp64Milli(ts) AS t FROM events
         WHERE ts BETWEEN fromUnixTimestamp64Milli(${integer(lo - DEDUP_WINDOW_MS)}, 'UTC') AND fromUnixTimestamp64Milli(${integer(hi + DEDUP_WINDOW_MS)}, 'UTC')
-          AND id_hash IN (SELECT h FROM format(TSVRaw, 'h UInt32', '${hashes.map(integer).join('\n')}'))`,
+          AND id_hash IN (SELECT h FROM format(TSVRaw, 'h UInt32', '${hashes.map(integer).join('\n')}'))`;
+    const result = await this.#client.query({
+      query,
       format: 'JSONEachRow',
+      // the hashes are in the text: a Kafka batch of 30 000 events passes the default 256 KiB
+      clickhouse_settings: { max_query_size: String(Math.max(DEFAULT_MAX_QUERY_BYTES, 2 * Buffer.byteLength(query))) },
     });
     const stored = new Map<string, number[]>();
     for (const r of await result.json<{ metric: string; id: string; t: string | number }>()) {
