@@ -3,7 +3,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { MetricEvent } from '@northstar/shared';
 import { DEDUP_WINDOW_MS, identityKey, withinWindow } from '../ingest/event-identity.ts';
 import { EVENT_COLUMNS, eventLines } from './event-lines.ts';
-import { insertBytesFor, type InsertBytes } from './insert-bytes.ts';
+import { ingestPathsFor, type IngestPaths } from './ingest-paths.ts';
 import { murmurHash3_32 } from './murmur3.ts';
 
 export type EventSource = 'http' | 'kafka' | 'demo' | 'import';
@@ -40,18 +40,18 @@ function integer(n: number): string {
 
 export class EventStore {
   readonly #client: ClickHouseClient;
-  readonly #insertBytes: InsertBytes;
+  readonly #ingest: IngestPaths;
 
-  constructor(client: ClickHouseClient, insertBytes: InsertBytes = insertBytesFor(client)) {
+  constructor(client: ClickHouseClient, ingest: IngestPaths = ingestPathsFor(client)) {
     this.#client = client;
-    this.#insertBytes = insertBytes;
+    this.#ingest = ingest;
   }
 
   /**
    * One insert per call. The token makes a retry of the same batch a no-op
    * (ClickHouse drops a block whose token it has seen); callers without a natural
    * token get a random one, so two identical legitimate batches are both kept.
-   * The body is built once as bytes and handed to the engine as is (insert-bytes.ts).
+   * The body is built once as bytes and handed to the engine as is (ingest-paths.ts).
    */
   async insertEvents(
     events: readonly MetricEvent[],
@@ -61,7 +61,7 @@ export class EventStore {
     receivedAt?: (e: MetricEvent) => number | undefined,
   ): Promise<void> {
     if (events.length === 0) return;
-    await this.#insertBytes({
+    await this.#ingest.insertBytes({
       table: 'events',
       columns: EVENT_COLUMNS,
       format: 'JSONEachRow',
@@ -106,7 +106,8 @@ export class EventStore {
     const query = `SELECT metric, id, toUnixTimestamp64Milli(ts) AS t FROM events
         WHERE ts BETWEEN fromUnixTimestamp64Milli(${integer(lo - DEDUP_WINDOW_MS)}, 'UTC') AND fromUnixTimestamp64Milli(${integer(hi + DEDUP_WINDOW_MS)}, 'UTC')
           AND id_hash IN (SELECT h FROM format(TSVRaw, 'h UInt32', '${hashes.map(integer).join('\n')}'))`;
-    const result = await this.#client.query({
+    // on ingest's own connection (ingest-paths.ts): history and wall queries do not wait for it
+    const result = await this.#ingest.idChecks.query({
       query,
       format: 'JSONEachRow',
       // the hashes are in the text: a Kafka batch of 30 000 events passes the default 256 KiB

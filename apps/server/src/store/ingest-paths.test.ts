@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { describe, expect, it } from 'vitest';
-import { insertBytesFor, registerInsertBytes, type BytesInsert } from './insert-bytes.ts';
+import { ingestPathsFor, registerIngestPaths, type BytesInsert } from './ingest-paths.ts';
 
 const insert: BytesInsert = {
   table: 'events',
@@ -32,10 +32,12 @@ function recordingClient() {
   return { client, calls };
 }
 
-describe('insertBytesFor', () => {
+describe('ingestPathsFor', () => {
   it('sends the same bytes as the body of an INSERT … FORMAT through the client when nothing faster is registered (a ClickHouse server)', async () => {
     const { client, calls } = recordingClient();
-    await insertBytesFor(client)(insert);
+    const paths = ingestPathsFor(client);
+    expect(paths.idChecks).toBe(client);
+    await paths.insertBytes(insert);
     expect(calls).toEqual([
       {
         query: 'INSERT INTO events (metric, value) FORMAT JSONEachRow',
@@ -45,14 +47,20 @@ describe('insertBytesFor', () => {
     ]);
   });
 
-  it('uses the path registered for the client (chdb: the raw insert) instead of the client', async () => {
+  it('uses the paths registered for the client (chdb: the raw insert and a connection of their own) instead of the client', async () => {
     const { client, calls } = recordingClient();
+    const checks = recordingClient().client;
     const seen: BytesInsert[] = [];
-    registerInsertBytes(client, async (i) => {
-      seen.push(i);
+    registerIngestPaths(client, {
+      insertBytes: async (i) => {
+        seen.push(i);
+      },
+      idChecks: checks,
     });
-    await insertBytesFor(client)(insert);
+    const paths = ingestPathsFor(client);
+    await paths.insertBytes(insert);
     expect(seen).toEqual([insert]);
     expect(calls).toEqual([]);
+    expect(paths.idChecks).toBe(checks);
   });
 });
