@@ -15,8 +15,8 @@
  * own cost is a keep-alive socket write per request. It stops after --events events or
  * --seconds seconds, whichever comes first, checks the server's
  * northstar_events_stored_total{source="http"} against the accepted count, and stops
- * the server with SIGTERM. Then it runs the bare engine on the same rows (engine-baseline.ts)
- * and prints the product's events/s and CPU per event as ratios to it.
+ * the server with SIGTERM. It runs the bare engine on the same rows (engine-baseline.ts) just
+ * before and just after, and prints the product's events/s and CPU per event as ratios to it.
  */
 import http from 'node:http';
 import {
@@ -118,7 +118,10 @@ async function main(): Promise<void> {
     `built ${BODIES} NDJSON bodies of ${fmt(BATCH)} events (avg ${(avgBytes / 1024 / 1024).toFixed(2)} MiB, ${Math.round(avgBytes / BATCH)} B/event) in ${((performance.now() - buildStarted) / 1000).toFixed(1)} s\n`,
   );
 
-  // 2. the server, in its own process
+  // 2. the bare engine now, and again after the run (the ratios are to the mean of both)
+  const baselineBefore = await runEngineBaseline(Math.min(BASELINE_EVENTS, TOTAL_EVENTS));
+
+  // 3. the server, in its own process
   const server = await spawnServer();
   let stopped = false;
   try {
@@ -128,7 +131,7 @@ async function main(): Promise<void> {
       `server pid ${server.pid} ready at ${server.url} after ${((performance.now() - server.spawnedAt) / 1000).toFixed(1)} s (RSS ${readyRss.rss.toFixed(0)} MiB)\n`,
     );
 
-    // 3. load: K workers, each sending one request at a time
+    // 4. load: K workers, each sending one request at a time
     const url = new URL('/api/v1/events', server.url);
     const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
     const requestsWanted = Math.ceil(TOTAL_EVENTS / BATCH);
@@ -182,7 +185,7 @@ async function main(): Promise<void> {
     const cpuAfter = threadCpu(server.pid);
     const rss = rssMiB(server.pid);
 
-    // 4. a 202 means "stored": the counter must already agree
+    // 5. a 202 means "stored": the counter must already agree
     const metrics = await readMetrics(server.url);
     const stored = metrics.stored.http ?? 0;
     const rejected = metrics.rejected.http ?? 0;
@@ -190,7 +193,7 @@ async function main(): Promise<void> {
     const stop = await server.stop();
     stopped = true;
     // the bare engine, on the same machine a moment later: the ratios are what hold on a shared box
-    const baseline = await runEngineBaseline(Math.min(BASELINE_EVENTS, Math.max(accepted, 20_000)));
+    const baselineAfter = await runEngineBaseline(Math.min(BASELINE_EVENTS, Math.max(accepted, 20_000)));
 
     latencies.sort((a, b) => a - b);
     const p50 = percentile(latencies, 50);
@@ -209,7 +212,7 @@ async function main(): Promise<void> {
       `  server RSS at end ${rss.rss.toFixed(0)} MiB (peak ${rss.peak.toFixed(0)} MiB; at ready ${readyRss.rss.toFixed(0)} MiB)`,
       `  server CPU: ${cpu.text}; ${cpuPerMillion.toFixed(1)} CPU-s per million events (less sensitive to the shared machine than events/s)`,
       `  server inserts: ${describeBatches(metrics)}`,
-      ...baselineLines(rate, cpuPerMillion, baseline),
+      ...baselineLines(rate, cpuPerMillion, [baselineBefore, baselineAfter]),
       `  load generator CPU: ${((process.cpuUsage().user + process.cpuUsage().system) / 1e6).toFixed(1)} s for the whole run (incl. building bodies)`,
       `  server stop (SIGTERM) took ${(stop.stopMs / 1000).toFixed(1)} s, exit ${stop.code ?? stop.signal}`,
       `  ${machineNote()}`,

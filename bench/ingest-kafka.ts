@@ -15,8 +15,8 @@
  * SIGTERM and deletes the topic (and the DLQ topic the server creates) at the end.
  * Every event has a unique id, which the server checks against the store; --no-ids
  * sends them without, so the difference between two runs is what idempotency costs.
- * Then it runs the bare engine on the same rows (engine-baseline.ts) and prints the
- * product's events/s and CPU per event as ratios to it.
+ * It runs the bare engine on the same rows (engine-baseline.ts) just before and just after
+ * the drain, and prints the product's events/s and CPU per event as ratios to it.
  */
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import {
@@ -134,7 +134,10 @@ async function main(): Promise<void> {
       `produced in ${produced.seconds.toFixed(1)} s = ${fmt(TOTAL_EVENTS / produced.seconds)} events/s; per partition ${produced.perPartition.map(fmt).join(' / ')}\n`,
     );
 
-    // 2. the server drains it
+    // 2. the bare engine now, and again after the drain (the ratios are to the mean of both)
+    const baselineBefore = await runEngineBaseline(Math.min(BASELINE_EVENTS, TOTAL_EVENTS));
+
+    // 3. the server drains it
     server = await spawnServer({ KAFKA_BROKERS: BROKERS.join(','), KAFKA_TOPIC: topic, KAFKA_GROUP_ID: groupId });
     const readyAt = await waitReady(server);
     const startupS = (readyAt - server.spawnedAt) / 1000;
@@ -175,7 +178,7 @@ async function main(): Promise<void> {
     const stop = await server.stop();
     server = undefined;
     // the bare engine, on the same machine a moment later: the ratios are what hold on a shared box
-    const baseline = await runEngineBaseline(Math.min(BASELINE_EVENTS, Math.max(stored, 20_000)));
+    const baselineAfter = await runEngineBaseline(Math.min(BASELINE_EVENTS, Math.max(stored, 20_000)));
 
     const cpu = cpuBreakdown(cpuBefore, cpuAfter, drainS);
     const rate = stored / drainS;
@@ -194,7 +197,7 @@ async function main(): Promise<void> {
       `  server RSS at end ${rss.rss.toFixed(0)} MiB (peak ${rss.peak.toFixed(0)} MiB)`,
       `  server CPU: ${cpu.text}; ${cpuPerMillion.toFixed(1)} CPU-s per million events (less sensitive to the shared machine than events/s)`,
       `  server inserts: ${describeBatches(last)}`,
-      ...baselineLines(rate, cpuPerMillion, baseline),
+      ...baselineLines(rate, cpuPerMillion, [baselineBefore, baselineAfter]),
       `  server stop (SIGTERM) took ${(stop.stopMs / 1000).toFixed(1)} s, exit ${stop.code ?? stop.signal}`,
       `  ${machineNote()}`,
       '',

@@ -370,12 +370,24 @@ export function describeBaseline(r: BaselineResult): string[] {
   );
 }
 
-/** The product's figures beside the bare engine's, as the ratios that hold on a shared box. */
-export function baselineLines(rate: number, cpuPerMillion: number, baseline: BaselineResult): string[] {
-  const lines = describeBaseline(baseline);
-  for (const f of baseline.figures) {
+/**
+ * The product's figures beside the bare engine's, as the ratios that hold on a shared box.
+ * `runs` are baselines taken just before and just after the product's run: the ratio is
+ * to their mean, so a quiet or busy moment on either side weighs half.
+ */
+export function baselineLines(rate: number, cpuPerMillion: number, runs: readonly BaselineResult[]): string[] {
+  const lines: string[] = [];
+  for (const [i, r] of runs.entries()) {
+    const when = runs.length === 2 ? (i === 0 ? 'before' : 'after') : `run ${i + 1}`;
+    for (const line of describeBaseline(r)) lines.push(line.replace('  bare engine,', `  bare engine ${when},`));
+  }
+  for (const label of ['client', 'raw'] as const) {
+    const figures = runs.flatMap((r) => r.figures.filter((f) => f.label === label));
+    if (figures.length === 0) continue;
+    const eventsPerSecond = figures.reduce((s, f) => s + f.eventsPerSecond, 0) / figures.length;
+    const cpu = figures.reduce((s, f) => s + f.cpuPerMillion, 0) / figures.length;
     lines.push(
-      `  product / ${f.label === 'raw' ? 'raw insert' : 'client.insert'}: ${(rate / f.eventsPerSecond).toFixed(2)} of its events/s, ${(cpuPerMillion / f.cpuPerMillion).toFixed(1)}× its CPU per event`,
+      `  product / ${label === 'raw' ? 'raw insert' : 'client.insert'} (mean of ${figures.length}): ${(rate / eventsPerSecond).toFixed(2)} of its events/s, ${(cpuPerMillion / cpu).toFixed(1)}× its CPU per event`,
     );
   }
   return lines;
