@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { MetricEvent } from '@northstar/shared';
 import { seededRng } from '../apps/server/src/demo/generator.ts';
 import { serveArgv } from '../tests/support/serve-argv.ts';
+import type { BaselineResult } from './engine-baseline.ts';
 
 /** The repository root: the server is started from here, as `pnpm northstar` would. */
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..');
@@ -337,4 +338,57 @@ export function describeBatches(m: ServerMetrics): string {
 
 export function machineNote(): string {
   return `note: figures from a shared 2-core machine (other engineers' tests run at the same time); load average at the end ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`;
+}
+
+// ---------------------------------------------------------------- the bare engine, same invocation
+
+/**
+ * Runs bench/engine-baseline.ts in a child process (so its engine's memory and threads are
+ * not this process's nor the server's) and returns its figures. Call it with the server
+ * stopped: it measures what the machine gives the bare engine at this moment.
+ */
+export async function runEngineBaseline(events: number): Promise<BaselineResult> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(REPO_ROOT, 'bench/engine-baseline.ts'), '--events', String(events), '--json'],
+    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  let err = '';
+  child.stdout!.setEncoding('utf8').on('data', (c: string) => (out += c));
+  child.stderr!.setEncoding('utf8').on('data', (c: string) => (err = (err + c).slice(-4000)));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`engine baseline exited ${code}:\n${err}`);
+  return JSON.parse(out.trim().split('\n').at(-1)!) as BaselineResult;
+}
+
+/** The bare engine's figures, one line per way of inserting. */
+export function describeBaseline(r: BaselineResult): string[] {
+  return r.figures.map(
+    (f) =>
+      `  bare engine, ${f.label === 'client' ? `${fmt(f.events)} rows by client.insert JSONEachRow` : `${fmt(f.events)} rows by rawInsert of prebuilt NDJSON`}: ${fmt(f.eventsPerSecond)} events/s, ${f.cpuPerMillion.toFixed(1)} CPU-s per million events`,
+  );
+}
+
+/**
+ * The product's figures beside the bare engine's, as the ratios that hold on a shared box.
+ * `runs` are baselines taken just before and just after the product's run: the ratio is
+ * to their mean, so a quiet or busy moment on either side weighs half.
+ */
+export function baselineLines(rate: number, cpuPerMillion: number, runs: readonly BaselineResult[]): string[] {
+  const lines: string[] = [];
+  for (const [i, r] of runs.entries()) {
+    const when = runs.length === 2 ? (i === 0 ? 'before' : 'after') : `run ${i + 1}`;
+    for (const line of describeBaseline(r)) lines.push(line.replace('  bare engine,', `  bare engine ${when},`));
+  }
+  for (const label of ['client', 'raw'] as const) {
+    const figures = runs.flatMap((r) => r.figures.filter((f) => f.label === label));
+    if (figures.length === 0) continue;
+    const eventsPerSecond = figures.reduce((s, f) => s + f.eventsPerSecond, 0) / figures.length;
+    const cpu = figures.reduce((s, f) => s + f.cpuPerMillion, 0) / figures.length;
+    lines.push(
+      `  product / ${label === 'raw' ? 'raw insert' : 'client.insert'} (mean of ${figures.length}): ${(rate / eventsPerSecond).toFixed(2)} of its events/s, ${(cpuPerMillion / cpu).toFixed(1)}× its CPU per event`,
+    );
+  }
+  return lines;
 }

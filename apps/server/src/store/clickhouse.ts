@@ -3,6 +3,7 @@ import path from 'node:path';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
 import { drainingConnection } from './draining-connection.ts';
+import { registerIngestPaths } from './ingest-paths.ts';
 
 type ChdbAsClientConnection = NonNullable<Parameters<typeof createClient>[0]>['connection'];
 
@@ -30,8 +31,32 @@ export function openClickHouse(target: StoreTarget): ClickHouse {
   }
   const chdbPath = path.join(target.dataDir, 'chdb');
   mkdirSync(chdbPath, { recursive: true });
+  // Three connections to the one engine (chdb shares its data between connections on a
+  // path): one runs a statement at a time, so queries, inserts and id checks each get their own.
   // chdb types its connection against @clickhouse/client-common 1.23.0 while the client
   // bundles 1.23.1's copy of the same interface; the shapes match at run time.
-  const connection = drainingConnection(createChdbConnection({ path: chdbPath })) as unknown as ChdbAsClientConnection;
-  return { client: createClient({ connection }), kind: 'chdb', where: chdbPath };
+  const open = () => drainingConnection(createChdbConnection({ path: chdbPath }));
+  const queries = open();
+  const inserts = open();
+  const checks = open();
+  const connection = closingTogether(queries, [inserts, checks]);
+  const client = createClient({ connection: connection as unknown as ChdbAsClientConnection });
+  registerIngestPaths(client, {
+    // bodies already in bytes go to the engine's parser as they are, not glued onto the SQL as a string
+    insertBytes: async ({ table, columns, format, body, settings }) => {
+      await inserts.chdb.rawInsert({ table, columns, format, values: body, settings });
+    },
+    idChecks: createClient({ connection: checks as unknown as ChdbAsClientConnection }),
+  });
+  return { client, kind: 'chdb', where: chdbPath };
+}
+
+/** `main`, whose close also closes `others` (each waits for its own statements in flight first). */
+function closingTogether<T extends { close(): Promise<void> }>(main: T, others: Array<{ close(): Promise<void> }>): T {
+  return new Proxy(main, {
+    get(target, prop) {
+      if (prop === 'close') return async () => void (await Promise.all([target.close(), ...others.map((o) => o.close())]));
+      return Reflect.get(target, prop) as unknown;
+    },
+  });
 }
