@@ -103,7 +103,6 @@ export interface RequestOptions {
   ifMatch?: number;
   /** Why, for the definition's history (X-Northstar-Reason). */
   reason?: string;
-  signal?: AbortSignal;
 }
 
 /** Header values must be Latin-1; anything else is dropped rather than failing the write. */
@@ -179,25 +178,6 @@ export async function call<R extends ClientResponse<unknown, number, string>>(re
     unreachable(err);
   }
   return (await answer(res, new URL(res.url, 'http://local').pathname)) as Answer<R>;
-}
-
-/**
- * Calls the API at a path built as text (the history page's paths, detail/paths.ts, which
- * are also its download links); `T` is the route's answer: `Answer<ReturnType<typeof client…$get>>`.
- */
-export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T> {
-  let res: Response;
-  try {
-    res = await send(path, {
-      method: opts.method ?? 'GET',
-      headers: requestHeaders(opts, currentUser(), credentials),
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-      signal: opts.signal,
-    });
-  } catch (err) {
-    unreachable(err);
-  }
-  return (await answer(res, path.split('?')[0] ?? path)) as T;
 }
 
 /** The message to show for any failure: plain words and what to do (see plainError). */

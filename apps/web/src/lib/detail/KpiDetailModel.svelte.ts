@@ -1,18 +1,20 @@
-import type {
-  Annotation,
-  BreakdownResponse,
-  Checkin,
-  DetectionPoint,
-  DimensionsResponse,
-  KpiWithState,
-  SeriesResponse,
-} from '@northstar/shared';
+import type { Annotation, BreakdownResponse, Checkin, DetectionPoint, DimensionsResponse, SeriesResponse } from '@northstar/shared';
 import { backtest } from '../api/alerts.ts';
-import { ApiError, api, call, client, errorMessage } from '../api/client.ts';
+import { ApiError, call, client, errorMessage } from '../api/client.ts';
+import {
+  fetchAlertHistory,
+  fetchAnnotations,
+  fetchBreakdown,
+  fetchCheckins,
+  fetchDimensions,
+  fetchKpi,
+  fetchSeries,
+  type KpiAnswer,
+} from '../api/history.ts';
 import { LatestRequest } from '../api/latestRequest.ts';
 import type { AlertMark } from '../charts/history.ts';
 import { NO_ERRORS, mapFieldErrors, type FieldErrors } from '../forms/fieldErrors.ts';
-import { historyPaths, type ExportFormat } from './paths.ts';
+import { exportPath, historyQueries, type ExportFormat } from './paths.ts';
 import { rangeName, resolveRange, type RangePreset, type ResolvedRange } from './range.ts';
 import { ANNOTATION_FIELDS, buildTimeline, formToAnnotation, newestTs, type AnnotationKind } from './timeline.ts';
 import { COMMON_DIMS, DEFAULT_VIEW, sameRange, type CompareKind, type HistoryView } from './view.ts';
@@ -54,7 +56,7 @@ export interface BreakdownData {
  */
 export class KpiDetailModel {
   /** The definition with its state as last fetched; the page prefers the live wall state when it has one. */
-  kpi = $state.raw<KpiWithState | null>(null);
+  kpi = $state.raw<KpiAnswer | null>(null);
   data = $state.raw<DetailData | null>(null);
   loading = $state(false);
   error = $state<string | null>(null);
@@ -87,8 +89,8 @@ export class KpiDetailModel {
   /** Download links for what the chart shows (the export endpoint answers with an attachment). */
   readonly exports = $derived.by((): Record<ExportFormat, string> | null => {
     if (!this.data) return null;
-    const paths = historyPaths(this.id, this.data.span);
-    return { csv: paths.export('csv'), json: paths.export('json') };
+    const { span } = this.data;
+    return { csv: exportPath(this.id, span, 'csv'), json: exportPath(this.id, span, 'json') };
   });
 
   /** The dimensions the events carry in this range (from the store); null until known. */
@@ -159,22 +161,22 @@ export class KpiDetailModel {
     this.loading = true;
     try {
       // The definition first: its time zone says where quarter- and year-to-date begin.
-      const kpi = await api<KpiWithState>(historyPaths(this.id, resolveRange(view.range, now)).kpi, { signal });
+      const kpi = await fetchKpi(this.id, signal);
       if (signal.aborted) return;
       this.notFound = false;
       this.kpi = kpi;
       const span = resolveRange(view.range, now, kpi.timezone);
-      const paths = historyPaths(this.id, span, view.compare);
+      const q = historyQueries(span, view.compare);
       const withDetection = !view.hide.includes('anomalies');
       const withAlerts = !view.hide.includes('alerts');
       const [series, annotations, checkins, detection, alerts, dimensions] = await Promise.all([
-        api<SeriesResponse>(paths.series, { signal }),
-        api<Annotation[]>(paths.annotations, { signal }),
-        api<Checkin[]>(paths.checkins, { signal }),
+        fetchSeries(this.id, q.series, signal),
+        fetchAnnotations(this.id, q.span, signal),
+        fetchCheckins(this.id, q.span, signal),
         // The overlays are extras: their failure is said beside the chart, not instead of it.
         withDetection ? settle(backtest(this.id, span.from, span.to, signal).then((b) => b.points)) : Promise.resolve(NONE),
-        withAlerts ? settle(api<AlertMark[]>(paths.alerts, { signal })) : Promise.resolve(NONE),
-        settle(api<DimensionsResponse>(paths.dimensions, { signal })),
+        withAlerts ? settle<AlertMark[]>(fetchAlertHistory(this.id, q.alerts, signal)) : Promise.resolve(NONE),
+        settle(fetchDimensions(this.id, q.span, signal)),
       ]);
       if (signal.aborted) return;
       this.data = { range: rangeName(view.range), span, compare: view.compare, series, annotations, checkins, loadedAt: now };
@@ -206,7 +208,7 @@ export class KpiDetailModel {
     const span = this.data?.span ?? resolveRange(this.#view.range, this.now(), this.timezone);
     this.breakdownLoading = true;
     try {
-      const response = await api<BreakdownResponse>(historyPaths(this.id, span).breakdown(dim), { signal });
+      const response = await fetchBreakdown(this.id, historyQueries(span).breakdown(dim), signal);
       if (signal.aborted) return;
       this.breakdown = { value: { dim, response }, error: null };
     } catch (err) {

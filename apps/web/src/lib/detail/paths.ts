@@ -9,26 +9,33 @@ const CLOCK_SLACK_MS = 60_000;
 
 export type ExportFormat = 'csv' | 'json';
 
+/** The instants of one range as query parameters (epoch ms as text). */
+export interface SpanQuery {
+  from: string;
+  to?: string;
+}
+
 /**
- * The API paths behind one view of the history page. A preset ends at the server's now, so its
- * requests leave `to` out (an annotation just added is in range); a custom range sends both ends.
- * No `step`: the server picks one to fit the range, so a narrower zoom comes back finer.
+ * The query parameters behind one view of the history page, for the typed client (api/history.ts).
+ * A preset ends at the server's now, so its requests leave `to` out (an annotation just added is in
+ * range); a custom range sends both ends. No `step`: the server picks one to fit the range, so a
+ * narrower zoom comes back finer.
  */
-export function historyPaths(id: string, range: ResolvedRange, compare: readonly CompareKind[] = []) {
-  const kpi = encodeURIComponent(id);
+export function historyQueries(range: ResolvedRange, compare: readonly CompareKind[] = []) {
   const from = Math.floor(range.from);
   const to = Math.ceil(range.to);
-  const span = range.fixedEnd ? `from=${from}&to=${to}` : `from=${from}`;
-  const comparison = compare.length > 0 ? `&compare=${compare.join(',')}` : '';
+  const span: SpanQuery = range.fixedEnd ? { from: String(from), to: String(to) } : { from: String(from) };
   return {
-    kpi: `/api/v1/kpis/${kpi}`,
-    series: `/api/v1/kpis/${kpi}/series?${span}${comparison}`,
-    annotations: `/api/v1/annotations?kpi=${kpi}&${span}`,
-    checkins: `/api/v1/checkins?kind=kpi&id=${kpi}&${span}`,
+    span,
+    series: compare.length > 0 ? { ...span, compare: compare.join(',') } : span,
     /** Alert history takes both ends; for a preset `to` is the client's estimate of the server's now. */
-    alerts: `/api/v1/alerts/history?kpi=${kpi}&from=${from}&to=${range.fixedEnd ? to : to + CLOCK_SLACK_MS}`,
-    dimensions: `/api/v1/kpis/${kpi}/dimensions?${span}`,
-    breakdown: (dim: string) => `/api/v1/kpis/${kpi}/breakdown?dim=${encodeURIComponent(dim)}&${span}&top=${BREAKDOWN_TOP}`,
-    export: (format: ExportFormat) => `/api/v1/kpis/${kpi}/export?format=${format}&${span}`,
+    alerts: { from: String(from), to: String(range.fixedEnd ? to : to + CLOCK_SLACK_MS) },
+    breakdown: (dim: string) => ({ dim, ...span, top: String(BREAKDOWN_TOP) }),
   };
+}
+
+/** The download link of what the chart shows (the export endpoint answers with an attachment): a plain URL for an <a href>. */
+export function exportPath(id: string, range: ResolvedRange, format: ExportFormat): string {
+  const params = new URLSearchParams({ format, ...historyQueries(range).span });
+  return `/api/v1/kpis/${encodeURIComponent(id)}/export?${params.toString()}`;
 }

@@ -1,6 +1,6 @@
 import type { Annotation, Checkin } from '@northstar/shared';
 import { describe, expect, it } from 'vitest';
-import { buildTimeline, detailPaths, formToAnnotation, newestTs } from './timeline.ts';
+import { buildTimeline, formToAnnotation, newestTs } from './timeline.ts';
 import { RANGE_MS, isRangePreset, rangeStart } from './range.ts';
 
 const annotation: Annotation = { id: 'a1', kpi: 'orders', ts: 2_000, kind: 'deploy', text: 'v2', author: 'ana' };
@@ -45,17 +45,6 @@ describe('formToAnnotation', () => {
     expect(formToAnnotation('orders', 'deploy', '   ').problems).toEqual([{ field: 'text', message: 'say what happened' }]);
     expect(formToAnnotation('orders', 'deploy', 'x'.repeat(1001)).problems.map((p) => p.field)).toEqual(['text']);
     expect(formToAnnotation('orders', 'party', 'x').problems.map((p) => p.field)).toEqual(['kind']);
-  });
-});
-
-describe('detailPaths', () => {
-  it('asks for one KPI from the range start up to the server now, ids encoded', () => {
-    expect(detailPaths('a b', 1_000.7)).toEqual({
-      kpi: '/api/v1/kpis/a%20b',
-      series: '/api/v1/kpis/a%20b/series?from=1000',
-      annotations: '/api/v1/annotations?kpi=a%20b&from=1000',
-      checkins: '/api/v1/checkins?kind=kpi&id=a%20b&from=1000',
-    });
   });
 });
 

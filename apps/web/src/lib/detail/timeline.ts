@@ -49,15 +49,3 @@ export function formToAnnotation(kpi: string, kind: string, text: string) {
   else if (trimmed.length > MAX_TEXT) p.add('text', `must be at most ${MAX_TEXT} characters`);
   return { body: { kpi, kind: kind as AnnotationKind, text: trimmed }, problems: p.list };
 }
-
-/** The API paths behind the detail page, for one KPI from `fromMs` up to the server's now. */
-export function detailPaths(id: string, fromMs: number) {
-  const kpi = encodeURIComponent(id);
-  const from = Math.floor(fromMs);
-  return {
-    kpi: `/api/v1/kpis/${kpi}`,
-    series: `/api/v1/kpis/${kpi}/series?from=${from}`,
-    annotations: `/api/v1/annotations?kpi=${kpi}&from=${from}`,
-    checkins: `/api/v1/checkins?kind=kpi&id=${kpi}&from=${from}`,
-  };
-}

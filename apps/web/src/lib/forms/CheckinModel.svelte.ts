@@ -1,6 +1,6 @@
 import type { Confidence, SubjectKind } from '@northstar/shared';
-import { ApiError, api, call, client, currentUser, errorMessage, rememberUser } from '../api/client.ts';
-import { modelPath } from '../api/model.ts';
+import { ApiError, call, client, currentUser, errorMessage, rememberUser } from '../api/client.ts';
+import { getDefinition } from '../api/model.ts';
 import { NO_ERRORS, mapFieldErrors, type FieldErrors } from './fieldErrors.ts';
 import { CHECKIN_FIELDS, formToCheckin } from './checkinForm.ts';
 
@@ -25,7 +25,7 @@ export class CheckinModel {
 
   async load(): Promise<void> {
     try {
-      const def = await api<{ name?: string; target?: number; unit?: string }>(modelPath(this.kind, this.id));
+      const def = await getDefinition<{ name?: string; target?: number; unit?: string }>(this.kind, this.id);
       this.name = def.name ?? this.id;
       if (this.kind === 'goal' && def.target !== undefined) this.target = `${def.target}${def.unit ? ` ${def.unit}` : ''}`;
     } catch {

@@ -1,8 +1,8 @@
 import type { LintSubjectKind, Objective } from '@northstar/shared';
 import { onMount } from 'svelte';
 import type { FieldProblem } from '@northstar/shared';
-import { ApiError, api, call, client, currentUser, errorMessage, rememberUser } from '../api/client.ts';
-import { applyFix, loadDefinition, modelPath, type ModelKind } from '../api/model.ts';
+import { ApiError, call, client, currentUser, errorMessage, rememberUser } from '../api/client.ts';
+import { applyFix, deleteDefinition, loadDefinition, saveDefinition, type ModelKind } from '../api/model.ts';
 import type { LintFinding } from '../api/types.ts';
 import { NO_ERRORS, mapFieldErrors, type FieldErrors } from './fieldErrors.ts';
 
@@ -59,7 +59,7 @@ export class EditorModel<V, D extends { id: string }> {
     this.loading = true;
     try {
       const [objectives] = await Promise.all([
-        api<Objective[]>(modelPath('objective')).catch(() => [] as Objective[]),
+        call(client.api.v1.objectives.$get()).catch((): Objective[] => []),
         this.id === null ? Promise.resolve() : this.#loadDefinition(this.id),
         this.loadLint(),
       ]);
@@ -102,15 +102,10 @@ export class EditorModel<V, D extends { id: string }> {
     if (this.author.trim()) rememberUser(this.author);
     this.saving = true;
     try {
-      const saved = await api<D & { version: number }>(
-        this.id === null ? modelPath(this.#config.kind) : modelPath(this.#config.kind, this.id),
-        {
-          method: this.id === null ? 'POST' : 'PUT',
-          body: definition,
-          ifMatch: this.version ?? undefined,
-          reason: this.reason,
-        },
-      );
+      const saved = await saveDefinition(this.#config.kind, this.id, definition, {
+        ifMatch: this.version ?? undefined,
+        reason: this.reason,
+      });
       this.version = saved.version;
       this.#saved = sent;
       this.errors = NO_ERRORS;
@@ -131,7 +126,7 @@ export class EditorModel<V, D extends { id: string }> {
     if (this.id === null) return false;
     this.saving = true;
     try {
-      await api(modelPath(this.#config.kind, this.id), { method: 'DELETE', ifMatch: this.version ?? undefined, reason: this.reason });
+      await deleteDefinition(this.#config.kind, this.id, { ifMatch: this.version ?? undefined, reason: this.reason });
       return true;
     } catch (err) {
       this.#fail(err, this.#config.fieldNames(this.values));

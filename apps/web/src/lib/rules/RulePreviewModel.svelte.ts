@@ -1,8 +1,7 @@
-import type { SeriesResponse } from '@northstar/shared';
 import { backtest } from '../api/alerts.ts';
-import { ApiError, api, errorMessage } from '../api/client.ts';
+import { ApiError, errorMessage } from '../api/client.ts';
+import { fetchSeries } from '../api/history.ts';
 import { LatestRequest } from '../api/latestRequest.ts';
-import { detailPaths } from '../detail/timeline.ts';
 import { PREVIEW_FALLBACK_MS, PREVIEW_RANGE_MS, type PreviewData } from './preview.ts';
 
 /** Fetches what the rule editor's preview draws: a detector backtest or the KPI history, over the last 7 days. */
@@ -51,7 +50,7 @@ export class RulePreviewModel {
   }
 
   async #series(kpi: string, to: number, signal: AbortSignal): Promise<PreviewData> {
-    const series = await api<SeriesResponse>(detailPaths(kpi, to - PREVIEW_RANGE_MS).series, { signal });
+    const series = await fetchSeries(kpi, { from: String(Math.floor(to - PREVIEW_RANGE_MS)) }, signal);
     return { kind: 'series', kpi, from: series.from, to: series.to, series, loadedAt: to };
   }
 }

@@ -1,5 +1,6 @@
 import { SvelteSet } from 'svelte/reactivity';
-import { api, errorMessage } from '../api/client.ts';
+import { fetchAlignment } from '../api/alignment.ts';
+import { errorMessage } from '../api/client.ts';
 import { applyFix } from '../api/model.ts';
 import type { AlignmentResponse, LintFinding } from '../api/types.ts';
 
@@ -20,7 +21,7 @@ export class AlignmentModel {
     if (this.#inFlight) return;
     this.#inFlight = true;
     try {
-      this.data = await api<AlignmentResponse>('/api/v1/alignment');
+      this.data = await fetchAlignment();
       this.error = null;
     } catch (err) {
       // The last tree stays on screen; the message says it may be out of date.
