@@ -2,8 +2,8 @@
  * Ingest benchmark, HTTP: events/s through POST /api/v1/events (NDJSON) into chdb.
  *
  *   node --import tsx bench/ingest-http.ts [--events 2000000] [--concurrency 4]
- *        [--batch 10000] [--bodies 20] [--seconds 60] [--no-ids]
- *   (or BENCH_EVENTS, BENCH_CONCURRENCY, BENCH_BATCH, BENCH_BODIES, BENCH_SECONDS)
+ *        [--batch 10000] [--bodies 20] [--seconds 60] [--no-ids] [--baseline-events 1000000]
+ *   (or BENCH_EVENTS, BENCH_CONCURRENCY, BENCH_BATCH, BENCH_BODIES, BENCH_SECONDS, BENCH_BASELINE_EVENTS)
  *
  * Every event carries a unique id (the server checks each against the store, so a
  * repeat would be dropped): the bodies are templates whose ids get the request's
@@ -15,10 +15,12 @@
  * own cost is a keep-alive socket write per request. It stops after --events events or
  * --seconds seconds, whichever comes first, checks the server's
  * northstar_events_stored_total{source="http"} against the accepted count, and stops
- * the server with SIGTERM.
+ * the server with SIGTERM. Then it runs the bare engine on the same rows (engine-baseline.ts)
+ * and prints the product's events/s and CPU per event as ratios to it.
  */
 import http from 'node:http';
 import {
+  baselineLines,
   cpuBreakdown,
   describeBatches,
   eventFactory,
@@ -28,6 +30,7 @@ import {
   percentile,
   readMetrics,
   rssMiB,
+  runEngineBaseline,
   sleep,
   spawnServer,
   threadCpu,
@@ -37,7 +40,7 @@ import {
 
 if (wantsHelp()) {
   process.stdout.write(
-    'usage: node --import tsx bench/ingest-http.ts [--events N] [--concurrency K] [--batch EVENTS_PER_REQUEST] [--bodies DISTINCT_BODIES] [--seconds CAP] [--no-ids]\n',
+    'usage: node --import tsx bench/ingest-http.ts [--events N] [--concurrency K] [--batch EVENTS_PER_REQUEST] [--bodies DISTINCT_BODIES] [--seconds CAP] [--no-ids] [--baseline-events N]\n',
   );
   process.exit(0);
 }
@@ -48,6 +51,8 @@ const BATCH = numberOption('batch', 10_000);
 const BODIES = numberOption('bodies', 20);
 const TIME_CAP_S = numberOption('seconds', 60);
 const WITH_IDS = !process.argv.includes('--no-ids');
+/** Rows the bare-engine baseline inserts (20 000 per insert) after the product's run. */
+const BASELINE_EVENTS = numberOption('baseline-events', 1_000_000);
 /** A single request that takes longer than this fails the run instead of hanging it. */
 const REQUEST_TIMEOUT_MS = 60_000;
 
@@ -184,6 +189,8 @@ async function main(): Promise<void> {
 
     const stop = await server.stop();
     stopped = true;
+    // the bare engine, on the same machine a moment later: the ratios are what hold on a shared box
+    const baseline = await runEngineBaseline(Math.min(BASELINE_EVENTS, Math.max(accepted, 20_000)));
 
     latencies.sort((a, b) => a - b);
     const p50 = percentile(latencies, 50);
@@ -191,6 +198,7 @@ async function main(): Promise<void> {
     const rate = accepted / elapsedS;
     const cpu = cpuBreakdown(cpuBefore, cpuAfter, elapsedS);
     const ok = stored === accepted && rejected === 0;
+    const cpuPerMillion = cpu.total / (accepted / 1e6);
     const lines = [
       '',
       '==== ingest-http ====',
@@ -199,8 +207,9 @@ async function main(): Promise<void> {
       `  stored counter northstar_events_stored_total{source="http"} = ${fmt(stored)} ${ok ? '= accepted ✓' : `≠ accepted ${fmt(accepted)} ✗`}; rejected ${fmt(rejected)}`,
       `  request latency min ${latencies[0]?.toFixed(0)} / p50 ${p50.toFixed(0)} / p90 ${percentile(latencies, 90).toFixed(0)} / p99 ${p99.toFixed(0)} / max ${latencies.at(-1)?.toFixed(0)} ms`,
       `  server RSS at end ${rss.rss.toFixed(0)} MiB (peak ${rss.peak.toFixed(0)} MiB; at ready ${readyRss.rss.toFixed(0)} MiB)`,
-      `  server CPU: ${cpu.text}; ${(cpu.total / (accepted / 1e6)).toFixed(1)} CPU-s per million events (less sensitive to the shared machine than events/s)`,
+      `  server CPU: ${cpu.text}; ${cpuPerMillion.toFixed(1)} CPU-s per million events (less sensitive to the shared machine than events/s)`,
       `  server inserts: ${describeBatches(metrics)}`,
+      ...baselineLines(rate, cpuPerMillion, baseline),
       `  load generator CPU: ${((process.cpuUsage().user + process.cpuUsage().system) / 1e6).toFixed(1)} s for the whole run (incl. building bodies)`,
       `  server stop (SIGTERM) took ${(stop.stopMs / 1000).toFixed(1)} s, exit ${stop.code ?? stop.signal}`,
       `  ${machineNote()}`,

@@ -3,7 +3,7 @@
  *
  *   bash scripts/kafka.sh start        # broker on 127.0.0.1:9092 (idempotent)
  *   node --import tsx bench/ingest-kafka.ts [--events 1000000] [--seconds 180]
- *        [--send-batch 10000] [--send-concurrency 4] [--no-ids]
+ *        [--send-batch 10000] [--send-concurrency 4] [--no-ids] [--baseline-events 1000000]
  *   (or BENCH_EVENTS, BENCH_SECONDS, BENCH_SEND_BATCH, BENCH_SEND_CONCURRENCY;
  *    KAFKA_BROKERS to use another loopback broker)
  *
@@ -15,9 +15,12 @@
  * SIGTERM and deletes the topic (and the DLQ topic the server creates) at the end.
  * Every event has a unique id, which the server checks against the store; --no-ids
  * sends them without, so the difference between two runs is what idempotency costs.
+ * Then it runs the bare engine on the same rows (engine-baseline.ts) and prints the
+ * product's events/s and CPU per event as ratios to it.
  */
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import {
+  baselineLines,
   cpuBreakdown,
   describeBatches,
   eventFactory,
@@ -26,6 +29,7 @@ import {
   numberOption,
   readMetrics,
   rssMiB,
+  runEngineBaseline,
   sleep,
   spawnServer,
   threadCpu,
@@ -37,7 +41,7 @@ import {
 
 if (wantsHelp()) {
   process.stdout.write(
-    'usage: node --import tsx bench/ingest-kafka.ts [--events N] [--seconds CAP] [--send-batch MESSAGES_PER_SEND] [--send-concurrency SENDS_IN_FLIGHT] [--no-ids]\n',
+    'usage: node --import tsx bench/ingest-kafka.ts [--events N] [--seconds CAP] [--send-batch MESSAGES_PER_SEND] [--send-concurrency SENDS_IN_FLIGHT] [--no-ids] [--baseline-events N]\n',
   );
   process.exit(0);
 }
@@ -49,6 +53,8 @@ const SEND_BATCH = numberOption('send-batch', 10_000);
 const SEND_CONCURRENCY = numberOption('send-concurrency', 4);
 const PARTITIONS = 3;
 const WITH_IDS = !process.argv.includes('--no-ids');
+/** Rows the bare-engine baseline inserts (20 000 per insert) after the product's run. */
+const BASELINE_EVENTS = numberOption('baseline-events', 1_000_000);
 const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim());
 
 for (const b of BROKERS) {
@@ -165,12 +171,16 @@ async function main(): Promise<void> {
     const rss = rssMiB(server.pid);
     const stored = last.stored.kafka ?? 0;
     const rejected = last.rejected.kafka ?? 0;
+    const serverLog = server.stderrTail();
     const stop = await server.stop();
     server = undefined;
+    // the bare engine, on the same machine a moment later: the ratios are what hold on a shared box
+    const baseline = await runEngineBaseline(Math.min(BASELINE_EVENTS, Math.max(stored, 20_000)));
 
     const cpu = cpuBreakdown(cpuBefore, cpuAfter, drainS);
     const rate = stored / drainS;
     const complete = doneAt !== undefined;
+    const cpuPerMillion = cpu.total / (stored / 1e6);
     const lines = [
       '',
       '==== ingest-kafka ====',
@@ -182,13 +192,15 @@ async function main(): Promise<void> {
       `  time: server spawn → ready ${startupS.toFixed(1)} s (${fmt(atReady.stored.kafka ?? 0)} stored by then); ready → done ${drainS.toFixed(1)} s; spawn → done ${spawnToDoneS.toFixed(1)} s`,
       `  received ${fmt(last.received.kafka ?? 0)}, rejected ${fmt(rejected)}; produced at ${fmt(TOTAL_EVENTS / produced.seconds)} events/s beforehand (per partition ${produced.perPartition.map(fmt).join(' / ')})`,
       `  server RSS at end ${rss.rss.toFixed(0)} MiB (peak ${rss.peak.toFixed(0)} MiB)`,
-      `  server CPU: ${cpu.text}; ${(cpu.total / (stored / 1e6)).toFixed(1)} CPU-s per million events (less sensitive to the shared machine than events/s)`,
+      `  server CPU: ${cpu.text}; ${cpuPerMillion.toFixed(1)} CPU-s per million events (less sensitive to the shared machine than events/s)`,
       `  server inserts: ${describeBatches(last)}`,
+      ...baselineLines(rate, cpuPerMillion, baseline),
       `  server stop (SIGTERM) took ${(stop.stopMs / 1000).toFixed(1)} s, exit ${stop.code ?? stop.signal}`,
       `  ${machineNote()}`,
       '',
     ];
     process.stdout.write(lines.join('\n'));
+    if (!complete) process.stdout.write(`server log (warn and above), last lines:\n${serverLog}\n`);
     if (!complete || rejected > 0) process.exitCode = 1;
   } finally {
     if (server) await server.stop(5_000);

@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { MetricEvent } from '@northstar/shared';
 import { seededRng } from '../apps/server/src/demo/generator.ts';
 import { serveArgv } from '../tests/support/serve-argv.ts';
+import type { BaselineResult } from './engine-baseline.ts';
 
 /** The repository root: the server is started from here, as `pnpm northstar` would. */
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..');
@@ -337,4 +338,45 @@ export function describeBatches(m: ServerMetrics): string {
 
 export function machineNote(): string {
   return `note: figures from a shared 2-core machine (other engineers' tests run at the same time); load average at the end ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`;
+}
+
+// ---------------------------------------------------------------- the bare engine, same invocation
+
+/**
+ * Runs bench/engine-baseline.ts in a child process (so its engine's memory and threads are
+ * not this process's nor the server's) and returns its figures. Call it with the server
+ * stopped: it measures what the machine gives the bare engine at this moment.
+ */
+export async function runEngineBaseline(events: number): Promise<BaselineResult> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(REPO_ROOT, 'bench/engine-baseline.ts'), '--events', String(events), '--json'],
+    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  let err = '';
+  child.stdout!.setEncoding('utf8').on('data', (c: string) => (out += c));
+  child.stderr!.setEncoding('utf8').on('data', (c: string) => (err = (err + c).slice(-4000)));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`engine baseline exited ${code}:\n${err}`);
+  return JSON.parse(out.trim().split('\n').at(-1)!) as BaselineResult;
+}
+
+/** The bare engine's figures, one line per way of inserting. */
+export function describeBaseline(r: BaselineResult): string[] {
+  return r.figures.map(
+    (f) =>
+      `  bare engine, ${f.label === 'client' ? `${fmt(f.events)} rows by client.insert JSONEachRow` : `${fmt(f.events)} rows by rawInsert of prebuilt NDJSON`}: ${fmt(f.eventsPerSecond)} events/s, ${f.cpuPerMillion.toFixed(1)} CPU-s per million events`,
+  );
+}
+
+/** The product's figures beside the bare engine's, as the ratios that hold on a shared box. */
+export function baselineLines(rate: number, cpuPerMillion: number, baseline: BaselineResult): string[] {
+  const lines = describeBaseline(baseline);
+  for (const f of baseline.figures) {
+    lines.push(
+      `  product / ${f.label === 'raw' ? 'raw insert' : 'client.insert'}: ${(rate / f.eventsPerSecond).toFixed(2)} of its events/s, ${(cpuPerMillion / f.cpuPerMillion).toFixed(1)}× its CPU per event`,
+    );
+  }
+  return lines;
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
 import { drainingConnection } from './draining-connection.ts';
+import { registerInsertBytes } from './insert-bytes.ts';
 
 type ChdbAsClientConnection = NonNullable<Parameters<typeof createClient>[0]>['connection'];
 
@@ -32,6 +33,11 @@ export function openClickHouse(target: StoreTarget): ClickHouse {
   mkdirSync(chdbPath, { recursive: true });
   // chdb types its connection against @clickhouse/client-common 1.23.0 while the client
   // bundles 1.23.1's copy of the same interface; the shapes match at run time.
-  const connection = drainingConnection(createChdbConnection({ path: chdbPath })) as unknown as ChdbAsClientConnection;
-  return { client: createClient({ connection }), kind: 'chdb', where: chdbPath };
+  const chdb = drainingConnection(createChdbConnection({ path: chdbPath }));
+  const client = createClient({ connection: chdb as unknown as ChdbAsClientConnection });
+  // bodies already in bytes go to the engine's parser as they are, not glued onto the SQL as a string
+  registerInsertBytes(client, async ({ table, columns, format, body, settings }) => {
+    await chdb.chdb.rawInsert({ table, columns, format, values: body, settings });
+  });
+  return { client, kind: 'chdb', where: chdbPath };
 }

@@ -18,6 +18,16 @@ function fakeConnection(log: string[]) {
         log.push('closed');
       },
       name: 'chdb',
+      chdb: {
+        rawInsert: () =>
+          new Promise<string>((resolve) => {
+            log.push('raw insert started');
+            release = () => {
+              log.push('raw insert finished');
+              resolve('inserted');
+            };
+          }),
+      },
     },
     finishQuery: () => release(),
   };
@@ -36,6 +46,21 @@ describe('drainingConnection', () => {
     await expect(running).resolves.toBe('rows');
     await closed;
     expect(log).toEqual(['query started', 'query finished', 'closed']);
+  });
+
+  it("waits for chdb's raw inserts too, and refuses them once closing started", async () => {
+    const log: string[] = [];
+    const fake = fakeConnection(log);
+    const conn = drainingConnection(fake.connection);
+    const running = conn.chdb.rawInsert();
+    const closed = conn.close();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(log).toEqual(['raw insert started']);
+    fake.finishQuery();
+    await expect(running).resolves.toBe('inserted');
+    await closed;
+    expect(log).toEqual(['raw insert started', 'raw insert finished', 'closed']);
+    await expect(conn.chdb.rawInsert()).rejects.toBeInstanceOf(StoreClosingError);
   });
 
   it('refuses queries once closing started, and passes other members through', async () => {

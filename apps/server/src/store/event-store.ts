@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { MetricEvent } from '@northstar/shared';
 import { DEDUP_WINDOW_MS, identityKey, withinWindow } from './event-identity.ts';
+import { EVENT_COLUMNS, eventLines } from './event-lines.ts';
+import { insertBytesFor, type InsertBytes } from './insert-bytes.ts';
 import { murmurHash3_32 } from './murmur3.ts';
 
 export type EventSource = 'http' | 'kafka' | 'demo' | 'import';
@@ -28,21 +29,29 @@ const RAW_KEEP_CHARS = 4096;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const wellFormed = (text: string) => text.replace(LONE_SURROGATE, '\uFFFD');
 
-function toLine(e: MetricEvent, source: EventSource, receivedAt: number): string {
-  return JSON.stringify({ metric: e.metric, ts: e.ts, value: e.value, id: e.id, dims: e.dims, source, received_at: receivedAt });
+/** ClickHouse's default `max_query_size`. */
+const DEFAULT_MAX_QUERY_BYTES = 262_144;
+
+/** An integer as SQL text; anything else is a bug here, never input, and must not reach the SQL. */
+function integer(n: number): string {
+  if (!Number.isSafeInteger(n)) throw new Error(`not an integer: ${n}`);
+  return String(n);
 }
 
 export class EventStore {
   readonly #client: ClickHouseClient;
+  readonly #insertBytes: InsertBytes;
 
-  constructor(client: ClickHouseClient) {
+  constructor(client: ClickHouseClient, insertBytes: InsertBytes = insertBytesFor(client)) {
     this.#client = client;
+    this.#insertBytes = insertBytes;
   }
 
   /**
    * One insert per call. The token makes a retry of the same batch a no-op
    * (ClickHouse drops a block whose token it has seen); callers without a natural
    * token get a random one, so two identical legitimate batches are both kept.
+   * The body is built once as bytes and handed to the engine as is (insert-bytes.ts).
    */
   async insertEvents(
     events: readonly MetricEvent[],
@@ -52,46 +61,56 @@ export class EventStore {
     receivedAt?: (e: MetricEvent) => number | undefined,
   ): Promise<void> {
     if (events.length === 0) return;
-    const now = Date.now();
-    let body = '';
-    for (const e of events) body += toLine(e, source, receivedAt?.(e) ?? now) + '\n';
-    const result = await this.#client.exec({
-      query: 'INSERT INTO events (metric, ts, value, id, dims, source, received_at) FORMAT JSONEachRow',
-      values: Readable.from([Buffer.from(body)]),
-      clickhouse_settings: { insert_deduplication_token: dedupToken, date_time_input_format: 'best_effort' },
+    await this.#insertBytes({
+      table: 'events',
+      columns: EVENT_COLUMNS,
+      format: 'JSONEachRow',
+      body: eventLines(events, source, Date.now(), receivedAt),
+      settings: {
+        insert_deduplication_token: dedupToken,
+        date_time_input_format: 'best_effort',
+        // the rollup views hand over blocks already grouped by their key: sorting and merging
+        // them again on insert (the default) costs the views' inserts ~15 % CPU for nothing
+        // (bench/insert-cost.ts); background merges and the queries' GROUP BY combine states anyway
+        optimize_on_insert: 0,
+      },
     });
-    result.stream.resume();
   }
 
   /**
    * Which of these events the store already holds, by the identity of event-identity.ts:
    * a stored row with the same metric and id whose ts is within the window of the event's.
-   * Bounded by the batch's metrics and time range widened by the window, so the primary
-   * key (metric, ts) skips every granule outside it. (The bloom filter on `id` serves
-   * looking one event up by id; for thousands of ids at once it would pass every granule
-   * anyway.) The engine compares 32-bit hashes of the ids (a fifth of the cost of comparing
-   * 20 000 strings); the rows it returns are compared exactly here, so a hash collision
-   * only returns a row that matches nothing.
+   * Bounded by the batch's time range widened by the window. The engine compares the stored
+   * 32-bit hash of each id (`id_hash`, migration 7: 4 bytes a row instead of reading and
+   * hashing the id) with the batch's; the rows it returns are compared exactly here (metric,
+   * id and time), so a hash collision only returns a row that matches nothing.
+   *
+   * The SQL carries no bound parameters, on purpose: chdb-node runs every parameterised
+   * query of the process in one chain, one at a time, so a check bound by parameters made
+   * every history and wall query wait behind it while ingest ran (bench/history, phase 2).
+   * What it inlines is integers this code computed (the times and the hashes), checked as
+   * such; no producer text reaches the SQL. (Leaving out the batch's metrics, which are
+   * text, costs little: a live batch holds nearly every chatty metric anyway.)
    */
   async storedIds(events: readonly MetricEvent[]): Promise<Set<MetricEvent>> {
     if (events.length === 0) return new Set();
-    const metrics = new Set<string>();
     let lo = Infinity;
     let hi = -Infinity;
-    let hashes = '';
-    for (const e of events) {
-      metrics.add(e.metric);
+    const hashes = new Array<number>(events.length);
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i]!;
       if (e.ts < lo) lo = e.ts;
       if (e.ts > hi) hi = e.ts;
-      hashes += murmurHash3_32(e.id) + '\n';
+      hashes[i] = murmurHash3_32(e.id);
     }
+    const query = `SELECT metric, id, toUnixTimestamp64Milli(ts) AS t FROM events
+        WHERE ts BETWEEN fromUnixTimestamp64Milli(${integer(lo - DEDUP_WINDOW_MS)}, 'UTC') AND fromUnixTimestamp64Milli(${integer(hi + DEDUP_WINDOW_MS)}, 'UTC')
+          AND id_hash IN (SELECT h FROM format(TSVRaw, 'h UInt32', '${hashes.map(integer).join('\n')}'))`;
     const result = await this.#client.query({
-      query: `SELECT metric, id, toUnixTimestamp64Milli(ts) AS t FROM events
-        WHERE metric IN {metrics:Array(String)}
-          AND ts BETWEEN fromUnixTimestamp64Milli({lo:Int64}, 'UTC') AND fromUnixTimestamp64Milli({hi:Int64}, 'UTC')
-          AND murmurHash3_32(id) IN (SELECT h FROM format(TSVRaw, 'h UInt32', {hashes:String}))`,
-      query_params: { metrics: [...metrics], lo: lo - DEDUP_WINDOW_MS, hi: hi + DEDUP_WINDOW_MS, hashes },
+      query,
       format: 'JSONEachRow',
+      // the hashes are in the text: a Kafka batch of 30 000 events passes the default 256 KiB
+      clickhouse_settings: { max_query_size: String(Math.max(DEFAULT_MAX_QUERY_BYTES, 2 * Buffer.byteLength(query))) },
     });
     const stored = new Map<string, number[]>();
     for (const r of await result.json<{ metric: string; id: string; t: string | number }>()) {
