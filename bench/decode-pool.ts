@@ -7,9 +7,11 @@
  *   node --import tsx bench/decode-pool.ts [--rounds 20] [--threads N]
  */
 import { performance } from 'node:perf_hooks';
+import v8 from 'node:v8';
 import { decodeBody } from '../apps/server/src/ingest/decode-body.ts';
 import { decodeValues } from '../apps/server/src/ingest/decode-kafka.ts';
 import { DecodePool } from '../apps/server/src/ingest/decode-pool.ts';
+import { fromColumns, toColumns } from '../apps/server/src/ingest/event-columns.ts';
 import { eventFactory, fmt, machineNote, numberOption, wantsHelp } from './support.ts';
 
 if (wantsHelp()) {
@@ -72,6 +74,35 @@ async function main(): Promise<void> {
   } finally {
     await pool.close();
   }
+  // what the main thread pays to receive 10 000 checked events, by the form they cross in (best of 15)
+  const events = Array.from({ length: 10_000 }, () => next(now));
+  const forms = {
+    'JSON text (JSON.parse)': (() => {
+      const text = JSON.stringify(events);
+      return () => JSON.parse(text) as unknown;
+    })(),
+    'objects (structured clone)': (() => {
+      const bytes = v8.serialize(events);
+      return () => v8.deserialize(bytes) as unknown;
+    })(),
+    'columns (event-columns.ts, used)': (() => {
+      const bytes = v8.serialize(toColumns(events));
+      return () => fromColumns(v8.deserialize(bytes) as ReturnType<typeof toColumns>);
+    })(),
+  };
+  const best = Object.fromEntries(Object.keys(forms).map((k) => [k, Infinity])) as Record<keyof typeof forms, number>;
+  for (let round = 0; round < 15; round++) {
+    for (const [name, receive] of Object.entries(forms) as Array<[keyof typeof forms, () => unknown]>) {
+      const t0 = performance.now();
+      receive();
+      best[name] = Math.min(best[name], performance.now() - t0);
+    }
+  }
+  out.push(
+    `  receiving 10 000 checked events on the main thread: ${Object.entries(best)
+      .map(([name, ms]) => `${name} ${((ms * 1e6) / events.length).toFixed(0)} ns/event`)
+      .join(', ')}`,
+  );
   out.push(`  ${machineNote()}`, '');
   process.stdout.write(out.join('\n'));
 }

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import type { BodyFormat, DecodedBatch } from './decode-body.ts';
 import type { DecodedValues } from './decode-kafka.ts';
+import { fromColumns } from './event-columns.ts';
 import type { BodyOutcome, BodyTask, KafkaTask, Wire } from './decode-worker.ts';
 
 export interface DecodePoolOptions {
@@ -75,7 +76,7 @@ export class DecodePool {
       name: 'kafka',
       transferList: [bytes.buffer, lengths.buffer, stamps.buffer],
     });
-    return { ...out, events: JSON.parse(out.events) as DecodedValues['events'] };
+    return { ...out, events: fromColumns(out.events) };
   }
 
   /** One request body (copied to the worker: the caller keeps its bytes for its own error reply). */
@@ -87,7 +88,7 @@ export class DecodePool {
     const task: BodyTask = { bytes, format, nowMs };
     const out: BodyOutcome = await this.#pool.run(task, { name: 'body' });
     if (!out.ok) return out;
-    return { ok: true, batch: { ...out.batch, events: JSON.parse(out.batch.events) as DecodedBatch['events'] } };
+    return { ok: true, batch: { ...out.batch, events: fromColumns(out.batch.events) } };
   }
 
   async close(): Promise<void> {
