@@ -48,7 +48,7 @@ const MAX_FETCH_BYTES = PARTITIONS_IN_PARALLEL * MAX_BYTES_PER_PARTITION;
 /** Default bound on batches in hand across partitions (and brokers: kafkajs fetches from each at once). */
 const DEFAULT_IN_FLIGHT_BYTES = 16 * 1024 * 1024;
 /** A batch smaller than this is decoded on the main thread: handing it over costs more than it saves (bench/decode-pool.ts). */
-const INLINE_BELOW_BYTES = 32 * 1024;
+export const INLINE_BELOW_BYTES = 32 * 1024;
 /** After a crash kafkajs does not restart from (a non-retriable error), this process restarts the consumer. */
 const RESTART_AFTER_MS = 2_000;
 
@@ -82,6 +82,23 @@ export function decodeMessages(topic: string, partition: number, messages: Kafka
       nowMs,
     ),
   );
+}
+
+/**
+ * A batch decoded off the main thread (the decode pool) unless it is small or the pool's
+ * queue is full; the same result either way. `bytes`: the batch's size, for that choice.
+ */
+export async function decodeBatch(
+  decoder: DecodePool,
+  topic: string,
+  partition: number,
+  messages: KafkaMessage[],
+  bytes: number,
+  nowMs: number,
+): Promise<Decoded> {
+  if (bytes < INLINE_BELOW_BYTES || decoder.full) return decodeMessages(topic, partition, messages, nowMs);
+  const values = messages.map((m) => m.value);
+  return withMessages(topic, partition, messages, await decoder.kafka(values, timestampsOf(messages), nowMs));
 }
 
 /**
@@ -214,20 +231,12 @@ export class KafkaIngest {
     }
   }
 
-  /** Off the main thread (the decode pool) unless the batch is small or the pool's queue is full. */
-  async #decode(topic: string, partition: number, messages: KafkaMessage[], bytes: number): Promise<Decoded> {
-    const now = Date.now();
-    if (bytes < INLINE_BELOW_BYTES || this.#decoder.full) return decodeMessages(topic, partition, messages, now);
-    const values = messages.map((m) => m.value);
-    return withMessages(topic, partition, messages, await this.#decoder.kafka(values, timestampsOf(messages), now));
-  }
-
   async #handleBatch({ batch, resolveOffset, heartbeat }: EachBatchPayload, bytes: number, live: () => boolean): Promise<void> {
     const { topic, partition } = batch;
     const first = batch.messages[0]!.offset;
     const last = batch.messages[batch.messages.length - 1]!.offset;
     const token = `${topic}/${partition}/${first}-${last}`;
-    const decoded = await this.#decode(topic, partition, batch.messages, bytes);
+    const decoded = await decodeBatch(this.#decoder, topic, partition, batch.messages, bytes, Date.now());
     this.#opts.metrics.eventsReceived.inc({ source: 'kafka' }, batch.messages.length);
     this.#opts.metrics.kafkaLag.set({ partition: String(partition) }, Number(batch.offsetLag()));
     // Each step is retried alone, so one that succeeded is not repeated while a later one waits.
