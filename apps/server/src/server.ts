@@ -14,6 +14,7 @@ import { startLiveCount } from './compose/live-count.ts';
 import { wallSnapshot } from './compose/snapshot.ts';
 import { openStore } from './compose/store.ts';
 import { startStoreRefresh } from './compose/store-refresh.ts';
+import { configureDecodePool } from './ingest/decode-pool.ts';
 import { LiveHub } from './live/hub.ts';
 import { kpisUnderObjective } from './live/subscription.ts';
 import { WallLoop } from './live/wall-loop.ts';
@@ -48,6 +49,7 @@ export interface RunningServer {
 
 /** The composition root: each part is built from parts built before it, then the ports open. */
 export async function startServer(settings: Settings, configFile: KpiModel, log: Logger): Promise<RunningServer> {
+  configureDecodePool(settings.decodeThreads);
   const clickhouse = await openStore(settings, log);
   const repo = new ModelRepo(clickhouse);
   const model = await ModelService.load(repo);

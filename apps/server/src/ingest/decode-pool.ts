@@ -6,7 +6,10 @@ import { fromColumns } from './event-columns.ts';
 import type { BodyOutcome, BodyTask, KafkaTask, Wire } from './decode-worker.ts';
 
 export interface DecodePoolOptions {
-  /** Worker threads; default: one fewer than the cores (the main thread keeps HTTP, WebSocket and evaluation), at least one. */
+  /**
+   * Worker threads; default: one fewer than the cores (the main thread keeps HTTP, WebSocket
+   * and evaluation), at least one. 0: no pool, every caller decodes on its own thread.
+   */
   threads?: number;
   /** Tasks waiting for a thread beyond which a caller decodes on its own thread instead of queueing more bytes. */
   maxQueue?: number;
@@ -45,12 +48,13 @@ export function packValues(values: readonly Value[]): { bytes: Uint8Array<ArrayB
  * true and the caller decodes on its own thread (slower, never refused).
  */
 export class DecodePool {
-  readonly #pool: Piscina;
+  readonly #pool: Piscina | undefined;
   readonly #maxQueue: number;
 
   constructor(opts: DecodePoolOptions = {}) {
     const threads = opts.threads ?? Math.max(1, availableParallelism() - 1);
     this.#maxQueue = opts.maxQueue ?? 4 * threads;
+    if (threads === 0) return;
     this.#pool = new Piscina({
       filename: new URL('./decode-worker.mjs', import.meta.url).href,
       minThreads: 0,
@@ -64,7 +68,12 @@ export class DecodePool {
 
   /** Tasks waiting for a thread are at the bound: decode on the caller's thread instead. */
   get full(): boolean {
-    return this.#pool.queueSize >= this.#maxQueue;
+    return !this.#pool || this.#pool.queueSize >= this.#maxQueue;
+  }
+
+  #running(): Piscina {
+    if (!this.#pool) throw new Error('the decode pool has no threads; decode on the calling thread (see `full`)');
+    return this.#pool;
   }
 
   /** One Kafka batch's values (and each message's timestamp) → events and rejects, by message index. */
@@ -72,7 +81,7 @@ export class DecodePool {
     const { bytes, lengths } = packValues(values);
     const stamps = new Float64Array(timestamps);
     const task: KafkaTask = { bytes, lengths, timestamps: stamps, nowMs };
-    const out: Wire<DecodedValues> = await this.#pool.run(task, {
+    const out: Wire<DecodedValues> = await this.#running().run(task, {
       name: 'kafka',
       transferList: [bytes.buffer, lengths.buffer, stamps.buffer],
     });
@@ -86,17 +95,32 @@ export class DecodePool {
     nowMs: number,
   ): Promise<{ ok: true; batch: DecodedBatch } | { ok: false; error: string }> {
     const task: BodyTask = { bytes, format, nowMs };
-    const out: BodyOutcome = await this.#pool.run(task, { name: 'body' });
+    const out: BodyOutcome = await this.#running().run(task, { name: 'body' });
     if (!out.ok) return out;
     return { ok: true, batch: { ...out.batch, events: fromColumns(out.batch.events) } };
   }
 
   async close(): Promise<void> {
-    await this.#pool.close();
+    await this.#pool?.close();
   }
 }
 
 let shared: DecodePool | undefined;
+
+let sharedThreads: number | undefined;
+
+/**
+ * Sets the threads of the process's decode pool (settings.decodeThreads). A pool already
+ * made with another number is replaced (its tasks in flight finish first); the same
+ * number, or none, keeps it: servers started one after another in a process share it.
+ */
+export function configureDecodePool(threads: number | undefined): void {
+  if (shared && (threads === undefined || threads === sharedThreads)) return;
+  const old = shared;
+  shared = new DecodePool({ threads });
+  sharedThreads = threads;
+  void old?.close();
+}
 
 /** The process's decode pool, made on first use; its threads start on demand and end when idle. */
 export function sharedDecodePool(): DecodePool {

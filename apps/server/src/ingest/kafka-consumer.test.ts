@@ -53,4 +53,12 @@ describe('decodeBatch', () => {
     expect(pooled.rejected[1]!.key).toBe(messages[20]!.key);
     expect(pooled.rejected[1]!.value).toBe(messages[20]!.value);
   });
+
+  it('decodes on the calling thread, with the same result, when the pool has no threads', async () => {
+    const none = new DecodePool({ threads: 0 });
+    expect(none.full).toBe(true);
+    const { messages, bytes } = batch();
+    expect(await decodeBatch(none, 'orders', 2, messages, bytes, NOW)).toEqual(decodeMessages('orders', 2, messages, NOW));
+    await none.close();
+  });
 });
