@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DecodePool } from './decode-pool.ts';
 import { BodyError, OFF_THREAD_FROM_BYTES, decodeBody, decodeBodyOffThread, formatFromContentType } from './decode-body.ts';
 
 const NOW = Date.UTC(2026, 10, 25, 12);
@@ -106,6 +107,18 @@ describe('decodeBodyOffThread', () => {
       })(),
     );
     expect((error as Error).message).toMatch(/^body is not valid UTF-8: byte 0xff at byte offset \d+ \(line 21,/);
+  });
+
+  it('decodes on the calling thread, with the same result, when a worker fails', async () => {
+    class FailingPool extends DecodePool {
+      override body(): Promise<never> {
+        return Promise.reject(new Error('worker ended: out of memory'));
+      }
+    }
+    const failing = new FailingPool({ threads: 1 });
+    const body = bigBody();
+    expect(await decodeBodyOffThread(body, 'ndjson', NOW, failing)).toEqual(decodeBody(body, 'ndjson', NOW));
+    await failing.close();
   });
 
   it('decodes a small body on the calling thread, with the same result', async () => {

@@ -1,6 +1,7 @@
 import { parseEvent, type MetricEvent, type RejectedLine } from '@northstar/shared';
 import { jsonSyntaxError } from './json-syntax.ts';
 import { MAX_EVENT_DEPTH, elementSpans } from './json-spans.ts';
+import type { DecodePool } from './decode-pool.ts';
 import { decodeUtf8 } from './utf8.ts';
 
 export interface DecodedBatch {
@@ -150,16 +151,27 @@ export const OFF_THREAD_FROM_BYTES = 32 * 1024;
 
 /**
  * decodeBody off the main thread, with the same result and the same BodyError for a
- * body refused as a whole. Small bodies, and any while the pool's queue is full, are
- * decoded here instead: never refused for being busy.
+ * body refused as a whole. Small bodies, and any while the pool's queue is full or when
+ * a worker fails, are decoded here instead: never refused for being busy.
  */
-export async function decodeBodyOffThread(body: Uint8Array, format: BodyFormat, nowMs: number): Promise<DecodedBatch> {
+export async function decodeBodyOffThread(
+  body: Uint8Array,
+  format: BodyFormat,
+  nowMs: number,
+  /** Default: the process's pool. */
+  decoder?: DecodePool,
+): Promise<DecodedBatch> {
   if (body.byteLength < OFF_THREAD_FROM_BYTES) return decodeBody(body, format, nowMs);
   // loaded here, not at the top: the decode worker imports this module and must not load the pool
-  const { sharedDecodePool } = await import('./decode-pool.ts');
-  const pool = sharedDecodePool();
+  const pool = decoder ?? (await import('./decode-pool.ts')).sharedDecodePool();
   if (pool.full) return decodeBody(body, format, nowMs);
-  const out = await pool.body(body, format, nowMs);
+  let out;
+  try {
+    out = await pool.body(body, format, nowMs);
+  } catch {
+    // a worker that failed (out of memory, ended) must not fail the request: decode here
+    return decodeBody(body, format, nowMs);
+  }
   if (!out.ok) throw new BodyError(out.error);
   return out.batch;
 }

@@ -61,4 +61,17 @@ describe('decodeBatch', () => {
     expect(await decodeBatch(none, 'orders', 2, messages, bytes, NOW)).toEqual(decodeMessages('orders', 2, messages, NOW));
     await none.close();
   });
+
+  it('decodes on the calling thread, with the same result, when a worker fails', async () => {
+    class FailingPool extends DecodePool {
+      override kafka(): Promise<never> {
+        return Promise.reject(new Error('worker ended: out of memory'));
+      }
+    }
+    const failing = new FailingPool({ threads: 1 });
+    expect(failing.full).toBe(false);
+    const { messages, bytes } = batch();
+    expect(await decodeBatch(failing, 'orders', 2, messages, bytes, NOW)).toEqual(decodeMessages('orders', 2, messages, NOW));
+    await failing.close();
+  });
 });

@@ -86,7 +86,7 @@ export function decodeMessages(topic: string, partition: number, messages: Kafka
 
 /**
  * A batch decoded off the main thread (the decode pool) unless it is small or the pool's
- * queue is full; the same result either way. `bytes`: the batch's size, for that choice.
+ * queue is full, or a worker fails; the same result either way. `bytes`: the batch's size.
  */
 export async function decodeBatch(
   decoder: DecodePool,
@@ -98,7 +98,14 @@ export async function decodeBatch(
 ): Promise<Decoded> {
   if (bytes < INLINE_BELOW_BYTES || decoder.full) return decodeMessages(topic, partition, messages, nowMs);
   const values = messages.map((m) => m.value);
-  return withMessages(topic, partition, messages, await decoder.kafka(values, timestampsOf(messages), nowMs));
+  let out: DecodedValues;
+  try {
+    out = await decoder.kafka(values, timestampsOf(messages), nowMs);
+  } catch {
+    // a worker that failed (out of memory, ended) must not hold the partition: decode here
+    return decodeMessages(topic, partition, messages, nowMs);
+  }
+  return withMessages(topic, partition, messages, out);
 }
 
 /**
