@@ -3,11 +3,11 @@
  *
  *   bash scripts/kafka.sh start        # broker on 127.0.0.1:9092 (idempotent)
  *   node --import tsx bench/ingest-kafka.ts [--events 1000000] [--seconds 180]
- *        [--send-batch 10000] [--send-concurrency 4] [--no-ids] [--baseline-events 1000000]
+ *        [--send-batch 10000] [--send-concurrency 4] [--partitions 3] [--no-ids] [--baseline-events 1000000]
  *   (or BENCH_EVENTS, BENCH_SECONDS, BENCH_SEND_BATCH, BENCH_SEND_CONCURRENCY;
  *    KAFKA_BROKERS to use another loopback broker)
  *
- * Creates a unique topic with 3 partitions, produces N events into it (key = metric)
+ * Creates a unique topic with --partitions partitions (3), produces N events into it (key = metric)
  * BEFORE the server starts, then spawns the server (own process, fresh data dir,
  * LOG_LEVEL=warn) with KAFKA_BROKERS/KAFKA_TOPIC/KAFKA_GROUP_ID set and measures the
  * time from /readyz answering 200 until northstar_events_stored_total{source="kafka"}
@@ -41,7 +41,7 @@ import {
 
 if (wantsHelp()) {
   process.stdout.write(
-    'usage: node --import tsx bench/ingest-kafka.ts [--events N] [--seconds CAP] [--send-batch MESSAGES_PER_SEND] [--send-concurrency SENDS_IN_FLIGHT] [--no-ids] [--baseline-events N]\n',
+    'usage: node --import tsx bench/ingest-kafka.ts [--events N] [--seconds CAP] [--send-batch MESSAGES_PER_SEND] [--send-concurrency SENDS_IN_FLIGHT] [--partitions N] [--no-ids] [--baseline-events N]\n',
   );
   process.exit(0);
 }
@@ -51,7 +51,8 @@ const TOTAL_EVENTS = numberOption('events', 1_000_000);
 const TIME_CAP_S = numberOption('seconds', 180);
 const SEND_BATCH = numberOption('send-batch', 10_000);
 const SEND_CONCURRENCY = numberOption('send-concurrency', 4);
-const PARTITIONS = 3;
+/** The scaling curve runs 1, 3 and 6 (the consumer works on three at once). */
+const PARTITIONS = numberOption('partitions', 3);
 const WITH_IDS = !process.argv.includes('--no-ids');
 /** Rows the bare-engine baseline inserts (20 000 per insert) after the product's run. */
 const BASELINE_EVENTS = numberOption('baseline-events', 1_000_000);

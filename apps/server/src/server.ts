@@ -12,6 +12,7 @@ import { startKafka } from './compose/kafka.ts';
 import { startLiveCount } from './compose/live-count.ts';
 import { openStore } from './compose/store.ts';
 import { startStoreRefresh } from './compose/store-refresh.ts';
+import { configureDecodePool } from './ingest/decode-pool.ts';
 import { createWall } from './live/compose.ts';
 import { syncConfigFile } from './model/config-sync.ts';
 import { ModelService } from './model/model-service.ts';
@@ -41,6 +42,7 @@ export interface RunningServer {
  * a value declared below it; ESLint's no-use-before-define keeps it so), then the ports open.
  */
 export async function startServer(settings: Settings, configFile: KpiModel, log: Logger): Promise<RunningServer> {
+  configureDecodePool(settings.decodeThreads);
   const clickhouse = await openStore(settings, log);
   const repo = new ModelRepo(clickhouse);
   const model = await ModelService.load(repo);

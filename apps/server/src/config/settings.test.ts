@@ -35,6 +35,14 @@ describe('loadSettings', () => {
     expect(() => loadSettings({}, { CLICKHOUSE_URL: 'not a url' })).toThrow(/CLICKHOUSE_URL/);
   });
 
+  it('reads the decode threads: unset for the default, 0 for none, anything else named as wrong', () => {
+    expect(loadSettings({}, {}).decodeThreads).toBeUndefined();
+    expect(loadSettings({}, { NORTHSTAR_DECODE_THREADS: '0' }).decodeThreads).toBe(0);
+    expect(loadSettings({}, { NORTHSTAR_DECODE_THREADS: '3' }).decodeThreads).toBe(3);
+    expect(() => loadSettings({}, { NORTHSTAR_DECODE_THREADS: 'many' })).toThrow(/NORTHSTAR_DECODE_THREADS/);
+    expect(() => loadSettings({}, { NORTHSTAR_DECODE_THREADS: '-1' })).toThrow(/NORTHSTAR_DECODE_THREADS/);
+  });
+
   it('reads retention in days, 0 for forever, and keeps coarser rollups at least as long', () => {
     expect(loadSettings({}, {}).retention).toEqual({ rawDays: 120, minuteDays: 400, hourDays: 0, dayDays: 0 });
     expect(loadSettings({}, { RAW_RETENTION_DAYS: '30', ROLLUP_HOUR_RETENTION_DAYS: '800' }).retention).toMatchObject({

@@ -27,6 +27,8 @@ export interface Settings {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   httpBodyLimitBytes: number;
   ingestFlushRows: number;
+  /** Threads that parse and validate ingest off the main thread (ingest/decode-pool.ts); unset: cores − 1; 0: none. */
+  decodeThreads?: number;
   ingestFlushIntervalMs: number;
   evaluateIntervalMs: number;
   wsFrameIntervalMs: number;
@@ -95,6 +97,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   HTTP_BODY_LIMIT_BYTES: positiveInt.optional(),
   INGEST_FLUSH_ROWS: positiveInt.optional(),
+  NORTHSTAR_DECODE_THREADS: z.coerce.number().int().min(0).max(64).optional(),
   INGEST_FLUSH_INTERVAL_MS: positiveInt.optional(),
   EVALUATE_INTERVAL_MS: positiveInt.optional(),
   WS_FRAME_INTERVAL_MS: positiveInt.optional(),
@@ -248,6 +251,7 @@ export function loadSettings(cli: CliOptions, env: NodeJS.ProcessEnv = process.e
     httpBodyLimitBytes: e.HTTP_BODY_LIMIT_BYTES ?? 10 * 1024 * 1024,
     // about a second's worth of rows at the demo's top rate; ClickHouse wants few, large inserts
     ingestFlushRows: e.INGEST_FLUSH_ROWS ?? 20_000,
+    decodeThreads: e.NORTHSTAR_DECODE_THREADS,
     // the age bound keeps a trickle of events from waiting: tiles update after the write
     ingestFlushIntervalMs: e.INGEST_FLUSH_INTERVAL_MS ?? 100,
     evaluateIntervalMs: e.EVALUATE_INTERVAL_MS ?? 250,

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { IngestRefusal, IngestResponse } from '@northstar/shared';
 import { BackpressureError, type RefusedIndex } from '../ingest/batch-writer.ts';
-import { BodyError, decodeBody, formatFromContentType } from '../ingest/decode-body.ts';
+import { BodyError, decodeBodyOffThread, formatFromContentType } from '../ingest/decode-body.ts';
 import type { Ingestor } from '../ingest/ingestor.ts';
 import type { Metrics } from '../observe/metrics.ts';
 import { EncodingError, decodeContentEncoding } from './body-encoding.ts';
@@ -87,7 +87,7 @@ export function ingestRoutes(deps: IngestRouteDeps) {
       }
       let decoded;
       try {
-        decoded = decodeBody(bytes, formatFromContentType(c.req.header('content-type')), Date.now());
+        decoded = await decodeBodyOffThread(bytes, formatFromContentType(c.req.header('content-type')), Date.now());
       } catch (err) {
         if (!(err instanceof BodyError)) throw err;
         const raw = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 64 * 1024)).toString('utf8');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BodyError, decodeBody, formatFromContentType } from './decode-body.ts';
+import { DecodePool } from './decode-pool.ts';
+import { BodyError, OFF_THREAD_FROM_BYTES, decodeBody, decodeBodyOffThread, formatFromContentType } from './decode-body.ts';
 
 const NOW = Date.UTC(2026, 10, 25, 12);
 
@@ -66,6 +67,63 @@ describe('decodeBody on hostile input', () => {
     expect(out.rejected.map((r) => r.line)).toEqual([2, 3]);
     expect(out.rejected[0]!.reason).toMatch(/^not valid UTF-8: byte 0xff at byte 32 of the line \(byte offset 66 in the body\)/);
     expect(out.events.some((e) => e.id.includes('\uFFFD'))).toBe(false);
+  });
+});
+
+describe('decodeBodyOffThread', () => {
+  /** An NDJSON body past the off-thread size, with a bad line of each kind. */
+  function bigBody(): Buffer {
+    const lines: Buffer[] = [];
+    for (let i = 0; lines.reduce((n, l) => n + l.length, 0) < 2 * OFF_THREAD_FROM_BYTES; i++) {
+      if (i === 10) lines.push(Buffer.from('not json\n'));
+      else if (i === 20)
+        lines.push(Buffer.concat([Buffer.from('{"metric":"a","value":1,"id":"'), Buffer.from([0xff]), Buffer.from('"}\n')]));
+      else if (i === 30) lines.push(Buffer.from('{"metric":"a","value":"x"}\n'));
+      else lines.push(Buffer.from(`${JSON.stringify({ metric: 'a', value: i, id: `e${i}`, dims: { city: 'Zürich' } })}\n`));
+    }
+    return Buffer.concat(lines);
+  }
+
+  it('decodes a big body in the pool with the same events and the same rejects, by line, as decodeBody', async () => {
+    const body = bigBody();
+    const out = await decodeBodyOffThread(body, 'ndjson', NOW);
+    expect(out).toEqual(decodeBody(body, 'ndjson', NOW));
+    expect(out.rejected.map((r) => r.line)).toEqual([11, 21, 31]);
+    expect(out.rejected[1]!.reason).toMatch(/^not valid UTF-8: byte 0xff/);
+    expect(out.events[0]!.dims).toEqual({ city: 'Zürich' });
+  });
+
+  it('refuses a big JSON body that is not UTF-8 with a BodyError saying where, as decodeBody does', async () => {
+    const body = Buffer.concat([Buffer.from('['), bigBody()]);
+    const error = await decodeBodyOffThread(body, 'json', NOW).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BodyError);
+    expect((error as Error).message).toBe(
+      (() => {
+        try {
+          decodeBody(body, 'json', NOW);
+        } catch (e) {
+          return (e as Error).message;
+        }
+      })(),
+    );
+    expect((error as Error).message).toMatch(/^body is not valid UTF-8: byte 0xff at byte offset \d+ \(line 21,/);
+  });
+
+  it('decodes on the calling thread, with the same result, when a worker fails', async () => {
+    class FailingPool extends DecodePool {
+      override body(): Promise<never> {
+        return Promise.reject(new Error('worker ended: out of memory'));
+      }
+    }
+    const failing = new FailingPool({ threads: 1 });
+    const body = bigBody();
+    expect(await decodeBodyOffThread(body, 'ndjson', NOW, failing)).toEqual(decodeBody(body, 'ndjson', NOW));
+    await failing.close();
+  });
+
+  it('decodes a small body on the calling thread, with the same result', async () => {
+    const body = Buffer.from('{"metric":"a","value":1}\nnope\n');
+    expect(await decodeBodyOffThread(body, 'ndjson', NOW)).toEqual(decodeBody(body, 'ndjson', NOW));
   });
 });
 

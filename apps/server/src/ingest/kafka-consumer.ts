@@ -1,12 +1,13 @@
 import { Kafka, logLevel, type Consumer, type EachBatchPayload, type KafkaMessage, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
-import { parseEvent, type MetricEvent } from '@northstar/shared';
+import type { MetricEvent } from '@northstar/shared';
 import type { RejectedRecord } from '../store/event-store.ts';
 import type { Metrics } from '../observe/metrics.ts';
 import { DeadLetterQueue, type DeadLetter } from './dead-letter.ts';
 import type { Ingestor } from './ingestor.ts';
-import { jsonSyntaxError } from './json-syntax.ts';
-import { decodeUtf8 } from './utf8.ts';
+import { decodeValues, type DecodedValues } from './decode-kafka.ts';
+import { sharedDecodePool, type DecodePool } from './decode-pool.ts';
+import { InFlightBudget } from './in-flight-budget.ts';
 
 export interface KafkaIngestOptions {
   brokers: string[];
@@ -19,6 +20,10 @@ export interface KafkaIngestOptions {
   ingestor: Ingestor;
   metrics: Metrics;
   log: Logger;
+  /** Where batches are parsed and checked; default: the process's decode pool (decode-pool.ts). */
+  decoder?: DecodePool;
+  /** Bytes of batches taken and not yet committed, across partitions (in-flight-budget.ts). */
+  maxInFlightBytes?: number;
 }
 
 export { DLQ_ORIGIN_HEADER, DLQ_REASON_HEADER, DLQ_SIZE_HEADER, DLQ_TRUNCATED_HEADER } from './dead-letter.ts';
@@ -35,47 +40,72 @@ interface Decoded {
 /** Backoff while the store refuses a batch: quick at first, then every few seconds. */
 const RETRY_FIRST_MS = 200;
 const RETRY_MAX_MS = 5_000;
-/** Batches (of different partitions) written at once: two cores, so a few suffice. */
+/** Batches (of different partitions) decoded, checked and written at once: two cores, so a few suffice. */
 const PARTITIONS_IN_PARALLEL = 3;
+/** One partition's share of a fetch, and a whole fetch: what kafkajs holds per broker before handing batches over. */
+const MAX_BYTES_PER_PARTITION = 4 * 1024 * 1024;
+const MAX_FETCH_BYTES = PARTITIONS_IN_PARALLEL * MAX_BYTES_PER_PARTITION;
+/** Default bound on batches in hand across partitions (and brokers: kafkajs fetches from each at once). */
+const DEFAULT_IN_FLIGHT_BYTES = 16 * 1024 * 1024;
+/** A batch smaller than this is decoded on the main thread: handing it over costs more than it saves (bench/decode-pool.ts). */
+export const INLINE_BELOW_BYTES = 32 * 1024;
 /** After a crash kafkajs does not restart from (a non-retriable error), this process restarts the consumer. */
 const RESTART_AFTER_MS = 2_000;
 
+/** A batch's decoded form, by message: what decode-kafka.ts found, with each event's and reject's message. */
+function withMessages(topic: string, partition: number, messages: KafkaMessage[], out: DecodedValues): Decoded {
+  return {
+    events: out.events,
+    messages: out.from.map((i) => messages[i]!),
+    rejected: out.rejected.map(({ index, reason, raw }) => {
+      const m = messages[index]!;
+      const origin = `${topic}/${partition}@${m.offset}`;
+      return { source: 'kafka', location: origin, origin, reason, raw, key: m.key, value: m.value };
+    }),
+  };
+}
+
+const timestampsOf = (messages: KafkaMessage[]) => messages.map((m) => Number(m.timestamp));
+
 /**
- * Pure step: one Kafka batch → valid events and rejects, each reject with a reason and origin.
- * An event without `ts` gets its message's timestamp, not the time it is read: a
- * redelivered message then carries the same ts, so the store can recognise its id.
+ * Pure step, on the calling thread: one Kafka batch → valid events and rejects, each
+ * reject with a reason and origin (decode-kafka.ts has the rules).
  */
 export function decodeMessages(topic: string, partition: number, messages: KafkaMessage[], nowMs: number): Decoded {
-  const out: Decoded = { events: [], messages: [], rejected: [] };
-  for (const m of messages) {
-    const origin = `${topic}/${partition}@${m.offset}`;
-    const reject = (reason: string, raw = m.value ? m.value.toString('utf8') : '') =>
-      out.rejected.push({ source: 'kafka', location: origin, origin, reason, raw, key: m.key, value: m.value });
-    if (!m.value || m.value.length === 0) {
-      reject('empty message value (tombstone?)');
-      continue;
-    }
-    const text = decodeUtf8(m.value);
-    if (!text.ok) {
-      reject(text.reason);
-      continue;
-    }
-    let value: unknown;
-    try {
-      value = JSON.parse(text.text);
-    } catch (err) {
-      // where and why, as over HTTP; JSON.parse's own message would quote the input back
-      reject(`not valid JSON (${jsonSyntaxError(text.text, (err as Error).message)})`, text.text);
-      continue;
-    }
-    const produced = Number(m.timestamp);
-    const result = parseEvent(value, Number.isFinite(produced) && produced > 0 && produced <= nowMs ? produced : nowMs);
-    if (result.ok) {
-      out.events.push(result.event);
-      out.messages.push(m);
-    } else reject(result.reason, text.text);
+  return withMessages(
+    topic,
+    partition,
+    messages,
+    decodeValues(
+      messages.map((m) => m.value),
+      timestampsOf(messages),
+      nowMs,
+    ),
+  );
+}
+
+/**
+ * A batch decoded off the main thread (the decode pool) unless it is small or the pool's
+ * queue is full, or a worker fails; the same result either way. `bytes`: the batch's size.
+ */
+export async function decodeBatch(
+  decoder: DecodePool,
+  topic: string,
+  partition: number,
+  messages: KafkaMessage[],
+  bytes: number,
+  nowMs: number,
+): Promise<Decoded> {
+  if (bytes < INLINE_BELOW_BYTES || decoder.full) return decodeMessages(topic, partition, messages, nowMs);
+  const values = messages.map((m) => m.value);
+  let out: DecodedValues;
+  try {
+    out = await decoder.kafka(values, timestampsOf(messages), nowMs);
+  } catch {
+    // a worker that failed (out of memory, ended) must not hold the partition: decode here
+    return decodeMessages(topic, partition, messages, nowMs);
   }
-  return out;
+  return withMessages(topic, partition, messages, out);
 }
 
 /**
@@ -97,9 +127,13 @@ export class KafkaIngest {
   #stopping = false;
   #restartTimer: NodeJS.Timeout | undefined;
   readonly #dlq = new DeadLetterQueue();
+  readonly #decoder: DecodePool;
+  readonly #budget: InFlightBudget;
 
   constructor(opts: KafkaIngestOptions) {
     this.#opts = opts;
+    this.#decoder = opts.decoder ?? sharedDecodePool();
+    this.#budget = new InFlightBudget(opts.maxInFlightBytes ?? DEFAULT_IN_FLIGHT_BYTES);
     this.#kafka = new Kafka({
       clientId: 'northstar',
       brokers: opts.brokers,
@@ -111,7 +145,8 @@ export class KafkaIngest {
       groupId: opts.groupId,
       sessionTimeout: opts.sessionTimeoutMs,
       heartbeatInterval: Math.min(3_000, Math.floor(opts.sessionTimeoutMs / 3)),
-      maxBytesPerPartition: 4 * 1024 * 1024,
+      maxBytesPerPartition: MAX_BYTES_PER_PARTITION,
+      maxBytes: MAX_FETCH_BYTES,
       // an idle fetch returns after this long; shutdown waits for the fetch in flight, so
       // the default 5 s would be added to every SIGTERM
       maxWaitTimeInMs: 1_000,
@@ -188,16 +223,29 @@ export class KafkaIngest {
     });
   }
 
-  async #eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  /** The batch's bytes are held (in-flight-budget.ts) from before its decode until it is committed or given up. */
+  async #eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, heartbeat, isRunning, isStale } = payload;
     if (!isRunning() || isStale() || batch.messages.length === 0) return;
+    const live = () => isRunning() && !isStale();
+    let bytes = 0;
+    for (const m of batch.messages) bytes += (m.value?.length ?? 0) + (m.key?.length ?? 0);
+    if (!(await this.#budget.acquire(bytes, live, heartbeat))) return;
+    try {
+      await this.#handleBatch(payload, bytes, live);
+    } finally {
+      this.#budget.release(bytes);
+    }
+  }
+
+  async #handleBatch({ batch, resolveOffset, heartbeat }: EachBatchPayload, bytes: number, live: () => boolean): Promise<void> {
     const { topic, partition } = batch;
     const first = batch.messages[0]!.offset;
     const last = batch.messages[batch.messages.length - 1]!.offset;
     const token = `${topic}/${partition}/${first}-${last}`;
-    const decoded = decodeMessages(topic, partition, batch.messages, Date.now());
+    const decoded = await decodeBatch(this.#decoder, topic, partition, batch.messages, bytes, Date.now());
     this.#opts.metrics.eventsReceived.inc({ source: 'kafka' }, batch.messages.length);
     this.#opts.metrics.kafkaLag.set({ partition: String(partition) }, Number(batch.offsetLag()));
-    const live = () => isRunning() && !isStale();
     // Each step is retried alone, so one that succeeded is not repeated while a later one waits.
     if (decoded.rejected.length > 0) {
       const kept = await this.#deadLetter(decoded.rejected, `rejected:${token}`, live, heartbeat);

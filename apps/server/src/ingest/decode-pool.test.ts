@@ -1,0 +1,59 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { decodeBody } from './decode-body.ts';
+import { decodeValues } from './decode-kafka.ts';
+import { DecodePool, packValues } from './decode-pool.ts';
+import { unpackValues } from './decode-worker.ts';
+
+const NOW = Date.UTC(2026, 10, 25, 12);
+const pool = new DecodePool({ threads: 1 });
+afterAll(() => pool.close());
+
+/** Good events and every kind of bad value, in one batch. */
+function mixedValues(n: number): Array<Buffer | null> {
+  const values: Array<Buffer | null> = [];
+  for (let i = 0; i < n; i++) {
+    const kind = i % 7;
+    if (kind === 1) values.push(null);
+    else if (kind === 2) values.push(Buffer.from([0x7b, 0xff, 0x7d]));
+    else if (kind === 3) values.push(Buffer.from('{"metric":"a","value":'));
+    else if (kind === 4) values.push(Buffer.from(JSON.stringify({ metric: 'a', value: 'x' })));
+    else
+      values.push(
+        Buffer.from(JSON.stringify({ metric: 'orders.count', value: i, id: `e-${i}`, dims: { region: `r${i % 3}`, note: 'ünïcode ✓' } })),
+      );
+  }
+  return values;
+}
+
+describe('DecodePool', () => {
+  it('packs values so the worker reads back the same bytes, nulls and empties included', () => {
+    const values = [Buffer.from('ab'), null, Buffer.alloc(0), Buffer.from('ü')];
+    const { bytes, lengths } = packValues(values);
+    expect(unpackValues(bytes, lengths).map((v) => (v === null ? null : Buffer.from(v).toString()))).toEqual(['ab', null, '', 'ü']);
+  });
+
+  it('decodes a Kafka batch in a worker exactly as the main thread does: events, their messages, and each reject with its reason', async () => {
+    const values = mixedValues(700);
+    const stamps = values.map((_, i) => NOW - 1000 * i);
+    const inline = decodeValues(values, stamps, NOW);
+    const pooled = await pool.kafka(values, stamps, NOW);
+    expect(pooled).toEqual(inline);
+    expect(pooled.events).toHaveLength(300);
+    expect(pooled.rejected.map((r) => r.index).slice(0, 4)).toEqual([1, 2, 3, 4]);
+    expect(pooled.rejected[1]!.reason).toMatch(/not valid UTF-8: byte 0xff at byte offset 1/);
+    expect(pooled.rejected[2]!.reason).toMatch(/not valid JSON/);
+    expect(pooled.rejected[3]!.reason).toMatch(/value must be a number/);
+    // an event without ts takes its message's timestamp, in the worker too
+    expect(pooled.events[0]!.ts).toBe(NOW);
+  });
+
+  it('decodes a body in a worker as decodeBody does, and a body refused whole comes back as its message', async () => {
+    const lines = Array.from({ length: 500 }, (_, i) => (i % 50 === 7 ? 'not json' : JSON.stringify({ metric: 'a', value: i })));
+    const body = new TextEncoder().encode(lines.join('\n'));
+    const out = await pool.body(body, 'ndjson', NOW);
+    expect(out).toEqual({ ok: true, batch: decodeBody(body, 'ndjson', NOW) });
+    expect(out.ok && out.batch.rejected.map((r) => r.line).slice(0, 2)).toEqual([8, 58]);
+    const refused = await pool.body(new TextEncoder().encode('[{"metric":'), 'json', NOW);
+    expect(refused).toEqual({ ok: false, error: expect.stringMatching(/^body is not valid JSON \(line 1, column 12/) });
+  });
+});
