@@ -2,21 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { TestServer } from './support/harness.ts';
 import { closeWall, openWall } from './support/browser.ts';
+import { KPI_BUDGET_CONFIG } from './support/kpi-budget-config.ts';
 
 /** The objective tree shows each objective's directly linked KPIs against its level's budget, marked when over. */
 
-const CONFIG = `
-alignment:
-  kpiBudget: { team: 2 }
-objectives:
-  - { id: org, name: Company, level: organisation }
-  - { id: squad, name: Checkout squad, level: team, parent: org }
-kpis:
-  - { id: a, name: A, objective: org, metric: m.a, aggregation: count, window: 1h, target: 1 }
-  - { id: b, name: B, objective: squad, metric: m.b, aggregation: count, window: 1h, target: 1 }
-  - { id: c, name: C, objective: squad, metric: m.c, aggregation: count, window: 1h, target: 1 }
-  - { id: d, name: D, objective: squad, metric: m.d, aggregation: count, window: 1h, target: 1 }
-`;
+const CONFIG = KPI_BUDGET_CONFIG;
 
 let server: TestServer;
 let browser: Browser;

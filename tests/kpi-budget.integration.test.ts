@@ -2,21 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlignmentObjective, AlignmentResponse } from '@northstar/shared';
 import { parseKpiConfig } from '../apps/server/src/config/kpi-file.ts';
 import { apiFetch, startTestServer, type TestServer } from './support/harness.ts';
+import { KPI_BUDGET_CONFIG } from './support/kpi-budget-config.ts';
 
 /** The KPI budget per level from the config file, applied by the lint and shown on every objective of the tree. */
 
-const CONFIG = `
-alignment:
-  kpiBudget: { team: 2 }
-objectives:
-  - { id: org, name: Company, level: organisation }
-  - { id: squad, name: Checkout squad, level: team, parent: org }
-kpis:
-  - { id: a, name: A, objective: org, metric: m.a, aggregation: count, window: 1h, target: 1 }
-  - { id: b, name: B, objective: squad, metric: m.b, aggregation: count, window: 1h, target: 1 }
-  - { id: c, name: C, objective: squad, metric: m.c, aggregation: count, window: 1h, target: 1 }
-  - { id: d, name: D, objective: squad, metric: m.d, aggregation: count, window: 1h, target: 1 }
-`;
+const CONFIG = KPI_BUDGET_CONFIG;
 
 let server: TestServer;
 beforeAll(async () => {

@@ -5,6 +5,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '@northstar/shared';
+import { makeAlert } from '../apps/server/src/alerts/alerts.fixture.ts';
 import type { NotificationBatch } from '../apps/server/src/alerts/notification.ts';
 import { EmailNotifier } from '../apps/server/src/alerts/notifiers/email.ts';
 import type { RetryPolicy } from '../apps/server/src/alerts/notifiers/retry.ts';
@@ -18,31 +19,9 @@ const SECRET = 'integration-secret-0123456789';
 /** Short delays so the test is quick; the schedule's shape is what is asserted, not its length. */
 const POLICY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 40, maxDelayMs: 1_000, maxTotalMs: 10_000, attemptTimeoutMs: 5_000 };
 
+/** The fixture alert, critical, on a two-level path (KPI and its objective). */
 function alert(over: Partial<Alert> = {}): Alert {
-  return {
-    key: 'low-revenue/revenue/total',
-    rule: 'low-revenue',
-    ruleName: 'Revenue below plan',
-    kpi: 'revenue',
-    kpiName: 'Revenue',
-    series: 'total',
-    severity: 'critical',
-    state: 'alerting',
-    reason: 'value 80 < 100',
-    firingSince: 1_000,
-    since: 1_000,
-    value: 80,
-    threshold: 100,
-    path: [
-      { kind: 'kpi', id: 'revenue', name: 'Revenue', owner: 'bob' },
-      { kind: 'objective', id: 'grow-sales', name: 'Grow online sales', owner: 'alice' },
-    ],
-    flapping: false,
-    acknowledged: null,
-    silencedBy: null,
-    feedback: null,
-    ...over,
-  };
+  return makeAlert({ severity: 'critical', path: makeAlert().path.slice(0, 2), ...over });
 }
 
 function batch(over: Partial<Alert> = {}, idempotencyKey = 'a1b2c3d4e5f60718293a4b5c6d7e8f90'): NotificationBatch {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '@northstar/shared';
+import { makeAlert } from '../apps/server/src/alerts/alerts.fixture.ts';
 import { resolveRoutes } from '../apps/server/src/alerts/config.ts';
 import type { NotificationBatch } from '../apps/server/src/alerts/notification.ts';
 import { createNotifier } from '../apps/server/src/alerts/notifiers/channels.ts';
@@ -28,31 +29,14 @@ let base: string;
 let notifiers: Map<string, Notifier>;
 let dispatcher: Dispatcher;
 
+/** The fixture alert, critical, with markdown in the KPI name and a two-level path. */
 function alert(over: Partial<Alert> = {}): Alert {
-  return {
-    key: 'low-revenue/revenue/total',
-    rule: 'low-revenue',
-    ruleName: 'Revenue below plan',
-    kpi: 'revenue',
+  return makeAlert({
     kpiName: 'Revenue **now**',
-    series: 'total',
     severity: 'critical',
-    state: 'alerting',
-    reason: 'value 80 < 100',
-    firingSince: 1_000,
-    since: 1_000,
-    value: 80,
-    threshold: 100,
-    path: [
-      { kind: 'kpi', id: 'revenue', name: 'Revenue', owner: 'bob' },
-      { kind: 'objective', id: 'sales', name: 'Sell more', owner: 'alice' },
-    ],
-    flapping: false,
-    acknowledged: null,
-    silencedBy: null,
-    feedback: null,
+    path: [...makeAlert().path.slice(0, 1), { kind: 'objective', id: 'sales', name: 'Sell more', owner: 'alice' }],
     ...over,
-  };
+  });
 }
 
 /** Sends each batch to its channels, as the alert engine does, and returns every result. */
