@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { Alert } from '@northstar/shared';
 import { apiFetch, type TestServer } from './support/harness.ts';
-import { closeWall, openWall } from './support/browser.ts';
+import { useWall } from './support/browser.ts';
 
 /** One objective under another, a KPI that must stay low, and a rule that fires the moment it is above 10. */
 const CONFIG = `
@@ -24,13 +24,9 @@ const KEY = 'spike/errors/';
 const COMMENT = 'Rolling back the deploy <b>now</b>';
 
 let server: TestServer;
-let browser: Browser;
 let page: Page;
 
-beforeAll(async () => {
-  ({ server, browser, page } = await openWall({ config: CONFIG }));
-});
-afterAll(() => closeWall({ server, browser }));
+useWall((wall) => ({ server, page } = wall), { config: CONFIG });
 
 async function alerts(): Promise<Alert[]> {
   const res = await apiFetch(server, `/api/v1/alerts`);

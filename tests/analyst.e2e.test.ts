@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Page, Response } from 'playwright-core';
 import { apiFetch, postEvents, waitFor, type TestServer } from './support/harness.ts';
-import { closeWall, openWall, signIn } from './support/browser.ts';
+import { useWall, signIn } from './support/browser.ts';
 
 /**
  * Analysts and editors at a desk and on a phone, signed in (sign-in on, as shipped): pages
@@ -24,31 +24,34 @@ let server: TestServer;
 let browser: Browser;
 let page: Page;
 
-beforeAll(async () => {
-  ({ server, browser, page } = await openWall({ config: CONFIG }, { width: 1366, height: 768 }));
-  const now = Date.now();
-  // four days of orders, each with a region and a channel, so 7 d has day ticks and the breakdown has dimensions
-  await postEvents(
-    server,
-    Array.from({ length: 96 }, (_, i) => ({
-      metric: 'an.orders',
-      value: 1,
-      ts: now - i * HOUR,
-      id: `o-${i}`,
-      dims: { region: ['eu', 'us', 'apac'][i % 3]!, channel: i % 2 ? 'web' : 'app' },
-    })),
-  );
-  // a spike that fires the rule: an alert marker on the chart and a firing alert on the wall
-  await postEvents(
-    server,
-    Array.from({ length: 15 }, (_, i) => ({ metric: 'an.errors', value: 1, id: `e-${i}` })),
-  );
-  await waitFor(async () => {
-    const alerts = (await (await apiFetch(server, '/api/v1/alerts')).json()) as Array<{ state: string }>;
-    return alerts.some((a) => a.state === 'alerting') ? true : undefined;
-  }, 'the spike to fire');
-});
-afterAll(() => closeWall({ server, browser }));
+useWall(
+  async (wall) => {
+    ({ server, browser, page } = wall);
+    const now = Date.now();
+    // four days of orders, each with a region and a channel, so 7 d has day ticks and the breakdown has dimensions
+    await postEvents(
+      server,
+      Array.from({ length: 96 }, (_, i) => ({
+        metric: 'an.orders',
+        value: 1,
+        ts: now - i * HOUR,
+        id: `o-${i}`,
+        dims: { region: ['eu', 'us', 'apac'][i % 3]!, channel: i % 2 ? 'web' : 'app' },
+      })),
+    );
+    // a spike that fires the rule: an alert marker on the chart and a firing alert on the wall
+    await postEvents(
+      server,
+      Array.from({ length: 15 }, (_, i) => ({ metric: 'an.errors', value: 1, id: `e-${i}` })),
+    );
+    await waitFor(async () => {
+      const alerts = (await (await apiFetch(server, '/api/v1/alerts')).json()) as Array<{ state: string }>;
+      return alerts.some((a) => a.state === 'alerting') ? true : undefined;
+    }, 'the spike to fire');
+  },
+  { config: CONFIG },
+  { width: 1366, height: 768 },
+);
 
 /** Every API answer of 400 or more while `action` runs, as "status path". */
 async function failedCalls(p: Page, action: () => Promise<void>): Promise<string[]> {

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Board } from '@northstar/shared';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { apiFetch, type TestServer } from './support/harness.ts';
-import { closeWall, openWall } from './support/browser.ts';
+import { useWall } from './support/browser.ts';
 
 const CONFIG = `
 objectives:
@@ -17,13 +17,9 @@ boards:
 `;
 
 let server: TestServer;
-let browser: Browser;
 let page: Page;
 
-beforeAll(async () => {
-  ({ server, browser, page } = await openWall({ config: CONFIG }, { width: 1600, height: 1000 }));
-});
-afterAll(() => closeWall({ server, browser }));
+useWall((wall) => ({ server, page } = wall), { config: CONFIG }, { width: 1600, height: 1000 });
 
 async function boardFromApi(id: string): Promise<Board & { version: number }> {
   const res = await apiFetch(server, `/api/v1/boards/${id}`);

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { TestServer } from './support/harness.ts';
-import { closeWall, openWall } from './support/browser.ts';
+import { useWall } from './support/browser.ts';
 import { KPI_BUDGET_CONFIG } from './support/kpi-budget-config.ts';
 
 /** The objective tree shows each objective's directly linked KPIs against its level's budget, marked when over. */
@@ -9,13 +9,9 @@ import { KPI_BUDGET_CONFIG } from './support/kpi-budget-config.ts';
 const CONFIG = KPI_BUDGET_CONFIG;
 
 let server: TestServer;
-let browser: Browser;
 let page: Page;
 
-beforeAll(async () => {
-  ({ server, browser, page } = await openWall({ config: CONFIG }));
-});
-afterAll(() => closeWall({ server, browser }));
+useWall((wall) => ({ server, page } = wall), { config: CONFIG });
 
 describe('KPI budget in the tree', () => {
   it('shows "n / budget" per objective, and marks the one over its level budget', async () => {

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { KpiWithState, SeriesPoint } from '@northstar/shared';
 import { postEvents, waitFor, type TestServer } from './support/harness.ts';
-import { closeWall, openWall } from './support/browser.ts';
+import { useWall } from './support/browser.ts';
 
 /**
  * Issue 13, "Contradictions and wrong numbers", points 1–6: each test is one point, seen
@@ -53,15 +53,16 @@ rules:
 `;
 
 let server: TestServer;
-let browser: Browser;
 let page: Page;
 
-beforeAll(async () => {
-  ({ server, browser, page } = await openWall({ config: CONFIG }));
-  await page.goto(server.url);
-  await page.getByTestId('tile-signups').waitFor();
-});
-afterAll(() => closeWall({ server, browser }));
+useWall(
+  async (wall) => {
+    ({ server, page } = wall);
+    await page.goto(server.url);
+    await page.getByTestId('tile-signups').waitFor();
+  },
+  { config: CONFIG },
+);
 
 const tile = (id: string) => page.getByTestId(`tile-${id}`);
 const ev = (metric: string, n: number, extra: Record<string, unknown> = {}) =>

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { postEvents, type TestServer } from './support/harness.ts';
-import { closeWall, openWall } from './support/browser.ts';
+import { useWall } from './support/browser.ts';
 
 /**
  * Issue 13, "no truncated names or units (wrap or scale)": six tiles to a row (as the demo's
@@ -26,21 +26,22 @@ const IDS = ['buyers', 'subs', 'leads', 'orders', 'basket', 'accounts'];
 const LONG = ['buyers', 'subs', 'leads'];
 
 let server: TestServer;
-let browser: Browser;
 let page: Page;
 
-beforeAll(async () => {
-  ({ server, browser, page } = await openWall({ config: CONFIG }));
-  await postEvents(server, [
-    { metric: 'fit.buyers', value: 1190 },
-    { metric: 'fit.subs', value: 1188 },
-    { metric: 'fit.leads', value: 123456 },
-    { metric: 'fit.orders', value: 1290 },
-    { metric: 'fit.basket', value: 55.7 },
-    { metric: 'fit.accounts', value: 315 },
-  ]);
-});
-afterAll(() => closeWall({ server, browser }));
+useWall(
+  async (wall) => {
+    ({ server, page } = wall);
+    await postEvents(server, [
+      { metric: 'fit.buyers', value: 1190 },
+      { metric: 'fit.subs', value: 1188 },
+      { metric: 'fit.leads', value: 123456 },
+      { metric: 'fit.orders', value: 1290 },
+      { metric: 'fit.basket', value: 55.7 },
+      { metric: 'fit.accounts', value: 315 },
+    ]);
+  },
+  { config: CONFIG },
+);
 
 /**
  * For every tile under `root`: each name, value and unit that is cut (wider than its box), past

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { CreatedToken } from '@northstar/shared';
 import { apiFetch, postEvents, type TestServer } from './support/harness.ts';
-import { closeWall, launchChromium, openWall } from './support/browser.ts';
+import { launchChromium, useWall } from './support/browser.ts';
 
 /**
  * The TV as a room sees it from 4 m at 1920×1080, signed in: seven tiles with long names and
@@ -28,20 +28,21 @@ boards:
 `;
 
 let server: TestServer;
-let browser: Browser;
 let page: Page;
 
-beforeAll(async () => {
-  ({ server, browser, page } = await openWall({ config: CONFIG }));
-  await postEvents(server, [
-    { metric: 'room.k3', value: 1 },
-    { metric: 'room.k4', value: 42.5 },
-    { metric: 'room.k5', value: 1 },
-    { metric: 'room.k6', value: 1 },
-    { metric: 'room.k7', value: 180 },
-  ]);
-});
-afterAll(() => closeWall({ server, browser }));
+useWall(
+  async (wall) => {
+    ({ server, page } = wall);
+    await postEvents(server, [
+      { metric: 'room.k3', value: 1 },
+      { metric: 'room.k4', value: 42.5 },
+      { metric: 'room.k5', value: 1 },
+      { metric: 'room.k6', value: 1 },
+      { metric: 'room.k7', value: 180 },
+    ]);
+  },
+  { config: CONFIG },
+);
 
 const TILES = '[data-testid="tv"] [data-testid^="tile-"][data-status]';
 

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { ClientMessage, ServerMessage } from '@northstar/shared';
 import { postEvents, type TestServer } from './support/harness.ts';
-import { closeWall, openWall } from './support/browser.ts';
+import { useWall } from './support/browser.ts';
 
 /** Two objectives, four KPIs, two boards that rotate as fast as allowed; `pulse` goes stale 3 s after its last event. */
 const CONFIG = `
@@ -20,13 +20,9 @@ boards:
 `;
 
 let server: TestServer;
-let browser: Browser;
 let page: Page;
 
-beforeAll(async () => {
-  ({ server, browser, page } = await openWall({ config: CONFIG }));
-});
-afterAll(() => closeWall({ server, browser }));
+useWall((wall) => ({ server, page } = wall), { config: CONFIG });
 
 const TILES = '[data-testid="tv"] [data-testid^="tile-"][data-status]';
 

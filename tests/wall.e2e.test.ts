@@ -1,16 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { postEvents, type TestServer } from './support/harness.ts';
-import { closeWall, openWall } from './support/browser.ts';
+import { useWall } from './support/browser.ts';
 
 let server: TestServer;
-let browser: Browser;
 let page: Page;
 
-beforeAll(async () => {
-  ({ server, browser, page } = await openWall());
-});
-afterAll(() => closeWall({ server, browser }));
+useWall((wall) => ({ server, page } = wall));
 
 describe('the wall in Chromium', () => {
   it('groups tiles under their objective and shows the connection as live', async () => {

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { AUTH_ON_ENV, startTestServer, type TestServer, type TestServerOptions } from './harness.ts';
 
 /** Debian's Chromium; playwright's own browser download does not work here. */
@@ -83,4 +84,21 @@ export async function openWall(
 export async function closeWall({ server, browser }: { server?: TestServer; browser?: Browser }): Promise<void> {
   await browser?.close();
   await server?.stop();
+}
+
+/**
+ * openWall before the file's tests and closeWall after them, the set-up every wall e2e file
+ * shares. `onOpen` takes the opened wall (to keep its parts, seed data) before any test runs.
+ */
+export function useWall(
+  onOpen: (wall: WallInChromium) => unknown,
+  options: Omit<TestServerOptions, 'webDir'> = {},
+  viewport?: { width: number; height: number },
+): void {
+  let wall: WallInChromium | undefined;
+  beforeAll(async () => {
+    wall = await openWall(options, viewport);
+    await onOpen(wall);
+  });
+  afterAll(() => closeWall({ server: wall?.server, browser: wall?.browser }));
 }
