@@ -122,6 +122,7 @@ export class ModelService {
 
   #serial<T>(work: () => Promise<T>): Promise<T> {
     const next = this.#queue.then(work, work);
+    // the caller gets the failure through `next`; the queue only keeps writes in order, so one failed write does not stop the next
     this.#queue = next.catch(() => undefined);
     return next;
   }
