@@ -1,5 +1,6 @@
 import { KpiSchema, type KpiDefinition, type MetricEvent } from '@northstar/shared';
 import { CountLedger, type CountRoute, type CountSink, type Hold } from './count-ledger.ts';
+import { seededRng } from '../demo/generator.ts';
 
 /**
  * The ledger against a model of everything around it: ingest (HTTP groups, Kafka batches,
@@ -77,17 +78,8 @@ interface Stored {
   receivedAt: number;
 }
 
-/** A small seeded generator (mulberry32), so a failing run can be replayed by its seed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded generator (the demo's mulberry32), so a failing run can be replayed by its seed. */
+export const rng = seededRng;
 
 export class World {
   now = 1_000;

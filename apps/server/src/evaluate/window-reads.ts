@@ -1,4 +1,5 @@
 import type { KpiDefinition, Measure, SeriesPoint } from '@northstar/shared';
+import type { MeasureStatsRow } from '../store/window-reads.ts';
 
 /** One measure's matching events over a range, per slot (or whole, with slotMs 0). */
 export interface MeasureStatsQuery {
@@ -14,16 +15,8 @@ export interface MeasureStatsQuery {
   receivedBefore?: number;
 }
 
-export interface MeasureStatsRow {
-  slot?: string | number;
-  n: string | number;
-  s: number;
-  lo: number;
-  hi: number;
-  sample: number[];
-  uniq: string[];
-  last: string | number;
-}
+/** One slot's aggregates as the store returns them (store/window-reads.ts owns the shape). */
+export type { MeasureStatsRow } from '../store/window-reads.ts';
 
 /**
  * What rebuilding and refreshing live windows reads from the store. Declared here, where

@@ -3,6 +3,18 @@ import type { KpiDefinition, Measure, SeriesPoint } from '@northstar/shared';
 import { measureCondition } from './measure-sql.ts';
 import { querySeries, type SeriesRange } from './series-query.ts';
 
+/** One measure's aggregates in one slot (or the whole range), as the engine returns them. */
+export interface MeasureStatsRow {
+  slot?: string | number;
+  n: string | number;
+  s: number;
+  lo: number;
+  hi: number;
+  sample: number[];
+  uniq: string[];
+  last: string | number;
+}
+
 /**
  * The reads that rebuild and refresh live windows (evaluate/window-reads.ts declares what
  * it needs): per-slot aggregates of one measure, the history series, an exact distinct count.
@@ -43,16 +55,7 @@ export function windowReads(client: ClickHouseClient) {
         query_params: params,
         format: 'JSONEachRow',
       });
-      return result.json<{
-        slot?: string | number;
-        n: string | number;
-        s: number;
-        lo: number;
-        hi: number;
-        sample: number[];
-        uniq: string[];
-        last: string | number;
-      }>();
+      return result.json<MeasureStatsRow>();
     },
 
     series(kpi: KpiDefinition, range: SeriesRange): Promise<SeriesPoint[]> {
