@@ -11,6 +11,8 @@ const LAYERS = [
   ['store'],
   // settings and history read the store's types and queries
   ['config', 'history'],
+  // partial aggregates: pure, what instances publish and merge (evaluate/ merges them into windows)
+  ['partials'],
   ['evaluate'],
   ['ingest'],
   // timers and the repair runner: they drive evaluate/ (the count ledger) and nothing above
