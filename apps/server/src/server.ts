@@ -49,11 +49,12 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
   await syncConfigFile(configFile, model, repo, log);
   const { auth, bootstrap, stop: stopAuth } = await startAuth(settings, clickhouse, log);
   const metrics = createMetrics();
-  const { events, reads, evaluator, ingestor, ledger, drain, rebuild } = await startLiveCount({
+  const { events, reads, evaluator, ingestor, ledger, drain, rebuild, partials } = await startLiveCount({
     settings,
     client: clickhouse,
     kpis: model.kpis,
     metrics,
+    log,
   });
 
   const notifiers = new Map<string, Notifier>(configFile.notifications.channels.map((ch) => [ch.id, createNotifier(ch)]));
@@ -80,7 +81,7 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
     onRepaired: () => wall.service.tick(Date.now()),
   });
   const refresh = startStoreRefresh({ evaluator, reads, drain, log });
-  const kafka = await startKafka(settings, ingestor, metrics, log);
+  const kafka = await startKafka(settings, ingestor, metrics, log, partials);
 
   // a revoked token, a logout, a changed user or an expired session also ends its live connections
   auth?.onEnded((credential) => wall.hub.disconnect(credential));
@@ -99,8 +100,8 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
     auth,
     hub: wall.hub,
     storeReachable: () => events.ping(),
-    kafkaJoined: kafka ? () => kafka.joined : undefined,
-    degraded: () => ({ dlq: kafka?.dlqProblem }),
+    kafkaJoined: kafka ? () => kafka.ingest.joined : undefined,
+    degraded: () => ({ dlq: kafka?.ingest.dlqProblem }),
   });
 
   let closing: Promise<void> | undefined;

@@ -20,6 +20,8 @@ export interface Settings {
   kafkaTopic: string;
   kafkaDlqTopic: string;
   kafkaGroupId: string;
+  /** The compacted topic of KPI partials every instance publishes and reads (issue 17). */
+  kafkaPartialsTopic: string;
   /** How long the group waits for a silent member (a killed process) before giving its partitions to others. */
   kafkaSessionTimeoutMs: number;
   /** Set: talk to that ClickHouse server; unset: chdb on disk under dataDir. */
@@ -244,6 +246,7 @@ export function loadSettings(cli: CliOptions, env: NodeJS.ProcessEnv = process.e
     kafkaBrokers: brokers,
     kafkaTopic: topic,
     kafkaDlqTopic: `${topic}.dlq`,
+    kafkaPartialsTopic: `${topic}.kpi-partials`,
     kafkaGroupId: e.KAFKA_GROUP_ID ?? 'northstar-ingest',
     kafkaSessionTimeoutMs: e.KAFKA_SESSION_TIMEOUT_MS ?? 30_000,
     clickhouseUrl: e.CLICKHOUSE_URL,

@@ -1,6 +1,6 @@
 import { calendarSpan, previousCalendarSpan, type CalendarWindow, type SeriesPoint, type Span } from '@northstar/shared';
 import type { KpiWindow } from './kpi-window.ts';
-import { DISTINCT_VALUES_MERGED_MAX, addValue, emptyStats, type Stats } from './stats.ts';
+import { DISTINCT_VALUES_MERGED_MAX, addValue, emptyStats, mergeStats, type Stats } from './stats.ts';
 
 /**
  * Sparkline and "previous" resolution of a calendar window: points every 15 minutes for
@@ -97,8 +97,8 @@ export class CalendarKpiWindow implements KpiWindow {
     this.#drawnTo = toMs;
   }
 
-  /** Adds one event to a measure; false when it is not counted live. */
-  add(measure: number, ts: number, value: number, key: string | undefined): boolean {
+  /** Whether an event at `ts` counts live: in the current period, or starting the next one (the period may roll here). */
+  #takes(ts: number): boolean {
     if (!this.#span) this.#start(ts);
     const span = this.#span as Span;
     if (ts < span.startMs) return false;
@@ -106,11 +106,29 @@ export class CalendarKpiWindow implements KpiWindow {
       if (ts - Math.max(span.endMs, this.#nowMs) >= ROLL_AHEAD_MAX_MS) return false;
       this.#start(ts);
     }
-    // one accumulator for the whole period: it keeps as many distinct values as a merged rolling window
-    addValue(this.#acc[measure] as Stats, value, key, DISTINCT_VALUES_MERGED_MAX);
-    // a point at t holds what had arrived when it was drawn: an event before t arriving now is late for it
+    return true;
+  }
+
+  /** A point at t holds what had arrived when it was drawn: an event before t arriving now is late for it. */
+  #noteLate(ts: number): void {
     const drawn = this.#curve.at(-1);
     if (drawn && ts < drawn[0]) this.#curveBehind = true;
+  }
+
+  /** Adds one event to a measure; false when it is not counted live. */
+  add(measure: number, ts: number, value: number, key: string | undefined): boolean {
+    if (!this.#takes(ts)) return false;
+    // one accumulator for the whole period: it keeps as many distinct values as a merged rolling window
+    addValue(this.#acc[measure] as Stats, value, key, DISTINCT_VALUES_MERGED_MAX);
+    this.#noteLate(ts);
+    return true;
+  }
+
+  /** Merges aggregates of a measure's events at `ts` (a partial from partials/); false when not counted live. */
+  addStats(measure: number, ts: number, stats: Stats): boolean {
+    if (!this.#takes(ts)) return false;
+    mergeStats(this.#acc[measure] as Stats, stats, DISTINCT_VALUES_MERGED_MAX);
+    this.#noteLate(ts);
     return true;
   }
 

@@ -12,6 +12,8 @@ import {
   type Span,
   type TargetInForce,
 } from '@northstar/shared';
+import { measureKey } from '../partials/measure-key.ts';
+import type { Partial } from '../partials/partial.ts';
 import { attainmentFor, statusFor } from './attainment.ts';
 import { compileMeasure, matchesFilter, type CompiledMeasure } from './formula.ts';
 import { CalendarKpiWindow } from './calendar-window.ts';
@@ -40,6 +42,11 @@ interface KpiRuntime {
   storeDistinct: { value: number; atMs: number } | undefined;
   /** False while the window is rebuilt from the store: it takes no events until `activate` (count-ledger.ts holds them). */
   live: boolean;
+  /**
+   * With partials (partials/): the window's events before this time come from the store,
+   * those at or after it from partials, so none is counted by both. -Infinity: all partials.
+   */
+  partialsFrom: number;
 }
 
 /** A store's distinct count stands in for a capped live one this long after it was read. */
@@ -50,6 +57,19 @@ interface Subscription {
   runtime: KpiRuntime;
   measureIndex: number;
   measure: CompiledMeasure;
+  /** partials/measure-key.ts: which published partials this measure merges. */
+  key: string;
+}
+
+/** Merged partial of one measure's events in one second (partials/merger.ts). */
+export interface MeasurePartial {
+  measure: string;
+  second: number;
+  partial: Partial;
+}
+
+function statsOf(p: Partial) {
+  return { count: p.count, sum: p.sum, min: p.min, max: p.max, sketch: p.sketch, distinct: p.values, hll: p.hll };
 }
 
 export interface EvaluationResult {
@@ -101,6 +121,7 @@ function initialState(kpi: KpiDefinition): KpiState {
 export class KpiEvaluator {
   readonly #byId = new Map<string, KpiRuntime>();
   readonly #byMetric = new Map<string, Subscription[]>();
+  readonly #byMeasure = new Map<string, Subscription[]>();
   readonly #lastEventTs = new Map<string, number>();
 
   constructor(defs: readonly KpiDefinition[]) {
@@ -131,9 +152,10 @@ export class KpiEvaluator {
    * With `live: false` the window takes no events until `activate`: a rebuild reads what
    * the store holds, and which events it did not read is count-ledger.ts's call.
    */
-  upsert(def: KpiDefinition, opts: { live: boolean } = { live: true }): void {
+  upsert(def: KpiDefinition, opts: { live: boolean; partialsFrom?: number } = { live: true }): void {
     this.#unsubscribe(def.id);
-    const measures = kpiMeasures(def).map(compileMeasure);
+    const raw = kpiMeasures(def);
+    const measures = raw.map(compileMeasure);
     const runtime: KpiRuntime = {
       kpi: def,
       measures,
@@ -148,14 +170,53 @@ export class KpiEvaluator {
       targetValid: { startMs: 0, endMs: 0 },
       storeDistinct: undefined,
       live: opts.live,
+      partialsFrom: opts.partialsFrom ?? -Infinity,
     };
     // Map.set on an existing key keeps its place, so a changed KPI stays where it was
     this.#byId.set(def.id, runtime);
     runtime.measures.forEach((measure, measureIndex) => {
+      const sub: Subscription = { runtime, measureIndex, measure, key: measureKey(raw[measureIndex] as Measure) };
       const list = this.#byMetric.get(measure.metric) ?? [];
-      list.push({ runtime, measureIndex, measure });
+      list.push(sub);
       this.#byMetric.set(measure.metric, list);
+      const same = this.#byMeasure.get(sub.key) ?? [];
+      same.push(sub);
+      this.#byMeasure.set(sub.key, same);
     });
+  }
+
+  /** Where a KPI's window starts taking partials (store reads stop there: rebuild.ts); undefined without partials. */
+  partialsFrom(id: string): number | undefined {
+    const from = this.#byId.get(id)?.partialsFrom;
+    return from === undefined || from === -Infinity ? undefined : from;
+  }
+
+  #mergeInto(s: Subscription, second: number, partial: Partial): void {
+    const r = s.runtime;
+    const ts = second * 1000;
+    if (!r.live || ts < r.partialsFrom) return;
+    r.window.addStats(s.measureIndex, ts, statsOf(partial));
+    if (Math.floor(ts / r.window.slotMs) < r.sparkSlot + 1) r.sparkStale = true;
+  }
+
+  /**
+   * Partials in place of events (partials/): each adds one measure's events of one second
+   * to every live KPI reading that measure.
+   */
+  mergePartials(partials: Iterable<MeasurePartial>): void {
+    for (const { measure, second, partial } of partials) {
+      const subs = this.#byMeasure.get(measure);
+      if (!subs || partial.count <= 0) continue;
+      for (const s of subs) this.#mergeInto(s, second, partial);
+      this.noteLastEvent((subs[0] as Subscription).measure.metric, partial.lastTs);
+    }
+  }
+
+  /** The same, for one KPI only: a rebuilt window takes the recent partials again (partials/merger.ts `since`). */
+  replayPartials(id: string, partials: Iterable<MeasurePartial>): void {
+    for (const { measure, second, partial } of partials) {
+      for (const s of this.#byMeasure.get(measure) ?? []) if (s.runtime.kpi.id === id) this.#mergeInto(s, second, partial);
+    }
   }
 
   /** Ends the hold of a KPI upserted with `live: false`: adds `events` (the ledger's), then takes events as they come. */
@@ -176,10 +237,13 @@ export class KpiEvaluator {
   #unsubscribe(id: string): void {
     const old = this.#byId.get(id);
     if (!old) return;
-    for (const metric of old.metrics) {
-      const list = (this.#byMetric.get(metric) ?? []).filter((s) => s.runtime !== old);
-      if (list.length > 0) this.#byMetric.set(metric, list);
-      else this.#byMetric.delete(metric);
+    for (const index of [this.#byMetric, this.#byMeasure]) {
+      for (const [k, subs] of index) {
+        if (!subs.some((s) => s.runtime === old)) continue;
+        const list = subs.filter((s) => s.runtime !== old);
+        if (list.length > 0) index.set(k, list);
+        else index.delete(k);
+      }
     }
   }
 

@@ -2,13 +2,15 @@ import { WINDOW_MIN_MS, combineMeasures, isCalendarWindow, rollingWindowMs, type
 import { CalendarKpiWindow } from './calendar-window.ts';
 import type { CompiledMeasure } from './formula.ts';
 import { RollingWindow } from './rolling-window.ts';
-import { aggregate, needsSketch } from './stats.ts';
+import { aggregate, needsSketch, type Stats } from './stats.ts';
 
 /** The window state of one KPI, whatever its window kind and however many measures it reads. */
 export interface KpiWindow {
   /** Sparkline resolution: a new point per slot. */
   readonly slotMs: number;
   add(measure: number, ts: number, value: number, key: string | undefined): void;
+  /** Merges aggregates of one measure's events at `ts` (a partial: partials/). */
+  addStats(measure: number, ts: number, stats: Stats): void;
   /** Moves the window to `nowMs` before reading it (calendar windows roll their period here). */
   advance(nowMs: number): void;
   value(nowMs: number): number | null;
@@ -35,6 +37,10 @@ export class RollingKpiWindow implements KpiWindow {
 
   add(measure: number, ts: number, value: number, key: string | undefined): void {
     (this.windows[measure] as RollingWindow).add(ts, value, key);
+  }
+
+  addStats(measure: number, ts: number, stats: Stats): void {
+    (this.windows[measure] as RollingWindow).addStats(ts, stats);
   }
 
   advance(): void {}

@@ -5,7 +5,7 @@ import { rebuildFromStore } from './rebuild.ts';
 import type { WindowReads } from './window-reads.ts';
 
 export interface LiveRebuildDeps {
-  evaluator: Pick<KpiEvaluator, 'definitions' | 'windowOf' | 'noteLastEvent'>;
+  evaluator: Pick<KpiEvaluator, 'definitions' | 'windowOf' | 'noteLastEvent' | 'partialsFrom'>;
   ledger: Pick<CountLedger, 'hold' | 'holding' | 'release'>;
   reads: WindowReads;
   /** Resolves once every write holding events ingest took before the call has settled. */

@@ -10,7 +10,13 @@ const SAMPLES_PER_SLOT = 512;
 /** A calendar period has one accumulator, so it can afford a larger sample. */
 const SAMPLES_PER_PERIOD = 8192;
 
-type RebuildEvaluator = Pick<KpiEvaluator, 'definitions' | 'windowOf' | 'noteLastEvent'>;
+type RebuildEvaluator = Pick<KpiEvaluator, 'definitions' | 'windowOf' | 'noteLastEvent' | 'partialsFrom'>;
+
+/** The last event time the store is read to: now, or just before the window takes partials (evaluator.ts `partialsFrom`). */
+function storeReadTo(evaluator: RebuildEvaluator, kpi: KpiDefinition, nowMs: number): number {
+  const from = evaluator.partialsFrom(kpi.id);
+  return from === undefined ? nowMs : Math.min(nowMs, from - 1);
+}
 
 async function rebuildRolling(
   reads: WindowReads,
@@ -24,9 +30,12 @@ async function rebuildRolling(
   for (const [i, m] of measures.entries()) {
     const w = window.windows[i];
     if (!w) continue;
+    const fromMs = nowMs - 2 * w.windowMs - w.slotMs;
+    const toMs = storeReadTo(evaluator, kpi, nowMs);
+    if (toMs < fromMs) continue;
     const rows = await reads.measureStats(m, {
-      fromMs: nowMs - 2 * w.windowMs - w.slotMs,
-      toMs: nowMs,
+      fromMs,
+      toMs,
       slotMs: w.slotMs,
       samples: needsSketch(m.aggregation) ? SAMPLES_PER_SLOT : 0,
       distinctMax: DISTINCT_VALUES_PER_SLOT_MAX,
@@ -50,11 +59,14 @@ async function rebuildCalendar(
   const span = calendarSpan(window.window, window.timezone, nowMs);
   const previous = previousCalendarSpan(window.window, window.timezone, span);
   const accumulators: Stats[] = [];
+  const toMs = storeReadTo(evaluator, kpi, nowMs);
   for (const m of kpiMeasures(kpi)) {
     const stats = emptyStats(needsSketch(m.aggregation), m.aggregation === 'distinct_count');
+    accumulators.push(stats);
+    if (toMs < span.startMs) continue;
     const [r] = await reads.measureStats(m, {
       fromMs: span.startMs,
-      toMs: nowMs,
+      toMs,
       slotMs: 0,
       samples: needsSketch(m.aggregation) ? SAMPLES_PER_PERIOD : 0,
       distinctMax: DISTINCT_VALUES_MERGED_MAX,
@@ -72,7 +84,6 @@ async function rebuildCalendar(
       if (stats.distinct && r.uniq.length >= DISTINCT_VALUES_MERGED_MAX) stats.capped = true;
       evaluator.noteLastEvent(m.metric, Number(r.last));
     }
-    accumulators.push(stats);
   }
   const drawnTo = Math.floor(nowMs / window.slotMs) * window.slotMs;
   const step = window.slotMs;

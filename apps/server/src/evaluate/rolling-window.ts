@@ -83,6 +83,15 @@ export class RollingWindow {
     return true;
   }
 
+  /** Merges aggregates of events at `ts` (a partial from partials/); false when too old for either window. */
+  addStats(ts: number, stats: Stats): boolean {
+    const slot = this.#slotFor(ts);
+    if (!slot) return false;
+    mergeStats(slot, stats, DISTINCT_VALUES_PER_SLOT_MAX);
+    this.#version += 1;
+    return true;
+  }
+
   /**
    * Seeds a slot from stored aggregates (start-up rebuild): samples stand in for the
    * values of a quantile sketch, `distinct` are the slot's distinct values.

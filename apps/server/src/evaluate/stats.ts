@@ -1,5 +1,7 @@
 import { DDSketch } from '@datadog/sketches-js';
 import type { Aggregation } from '@northstar/shared';
+import type { HyperLogLog } from '../partials/hll.ts';
+import { mergeSketch } from '../partials/partial.ts';
 
 /** Quantile answers are within 1 % of the true value (DDSketch's guarantee); memory stays per slot, not per event. */
 export const SKETCH_RELATIVE_ACCURACY = 0.01;
@@ -27,6 +29,12 @@ export interface Stats {
   distinct: Set<string> | undefined;
   /** A distinct value was left out at a memory bound: the distinct count is a lower bound (shown "≥"). */
   capped?: boolean;
+  /**
+   * distinct_count fed by partials (partials/): the values of a source's second that had
+   * more than the partial keeps, as a HyperLogLog. The count is then its estimate over
+   * them and `distinct` together (within ~1 %).
+   */
+  hll?: HyperLogLog;
 }
 
 /** What a window reports: the same aggregates, merged over its slots. */
@@ -83,13 +91,25 @@ export function mergeStats(out: Stats, s: Stats, distinctMax = DISTINCT_VALUES_M
   if (s.max > out.max) out.max = s.max;
   if (s.sketch) {
     out.sketch ??= newSketch();
-    out.sketch.merge(s.sketch);
+    // not DDSketch's own merge: it leaves negative values out (partials/partial.ts)
+    mergeSketch(out.sketch, s.sketch);
   }
   if (s.capped) out.capped = true;
+  if (s.hll) {
+    if (out.hll) out.hll.merge(s.hll);
+    else out.hll = s.hll.clone();
+  }
   if (s.distinct) {
     out.distinct ??= new Set();
     for (const v of s.distinct) addDistinct(out, v, distinctMax);
   }
+}
+
+/** The HyperLogLog's estimate with the exact values added: never below the values known exactly. */
+function distinctEstimate(hll: HyperLogLog, exact: ReadonlySet<string> | undefined): number {
+  const all = hll.clone();
+  for (const v of exact ?? []) all.add(v);
+  return Math.max(exact?.size ?? 0, Math.round(all.estimate()));
 }
 
 /**
@@ -113,7 +133,7 @@ export function aggregate(summary: Stats, aggregation: Aggregation, spanMs: numb
       // per second over the whole span, so a quiet minute lowers the rate as it should
       return spanMs > 0 ? summary.sum / (spanMs / 1000) : null;
     case 'distinct_count':
-      return summary.distinct?.size ?? 0;
+      return summary.hll ? distinctEstimate(summary.hll, summary.distinct) : (summary.distinct?.size ?? 0);
     case 'p50':
     case 'p90':
     case 'p95':

@@ -8,6 +8,20 @@ import type { Ingestor } from './ingestor.ts';
 import { decodeValues, type DecodedValues } from './decode-kafka.ts';
 import { sharedDecodePool, type DecodePool } from './decode-pool.ts';
 import { InFlightBudget } from './in-flight-budget.ts';
+import { kafkaSource, tagSource } from '../partials/source-tag.ts';
+
+/**
+ * What the owner of a partition does for the partials every instance merges (issue 17;
+ * partials-count.ts, kafka-partials.ts). Without it, events count on this instance only.
+ */
+export interface PartitionPartials {
+  /** Before the first batch of a partition this instance did not own: read the partials topic to its end, continue from it. */
+  adopt(source: string): Promise<void>;
+  /** After a batch is stored and counted, before its offsets are committed: its partials and watermark are published. */
+  publish(source: string, lastOffset: string): Promise<void>;
+  /** A partition no longer assigned here. */
+  release(source: string): void;
+}
 
 export interface KafkaIngestOptions {
   brokers: string[];
@@ -24,6 +38,7 @@ export interface KafkaIngestOptions {
   decoder?: DecodePool;
   /** Bytes of batches taken and not yet committed, across partitions (in-flight-budget.ts). */
   maxInFlightBytes?: number;
+  partials?: PartitionPartials;
 }
 
 export { DLQ_ORIGIN_HEADER, DLQ_REASON_HEADER, DLQ_SIZE_HEADER, DLQ_TRUNCATED_HEADER } from './dead-letter.ts';
@@ -129,6 +144,8 @@ export class KafkaIngest {
   readonly #dlq = new DeadLetterQueue();
   readonly #decoder: DecodePool;
   readonly #budget: InFlightBudget;
+  /** Partitions whose partials this instance continues (adopted since the last rebalance). */
+  readonly #adopted = new Set<number>();
 
   constructor(opts: KafkaIngestOptions) {
     this.#opts = opts;
@@ -160,7 +177,13 @@ export class KafkaIngest {
       retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 2_000 },
     });
     const { GROUP_JOIN, CRASH, DISCONNECT, STOP } = this.#consumer.events;
-    this.#consumer.on(GROUP_JOIN, () => (this.#joined = true));
+    this.#consumer.on(GROUP_JOIN, ({ payload }) => {
+      this.#joined = true;
+      const assigned = new Set(payload.memberAssignment[opts.topic] ?? []);
+      for (const p of this.#adopted) if (!assigned.has(p)) opts.partials?.release(kafkaSource(opts.topic, p));
+      // a partition kept may have been another instance's in between: adopt again from the topic
+      this.#adopted.clear();
+    });
     for (const e of [CRASH, DISCONNECT, STOP]) this.#consumer.on(e, () => (this.#joined = false));
     this.#consumer.on(CRASH, ({ payload }) => {
       opts.log.error({ err: payload.error.message, restart: payload.restart }, 'kafka consumer crashed');
@@ -243,7 +266,14 @@ export class KafkaIngest {
     const first = batch.messages[0]!.offset;
     const last = batch.messages[batch.messages.length - 1]!.offset;
     const token = `${topic}/${partition}/${first}-${last}`;
+    const source = kafkaSource(topic, partition);
+    const partials = this.#opts.partials;
+    if (partials && !this.#adopted.has(partition)) {
+      await partials.adopt(source);
+      this.#adopted.add(partition);
+    }
     const decoded = await decodeBatch(this.#decoder, topic, partition, batch.messages, bytes, Date.now());
+    if (partials) decoded.events.forEach((e, i) => tagSource(e, { source, offset: decoded.messages[i]!.offset }));
     this.#opts.metrics.eventsReceived.inc({ source: 'kafka' }, batch.messages.length);
     this.#opts.metrics.kafkaLag.set({ partition: String(partition) }, Number(batch.offsetLag()));
     // Each step is retried alone, so one that succeeded is not repeated while a later one waits.
@@ -269,6 +299,14 @@ export class KafkaIngest {
       );
       const kept = await this.#deadLetter(refused, `refused:${token}`, live, heartbeat);
       if (!kept) return;
+    }
+    // Counted once stored: every instance merges the batch's partials before its offsets are committed.
+    if (partials) {
+      const published = await this.#untilDone('partials', live, heartbeat, async () => {
+        await partials.publish(source, last);
+        return true;
+      });
+      if (!published) return;
     }
     // Only now is the batch durable: commit past its last offset.
     resolveOffset(last);
@@ -326,7 +364,7 @@ export class KafkaIngest {
 
   /** Runs `action` until it succeeds (its result) or the batch is no longer ours (undefined), backing off between tries. */
   async #untilDone<T>(
-    step: 'store',
+    step: 'store' | 'partials',
     live: () => boolean,
     heartbeat: () => Promise<void>,
     action: () => Promise<T>,
@@ -337,18 +375,22 @@ export class KafkaIngest {
       try {
         const result = await action();
         if (attempt > 1) {
-          metrics.kafkaWaitingForStore.set(0);
-          log.info({ step, attempts: attempt }, 'store accepts writes again; consumption resumed');
+          if (step === 'store') metrics.kafkaWaitingForStore.set(0);
+          log.info({ step, attempts: attempt }, `${step} accepts writes again; consumption resumed`);
         }
         return result;
       } catch (err) {
-        metrics.writeFailures.inc({ source: 'kafka' });
-        metrics.kafkaWaitingForStore.set(1);
+        if (step === 'store') {
+          metrics.writeFailures.inc({ source: 'kafka' });
+          metrics.kafkaWaitingForStore.set(1);
+        }
         // the first failure and then one in ten: an outage of minutes must not flood the log
         if (attempt === 1 || attempt % 10 === 0) {
           log.warn(
             { step, attempt, retryInMs: delay, err: (err as Error).message },
-            'store refused the batch; consumption paused, retrying',
+            step === 'store'
+              ? 'store refused the batch; consumption paused, retrying'
+              : 'could not publish the partials of a batch; retrying',
           );
         }
       }

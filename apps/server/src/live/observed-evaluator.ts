@@ -1,5 +1,5 @@
 import type { MetricEvent } from '@northstar/shared';
-import { KpiEvaluator } from '../evaluate/evaluator.ts';
+import { KpiEvaluator, type MeasurePartial } from '../evaluate/evaluator.ts';
 
 /**
  * The evaluator, telling the wall loop when stored events reached it, so the KPIs they
@@ -15,5 +15,11 @@ export class ObservedEvaluator extends KpiEvaluator {
   override observe(events: readonly MetricEvent[]): void {
     super.observe(events);
     if (events.length > 0) this.#listener?.();
+  }
+
+  /** Partials (issue 17) are events too, counted by whichever instance owns them. */
+  override mergePartials(partials: Iterable<MeasurePartial>): void {
+    super.mergePartials(partials);
+    this.#listener?.();
   }
 }

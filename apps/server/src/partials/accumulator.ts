@@ -89,6 +89,14 @@ export class PartialAccumulator {
     }
   }
 
+  /** Every event of a Kafka source up to `offset` is folded (those that count): the next take of it says so. */
+  foldedUpTo(source: string, offset: string): void {
+    const o = BigInt(offset);
+    if (o <= (this.#folded.get(source) ?? -1n)) return;
+    this.#folded.set(source, o);
+    this.#watermarkDirty.add(source);
+  }
+
   /** A source this instance no longer owns: its entries are the new owner's now. */
   release(source: string): void {
     for (const [key, e] of this.#entries) {
@@ -117,6 +125,16 @@ export class PartialAccumulator {
       if (offset !== undefined) out.push({ kind: 'watermark', source: s, offset: offset.toString() });
     }
     return out;
+  }
+
+  /** Messages taken whose publish failed: their keys go out again with the next take. */
+  markDirty(messages: ReadonlyArray<PartialMessage | WatermarkMessage>): void {
+    for (const m of messages) {
+      if (m.kind === 'partial') {
+        const key = partialKey(m.measure, m.second, m.source);
+        if (this.#entries.has(key)) this.#dirty.add(key);
+      } else if (this.#folded.has(m.source)) this.#watermarkDirty.add(m.source);
+    }
   }
 
   /** Forgets seconds older than the horizon. */

@@ -4,11 +4,11 @@ import { HyperLogLog } from './hll.ts';
 /** Quantiles from a merged partial are within 1 % of the true value (DDSketch's guarantee). */
 export const PARTIAL_SKETCH_ACCURACY = 0.01;
 /**
- * Distinct values a partial keeps exactly; past this it keeps a HyperLogLog of them instead
+ * Distinct values a partial keeps exactly (500 × 256 characters stays under the message limit, codec.ts); past this it keeps a HyperLogLog of them instead
  * (hll.ts): a wall's distinct counts are mostly small, where exact agrees with the store's
  * uniqExact, and a partial stays well under a Kafka message's size either way.
  */
-export const PARTIAL_VALUES_MAX = 2_000;
+export const PARTIAL_VALUES_MAX = 500;
 
 /**
  * The aggregates of one KPI measure's events in one second from one source (a Kafka

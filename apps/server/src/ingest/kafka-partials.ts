@@ -1,0 +1,154 @@
+import { Kafka, logLevel, type Admin, type Consumer, type EachBatchPayload, type Producer } from 'kafkajs';
+import type { Logger } from 'pino';
+import { decodePartials, PartialMessageError, type PartialsMessage } from '../partials/codec.ts';
+import { murmurHash3_32 } from '../store/murmur3.ts';
+import { RECEIVE_HORIZON_MS, type PartialsCount, type PartialsPublisher } from './partials-count.ts';
+
+export interface KafkaPartialsOptions {
+  brokers: string[];
+  /** The compacted topic, e.g. northstar.events.kpi-partials. */
+  topic: string;
+  partitions: number;
+  /** This instance's own consumer group (every instance reads every partial). */
+  groupId: string;
+  count: PartialsCount;
+  log: Logger;
+}
+
+/** Read back this much further than the receivers keep, for partials published a little after their second. */
+const READ_BACK_MARGIN_MS = 60_000;
+/** Compaction keeps the latest value per key; keys are per second, so old ones are also deleted after this. */
+const RETENTION_MS = 24 * 3600_000;
+/** How long a new owner waits to read the topic to its end before it carries on anyway (logged). */
+const CATCH_UP_MAX_MS = 15_000;
+
+/**
+ * The partials topic: a compacted Kafka topic every instance publishes its partials to and
+ * reads all partials from (partials-count.ts decides what goes in and what comes out). A
+ * source's partials and watermark go to one partition, so they are read in the order sent.
+ */
+export class KafkaPartials implements PartialsPublisher {
+  readonly #opts: KafkaPartialsOptions;
+  readonly #kafka: Kafka;
+  readonly #producer: Producer;
+  readonly #consumer: Consumer;
+  /** Next offset to read, per partition of the topic. */
+  readonly #position = new Map<number, bigint>();
+  #partitions = 0;
+  #badLogged = 0;
+
+  constructor(opts: KafkaPartialsOptions) {
+    this.#opts = opts;
+    this.#kafka = new Kafka({
+      clientId: 'northstar-partials',
+      brokers: opts.brokers,
+      logLevel: logLevel.WARN,
+      logCreator: () => (entry) => opts.log.warn({ kafka: entry.namespace, ...entry.log }, entry.log.message),
+      retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 10_000 },
+    });
+    this.#producer = this.#kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
+    this.#consumer = this.#kafka.consumer({ groupId: opts.groupId, maxWaitTimeInMs: 100, sessionTimeout: 30_000 });
+  }
+
+  async start(): Promise<void> {
+    const admin = this.#kafka.admin();
+    await admin.connect();
+    try {
+      await this.#ensureTopic(admin);
+      await this.#producer.connect();
+      await this.#consumer.connect();
+      await this.#consumer.subscribe({ topic: this.#opts.topic, fromBeginning: false });
+      await this.#consumer.run({ autoCommit: false, eachBatch: (p) => this.#eachBatch(p) });
+      // every instance reads the recent partials again on start: its windows take them (partials-count.ts)
+      const from = await admin.fetchTopicOffsetsByTimestamp(this.#opts.topic, Date.now() - RECEIVE_HORIZON_MS - READ_BACK_MARGIN_MS);
+      this.#partitions = from.length;
+      for (const { partition, offset } of from) {
+        this.#position.set(partition, BigInt(offset));
+        this.#consumer.seek({ topic: this.#opts.topic, partition, offset });
+      }
+    } finally {
+      await admin.disconnect();
+    }
+    this.#opts.count.connect(this);
+    await this.caughtUp();
+  }
+
+  async #ensureTopic(admin: Admin): Promise<void> {
+    if ((await admin.listTopics()).includes(this.#opts.topic)) return;
+    try {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: [
+          {
+            topic: this.#opts.topic,
+            numPartitions: this.#opts.partitions,
+            replicationFactor: 1,
+            configEntries: [
+              { name: 'cleanup.policy', value: 'compact,delete' },
+              { name: 'retention.ms', value: String(RETENTION_MS) },
+            ],
+          },
+        ],
+      });
+    } catch (err) {
+      // another instance created it meanwhile
+      if (!(await admin.listTopics()).includes(this.#opts.topic)) throw err;
+    }
+  }
+
+  async #eachBatch({ batch, resolveOffset, heartbeat }: EachBatchPayload): Promise<void> {
+    const decoded: PartialsMessage[] = [];
+    for (const m of batch.messages) {
+      try {
+        decoded.push(decodePartials(m.key, m.value, `${batch.topic}/${batch.partition}@${m.offset}`));
+      } catch (err) {
+        if (!(err instanceof PartialMessageError)) throw err;
+        // refused whole and skipped: a bad message must not stop every instance's wall
+        if (this.#badLogged++ % 100 === 0) this.#opts.log.error({ err: err.message }, 'refused a message on the partials topic');
+      }
+    }
+    this.#opts.count.receive(decoded);
+    const last = batch.messages.at(-1);
+    if (last) {
+      resolveOffset(last.offset);
+      this.#position.set(batch.partition, BigInt(last.offset) + 1n);
+    }
+    await heartbeat();
+  }
+
+  /** Resolves once everything on the topic now has been read (a new owner of a partition waits for this). */
+  async caughtUp(): Promise<void> {
+    const admin = this.#kafka.admin();
+    await admin.connect();
+    let ends: Array<{ partition: number; high: string }>;
+    try {
+      ends = await admin.fetchTopicOffsets(this.#opts.topic);
+    } finally {
+      await admin.disconnect();
+    }
+    const deadline = Date.now() + CATCH_UP_MAX_MS;
+    const behind = () => ends.filter(({ partition, high }) => (this.#position.get(partition) ?? 0n) < BigInt(high));
+    while (behind().length > 0) {
+      if (Date.now() > deadline) {
+        this.#opts.log.warn({ behind: behind().length }, 'the partials topic was not read to its end in time; carrying on');
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  async publish(messages: Array<{ source: string; key: string; value: string }>): Promise<void> {
+    if (messages.length === 0) return;
+    const n = this.#partitions || this.#opts.partitions;
+    await this.#producer.send({
+      topic: this.#opts.topic,
+      acks: -1,
+      messages: messages.map(({ source, key, value }) => ({ key, value, partition: (murmurHash3_32(source) >>> 0) % n })),
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.#consumer.disconnect();
+    await this.#producer.disconnect();
+  }
+}
