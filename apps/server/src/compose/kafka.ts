@@ -1,3 +1,4 @@
+import type { MetricEvent } from '@northstar/shared';
 import type { Logger } from 'pino';
 import type { Settings } from '../config/settings.ts';
 import type { Ingestor } from '../ingest/ingestor.ts';
@@ -44,8 +45,10 @@ export async function startKafka(
       ? {
           adopt: async (source: string) => {
             await bus.caughtUp();
-            partials.adopt(source);
+            return partials.adopt(source);
           },
+          announce: (source: string, lastOffset: string) => partials.announce(source, lastOffset),
+          recover: (events: readonly MetricEvent[], range: { after: bigint; upTo: bigint }) => partials.recover(events, range),
           publish: (source: string, lastOffset: string) => partials.publishSource(source, lastOffset),
           release: (source: string) => partials.release(source),
         }

@@ -45,6 +45,7 @@ export async function startLiveCount(deps: {
   }
   await rebuildFromStore(reads, evaluator, Date.now());
   const ledger = new CountLedger(partials ?? evaluator);
+  partials?.countedBy((e) => ledger.counted(e));
   const ingestor = new Ingestor({
     store: events,
     ledger,

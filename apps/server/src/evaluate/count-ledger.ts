@@ -104,6 +104,11 @@ export class CountLedger {
     this.#count(events.filter((e) => e.id === '' && !this.#counted(e)));
   }
 
+  /** Whether the event counted (a repeat of a stored id never does). */
+  counted(e: MetricEvent): boolean {
+    return this.#counted(e);
+  }
+
   /** When ingest took the event (its `received_at`); undefined if it did not come through ingest. */
   takenAt(e: MetricEvent): number | undefined {
     return entryOf(e)?.at;

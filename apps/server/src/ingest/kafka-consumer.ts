@@ -10,13 +10,26 @@ import { sharedDecodePool, type DecodePool } from './decode-pool.ts';
 import { InFlightBudget } from './in-flight-budget.ts';
 import { kafkaSource, tagSource } from '../partials/source-tag.ts';
 
+export interface RecoveryRange {
+  after: bigint;
+  upTo: bigint;
+}
+
 /**
  * What the owner of a partition does for the partials every instance merges (issue 17;
  * partials-count.ts, kafka-partials.ts). Without it, events count on this instance only.
  */
 export interface PartitionPartials {
-  /** Before the first batch of a partition this instance did not own: read the partials topic to its end, continue from it. */
-  adopt(source: string): Promise<void>;
+  /**
+   * Before the first batch of a partition this instance did not own: read the partials topic
+   * to its end, continue from it. Returns the offsets the previous owner may have stored
+   * without publishing their partials.
+   */
+  adopt(source: string): Promise<RecoveryRange | undefined>;
+  /** Before a batch is stored: its last offset (an intent), so a next owner knows what may be stored unpublished. */
+  announce(source: string, lastOffset: string): Promise<void>;
+  /** Events of a recovery range that did not count here (the store had them): they go into the partials. */
+  recover(events: readonly MetricEvent[], range: RecoveryRange): number;
   /** After a batch is stored and counted, before its offsets are committed: its partials and watermark are published. */
   publish(source: string, lastOffset: string): Promise<void>;
   /** A partition no longer assigned here. */
@@ -146,6 +159,8 @@ export class KafkaIngest {
   readonly #budget: InFlightBudget;
   /** Partitions whose partials this instance continues (adopted since the last rebalance). */
   readonly #adopted = new Set<number>();
+  /** Per partition: offsets the previous owner may have stored without publishing (PartitionPartials.adopt). */
+  readonly #recovering = new Map<number, RecoveryRange>();
 
   constructor(opts: KafkaIngestOptions) {
     this.#opts = opts;
@@ -269,11 +284,20 @@ export class KafkaIngest {
     const source = kafkaSource(topic, partition);
     const partials = this.#opts.partials;
     if (partials && !this.#adopted.has(partition)) {
-      await partials.adopt(source);
+      const range = await partials.adopt(source);
+      if (range) this.#recovering.set(partition, range);
+      else this.#recovering.delete(partition);
       this.#adopted.add(partition);
     }
     const decoded = await decodeBatch(this.#decoder, topic, partition, batch.messages, bytes, Date.now());
-    if (partials) decoded.events.forEach((e, i) => tagSource(e, { source, offset: decoded.messages[i]!.offset }));
+    if (partials) {
+      decoded.events.forEach((e, i) => tagSource(e, { source, offset: decoded.messages[i]!.offset }));
+      const announced = await this.#untilDone('partials', live, heartbeat, async () => {
+        await partials.announce(source, last);
+        return true;
+      });
+      if (!announced) return;
+    }
     this.#opts.metrics.eventsReceived.inc({ source: 'kafka' }, batch.messages.length);
     this.#opts.metrics.kafkaLag.set({ partition: String(partition) }, Number(batch.offsetLag()));
     // Each step is retried alone, so one that succeeded is not repeated while a later one waits.
@@ -302,6 +326,17 @@ export class KafkaIngest {
     }
     // Counted once stored: every instance merges the batch's partials before its offsets are committed.
     if (partials) {
+      const range = this.#recovering.get(partition);
+      if (range) {
+        const refused = new Set(written.refused.map((r) => r.row));
+        const recovered = partials.recover(
+          decoded.events.filter((e) => !refused.has(e)),
+          range,
+        );
+        if (recovered > 0)
+          this.#opts.log.info({ topic, partition, recovered }, 'counted events the previous owner stored but did not publish');
+        if (BigInt(last) >= range.upTo) this.#recovering.delete(partition);
+      }
       const published = await this.#untilDone('partials', live, heartbeat, async () => {
         await partials.publish(source, last);
         return true;

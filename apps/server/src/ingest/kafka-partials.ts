@@ -17,8 +17,13 @@ export interface KafkaPartialsOptions {
 
 /** Read back this much further than the receivers keep, for partials published a little after their second. */
 const READ_BACK_MARGIN_MS = 60_000;
-/** Compaction keeps the latest value per key; keys are per second, so old ones are also deleted after this. */
-const RETENTION_MS = 24 * 3600_000;
+/**
+ * Compaction keeps the latest value per key; keys are per second, so old ones are also
+ * deleted after this (in segments of SEGMENT_MS): a starting instance reads the topic from
+ * its start, so the topic holds little more than the receivers' horizon.
+ */
+const RETENTION_MS = 3600_000;
+const SEGMENT_MS = 10 * 60_000;
 /** How long a new owner waits to read the topic to its end before it carries on anyway (logged). */
 const CATCH_UP_MAX_MS = 15_000;
 
@@ -35,6 +40,7 @@ export class KafkaPartials implements PartialsPublisher {
   /** Next offset to read, per partition of the topic. */
   readonly #position = new Map<number, bigint>();
   #partitions = 0;
+  #readFrom = 0;
   #badLogged = 0;
 
   constructor(opts: KafkaPartialsOptions) {
@@ -57,15 +63,13 @@ export class KafkaPartials implements PartialsPublisher {
       await this.#ensureTopic(admin);
       await this.#producer.connect();
       await this.#consumer.connect();
-      await this.#consumer.subscribe({ topic: this.#opts.topic, fromBeginning: false });
+      this.#partitions = (await admin.fetchTopicOffsets(this.#opts.topic)).length;
+      // every instance reads the recent partials again on start (its windows take them:
+      // partials-count.ts). From the start, skipping older messages by their time: a
+      // seek to an offset by time before the group's first join was not applied (kafkajs 2.2.4).
+      this.#readFrom = Date.now() - RECEIVE_HORIZON_MS - READ_BACK_MARGIN_MS;
+      await this.#consumer.subscribe({ topic: this.#opts.topic, fromBeginning: true });
       await this.#consumer.run({ autoCommit: false, eachBatch: (p) => this.#eachBatch(p) });
-      // every instance reads the recent partials again on start: its windows take them (partials-count.ts)
-      const from = await admin.fetchTopicOffsetsByTimestamp(this.#opts.topic, Date.now() - RECEIVE_HORIZON_MS - READ_BACK_MARGIN_MS);
-      this.#partitions = from.length;
-      for (const { partition, offset } of from) {
-        this.#position.set(partition, BigInt(offset));
-        this.#consumer.seek({ topic: this.#opts.topic, partition, offset });
-      }
     } finally {
       await admin.disconnect();
     }
@@ -86,6 +90,7 @@ export class KafkaPartials implements PartialsPublisher {
             configEntries: [
               { name: 'cleanup.policy', value: 'compact,delete' },
               { name: 'retention.ms', value: String(RETENTION_MS) },
+              { name: 'segment.ms', value: String(SEGMENT_MS) },
             ],
           },
         ],
@@ -99,6 +104,7 @@ export class KafkaPartials implements PartialsPublisher {
   async #eachBatch({ batch, resolveOffset, heartbeat }: EachBatchPayload): Promise<void> {
     const decoded: PartialsMessage[] = [];
     for (const m of batch.messages) {
+      if (Number(m.timestamp) < this.#readFrom) continue;
       try {
         decoded.push(decodePartials(m.key, m.value, `${batch.topic}/${batch.partition}@${m.offset}`));
       } catch (err) {

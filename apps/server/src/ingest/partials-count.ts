@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import type { CountSink } from '../evaluate/count-ledger.ts';
 import type { KpiEvaluator } from '../evaluate/evaluator.ts';
 import { PartialAccumulator } from '../partials/accumulator.ts';
-import { encodePartial, encodeWatermark, type PartialsMessage } from '../partials/codec.ts';
+import { encodeIntent, encodePartial, encodeWatermark, type PartialsMessage } from '../partials/codec.ts';
+import { sourceOf } from '../partials/source-tag.ts';
 import { measureSpecs, type MeasureSpec } from '../partials/measure-key.ts';
 import { PartialMerger } from '../partials/merger.ts';
 
@@ -69,6 +70,13 @@ export class PartialsCount implements CountSink {
     this.#pruneTimer.unref();
   }
 
+  /** Whether the count ledger counted an event (set once the ledger exists: live-count.ts). */
+  #counted: (e: MetricEvent) => boolean = () => true;
+
+  countedBy(counted: (e: MetricEvent) => boolean): void {
+    this.#counted = counted;
+  }
+
   connect(publisher: PartialsPublisher): void {
     this.#publisher = publisher;
   }
@@ -117,11 +125,39 @@ export class PartialsCount implements CountSink {
     if (deltas.length > 0) this.#evaluator.mergePartials(deltas);
   }
 
-  /** A Kafka source this instance now owns: continue from what its previous owner published (call once the topic is read to its end). */
-  adopt(source: string): void {
-    const { partials, watermark } = this.#merger.published(source);
+  /**
+   * A Kafka source this instance now owns: continue from what its previous owner published
+   * (call once the topic is read to its end). Returns the offsets whose events the previous
+   * owner may have stored without publishing them (after its watermark, up to its intent).
+   */
+  adopt(source: string): { after: bigint; upTo: bigint } | undefined {
+    const { partials, watermark, intent } = this.#merger.published(source);
     this.#acc.adopt(source, partials, watermark);
-    this.#log.info({ source, partials: partials.length, watermark }, 'took over the partials of a partition');
+    this.#log.info({ source, partials: partials.length, watermark, intent }, 'took over the partials of a partition');
+    const after = BigInt(watermark ?? -1);
+    return intent !== undefined && BigInt(intent) > after ? { after, upTo: BigInt(intent) } : undefined;
+  }
+
+  /** The owner is about to store a source's events up to `lastOffset` (an intent: codec.ts). */
+  async announce(source: string, lastOffset: string): Promise<void> {
+    if (!this.#publisher) throw new Error('partials have nowhere to go yet');
+    await this.#publisher.publish([{ source, ...encodeIntent({ source, offset: lastOffset }) }]);
+  }
+
+  /**
+   * Events of a recovered range (see adopt) that did not count here because the store had
+   * them already: the previous owner stored them and died before publishing their partials.
+   */
+  recover(events: readonly MetricEvent[], range: { after: bigint; upTo: bigint }): number {
+    const counted = this.#counted;
+    const lost = events.filter((e) => {
+      const tag = sourceOf(e);
+      if (!tag || counted(e)) return false;
+      const offset = BigInt(tag.offset);
+      return offset > range.after && offset <= range.upTo;
+    });
+    this.#acc.fold(lost);
+    return lost.length;
   }
 
   release(source: string): void {

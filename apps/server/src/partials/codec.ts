@@ -29,7 +29,18 @@ export interface WatermarkMessage {
   offset: string;
 }
 
-export type PartialsMessage = PartialMessage | WatermarkMessage;
+/**
+ * The owner of a source is about to store its events up to this offset: written before the
+ * insert, so if the owner dies after storing and before publishing their partials, the next
+ * owner knows which stored events (after the watermark, up to here) no partial holds.
+ */
+export interface IntentMessage {
+  kind: 'intent';
+  source: string;
+  offset: string;
+}
+
+export type PartialsMessage = PartialMessage | WatermarkMessage | IntentMessage;
 
 export class PartialMessageError extends Error {}
 
@@ -67,9 +78,23 @@ const watermarkSchema = z.strictObject({
   wm: z.string().regex(/^\d{1,19}$/, 'must be a Kafka offset'),
 });
 
+const intentSchema = z.strictObject({
+  v: z.literal(1, 'version must be 1'),
+  src: z.string().min(1).max(SOURCE_MAX_CHARS),
+  upto: z.string().regex(/^\d{1,19}$/, 'must be a Kafka offset'),
+});
+
 /** The compaction key: a later value for the same measure, second and source replaces the earlier one. */
 export function partialKey(measure: string, second: number, source: string): string {
   return `p\u0000${measure}\u0000${second}\u0000${source}`;
+}
+
+export function intentKey(source: string): string {
+  return `i\u0000${source}`;
+}
+
+export function encodeIntent(m: Omit<IntentMessage, 'kind'>): { key: string; value: string } {
+  return { key: intentKey(m.source), value: JSON.stringify({ v: 1, src: m.source, upto: m.offset }) };
 }
 
 export function watermarkKey(source: string): string {
@@ -166,6 +191,12 @@ export function decodePartials(key: Buffer | string | null, value: Buffer | stri
     throw new PartialMessageError(`${where}: not JSON (${(err as Error).message})`);
   }
   const k = key?.toString();
+  if (k?.startsWith('i\u0000')) {
+    const i = intentSchema.safeParse(raw);
+    if (!i.success) throw new PartialMessageError(`${where}: bad intent: ${issues(i.error)}`);
+    if (k !== intentKey(i.data.src)) throw new PartialMessageError(`${where}: key does not match the intent's source`);
+    return { kind: 'intent', source: i.data.src, offset: i.data.upto };
+  }
   if (k?.startsWith('w\u0000')) {
     const w = watermarkSchema.safeParse(raw);
     if (!w.success) throw new PartialMessageError(`${where}: bad watermark: ${issues(w.error)}`);

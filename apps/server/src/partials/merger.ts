@@ -20,6 +20,7 @@ export class PartialMerger {
   readonly #horizonMs: number;
   readonly #latest = new Map<string, Omit<PartialMessage, 'kind'>>();
   readonly #watermarks = new Map<string, string>();
+  readonly #intents = new Map<string, string>();
 
   constructor(horizonMs: number) {
     this.#horizonMs = horizonMs;
@@ -31,9 +32,10 @@ export class PartialMerger {
 
   /** Takes one message; returns what it adds to the windows (undefined: nothing). */
   apply(m: PartialsMessage, nowMs: number): PartialDelta | undefined {
-    if (m.kind === 'watermark') {
-      const was = this.#watermarks.get(m.source);
-      if (was === undefined || BigInt(m.offset) > BigInt(was)) this.#watermarks.set(m.source, m.offset);
+    if (m.kind !== 'partial') {
+      const marks = m.kind === 'watermark' ? this.#watermarks : this.#intents;
+      const was = marks.get(m.source);
+      if (was === undefined || BigInt(m.offset) > BigInt(was)) marks.set(m.source, m.offset);
       return undefined;
     }
     const key = partialKey(m.measure, m.second, m.source);
@@ -52,8 +54,12 @@ export class PartialMerger {
   }
 
   /** What a source's previous owner published, for the new owner (accumulator.ts `adopt`). */
-  published(source: string): { partials: Array<Omit<PartialMessage, 'kind'>>; watermark: string | undefined } {
-    return { partials: [...this.#latest.values()].filter((m) => m.source === source), watermark: this.#watermarks.get(source) };
+  published(source: string): { partials: Array<Omit<PartialMessage, 'kind'>>; watermark: string | undefined; intent: string | undefined } {
+    return {
+      partials: [...this.#latest.values()].filter((m) => m.source === source),
+      watermark: this.#watermarks.get(source),
+      intent: this.#intents.get(source),
+    };
   }
 
   prune(nowMs: number): void {

@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import type { MetricEvent } from '@northstar/shared';
 import { seededRng } from '../demo/generator.ts';
 import { PartialAccumulator } from './accumulator.ts';
-import { decodePartials, encodePartial, encodeWatermark, PARTIAL_MESSAGE_MAX_BYTES, type PartialMessage } from './codec.ts';
+import {
+  decodePartials,
+  encodeIntent,
+  encodePartial,
+  encodeWatermark,
+  PARTIAL_MESSAGE_MAX_BYTES,
+  type PartialMessage,
+  type PartialsMessage,
+} from './codec.ts';
 import { HLL_STANDARD_ERROR } from './hll.ts';
 import { measureKey, measureSpecs } from './measure-key.ts';
 import { PartialMerger } from './merger.ts';
@@ -116,6 +124,8 @@ describe('partial aggregates', () => {
       for (const q of [0, 0.5, 0.99, 1]) expect(back.sketch!.getValueAtQuantile(q)).toBe(p.sketch!.getValueAtQuantile(q));
       const w = encodeWatermark({ source: 'northstar.events/3', offset: '12345678901234' });
       expect(decodePartials(w.key, w.value, 'x')).toEqual({ kind: 'watermark', source: 'northstar.events/3', offset: '12345678901234' });
+      const i = encodeIntent({ source: 'northstar.events/3', offset: '42' });
+      expect(decodePartials(i.key, i.value, 'x')).toEqual({ kind: 'intent', source: 'northstar.events/3', offset: '42' });
     }
   });
 
@@ -138,6 +148,9 @@ describe('partial aggregates', () => {
     expect(() => decodePartials(good.key, bad({ sec: 8 }), at)).toThrow(/key does not match/);
     expect(() => decodePartials(good.key, 'x'.repeat(PARTIAL_MESSAGE_MAX_BYTES + 1), at)).toThrow(/over 262144/);
     expect(() => decodePartials('w\u0000s', JSON.stringify({ v: 1, src: 's', wm: '-1' }), at)).toThrow(/wm must be a Kafka offset/);
+    expect(() => decodePartials('i\u0000s', JSON.stringify({ v: 1, src: 's', upto: 'x' }), at)).toThrow(
+      /bad intent: upto must be a Kafka offset/,
+    );
     // and nothing is thrown for the good one
     expect(decodePartials(good.key, good.value, at).kind).toBe('partial');
   });
@@ -188,7 +201,7 @@ describe('publishing and merging cumulative partials', () => {
     const all = events(3000, rng);
     const source = kafkaSource('northstar.events', 2);
     all.forEach((e, i) => tagSource(e, { source, offset: String(i) }));
-    const bus: Array<ReturnType<PartialAccumulator['take']>[number]> = [];
+    const bus: PartialsMessage[] = [];
     const publish = (acc: PartialAccumulator, s?: string) => {
       for (const m of acc.take(s)) {
         // every message crosses the wire
