@@ -58,6 +58,7 @@ describe('the layer check (pnpm layers)', () => {
         'live',
         'model',
         'observe',
+        'partials',
         'schedule',
         'store',
         'watch',

@@ -289,15 +289,20 @@ export class KafkaIngest {
       else this.#recovering.delete(partition);
       this.#adopted.add(partition);
     }
-    const decoded = await decodeBatch(this.#decoder, topic, partition, batch.messages, bytes, Date.now());
-    if (partials) {
-      decoded.events.forEach((e, i) => tagSource(e, { source, offset: decoded.messages[i]!.offset }));
-      const announced = await this.#untilDone('partials', live, heartbeat, async () => {
-        await partials.announce(source, last);
-        return true;
-      });
-      if (!announced) return;
-    }
+    // the intent goes out while the batch is decoded: it costs a round trip, not a step
+    const announced = partials
+      ? this.#untilDone('partials', live, heartbeat, async () => {
+          await partials.announce(source, last);
+          return true;
+        })
+      : Promise.resolve(true);
+    const [decoded, intentSent] = await Promise.all([
+      decodeBatch(this.#decoder, topic, partition, batch.messages, bytes, Date.now()),
+      announced,
+    ]);
+    // rebalanced meanwhile: the partition's next owner reads the batch again
+    if (!intentSent || !live()) return;
+    if (partials) decoded.events.forEach((e, i) => tagSource(e, { source, offset: decoded.messages[i]!.offset }));
     this.#opts.metrics.eventsReceived.inc({ source: 'kafka' }, batch.messages.length);
     this.#opts.metrics.kafkaLag.set({ partition: String(partition) }, Number(batch.offsetLag()));
     // Each step is retried alone, so one that succeeded is not repeated while a later one waits.
