@@ -125,3 +125,20 @@ describe('mergeStats', () => {
     expect(out).toMatchObject({ count: 1, sum: 7, min: 7, max: 7, sketch: undefined, distinct: undefined });
   });
 });
+
+describe('merging quantile sketches', () => {
+  it('keeps negative values: a window of slots with losses answers quantiles over all of them', () => {
+    // DDSketch's own merge (sketches-js 2.1.1) dropped the negative store: the median came out positive
+    const a = emptyStats(true, false);
+    const b = emptyStats(true, false);
+    for (let i = 1; i <= 100; i++) addValue(a, -i, undefined);
+    for (let i = 1; i <= 50; i++) addValue(b, i, undefined);
+    const window = emptyStats(false, false);
+    // the slot with the losses second: the one whose negative values a merge dropped
+    mergeStats(window, b);
+    mergeStats(window, a);
+    // 150 values: −100…−1 and 1…50; the median (rank 74.5, lower) is −26, within 1 %
+    expect(Math.abs((aggregate(window, 'p50', 1) as number) + 26)).toBeLessThanOrEqual(0.26 + 1e-9);
+    expect(aggregate(window, 'p99', 1)).toBeGreaterThan(40);
+  });
+});
