@@ -6,6 +6,7 @@ import type { PartialMessage, WatermarkMessage } from './codec.ts';
 import { sourceOf } from './source-tag.ts';
 
 interface Entry {
+  key: string;
   measure: string;
   second: number;
   source: string;
@@ -43,6 +44,7 @@ export class PartialAccumulator {
   /** Folds counted events in, each under its source (sourceOf, or this instance's own). */
   fold(events: readonly MetricEvent[]): void {
     const specs = this.#specs();
+    const recent = new Map<MeasureSpec, Entry>();
     for (const e of events) {
       const list = specs.get(e.metric);
       const tag = sourceOf(e);
@@ -61,14 +63,19 @@ export class PartialAccumulator {
       for (const spec of list) {
         const distinct = matchSpec(spec, e.dims);
         if (distinct === undefined) continue;
-        const key = partialKey(spec.key, second, source);
-        let entry = this.#entries.get(key);
-        if (!entry) {
-          entry = { measure: spec.key, second, source, partial: emptyPartial(spec) };
-          this.#entries.set(key, entry);
+        // events come mostly in time order: the spec's last entry is usually this one (no key string)
+        let entry = recent.get(spec);
+        if (!entry || entry.second !== second || entry.source !== source) {
+          const key = partialKey(spec.key, second, source);
+          entry = this.#entries.get(key);
+          if (!entry) {
+            entry = { key, measure: spec.key, second, source, partial: emptyPartial(spec) };
+            this.#entries.set(key, entry);
+          }
+          this.#dirty.add(key);
+          recent.set(spec, entry);
         }
         foldEvent(entry.partial, e.ts, e.value, spec.distinctBy === undefined ? undefined : distinct);
-        this.#dirty.add(key);
       }
     }
   }
@@ -81,7 +88,8 @@ export class PartialAccumulator {
   adopt(source: string, published: Iterable<Omit<PartialMessage, 'kind'>>, watermark: string | undefined): void {
     this.release(source);
     for (const m of published) {
-      this.#entries.set(partialKey(m.measure, m.second, m.source), { ...m, partial: clonePartial(m.partial) });
+      const key = partialKey(m.measure, m.second, m.source);
+      this.#entries.set(key, { key, measure: m.measure, second: m.second, source: m.source, partial: clonePartial(m.partial) });
     }
     if (watermark !== undefined) {
       this.#skipUpTo.set(source, BigInt(watermark));
