@@ -237,6 +237,11 @@ export function defaultWebDir(): string {
 /** CLI options win over environment variables, which win over defaults. */
 export function loadSettings(cli: CliOptions, env: NodeJS.ProcessEnv = process.env): Settings {
   const e = parseEnv(env);
+  if (e.NORTHSTAR_CLICKHOUSE_CLUSTER && !e.CLICKHOUSE_URL) {
+    throw new ConfigError(
+      'environment variable NORTHSTAR_CLICKHOUSE_CLUSTER: needs CLICKHOUSE_URL (a server of that cluster); the embedded store is one node',
+    );
+  }
   const brokers = (e.KAFKA_BROKERS ?? '')
     .split(',')
     .map((b) => b.trim())

@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import { clusterStatements } from './cluster-ddl.ts';
 
 export interface Migration {
   version: number;
@@ -272,15 +273,27 @@ const LEDGER = `CREATE TABLE IF NOT EXISTS schema_migrations (
   applied_at DateTime64(3, 'UTC') DEFAULT now64(3)
 ) ENGINE = MergeTree ORDER BY version`;
 
-/** Applies every migration not yet in the ledger, in order; running it twice changes nothing. */
-export async function migrate(client: ClickHouseClient, migrations: Migration[] = MIGRATIONS): Promise<number[]> {
-  await client.command({ query: LEDGER });
+export interface MigrateOptions {
+  /** NORTHSTAR_CLICKHOUSE_CLUSTER: the DDL for a cluster (store/cluster-ddl.ts); unset, the statements above as they are. */
+  cluster?: string | undefined;
+}
+
+/**
+ * Applies every migration not yet in the ledger, in order; running it twice changes nothing.
+ * Versions may have gaps (each session's helpers take their own numbers): only order counts.
+ */
+export async function migrate(
+  client: ClickHouseClient,
+  migrations: Migration[] = MIGRATIONS,
+  options: MigrateOptions = {},
+): Promise<number[]> {
+  for (const query of clusterStatements([LEDGER], options.cluster)) await client.command({ query });
   const result = await client.query({ query: 'SELECT version FROM schema_migrations', format: 'JSONEachRow' });
   const applied = new Set((await result.json<{ version: number }>()).map((r) => Number(r.version)));
   const done: number[] = [];
   for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
     if (applied.has(m.version)) continue;
-    for (const statement of m.statements) await client.command({ query: statement });
+    for (const statement of clusterStatements(m.statements, options.cluster)) await client.command({ query: statement });
     await client.insert({ table: 'schema_migrations', values: [{ version: m.version, name: m.name }], format: 'JSONEachRow' });
     done.push(m.version);
   }
