@@ -8,6 +8,7 @@ import { KpiSchema, type MetricEvent } from '@northstar/shared';
 import { openClickHouse, type ClickHouse } from '../apps/server/src/store/clickhouse.ts';
 import { EventStore } from '../apps/server/src/store/event-store.ts';
 import { migrate, MIGRATIONS } from '../apps/server/src/store/migrations.ts';
+import { OidcFlowRepo } from '../apps/server/src/store/oidc-flow-repo.ts';
 import { querySeries } from '../apps/server/src/store/series-query.ts';
 import { startStoreProcess, type StoreProcess } from './support/store-process.ts';
 
@@ -240,5 +241,19 @@ describe('the Northstar store layer over northstar store', () => {
     expect(rolled.at(-1)?.[1]).toBe(expected);
     const count = await ch.client.query({ query: "SELECT count() AS n FROM events WHERE metric = 'layer.orders'", format: 'JSONEachRow' });
     expect(await count.json()).toEqual([{ n: '1200' }]);
+  });
+
+  it('keeps pending sign-ins for any instance: each taken once, the live ones counted', async () => {
+    const repo = new OidcFlowRepo(ch.client);
+    const now = Date.UTC(2026, 11, 7, 4);
+    await repo.save('k1', 'sealed-1', now + 600_000);
+    await repo.save('k2', 'sealed-2', now + 600_000);
+    await repo.save('k3', 'sealed-3', now - 1);
+    expect(await repo.live(now)).toBe(2);
+    expect(await repo.take('k1', now)).toBe('sealed-1');
+    expect(await repo.take('k1', now)).toBeUndefined();
+    expect(await repo.take('k3', now)).toBeUndefined();
+    expect(await repo.live(now)).toBe(1);
+    expect(await repo.live(now + 600_000)).toBe(0);
   });
 });

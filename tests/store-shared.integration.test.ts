@@ -1,9 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IngestResponse, SeriesResponse } from '@northstar/shared';
+import type { IngestResponse, MeResponse, SeriesResponse } from '@northstar/shared';
 import { waitFor } from './support/harness.ts';
+import { OidcBrowser } from './support/oidc-browser.ts';
+import { oidcEnv, startTestProvider, type TestProvider } from './support/oidc-provider.ts';
 import { FAULT_CONFIG, FAULT_METRIC, startCliServer, waitReady, type CliServer } from './support/server-process.ts';
 import { startStoreProcess, type StoreProcess } from './support/store-process.ts';
 
@@ -11,16 +14,37 @@ import { startStoreProcess, type StoreProcess } from './support/store-process.ts
  * Two `northstar serve` instances sharing one `northstar store` through CLICKHOUSE_URL, as
  * several instances share a ClickHouse server: events posted to either are stored once, a
  * batch retried against the other instance is not stored twice, and both instances'
- * history API gives what a direct count from the store gives. Auth is on, with a machine token.
+ * history API gives what a direct count from the store gives; a single sign-on started on one
+ * instance finishes on the other. Auth is on, with a machine token.
  */
 const TOKEN = 'shared-store-test-token-0123456789';
 const HOUR = 3_600_000;
 let root: string;
 let store: StoreProcess;
+let provider: TestProvider;
+/** The address a load balancer in front of both instances would have: the provider sends browsers back there. */
+let publicCallback: string;
 const instances: CliServer[] = [];
+
+/** A loopback port nothing listens on (the load balancer is played by the test). */
+async function unusedPort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  const { port } = s.address() as { port: number };
+  await new Promise((resolve) => s.close(resolve));
+  return port;
+}
 
 beforeAll(async () => {
   root = mkdtempSync(path.join(tmpdir(), 'northstar-shared-'));
+  provider = await startTestProvider({
+    alice: {
+      password: 'alice-secret-pass',
+      claims: { preferred_username: 'alice', email: 'alice@example.com', name: 'Alice', groups: ['wall-editors'] },
+    },
+  });
+  publicCallback = `http://127.0.0.1:${await unusedPort()}/api/v1/auth/oidc/callback`;
+  provider.register(publicCallback);
   const configPath = path.join(root, 'northstar.yaml');
   writeFileSync(configPath, FAULT_CONFIG);
   store = await startStoreProcess(path.join(root, 'store'), { password: 'shared-store-password' });
@@ -30,6 +54,8 @@ beforeAll(async () => {
     CLICKHOUSE_PASSWORD: store.password,
     NORTHSTAR_AUTH: 'on',
     NORTHSTAR_API_TOKEN: TOKEN,
+    ...oidcEnv(provider),
+    NORTHSTAR_OIDC_REDIRECT_URI: publicCallback,
   };
   // one after the other, as an operator starts them: the first migrates the shared store
   for (const name of ['a', 'b']) {
@@ -42,6 +68,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const s of instances) await s.terminate();
   await store?.stop();
+  await provider?.stop();
   if (root) rmSync(root, { recursive: true, force: true });
 });
 
@@ -125,5 +152,34 @@ describe('two instances on one northstar store', () => {
           .split('\n')
           .filter((l) => /"level":(50|60)/.test(l)),
       ).toEqual([]);
+  });
+});
+
+describe('single sign-on across instances', () => {
+  it('finishes on instance B a sign-in started on instance A, once', async () => {
+    const [a, b] = [instances[0]!, instances[1]!];
+    const browser = new OidcBrowser();
+    const start = await browser.fetch(`${a.url}/api/v1/auth/oidc/start?next=/kpi/events`);
+    expect(start.status).toBe(302);
+    const flowCookie = browser.cookie(new URL(a.url).host, 'northstar_oidc');
+    expect(flowCookie).toBeDefined();
+    const back = new URL(await browser.throughProvider(start.headers.get('location')!, 'alice', 'alice-secret-pass', publicCallback));
+    // the load balancer sends the provider's answer to B; the browser's cookie for the site goes with it
+    const hostB = new URL(b.url).host;
+    browser.setCookie(hostB, 'northstar_oidc', flowCookie!);
+    const done = await browser.fetch(`${b.url}${back.pathname}${back.search}`);
+    expect(done.status).toBe(302);
+    expect(done.headers.get('location')).toBe('/#/kpi/events');
+    const session = browser.cookie(hostB, 'northstar_session');
+    expect(session).toBeDefined();
+    // the session is in the shared store: both instances know it
+    for (const s of [a, b]) {
+      const me = await fetch(`${s.url}/api/v1/auth/me`, { headers: { cookie: `northstar_session=${session}` } });
+      expect((await me.json()) as MeResponse).toMatchObject({ user: { name: 'alice', role: 'editor' } });
+    }
+    // the same answer again, on A this time: the flow was used, so it is refused with the reason
+    browser.setCookie(new URL(a.url).host, 'northstar_oidc', flowCookie!);
+    const replay = await browser.fetch(`${a.url}${back.pathname}${back.search}`);
+    expect(replay.headers.get('location')).toMatch(/^\/#\/login\?sso_error=.*not%20started%20in%20this%20browser/);
   });
 });

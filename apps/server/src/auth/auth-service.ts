@@ -286,6 +286,12 @@ export class AuthService {
       if (!row) return null;
       s = parse<SessionRecord>(row);
       this.#sessions.set(hash, s);
+      // its user may be new there too (a first single sign-on on that instance): read it now, not at the next refresh;
+      // a user known here is left to refresh, which also ends this instance's connections when it changed
+      if (!this.#users.has(s.value.user)) {
+        const userRow = await this.#repo.one('user', s.value.user);
+        if (userRow) this.#users.set(s.value.user, parse<UserRecord>(userRow));
+      }
     }
     const now = this.#now();
     const user = this.#users.get(s.value.user);

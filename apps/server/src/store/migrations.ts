@@ -265,6 +265,24 @@ export const MIGRATIONS: Migration[] = [
       `ALTER TABLE events DROP INDEX IF EXISTS events_id_bloom`,
     ],
   },
+  {
+    version: 9,
+    name: 'single sign-on: pending sign-ins, shared by every instance',
+    statements: [
+      // A sign-in started on one instance may come back from the provider to another. The
+      // flow (state, nonce, PKCE verifier, where to return) is sealed with a key only the
+      // browser's flow cookie gives (auth/oidc-flows.ts); `key` is the cookie's SHA-256.
+      // A second row with used = 1 marks it taken: it is used once, on any instance.
+      `CREATE TABLE IF NOT EXISTS oidc_pending (
+        key String,
+        sealed String,
+        used UInt8,
+        expires_at DateTime64(3, 'UTC')
+      ) ENGINE = MergeTree
+      ORDER BY key
+      TTL toDateTime(expires_at) + INTERVAL 1 HOUR DELETE`,
+    ],
+  },
 ];
 
 const LEDGER = `CREATE TABLE IF NOT EXISTS schema_migrations (
