@@ -183,6 +183,14 @@ describe('northstar store speaks ClickHouse HTTP to @clickhouse/client', () => {
     expect(await raw.text()).toBe('0\n1\n2\n');
   });
 
+  it('refuses to open a data directory another process serves, saying which, and the first keeps serving', async () => {
+    const second = startStoreProcess(path.join(root, 'data'), { password: PASSWORD });
+    await expect(second).rejects.toThrow(/cannot open the store at .*is a northstar serve or northstar store using this data directory/s);
+    expect(await (await store.client().query({ query: 'SELECT count() AS n FROM t_rows', format: 'JSONEachRow' })).json()).toEqual([
+      { n: '2' },
+    ]);
+  });
+
   it('sends back the query id and the headers the client reads', async () => {
     const c = store.client();
     const r = await c.query({ query: 'SELECT 1 AS one', format: 'JSONEachRow', query_id: 'my-query-1' });

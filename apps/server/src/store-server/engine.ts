@@ -3,6 +3,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Session } from 'chdb';
+import { ConfigError } from '../config/errors.ts';
 import { insertWithRows, type StoreRequest } from './request.ts';
 
 export interface EngineResult {
@@ -44,10 +45,18 @@ export class StoreEngine {
     this.#path = path.join(dataDir, 'chdb');
     this.#spool = path.join(dataDir, 'store-spool');
     mkdirSync(this.#path, { recursive: true });
-    // rows of an insert cut short by a crash are not half-stored: the engine never saw them
+    try {
+      this.#anchor = new Session(this.#path);
+    } catch (err) {
+      // the engine locks its directory: a northstar serve or another store has it open
+      throw new ConfigError(
+        `cannot open the store at ${this.#path}: ${err instanceof Error && err.cause instanceof Error ? err.cause.message : (err as Error).message} ` +
+          '(is a northstar serve or northstar store using this data directory? stop it, or give this one another --data-dir)',
+      );
+    }
+    // only once the directory is ours: rows of an insert cut short by a crash were never seen by the engine
     rmSync(this.#spool, { recursive: true, force: true });
     mkdirSync(this.#spool, { recursive: true });
-    this.#anchor = new Session(this.#path);
   }
 
   get path(): string {
