@@ -66,6 +66,12 @@ export function createStoreApp(opts: StoreAppOptions): Hono {
       const isGet = c.req.method === 'GET';
       if (isGet && req.urlQuery === undefined) return c.text('Ok.\n');
       opts.credentials.check(req.user, req.password);
+      if (/^multipart\//i.test(c.req.header('content-type') ?? '')) {
+        throw StoreServerError.of(
+          'NOT_IMPLEMENTED',
+          'multipart bodies (use_multipart_params) are not supported by northstar store: send parameters in the URL',
+        );
+      }
       const raw = isGet ? Buffer.alloc(0) : Buffer.from(await c.req.arrayBuffer());
       const body = await decodeBody(raw, c.req.header('content-encoding'), opts.maxBodyBytes);
       const sql = req.urlQuery ?? body.toString('utf8');
