@@ -134,6 +134,16 @@ describe('northstar store speaks ClickHouse HTTP to @clickhouse/client', () => {
     expect(res.status).toBe(400);
     expect(res.headers.get('x-clickhouse-exception-code')).toBe('62');
     expect(await res.text()).toMatch(/^Code: 62\. DB::Exception: .*\(SYNTAX_ERROR\)/);
+    // what this subset does not serve is refused by name, not misread as SQL
+    const form = new FormData();
+    form.set('query', 'SELECT 1');
+    const multipart = await fetch(store.url, {
+      method: 'POST',
+      body: form,
+      headers: { 'X-ClickHouse-User': store.user, 'X-ClickHouse-Key': PASSWORD },
+    });
+    expect(multipart.status).toBe(501);
+    expect(await multipart.text()).toMatch(/^Code: 48\. DB::Exception: multipart bodies .* not supported/);
   });
 
   it('refuses a wrong password, or none, with ClickHouse AUTHENTICATION_FAILED', async () => {
