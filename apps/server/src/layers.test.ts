@@ -60,6 +60,7 @@ describe('the layer check (pnpm layers)', () => {
         'observe',
         'schedule',
         'store',
+        'store-server',
         'watch',
       ].sort(),
     );
