@@ -87,9 +87,18 @@ export class AuthService {
 
   /**
    * Re-reads users and tokens from the store: changes made on another instance take effect
-   * here, and live connections of a user changed or a token revoked there are closed.
+   * here, and live connections of a user changed or a token revoked there are closed. So do
+   * sessions held here that another instance ended (a sign-out there).
    */
   async refresh(): Promise<void> {
+    // only sessions held before the read: one started here meanwhile is not in what was read
+    const heldSessions = [...this.#sessions.keys()];
+    const liveSessions = heldSessions.length > 0 ? new Set((await this.#repo.current('session')).map((r) => r.id)) : new Set<string>();
+    for (const hash of heldSessions) {
+      if (liveSessions.has(hash) || !this.#sessions.has(hash)) continue;
+      this.#sessions.delete(hash);
+      this.#end(`session:${hash}`);
+    }
     const users = new Map((await this.#repo.current('user')).map((r) => [r.id, parse<UserRecord>(r)]));
     const tokens = new Map((await this.#repo.current('token')).map((r) => [r.id, parse<TokenRecord>(r)]));
     const changed = (a: Versioned<unknown> | undefined, b: Versioned<unknown> | undefined) => a?.version !== b?.version;
