@@ -128,6 +128,11 @@ the same file again stores nothing twice. Exit status: 0 something was imported,
       undefined,
     )
     .option('--max-body-bytes <n>', 'the largest request body, compressed or inflated (env NORTHSTAR_STORE_MAX_BODY_BYTES)', undefined)
+    .option(
+      '--max-concurrent-queries <n>',
+      'statements running or queued at once, more are refused (env NORTHSTAR_STORE_MAX_CONCURRENT_QUERIES); default 32',
+      undefined,
+    )
     .action(runStoreCommand);
 
   program

@@ -301,6 +301,8 @@ export interface StoreServerSettings {
   /** Unset: the command generates one and prints it once. */
   password: string | undefined;
   maxBodyBytes: number;
+  /** Statements running or queued at once; more are refused (ClickHouse's max_concurrent_queries). */
+  maxConcurrentQueries: number;
 }
 
 export interface StoreServerOptions {
@@ -310,6 +312,7 @@ export interface StoreServerOptions {
   user?: string;
   password?: string;
   maxBodyBytes?: string;
+  maxConcurrentQueries?: string;
 }
 
 const storeEnvSchema = z.object({
@@ -319,6 +322,7 @@ const storeEnvSchema = z.object({
   NORTHSTAR_STORE_USER: z.string().optional(),
   NORTHSTAR_STORE_PASSWORD: z.string().optional(),
   NORTHSTAR_STORE_MAX_BODY_BYTES: z.string().optional(),
+  NORTHSTAR_STORE_MAX_CONCURRENT_QUERIES: z.string().optional(),
 });
 
 export function loadStoreServerSettings(cli: StoreServerOptions, env: NodeJS.ProcessEnv = process.env): StoreServerSettings {
@@ -339,6 +343,12 @@ export function loadStoreServerSettings(cli: StoreServerOptions, env: NodeJS.Pro
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1024 || maxBodyBytes > 2 ** 31) {
     throw new ConfigError(`store max body bytes "${maxBody}" must be an integer from 1024 to 2147483648`);
   }
+  const concurrent = cli.maxConcurrentQueries ?? e.NORTHSTAR_STORE_MAX_CONCURRENT_QUERIES;
+  // a body may be held in memory per statement: this bounds memory at about this times the body limit
+  const maxConcurrentQueries = concurrent === undefined ? 32 : Number(concurrent);
+  if (!Number.isInteger(maxConcurrentQueries) || maxConcurrentQueries < 1 || maxConcurrentQueries > 1000) {
+    throw new ConfigError(`store max concurrent queries "${concurrent}" must be an integer from 1 to 1000`);
+  }
   return {
     host: cli.host ?? e.NORTHSTAR_STORE_HOST ?? '127.0.0.1',
     port: parsePortOption(cli.port) ?? e.NORTHSTAR_STORE_PORT ?? 8123,
@@ -346,5 +356,6 @@ export function loadStoreServerSettings(cli: StoreServerOptions, env: NodeJS.Pro
     user,
     password,
     maxBodyBytes,
+    maxConcurrentQueries,
   };
 }

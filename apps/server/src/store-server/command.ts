@@ -16,11 +16,17 @@ export interface RunningStore {
 export async function startStore(
   opts: StoreServerOptions,
 ): Promise<RunningStore & { generatedPassword?: string; dataDir: string; user: string }> {
-  const { host, port, dataDir, user, password: given, maxBodyBytes } = loadStoreServerSettings(opts);
+  const { host, port, dataDir, user, password: given, maxBodyBytes, maxConcurrentQueries } = loadStoreServerSettings(opts);
   const generatedPassword = given === undefined ? randomBytes(18).toString('base64url') : undefined;
   const engine = new StoreEngine(dataDir);
   const version = await engine.version();
-  const app = createStoreApp({ engine, credentials: new StoreCredentials(user, given ?? generatedPassword!), maxBodyBytes, version });
+  const app = createStoreApp({
+    engine,
+    credentials: new StoreCredentials(user, given ?? generatedPassword!),
+    maxBodyBytes,
+    maxConcurrentQueries,
+    version,
+  });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port, hostname: host }, () => resolve(s as Server)) as Server;
     s.once('error', reject);
