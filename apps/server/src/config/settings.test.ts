@@ -51,6 +51,9 @@ describe('loadSettings', () => {
     expect(() => loadStoreServerSettings({ password: 'short' }, {})).toThrow(/at least 12 characters/);
     expect(() => loadStoreServerSettings({ maxBodyBytes: '10' }, {})).toThrow(/max body bytes "10"/);
     expect(() => loadStoreServerSettings({ port: 'x' }, {})).toThrow(/option --port/);
+    expect(loadStoreServerSettings({}, {}).maxConcurrentQueries).toBe(32);
+    expect(loadStoreServerSettings({}, { NORTHSTAR_STORE_MAX_CONCURRENT_QUERIES: '4' }).maxConcurrentQueries).toBe(4);
+    expect(() => loadStoreServerSettings({ maxConcurrentQueries: '0' }, {})).toThrow(/max concurrent queries "0"/);
   });
 
   it('reads the decode threads: unset for the default, 0 for none, anything else named as wrong', () => {
