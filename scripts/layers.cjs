@@ -25,8 +25,8 @@ const LAYERS = [
   ['http'],
   // the composition root's parts (store, auth, live count, refresh, kafka, HTTP and upgrades), wired by server.ts
   ['compose'],
-  // the commands beside the composition root: server.ts, cli.ts, version.ts, importer/, demo/
-  ['importer', 'demo'],
+  // the commands beside the composition root: server.ts, cli.ts, version.ts, importer/, demo/, store-server/ (northstar store)
+  ['importer', 'demo', 'store-server'],
 ];
 
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -9,6 +9,7 @@ import { startDemoFor } from './demo/embedded.ts';
 import { runResetPasswordCommand } from './auth/reset-command.ts';
 import { runImportCommand } from './importer/command.ts';
 import { startServer } from './server.ts';
+import { runStoreCommand } from './store-server/command.ts';
 import { SERVER_VERSION } from './version.ts';
 
 /** Bad options, environment or config files exit with 2, as the operator must fix them. */
@@ -111,6 +112,28 @@ the same file again stores nothing twice. Exit status: 0 something was imported,
 1 nothing could be, 2 bad options. NORTHSTAR_API_TOKEN is sent when set.`,
     )
     .action(runImportCommand);
+
+  program
+    .command('store')
+    .description(
+      "Serve the embedded store (chdb, on its data directory) over ClickHouse's HTTP interface, so several instances share it through CLICKHOUSE_URL. For one-machine setups and tests; production points CLICKHOUSE_URL at a ClickHouse server.",
+    )
+    .option('--port <port>', 'HTTP port (env NORTHSTAR_STORE_PORT); 8123 as clickhouse-server', undefined)
+    .option('--host <host>', 'address to bind; loopback unless you mean it (env NORTHSTAR_STORE_HOST)', undefined)
+    .option('--data-dir <dir>', 'the directory whose chdb/ it serves (env NORTHSTAR_DATA_DIR); no other process may open it', undefined)
+    .option('--user <name>', 'the one user (env NORTHSTAR_STORE_USER); default "default"', undefined)
+    .option(
+      '--password <password>',
+      'its password, 12+ characters (env NORTHSTAR_STORE_PASSWORD; prefer the env: options show in ps); generated and printed when unset',
+      undefined,
+    )
+    .option('--max-body-bytes <n>', 'the largest request body, compressed or inflated (env NORTHSTAR_STORE_MAX_BODY_BYTES)', undefined)
+    .option(
+      '--max-concurrent-queries <n>',
+      'statements running or queued at once, more are refused (env NORTHSTAR_STORE_MAX_CONCURRENT_QUERIES); default 32',
+      undefined,
+    )
+    .action(runStoreCommand);
 
   program
     .command('reset-password')

@@ -61,6 +61,7 @@ describe('the layer check (pnpm layers)', () => {
         'partials',
         'schedule',
         'store',
+        'store-server',
         'watch',
       ].sort(),
     );

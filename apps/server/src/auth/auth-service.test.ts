@@ -77,4 +77,23 @@ describe('AuthService', () => {
     expect(b.fromToken(token)).toBeNull();
     expect(ended.sort()).toEqual([`token:${info.id}`, 'user:ana']);
   });
+
+  it('ends on every instance a session signed out on one, at the next refresh', async () => {
+    const repo = memoryRepo();
+    const a = await AuthService.load(repo, { sessionMs: 60_000 });
+    await a.createUser({ name: 'ana', role: 'editor', password: 'ana-password-1' }, 'admin');
+    const b = await AuthService.load(repo, { sessionMs: 60_000 });
+    const session = (await a.login('ana', 'ana-password-1'))!;
+    const other = (await a.login('ana', 'ana-password-1'))!;
+    const who = await b.fromSession(session.sessionId);
+    expect(who).toMatchObject({ name: 'ana' });
+    expect(await b.fromSession(other.sessionId)).toMatchObject({ name: 'ana' });
+    const ended: string[] = [];
+    b.onEnded((credential) => ended.push(credential));
+    await a.logout(who!.sessionHash);
+    await b.refresh();
+    expect(await b.fromSession(session.sessionId)).toBeNull();
+    expect(await b.fromSession(other.sessionId)).toMatchObject({ name: 'ana' });
+    expect(ended).toEqual([`session:${who!.sessionHash}`]);
+  });
 });

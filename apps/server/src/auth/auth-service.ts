@@ -87,9 +87,18 @@ export class AuthService {
 
   /**
    * Re-reads users and tokens from the store: changes made on another instance take effect
-   * here, and live connections of a user changed or a token revoked there are closed.
+   * here, and live connections of a user changed or a token revoked there are closed. So do
+   * sessions held here that another instance ended (a sign-out there).
    */
   async refresh(): Promise<void> {
+    // only sessions held before the read: one started here meanwhile is not in what was read
+    const heldSessions = [...this.#sessions.keys()];
+    const liveSessions = heldSessions.length > 0 ? new Set((await this.#repo.current('session')).map((r) => r.id)) : new Set<string>();
+    for (const hash of heldSessions) {
+      if (liveSessions.has(hash) || !this.#sessions.has(hash)) continue;
+      this.#sessions.delete(hash);
+      this.#end(`session:${hash}`);
+    }
     const users = new Map((await this.#repo.current('user')).map((r) => [r.id, parse<UserRecord>(r)]));
     const tokens = new Map((await this.#repo.current('token')).map((r) => [r.id, parse<TokenRecord>(r)]));
     const changed = (a: Versioned<unknown> | undefined, b: Versioned<unknown> | undefined) => a?.version !== b?.version;
@@ -286,6 +295,12 @@ export class AuthService {
       if (!row) return null;
       s = parse<SessionRecord>(row);
       this.#sessions.set(hash, s);
+      // its user may be new there too (a first single sign-on on that instance): read it now, not at the next refresh;
+      // a user known here is left to refresh, which also ends this instance's connections when it changed
+      if (!this.#users.has(s.value.user)) {
+        const userRow = await this.#repo.one('user', s.value.user);
+        if (userRow) this.#users.set(s.value.user, parse<UserRecord>(userRow));
+      }
     }
     const now = this.#now();
     const user = this.#users.get(s.value.user);

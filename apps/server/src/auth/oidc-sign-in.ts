@@ -1,30 +1,23 @@
 import * as oidc from 'openid-client';
 import type { OidcSettings } from '../config/oidc-settings.ts';
+import type { PendingFlowStore } from '../store/oidc-flow-repo.ts';
+import { memoryFlowStore, PendingFlows, type PendingFlow } from './oidc-flows.ts';
 import { identityFrom, OidcRefused, type OidcIdentity } from './oidc-identity.ts';
-import { randomSecret, sha256Hex } from './secrets.ts';
+import { randomSecret } from './secrets.ts';
 
 /**
  * The OpenID Connect authorization code flow with PKCE, through openid-client: start makes
  * the state, nonce and code verifier and the provider's authorization URL; finish checks the
  * state, exchanges the code with the verifier, validates the ID token (signature, issuer,
  * audience, nonce) and reads the claims. Each pending flow is bound to the browser that
- * started it by a random cookie (flowId) and used once.
+ * started it by a random cookie (flowId) and used once. Flows wait in the store (migration 9),
+ * so a sign-in started on one instance finishes on any other sharing that store.
  */
 
 /** Long enough to type a password and answer a second factor; short enough that a stale tab just starts again. */
 const FLOW_TTL_MS = 10 * 60_000;
 /** Pending sign-ins kept at once: unauthenticated requests start them, so they are bounded. */
 const MAX_PENDING_FLOWS = 10_000;
-
-interface PendingFlow {
-  state: string;
-  nonce: string;
-  verifier: string;
-  redirectUri: string;
-  /** The page of the app to return to. */
-  next: string;
-  expiresAt: number;
-}
 
 export interface FinishedSignIn {
   identity: OidcIdentity;
@@ -49,11 +42,13 @@ export function signInFailure(err: unknown): string {
 export class OidcSignIn {
   readonly #settings: OidcSettings;
   readonly #now: () => number;
-  readonly #flows = new Map<string, PendingFlow>();
+  readonly #flows: PendingFlows;
   #config: Promise<oidc.Configuration> | undefined;
 
-  constructor(settings: OidcSettings, now: () => number = Date.now) {
+  /** `store`: where pending flows wait (the shared store in the server; this process alone when left out). */
+  constructor(settings: OidcSettings, store: PendingFlowStore = memoryFlowStore(), now: () => number = Date.now) {
     this.#settings = settings;
+    this.#flows = new PendingFlows(store);
     this.#now = now;
   }
 
@@ -77,16 +72,12 @@ export class OidcSignIn {
     return this.#config;
   }
 
-  #sweep(now: number): void {
-    for (const [id, f] of this.#flows) if (f.expiresAt <= now) this.#flows.delete(id);
-  }
-
   /** A new flow: the cookie value that binds it to this browser and the URL to send the browser to. */
   async start(redirectUri: string, next: string): Promise<{ flowId: string; url: URL }> {
     const config = await this.#configuration();
     const now = this.#now();
-    this.#sweep(now);
-    if (this.#flows.size >= MAX_PENDING_FLOWS) throw new OidcRefused('too many sign-ins are in progress; try again in a few minutes');
+    if ((await this.#flows.live(now)) >= MAX_PENDING_FLOWS)
+      throw new OidcRefused('too many sign-ins are in progress; try again in a few minutes');
     const flow: PendingFlow = {
       state: oidc.randomState(),
       nonce: oidc.randomNonce(),
@@ -96,7 +87,7 @@ export class OidcSignIn {
       expiresAt: now + FLOW_TTL_MS,
     };
     const flowId = randomSecret();
-    this.#flows.set(sha256Hex(flowId), flow);
+    await this.#flows.put(flowId, flow);
     const url = oidc.buildAuthorizationUrl(config, {
       redirect_uri: redirectUri,
       scope: this.#settings.scopes.join(' '),
@@ -111,11 +102,9 @@ export class OidcSignIn {
 
   /** Completes the flow this browser started, with the query the provider sent it back with. */
   async finish(flowId: string | undefined, query: URLSearchParams): Promise<FinishedSignIn> {
-    const key = flowId ? sha256Hex(flowId) : '';
-    const flow = this.#flows.get(key);
     // used once, whatever happens next
-    this.#flows.delete(key);
-    if (!flow || flow.expiresAt <= this.#now()) {
+    const flow = flowId ? await this.#flows.take(flowId, this.#now()) : undefined;
+    if (!flow) {
       throw new OidcRefused('this sign-in was not started in this browser or took longer than 10 minutes; start it again');
     }
     const config = await this.#configuration();

@@ -18,7 +18,7 @@ export async function runResetPasswordCommand(name: string, opts: Pick<CliOption
   let clickhouse;
   try {
     clickhouse = openClickHouse(settings);
-    await migrate(clickhouse.client);
+    await migrate(clickhouse.client, undefined, { cluster: settings.clickhouseCluster });
   } catch (err) {
     // chdb keeps one process per data directory
     throw new ConfigError(

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from './errors.ts';
-import { loadSettings } from './settings.ts';
+import { loadSettings, loadStoreServerSettings } from './settings.ts';
 
 describe('loadSettings', () => {
   it('binds loopback on 8080 with chdb under ./data by default', () => {
@@ -33,6 +33,27 @@ describe('loadSettings', () => {
     expect(() => loadSettings({}, { PORT: '99999' })).toThrow(/environment variable PORT/);
     expect(() => loadSettings({}, { KAFKA_BROKERS: 'localhost' })).toThrow(/KAFKA_BROKERS: "localhost" is not host:port/);
     expect(() => loadSettings({}, { CLICKHOUSE_URL: 'not a url' })).toThrow(/CLICKHOUSE_URL/);
+  });
+
+  it('reads the shared store settings: credentials, the cluster (only with a server), and northstar store its own', () => {
+    const s = loadSettings(
+      {},
+      { CLICKHOUSE_URL: 'http://127.0.0.1:8123', CLICKHOUSE_USER: 'u', CLICKHOUSE_PASSWORD: 'p', NORTHSTAR_CLICKHOUSE_CLUSTER: 'c1' },
+    );
+    expect([s.clickhouseUser, s.clickhousePassword, s.clickhouseCluster]).toEqual(['u', 'p', 'c1']);
+    expect(() => loadSettings({}, { NORTHSTAR_CLICKHOUSE_CLUSTER: 'c1' })).toThrow(/NORTHSTAR_CLICKHOUSE_CLUSTER: needs CLICKHOUSE_URL/);
+    expect(() => loadSettings({}, { CLICKHOUSE_URL: 'http://x:1', NORTHSTAR_CLICKHOUSE_CLUSTER: 'c1; DROP' })).toThrow(
+      /NORTHSTAR_CLICKHOUSE_CLUSTER/,
+    );
+    const store = loadStoreServerSettings({ dataDir: '/tmp/s' }, { NORTHSTAR_STORE_PASSWORD: 'long-enough-pass' });
+    expect(store).toMatchObject({ host: '127.0.0.1', port: 8123, dataDir: '/tmp/s', user: 'default', password: 'long-enough-pass' });
+    expect(loadStoreServerSettings({}, {}).password).toBeUndefined();
+    expect(() => loadStoreServerSettings({ password: 'short' }, {})).toThrow(/at least 12 characters/);
+    expect(() => loadStoreServerSettings({ maxBodyBytes: '10' }, {})).toThrow(/max body bytes "10"/);
+    expect(() => loadStoreServerSettings({ port: 'x' }, {})).toThrow(/option --port/);
+    expect(loadStoreServerSettings({}, {}).maxConcurrentQueries).toBe(32);
+    expect(loadStoreServerSettings({}, { NORTHSTAR_STORE_MAX_CONCURRENT_QUERIES: '4' }).maxConcurrentQueries).toBe(4);
+    expect(() => loadStoreServerSettings({ maxConcurrentQueries: '0' }, {})).toThrow(/max concurrent queries "0"/);
   });
 
   it('reads the decode threads: unset for the default, 0 for none, anything else named as wrong', () => {

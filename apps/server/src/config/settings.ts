@@ -26,6 +26,11 @@ export interface Settings {
   kafkaSessionTimeoutMs: number;
   /** Set: talk to that ClickHouse server; unset: chdb on disk under dataDir. */
   clickhouseUrl: string | undefined;
+  /** Credentials for CLICKHOUSE_URL's server, unless the URL carries them. */
+  clickhouseUser: string | undefined;
+  clickhousePassword: string | undefined;
+  /** Set: migrations create replicated tables ON CLUSTER and Distributed tables over them (store/cluster-ddl.ts). */
+  clickhouseCluster: string | undefined;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   httpBodyLimitBytes: number;
   ingestFlushRows: number;
@@ -96,6 +101,12 @@ const envSchema = z.object({
     .optional(),
   KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).optional(),
   CLICKHOUSE_URL: z.url().optional(),
+  CLICKHOUSE_USER: z.string().min(1).max(128).optional(),
+  CLICKHOUSE_PASSWORD: z.string().max(512).optional(),
+  NORTHSTAR_CLICKHOUSE_CLUSTER: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'must be a cluster name from the server config (letters, digits, _)')
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   HTTP_BODY_LIMIT_BYTES: positiveInt.optional(),
   INGEST_FLUSH_ROWS: positiveInt.optional(),
@@ -228,6 +239,11 @@ export function defaultWebDir(): string {
 /** CLI options win over environment variables, which win over defaults. */
 export function loadSettings(cli: CliOptions, env: NodeJS.ProcessEnv = process.env): Settings {
   const e = parseEnv(env);
+  if (e.NORTHSTAR_CLICKHOUSE_CLUSTER && !e.CLICKHOUSE_URL) {
+    throw new ConfigError(
+      'environment variable NORTHSTAR_CLICKHOUSE_CLUSTER: needs CLICKHOUSE_URL (a server of that cluster); the embedded store is one node',
+    );
+  }
   const brokers = (e.KAFKA_BROKERS ?? '')
     .split(',')
     .map((b) => b.trim())
@@ -250,6 +266,9 @@ export function loadSettings(cli: CliOptions, env: NodeJS.ProcessEnv = process.e
     kafkaGroupId: e.KAFKA_GROUP_ID ?? 'northstar-ingest',
     kafkaSessionTimeoutMs: e.KAFKA_SESSION_TIMEOUT_MS ?? 30_000,
     clickhouseUrl: e.CLICKHOUSE_URL,
+    clickhouseUser: e.CLICKHOUSE_USER,
+    clickhousePassword: e.CLICKHOUSE_PASSWORD,
+    clickhouseCluster: e.NORTHSTAR_CLICKHOUSE_CLUSTER,
     logLevel: e.LOG_LEVEL ?? 'info',
     httpBodyLimitBytes: e.HTTP_BODY_LIMIT_BYTES ?? 10 * 1024 * 1024,
     // about a second's worth of rows at the demo's top rate; ClickHouse wants few, large inserts
@@ -273,5 +292,73 @@ export function loadSettings(cli: CliOptions, env: NodeJS.ProcessEnv = process.e
     loginAttemptsPerMinute: e.NORTHSTAR_LOGIN_RATE ?? 10,
     retention: readRetention(e),
     oidc: readOidcSettings(env),
+  };
+}
+
+/** `northstar store`'s options: its own port (8123, as clickhouse-server), user and password. */
+export interface StoreServerSettings {
+  host: string;
+  port: number;
+  dataDir: string;
+  user: string;
+  /** Unset: the command generates one and prints it once. */
+  password: string | undefined;
+  maxBodyBytes: number;
+  /** Statements running or queued at once; more are refused (ClickHouse's max_concurrent_queries). */
+  maxConcurrentQueries: number;
+}
+
+export interface StoreServerOptions {
+  port?: string;
+  host?: string;
+  dataDir?: string;
+  user?: string;
+  password?: string;
+  maxBodyBytes?: string;
+  maxConcurrentQueries?: string;
+}
+
+const storeEnvSchema = z.object({
+  NORTHSTAR_STORE_PORT: port.optional(),
+  NORTHSTAR_STORE_HOST: z.string().min(1).optional(),
+  NORTHSTAR_DATA_DIR: z.string().min(1).optional(),
+  NORTHSTAR_STORE_USER: z.string().optional(),
+  NORTHSTAR_STORE_PASSWORD: z.string().optional(),
+  NORTHSTAR_STORE_MAX_BODY_BYTES: z.string().optional(),
+  NORTHSTAR_STORE_MAX_CONCURRENT_QUERIES: z.string().optional(),
+});
+
+export function loadStoreServerSettings(cli: StoreServerOptions, env: NodeJS.ProcessEnv = process.env): StoreServerSettings {
+  const parsed = storeEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`environment variable ${issue.path.join('.')}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  const user = cli.user ?? e.NORTHSTAR_STORE_USER ?? 'default';
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(user)) throw new ConfigError(`store user "${user.slice(0, 80)}" must be 1-64 letters, digits, _ . -`);
+  const password = cli.password ?? e.NORTHSTAR_STORE_PASSWORD;
+  if (password !== undefined && password.length < 12) {
+    throw new ConfigError('the store password (--password / NORTHSTAR_STORE_PASSWORD) must be at least 12 characters');
+  }
+  const maxBody = cli.maxBodyBytes ?? e.NORTHSTAR_STORE_MAX_BODY_BYTES;
+  const maxBodyBytes = maxBody === undefined ? 128 * 1024 * 1024 : Number(maxBody);
+  if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1024 || maxBodyBytes > 2 ** 31) {
+    throw new ConfigError(`store max body bytes "${maxBody}" must be an integer from 1024 to 2147483648`);
+  }
+  const concurrent = cli.maxConcurrentQueries ?? e.NORTHSTAR_STORE_MAX_CONCURRENT_QUERIES;
+  // a body may be held in memory per statement: this bounds memory at about this times the body limit
+  const maxConcurrentQueries = concurrent === undefined ? 32 : Number(concurrent);
+  if (!Number.isInteger(maxConcurrentQueries) || maxConcurrentQueries < 1 || maxConcurrentQueries > 1000) {
+    throw new ConfigError(`store max concurrent queries "${concurrent}" must be an integer from 1 to 1000`);
+  }
+  return {
+    host: cli.host ?? e.NORTHSTAR_STORE_HOST ?? '127.0.0.1',
+    port: parsePortOption(cli.port) ?? e.NORTHSTAR_STORE_PORT ?? 8123,
+    dataDir: path.resolve(cli.dataDir ?? e.NORTHSTAR_DATA_DIR ?? './data'),
+    user,
+    password,
+    maxBodyBytes,
+    maxConcurrentQueries,
   };
 }

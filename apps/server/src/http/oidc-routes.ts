@@ -1,3 +1,4 @@
+import type { ClickHouseClient } from '@clickhouse/client';
 import { Hono, type Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Logger } from 'pino';
@@ -5,6 +6,7 @@ import type { SsoInfo } from '@northstar/shared';
 import { AuthError, type AuthService } from '../auth/auth-service.ts';
 import { OidcSignIn, signInFailure } from '../auth/oidc-sign-in.ts';
 import type { OidcSettings } from '../config/oidc-settings.ts';
+import { OidcFlowRepo } from '../store/oidc-flow-repo.ts';
 import { doc } from './route-doc.ts';
 import { SESSION_COOKIE } from './write-guard.ts';
 
@@ -14,6 +16,8 @@ export interface OidcRouteDeps {
   oidc?: OidcSettings | undefined;
   sessionHours: number;
   log: Logger;
+  /** Where pending sign-ins wait, so any instance sharing the store finishes them. */
+  clickhouse: ClickHouseClient;
 }
 
 /** Binds a pending sign-in to the browser that started it; only sent back to the callback. */
@@ -43,7 +47,7 @@ function toLogin(c: Context, message: string): Response {
  */
 export function oidcRoutes(deps: OidcRouteDeps) {
   const { auth } = deps;
-  const flow = auth && deps.oidc ? new OidcSignIn(deps.oidc) : null;
+  const flow = auth && deps.oidc ? new OidcSignIn(deps.oidc, new OidcFlowRepo(deps.clickhouse)) : null;
   const log = deps.log.child({ component: 'oidc' });
 
   return new Hono()

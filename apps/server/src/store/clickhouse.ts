@@ -10,6 +10,9 @@ type ChdbAsClientConnection = NonNullable<Parameters<typeof createClient>[0]>['c
 export interface StoreTarget {
   /** A ClickHouse server; when unset, chdb runs in-process on disk under dataDir. */
   clickhouseUrl: string | undefined;
+  /** Credentials for the server (CLICKHOUSE_USER / CLICKHOUSE_PASSWORD); the URL's own user:password@ also works. */
+  clickhouseUser?: string | undefined;
+  clickhousePassword?: string | undefined;
   dataDir: string;
 }
 
@@ -24,7 +27,12 @@ export function openClickHouse(target: StoreTarget): ClickHouse {
   if (target.clickhouseUrl) {
     const url = new URL(target.clickhouseUrl);
     return {
-      client: createClient({ url: target.clickhouseUrl, clickhouse_settings: { date_time_input_format: 'best_effort' } }),
+      client: createClient({
+        url: target.clickhouseUrl,
+        ...(target.clickhouseUser !== undefined ? { username: target.clickhouseUser } : {}),
+        ...(target.clickhousePassword !== undefined ? { password: target.clickhousePassword } : {}),
+        clickhouse_settings: { date_time_input_format: 'best_effort' },
+      }),
       kind: 'server',
       where: `${url.protocol}//${url.host}`,
     };

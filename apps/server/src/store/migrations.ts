@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import { clusterStatements } from './cluster-ddl.ts';
 
 export interface Migration {
   version: number;
@@ -264,6 +265,24 @@ export const MIGRATIONS: Migration[] = [
       `ALTER TABLE events DROP INDEX IF EXISTS events_id_bloom`,
     ],
   },
+  {
+    version: 9,
+    name: 'single sign-on: pending sign-ins, shared by every instance',
+    statements: [
+      // A sign-in started on one instance may come back from the provider to another. The
+      // flow (state, nonce, PKCE verifier, where to return) is sealed with a key only the
+      // browser's flow cookie gives (auth/oidc-flows.ts); `key` is the cookie's SHA-256.
+      // A second row with used = 1 marks it taken: it is used once, on any instance.
+      `CREATE TABLE IF NOT EXISTS oidc_pending (
+        key String,
+        sealed String,
+        used UInt8,
+        expires_at DateTime64(3, 'UTC')
+      ) ENGINE = MergeTree
+      ORDER BY key
+      TTL toDateTime(expires_at) + INTERVAL 1 HOUR DELETE`,
+    ],
+  },
 ];
 
 const LEDGER = `CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -272,15 +291,27 @@ const LEDGER = `CREATE TABLE IF NOT EXISTS schema_migrations (
   applied_at DateTime64(3, 'UTC') DEFAULT now64(3)
 ) ENGINE = MergeTree ORDER BY version`;
 
-/** Applies every migration not yet in the ledger, in order; running it twice changes nothing. */
-export async function migrate(client: ClickHouseClient, migrations: Migration[] = MIGRATIONS): Promise<number[]> {
-  await client.command({ query: LEDGER });
+export interface MigrateOptions {
+  /** NORTHSTAR_CLICKHOUSE_CLUSTER: the DDL for a cluster (store/cluster-ddl.ts); unset, the statements above as they are. */
+  cluster?: string | undefined;
+}
+
+/**
+ * Applies every migration not yet in the ledger, in order; running it twice changes nothing.
+ * Versions may have gaps (each session's helpers take their own numbers): only order counts.
+ */
+export async function migrate(
+  client: ClickHouseClient,
+  migrations: Migration[] = MIGRATIONS,
+  options: MigrateOptions = {},
+): Promise<number[]> {
+  for (const query of clusterStatements([LEDGER], options.cluster)) await client.command({ query });
   const result = await client.query({ query: 'SELECT version FROM schema_migrations', format: 'JSONEachRow' });
   const applied = new Set((await result.json<{ version: number }>()).map((r) => Number(r.version)));
   const done: number[] = [];
   for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
     if (applied.has(m.version)) continue;
-    for (const statement of m.statements) await client.command({ query: statement });
+    for (const statement of clusterStatements(m.statements, options.cluster)) await client.command({ query: statement });
     await client.insert({ table: 'schema_migrations', values: [{ version: m.version, name: m.name }], format: 'JSONEachRow' });
     done.push(m.version);
   }

@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import { localTable } from './cluster-ddl.ts';
 import { ROLLUP_TABLES } from './rollups.ts';
 
 /** Days each level keeps; 0 keeps it forever. */
@@ -15,13 +16,16 @@ export interface Retention {
  * materialised at once (`materialize_ttl_after_modify = 0`): expired rows go at the next
  * merges instead of in a rewrite of every part during startup.
  */
-export async function applyRetention(client: ClickHouseClient, retention: Retention): Promise<void> {
+export async function applyRetention(client: ClickHouseClient, retention: Retention, cluster?: string): Promise<void> {
+  // on a cluster the TTL belongs to the replicated local tables (store/cluster-ddl.ts)
+  const target = (t: string) => (cluster ? localTable(t) : t);
   const levels: Array<[table: string, column: string, days: number]> = [
-    ['events', 'toDateTime(ts)', retention.rawDays],
-    [ROLLUP_TABLES.minute, 'bucket', retention.minuteDays],
-    [ROLLUP_TABLES.hour, 'bucket', retention.hourDays],
-    [ROLLUP_TABLES.day, 'bucket', retention.dayDays],
+    [target('events'), 'toDateTime(ts)', retention.rawDays],
+    [target(ROLLUP_TABLES.minute), 'bucket', retention.minuteDays],
+    [target(ROLLUP_TABLES.hour), 'bucket', retention.hourDays],
+    [target(ROLLUP_TABLES.day), 'bucket', retention.dayDays],
   ];
+  const onCluster = cluster ? ` ON CLUSTER ${cluster}` : '';
   const result = await client.query({
     query: 'SELECT name, engine_full FROM system.tables WHERE database = currentDatabase() AND name IN ({names:Array(String)})',
     query_params: { names: levels.map(([t]) => t) },
@@ -36,8 +40,8 @@ export async function applyRetention(client: ClickHouseClient, retention: Retent
     if (current === wanted) continue;
     // `days` is a validated integer, and DDL takes no bound parameters
     const query = wanted
-      ? `ALTER TABLE ${table} MODIFY TTL ${wanted} SETTINGS materialize_ttl_after_modify = 0`
-      : `ALTER TABLE ${table} REMOVE TTL`;
+      ? `ALTER TABLE ${table}${onCluster} MODIFY TTL ${wanted} SETTINGS materialize_ttl_after_modify = 0`
+      : `ALTER TABLE ${table}${onCluster} REMOVE TTL`;
     await client.command({ query });
   }
 }
