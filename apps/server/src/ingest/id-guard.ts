@@ -1,5 +1,6 @@
 import type { MetricEvent } from '@northstar/shared';
-import { identityKey, withinWindow } from '../store/event-identity.ts';
+import { withinWindow } from '../store/event-identity.ts';
+import { IdentityMap } from '../store/identity-map.ts';
 
 /** Asks the store which of these events it already holds (the same event by event-identity.ts). */
 export type StoredIdLookup = (events: readonly MetricEvent[]) => Promise<ReadonlySet<MetricEvent>>;
@@ -30,10 +31,10 @@ export class IdGuard {
    * the old one and the previous old one is dropped whole. Evicting one id at a time
    * from a Set's front is quadratic in V8 (every new iterator walks the deleted slots).
    */
-  #young = new Map<string, number>();
-  #old = new Map<string, number>();
-  /** Identity key → the claim of the batch writing it, and the claimed event's ts. */
-  readonly #inFlight = new Map<string, { claim: Promise<void>; ts: number }>();
+  #young = new IdentityMap<number>();
+  #old = new IdentityMap<number>();
+  /** Identity → the claim of the batch writing it, and the claimed event's ts. */
+  readonly #inFlight = new IdentityMap<{ claim: Promise<void>; ts: number }>();
 
   constructor(lookup: StoredIdLookup, recentCapacity: number) {
     this.#lookup = lookup;
@@ -45,8 +46,9 @@ export class IdGuard {
   }
 
   /** Memory holds the latest stored ts per key: a hit within the window is a repeat; a miss asks the store. */
-  #known(key: string, ts: number): boolean {
-    const stored = this.#young.get(key) ?? this.#old.get(key);
+  #known(e: MetricEvent): boolean {
+    const stored = this.#young.get(e.metric, e.id) ?? this.#old.get(e.metric, e.id);
+    const ts = e.ts;
     return stored !== undefined && withinWindow(stored, ts);
   }
 
@@ -59,19 +61,17 @@ export class IdGuard {
       let release!: () => void;
       const claim = new Promise<void>((resolve) => (release = resolve));
       // One synchronous pass: each new id is claimed at once, so no other batch can slip in.
-      const keys: string[] = new Array<string>(events.length);
       for (let i = 0; i < events.length; i++) {
         const e = events[i]!;
         if (e.id === '') {
           fresh.push(i);
           continue;
         }
-        const key = (keys[i] = identityKey(e));
-        if (this.#known(key, e.ts)) duplicates.push(i);
+        if (this.#known(e)) duplicates.push(i);
         else {
-          const holder = this.#inFlight.get(key);
+          const holder = this.#inFlight.get(e.metric, e.id);
           if (holder === undefined) {
-            this.#inFlight.set(key, { claim, ts: e.ts });
+            this.#inFlight.set(e.metric, e.id, { claim, ts: e.ts });
             claimed.push(i);
             fresh.push(i);
           } else if (holder.claim === claim) {
@@ -82,7 +82,10 @@ export class IdGuard {
         }
       }
       const unclaim = () => {
-        for (const i of claimed) if (this.#inFlight.get(keys[i]!)?.claim === claim) this.#inFlight.delete(keys[i]!);
+        for (const i of claimed) {
+          const e = events[i]!;
+          if (this.#inFlight.get(e.metric, e.id)?.claim === claim) this.#inFlight.delete(e.metric, e.id);
+        }
         release();
       };
       if (waits.size > 0) {
@@ -110,7 +113,7 @@ export class IdGuard {
           const e = events[i]!;
           if (e.id !== '' && inStore.has(e)) {
             duplicates.push(i);
-            this.#remember(keys[i]!, e.ts);
+            this.#remember(e);
           } else kept.push(i);
         }
       }
@@ -121,18 +124,18 @@ export class IdGuard {
         settle: (stored) => {
           if (settled) return;
           settled = true;
-          if (stored) for (const i of claimed) this.#remember(keys[i]!, events[i]!.ts);
+          if (stored) for (const i of claimed) this.#remember(events[i]!);
           unclaim();
         },
       };
     }
   }
 
-  #remember(key: string, ts: number): void {
+  #remember(e: MetricEvent): void {
     if (this.#young.size >= Math.ceil(this.#recentCapacity / 2)) {
       this.#old = this.#young;
-      this.#young = new Map();
+      this.#young = new IdentityMap();
     }
-    this.#young.set(key, ts);
+    this.#young.set(e.metric, e.id, e.ts);
   }
 }
