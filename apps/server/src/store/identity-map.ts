@@ -25,6 +25,11 @@ export class IdentityMap<V> {
     this.#size += ids.size - before;
   }
 
+  /** Every entry, metric by metric. */
+  forEach(visit: (value: V, metric: string, id: string) => void): void {
+    for (const [metric, ids] of this.#byMetric) for (const [id, value] of ids) visit(value, metric, id);
+  }
+
   delete(metric: string, id: string): void {
     const ids = this.#byMetric.get(metric);
     if (ids === undefined || !ids.delete(id)) return;
