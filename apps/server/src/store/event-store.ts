@@ -3,7 +3,8 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { MetricEvent } from '@northstar/shared';
 import { DEDUP_WINDOW_MS, withinWindow } from './event-identity.ts';
 import { IdentityMap } from './identity-map.ts';
-import { EVENT_COLUMNS, eventLines } from './event-lines.ts';
+import { EVENT_COLUMNS, eventLinesSliced } from './event-lines.ts';
+import { inLoopSlices } from './loop-slices.ts';
 import { ingestPathsFor, type IngestPaths } from './ingest-paths.ts';
 import { murmurHash3_32 } from './murmur3.ts';
 
@@ -62,11 +63,12 @@ export class EventStore {
     receivedAt?: (e: MetricEvent) => number | undefined,
   ): Promise<void> {
     if (events.length === 0) return;
+    const body = await eventLinesSliced(events, source, Date.now(), receivedAt);
     await this.#ingest.insertBytes({
       table: 'events',
       columns: EVENT_COLUMNS,
       format: 'JSONEachRow',
-      body: eventLines(events, source, Date.now(), receivedAt),
+      body,
       settings: {
         insert_deduplication_token: dedupToken,
         date_time_input_format: 'best_effort',
@@ -98,12 +100,14 @@ export class EventStore {
     let lo = Infinity;
     let hi = -Infinity;
     const hashes = new Uint32Array(events.length);
-    for (let i = 0; i < events.length; i++) {
-      const e = events[i]!;
-      if (e.ts < lo) lo = e.ts;
-      if (e.ts > hi) hi = e.ts;
-      hashes[i] = murmurHash3_32(e.id);
-    }
+    await inLoopSlices(events.length, (from, to) => {
+      for (let i = from; i < to; i++) {
+        const e = events[i]!;
+        if (e.ts < lo) lo = e.ts;
+        if (e.ts > hi) hi = e.ts;
+        hashes[i] = murmurHash3_32(e.id);
+      }
+    });
     // a Uint32Array holds only integers 0…2^32-1, so its text is digits and newlines by construction
     const query = `SELECT metric, id, toUnixTimestamp64Milli(ts) AS t FROM events
         WHERE ts BETWEEN fromUnixTimestamp64Milli(${integer(lo - DEDUP_WINDOW_MS)}, 'UTC') AND fromUnixTimestamp64Milli(${integer(hi + DEDUP_WINDOW_MS)}, 'UTC')
