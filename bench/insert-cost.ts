@@ -123,8 +123,20 @@ try {
   for (const [i, name] of names.entries()) for (const sql of VARIANTS[name]!(`v${i}`)) await client.command({ query: sql });
 
   const samples = new Map<string, { ms: number[]; cpu: number }>(names.map((n) => [n, { ms: [], cpu: 0 }]));
+  const mergesSettled = async () => {
+    for (let waited = 0; waited < 30_000; waited += 200) {
+      const r = await client.query({ query: 'SELECT count() AS n FROM system.merges', format: 'JSONEachRow' });
+      if (Number((await r.json<{ n: string }>())[0]?.n ?? 0) === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  };
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [i, name] of names.entries()) {
+    // each round starts at another point of the list, and each variant starts once the merges of the
+    // previous ones are done: the CPU figure is this process's, merges of other tables included
+    for (let k = 0; k < names.length; k++) {
+      const i = (k + Math.floor((round * names.length) / ROUNDS)) % names.length;
+      const name = names[i]!;
+      await mergesSettled();
       const s = samples.get(name)!;
       const cpu0 = cpuNow();
       for (const [b, values] of bodies.entries()) {
