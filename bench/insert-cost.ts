@@ -5,7 +5,7 @@
  * costs per insert, in wall time and in CPU of this process (all threads: the engine's
  * parser, views and part writers run here).
  *
- *   node --import tsx bench/insert-cost.ts [--batches 12] [--batch 20000] [--rounds 2]
+ *   node --import tsx bench/insert-cost.ts [--batches 12] [--batch 20000] [--rounds 2] [--only minute,hash]
  *
  * Variants are interleaved round by round so a burst of load on the shared box lands on
  * all of them rather than on one.
@@ -19,12 +19,17 @@ import { EVENT_COLUMNS, eventLines } from '../apps/server/src/store/event-lines.
 import { eventFactory, fmt, machineNote, numberOption, percentile, threadCpu, wantsHelp } from './support.ts';
 
 if (wantsHelp()) {
-  process.stdout.write('usage: node --import tsx bench/insert-cost.ts [--batches N] [--batch ROWS] [--rounds N]\n');
+  process.stdout.write('usage: node --import tsx bench/insert-cost.ts [--batches N] [--batch ROWS] [--rounds N] [--only TEXT,TEXT]\n');
   process.exit(0);
 }
 const BATCHES = Math.round(numberOption('batches', 12));
 const BATCH = Math.round(numberOption('batch', 20_000));
 const ROUNDS = Math.round(numberOption('rounds', 2));
+/** `--only a,b`: just the variants whose names hold one of these texts (the plain table always runs). */
+const ONLY = (() => {
+  const i = process.argv.indexOf('--only');
+  return i >= 0 ? (process.argv[i + 1] ?? '').split(',').filter((x) => x !== '') : [];
+})();
 
 const COLUMNS = `metric LowCardinality(String), ts DateTime64(3, 'UTC'), value Float64, id String,
   dims Map(LowCardinality(String), String), source LowCardinality(String), received_at DateTime64(3, 'UTC')`;
@@ -57,6 +62,19 @@ const VARIANTS: Record<string, (t: string) => string[]> = {
     `CREATE MATERIALIZED VIEW ${t}_1m_mv TO ${t}_1m AS SELECT metric, toDateTime(toStartOfMinute(ts), 'UTC') AS bucket, dims,
        count() AS n, sum(value) AS total, min(value) AS lo, max(value) AS hi FROM ${t} GROUP BY metric, bucket, dims`,
   ],
+  '+ minute view as shipped (optimize_on_insert = 0)': (t) => VARIANTS['+ minute view']!(t),
+  '+ minute view grouped by a 128-bit hash of dims': (t) => [
+    RAW(t),
+    ROLLUP(`${t}_1m`),
+    `CREATE MATERIALIZED VIEW ${t}_1m_mv TO ${t}_1m AS SELECT metric, toDateTime(toStartOfMinute(ts), 'UTC') AS bucket, any(d) AS dims,
+       count() AS n, sum(value) AS total, min(value) AS lo, max(value) AS hi, quantilesState(0.5, 0.9, 0.95, 0.99)(value) AS q
+       FROM (SELECT metric, ts, value, dims AS d FROM ${t}) GROUP BY metric, bucket, sipHash128(d)`,
+  ],
+  '+ minute view, t-digest quantile state': (t) => [
+    RAW(t),
+    ROLLUP(`${t}_1m`).replace('AggregateFunction(quantiles(', 'AggregateFunction(quantilesTDigest('),
+    `CREATE MATERIALIZED VIEW ${t}_1m_mv TO ${t}_1m AS ${MINUTE_SELECT.replace('quantilesState', 'quantilesTDigestState')} FROM ${t} GROUP BY metric, bucket, dims`,
+  ],
   '+ minute, hour and day views (today)': (t) => [
     RAW(t),
     ROLLUP(`${t}_1m`),
@@ -81,6 +99,9 @@ const VARIANTS: Record<string, (t: string) => string[]> = {
 /** Per-insert settings of a variant (they reach the views' inserts too). */
 const SETTINGS: Record<string, Record<string, number>> = {
   '+ minute, hour and day views, optimize_on_insert = 0': { optimize_on_insert: 0 },
+  '+ minute view as shipped (optimize_on_insert = 0)': { optimize_on_insert: 0 },
+  '+ minute view grouped by a 128-bit hash of dims': { optimize_on_insert: 0 },
+  '+ minute view, t-digest quantile state': { optimize_on_insert: 0 },
 };
 
 const cpuNow = () => [...threadCpu(process.pid).values()].reduce((a, b) => a + b, 0);
@@ -98,12 +119,24 @@ try {
       now,
     ),
   );
-  const names = Object.keys(VARIANTS);
+  const names = Object.keys(VARIANTS).filter((n, i) => i === 0 || ONLY.length === 0 || ONLY.some((o) => n.includes(o)));
   for (const [i, name] of names.entries()) for (const sql of VARIANTS[name]!(`v${i}`)) await client.command({ query: sql });
 
   const samples = new Map<string, { ms: number[]; cpu: number }>(names.map((n) => [n, { ms: [], cpu: 0 }]));
+  const mergesSettled = async () => {
+    for (let waited = 0; waited < 30_000; waited += 200) {
+      const r = await client.query({ query: 'SELECT count() AS n FROM system.merges', format: 'JSONEachRow' });
+      if (Number((await r.json<{ n: string }>())[0]?.n ?? 0) === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  };
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [i, name] of names.entries()) {
+    // each round starts at another point of the list, and each variant starts once the merges of the
+    // previous ones are done: the CPU figure is this process's, merges of other tables included
+    for (let k = 0; k < names.length; k++) {
+      const i = (k + Math.floor((round * names.length) / ROUNDS)) % names.length;
+      const name = names[i]!;
+      await mergesSettled();
       const s = samples.get(name)!;
       const cpu0 = cpuNow();
       for (const [b, values] of bodies.entries()) {

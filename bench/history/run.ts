@@ -69,20 +69,33 @@ interface Timing {
   runs: number;
 }
 
-async function time(label: string, n: number, run: () => Promise<unknown>): Promise<Timing> {
-  for (let i = 0; i < 5; i++) await run();
-  const ms: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    await run();
-    ms.push(performance.now() - t);
-  }
+function summarise(label: string, ms: number[]): Timing {
   ms.sort((a, b) => a - b);
-  const r = { p50: percentile(ms, 50), p95: percentile(ms, 95), p99: percentile(ms, 99), runs: n };
+  const r = { p50: percentile(ms, 50), p95: percentile(ms, 95), p99: percentile(ms, 99), runs: ms.length };
   console.log(
-    `${label.padEnd(58)} p50 ${r.p50.toFixed(1).padStart(7)} ms   p95 ${r.p95.toFixed(1).padStart(7)} ms   p99 ${r.p99.toFixed(1).padStart(7)} ms   (${n} runs)`,
+    `${label.padEnd(58)} p50 ${r.p50.toFixed(1).padStart(7)} ms   p95 ${r.p95.toFixed(1).padStart(7)} ms   p99 ${r.p99.toFixed(1).padStart(7)} ms   (${ms.length} runs)`,
   );
   return r;
+}
+
+/**
+ * Times every query `n` times in rounds (each round runs each query once, one after
+ * another), so all of them see the same moments of the phase: timed one after the other,
+ * the first ones ran while ingest was still reaching its pace and the last ones while it
+ * was winding down. A query marked `contrast` runs only in the first 20 rounds.
+ */
+async function timeRounds(list: Array<{ label: string; run: () => Promise<unknown>; contrast?: boolean }>, n: number) {
+  for (const q of list) for (let i = 0; i < 3; i++) await q.run();
+  const ms = new Map<string, number[]>(list.map((q) => [q.label, []]));
+  for (let round = 0; round < n; round++) {
+    for (const q of list) {
+      if (q.contrast && round >= 20) continue;
+      const t = performance.now();
+      await q.run();
+      ms.get(q.label)!.push(performance.now() - t);
+    }
+  }
+  return new Map(list.map((q) => [q.label, summarise(q.label, ms.get(q.label)!)]));
 }
 
 /** Starts the paced producer against the server; `stop` ends it and returns its report. */
@@ -244,28 +257,28 @@ try {
 
   console.log('\nphase 1: quiet store');
   loopDelay.enable();
-  const quiet = new Map<string, Timing>();
-  for (const q of queries) quiet.set(q.label, await time(q.label, q.contrast ? Math.min(reps, 20) : reps, q.run));
-  for (const q of probes) quiet.set(q.label, await time(q.label, reps, q.run));
+  const quiet = await timeRounds([...queries, ...probes], reps);
   console.log(`  ${loopLine()}`);
 
-  const loaded = new Map<string, Timing>();
+  let loaded = new Map<string, Timing>();
   if (ingestPhase) {
     console.log(`\nphase 2: the same queries while a producer streams up to ${fmt(ingestRate)} events/s through POST /api/v1/events`);
     const before = await readMetrics(server.url);
     const load = startLoad(server.url);
-    // let ingest reach its pace before timing
-    await new Promise((r) => setTimeout(r, 3_000));
+    // let ingest reach its pace before timing: the first inserts have stored events
+    const rampStarted = performance.now();
+    while (
+      performance.now() - rampStarted < 30_000 &&
+      ((await readMetrics(server.url)).stored.http ?? 0) - (before.stored.http ?? 0) < 100_000
+    ) {
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    await new Promise((r) => setTimeout(r, 2_000));
     loopDelay.reset();
     const t0 = performance.now();
     const stored0 = (await readMetrics(server.url)).stored.http ?? 0;
-    let endedEarly = false;
-    for (const q of probes) loaded.set(q.label, await time(q.label, reps, q.run));
-    for (const q of queries) {
-      if (q.contrast) continue;
-      loaded.set(q.label, await time(q.label, reps, q.run));
-      if (!load.running()) endedEarly = true;
-    }
+    loaded = await timeRounds([...queries.filter((q) => !q.contrast), ...probes], reps);
+    const endedEarly = !load.running();
     console.log(`  ${loopLine()}`);
     const seconds = (performance.now() - t0) / 1000;
     const during = ((await readMetrics(server.url)).stored.http ?? 0) - stored0;

@@ -115,4 +115,31 @@ describe('IdGuard', () => {
     expect(batch.fresh).toEqual([0, 2]);
     expect(batch.duplicates).toEqual([1]);
   });
+
+  it('a failed insert of an event is not remembered as stored when a later copy of its id, beyond the window, was found in the store', async () => {
+    const at = (ts: number): MetricEvent => ({ metric: 'm', value: 1, ts, id: 'x', dims: {} });
+    const far = 3 * DEDUP_WINDOW_MS;
+    // the store holds only the later copy
+    const guard = new IdGuard(async (events) => new Set(events.filter((e) => e.ts === far)), 100);
+    const first = await guard.admit([at(0), at(far)]);
+    expect(first.fresh).toEqual([0]);
+    expect(first.duplicates).toEqual([1]);
+    first.settle(false); // the insert of the ts-0 copy failed
+    expect((await guard.admit([at(0)])).fresh).toEqual([0]); // so its retry is written, not dropped
+  });
+
+  it('keeps a batch’s claims through the turnover of its memory: a concurrent batch with the same id still waits', async () => {
+    const guard = new IdGuard(fakeStore().lookup, 4);
+    const first = await guard.admit([ev('x')]);
+    for (const id of ['a', 'b', 'c', 'd', 'e', 'f']) (await guard.admit([ev(id)])).settle(true);
+    let secondDone = false;
+    const second = guard.admit([ev('x')]).then((a) => {
+      secondDone = true;
+      return a;
+    });
+    await new Promise((r) => setTimeout(r, 5));
+    expect(secondDone).toBe(false);
+    first.settle(true);
+    expect((await second).duplicates).toEqual([0]);
+  });
 });

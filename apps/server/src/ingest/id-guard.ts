@@ -1,5 +1,6 @@
 import type { MetricEvent } from '@northstar/shared';
-import { identityKey, withinWindow } from '../store/event-identity.ts';
+import { withinWindow } from '../store/event-identity.ts';
+import { IdentityMap } from '../store/identity-map.ts';
 
 /** Asks the store which of these events it already holds (the same event by event-identity.ts). */
 export type StoredIdLookup = (events: readonly MetricEvent[]) => Promise<ReadonlySet<MetricEvent>>;
@@ -14,26 +15,39 @@ export interface Admission {
 }
 
 /**
+ * What memory holds for one identity: with `claim` null, an event of it stored at `ts`; with
+ * a claim, the batch writing the event at `ts` (settled: stored, or forgotten if it failed).
+ * One entry for both, so an event costs two or three map operations instead of seven
+ * (recent lookups, in-flight lookup, claim, release, remember): on this box the guard's map
+ * operations were most of its ~2 µs an event (`node --cpu-prof`, bench/history phase 2).
+ */
+class Entry {
+  constructor(
+    public ts: number,
+    public claim: Promise<void> | null,
+  ) {}
+}
+
+/**
  * Idempotency by event identity (event-identity.ts: metric and id, timestamps within the
- * window), for every source in this process. An event is let through once: the in-flight
- * map makes a second batch carrying the same metric and id wait for the first batch's
- * insert, the recent map answers repeats without a query, and the store answers for
- * everything older (a redelivery after a crash or a rebalance, another instance). Memory
- * and store apply the same rule, so what is a repeat does not depend on process history.
- * Events without an id are not looked at here: the Kafka offset-range token covers them.
+ * window), for every source in this process. An event is let through once: a claimed entry
+ * makes a second batch carrying the same metric and id wait for the first batch's insert,
+ * a stored entry answers repeats without a query, and the store answers for everything
+ * older (a redelivery after a crash or a rebalance, another instance). Memory and store
+ * apply the same rule, so what is a repeat does not depend on process history. Events
+ * without an id are not looked at here: the Kafka offset-range token covers them.
  */
 export class IdGuard {
   readonly #lookup: StoredIdLookup;
   readonly #recentCapacity: number;
   /**
-   * Ids known to be stored, in two generations: when the young one is full it becomes
-   * the old one and the previous old one is dropped whole. Evicting one id at a time
-   * from a Set's front is quadratic in V8 (every new iterator walks the deleted slots).
+   * Entries in two generations: when the young one is full it becomes the old one and the
+   * previous old one is dropped whole, except the entries still claimed, which move to the
+   * new young one (a claim is never forgotten while its batch writes). Evicting one id at a
+   * time from a Map's front is quadratic in V8 (every new iterator walks the deleted slots).
    */
-  #young = new Map<string, number>();
-  #old = new Map<string, number>();
-  /** Identity key → the claim of the batch writing it, and the claimed event's ts. */
-  readonly #inFlight = new Map<string, { claim: Promise<void>; ts: number }>();
+  #young = new IdentityMap<Entry>();
+  #old = new IdentityMap<Entry>();
 
   constructor(lookup: StoredIdLookup, recentCapacity: number) {
     this.#lookup = lookup;
@@ -44,10 +58,25 @@ export class IdGuard {
     return this.#young.size + this.#old.size;
   }
 
-  /** Memory holds the latest stored ts per key: a hit within the window is a repeat; a miss asks the store. */
-  #known(key: string, ts: number): boolean {
-    const stored = this.#young.get(key) ?? this.#old.get(key);
-    return stored !== undefined && withinWindow(stored, ts);
+  #find(e: MetricEvent): Entry | undefined {
+    return this.#young.get(e.metric, e.id) ?? this.#old.get(e.metric, e.id);
+  }
+
+  #add(e: MetricEvent, entry: Entry): void {
+    if (this.#young.size >= Math.ceil(this.#recentCapacity / 2)) {
+      const dropped = this.#old;
+      this.#old = this.#young;
+      this.#young = new IdentityMap();
+      dropped.forEach((kept, metric, id) => {
+        if (kept.claim !== null) this.#young.set(metric, id, kept);
+      });
+    }
+    this.#young.set(e.metric, e.id, entry);
+  }
+
+  #forget(e: MetricEvent): void {
+    this.#young.delete(e.metric, e.id);
+    this.#old.delete(e.metric, e.id);
   }
 
   async admit(events: readonly MetricEvent[]): Promise<Admission> {
@@ -59,48 +88,59 @@ export class IdGuard {
       let release!: () => void;
       const claim = new Promise<void>((resolve) => (release = resolve));
       // One synchronous pass: each new id is claimed at once, so no other batch can slip in.
-      const keys: string[] = new Array<string>(events.length);
       for (let i = 0; i < events.length; i++) {
         const e = events[i]!;
         if (e.id === '') {
           fresh.push(i);
           continue;
         }
-        const key = (keys[i] = identityKey(e));
-        if (this.#known(key, e.ts)) duplicates.push(i);
-        else {
-          const holder = this.#inFlight.get(key);
-          if (holder === undefined) {
-            this.#inFlight.set(key, { claim, ts: e.ts });
+        const entry = this.#find(e);
+        if (entry === undefined) {
+          this.#add(e, new Entry(e.ts, claim));
+          claimed.push(i);
+          fresh.push(i);
+        } else if (entry.claim === null) {
+          if (withinWindow(entry.ts, e.ts)) duplicates.push(i);
+          else {
+            // stored, but beyond the window: a new event of the same id, this batch writes it
+            entry.ts = e.ts;
+            entry.claim = claim;
             claimed.push(i);
             fresh.push(i);
-          } else if (holder.claim === claim) {
-            // earlier in this batch: the same event within the window, another one beyond it
-            if (withinWindow(holder.ts, e.ts)) duplicates.push(i);
-            else fresh.push(i);
-          } else waits.add(holder.claim);
-        }
+          }
+        } else if (entry.claim === claim) {
+          // earlier in this batch: the same event within the window, another one beyond it
+          if (withinWindow(entry.ts, e.ts)) duplicates.push(i);
+          else fresh.push(i);
+        } else waits.add(entry.claim);
       }
-      const unclaim = () => {
-        for (const i of claimed) if (this.#inFlight.get(keys[i]!)?.claim === claim) this.#inFlight.delete(keys[i]!);
+      /** Ends this batch's claims: stored, they are remembered as stored; otherwise forgotten. */
+      const unclaim = (stored: boolean) => {
+        for (const i of claimed) {
+          const e = events[i]!;
+          const entry = this.#find(e);
+          if (entry?.claim !== claim) continue;
+          if (stored) entry.claim = null;
+          else this.#forget(e);
+        }
         release();
       };
       if (waits.size > 0) {
         // Another batch is writing some of these ids. Let go of ours (it may be waiting for
         // them), wait for it to settle, and start over: what it stored is then known.
-        unclaim();
+        unclaim(false);
         await Promise.all(waits);
         continue;
       }
       // the claimed ones, and any same-key event of this batch beyond the window of the claimed one
       const toAsk = claimed.length === fresh.length ? claimed : fresh.filter((i) => events[i]!.id !== '');
-      if (toAsk.length === 0) return { fresh, duplicates, settle: unclaim };
+      if (toAsk.length === 0) return { fresh, duplicates, settle: () => unclaim(false) };
 
       let inStore: ReadonlySet<MetricEvent>;
       try {
         inStore = await this.#lookup(toAsk.map((i) => events[i]!));
       } catch (err) {
-        unclaim();
+        unclaim(false);
         throw err;
       }
       let kept = fresh;
@@ -110,7 +150,11 @@ export class IdGuard {
           const e = events[i]!;
           if (e.id !== '' && inStore.has(e)) {
             duplicates.push(i);
-            this.#remember(keys[i]!, e.ts);
+            // stored already: known from now on. Only the claimed event's own claim ends here
+            // (same ts); a later copy beyond its window leaves the claim to the copy being written.
+            const entry = this.#find(e);
+            if (entry === undefined) this.#add(e, new Entry(e.ts, null));
+            else if (entry.claim === claim && entry.ts === e.ts) entry.claim = null;
           } else kept.push(i);
         }
       }
@@ -121,18 +165,9 @@ export class IdGuard {
         settle: (stored) => {
           if (settled) return;
           settled = true;
-          if (stored) for (const i of claimed) this.#remember(keys[i]!, events[i]!.ts);
-          unclaim();
+          unclaim(stored);
         },
       };
     }
-  }
-
-  #remember(key: string, ts: number): void {
-    if (this.#young.size >= Math.ceil(this.#recentCapacity / 2)) {
-      this.#old = this.#young;
-      this.#young = new Map();
-    }
-    this.#young.set(key, ts);
   }
 }

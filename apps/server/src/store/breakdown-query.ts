@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { combineMeasures, kpiMeasures, ZERO_WHEN_EMPTY, type BreakdownGroup, type KpiDefinition, type Measure } from '@northstar/shared';
 import { measureSql, measureValue, type MeasureSql } from './measure-sql.ts';
+import { historyReadsFor } from './read-paths.ts';
 import { ROLLUP_GRAIN_MS, ROLLUP_QUANTILE_LEVELS, ROLLUP_TABLES, type SeriesSource } from './rollups.ts';
 
 export interface BreakdownRange {
@@ -113,7 +114,7 @@ export async function queryBreakdown(
           measures.map((m, i) => measureValue(m, Number(r[`n${i}`]), r[`v${i}`] as number | null, spanMs, sqls[i]?.perCount ?? false)),
         )
       : null;
-  const top = await client.query({
+  const top = await historyReadsFor(client).query({
     query: `SELECT dims[{dim:String}] AS g, ${finals.join(', ')}, ${kpiValueSql(kpi, measures, sqls)} AS val
             ${from}
             WHERE mapContains(dims, {dim:String})
@@ -124,7 +125,7 @@ export async function queryBreakdown(
     format: 'JSONEachRow',
   });
   const groups = (await top.json<Row>()).map((r) => ({ value: String(r.g), total: toValue(r) }));
-  const rest = await client.query({
+  const rest = await historyReadsFor(client).query({
     query: `SELECT ${finals.join(', ')}
             ${from}
             WHERE NOT (mapContains(dims, {dim:String}) AND dims[{dim:String}] IN ({tops:Array(String)}))`,

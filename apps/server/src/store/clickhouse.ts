@@ -4,6 +4,7 @@ import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
 import { drainingConnection } from './draining-connection.ts';
 import { registerIngestPaths } from './ingest-paths.ts';
+import { registerHistoryReads } from './read-paths.ts';
 
 type ChdbAsClientConnection = NonNullable<Parameters<typeof createClient>[0]>['connection'];
 
@@ -39,15 +40,16 @@ export function openClickHouse(target: StoreTarget): ClickHouse {
   }
   const chdbPath = path.join(target.dataDir, 'chdb');
   mkdirSync(chdbPath, { recursive: true });
-  // Three connections to the one engine (chdb shares its data between connections on a
-  // path): one runs a statement at a time, so queries, inserts and id checks each get their own.
+  // Four connections to the one engine (chdb shares its data between connections on a
+  // path): one runs a statement at a time, so queries, inserts, id checks and history reads each get their own.
   // chdb types its connection against @clickhouse/client-common 1.23.0 while the client
   // bundles 1.23.1's copy of the same interface; the shapes match at run time.
   const open = () => drainingConnection(createChdbConnection({ path: chdbPath }));
   const queries = open();
   const inserts = open();
   const checks = open();
-  const connection = closingTogether(queries, [inserts, checks]);
+  const reads = open();
+  const connection = closingTogether(queries, [inserts, checks, reads]);
   const client = createClient({ connection: connection as unknown as ChdbAsClientConnection });
   registerIngestPaths(client, {
     // bodies already in bytes go to the engine's parser as they are, not glued onto the SQL as a string
@@ -56,6 +58,7 @@ export function openClickHouse(target: StoreTarget): ClickHouse {
     },
     idChecks: createClient({ connection: checks as unknown as ChdbAsClientConnection }),
   });
+  registerHistoryReads(client, createClient({ connection: reads as unknown as ChdbAsClientConnection }));
   return { client, kind: 'chdb', where: chdbPath };
 }
 

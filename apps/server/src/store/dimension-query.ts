@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { kpiMeasures, type KpiDefinition } from '@northstar/shared';
 import { rangeSegments, unionSql } from './breakdown-query.ts';
+import { historyReadsFor } from './read-paths.ts';
 
 /** A KPI page lists a handful; a dimension holding per-event ids would otherwise list thousands of names. */
 const MAX_DIMENSIONS = 50;
@@ -19,9 +20,13 @@ export async function queryDimensions(
   if (segments.length === 0) return { events: 0, dimensions: [] };
   const params: Record<string, unknown> = { metrics: [...new Set(kpiMeasures(kpi).map((m) => m.metric))], limit: MAX_DIMENSIONS };
   const from = `FROM (${unionSql(segments, params)})`;
-  const total = await client.query({ query: `SELECT sum(n) AS events ${from}`, query_params: params, format: 'JSONEachRow' });
+  const total = await historyReadsFor(client).query({
+    query: `SELECT sum(n) AS events ${from}`,
+    query_params: params,
+    format: 'JSONEachRow',
+  });
   const events = Number((await total.json<{ events: string | number }>())[0]?.events ?? 0);
-  const byName = await client.query({
+  const byName = await historyReadsFor(client).query({
     query: `SELECT k AS name, sum(n) AS events ${from} ARRAY JOIN mapKeys(dims) AS k
             GROUP BY k ORDER BY events DESC, name ASC LIMIT {limit:UInt32}`,
     query_params: params,

@@ -1,5 +1,3 @@
-import type { MetricEvent } from '@northstar/shared';
-
 /**
  * What makes two events the same event, defined once for every source and for both the
  * process's memory and the store (README, "Event identity"): the same `metric` and the
@@ -11,11 +9,6 @@ import type { MetricEvent } from '@northstar/shared';
  * (its primary key is metric, ts) instead of searching every stored id.
  */
 export const DEDUP_WINDOW_MS = 10 * 60_000;
-
-/** The key an event's identity is remembered under (metric and id; the time is compared apart). */
-export function identityKey(e: Pick<MetricEvent, 'metric' | 'id'>): string {
-  return `${e.metric}\u0000${e.id}`;
-}
 
 export function withinWindow(a: number, b: number): boolean {
   return Math.abs(a - b) <= DEDUP_WINDOW_MS;

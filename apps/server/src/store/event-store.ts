@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { MetricEvent } from '@northstar/shared';
-import { DEDUP_WINDOW_MS, identityKey, withinWindow } from './event-identity.ts';
-import { EVENT_COLUMNS, eventLines } from './event-lines.ts';
+import { DEDUP_WINDOW_MS, withinWindow } from './event-identity.ts';
+import { IdentityMap } from './identity-map.ts';
+import { EVENT_COLUMNS, eventLinesSliced } from './event-lines.ts';
+import { inLoopSlices } from './loop-slices.ts';
 import { ingestPathsFor, type IngestPaths } from './ingest-paths.ts';
 import { murmurHash3_32 } from './murmur3.ts';
 
@@ -61,11 +63,12 @@ export class EventStore {
     receivedAt?: (e: MetricEvent) => number | undefined,
   ): Promise<void> {
     if (events.length === 0) return;
+    const body = await eventLinesSliced(events, source, Date.now(), receivedAt);
     await this.#ingest.insertBytes({
       table: 'events',
       columns: EVENT_COLUMNS,
       format: 'JSONEachRow',
-      body: eventLines(events, source, Date.now(), receivedAt),
+      body,
       settings: {
         insert_deduplication_token: dedupToken,
         date_time_input_format: 'best_effort',
@@ -96,16 +99,19 @@ export class EventStore {
     if (events.length === 0) return new Set();
     let lo = Infinity;
     let hi = -Infinity;
-    const hashes = new Array<number>(events.length);
-    for (let i = 0; i < events.length; i++) {
-      const e = events[i]!;
-      if (e.ts < lo) lo = e.ts;
-      if (e.ts > hi) hi = e.ts;
-      hashes[i] = murmurHash3_32(e.id);
-    }
+    const hashes = new Uint32Array(events.length);
+    await inLoopSlices(events.length, (from, to) => {
+      for (let i = from; i < to; i++) {
+        const e = events[i]!;
+        if (e.ts < lo) lo = e.ts;
+        if (e.ts > hi) hi = e.ts;
+        hashes[i] = murmurHash3_32(e.id);
+      }
+    });
+    // a Uint32Array holds only integers 0…2^32-1, so its text is digits and newlines by construction
     const query = `SELECT metric, id, toUnixTimestamp64Milli(ts) AS t FROM events
         WHERE ts BETWEEN fromUnixTimestamp64Milli(${integer(lo - DEDUP_WINDOW_MS)}, 'UTC') AND fromUnixTimestamp64Milli(${integer(hi + DEDUP_WINDOW_MS)}, 'UTC')
-          AND id_hash IN (SELECT h FROM format(TSVRaw, 'h UInt32', '${hashes.map(integer).join('\n')}'))`;
+          AND id_hash IN (SELECT h FROM format(TSVRaw, 'h UInt32', '${hashes.join('\n')}'))`;
     // on ingest's own connection (ingest-paths.ts): history and wall queries do not wait for it
     const result = await this.#ingest.idChecks.query({
       query,
@@ -113,16 +119,15 @@ export class EventStore {
       // the hashes are in the text: a Kafka batch of 30 000 events passes the default 256 KiB
       clickhouse_settings: { max_query_size: String(Math.max(DEFAULT_MAX_QUERY_BYTES, 2 * Buffer.byteLength(query))) },
     });
-    const stored = new Map<string, number[]>();
+    const stored = new IdentityMap<number[]>();
     for (const r of await result.json<{ metric: string; id: string; t: string | number }>()) {
-      const key = identityKey(r);
-      const list = stored.get(key);
+      const list = stored.get(r.metric, r.id);
       if (list) list.push(Number(r.t));
-      else stored.set(key, [Number(r.t)]);
+      else stored.set(r.metric, r.id, [Number(r.t)]);
     }
     const found = new Set<MetricEvent>();
     if (stored.size === 0) return found;
-    for (const e of events) if (stored.get(identityKey(e))?.some((t) => withinWindow(t, e.ts))) found.add(e);
+    for (const e of events) if (stored.get(e.metric, e.id)?.some((t) => withinWindow(t, e.ts))) found.add(e);
     return found;
   }
 

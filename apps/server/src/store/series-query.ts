@@ -11,6 +11,7 @@ import {
   combineMeasures,
 } from '@northstar/shared';
 import { measureSql, measureValue } from './measure-sql.ts';
+import { historyReadsFor } from './read-paths.ts';
 import { DAY_MS, planBuckets, ROLLUP_TABLES, zoneGrain, type BucketPlan, type SeriesSource } from './rollups.ts';
 
 export { measureCondition } from './measure-sql.ts';
@@ -159,7 +160,7 @@ export async function querySeries(
     WHERE e > {from:Int64} AND e <= {to:Int64} AND ${buckets.point}
     ORDER BY e`;
   const unit = dayMode ? DAY_MS : plan.bucketMs;
-  const result = await client.query({
+  const result = await historyReadsFor(client).query({
     query,
     format: 'JSONEachRow',
     query_params: {
