@@ -59,6 +59,7 @@ describe('the layer check (pnpm layers)', () => {
         'model',
         'observe',
         'schedule',
+        'share',
         'store',
         'watch',
       ].sort(),

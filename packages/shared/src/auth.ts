@@ -30,7 +30,9 @@ export type MeResponse =
   | { auth: false }
   | { auth: true; user: { name: string; role: Role }; csrfToken: string }
   | { auth: true; token: { name: string; scopes: Scope[] } }
-  | { auth: true; kiosk: { board: string } };
+  | { auth: true; kiosk: { board: string } }
+  /** A read-only share link (share.ts): it shows one view and nothing else. */
+  | { auth: true; share: { id: string } };
 
 export interface UserInfo {
   name: string;
