@@ -60,3 +60,5 @@ export interface ShareCurrent {
  * finds the record, the SHA-256 of the whole token must match it.
  */
 export const SHARE_TOKEN_PATTERN = /^nss_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
+
+export type CreateShareInput = z.input<typeof CreateShareSchema>;

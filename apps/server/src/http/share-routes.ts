@@ -74,16 +74,16 @@ export function shareRoutes(deps: ShareRouteDeps) {
           c.header('Cache-Control', 'no-store');
           const token = bearerToken(c.req.header('authorization'));
           const found = token ? shares.lookup(token) : ({ state: 'unknown' } as const);
-          if (found.state === 'unknown') return jsonError(c, 401, 'share_unknown', 'this is not a share link this server knows');
+          if (found.state === 'unknown') return jsonError(c, 401, 'share_unknown', 'This is not a share link this server knows');
           const when = (ms: number | null) => new Date(ms ?? 0).toISOString();
           if (found.state === 'revoked')
             return jsonError(
               c,
               410,
               'share_revoked',
-              `this link was revoked by ${found.share.revokedBy} at ${when(found.share.revokedAt)}`,
+              `This link was revoked by ${found.share.revokedBy} at ${when(found.share.revokedAt)}`,
             );
-          if (found.state === 'expired') return jsonError(c, 410, 'share_expired', `this link expired at ${when(found.share.expiresAt)}`);
+          if (found.state === 'expired') return jsonError(c, 410, 'share_expired', `This link expired at ${when(found.share.expiresAt)}`);
           const { id, name, view, expiresAt } = found.share;
           const current: ShareCurrent = { id, name, view, expiresAt };
           return c.json(current);

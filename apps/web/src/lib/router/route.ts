@@ -10,6 +10,8 @@ export type Route =
   | { page: 'rules' }
   /** Saved boards, each with its TV (kiosk) link. */
   | { page: 'boards' }
+  /** Read-only share links: make, list, revoke (editors). */
+  | { page: 'shares' }
   /** Full-screen, read-only TV mode rotating through `boards` (empty = all); `rotate` overrides each board's seconds. */
   | { page: 'tv'; boards: string[]; rotate: number | null }
   /** id null = a new one; `preset` pre-fills a new one (e.g. the parent objective from the tree). */
@@ -51,6 +53,7 @@ export function parseRoute(hash: string): Route {
   if (parts.length === 1 && head === 'reviews') return { page: 'reviews' };
   if (parts.length === 1 && head === 'rules') return { page: 'rules' };
   if (parts.length === 1 && head === 'boards') return { page: 'boards' };
+  if (parts.length === 1 && head === 'shares') return { page: 'shares' };
   if (parts.length === 1 && head === 'tv') return parseTv(query);
   if (parts.length === 1 && head === 'login') return { page: 'login', next: new URLSearchParams(query).get('next') };
   if (parts.length === 1 && head === 'admin') return { page: 'admin' };
@@ -90,7 +93,7 @@ function parseTv(query: string): Route {
 }
 
 type RouteInput =
-  | { page: 'wall' | 'tree' | 'reviews' | 'rules' | 'boards' | 'admin' }
+  | { page: 'wall' | 'tree' | 'reviews' | 'rules' | 'boards' | 'shares' | 'admin' }
   | { page: 'login' }
   | { page: 'tv'; boards?: readonly string[]; rotate?: number | null }
   | { page: 'edit'; kind: EditKind; id: string | null; preset?: Readonly<Record<string, string>> }
@@ -107,6 +110,7 @@ export function routeHref(route: RouteInput): string {
     case 'reviews':
     case 'rules':
     case 'boards':
+    case 'shares':
     case 'admin':
     case 'login':
       return `#/${route.page}`;
