@@ -58,6 +58,7 @@ describe('the layer check (pnpm layers)', () => {
         'live',
         'model',
         'observe',
+        'report',
         'schedule',
         'share',
         'store',

@@ -23,6 +23,7 @@ import { historyRoutes } from './history-routes.ts';
 import { oidcRoutes, type OidcRouteDeps } from './oidc-routes.ts';
 import { securityHeaders } from './security-headers.ts';
 import { shareRoutes, type ShareRouteDeps } from './share-routes.ts';
+import { reportRoutes } from './report-routes.ts';
 
 /** What the whole app needs: each route module's deps; a part two modules share does what both ask of it. */
 export interface AppDeps
@@ -65,6 +66,7 @@ function apiRoutes(deps: AppDeps) {
     .route('/', alignmentRoutes(deps))
     .route('/', alertRoutes(deps))
     .route('/', shareRoutes(deps))
+    .route('/', reportRoutes(deps))
     .route('/', serviceRoutes(deps.metrics));
 }
 
