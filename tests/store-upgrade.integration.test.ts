@@ -52,7 +52,13 @@ describe('upgrading a store to the stored id hash (migration 7)', () => {
     const sumBefore = await scalar('SELECT sum(value) FROM events');
     const rollupBefore = await scalar('SELECT sum(n) FROM events_rollup_1m');
 
-    expect(await migrate(store.client)).toEqual([7]);
+    // up to 7 only: later migrations (12 …) are not what this upgrade is about
+    expect(
+      await migrate(
+        store.client,
+        MIGRATIONS.filter((m) => m.version <= 7),
+      ),
+    ).toEqual([7]);
     expect(await scalar('SELECT count() FROM events')).toBe(3000);
     expect(await scalar('SELECT sum(value) FROM events')).toBe(sumBefore);
     expect(await scalar('SELECT sum(n) FROM events_rollup_1m')).toBe(rollupBefore);
