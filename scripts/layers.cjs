@@ -22,6 +22,10 @@ const LAYERS = [
   ['live'],
   // the WebSocket handshake names live/access.ts's LiveAccess
   ['auth'],
+  // share links: kept beside auth (its tokens and principal), read by the guard through auth.acceptShares
+  ['share'],
+  // the monthly report: reads the model, the history query and the feedback and alert stores
+  ['report'],
   ['http'],
   // the composition root's parts (store, auth, live count, refresh, kafka, HTTP and upgrades), wired by server.ts
   ['compose'],

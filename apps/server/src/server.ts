@@ -10,6 +10,7 @@ import { startAuth } from './compose/auth.ts';
 import { startHttp } from './compose/http.ts';
 import { startKafka } from './compose/kafka.ts';
 import { startLiveCount } from './compose/live-count.ts';
+import { startShares } from './compose/shares.ts';
 import { openStore } from './compose/store.ts';
 import { startStoreRefresh } from './compose/store-refresh.ts';
 import { configureDecodePool } from './ingest/decode-pool.ts';
@@ -48,6 +49,8 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
   const model = await ModelService.load(repo);
   await syncConfigFile(configFile, model, repo, log);
   const { auth, bootstrap, stop: stopAuth } = await startAuth(settings, clickhouse, log);
+  const { shares, stop: stopShares } = await startShares(clickhouse, log);
+  auth?.acceptShares((token) => shares.fromToken(token));
   const metrics = createMetrics();
   const { events, reads, evaluator, ingestor, ledger, drain, rebuild, partials } = await startLiveCount({
     settings,
@@ -85,6 +88,7 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
 
   // a revoked token, a logout, a changed user or an expired session also ends its live connections
   auth?.onEnded((credential) => wall.hub.disconnect(credential));
+  shares.onEnded((credential) => wall.hub.disconnect(credential));
   const { server, port, url } = await startHttp(settings, {
     ingestor,
     metrics,
@@ -98,6 +102,7 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
     evaluator,
     clickhouse,
     auth,
+    shares,
     hub: wall.hub,
     storeReachable: () => events.ping(),
     kafkaJoined: kafka ? () => kafka.ingest.joined : undefined,
@@ -116,6 +121,7 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
       (closing ??= (async () => {
         refresh.stop();
         stopAuth();
+        stopShares();
         // the clock stops, the detectors' warm-up ends and every live connection closes
         await wall.close();
         // the consumer finishes its batch in hand (write, then commit) before leaving the group

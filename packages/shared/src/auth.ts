@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ShareView } from './share.ts';
 
 /** Roles, each allowing what the one before allows: viewers read, editors change the model, admins manage people and tokens. */
 export const ROLES = ['viewer', 'editor', 'admin'] as const;
@@ -30,7 +31,9 @@ export type MeResponse =
   | { auth: false }
   | { auth: true; user: { name: string; role: Role }; csrfToken: string }
   | { auth: true; token: { name: string; scopes: Scope[] } }
-  | { auth: true; kiosk: { board: string } };
+  | { auth: true; kiosk: { board: string } }
+  /** A read-only share link (share.ts): it shows one view and nothing else. */
+  | { auth: true; share: { id: string; view: ShareView } };
 
 export interface UserInfo {
   name: string;

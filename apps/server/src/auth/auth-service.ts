@@ -1,7 +1,7 @@
 import type { AuthRepo, AuthRow } from '../store/auth-repo.ts';
 import { decoyHash, hashPassword, randomPassword, verifyPassword } from './passwords.ts';
 import { newToken, randomSecret, sameSecret, sha256Hex, tokenId } from './secrets.ts';
-import type { Principal, Role, Scope, SessionRecord, TokenInfo, TokenRecord, UserInfo, UserRecord } from './types.ts';
+import type { Principal, Role, Scope, SessionRecord, ShareLookup, TokenInfo, TokenRecord, UserInfo, UserRecord } from './types.ts';
 
 /** A change the caller asked for that cannot be made, with the HTTP status that says why. */
 export class AuthError extends Error {
@@ -67,6 +67,7 @@ export class AuthService {
   readonly #ephemeral = new Map<string, { name: string; scopes: Scope[] }>();
   readonly #envTokenHash: string | undefined;
   readonly #ended: Array<(credential: string) => void> = [];
+  #shares: ShareLookup | undefined;
 
   private constructor(repo: AuthRepo, opts: AuthServiceOptions) {
     this.#repo = repo;
@@ -361,8 +362,14 @@ export class AuthService {
     return token;
   }
 
-  /** The machine or kiosk identity behind a bearer token, or null. */
-  fromToken(token: string): Extract<Principal, { kind: 'token' | 'kiosk' }> | null {
+  /** Share links (`nss_` tokens) are kept by the share service; this is where the guard and the handshake ask it. */
+  acceptShares(lookup: ShareLookup): void {
+    this.#shares = lookup;
+  }
+
+  /** The machine, kiosk or share-link identity behind a bearer token, or null. */
+  fromToken(token: string): Extract<Principal, { kind: 'token' | 'kiosk' | 'share' }> | null {
+    if (token.startsWith('nss_')) return this.#shares?.(token) ?? null;
     const hash = sha256Hex(token);
     if (this.#envTokenHash && sameSecret(hash, this.#envTokenHash)) {
       return { kind: 'token', id: 'env', name: 'NORTHSTAR_API_TOKEN', scopes: ['admin'] };

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { parse as parseCookies } from 'hono/utils/cookie';
+import type { ShareView } from '@northstar/shared';
 import type { LiveAccess } from '../live/access.ts';
 import type { AuthService } from './auth-service.ts';
 import type { HostPolicy } from './host-check.ts';
@@ -19,13 +20,16 @@ export interface HandshakeDeps {
   sessionCookie: string;
   /** What a board's kiosk may see: the KPIs it shows and the objectives above them; null when there is no such board. */
   boardAccess: (boardId: string) => LiveAccess | null;
+  /** What a share link may see: its view's KPIs and objectives; null when what it shows no longer exists. */
+  shareAccess: (view: ShareView) => LiveAccess | null;
 }
 
 /**
  * Decides a WebSocket upgrade before it happens: an allowed Origin, then credentials — a
  * session cookie, an API token with the read scope (Authorization: Bearer, or `?token=`
  * since browsers cannot set headers on a WebSocket), or a kiosk token (`?kiosk=` or
- * `?token=`), which limits the connection to its board.
+ * `?token=`), which limits the connection to its board, or a share link's token (the same
+ * parameters), which limits it to its view.
  */
 export async function checkHandshake(req: IncomingMessage, deps: HandshakeDeps): Promise<HandshakeVerdict> {
   const origin = req.headers.origin;
@@ -47,6 +51,11 @@ export async function checkHandshake(req: IncomingMessage, deps: HandshakeDeps):
   if (who.kind === 'kiosk') {
     const access = deps.boardAccess(who.board);
     if (!access) return { ok: false, status: 403, reason: `board "${who.board}" no longer exists` };
+    return { ok: true, access, credentials: credentialsOf(who) };
+  }
+  if (who.kind === 'share') {
+    const access = deps.shareAccess(who.view);
+    if (!access) return { ok: false, status: 403, reason: 'what this link shows no longer exists' };
     return { ok: true, access, credentials: credentialsOf(who) };
   }
   // the read rule of the HTTP API (auth/policy.ts): a token needs the read or admin scope

@@ -1,11 +1,13 @@
+import type { ShareView } from '@northstar/shared';
 import { roleAtLeast, type Principal } from './types.ts';
 
 /**
  * What a request needs, by route class:
- * - public: signing in (with a password or single sign-on), health, the API description, the static web app;
+ * - public: signing in (with a password or single sign-on), health, the API description, the static web app,
+ *   and what a share link shows (its handler checks the link itself, so an expired one can say so);
  * - read: GETs under /api and /metrics (viewers; tokens with read scope; a kiosk token for its own board only);
  * - ingest: POST /api/v1/events (tokens with the ingest scope);
- * - editor: every other write, and kiosk links;
+ * - editor: every other write, kiosk links and share links;
  * - admin: users and API tokens;
  * - session: a signed-in person's own logout and password.
  */
@@ -25,6 +27,9 @@ export function requiredAccess(method: string, path: string): Access {
   if (path === '/api/v1/auth/login' || path === '/api/v1/auth/me' || path === '/api/v1/openapi.json') return 'public';
   // single sign-on: starting it and the provider's redirect back come before anyone is signed in
   if (path === '/api/v1/auth/oidc' || path.startsWith('/api/v1/auth/oidc/')) return 'public';
+  if (path === '/api/v1/shares/current' && isSafeMethod(method)) return 'public';
+  // who made which link is the editors' business, like kiosk links
+  if (path === '/api/v1/shares' || path.startsWith('/api/v1/shares/')) return 'editor';
   if (path === '/api/v1/auth/logout' || path === '/api/v1/auth/password') return 'session';
   if (path.startsWith('/api/v1/auth/users') || path.startsWith('/api/v1/auth/tokens')) return 'admin';
   if (path.startsWith('/api/v1/auth/kiosk-tokens')) return 'editor';
@@ -65,7 +70,20 @@ export function authorize(who: Principal | null, access: Access, method: string,
       // a TV reads its own board's definition; tiles come over the WebSocket
       if (isSafeMethod(method) && path === `/api/v1/boards/${encodeURIComponent(who.board)}`) return { ok: true };
       return DENIED('a kiosk link shows its board and nothing else');
+    case 'share':
+      if (isSafeMethod(method) && sharePaths(who.view).includes(path)) return { ok: true };
+      return DENIED('a share link is read-only and shows its view and nothing else');
   }
+}
+
+/** The API reads a share link's page makes (besides /api/v1/shares/current); its tiles come over the WebSocket. */
+export function sharePaths(view: ShareView): string[] {
+  if (view.kind === 'board') return [`/api/v1/boards/${encodeURIComponent(view.board)}`];
+  if (view.kind === 'kpi') {
+    const kpi = `/api/v1/kpis/${encodeURIComponent(view.kpi)}`;
+    return [kpi, `${kpi}/series`];
+  }
+  return [];
 }
 
 /** The name recorded as the author of a change. */
@@ -73,6 +91,7 @@ export function authorOf(who: Principal | undefined, claimed: string | undefined
   if (who?.kind === 'user') return who.name;
   if (who?.kind === 'token') return `token:${who.name}`;
   if (who?.kind === 'kiosk') return `kiosk:${who.id}`;
+  if (who?.kind === 'share') return `share:${who.id}`;
   // auth off: the name the browser says, as before
   return (claimed ?? '').trim() || 'anonymous';
 }

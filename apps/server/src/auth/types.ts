@@ -1,4 +1,4 @@
-import { ROLES, type Role, type Scope } from '@northstar/shared';
+import { ROLES, type Role, type Scope, type ShareView } from '@northstar/shared';
 
 export { ROLES, SCOPES, type Role, type Scope } from '@northstar/shared';
 
@@ -13,12 +13,18 @@ export type Principal =
   | { kind: 'user'; name: string; role: Role; csrf: string; sessionHash: string }
   | { kind: 'token'; id: string; name: string; scopes: readonly Scope[] }
   /** A TV's read-only link to one board. */
-  | { kind: 'kiosk'; id: string; board: string };
+  | { kind: 'kiosk'; id: string; board: string }
+  /** A read-only share link to one view (a board, a KPI page, an objective's subtree). */
+  | { kind: 'share'; id: string; view: ShareView };
+
+/** Finds the share link behind a `nss_` token: null when unknown, expired or revoked (share/share-service.ts). */
+export type ShareLookup = (token: string) => Extract<Principal, { kind: 'share' }> | null;
 
 /** The keys AuthService.onEnded reports when what let this principal in ends. */
 export function credentialsOf(who: Principal): string[] {
   if (who.kind === 'user') return [`session:${who.sessionHash}`, `user:${who.name}`];
   if (who.kind === 'token' || who.kind === 'kiosk') return [`token:${who.id}`];
+  if (who.kind === 'share') return [`share:${who.id}`];
   return [];
 }
 

@@ -10,12 +10,22 @@ import { createApp, type AppDeps } from '../http/app.ts';
 import { SESSION_COOKIE } from '../http/write-guard.ts';
 import type { ModelService } from '../model/model-service.ts';
 import { boardAccess } from './board-access.ts';
+import { shareAccess } from './share-access.ts';
 import { answerUpgrades, type UpgradeTarget } from './ws-upgrade.ts';
 
 /** What the HTTP side takes from the parts built before it; the rest (limits, hosts, origins) it builds from the settings. */
 export type HttpParts = Omit<
   AppDeps,
-  'bodyLimitBytes' | 'webDir' | 'allowedOrigins' | 'hosts' | 'ingestLimiter' | 'loginLimiter' | 'clientAddress' | 'sessionHours' | 'oidc'
+  | 'bodyLimitBytes'
+  | 'webDir'
+  | 'allowedOrigins'
+  | 'hosts'
+  | 'ingestLimiter'
+  | 'loginLimiter'
+  | 'clientAddress'
+  | 'sessionHours'
+  | 'oidc'
+  | 'embedOrigins'
 > & { model: ModelService; hub: UpgradeTarget };
 
 /** The HTTP server and its WebSocket upgrades, listening; the write guard and the handshake check the same origins. */
@@ -33,12 +43,20 @@ export async function startHttp(settings: Settings, parts: HttpParts) {
     clientAddress: new ClientAddress(settings.trustedProxies),
     sessionHours: settings.sessionHours,
     oidc: settings.oidc,
+    embedOrigins: settings.embedOrigins,
   });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: settings.port, hostname: settings.host }, () => resolve(s as Server)) as Server;
     s.once('error', reject);
   });
-  const handshake = { auth: parts.auth, allowedOrigins, hosts, sessionCookie: SESSION_COOKIE, boardAccess: boardAccess(parts.model) };
+  const handshake = {
+    auth: parts.auth,
+    allowedOrigins,
+    hosts,
+    sessionCookie: SESSION_COOKIE,
+    boardAccess: boardAccess(parts.model),
+    shareAccess: shareAccess(parts.model),
+  };
   answerUpgrades(server, { handshake, hub: parts.hub, log: parts.log });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${port}`;

@@ -56,6 +56,17 @@ describe('loadSettings', () => {
     expect(() => loadStoreServerSettings({ maxConcurrentQueries: '0' }, {})).toThrow(/max concurrent queries "0"/);
   });
 
+  it('reads the origins allowed to embed the wall (none by default), naming one that is not an origin', () => {
+    expect(loadSettings({}, {}).embedOrigins).toEqual([]);
+    expect(loadSettings({}, { NORTHSTAR_EMBED_ORIGINS: 'https://intranet.example/, http://127.0.0.1:4000' }).embedOrigins).toEqual([
+      'https://intranet.example',
+      'http://127.0.0.1:4000',
+    ]);
+    expect(() => loadSettings({}, { NORTHSTAR_EMBED_ORIGINS: 'intranet.example' })).toThrow(
+      new ConfigError('environment variable NORTHSTAR_EMBED_ORIGINS: "intranet.example" is not an origin like https://wall.example.com'),
+    );
+  });
+
   it('reads the decode threads: unset for the default, 0 for none, anything else named as wrong', () => {
     expect(loadSettings({}, {}).decodeThreads).toBeUndefined();
     expect(loadSettings({}, { NORTHSTAR_DECODE_THREADS: '0' }).decodeThreads).toBe(0);

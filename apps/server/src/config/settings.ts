@@ -49,6 +49,11 @@ export interface Settings {
   /** Origins besides the server's own that may open the WebSocket and make cookie writes (NORTHSTAR_ALLOWED_ORIGINS). */
   allowedOrigins: string[];
   /**
+   * Origins an admin allows to embed boards and tiles in a frame (NORTHSTAR_EMBED_ORIGINS): the
+   * Content-Security-Policy's frame-ancestors. Empty (the default): no page may frame the wall.
+   */
+  embedOrigins: string[];
+  /**
    * Host names (besides IP literals, localhost and the bind host) that requests may carry in
    * Host: anything else is refused, against DNS rebinding (NORTHSTAR_ALLOWED_HOSTS; `*`: any).
    */
@@ -119,6 +124,7 @@ const envSchema = z.object({
   NORTHSTAR_API_TOKEN: z.string().min(16, 'must be at least 16 characters').max(512).optional(),
   NORTHSTAR_AUTH: z.enum(['on', 'off', '1', '0', 'true', 'false'], 'must be on or off').optional(),
   NORTHSTAR_ALLOWED_ORIGINS: z.string().optional(),
+  NORTHSTAR_EMBED_ORIGINS: z.string().max(4096).optional(),
   NORTHSTAR_ALLOWED_HOSTS: z.string().max(4096).optional(),
   NORTHSTAR_TRUSTED_PROXIES: z.string().max(4096).optional(),
   // sessions are kept at most 31 days in the store (auth_records TTL)
@@ -171,13 +177,13 @@ export function apiTokenFromEnv(env: NodeJS.ProcessEnv = process.env): string | 
 const BROKER_PATTERN = /^[A-Za-z0-9.-]+:\d{1,5}$/;
 
 /** `https://wall.example.com,http://localhost:5173`: scheme, host and port only, as browsers send Origin. */
-function readOrigins(raw: string | undefined): string[] {
+function readOrigins(raw: string | undefined, variable = 'NORTHSTAR_ALLOWED_ORIGINS'): string[] {
   const origins: string[] = [];
   for (const part of (raw ?? '').split(',').map((o) => o.trim())) {
     if (part === '') continue;
     const url = URL.canParse(part) ? new URL(part) : undefined;
     if (!url || !/^https?:$/.test(url.protocol) || url.origin !== part.replace(/\/$/, '')) {
-      throw new ConfigError(`environment variable NORTHSTAR_ALLOWED_ORIGINS: "${part}" is not an origin like https://wall.example.com`);
+      throw new ConfigError(`environment variable ${variable}: "${part}" is not an origin like https://wall.example.com`);
     }
     origins.push(url.origin);
   }
@@ -284,6 +290,7 @@ export function loadSettings(cli: CliOptions, env: NodeJS.ProcessEnv = process.e
     apiToken: e.NORTHSTAR_API_TOKEN,
     authEnabled: cli.auth === false ? false : e.NORTHSTAR_AUTH === undefined ? true : ['on', '1', 'true'].includes(e.NORTHSTAR_AUTH),
     allowedOrigins: readOrigins(e.NORTHSTAR_ALLOWED_ORIGINS),
+    embedOrigins: readOrigins(e.NORTHSTAR_EMBED_ORIGINS, 'NORTHSTAR_EMBED_ORIGINS'),
     allowedHosts: readHosts(e.NORTHSTAR_ALLOWED_HOSTS),
     trustedProxies: readProxies(e.NORTHSTAR_TRUSTED_PROXIES),
     sessionHours: e.NORTHSTAR_SESSION_HOURS ?? 12,

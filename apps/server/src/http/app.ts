@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
-import { secureHeaders } from 'hono/secure-headers';
 import type { Logger } from 'pino';
 import type { AuthService } from '../auth/auth-service.ts';
 import { httpMetrics } from '../observe/http-metrics.ts';
@@ -22,6 +21,9 @@ import { authRoutes, type AuthRouteDeps } from './auth-routes.ts';
 import { alertRoutes, type AlertRouteDeps } from './alert-routes.ts';
 import { historyRoutes } from './history-routes.ts';
 import { oidcRoutes, type OidcRouteDeps } from './oidc-routes.ts';
+import { securityHeaders } from './security-headers.ts';
+import { shareRoutes, type ShareRouteDeps } from './share-routes.ts';
+import { reportRoutes } from './report-routes.ts';
 
 /** What the whole app needs: each route module's deps; a part two modules share does what both ask of it. */
 export interface AppDeps
@@ -34,7 +36,8 @@ export interface AppDeps
     GuardDeps,
     AuthRouteDeps,
     FeedbackRouteDeps,
-    OidcRouteDeps {
+    OidcRouteDeps,
+    ShareRouteDeps {
   /** The guard asks the whole service (who holds a token or session), the routes a part of it. */
   auth: AuthService | null;
   loop: KpiRouteDeps['loop'] & AlignmentDeps['loop'];
@@ -42,22 +45,9 @@ export interface AppDeps
   metrics: Metrics;
   log: Logger;
   webDir: string;
+  /** Origins an admin allows to embed the wall in a frame (NORTHSTAR_EMBED_ORIGINS); none: no framing. */
+  embedOrigins?: readonly string[];
 }
-
-/** Headers for every answer: the app loads only its own scripts, styles inline, images and data: URLs. */
-const SECURE_HEADERS = secureHeaders({
-  contentSecurityPolicy: {
-    defaultSrc: ["'self'"],
-    connectSrc: ["'self'"],
-    imgSrc: ["'self'", 'data:'],
-    styleSrc: ["'self'", "'unsafe-inline'"],
-    scriptSrc: ["'self'"],
-    // no framing (clickjacking), no <base> or form posts pointing elsewhere
-    frameAncestors: ["'none'"],
-    baseUri: ["'self'"],
-    formAction: ["'self'"],
-  },
-});
 
 /**
  * Every API route, chained so the app's type describes each one (its path, method, inputs
@@ -75,13 +65,15 @@ function apiRoutes(deps: AppDeps) {
     .route('/', feedbackRoutes(deps))
     .route('/', alignmentRoutes(deps))
     .route('/', alertRoutes(deps))
+    .route('/', shareRoutes(deps))
+    .route('/', reportRoutes(deps))
     .route('/', serviceRoutes(deps.metrics));
 }
 
 export function createApp(deps: AppDeps) {
   const app = new Hono();
   app.use('*', httpMetrics(deps.metrics));
-  app.use(SECURE_HEADERS);
+  app.use(securityHeaders(deps.embedOrigins ?? []));
   // every request: the static app and sign-in are public, the rest by role (auth/policy.ts)
   app.use('*', authGuard(deps));
   app.use('/api/*', apiBodyBound());

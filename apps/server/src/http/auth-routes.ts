@@ -162,6 +162,7 @@ export function authRoutes(deps: AuthRouteDeps) {
         else if (who?.kind === 'user') me = { auth: true, user: { name: who.name, role: who.role }, csrfToken: who.csrf };
         else if (who?.kind === 'token') me = { auth: true, token: { name: who.name, scopes: [...who.scopes] } };
         else if (who?.kind === 'kiosk') me = { auth: true, kiosk: { board: who.board } };
+        else if (who?.kind === 'share') me = { auth: true, share: { id: who.id, view: who.view } };
         else return jsonError(c, 401, 'unauthorised', 'not signed in');
         c.header('Cache-Control', 'no-store');
         return c.json(me);

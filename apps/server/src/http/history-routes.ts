@@ -10,7 +10,7 @@ import { querySeries } from '../store/series-query.ts';
 import { badQuery, jsonError } from './errors.ts';
 import { doc } from './route-doc.ts';
 import { input } from './typed-input.ts';
-import { targetTimeline } from './kpi-routes.ts';
+import { targetTimeline } from '../history/target-timeline.ts';
 import { readSeriesParams } from './series-params.ts';
 
 /** A dimension name as events may carry it (see the event contract); bound as a parameter, never spliced. */

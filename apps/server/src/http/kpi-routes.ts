@@ -1,25 +1,17 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { Hono, type Context } from 'hono';
-import {
-  PERIOD_PATTERN,
-  periodSpan,
-  targetInForce,
-  type KpiDefinition,
-  type KpiListResponse,
-  type SeriesResponse,
-  type TargetPoint,
-} from '@northstar/shared';
+import { PERIOD_PATTERN, periodSpan, type KpiListResponse, type SeriesResponse } from '@northstar/shared';
 import { suggestTarget } from '../align/target-suggestion.ts';
 import type { KpiEvaluator } from '../evaluate/evaluator.ts';
 import type { WallService } from '../live/wall-service.ts';
 import type { ModelService } from '../model/model-service.ts';
-import type { VersionRow } from '../store/model-repo.ts';
 import { querySeries } from '../store/series-query.ts';
 import { badQuery, jsonError } from './errors.ts';
 import { doc } from './route-doc.ts';
 import { input } from './typed-input.ts';
 import { readSeriesParams, type SeriesParams } from './series-params.ts';
 import { parseCompare, seriesComparison } from '../history/comparison.ts';
+import { targetTimeline } from '../history/target-timeline.ts';
 
 /** Target suggestions look back this many periods of the requested length. */
 const SUGGESTION_LOOKBACK_PERIODS = 4;
@@ -31,23 +23,6 @@ export interface KpiRouteDeps {
   evaluator: Pick<KpiEvaluator, 'spark'>;
   loop: Pick<WallService, 'kpiState' | 'kpiHealth'>;
   clickhouse: ClickHouseClient;
-}
-
-/**
- * The definition in force at each time: the newest version changed at or before it.
- * Before a KPI's first version its first definition stands in, so history imported
- * with the KPI still shows a target.
- */
-export function targetTimeline(versions: readonly VersionRow[], times: readonly number[]): TargetPoint[] {
-  const defs = versions.map((v) => ({ at: v.changedAt, def: v.body ? (JSON.parse(v.body) as KpiDefinition) : null }));
-  let i = 0;
-  return times.map((ts) => {
-    while (i + 1 < defs.length && (defs[i + 1] as { at: number }).at <= ts) i++;
-    const def = defs[i]?.def ?? null;
-    if (!def) return [ts, null, null, null];
-    const t = targetInForce(def, ts);
-    return [ts, t.expected ?? t.target, t.low, t.high];
-  });
 }
 
 export function kpiRoutes(deps: KpiRouteDeps) {

@@ -13,6 +13,7 @@ import {
   ChangePasswordSchema,
   CheckinInputSchema,
   CreateKioskSchema,
+  CreateShareSchema,
   CreateTokenSchema,
   CreateUserSchema,
   DetectionFeedbackInputSchema,
@@ -110,6 +111,7 @@ export function openApiDocumentation(): Partial<OpenAPIV3_1.Document> {
         UpdateUser: schema(UpdateUserSchema),
         CreateToken: schema(CreateTokenSchema),
         CreateKiosk: schema(CreateKioskSchema),
+        CreateShare: schema(CreateShareSchema),
         IngestResponse: INGEST_RESPONSE,
         Readiness: READINESS,
         Error: ERROR,
@@ -118,7 +120,8 @@ export function openApiDocumentation(): Partial<OpenAPIV3_1.Document> {
         token: {
           type: 'http',
           scheme: 'bearer',
-          description: 'an API token (scopes ingest, read, admin), a kiosk token (its board only) or NORTHSTAR_API_TOKEN (admin)',
+          description:
+            'an API token (scopes ingest, read, admin), a kiosk token (its board only), a share link token (its view only, read-only) or NORTHSTAR_API_TOKEN (admin)',
         },
         session: {
           type: 'apiKey',

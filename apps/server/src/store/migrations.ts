@@ -283,6 +283,23 @@ export const MIGRATIONS: Migration[] = [
       TTL toDateTime(expires_at) + INTERVAL 1 HOUR DELETE`,
     ],
   },
+  // 8 and 10 are unused: the runner applies what is missing in order, gaps included
+  {
+    version: 12,
+    name: 'share links: read-only links to a board, a KPI page or an objective subtree (versioned rows)',
+    statements: [
+      // Like auth_records: every change (made, revoked) is a new row and the newest per id is
+      // in force. The token is never stored, only its SHA-256 in the body's hash field.
+      `CREATE TABLE IF NOT EXISTS share_links (
+        id String,
+        version UInt32,
+        body String,
+        changed_by String,
+        changed_at DateTime64(3, 'UTC')
+      ) ENGINE = MergeTree
+      ORDER BY (id, version)`,
+    ],
+  },
 ];
 
 const LEDGER = `CREATE TABLE IF NOT EXISTS schema_migrations (

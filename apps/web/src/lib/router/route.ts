@@ -10,6 +10,10 @@ export type Route =
   | { page: 'rules' }
   /** Saved boards, each with its TV (kiosk) link. */
   | { page: 'boards' }
+  /** Read-only share links: make, list, revoke (editors). */
+  | { page: 'shares' }
+  /** The monthly report, for print and PDF: `month` like 2026-11 (null: last month), `objective` null for the whole organisation. */
+  | { page: 'report'; month: string | null; objective: string | null }
   /** Full-screen, read-only TV mode rotating through `boards` (empty = all); `rotate` overrides each board's seconds. */
   | { page: 'tv'; boards: string[]; rotate: number | null }
   /** id null = a new one; `preset` pre-fills a new one (e.g. the parent objective from the tree). */
@@ -51,6 +55,11 @@ export function parseRoute(hash: string): Route {
   if (parts.length === 1 && head === 'reviews') return { page: 'reviews' };
   if (parts.length === 1 && head === 'rules') return { page: 'rules' };
   if (parts.length === 1 && head === 'boards') return { page: 'boards' };
+  if (parts.length === 1 && head === 'shares') return { page: 'shares' };
+  if (parts.length === 1 && head === 'report') {
+    const q = new URLSearchParams(query);
+    return { page: 'report', month: q.get('month'), objective: q.get('objective') };
+  }
   if (parts.length === 1 && head === 'tv') return parseTv(query);
   if (parts.length === 1 && head === 'login') return { page: 'login', next: new URLSearchParams(query).get('next') };
   if (parts.length === 1 && head === 'admin') return { page: 'admin' };
@@ -90,8 +99,9 @@ function parseTv(query: string): Route {
 }
 
 type RouteInput =
-  | { page: 'wall' | 'tree' | 'reviews' | 'rules' | 'boards' | 'admin' }
+  | { page: 'wall' | 'tree' | 'reviews' | 'rules' | 'boards' | 'shares' | 'admin' }
   | { page: 'login' }
+  | { page: 'report'; month?: string | null; objective?: string | null }
   | { page: 'tv'; boards?: readonly string[]; rotate?: number | null }
   | { page: 'edit'; kind: EditKind; id: string | null; preset?: Readonly<Record<string, string>> }
   | { page: 'checkin'; kind: 'objective' | 'kpi' | 'goal'; id: string }
@@ -107,9 +117,17 @@ export function routeHref(route: RouteInput): string {
     case 'reviews':
     case 'rules':
     case 'boards':
+    case 'shares':
     case 'admin':
     case 'login':
       return `#/${route.page}`;
+    case 'report': {
+      const params = new URLSearchParams();
+      if (route.month) params.set('month', route.month);
+      if (route.objective) params.set('objective', route.objective);
+      const query = params.toString();
+      return `#/report${query ? `?${query}` : ''}`;
+    }
     case 'tv': {
       const params: string[] = [];
       if (route.boards && route.boards.length > 0) params.push(`boards=${route.boards.map(encodeURIComponent).join(',')}`);

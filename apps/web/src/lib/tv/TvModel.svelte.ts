@@ -30,7 +30,9 @@ export class BoardList {
 }
 
 function kioskBoardOf(me: MeResponse): string | null {
-  return 'kiosk' in me ? me.kiosk.board : null;
+  if ('kiosk' in me) return me.kiosk.board;
+  // a share link to a board reads like that board's kiosk
+  return 'share' in me && me.share.view.kind === 'board' ? me.share.view.board : null;
 }
 
 /** How often the board list is re-read, so a board edited at a desk reaches the TVs. */
