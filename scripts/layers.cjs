@@ -18,6 +18,8 @@ const LAYERS = [
   ['model'],
   ['watch'],
   ['live'],
+  // review digests: built from the wall's state (live/), the stores and the alert channels' settings
+  ['digest'],
   // the WebSocket handshake names live/access.ts's LiveAccess
   ['auth'],
   ['http'],

@@ -7,6 +7,7 @@ import { resolveRoutes } from './alerts/config.ts';
 import { createNotifier } from './alerts/notifiers/channels.ts';
 import type { Notifier } from './alerts/notifiers/notifier.ts';
 import { startAuth } from './compose/auth.ts';
+import { startDigests } from './compose/digests.ts';
 import { startHttp } from './compose/http.ts';
 import { startKafka } from './compose/kafka.ts';
 import { startLiveCount } from './compose/live-count.ts';
@@ -80,6 +81,16 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
     onRepaired: () => wall.service.tick(Date.now()),
   });
   const refresh = startStoreRefresh({ evaluator, reads, drain, log });
+  const digests = startDigests({
+    notifications: configFile.notifications,
+    model,
+    wall: wall.service,
+    evaluator,
+    clickhouse,
+    alertRepo: wall.alertRepo,
+    repo,
+    log,
+  });
   const kafka = await startKafka(settings, ingestor, metrics, log);
 
   // a revoked token, a logout, a changed user or an expired session also ends its live connections
@@ -101,6 +112,7 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
     storeReachable: () => events.ping(),
     kafkaJoined: kafka ? () => kafka.joined : undefined,
     degraded: () => ({ dlq: kafka?.dlqProblem }),
+    digests: digests.service,
   });
 
   let closing: Promise<void> | undefined;
@@ -114,6 +126,7 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
     close: () =>
       (closing ??= (async () => {
         refresh.stop();
+        await digests.stop();
         stopAuth();
         // the clock stops, the detectors' warm-up ends and every live connection closes
         await wall.close();

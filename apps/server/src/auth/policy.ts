@@ -7,7 +7,8 @@ import { roleAtLeast, type Principal } from './types.ts';
  * - ingest: POST /api/v1/events (tokens with the ingest scope);
  * - editor: every other write, and kiosk links;
  * - admin: users and API tokens;
- * - session: a signed-in person's own logout and password.
+ * - session: a signed-in person's own logout and password, and their own review digests;
+ * - the unsubscribe link of a review digest is public (its signed token says who).
  */
 export type Access = 'public' | 'read' | 'ingest' | 'editor' | 'admin' | 'session';
 
@@ -26,6 +27,11 @@ export function requiredAccess(method: string, path: string): Access {
   // single sign-on: starting it and the provider's redirect back come before anyone is signed in
   if (path === '/api/v1/auth/oidc' || path.startsWith('/api/v1/auth/oidc/')) return 'public';
   if (path === '/api/v1/auth/logout' || path === '/api/v1/auth/password') return 'session';
+  // a digest's unsubscribe link works without signing in (its token is signed); a person's own digests need a person
+  if (path === '/api/v1/digests/unsubscribe') return 'public';
+  if (path.startsWith('/api/v1/digests/subscriptions') || (path.startsWith('/api/v1/digests/objectives/') && path.endsWith('/send'))) {
+    return 'session';
+  }
   if (path.startsWith('/api/v1/auth/users') || path.startsWith('/api/v1/auth/tokens')) return 'admin';
   if (path.startsWith('/api/v1/auth/kiosk-tokens')) return 'editor';
   if (path === '/api/v1/events' && method === 'POST') return 'ingest';

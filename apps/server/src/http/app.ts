@@ -22,6 +22,7 @@ import { authRoutes, type AuthRouteDeps } from './auth-routes.ts';
 import { alertRoutes, type AlertRouteDeps } from './alert-routes.ts';
 import { historyRoutes } from './history-routes.ts';
 import { oidcRoutes, type OidcRouteDeps } from './oidc-routes.ts';
+import { digestRoutes, type DigestRouteDeps } from './digest-routes.ts';
 
 /** What the whole app needs: each route module's deps; a part two modules share does what both ask of it. */
 export interface AppDeps
@@ -34,7 +35,8 @@ export interface AppDeps
     GuardDeps,
     AuthRouteDeps,
     FeedbackRouteDeps,
-    OidcRouteDeps {
+    OidcRouteDeps,
+    DigestRouteDeps {
   /** The guard asks the whole service (who holds a token or session), the routes a part of it. */
   auth: AuthService | null;
   loop: KpiRouteDeps['loop'] & AlignmentDeps['loop'];
@@ -75,6 +77,7 @@ function apiRoutes(deps: AppDeps) {
     .route('/', feedbackRoutes(deps))
     .route('/', alignmentRoutes(deps))
     .route('/', alertRoutes(deps))
+    .route('/', digestRoutes(deps))
     .route('/', serviceRoutes(deps.metrics));
 }
 
