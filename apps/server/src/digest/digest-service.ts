@@ -51,9 +51,9 @@ export interface DigestServiceDeps {
   config: DigestsConfig;
   /** `slack` channels by id (the people's `slack` field names one). */
   slackChannels: ReadonlyMap<string, SlackChannel>;
-  source: DigestSource;
-  sender: DigestSender;
-  repo: DigestRepo;
+  source: Pick<DigestSource, 'build'>;
+  sender: Pick<DigestSender, 'channelsFor' | 'send'>;
+  repo: Pick<DigestRepo, 'addDelivery' | 'delivered' | 'setSubscription' | 'subscriptions' | 'signingKey'>;
   model: Pick<ModelService, 'objectives' | 'kpis' | 'goals'>;
   log: Logger;
 }
