@@ -32,8 +32,14 @@ function trendText(k: DigestKpi): string {
   return `${signedPercent(k.trendPercent)} over the period${judged}`;
 }
 
+/** "12 orders of 30 orders target" for a goal to reach, "296 ms, limit 300 ms" for a limit to stay under. */
+function againstTarget(k: DigestKpi): string {
+  if (k.direction === 'lower_is_better') return `${figure(k.value, k.unit)}, limit ${figure(k.target, k.unit)}`;
+  return `${figure(k.value, k.unit)} of ${figure(k.target, k.unit)} target`;
+}
+
 function kpiLine(k: DigestKpi): string {
-  return `${figure(k.value, k.unit)} of ${figure(k.target, k.unit)} target, ${percent(k.attainment)} attainment`;
+  return `${againstTarget(k)}, ${percent(k.attainment)} attainment`;
 }
 
 export function digestText(d: Digest, o: RenderOptions): string {
@@ -74,7 +80,7 @@ export function digestHtml(d: Digest, o: RenderOptions, imageSrc: (kpiId: string
     return [
       `<tr data-kpi="${e(k.id)}"><td style="padding:8px 8px 8px 0;vertical-align:top;border-top:1px solid #e5e7eb">`,
       `<div style="font-weight:600">${e(k.name)}</div>`,
-      `<div style="margin:2px 0">${badge(k.status)} <span data-attainment="${k.attainment ?? ''}">${e(percent(k.attainment))}</span> · ${e(figure(k.value, k.unit))} of ${e(figure(k.target, k.unit))}</div>`,
+      `<div style="margin:2px 0">${badge(k.status)} <span data-attainment="${k.attainment ?? ''}">${e(percent(k.attainment))}</span> · ${e(againstTarget(k))}</div>`,
       `<div style="color:${trendColour};font-size:13px">${e(trendText(k))}</div>`,
       ...(k.owner ? [`<div style="color:#6b7280;font-size:12px">Owner: ${e(k.owner)}</div>`] : []),
       `</td><td style="padding:8px 0;vertical-align:top;border-top:1px solid #e5e7eb;text-align:right">`,
