@@ -222,3 +222,41 @@ describe('send me this digest now', () => {
     expect((await apiFetch(server, '/api/v1/digests/objectives/nope/preview')).status).toBe(404);
   });
 });
+
+describe('digest settings in the versioned model', () => {
+  it('are set through the API, kept in the model YAML, and change who gets the digest and how often', async () => {
+    const put = await apiFetch(server, '/api/v1/objectives/sales', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        id: 'sales',
+        name: 'Sell more',
+        owner: 'admin',
+        review: 'weekly',
+        digest: { cadence: 'monthly', subscribers: ['lee'] },
+      }),
+    });
+    expect(put.status).toBe(200);
+    const preview = (await (await apiFetch(server, '/api/v1/digests/objectives/sales/preview')).json()) as {
+      period: string;
+      recipients: Array<{ person: string; channels: string[] }>;
+    };
+    expect(preview.period).toMatch(/^\d{4}-\d{2}$/);
+    // lee has no address in the config file: named, but reached on no channel
+    expect(preview.recipients).toContainEqual({ person: 'lee', channels: [] });
+    const yaml = await (await apiFetch(server, '/api/v1/model')).text();
+    expect(yaml).toContain('cadence: monthly');
+    expect(yaml).toContain('- lee');
+    // a mistake is named by field, and the settings in force stay
+    const bad = await apiFetch(server, '/api/v1/objectives/sales', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ id: 'sales', name: 'Sell more', digest: { cadence: 'daily' } }),
+    });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('digest.cadence');
+    expect((await (await apiFetch(server, '/api/v1/objectives/sales')).json()) as unknown).toMatchObject({
+      digest: { enabled: true, cadence: 'monthly', subscribers: ['lee'] },
+    });
+  });
+});

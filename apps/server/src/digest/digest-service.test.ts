@@ -8,7 +8,7 @@ import type { DeliveryRow, SubscriptionRow } from './digest-repo.ts';
 import { deliveryKey } from './digest-repo.ts';
 import type { Recipient, SendResult } from './delivery.ts';
 import { DigestService } from './digest-service.ts';
-import { digestPeriod } from './period.ts';
+import { digestCadence, digestPeriod } from './period.ts';
 import { startDigestSchedule } from './scheduler.ts';
 
 const log = pino({ level: 'silent' });
@@ -80,7 +80,7 @@ function setup(repo = new MemoryRepo(), sender = new RecordingSender()) {
   const source = {
     build: async (o: Objective, nowMs: number) => {
       built.push(o.id);
-      const cadence = o.review ?? 'weekly';
+      const cadence = digestCadence(o);
       return buildDigest({
         objective: o,
         state: undefined,
@@ -211,5 +211,30 @@ describe('startDigestSchedule', () => {
     expect(calls).toEqual([MONDAY + 60_000, MONDAY + 180_000]);
     release();
     await schedule.stop();
+  });
+});
+
+describe('digest settings in the versioned model (objective.digest)', () => {
+  it('adds the model’s subscribers, follows its cadence, and sends nothing when it is off', async () => {
+    const { service, sender } = setup();
+    const [g, c] = model.objectives as [Objective, Objective];
+    model.objectives = [
+      { ...g, digest: { enabled: true, cadence: 'quarterly', subscribers: ['sam'] } },
+      { ...c, digest: { enabled: false } },
+    ];
+    try {
+      await service.tick(MONDAY + 8 * H);
+      expect(sentKeys(sender)).toEqual([
+        'dana grow 2026-Q4 email',
+        'dana grow 2026-Q4 slack',
+        'omar grow 2026-Q4 email',
+        'sam grow 2026-Q4 email',
+      ]);
+      // a subscriber named in the model can still opt out for themselves
+      await service.setSubscription('sam', 'grow', false, 'sam', MONDAY);
+      expect((await service.subscriptions('sam'))[0]).toMatchObject({ subscribed: false });
+    } finally {
+      model.objectives = [g, c];
+    }
   });
 });

@@ -13,7 +13,7 @@ import { digestOwners } from './content.ts';
 import { signUnsubscribe, verifyUnsubscribe } from './unsubscribe-token.ts';
 import type { SlackChannel } from './delivery.ts';
 import type { ModelService } from '../model/model-service.ts';
-import { digestPeriod } from './period.ts';
+import { digestCadence, digestPeriod } from './period.ts';
 
 /** Why a request about digests cannot be served, in words for the person asking. */
 export class DigestError extends Error {
@@ -33,6 +33,8 @@ export interface DigestPreview {
   /** The digest as the email shows it, charts inline as SVG data: URLs. */
   html: string;
   text: string;
+  /** false when the model turned this objective's scheduled digest off (digest.enabled: false). */
+  scheduled: boolean;
   /** Who gets it: each reader and the channels they are reached on. */
   recipients: Array<{ person: string; channels: Array<'email' | 'slack'> }>;
   /** The numbers in it, for a client (or a test) to compare with the API. */
@@ -90,7 +92,9 @@ export class DigestService {
     const out = new Map<string, string[]>();
     for (const o of this.deps.model.objectives) {
       const chosen = new Map(choices.filter((c) => c.objective === o.id).map((c) => [c.person, c.subscribed]));
-      const readers = new Set(this.#owners(o).filter((p) => chosen.get(p) !== false));
+      // owners and the model's subscribers (objective.digest.subscribers) until they opt out; whoever opted in
+      const named = [...this.#owners(o), ...(o.digest?.subscribers ?? [])];
+      const readers = new Set(named.filter((p) => chosen.get(p) !== false));
       for (const [p, yes] of chosen) if (yes) readers.add(p);
       out.set(o.id, [...readers]);
     }
@@ -111,6 +115,7 @@ export class DigestService {
     return {
       objective: o.id,
       period: digest.period.key,
+      scheduled: o.digest?.enabled !== false,
       subject: digestSubject(digest),
       html: digestHtml(digest, opts, (id) => {
         const svg = svgs.get(id);
@@ -189,8 +194,9 @@ export class DigestService {
     const { config, source, sender, repo, log } = this.deps;
     if (config.quietHours && inQuietHours(config.quietHours, config.timezone, nowMs)) return { sent: 0, failed: 0, quiet: true };
     const readers = await this.#readers();
-    const objectives = this.deps.model.objectives.filter((o) => (readers.get(o.id) ?? []).length > 0);
-    const periods = new Map(objectives.map((o) => [o.id, digestPeriod(o.review ?? 'weekly', nowMs, config.timezone).key]));
+    // an objective whose digest the model turned off (digest.enabled: false) is not sent on the schedule
+    const objectives = this.deps.model.objectives.filter((o) => o.digest?.enabled !== false && (readers.get(o.id) ?? []).length > 0);
+    const periods = new Map(objectives.map((o) => [o.id, digestPeriod(digestCadence(o), nowMs, config.timezone).key]));
     const delivered = await repo.delivered([...new Set(periods.values())]);
     let sent = 0;
     let failed = 0;

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { ReviewCadence } from '@northstar/shared';
+import type { Objective, ReviewCadence } from '@northstar/shared';
 
 /**
  * A digest period: the calendar week (Monday first), month or quarter that contains a
@@ -30,4 +30,9 @@ export function reportedSpan(cadence: ReviewCadence, nowMs: number, timezone: st
   const now = DateTime.fromMillis(nowMs, { zone: timezone });
   const from = cadence === 'weekly' ? now.minus({ weeks: 1 }) : now.minus({ months: cadence === 'monthly' ? 1 : 3 });
   return { fromMs: from.toMillis(), toMs: nowMs };
+}
+
+/** How often an objective's digest goes out: its own digest cadence, else its review cadence, else weekly. */
+export function digestCadence(o: Pick<Objective, 'digest' | 'review'>): ReviewCadence {
+  return o.digest?.cadence ?? o.review ?? 'weekly';
 }

@@ -8,7 +8,7 @@ import type { AlertRepo } from '../store/alert-repo.ts';
 import type { ModelRepo } from '../store/model-repo.ts';
 import { querySeries } from '../store/series-query.ts';
 import { buildDigest, objectiveKpis, type Digest } from './content.ts';
-import { digestPeriod, reportedSpan } from './period.ts';
+import { digestCadence, digestPeriod, reportedSpan } from './period.ts';
 
 /** Chart steps per cadence: about 28–45 points, enough for a trend, few enough to stay a sparkline. */
 const STEP_MS = { weekly: 6 * 3_600_000, monthly: 86_400_000, quarterly: 2 * 86_400_000 } as const;
@@ -37,7 +37,7 @@ export class DigestSource {
 
   async build(objective: Objective, nowMs: number): Promise<Digest> {
     const { deps } = this;
-    const cadence = objective.review ?? 'weekly';
+    const cadence = digestCadence(objective);
     const period = digestPeriod(cadence, nowMs, deps.timezone);
     const span = reportedSpan(cadence, nowMs, deps.timezone);
     const kpis = objectiveKpis(objective, deps.model.kpis);

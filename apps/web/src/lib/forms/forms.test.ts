@@ -1,4 +1,4 @@
-import type { KpiDefinition } from '@northstar/shared';
+import type { KpiDefinition, Objective } from '@northstar/shared';
 import { describe, expect, it } from 'vitest';
 import type { TargetSuggestion } from '../api/types.ts';
 import { mapFieldErrors } from './fieldErrors.ts';
@@ -22,6 +22,18 @@ describe('objective form', () => {
     expect(formToObjective(objectiveToForm(def))).toEqual({ definition: def, problems: [] });
     const fresh = formToObjective({ ...objectiveToForm(), id: 'x', name: ' X ' });
     expect(fresh.definition).toEqual({ id: 'x', name: 'X', level: 'organisation', rollup: 'weighted_average' });
+  });
+
+  it('writes back the digest settings it does not show, so saving in the editor keeps them', () => {
+    const def: Objective = {
+      id: 'grow',
+      name: 'Grow',
+      level: 'team',
+      rollup: 'weakest',
+      digest: { enabled: false, cadence: 'monthly', subscribers: ['sam'] },
+    };
+    const edited = formToObjective({ ...objectiveToForm(def), name: 'Grow more' });
+    expect(edited.definition).toEqual({ ...def, name: 'Grow more' });
   });
 
   it('pre-fills a new objective from the route', () => {

@@ -22,6 +22,8 @@ export interface ObjectiveFormValues {
   parent: string;
   rollup: RollupRule;
   review: string;
+  /** The objective's review-digest settings (set in YAML or the API): the form does not show them, it writes them back unchanged. */
+  digest?: Objective['digest'];
 }
 
 export const OBJECTIVE_FIELDS = ['id', 'name', 'description', 'level', 'owner', 'period', 'parent', 'rollup', 'review'] as const;
@@ -38,6 +40,7 @@ export function objectiveToForm(o: Partial<Objective> = {}, preset: Readonly<Rec
     parent: o.parent ?? preset.parent ?? '',
     rollup: o.rollup ?? 'weighted_average',
     review: o.review ?? '',
+    ...(o.digest ? { digest: o.digest } : {}),
   };
 }
 
@@ -61,7 +64,7 @@ export function formToObjective(v: ObjectiveFormValues): { definition: Objective
     name,
     level: v.level,
     rollup: v.rollup,
-    ...defined({ description: optionalText(v.description), owner: optionalText(v.owner), period, parent, review }),
+    ...defined({ description: optionalText(v.description), owner: optionalText(v.owner), period, parent, review, digest: v.digest }),
   };
   return { definition, problems: p.list };
 }
