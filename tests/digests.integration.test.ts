@@ -220,6 +220,10 @@ describe('send me this digest now', () => {
     expect(body.recipients).toEqual([{ person: 'kim', channels: ['email'] }]);
     expect((await apiFetch(server, '/api/v1/digests/objectives/sales/send', { method: 'POST' })).status).toBe(403);
     expect((await apiFetch(server, '/api/v1/digests/objectives/nope/preview')).status).toBe(404);
+    // chart links are public (Slack fetches them without credentials) and refuse a token not signed here
+    const chart = await fetch(`${server.url}/api/v1/digests/charts/${'x'.repeat(40)}.${'y'.repeat(43)}`);
+    expect(chart.status).toBe(404);
+    expect(await chart.text()).toContain('not valid or has expired');
   });
 });
 

@@ -43,6 +43,11 @@ export const DigestsConfigSchema = z.strictObject({
       return ms !== undefined && ms >= 1_000 && ms <= 86_400_000;
     }, 'must be a duration from "1s" to "24h", like "15m"')
     .default('15m'),
+  /**
+   * true when Slack's servers can reach `baseUrl`: Slack digests then show each chart as an
+   * image from a signed link. Off by default: a server on loopback sends text only.
+   */
+  publicCharts: z.boolean().default(false),
   people: z.array(DigestPersonSchema).max(10_000).default([]),
 });
 export type DigestsConfig = z.infer<typeof DigestsConfigSchema>;

@@ -8,7 +8,7 @@ import { roleAtLeast, type Principal } from './types.ts';
  * - editor: every other write, and kiosk links;
  * - admin: users and API tokens;
  * - session: a signed-in person's own logout and password, and their own review digests;
- * - the unsubscribe link of a review digest is public (its signed token says who).
+ * - the unsubscribe link and chart images of a review digest are public (signed tokens say who and what).
  */
 export type Access = 'public' | 'read' | 'ingest' | 'editor' | 'admin' | 'session';
 
@@ -28,7 +28,7 @@ export function requiredAccess(method: string, path: string): Access {
   if (path === '/api/v1/auth/oidc' || path.startsWith('/api/v1/auth/oidc/')) return 'public';
   if (path === '/api/v1/auth/logout' || path === '/api/v1/auth/password') return 'session';
   // a digest's unsubscribe link works without signing in (its token is signed); a person's own digests need a person
-  if (path === '/api/v1/digests/unsubscribe') return 'public';
+  if (path === '/api/v1/digests/unsubscribe' || path.startsWith('/api/v1/digests/charts/')) return 'public';
   if (path.startsWith('/api/v1/digests/subscriptions') || (path.startsWith('/api/v1/digests/objectives/') && path.endsWith('/send'))) {
     return 'session';
   }

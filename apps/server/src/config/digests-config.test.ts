@@ -33,6 +33,7 @@ describe('notifications.digests', () => {
       baseUrl: 'https://ns.example.com',
       timezone: 'UTC',
       checkEvery: '15m',
+      publicCharts: false,
       people: [{ name: 'dana', email: 'dana@example.com', slack: 'team' }],
     });
   });

@@ -163,5 +163,11 @@ describe('rendering', () => {
     expect(all).toContain('60 % attainment');
     expect(all).toContain('Unsubscribe');
     expect(all).not.toContain('"image"');
+    // where Slack can reach the server, each chart is an image block
+    const withImages = digestSlack(d, opts, (id) => `https://northstar.example.com/api/v1/digests/charts/${id}`);
+    expect(withImages.blocks.filter((b) => b.type === 'image').map((b) => ('image_url' in b ? b.image_url : ''))).toEqual([
+      'https://northstar.example.com/api/v1/digests/charts/orders',
+      'https://northstar.example.com/api/v1/digests/charts/latency',
+    ]);
   });
 });

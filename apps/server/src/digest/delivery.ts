@@ -9,8 +9,8 @@ import { digestHtml, digestSlack, digestSubject, digestText } from './render.ts'
 /**
  * Sends one digest to one person on the channels the config names for them: email over
  * the SMTP server of an `email` channel (charts as inline PNG attachments, cid: links),
- * Slack through a `slack` channel's incoming webhook (text, with a text sparkline: a chart
- * image would need an address Slack can reach, which a loopback server does not have).
+ * Slack through a `slack` channel's incoming webhook (text with a text sparkline, and each
+ * chart as an image only when the server is reachable from Slack: `publicCharts`).
  */
 
 export type EmailChannel = Extract<ChannelConfig, { type: 'email' }>;
@@ -54,13 +54,20 @@ export class DigestSender {
     return [...(r.email && this.#transport ? (['email'] as const) : []), ...(r.slack ? (['slack'] as const) : [])];
   }
 
-  async send(digest: Digest, r: Recipient, unsubscribeUrl: string, only?: ReadonlySet<string>): Promise<SendResult[]> {
+  /** `chartUrl`: a chart image Slack can fetch, when the server is reachable from Slack (config publicCharts). */
+  async send(
+    digest: Digest,
+    r: Recipient,
+    unsubscribeUrl: string,
+    only?: ReadonlySet<string>,
+    chartUrl?: (kpiId: string) => string | null,
+  ): Promise<SendResult[]> {
     const out: SendResult[] = [];
     for (const channel of this.channelsFor(r)) {
       if (only && !only.has(channel)) continue;
       try {
         if (channel === 'email') await this.#email(digest, r.email as string, unsubscribeUrl);
-        else await this.#slack(digest, r.slack as SlackChannel, unsubscribeUrl);
+        else await this.#slack(digest, r.slack as SlackChannel, unsubscribeUrl, chartUrl);
         out.push({ channel, ok: true, error: '' });
       } catch (err) {
         out.push({ channel, ok: false, error: err instanceof Error ? err.message : String(err) });
@@ -91,8 +98,8 @@ export class DigestSender {
     });
   }
 
-  async #slack(digest: Digest, channel: SlackChannel, unsubscribeUrl: string): Promise<void> {
-    const message = digestSlack(digest, { timezone: this.options.timezone, unsubscribeUrl });
+  async #slack(digest: Digest, channel: SlackChannel, unsubscribeUrl: string, chartUrl?: (kpiId: string) => string | null): Promise<void> {
+    const message = digestSlack(digest, { timezone: this.options.timezone, unsubscribeUrl }, chartUrl);
     const result = await postWithRetry(
       {
         url: channel.url,

@@ -55,7 +55,15 @@ class RecordingSender {
   channelsFor(r: Recipient): Array<'email' | 'slack'> {
     return [...(r.email ? (['email'] as const) : []), ...(r.slack ? (['slack'] as const) : [])];
   }
-  async send(d: Digest, r: Recipient, _unsub: string, only?: ReadonlySet<string>): Promise<SendResult[]> {
+  chartUrls: Array<string | null> = [];
+  async send(
+    d: Digest,
+    r: Recipient,
+    _unsub: string,
+    only?: ReadonlySet<string>,
+    chartUrl?: (kpiId: string) => string | null,
+  ): Promise<SendResult[]> {
+    this.chartUrls.push(chartUrl ? chartUrl('orders') : null);
     return this.channelsFor(r)
       .filter((ch) => !only || only.has(ch))
       .map((channel) => {
@@ -66,9 +74,10 @@ class RecordingSender {
   }
 }
 
-function setup(repo = new MemoryRepo(), sender = new RecordingSender()) {
+function setup(repo = new MemoryRepo(), sender = new RecordingSender(), publicCharts = false) {
   const config = DigestsConfigSchema.parse({
     baseUrl: 'http://127.0.0.1:9',
+    publicCharts,
     quietHours: { start: '22:00', end: '07:00' },
     people: [
       { name: 'dana', email: 'dana@example.com', slack: 'team' },
@@ -78,6 +87,7 @@ function setup(repo = new MemoryRepo(), sender = new RecordingSender()) {
   });
   const built: string[] = [];
   const source = {
+    chart: async (ref: { kpi: string }) => (ref.kpi === 'orders' ? Buffer.from('png of orders') : null),
     build: async (o: Objective, nowMs: number) => {
       built.push(o.id);
       const cadence = digestCadence(o);
@@ -236,5 +246,22 @@ describe('digest settings in the versioned model (objective.digest)', () => {
     } finally {
       model.objectives = [g, c];
     }
+  });
+});
+
+describe('chart images for Slack', () => {
+  it('are linked only when the server is reachable (publicCharts), by signed links that expire', async () => {
+    const closed = setup();
+    await closed.service.tick(MONDAY + 8 * H);
+    expect(new Set(closed.sender.chartUrls)).toEqual(new Set([null]));
+
+    const open = setup(new MemoryRepo(), new RecordingSender(), true);
+    await open.service.tick(MONDAY + 8 * H);
+    const url = open.sender.chartUrls[0] as string;
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:9\/api\/v1\/digests\/charts\/[\w.%-]+$/);
+    const token = decodeURIComponent(url.split('/').pop() as string);
+    expect((await open.service.chart(token, MONDAY + 9 * H)).toString()).toBe('png of orders');
+    await expect(open.service.chart(`${token}x`, MONDAY)).rejects.toThrow(/not valid or has expired/);
+    await expect(open.service.chart(token, MONDAY + 40 * 24 * H)).rejects.toThrow(/not valid or has expired/);
   });
 });

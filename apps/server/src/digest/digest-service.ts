@@ -10,10 +10,14 @@ import type { DigestSender, Recipient, SendResult } from './delivery.ts';
 import { digestHtml, digestSubject, digestText } from './render.ts';
 import type { DigestSource } from './source.ts';
 import { digestOwners } from './content.ts';
-import { signUnsubscribe, verifyUnsubscribe } from './unsubscribe-token.ts';
+import { signChart, signUnsubscribe, verifyChart, verifyUnsubscribe } from './unsubscribe-token.ts';
+import { STEP_MS } from './source.ts';
 import type { SlackChannel } from './delivery.ts';
 import type { ModelService } from '../model/model-service.ts';
 import { digestCadence, digestPeriod } from './period.ts';
+
+/** How long a chart link in a Slack digest keeps drawing: long enough to scroll back a month. */
+const CHART_LINK_MS = 31 * 86_400_000;
 
 /** Why a request about digests cannot be served, in words for the person asking. */
 export class DigestError extends Error {
@@ -53,7 +57,7 @@ export interface DigestServiceDeps {
   config: DigestsConfig;
   /** `slack` channels by id (the people's `slack` field names one). */
   slackChannels: ReadonlyMap<string, SlackChannel>;
-  source: Pick<DigestSource, 'build'>;
+  source: Pick<DigestSource, 'build' | 'chart'>;
   sender: Pick<DigestSender, 'channelsFor' | 'send'>;
   repo: Pick<DigestRepo, 'addDelivery' | 'delivered' | 'setSubscription' | 'subscriptions' | 'signingKey'>;
   model: Pick<ModelService, 'objectives' | 'kpis' | 'goals'>;
@@ -106,6 +110,29 @@ export class DigestService {
     return `${this.deps.config.baseUrl.replace(/\/+$/, '')}/api/v1/digests/unsubscribe?token=${encodeURIComponent(token)}`;
   }
 
+  /**
+   * Links to each KPI's chart that Slack can fetch, when the config says the server is
+   * reachable (publicCharts); none otherwise, and Slack gets text.
+   */
+  async chartUrls(digest: Digest, nowMs: number): Promise<((kpiId: string) => string) | undefined> {
+    const { config } = this.deps;
+    if (!config.publicCharts) return undefined;
+    const key = await this.deps.repo.signingKey();
+    const base = config.baseUrl.replace(/\/+$/, '');
+    return (kpi) => {
+      const ref = { kpi, ...digest.span, stepMs: STEP_MS[digest.period.cadence], expiresMs: nowMs + CHART_LINK_MS };
+      return `${base}/api/v1/digests/charts/${encodeURIComponent(signChart(ref, key))}`;
+    };
+  }
+
+  /** The PNG a chart link names; a forged, expired or dangling link is a 404. */
+  async chart(token: string, nowMs: number): Promise<Buffer> {
+    const ref = verifyChart(token, await this.deps.repo.signingKey(), nowMs);
+    const png = ref ? await this.deps.source.chart(ref) : null;
+    if (!png) throw new DigestError(404, 'not_found', 'no such chart (the link is not valid or has expired)');
+    return png;
+  }
+
   async preview(objectiveId: string, person: string | null, nowMs: number): Promise<DigestPreview> {
     const o = this.#objective(objectiveId);
     const digest = await this.deps.source.build(o, nowMs);
@@ -142,7 +169,7 @@ export class DigestService {
       );
     }
     const digest = await this.deps.source.build(o, nowMs);
-    return this.deps.sender.send(digest, r, await this.unsubscribeUrl(person, o.id));
+    return this.deps.sender.send(digest, r, await this.unsubscribeUrl(person, o.id), undefined, await this.chartUrls(digest, nowMs));
   }
 
   async subscriptions(person: string): Promise<SubscriptionView[]> {
@@ -210,7 +237,7 @@ export class DigestService {
         const due = new Set(sender.channelsFor(r).filter((ch) => !delivered.has(deliveryKey(person, o.id, period, ch))));
         if (due.size === 0) continue;
         digest ??= await source.build(o, nowMs);
-        const results = await sender.send(digest, r, await this.unsubscribeUrl(person, o.id), due);
+        const results = await sender.send(digest, r, await this.unsubscribeUrl(person, o.id), due, await this.chartUrls(digest, nowMs));
         for (const res of results) {
           await repo.addDelivery({ person, objective: o.id, period, channel: res.channel, ok: res.ok, error: res.error, at: nowMs });
           if (res.ok) sent++;

@@ -7,11 +7,12 @@ import type { ModelService } from '../model/model-service.ts';
 import type { AlertRepo } from '../store/alert-repo.ts';
 import type { ModelRepo } from '../store/model-repo.ts';
 import { querySeries } from '../store/series-query.ts';
+import { chartPng } from './charts.ts';
 import { buildDigest, objectiveKpis, type Digest } from './content.ts';
 import { digestCadence, digestPeriod, reportedSpan } from './period.ts';
 
 /** Chart steps per cadence: about 28–45 points, enough for a trend, few enough to stay a sparkline. */
-const STEP_MS = { weekly: 6 * 3_600_000, monthly: 86_400_000, quarterly: 2 * 86_400_000 } as const;
+export const STEP_MS = { weekly: 6 * 3_600_000, monthly: 86_400_000, quarterly: 2 * 86_400_000 } as const;
 /** Alert transitions read per digest: a span with more has bigger problems than a long list. */
 const MAX_TRANSITIONS = 5_000;
 const MAX_MILESTONES = 10_000;
@@ -33,6 +34,16 @@ export class DigestSource {
 
   objective(id: string): Objective | undefined {
     return this.deps.model.objectives.find((o) => o.id === id);
+  }
+
+  /** One KPI's chart over a span, as a linked image draws it (null for a KPI no longer in the model). */
+  async chart(ref: { kpi: string; fromMs: number; toMs: number; stepMs: number }): Promise<Buffer | null> {
+    const kpi = this.deps.model.kpis.find((k) => k.id === ref.kpi);
+    if (!kpi) return null;
+    const series = await querySeries(this.deps.clickhouse, kpi, { fromMs: ref.fromMs, toMs: ref.toMs, stepMs: ref.stepMs });
+    const state = this.deps.wall.kpiState(kpi.id);
+    const status = this.deps.wall.kpiHealth(kpi.id)?.status ?? state?.status ?? 'no_data';
+    return chartPng({ series, target: state?.target ?? null, status });
   }
 
   async build(objective: Objective, nowMs: number): Promise<Digest> {

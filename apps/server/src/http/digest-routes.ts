@@ -156,6 +156,23 @@ export function digestRoutes(deps: DigestRouteDeps) {
       },
     )
     .get(
+      '/api/v1/digests/charts/:token',
+      doc({
+        tag: 'digests',
+        summary: "A KPI's chart in a Slack digest (PNG; a signed link, no sign-in; only with publicCharts)",
+        responses: { 200: 'image/png', 404: 'The link is not valid or has expired', 503: 'Digests are not configured' },
+      }),
+      async (c) => {
+        if (!deps.digests) return jsonError(c, 503, 'not_configured', NOT_CONFIGURED);
+        try {
+          const png = await deps.digests.chart(c.req.param('token').slice(0, MAX_TOKEN_LENGTH + 1), Date.now());
+          return c.body(new Uint8Array(png), 200, { 'content-type': 'image/png', 'cache-control': 'private, max-age=3600' });
+        } catch (err) {
+          return failure(c, err);
+        }
+      },
+    )
+    .get(
       '/api/v1/digests/unsubscribe',
       doc({
         tag: 'digests',
