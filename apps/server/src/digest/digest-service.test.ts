@@ -265,3 +265,21 @@ describe('chart images for Slack', () => {
     await expect(open.service.chart(token, MONDAY + 40 * 24 * H)).rejects.toThrow(/not valid or has expired/);
   });
 });
+
+describe('send me this digest now', () => {
+  it('sends to the person asking outside the schedule, once per 30 s, and says who has no address', async () => {
+    const { service, sender, repo } = setup();
+    expect(await service.sendNow('grow', 'dana', MONDAY + 3 * H)).toEqual([
+      { channel: 'email', ok: true, error: '' },
+      { channel: 'slack', ok: true, error: '' },
+    ]);
+    // quiet hours are for the schedule, and this does not count as the period's delivery
+    expect(repo.deliveries).toEqual([]);
+    await expect(service.sendNow('grow', 'dana', MONDAY + 3 * H + 10_000)).rejects.toThrow('ask again in 20 s');
+    expect(await service.sendNow('care', 'dana', MONDAY + 3 * H + 10_000)).toHaveLength(2);
+    expect(await service.sendNow('grow', 'dana', MONDAY + 3 * H + 30_000)).toHaveLength(2);
+    await expect(service.sendNow('grow', 'nia', MONDAY)).rejects.toThrow('there is no email address or Slack channel for "nia"');
+    await expect(service.sendNow('nope', 'dana', MONDAY)).rejects.toThrow('no objective "nope"');
+    expect(sender.sent).toHaveLength(6);
+  });
+});

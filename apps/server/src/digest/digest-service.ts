@@ -16,13 +16,16 @@ import type { SlackChannel } from './delivery.ts';
 import type { ModelService } from '../model/model-service.ts';
 import { digestCadence, digestPeriod } from './period.ts';
 
+/** "Send me this now" for one person and objective at most this often: a double click sends one email, a script cannot flood the relay. */
+export const SEND_NOW_INTERVAL_MS = 30_000;
+
 /** How long a chart link in a Slack digest keeps drawing: long enough to scroll back a month. */
 const CHART_LINK_MS = 31 * 86_400_000;
 
 /** Why a request about digests cannot be served, in words for the person asking. */
 export class DigestError extends Error {
   constructor(
-    readonly status: 400 | 404,
+    readonly status: 400 | 404 | 429,
     readonly code: string,
     message: string,
   ) {
@@ -71,6 +74,9 @@ export interface DigestServiceDeps {
  * not resend), waiting out quiet hours.
  */
 export class DigestService {
+  /** When each person last asked for each objective's digest (`person\0objective`); pruned as it is read. */
+  readonly #sentNow = new Map<string, number>();
+
   constructor(private readonly deps: DigestServiceDeps) {}
 
   #objective(id: string): Objective {
@@ -168,6 +174,14 @@ export class DigestService {
         `there is no email address or Slack channel for "${person}": add them to notifications.digests.people in the config file`,
       );
     }
+    for (const [k, at] of this.#sentNow) if (nowMs - at >= SEND_NOW_INTERVAL_MS) this.#sentNow.delete(k);
+    const key = `${person}\u0000${o.id}`;
+    const last = this.#sentNow.get(key);
+    if (last !== undefined) {
+      const wait = Math.ceil((SEND_NOW_INTERVAL_MS - (nowMs - last)) / 1000);
+      throw new DigestError(429, 'too_soon', `this digest was just sent to you; ask again in ${wait} s`);
+    }
+    this.#sentNow.set(key, nowMs);
     const digest = await this.deps.source.build(o, nowMs);
     return this.deps.sender.send(digest, r, await this.unsubscribeUrl(person, o.id), undefined, await this.chartUrls(digest, nowMs));
   }

@@ -29,7 +29,7 @@ function failure(c: Context, err: unknown) {
 }
 
 /** A small page for a person who clicked a link in an email: it says what happened and links back. */
-function page(title: string, body: string, status: 200 | 400 | 404 | 503, c: Context) {
+function page(title: string, body: string, status: 200 | 400 | 404 | 429 | 503, c: Context) {
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title></head>
 <body style="font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;color:#111827"><h1 style="font-size:1.4rem">${escapeHtml(title)}</h1>${body}</body></html>`;
   return c.html(html, status);
@@ -83,6 +83,7 @@ export function digestRoutes(deps: DigestRouteDeps) {
         responses: {
           200: '{sent: [{channel, ok, error}]}',
           400: 'No address for this person',
+          429: 'Sent to this person moments ago',
           401: 'Not signed in',
           404: 'No such objective',
           503: 'Digests are not configured',
