@@ -143,4 +143,28 @@ describe('the digest preview', () => {
     await delay(100);
     expect(await page.getByTestId('digest-status').innerText()).toBe('Subscribed: you will get this digest.');
   });
+
+  it('is configured in the objective editor, kept in the model, and the digest page says when it is off', async () => {
+    await page.goto(`${server.url}/#/edit/objective/sales`);
+    const form = page.getByTestId('objective-form');
+    await expect.poll(() => form.locator('[name=name]').inputValue(), { timeout: 20_000 }).toBe('Sell more');
+    await form.locator('[name="digest.cadence"]').selectOption('monthly');
+    await form.locator('[name="digest.subscribers"]').fill('sam, lee');
+    await form.locator('[name="digest.enabled"]').uncheck();
+    await page.getByTestId('save').click();
+    await expect
+      .poll(async () => ((await (await apiFetch(server, '/api/v1/objectives/sales')).json()) as { digest?: unknown }).digest, {
+        timeout: 20_000,
+      })
+      .toEqual({ enabled: false, cadence: 'monthly', subscribers: ['sam', 'lee'] });
+    await page.goto(`${server.url}/#/digest/sales`);
+    await page.getByTestId('digest-off').waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId('digest-recipient').allInnerTexts()).toEqual([
+      'admin (email)',
+      'kim (email)',
+      'sam (no address)',
+      'lee (no address)',
+    ]);
+    expect(await page.getByTestId('digest-subject').innerText()).toMatch(/\(\d{4}-\d{2} review digest\)$/);
+  });
 });

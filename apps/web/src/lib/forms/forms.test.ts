@@ -24,7 +24,7 @@ describe('objective form', () => {
     expect(fresh.definition).toEqual({ id: 'x', name: 'X', level: 'organisation', rollup: 'weighted_average' });
   });
 
-  it('writes back the digest settings it does not show, so saving in the editor keeps them', () => {
+  it('edits the digest settings and round-trips them, checking cadence and names', () => {
     const def: Objective = {
       id: 'grow',
       name: 'Grow',
@@ -34,6 +34,15 @@ describe('objective form', () => {
     };
     const edited = formToObjective({ ...objectiveToForm(def), name: 'Grow more' });
     expect(edited.definition).toEqual({ ...def, name: 'Grow more' });
+    expect(objectiveToForm(def)).toMatchObject({ digestEnabled: false, digestCadence: 'monthly', digestSubscribers: 'sam' });
+    const set = formToObjective({ ...objectiveToForm(def), digestEnabled: true, digestCadence: '', digestSubscribers: ' sam, lee ,' });
+    expect(set.definition.digest).toEqual({ enabled: true, subscribers: ['sam', 'lee'] });
+    // back to the defaults: no digest field at all
+    expect(
+      formToObjective({ ...objectiveToForm(def), digestEnabled: true, digestCadence: '', digestSubscribers: '' }).definition.digest,
+    ).toBeUndefined();
+    const bad = formToObjective({ ...objectiveToForm(def), digestCadence: 'daily', digestSubscribers: 'x'.repeat(201) });
+    expect(bad.problems.map((p) => p.field)).toEqual(['digest.cadence', 'digest.subscribers']);
   });
 
   it('pre-fills a new objective from the route', () => {
