@@ -1,42 +1,19 @@
 import { DateTime } from 'luxon';
 
-/** Text for figures and times in a digest: the wall's conventions (3 significant figures, k/M, "87 %"). */
+import { formatPercent, formatValue } from '@northstar/shared';
 
-const SCALES = [
-  { factor: 1e12, suffix: 'T' },
-  { factor: 1e9, suffix: 'B' },
-  { factor: 1e6, suffix: 'M' },
-  { factor: 1e3, suffix: 'k' },
-] as const;
-const CURRENCY: Readonly<Record<string, string>> = { eur: '€', '€': '€', usd: '$', $: '$', gbp: '£', '£': '£' };
-
-function plain(n: number): string {
-  const abs = Math.abs(n);
-  const text = abs.toFixed(abs >= 100 ? 0 : abs >= 10 ? 1 : 2);
-  const trimmed = text.includes('.') ? text.replace(/\.?0+$/, '') : text;
-  return (n < 0 && trimmed !== '0' ? '-' : '') + trimmed;
-}
-
-function compact(n: number): string {
-  const abs = Math.abs(n);
-  for (const { factor, suffix } of SCALES)
-    if (Number(abs.toPrecision(3)) >= factor) return (n < 0 ? '-' : '') + plain(abs / factor) + suffix;
-  return plain(n);
-}
+/**
+ * Text for figures and times in a digest. Values and attainment use the wall's own rules
+ * (packages/shared value-format.ts), so an email never reads a number differently from the wall.
+ */
 
 export function figure(value: number | null, unit: string): string {
-  if (value === null || !Number.isFinite(value)) return '—';
-  const key = unit.trim().toLowerCase();
-  if (key === '') return compact(value);
-  if (key === '%' || key === 'percent') return `${plain(value)} %`;
-  const symbol = CURRENCY[key];
-  if (symbol) return (value < 0 ? '-' : '') + symbol + compact(Math.abs(value));
-  return `${compact(value)} ${unit.trim()}`;
+  return formatValue(value, unit);
 }
 
 /** Attainment: whole percent, as on the wall. */
 export function percent(value: number | null): string {
-  return value === null || !Number.isFinite(value) ? '—' : `${Math.round(value)} %`;
+  return formatPercent(value);
 }
 
 export function signedPercent(value: number | null): string {
