@@ -20,6 +20,8 @@ const LAYERS = [
   ['model'],
   ['watch'],
   ['live'],
+  // review digests: built from the wall's state (live/), the stores and the alert channels' settings
+  ['digest'],
   // the WebSocket handshake names live/access.ts's LiveAccess
   ['auth'],
   // share links: kept beside auth (its tokens and principal), read by the guard through auth.acceptShares

@@ -2,8 +2,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 
 /**
- * A local stand-in for PagerDuty's Events API v2, Opsgenie's Alert API and a Microsoft Teams
- * webhook, run as its own process by the on-call tests. It checks each payload the way the
+ * A local stand-in for PagerDuty's Events API v2, Opsgenie's Alert API, a Microsoft Teams
+ * webhook and a Slack incoming webhook, run as its own process by the on-call tests. It checks each payload the way the
  * service documents it (400 with the reason otherwise) and keeps what the service would keep:
  * incidents by dedup key, alerts by alias, cards posted. GET /_state returns all of it.
  *
@@ -34,6 +34,7 @@ const state = {
   pagerduty: { incidents: [] as Incident[], rejected: [] as string[] },
   opsgenie: { alerts: [] as GenieAlert[], rejected: [] as string[] },
   teams: { cards: [] as unknown[], rejected: [] as string[] },
+  slack: { messages: [] as unknown[], rejected: [] as string[] },
 };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -125,6 +126,32 @@ function teams(body: unknown, res: ServerResponse): void {
   res.writeHead(202).end();
 }
 
+/** https://api.slack.com/messaging/webhooks and the Block Kit limits Slack enforces. */
+function slack(body: unknown, res: ServerResponse): void {
+  const bad = (why: string) => {
+    state.slack.rejected.push(why);
+    res.writeHead(400, { 'content-type': 'text/plain' }).end(why);
+  };
+  if (!isObject(body) || !str(body.text, 40_000)) return bad('no_text');
+  if (body.blocks !== undefined) {
+    if (!Array.isArray(body.blocks) || body.blocks.length > 50) return bad('invalid_blocks: more than 50 blocks');
+    for (const b of body.blocks) {
+      if (!isObject(b)) return bad('invalid_blocks: a block is not an object');
+      if (b.type === 'section') {
+        if (!isObject(b.text) || !['mrkdwn', 'plain_text'].includes(String(b.text.type)) || !str(b.text.text, 3000)) {
+          return bad('invalid_blocks: section text missing or longer than 3000');
+        }
+      } else if (b.type === 'context') {
+        if (!Array.isArray(b.elements) || b.elements.length === 0 || b.elements.length > 10) return bad('invalid_blocks: context elements');
+      } else if (b.type === 'image') {
+        if (!str(b.image_url, 3000) || !/^https?:\/\//.test(b.image_url) || !str(b.alt_text, 2000)) return bad('invalid_blocks: image');
+      } else if (b.type !== 'divider') return bad(`invalid_blocks: unknown block type ${String(b.type)}`);
+    }
+  }
+  state.slack.messages.push(body);
+  res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+}
+
 const server = createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   if (req.method === 'GET' && url.pathname === '/_state') return reply(res, 200, state);
@@ -141,6 +168,7 @@ const server = createServer((req, res) => {
     if (url.pathname === '/pagerduty/v2/enqueue') return pagerDuty(body, res);
     if (url.pathname.startsWith('/opsgenie/')) return opsgenie(req, new URL(url.href.replace('/opsgenie/', '/')), body, res);
     if (url.pathname === '/teams/webhook') return teams(body, res);
+    if (url.pathname === '/slack/webhook') return slack(body, res);
     reply(res, 404, { error: `no route ${url.pathname}` });
   });
 });

@@ -10,10 +10,11 @@ export interface ReceiverState {
     cards: { body: { type: string; text?: string; color?: string; facts?: { title: string; value: string }[] }[] }[];
     rejected: string[];
   };
+  slack: { messages: { text: string; blocks: { type: string; text?: { text: string }; image_url?: string }[] }[]; rejected: string[] };
 }
 
 export interface OncallReceiver {
-  /** http://127.0.0.1:<port>; PagerDuty under /pagerduty, Opsgenie under /opsgenie, Teams at /teams/webhook. */
+  /** http://127.0.0.1:<port>; PagerDuty under /pagerduty, Opsgenie under /opsgenie, Teams at /teams/webhook, Slack at /slack/webhook. */
   base: string;
   state(): Promise<ReceiverState>;
   stop(): void;

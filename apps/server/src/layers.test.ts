@@ -50,6 +50,7 @@ describe('the layer check (pnpm layers)', () => {
         'config',
         'demo',
         'detect',
+        'digest',
         'evaluate',
         'history',
         'http',

@@ -7,6 +7,7 @@ import { resolveRoutes } from './alerts/config.ts';
 import { createNotifier } from './alerts/notifiers/channels.ts';
 import type { Notifier } from './alerts/notifiers/notifier.ts';
 import { startAuth } from './compose/auth.ts';
+import { startDigests } from './compose/digests.ts';
 import { startHttp } from './compose/http.ts';
 import { startKafka } from './compose/kafka.ts';
 import { startLiveCount } from './compose/live-count.ts';
@@ -84,6 +85,16 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
     onRepaired: () => wall.service.tick(Date.now()),
   });
   const refresh = startStoreRefresh({ evaluator, reads, drain, log });
+  const digests = startDigests({
+    notifications: configFile.notifications,
+    model,
+    wall: wall.service,
+    evaluator,
+    clickhouse,
+    alertRepo: wall.alertRepo,
+    repo,
+    log,
+  });
   const kafka = await startKafka(settings, ingestor, metrics, log, partials);
 
   // a revoked token, a logout, a changed user or an expired session also ends its live connections
@@ -107,6 +118,7 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
     storeReachable: () => events.ping(),
     kafkaJoined: kafka ? () => kafka.ingest.joined : undefined,
     degraded: () => ({ dlq: kafka?.ingest.dlqProblem }),
+    digests: digests.service,
   });
 
   let closing: Promise<void> | undefined;
@@ -120,6 +132,7 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
     close: () =>
       (closing ??= (async () => {
         refresh.stop();
+        await digests.stop();
         stopAuth();
         stopShares();
         // the clock stops, the detectors' warm-up ends and every live connection closes

@@ -18,3 +18,4 @@ export * from './forbidden-keys.ts';
 export * from './comparison.ts';
 export * from './wall-clock.ts';
 export * from './share.ts';
+export * from './value-format.ts';

@@ -76,6 +76,21 @@ const timezoneField = z
     }
   }, 'must be an IANA time zone like "UTC" or "Europe/Berlin"');
 
+/**
+ * An objective's review digest, kept in the versioned model (apps/server/src/digest/): whether
+ * it is sent, how often, and who gets it besides the owners of the objective, its KPIs and
+ * their goals. Addresses stay in the config file (notifications.digests.people).
+ */
+export const ObjectiveDigestSchema = z.strictObject({
+  /** false: no scheduled digest for this objective (the preview still works). */
+  enabled: z.boolean().default(true),
+  /** How often it is sent; the objective's review cadence (or weekly) when unset. */
+  cadence: z.enum(REVIEW_CADENCES).optional(),
+  /** People who get it besides the owners, by the names owner fields use. */
+  subscribers: z.array(labelText(200, 1)).max(100).optional(),
+});
+export type ObjectiveDigest = z.infer<typeof ObjectiveDigestSchema>;
+
 export const ObjectiveSchema = z.strictObject({
   id: idField,
   name,
@@ -88,6 +103,8 @@ export const ObjectiveSchema = z.strictObject({
   /** How attainment rolls up from KPIs and child objectives. */
   rollup: z.enum(ROLLUP_RULES).default('weighted_average'),
   review: z.enum(REVIEW_CADENCES).optional(),
+  /** Its review digest; owners get a weekly (or review-cadence) digest when unset. */
+  digest: ObjectiveDigestSchema.optional(),
 });
 export type Objective = z.infer<typeof ObjectiveSchema>;
 

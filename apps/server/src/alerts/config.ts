@@ -1,6 +1,7 @@
 import { ALERT_SEVERITIES, idField, parseDurationMs, type AlertSeverity } from '@northstar/shared';
 import { z } from 'zod';
 import { ROUTED_STATES, type RoutedState } from './notification.ts';
+import { DigestsConfigSchema } from './digest-config.ts';
 import { QuietHoursSchema, type QuietHours } from './quiet-hours.ts';
 
 /**
@@ -109,6 +110,8 @@ export const NotificationsConfigSchema = z
   .strictObject({
     channels: z.array(ChannelSchema).max(100).default([]),
     routes: z.array(RouteSchema).max(100).default([]),
+    /** Review digests by email and Slack (digest-config.ts); none without this section. */
+    digests: DigestsConfigSchema.optional(),
   })
   .superRefine((cfg, ctx) => {
     const ids = new Set<string>();
@@ -121,6 +124,12 @@ export const NotificationsConfigSchema = z
         if (!ids.has(id)) ctx.addIssue({ code: 'custom', path: ['routes', i, 'channels', j], message: `no channel "${id}"` });
       }),
     );
+    const typeOf = new Map(cfg.channels.map((c) => [c.id, c.type]));
+    const needChannel = (id: string | undefined, type: 'email' | 'slack', path: PropertyKey[]) => {
+      if (id !== undefined && typeOf.get(id) !== type) ctx.addIssue({ code: 'custom', path, message: `no ${type} channel "${id}"` });
+    };
+    needChannel(cfg.digests?.email, 'email', ['digests', 'email']);
+    cfg.digests?.people.forEach((p, i) => needChannel(p.slack, 'slack', ['digests', 'people', i, 'slack']));
   });
 export type NotificationsConfig = z.infer<typeof NotificationsConfigSchema>;
 

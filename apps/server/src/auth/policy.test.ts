@@ -25,6 +25,18 @@ describe('route classes', () => {
     expect(requiredAccess('DELETE', '/api/v1/auth/kiosk-tokens/x')).toBe('editor');
   });
 
+  it("opens a digest's unsubscribe link to anyone, and a person's own digests to a person only", () => {
+    expect(requiredAccess('GET', '/api/v1/digests/unsubscribe')).toBe('public');
+    expect(requiredAccess('POST', '/api/v1/digests/unsubscribe')).toBe('public');
+    expect(requiredAccess('GET', '/api/v1/digests/objectives/grow/preview')).toBe('read');
+    expect(ok(user('viewer'), 'POST', '/api/v1/digests/objectives/grow/send')).toBe(true);
+    expect(ok(user('viewer'), 'PUT', '/api/v1/digests/subscriptions/grow')).toBe(true);
+    expect(ok(token('admin'), 'POST', '/api/v1/digests/objectives/grow/send')).toBe(403);
+    expect(ok(null, 'GET', '/api/v1/digests/subscriptions')).toBe(401);
+    // a path that merely starts like the link is not public
+    expect(requiredAccess('GET', '/api/v1/digests/unsubscribe/x')).toBe('read');
+  });
+
   it('lets each role, scope and kiosk do what it may and no more', () => {
     expect(ok(null, 'GET', '/api/v1/kpis')).toBe(401);
     expect(ok(null, 'GET', '/index.html')).toBe(true);

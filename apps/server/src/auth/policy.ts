@@ -9,7 +9,8 @@ import { roleAtLeast, type Principal } from './types.ts';
  * - ingest: POST /api/v1/events (tokens with the ingest scope);
  * - editor: every other write, kiosk links and share links;
  * - admin: users and API tokens;
- * - session: a signed-in person's own logout and password.
+ * - session: a signed-in person's own logout and password, and their own review digests;
+ * - the unsubscribe link and chart images of a review digest are public (signed tokens say who and what).
  */
 export type Access = 'public' | 'read' | 'ingest' | 'editor' | 'admin' | 'session';
 
@@ -31,6 +32,11 @@ export function requiredAccess(method: string, path: string): Access {
   // who made which link is the editors' business, like kiosk links
   if (path === '/api/v1/shares' || path.startsWith('/api/v1/shares/')) return 'editor';
   if (path === '/api/v1/auth/logout' || path === '/api/v1/auth/password') return 'session';
+  // a digest's unsubscribe link works without signing in (its token is signed); a person's own digests need a person
+  if (path === '/api/v1/digests/unsubscribe' || path.startsWith('/api/v1/digests/charts/')) return 'public';
+  if (path.startsWith('/api/v1/digests/subscriptions') || (path.startsWith('/api/v1/digests/objectives/') && path.endsWith('/send'))) {
+    return 'session';
+  }
   if (path.startsWith('/api/v1/auth/users') || path.startsWith('/api/v1/auth/tokens')) return 'admin';
   if (path.startsWith('/api/v1/auth/kiosk-tokens')) return 'editor';
   if (path === '/api/v1/events' && method === 'POST') return 'ingest';

@@ -24,6 +24,7 @@ import { oidcRoutes, type OidcRouteDeps } from './oidc-routes.ts';
 import { securityHeaders } from './security-headers.ts';
 import { shareRoutes, type ShareRouteDeps } from './share-routes.ts';
 import { reportRoutes } from './report-routes.ts';
+import { digestRoutes, type DigestRouteDeps } from './digest-routes.ts';
 
 /** What the whole app needs: each route module's deps; a part two modules share does what both ask of it. */
 export interface AppDeps
@@ -37,7 +38,8 @@ export interface AppDeps
     AuthRouteDeps,
     FeedbackRouteDeps,
     OidcRouteDeps,
-    ShareRouteDeps {
+    ShareRouteDeps,
+    DigestRouteDeps {
   /** The guard asks the whole service (who holds a token or session), the routes a part of it. */
   auth: AuthService | null;
   loop: KpiRouteDeps['loop'] & AlignmentDeps['loop'];
@@ -67,6 +69,7 @@ function apiRoutes(deps: AppDeps) {
     .route('/', alertRoutes(deps))
     .route('/', shareRoutes(deps))
     .route('/', reportRoutes(deps))
+    .route('/', digestRoutes(deps))
     .route('/', serviceRoutes(deps.metrics));
 }
 

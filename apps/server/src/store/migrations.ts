@@ -283,6 +283,38 @@ export const MIGRATIONS: Migration[] = [
       TTL toDateTime(expires_at) + INTERVAL 1 HOUR DELETE`,
     ],
   },
+  {
+    version: 11,
+    name: 'review digests: deliveries, subscriptions, the unsubscribe signing key',
+    statements: [
+      // one row per digest sent (or failed) to a person on a channel: a restart reads these and does not resend
+      `CREATE TABLE IF NOT EXISTS digest_deliveries (
+        person String,
+        objective String,
+        period String,
+        channel LowCardinality(String),
+        ok UInt8,
+        error String,
+        at DateTime64(3, 'UTC')
+      ) ENGINE = MergeTree
+      ORDER BY (person, objective, period, at)`,
+      // versioned rows: the newest per (person, objective) is in force; owners are subscribed until they say otherwise
+      `CREATE TABLE IF NOT EXISTS digest_subscriptions (
+        person String,
+        objective String,
+        subscribed UInt8,
+        by String,
+        at DateTime64(3, 'UTC')
+      ) ENGINE = MergeTree
+      ORDER BY (person, objective, at)`,
+      // the HMAC key of unsubscribe links, made on first use; the oldest row wins if two servers raced
+      `CREATE TABLE IF NOT EXISTS digest_keys (
+        key String,
+        created_at DateTime64(3, 'UTC')
+      ) ENGINE = MergeTree
+      ORDER BY created_at`,
+    ],
+  },
   // 8 and 10 are unused: the runner applies what is missing in order, gaps included
   {
     version: 12,

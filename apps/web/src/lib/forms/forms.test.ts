@@ -1,4 +1,4 @@
-import type { KpiDefinition } from '@northstar/shared';
+import type { KpiDefinition, Objective } from '@northstar/shared';
 import { describe, expect, it } from 'vitest';
 import type { TargetSuggestion } from '../api/types.ts';
 import { mapFieldErrors } from './fieldErrors.ts';
@@ -22,6 +22,27 @@ describe('objective form', () => {
     expect(formToObjective(objectiveToForm(def))).toEqual({ definition: def, problems: [] });
     const fresh = formToObjective({ ...objectiveToForm(), id: 'x', name: ' X ' });
     expect(fresh.definition).toEqual({ id: 'x', name: 'X', level: 'organisation', rollup: 'weighted_average' });
+  });
+
+  it('edits the digest settings and round-trips them, checking cadence and names', () => {
+    const def: Objective = {
+      id: 'grow',
+      name: 'Grow',
+      level: 'team',
+      rollup: 'weakest',
+      digest: { enabled: false, cadence: 'monthly', subscribers: ['sam'] },
+    };
+    const edited = formToObjective({ ...objectiveToForm(def), name: 'Grow more' });
+    expect(edited.definition).toEqual({ ...def, name: 'Grow more' });
+    expect(objectiveToForm(def)).toMatchObject({ digestEnabled: false, digestCadence: 'monthly', digestSubscribers: 'sam' });
+    const set = formToObjective({ ...objectiveToForm(def), digestEnabled: true, digestCadence: '', digestSubscribers: ' sam, lee ,' });
+    expect(set.definition.digest).toEqual({ enabled: true, subscribers: ['sam', 'lee'] });
+    // back to the defaults: no digest field at all
+    expect(
+      formToObjective({ ...objectiveToForm(def), digestEnabled: true, digestCadence: '', digestSubscribers: '' }).definition.digest,
+    ).toBeUndefined();
+    const bad = formToObjective({ ...objectiveToForm(def), digestCadence: 'daily', digestSubscribers: 'x'.repeat(201) });
+    expect(bad.problems.map((p) => p.field)).toEqual(['digest.cadence', 'digest.subscribers']);
   });
 
   it('pre-fills a new objective from the route', () => {

@@ -22,9 +22,30 @@ export interface ObjectiveFormValues {
   parent: string;
   rollup: RollupRule;
   review: string;
+  /** The review digest (objective.digest): sent on the schedule, how often ('' = the review cadence), who else gets it (comma-separated). */
+  digestEnabled: boolean;
+  digestCadence: string;
+  digestSubscribers: string;
 }
 
-export const OBJECTIVE_FIELDS = ['id', 'name', 'description', 'level', 'owner', 'period', 'parent', 'rollup', 'review'] as const;
+export const OBJECTIVE_FIELDS = [
+  'id',
+  'name',
+  'description',
+  'level',
+  'owner',
+  'period',
+  'parent',
+  'rollup',
+  'review',
+  'digest.enabled',
+  'digest.cadence',
+  'digest.subscribers',
+] as const;
+
+/** The subscribers a digest may name, and how long a name may be (the model's limits). */
+const MAX_SUBSCRIBERS = 100;
+const MAX_NAME = 200;
 
 export function objectiveToForm(o: Partial<Objective> = {}, preset: Readonly<Record<string, string>> = {}): ObjectiveFormValues {
   const level = o.level ?? preset.level;
@@ -38,6 +59,9 @@ export function objectiveToForm(o: Partial<Objective> = {}, preset: Readonly<Rec
     parent: o.parent ?? preset.parent ?? '',
     rollup: o.rollup ?? 'weighted_average',
     review: o.review ?? '',
+    digestEnabled: o.digest?.enabled ?? true,
+    digestCadence: o.digest?.cadence ?? '',
+    digestSubscribers: (o.digest?.subscribers ?? []).join(', '),
   };
 }
 
@@ -56,12 +80,27 @@ export function formToObjective(v: ObjectiveFormValues): { definition: Objective
   const review = optionalText(v.review) as ReviewCadence | undefined;
   if (review !== undefined && !(REVIEW_CADENCES as readonly string[]).includes(review))
     p.add('review', `must be one of ${REVIEW_CADENCES.join(', ')}`);
+  const digestCadence = optionalText(v.digestCadence) as ReviewCadence | undefined;
+  if (digestCadence !== undefined && !(REVIEW_CADENCES as readonly string[]).includes(digestCadence))
+    p.add('digest.cadence', `must be one of ${REVIEW_CADENCES.join(', ')}`);
+  const subscribers = v.digestSubscribers
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  if (subscribers.length > MAX_SUBSCRIBERS) p.add('digest.subscribers', `at most ${MAX_SUBSCRIBERS} names`);
+  const long = subscribers.find((s) => s.length > MAX_NAME);
+  if (long !== undefined) p.add('digest.subscribers', `"${long.slice(0, 20)}…" is longer than ${MAX_NAME} characters`);
+  // the defaults (on, the review cadence, owners only) are written as no digest field at all
+  const digest =
+    !v.digestEnabled || digestCadence !== undefined || subscribers.length > 0
+      ? { enabled: v.digestEnabled, ...defined({ cadence: digestCadence }), ...(subscribers.length > 0 ? { subscribers } : {}) }
+      : undefined;
   const definition: Objective = {
     id,
     name,
     level: v.level,
     rollup: v.rollup,
-    ...defined({ description: optionalText(v.description), owner: optionalText(v.owner), period, parent, review }),
+    ...defined({ description: optionalText(v.description), owner: optionalText(v.owner), period, parent, review, digest }),
   };
   return { definition, problems: p.list };
 }

@@ -33,6 +33,14 @@ describe('parseRoute', () => {
     expect(parseRoute('#/edit/kpi/a%2Eb')).toMatchObject({ id: 'a.b' });
   });
 
+  it("parses an objective's digest page", () => {
+    expect(parseRoute('#/digest/grow')).toEqual({ page: 'digest', id: 'grow' });
+    expect(parseRoute('#/digest/a%2Fb')).toEqual({ page: 'digest', id: 'a/b' });
+    expect(routeHref({ page: 'digest', id: 'a/b' })).toBe('#/digest/a%2Fb');
+    expect(parseRoute('#/digest')).toEqual({ page: 'not_found', hash: '#/digest' });
+    expect(parseRoute('#/digest/a/b')).toEqual({ page: 'not_found', hash: '#/digest/a/b' });
+  });
+
   it('parses check-ins for objectives, KPIs and goals', () => {
     expect(parseRoute('#/checkin/goal/ana-q4')).toEqual({ page: 'checkin', kind: 'goal', id: 'ana-q4' });
     expect(parseRoute('#/checkin/kpi/orders')).toEqual({ page: 'checkin', kind: 'kpi', id: 'orders' });

@@ -19,6 +19,8 @@ export type Route =
   /** id null = a new one; `preset` pre-fills a new one (e.g. the parent objective from the tree). */
   | { page: 'edit'; kind: EditKind; id: string | null; preset: Readonly<Record<string, string>> }
   | { page: 'checkin'; kind: 'objective' | 'kpi' | 'goal'; id: string }
+  /** An objective's review digest: its preview, "send me this now" and one's subscription. */
+  | { page: 'digest'; id: string }
   /** One KPI's history; the whole view (range, comparison, breakdown, overlays) is in the URL so a link reproduces it. */
   | { page: 'kpi'; id: string; view: HistoryView }
   /** Sign-in; `next` is the page to return to (a hash path like "/kpi/orders"). */
@@ -68,6 +70,10 @@ export function parseRoute(hash: string): Route {
     if (id === null || id === '') return notFound;
     return { page: 'kpi', id, view: parseView(query) };
   }
+  if (head === 'digest' && parts.length === 2 && kind !== undefined) {
+    const id = decode(kind);
+    return id === null || id === '' ? notFound : { page: 'digest', id };
+  }
   if (rest.length > 0 || rawId === undefined) return notFound;
   const id = decode(rawId);
   if (id === null || id === '') return notFound;
@@ -105,6 +111,7 @@ type RouteInput =
   | { page: 'tv'; boards?: readonly string[]; rotate?: number | null }
   | { page: 'edit'; kind: EditKind; id: string | null; preset?: Readonly<Record<string, string>> }
   | { page: 'checkin'; kind: 'objective' | 'kpi' | 'goal'; id: string }
+  | { page: 'digest'; id: string }
   /** `range` is a shorthand for the default view with that preset. */
   | { page: 'kpi'; id: string; view?: HistoryView; range?: RangePreset };
 
@@ -140,6 +147,8 @@ export function routeHref(route: RouteInput): string {
     }
     case 'checkin':
       return `#/checkin/${route.kind}/${encodeURIComponent(route.id)}`;
+    case 'digest':
+      return `#/digest/${encodeURIComponent(route.id)}`;
     case 'kpi': {
       const view = route.view ?? (route.range ? withView(DEFAULT_VIEW, { range: { kind: 'preset', preset: route.range } }) : DEFAULT_VIEW);
       const query = serializeView(view);
