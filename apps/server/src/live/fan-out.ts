@@ -122,15 +122,20 @@ export class FanOut {
     this.#pendingObjectives.clear();
   }
 
-  /** One message to every client that may see it; a lagging one catches up with a snapshot later instead. */
-  broadcast(message: ServerMessage, opts: { skipAwaiting?: boolean } = {}): void {
+  /**
+   * One message to every client that may see it; a lagging one catches up with a snapshot
+   * later instead, unless the message is `undroppable`: a snapshot holds what an alert or a
+   * heartbeat would have said, but not a milestone, so a milestone goes to a lagging client
+   * too (a few hundred bytes, a few a quarter; a client that never drains is still evicted).
+   */
+  broadcast(message: ServerMessage, opts: { skipAwaiting?: boolean; undroppable?: boolean } = {}): void {
     const frame = Buffer.from(JSON.stringify(message));
     const now = Date.now();
     for (const client of this.#deps.clients) {
       if (opts.skipAwaiting && client.awaiting) continue;
       if (!mayReceive(client.access, message)) continue;
       // piling more on a lagging client helps nobody
-      if (this.#deps.backpressure.lagging(client, now)) client.needsSnapshot = true;
+      if (this.#deps.backpressure.lagging(client, now) && !opts.undroppable) client.needsSnapshot = true;
       else this.#deps.send(client, frame, message.type);
     }
   }

@@ -254,7 +254,9 @@ export class LiveHub implements WallListener {
   }
 
   celebrate(milestone: Milestone): void {
-    this.#fanOut.broadcast({ type: 'milestone', serverTime: Date.now(), milestone });
+    this.#journal.recordMilestone(milestone);
+    // a snapshot holds no milestones, so one is never dropped for a lagging client
+    this.#fanOut.broadcast({ type: 'milestone', serverTime: Date.now(), milestone }, { undroppable: true });
   }
 
   /** Closes every connection let in with this credential (a revoked token, an ended session); returns how many. */
