@@ -3,6 +3,7 @@ import { mayReceive, visibleObjectives } from './access.ts';
 import type { Client } from './client.ts';
 import { buildDelta, encodeObjectives, wholeUpdate } from './frames.ts';
 import type { LiveJournal, ResumePlan } from './journal.ts';
+import type { Outgoing } from './outgoing.ts';
 import { Subscription } from './subscription.ts';
 
 export interface ResumeRequest {
@@ -22,7 +23,7 @@ export interface ResumeDeps {
   kpisUnder: (objectiveId: string) => readonly string[];
   /** Every objective's newest state: a replay carries them all (there are few). */
   objectives: () => readonly ObjectiveState[];
-  send: (client: Client, frame: string | Buffer, type: ServerMessage['type']) => void;
+  send: (client: Client, frame: string | Buffer | Outgoing, type: ServerMessage['type']) => void;
   sendSnapshot: (client: Client) => void;
   /** Counts each resume by what it was answered with: `replay`, or `snapshot:<why>`. */
   outcome: (outcome: string) => void;
