@@ -13,6 +13,7 @@
  */
 import WebSocket from 'ws';
 import type { ServerMessage } from '@northstar/shared';
+import { openCounting, type CountingClient } from './counting-client.ts';
 
 /** Latency histogram resolution: 1 ms buckets up to a minute. */
 const MAX_LATENCY_MS = 60_000;
@@ -25,8 +26,14 @@ export interface ClientsConfig {
   first: number;
   /** Parsing thousands of clients' frames would measure this process, not the server: one client in this many is a probe. */
   probeEvery: number;
-  /** Offer permessage-deflate, as browsers do. */
+  /** The counting clients offer permessage-deflate, as browsers do. */
   deflate: boolean;
+  /**
+   * The probes offer it too. Off by default: ws's client inflates on the thread pool, one
+   * message at a time per socket, and on a loaded box that queue, not the server, decides
+   * their latency (the server sends probes and counting clients the same frame in one loop).
+   */
+  probeDeflate: boolean;
   /** Designated clients: one in this many (0: none), those that never read when `slowRead` is false. */
   slow: number;
   slowRead: boolean;
@@ -37,8 +44,14 @@ export interface ClientsReport {
   seconds: number;
   fastClients: number;
   probes: number;
+  /** Messages the fast clients received. */
   framesFast: number;
-  bytesFast: number;
+  /** Messages and their bytes on the wire (compressed when the server deflates), as the counting clients saw them. */
+  framesCounted: number;
+  wireBytes: number;
+  /** Messages and their JSON bytes (inflated), as the probes saw them. */
+  framesProbed: number;
+  jsonBytes: number;
   latencySamples: number;
   /** Latency histogram, sparse: [ms, count] pairs, to merge with another process's. */
   latency: Array<[number, number]>;
@@ -53,7 +66,9 @@ export interface ClientsReport {
 }
 
 interface Conn {
-  ws: WebSocket;
+  /** A probe is a ws client that parses; every other client only counts (counting-client.ts). */
+  ws?: WebSocket;
+  raw?: CountingClient;
   /** Designated and not reading. */
   slow: boolean;
   /** Designated: read (when not slow) but not measured. */
@@ -67,7 +82,10 @@ const histogram = new Uint32Array(MAX_LATENCY_MS + 1);
 const serverSide = new Uint32Array(MAX_LATENCY_MS + 1);
 let samples = 0;
 let framesFast = 0;
-let bytesFast = 0;
+let framesCounted = 0;
+let wireBytes = 0;
+let framesProbed = 0;
+let jsonBytes = 0;
 let measuringSince = performance.now();
 let cpuAtStart = process.cpuUsage();
 const slowCloses: Record<string, number> = {};
@@ -77,8 +95,8 @@ const conns: Conn[] = [];
 function observe(conn: Conn, data: Buffer): void {
   if (conn.designated) return;
   framesFast += 1;
-  bytesFast += data.length;
-  if (!conn.probe) return;
+  framesProbed += 1;
+  jsonBytes += data.length;
   const now = Date.now();
   const msg = JSON.parse(data.toString('utf8')) as ServerMessage;
   // a patch carries lastEventTs only when it changed, which is when a newer event is behind it
@@ -115,10 +133,31 @@ async function open(cfg: ClientsConfig, designated: boolean, probe: boolean): Pr
   }
 }
 
-function openOnce(cfg: ClientsConfig, designated: boolean, probe: boolean): Promise<void> {
+async function openOnce(cfg: ClientsConfig, designated: boolean, probe: boolean): Promise<void> {
   const slow = designated && !cfg.slowRead;
+  if (!probe) {
+    const conn: Conn = { slow, designated, probe, lastEventTs: new Map() };
+    conn.raw = await openCounting(cfg.url, {
+      deflate: cfg.deflate,
+      subscribe: JSON.stringify({ type: 'subscribe', kpis: cfg.kpiIds }),
+      // a slow client reads its hello and snapshot, then stops reading for good
+      stopAfter: slow ? 2 : undefined,
+      onClose: (code) => {
+        const into = slow ? slowCloses : fastCloses;
+        into[code] = (into[code] ?? 0) + 1;
+      },
+      onMessage: (_c, bytes) => {
+        if (designated) return;
+        framesFast += 1;
+        framesCounted += 1;
+        wireBytes += bytes;
+      },
+    });
+    conns.push(conn);
+    return;
+  }
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`${cfg.url.replace('http', 'ws')}/ws`, { perMessageDeflate: cfg.deflate });
+    const ws = new WebSocket(`${cfg.url.replace('http', 'ws')}/ws`, { perMessageDeflate: cfg.probeDeflate });
     const conn: Conn = { ws, slow, designated, probe, lastEventTs: new Map() };
     ws.once('open', () => {
       conns.push(conn);
@@ -164,7 +203,10 @@ function report(): ClientsReport {
     fastClients: fast.length,
     probes: fast.filter((c) => c.probe).length,
     framesFast,
-    bytesFast,
+    framesCounted,
+    wireBytes,
+    framesProbed,
+    jsonBytes,
     latencySamples: samples,
     latency: sparse(histogram),
     serverSide: sparse(serverSide),
@@ -186,13 +228,16 @@ process.on('message', (m: { connect?: ClientsConfig; measure?: true; report?: tr
   } else if (m.measure) {
     histogram.fill(0);
     serverSide.fill(0);
-    samples = framesFast = bytesFast = 0;
+    samples = framesFast = framesCounted = wireBytes = framesProbed = jsonBytes = 0;
     for (const k of Object.keys(fastCloses)) delete fastCloses[k];
     measuringSince = performance.now();
     cpuAtStart = process.cpuUsage();
   } else if (m.report) {
     process.send!({ report: report() }, () => {
-      for (const c of conns) c.ws.terminate();
+      for (const c of conns) {
+        c.ws?.terminate();
+        c.raw?.close();
+      }
       process.exit(0);
     });
   }

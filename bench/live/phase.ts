@@ -23,6 +23,7 @@ export interface PhaseOptions {
   slowRead: boolean;
   probeEvery: number;
   deflate: boolean;
+  probeDeflate: boolean;
   kpiIds: string[];
   /** The product's hub figures (evictions, bytes queued for clients); the baseline has none. */
   hub?: () => Promise<{ evicted: number; bufferedMiB: number }>;
@@ -33,7 +34,10 @@ export interface Merged {
   fastClients: number;
   probes: number;
   framesFast: number;
-  bytesFast: number;
+  framesCounted: number;
+  wireBytes: number;
+  framesProbed: number;
+  jsonBytes: number;
   latencySamples: number;
   p50: number;
   p99: number;
@@ -82,7 +86,10 @@ export function mergeReports(reports: readonly ClientsReport[]): Merged {
     fastClients: 0,
     probes: 0,
     framesFast: 0,
-    bytesFast: 0,
+    framesCounted: 0,
+    wireBytes: 0,
+    framesProbed: 0,
+    jsonBytes: 0,
     latencySamples: 0,
     p50: NaN,
     p99: NaN,
@@ -98,7 +105,10 @@ export function mergeReports(reports: readonly ClientsReport[]): Merged {
     m.fastClients += r.fastClients;
     m.probes += r.probes;
     m.framesFast += r.framesFast;
-    m.bytesFast += r.bytesFast;
+    m.framesCounted += r.framesCounted;
+    m.wireBytes += r.wireBytes;
+    m.framesProbed += r.framesProbed;
+    m.jsonBytes += r.jsonBytes;
     m.latencySamples += r.latencySamples;
     for (const [ms, n] of r.latency) latency.set(ms, (latency.get(ms) ?? 0) + n);
     for (const [ms, n] of r.serverSide) serverSide.set(ms, (serverSide.get(ms) ?? 0) + n);
@@ -143,6 +153,7 @@ export async function phase(o: PhaseOptions): Promise<PhaseResult> {
         first: i * share,
         probeEvery: o.probeEvery,
         deflate: o.deflate,
+        probeDeflate: o.probeDeflate,
         slow: o.slowEvery,
         slowRead: o.slowRead,
         kpiIds: o.kpiIds,

@@ -1,7 +1,8 @@
 /**
  * Live fan-out benchmark: event → WebSocket client latency with many clients.
  *
- *   node --import tsx bench/live/run.ts [--clients 5000] [--processes 2] [--kpis 200] [--rate 10] [--seconds 30] [--slow 0.1] [--probes 100] [--deflate 1]
+ *   node --import tsx bench/live/run.ts [--clients 5000] [--processes 2] [--kpis 200] [--rate 10] [--seconds 30] [--slow 0.1]
+ *     [--probes 100] [--deflate 1] [--probe-deflate 0]
  *
  * Spawns a server (embedded default: chdb in its own data directory, a generated config
  * with --kpis KPIs, LOG_LEVEL=warn) and, in --processes separate processes (clients.ts),
@@ -15,7 +16,9 @@
  * product's phase-1 size to the same number of clients at the same rate, measured the same
  * way, and the product's figures are printed as ratios to it. Each phase measures for
  * --seconds; the whole run stops by itself.
- * --deflate 1 (the default) offers permessage-deflate, as every browser does; 0 does not.
+ * Every client but the probes only counts frames (counting-client.ts), so thousands cost the load
+ * processes little. --deflate 1 (the default) has them offer permessage-deflate, as every
+ * browser does; --probe-deflate 1 has the probes offer it too (see clients.ts for why not by default).
  * BENCH_SERVER_ROOT=<checkout> runs the server from another checkout (before/after).
  */
 import { fork } from 'node:child_process';
@@ -41,7 +44,7 @@ const P99_BUDGET_MS = 250;
 const RSS_BUDGET_MIB = 1024;
 const SLOW_RSS_BUDGET_MIB = 100;
 const USAGE =
-  'node --import tsx bench/live/run.ts [--clients 5000] [--processes 2] [--kpis 200] [--rate 10] [--seconds 30] [--slow 0.1] [--probes 100] [--deflate 1]';
+  'node --import tsx bench/live/run.ts [--clients 5000] [--processes 2] [--kpis 200] [--rate 10] [--seconds 30] [--slow 0.1] [--probes 100] [--deflate 1] [--probe-deflate 0]';
 
 if (wantsHelp()) {
   console.log(USAGE);
@@ -56,6 +59,7 @@ const slowFraction = Math.min(numberOption('slow', 0.1), 0.9);
 /** Parsing every frame of thousands of clients would measure the client processes, not the server. */
 const probeEvery = Math.max(1, Math.round(clients / numberOption('probes', 100)));
 const deflate = numberOption('deflate', 1) !== 0;
+const probeDeflate = numberOption('probe-deflate', 0) !== 0;
 const slowEvery = slowFraction > 0 ? Math.round(1 / slowFraction) : 0;
 const serverRoot = process.env.BENCH_SERVER_ROOT ?? REPO_ROOT;
 
@@ -126,7 +130,7 @@ async function hubFigures(url: string): Promise<{ evicted: number; bufferedMiB: 
   return { evicted: read('northstar_ws_evictions_total'), bufferedMiB: read('northstar_ws_buffered_bytes') / 1024 / 1024 };
 }
 
-const phaseOptions = { clients, processes, seconds, probeEvery, deflate, kpiIds, slowEvery };
+const phaseOptions = { clients, processes, seconds, probeEvery, deflate, probeDeflate, kpiIds, slowEvery };
 
 function describe(label: string, r: PhaseResult): void {
   const x = r.report;
@@ -136,7 +140,7 @@ function describe(label: string, r: PhaseResult): void {
   );
   console.log(`    of which event → frame built (store, evaluation, frame rate): p50 ${x.serverP50} ms, p99 ${x.serverP99} ms`);
   console.log(
-    `  frames delivered: ${fmt(x.framesFast / x.seconds)}/s to ${x.fastClients} reading clients (${fmt(x.bytesFast / x.seconds / 1024 / 1024)} MiB/s, ${fmt(x.bytesFast / Math.max(1, x.framesFast))} B a frame)`,
+    `  frames delivered: ${fmt(x.framesFast / x.seconds)}/s to ${x.fastClients} reading clients; ${fmt(jsonFrameBytes(x))} B of JSON a frame, ${fmt(x.wireBytes / Math.max(1, x.framesCounted))} B on the wire (${fmt((x.wireBytes * (x.framesFast / Math.max(1, x.framesCounted))) / x.seconds / 1024 / 1024)} MiB/s in all)`,
   );
   console.log(
     `  server RSS ${r.rss.toFixed(0)} MiB mean, ${r.maxRss.toFixed(0)} MiB highest while measuring; queued for clients at the end ${r.bufferedMiB.toFixed(1)} MiB; CPU ${r.cpu}`,
@@ -179,10 +183,13 @@ async function baseline(frameBytes: number): Promise<{ result: PhaseResult; stat
   }
 }
 
+/** The mean message size as JSON (the probes inflate and parse what they get). */
+const jsonFrameBytes = (x: PhaseResult['report']) => x.jsonBytes / Math.max(1, x.framesProbed);
+
 const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a');
 
 console.log(
-  `bench/live: ${clients} clients in ${processes} process(es) × ${kpis} KPIs × ${rate} updates/s each (${fmt(kpis * rate)} events/s), ${seconds} s per phase, one client in ${slowEvery || '∞'} slow in phase 2, phase 3 all reading again, then the bare-ws baseline; ${deflate ? 'clients offer permessage-deflate' : 'no compression offered'}, one probe in ${probeEvery}`,
+  `bench/live: ${clients} clients in ${processes} process(es) × ${kpis} KPIs × ${rate} updates/s each (${fmt(kpis * rate)} events/s), ${seconds} s per phase, one client in ${slowEvery || '∞'} slow in phase 2, phase 3 all reading again, then the bare-ws baseline; ${deflate ? 'clients offer permessage-deflate' : 'no compression offered'}, one probe in ${probeEvery}${probeDeflate ? ' (offering it too)' : ' (plain frames)'}`,
 );
 const server = await spawnServer({}, { configYaml: configYaml(), root: serverRoot });
 await waitReady(server);
@@ -209,7 +216,7 @@ try {
   await server.stop(15_000);
   stopped = true;
 
-  const frameBytes = Math.round(fast.report.bytesFast / Math.max(1, fast.report.framesFast));
+  const frameBytes = Math.round(jsonFrameBytes(fast.report));
   const bare = await baseline(frameBytes);
   describe(
     `baseline: a bare ws server sends ${fmt(frameBytes)}-byte frames ${rate}×/s to ${clients} clients (delivery alone)`,
