@@ -6,7 +6,11 @@
  * box gives for those bytes to those clients. The frame has the shape the clients already
  * read (a delta whose KPIs carry `lastEventTs`), padded to `frameBytes`.
  *
- * Driven over IPC by run.ts: { start } → { listening: url }; { stop } → { stats }, then it exits.
+ * It starts sending when told ({ broadcast }), once the clients are connected: a naive server
+ * blasting 40 KiB frames at thousands of sockets cannot even answer their handshakes in time,
+ * so it is measured in its steady state only, which flatters it, if anything.
+ *
+ * Driven over IPC by run.ts: { start } → { listening: url }; { broadcast }; { stop } → { stats }, then it exits.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -34,7 +38,7 @@ export function bareFrame(kpiIds: readonly string[], ts: number, seq: number, by
   return Buffer.from(bare(perKpi > 0 ? `,"pad":"${'x'.repeat(perKpi)}"` : ''));
 }
 
-function start(cfg: BareConfig): Promise<{ url: string; stop: () => BareStats }> {
+function start(cfg: BareConfig): Promise<{ url: string; broadcast: () => void; stop: () => BareStats }> {
   const server = createServer((_req, res) => res.writeHead(404).end());
   const wss = new WebSocketServer({ server, path: '/ws', perMessageDeflate: false });
   const clients = new Set<WebSocket>();
@@ -48,19 +52,21 @@ function start(cfg: BareConfig): Promise<{ url: string; stop: () => BareStats }>
   let seq = 0;
   let frames = 0;
   const spent: number[] = [];
-  const timer = setInterval(() => {
+  let timer: NodeJS.Timeout | undefined;
+  const tick = () => {
     const began = performance.now();
     const frame = bareFrame(cfg.kpiIds, Date.now(), seq, cfg.frameBytes);
     seq += cfg.kpiIds.length;
     for (const ws of clients) if (ws.readyState === 1) ws.send(frame, { binary: false });
     frames += 1;
     spent.push(performance.now() - began);
-  }, 1000 / cfg.rate);
+  };
   return new Promise((resolve) =>
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address() as AddressInfo;
       resolve({
         url: `http://127.0.0.1:${port}`,
+        broadcast: () => (timer ??= setInterval(tick, 1000 / cfg.rate)),
         stop: () => {
           clearInterval(timer);
           spent.sort((a, b) => a - b);
@@ -73,8 +79,9 @@ function start(cfg: BareConfig): Promise<{ url: string; stop: () => BareStats }>
 
 if (process.send) {
   let running: Awaited<ReturnType<typeof start>> | undefined;
-  process.on('message', (m: { start?: BareConfig; stop?: true }) => {
+  process.on('message', (m: { start?: BareConfig; broadcast?: true; stop?: true }) => {
     if (m.start) void start(m.start).then((r) => ((running = r), process.send!({ listening: r.url })));
+    else if (m.broadcast) running?.broadcast();
     else if (m.stop && running) process.send!({ stats: running.stop() }, () => process.exit(0));
   });
 }

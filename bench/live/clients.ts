@@ -18,6 +18,9 @@ import { openCounting, type CountingClient } from './counting-client.ts';
 /** Latency histogram resolution: 1 ms buckets up to a minute. */
 const MAX_LATENCY_MS = 60_000;
 const CONNECT_CONCURRENCY = 50;
+/** A server that cannot take its clients in this long is reported as such, not waited for: the run stays bounded. */
+const CONNECT_DEADLINE_MS = 120_000;
+let notConnected = 0;
 
 export interface ClientsConfig {
   url: string;
@@ -59,6 +62,8 @@ export interface ClientsReport {
   serverSide: Array<[number, number]>;
   /** Handshakes the server refused or failed (each retried once). */
   refused: Record<string, number>;
+  /** Clients not connected by the deadline. */
+  notConnected: number;
   /** Close codes seen by clients that do not read (and by fast ones, which should be none). */
   slowCloses: Record<string, number>;
   fastCloses: Record<string, number>;
@@ -186,8 +191,14 @@ async function connectAll(cfg: ClientsConfig): Promise<void> {
   const isSlow = (i: number) => cfg.slow > 0 && i % cfg.slow === cfg.slow - 1;
   // the probes are decided by number, so every run measures the same clients
   const isProbe = (i: number) => i % cfg.probeEvery === 0;
+  const deadline = performance.now() + CONNECT_DEADLINE_MS;
   const next = async (): Promise<void> => {
     for (let i = jobs.shift(); i !== undefined; i = jobs.shift()) {
+      if (performance.now() > deadline) {
+        notConnected += 1 + jobs.length;
+        jobs.length = 0;
+        return;
+      }
       const designated = isSlow(i);
       await open(cfg, designated, !designated && isProbe(i));
     }
@@ -211,6 +222,7 @@ function report(): ClientsReport {
     latency: sparse(histogram),
     serverSide: sparse(serverSide),
     refused,
+    notConnected,
     slowCloses,
     fastCloses,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,

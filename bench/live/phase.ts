@@ -25,6 +25,8 @@ export interface PhaseOptions {
   deflate: boolean;
   probeDeflate: boolean;
   kpiIds: string[];
+  /** Called once every client is connected, before the warm-up (the baseline starts sending then). */
+  connected?: () => void;
   /** The product's hub figures (evictions, bytes queued for clients); the baseline has none. */
   hub?: () => Promise<{ evicted: number; bufferedMiB: number }>;
 }
@@ -47,6 +49,7 @@ export interface Merged {
   slowCloses: Record<string, number>;
   fastCloses: Record<string, number>;
   refused: Record<string, number>;
+  notConnected: number;
   /** Cores the client processes used, together. */
   clientCores: number;
 }
@@ -99,6 +102,7 @@ export function mergeReports(reports: readonly ClientsReport[]): Merged {
     slowCloses: {},
     fastCloses: {},
     refused: {},
+    notConnected: 0,
     clientCores: 0,
   };
   for (const r of reports) {
@@ -115,6 +119,7 @@ export function mergeReports(reports: readonly ClientsReport[]): Merged {
     addInto(m.slowCloses, r.slowCloses);
     addInto(m.fastCloses, r.fastCloses);
     addInto(m.refused, r.refused);
+    m.notConnected += r.notConnected;
     m.clientCores += r.cpuSeconds / r.seconds;
   }
   m.p50 = percentile(latency, m.latencySamples, 50);
@@ -162,6 +167,7 @@ export async function phase(o: PhaseOptions): Promise<PhaseResult> {
       return reply<number>('connected');
     }),
   );
+  o.connected?.();
   await sleep(WARMUP_MS);
   const evictedBefore = (await o.hub?.())?.evicted ?? 0;
   const cpuBefore = threadCpu(o.pid);

@@ -146,6 +146,7 @@ function describe(label: string, r: PhaseResult): void {
     `  server RSS ${r.rss.toFixed(0)} MiB mean, ${r.maxRss.toFixed(0)} MiB highest while measuring; queued for clients at the end ${r.bufferedMiB.toFixed(1)} MiB; CPU ${r.cpu}`,
   );
   console.log(`  client processes CPU ${x.clientCores.toFixed(2)} cores; clients evicted during the phase: ${r.evicted}`);
+  if (x.notConnected > 0) console.log(`  clients not connected within the connect deadline: ${x.notConnected}`);
   if (Object.keys(x.refused).length > 0) console.log(`  handshakes refused (retried once): ${JSON.stringify(x.refused)}`);
   if (Object.keys(x.slowCloses).length > 0) console.log(`  non-reading clients closed: ${JSON.stringify(x.slowCloses)}`);
   if (Object.keys(x.fastCloses).length > 0) console.log(`  reading clients closed: ${JSON.stringify(x.fastCloses)}`);
@@ -175,7 +176,14 @@ async function baseline(frameBytes: number): Promise<{ result: PhaseResult; stat
   try {
     child.send({ start: { kpiIds, rate, frameBytes } satisfies BareConfig });
     const url = await reply<string>('listening');
-    const result = await phase({ ...phaseOptions, url, pid: child.pid!, slowEvery: 0, slowRead: true });
+    const result = await phase({
+      ...phaseOptions,
+      url,
+      pid: child.pid!,
+      slowEvery: 0,
+      slowRead: true,
+      connected: () => child.send({ broadcast: true }),
+    });
     child.send({ stop: true });
     return { result, stats: await reply<BareStats>('stats') };
   } finally {
