@@ -17,3 +17,4 @@ export * from './auth.ts';
 export * from './forbidden-keys.ts';
 export * from './comparison.ts';
 export * from './wall-clock.ts';
+export * from './projection.ts';

@@ -2,6 +2,7 @@ import {
   kpiMeasures,
   resolveThresholds,
   rollingWindowMs,
+  slotIncrementSd,
   targetInForce,
   targetValidity,
   type KpiDefinition,
@@ -13,6 +14,7 @@ import {
   type TargetInForce,
 } from '@northstar/shared';
 import { attainmentFor, statusFor } from './attainment.ts';
+import { kpiProjection, periodAt } from './projection.ts';
 import { compileMeasure, matchesFilter, type CompiledMeasure } from './formula.ts';
 import { CalendarKpiWindow } from './calendar-window.ts';
 import { createKpiWindow, type KpiWindow } from './kpi-window.ts';
@@ -38,6 +40,9 @@ interface KpiRuntime {
   targetValid: Span;
   /** The store's exact count of a capped distinct KPI (distinct-refresh.ts), and when it was read. */
   storeDistinct: { value: number; atMs: number } | undefined;
+  /** Calendar KPIs: the current period, and how much the value grows per sparkline slot (its sd; null until enough slots), for the projection. */
+  period: Span | undefined;
+  slotSd: number | null;
   /** False while the window is rebuilt from the store: it takes no events until `activate` (count-ledger.ts holds them). */
   live: boolean;
 }
@@ -58,6 +63,11 @@ export interface EvaluationResult {
   sparks: Array<{ id: string; points: SeriesPoint[] }>;
 }
 
+function sameProjection(a: KpiState['projection'], b: KpiState['projection']): boolean {
+  if (!a || !b) return (a ?? null) === (b ?? null);
+  return a.value === b.value && a.low === b.low && a.high === b.high && a.endMs === b.endMs && a.status === b.status;
+}
+
 function sameState(a: KpiState, b: KpiState): boolean {
   return (
     a.value === b.value &&
@@ -70,7 +80,8 @@ function sameState(a: KpiState, b: KpiState): boolean {
     a.targetHigh === b.targetHigh &&
     a.expected === b.expected &&
     a.period === b.period &&
-    a.lowerBound === b.lowerBound
+    a.lowerBound === b.lowerBound &&
+    sameProjection(a.projection, b.projection)
   );
 }
 
@@ -147,6 +158,8 @@ export class KpiEvaluator {
       target: undefined,
       targetValid: { startMs: 0, endMs: 0 },
       storeDistinct: undefined,
+      period: undefined,
+      slotSd: null,
       live: opts.live,
     };
     // Map.set on an existing key keeps its place, so a changed KPI stays where it was
@@ -277,6 +290,8 @@ export class KpiEvaluator {
       const ts = this.#lastEventTs.get(metric);
       if (ts !== undefined && (lastEventTs === null || ts > lastEventTs)) lastEventTs = ts;
     }
+    r.period = periodAt(kpi, now, r.period);
+    const projection = r.period ? kpiProjection(kpi, value, inForce, r.period, now, r.slotSd, window.slotMs) : null;
     return {
       id: kpi.id,
       value,
@@ -291,6 +306,7 @@ export class KpiEvaluator {
       lastEventTs,
       evaluatedAt: now,
       ...(lowerBound ? { lowerBound: true } : {}),
+      ...(projection ? { projection } : {}),
     };
   }
 
@@ -300,6 +316,7 @@ export class KpiEvaluator {
     const newSlot = slot !== r.sparkSlot;
     if (!newSlot && !(r.sparkStale && now - r.sparkDrawnAt >= SPARK_REDRAW_MIN_INTERVAL_MS)) return false;
     r.spark = r.window.spark(now);
+    if (r.period) r.slotSd = slotIncrementSd(r.spark, r.period.startMs);
     r.sparkSlot = slot;
     r.sparkDrawnAt = now;
     r.sparkStale = false;
