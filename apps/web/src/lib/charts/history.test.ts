@@ -426,7 +426,8 @@ describe('buildHistoryOption: projection', () => {
   });
 
   it('draws none for a range that ends before now, and keeps the series (empty) without one', () => {
-    const past = build({ projection, to: 3_000 });
+    // a custom range that ended an hour before the live value
+    const past = build({ projection: { ...projection, fromMs: 3_000 + 3_600_000, endMs: 3_000 + 7_200_000 }, to: 3_000 });
     expect(past.byId(PROJECTION_SERIES.line).data).toEqual([]);
     expect(past.option.xAxis).toMatchObject({ max: 3_000 });
     expect((past.option.legend as { data: string[] }).data).not.toContain(PROJECTION_LEGEND);

@@ -15,14 +15,20 @@ export const PROJECTION_LEGEND = 'Projection';
 type Pair = [number, number];
 
 /**
+ * A preset range ("24h") was loaded a little before the live value was evaluated and reloads
+ * as the clock moves: a range that ends within this of the live value's time is the live one.
+ */
+export const LIVE_RANGE_SLACK_MS = 15 * 60_000;
+
+/**
  * The projection as a dashed line and a band (its low edge, then the width stacked on
  * top, as the target band is drawn), both straight from now to the period's end: the
  * numbers are the server's (shared/projection.ts), so the chart agrees with the tile.
- * Nothing when there is no projection, or when the range ends before now (a past range
+ * Nothing when there is no projection, or when the range ends well before now (a past range
  * is history, not a forecast).
  */
 export function projectionLayers(p: ChartProjection | null | undefined, rangeTo: number): { line: Pair[]; low: Pair[]; width: Pair[] } {
-  if (!p || rangeTo < p.fromMs || p.endMs <= p.fromMs) return { line: [], low: [], width: [] };
+  if (!p || rangeTo < p.fromMs - LIVE_RANGE_SLACK_MS || p.endMs <= p.fromMs) return { line: [], low: [], width: [] };
   return {
     line: [
       [p.fromMs, p.fromValue],
