@@ -23,10 +23,16 @@ export class LiveTestClient {
   closed: { code: number; reason: string } | undefined;
   ws!: WebSocket;
 
-  static async connect(baseUrl: string, opts: { resume?: boolean; into?: LiveTestClient } = {}): Promise<LiveTestClient> {
+  /** `deflate: false` does not offer permessage-deflate (a browser always does, as this client does by default). */
+  static async connect(
+    baseUrl: string,
+    opts: { resume?: boolean; into?: LiveTestClient; deflate?: boolean } = {},
+  ): Promise<LiveTestClient> {
     const client = opts.into ?? new LiveTestClient();
     client.closed = undefined;
-    const ws = new WebSocket(`${baseUrl.replace('http', 'ws')}/ws${opts.resume ? '?resume=1' : ''}`);
+    const ws = new WebSocket(`${baseUrl.replace('http', 'ws')}/ws${opts.resume ? '?resume=1' : ''}`, {
+      perMessageDeflate: opts.deflate ?? true,
+    });
     client.ws = ws;
     ws.on('message', (data) => client.#receive(JSON.parse(String(data)) as ServerMessage));
     ws.on('close', (code, reason) => (client.closed = { code, reason: reason.toString() }));

@@ -19,3 +19,4 @@ export * from './comparison.ts';
 export * from './wall-clock.ts';
 export * from './share.ts';
 export * from './value-format.ts';
+export * from './projection.ts';

@@ -11,12 +11,12 @@ export interface HeldKpi {
 
 function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  // only `anomaly` is an object; its fields are numbers, strings, booleans and nulls
+  // only `anomaly` and `projection` are objects; their fields are numbers, strings, booleans and nulls
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** The fields of `next` that differ from `prev`; a field `next` lacks (only `anomaly` may) is sent as null. */
+/** The fields of `next` that differ from `prev`; a field `next` lacks (only `anomaly`, `lowerBound` and `projection` may) is sent as null. */
 export function diffKpiState(prev: KpiState, next: KpiState): KpiStatePatch {
   const patch: Record<string, unknown> = {};
   for (const key of new Set([...Object.keys(prev), ...Object.keys(next)])) {

@@ -1,4 +1,5 @@
 import type { KpiStatusName } from './kpi.ts';
+import type { KpiProjection } from './projection.ts';
 
 /** The live state of one KPI, as evaluated over its window against the target in force. */
 export interface KpiState {
@@ -25,6 +26,12 @@ export interface KpiState {
   lowerBound?: boolean;
   /** Value of the previous, adjacent window; null when it held no event. */
   previous: number | null;
+  /**
+   * Cumulative KPIs on a calendar window with a target: the end-of-period value projected
+   * from the pace so far, its band and its status (shared/projection.ts); absent otherwise,
+   * and before a tenth of the period has passed.
+   */
+  projection?: KpiProjection | null;
   /** Epoch ms of the newest event seen for the KPI's metric(s); null before the first. */
   lastEventTs: number | null;
   /** Epoch ms at which this state was computed. */

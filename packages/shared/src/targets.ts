@@ -73,7 +73,8 @@ export interface TargetInForce {
  */
 const CUMULATIVE: ReadonlySet<Aggregation> = new Set(['sum', 'count', 'distinct_count']);
 
-function isCumulative(kpi: KpiDefinition): boolean {
+/** Whether a KPI accumulates through a calendar period (and so is paced and projected): one owner for the rule. */
+export function isCumulative(kpi: Pick<KpiDefinition, 'ratio' | 'aggregation'>): boolean {
   return kpi.ratio === undefined && kpi.aggregation !== undefined && CUMULATIVE.has(kpi.aggregation);
 }
 

@@ -4,7 +4,10 @@ import {
   compareWith,
   calendarSpan,
   isCalendarWindow,
+  isCumulative,
   parseDurationMs,
+  projectedEndValue,
+  PACING_MIN_ELAPSED_SHARE,
   type AlertCondition,
   type Direction,
   type KpiDefinition,
@@ -69,23 +72,17 @@ export interface ConditionResult {
  */
 export const DEFAULT_ANOMALY_SCORE = scoreThreshold(DEFAULT_SENSITIVITY);
 
-/**
- * A projection from the first tenth of a period is mostly noise (one slow Monday
- * morning extrapolates to a missed month), so pacing rules stay quiet until then.
- */
-export const PACING_MIN_ELAPSED_SHARE = 0.1;
-
-const CUMULATIVE_AGGREGATIONS: ReadonlySet<string> = new Set(['sum', 'count', 'distinct_count']);
+/** Owned by shared/projection.ts (the tiles show no projection before then either). */
+export { PACING_MIN_ELAPSED_SHARE };
 
 /**
  * The pacing context of a KPI at `nowMs`: its calendar window's current period and
  * whether it accumulates. Undefined for rolling windows, which have no period to pace.
- * (Mirrors the cumulative test in shared/targets.ts, which is not exported.)
  */
 export function pacingContext(kpi: KpiDefinition, nowMs: number): PacingContext | undefined {
   if (!isCalendarWindow(kpi.window)) return undefined;
   const span = calendarSpan(kpi.window, kpi.timezone, nowMs);
-  const cumulative = kpi.ratio === undefined && kpi.aggregation !== undefined && CUMULATIVE_AGGREGATIONS.has(kpi.aggregation);
+  const cumulative = isCumulative(kpi);
   return { startMs: span.startMs, endMs: span.endMs, cumulative, direction: kpi.direction };
 }
 
@@ -163,11 +160,8 @@ function noData(c: Extract<AlertCondition, { type: 'no_data' }>, input: Conditio
 /**
  * Pacing: project the end-of-period value and compare it with the period's target.
  *
- * - Cumulative KPIs: when the target is paced (`expected` set), projection = value ×
- *   target / expected, which follows the target's own monthly phasing; otherwise
- *   projection = value / elapsed share of the period (by milliseconds, so DST days
- *   weigh their real length).
- * - Levels (averages, ratios, rolling windows): the projection is the current value.
+ * - The projection is shared/projection.ts's projectedEndValue (the one the wall's tiles
+ *   and the KPI chart show): the pace so far for cumulative KPIs, the value for levels.
  * - Holds when the projection misses the target by more than `by` percent: below
  *   target × (1 − by/100) when higher is better, above target × (1 + by/100) when lower
  *   is better. within_range KPIs have no single target to pace towards: never holds.
@@ -190,11 +184,13 @@ function pacing(c: Extract<AlertCondition, { type: 'pacing' }>, input: Condition
       threshold: target,
       reason: `too early in the period to project (${Math.round(Math.max(0, elapsed) * 100)}% elapsed)`,
     };
-  let projected = state.value;
-  if (ctx.cumulative) {
-    projected =
-      state.expected !== null && state.expected > 0 ? (state.value * target) / state.expected : state.value / Math.min(1, elapsed);
-  }
+  const projected = projectedEndValue({
+    value: state.value,
+    target,
+    expected: state.expected,
+    elapsedShare: elapsed,
+    cumulative: ctx.cumulative,
+  });
   const bound = ctx.direction === 'higher_is_better' ? target * (1 - c.by / 100) : target * (1 + c.by / 100);
   const holds = ctx.direction === 'higher_is_better' ? projected < bound : projected > bound;
   const missBy = target === 0 ? 0 : Math.abs((projected - target) / target) * 100;

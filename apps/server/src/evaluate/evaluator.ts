@@ -2,6 +2,7 @@ import {
   kpiMeasures,
   resolveThresholds,
   rollingWindowMs,
+  slotIncrementSd,
   targetInForce,
   targetValidity,
   type KpiDefinition,
@@ -15,6 +16,7 @@ import {
 import { measureKey } from '../partials/measure-key.ts';
 import type { Partial } from '../partials/partial.ts';
 import { attainmentFor, statusFor } from './attainment.ts';
+import { kpiProjection, periodAt } from './projection.ts';
 import { compileMeasure, matchesFilter, type CompiledMeasure } from './formula.ts';
 import { CalendarKpiWindow } from './calendar-window.ts';
 import { createKpiWindow, type KpiWindow } from './kpi-window.ts';
@@ -40,6 +42,9 @@ interface KpiRuntime {
   targetValid: Span;
   /** The store's exact count of a capped distinct KPI (distinct-refresh.ts), and when it was read. */
   storeDistinct: { value: number; atMs: number } | undefined;
+  /** Calendar KPIs: the current period, and how much the value grows per sparkline slot (its sd; null until enough slots), for the projection. */
+  period: Span | undefined;
+  slotSd: number | null;
   /** False while the window is rebuilt from the store: it takes no events until `activate` (count-ledger.ts holds them). */
   live: boolean;
   /**
@@ -78,6 +83,11 @@ export interface EvaluationResult {
   sparks: Array<{ id: string; points: SeriesPoint[] }>;
 }
 
+function sameProjection(a: KpiState['projection'], b: KpiState['projection']): boolean {
+  if (!a || !b) return (a ?? null) === (b ?? null);
+  return a.value === b.value && a.low === b.low && a.high === b.high && a.endMs === b.endMs && a.status === b.status;
+}
+
 function sameState(a: KpiState, b: KpiState): boolean {
   return (
     a.value === b.value &&
@@ -90,7 +100,8 @@ function sameState(a: KpiState, b: KpiState): boolean {
     a.targetHigh === b.targetHigh &&
     a.expected === b.expected &&
     a.period === b.period &&
-    a.lowerBound === b.lowerBound
+    a.lowerBound === b.lowerBound &&
+    sameProjection(a.projection, b.projection)
   );
 }
 
@@ -169,6 +180,8 @@ export class KpiEvaluator {
       target: undefined,
       targetValid: { startMs: 0, endMs: 0 },
       storeDistinct: undefined,
+      period: undefined,
+      slotSd: null,
       live: opts.live,
       partialsFrom: opts.partialsFrom ?? -Infinity,
     };
@@ -341,6 +354,8 @@ export class KpiEvaluator {
       const ts = this.#lastEventTs.get(metric);
       if (ts !== undefined && (lastEventTs === null || ts > lastEventTs)) lastEventTs = ts;
     }
+    r.period = periodAt(kpi, now, r.period);
+    const projection = r.period ? kpiProjection(kpi, value, inForce, r.period, now, r.slotSd, window.slotMs) : null;
     return {
       id: kpi.id,
       value,
@@ -355,6 +370,7 @@ export class KpiEvaluator {
       lastEventTs,
       evaluatedAt: now,
       ...(lowerBound ? { lowerBound: true } : {}),
+      ...(projection ? { projection } : {}),
     };
   }
 
@@ -364,6 +380,7 @@ export class KpiEvaluator {
     const newSlot = slot !== r.sparkSlot;
     if (!newSlot && !(r.sparkStale && now - r.sparkDrawnAt >= SPARK_REDRAW_MIN_INTERVAL_MS)) return false;
     r.spark = r.window.spark(now);
+    if (r.period) r.slotSd = slotIncrementSd(r.spark, r.period.startMs);
     r.sparkSlot = slot;
     r.sparkDrawnAt = now;
     r.sparkStale = false;

@@ -2,6 +2,7 @@ import type { ServerMessage } from '@northstar/shared';
 import type { Metrics } from '../observe/metrics.ts';
 import type { LiveAccess } from './access.ts';
 import type { ClientGuard } from './client-guard.ts';
+import { Outgoing } from './outgoing.ts';
 import type { Subscription } from './subscription.ts';
 
 /** The readyState of an open WebSocket (the standard's value, which `ws` uses). */
@@ -15,7 +16,8 @@ export interface LiveSocket {
   readonly readyState: number;
   /** Bytes queued in this process that the peer has not read yet. */
   readonly bufferedAmount: number;
-  send(data: string | Buffer, options: { binary: boolean }): void;
+  /** One text message, in the wire form this peer negotiated. */
+  send(message: Outgoing): void;
   close(code: number, reason: string): void;
   terminate(): void;
   ping(): void;
@@ -41,9 +43,17 @@ export interface Client {
   credentials: readonly string[];
 }
 
-/** Sends one frame to one client if its socket is open, and counts it. A shared Buffer is buffered once however many are behind. */
-export function sendFrame(client: Client, frame: string | Buffer, type: ServerMessage['type'], metrics: Pick<Metrics, 'wsFrames'>): void {
+/**
+ * Sends one message to one client if its socket is open, and counts it. A shared Outgoing is
+ * encoded (and compressed) once and buffered once however many clients are behind.
+ */
+export function sendFrame(
+  client: Client,
+  frame: string | Buffer | Outgoing,
+  type: ServerMessage['type'],
+  metrics: Pick<Metrics, 'wsFrames'>,
+): void {
   if (client.socket.readyState !== SOCKET_OPEN) return;
-  client.socket.send(frame, { binary: false });
+  client.socket.send(frame instanceof Outgoing ? frame : new Outgoing(frame));
   metrics.wsFrames.inc({ type });
 }

@@ -1,5 +1,6 @@
 import type { ServerMessage } from '@northstar/shared';
 import { SOCKET_OPEN, type LiveSocket } from './client.ts';
+import type { Outgoing } from './outgoing.ts';
 
 /**
  * A socket for the hub's unit tests: it keeps what was sent (raw, to tell a shared frame,
@@ -8,13 +9,14 @@ import { SOCKET_OPEN, type LiveSocket } from './client.ts';
 export class FakeSocket implements LiveSocket {
   readyState = SOCKET_OPEN;
   bufferedAmount = 0;
-  readonly raw: Array<string | Buffer> = [];
+  /** Each message's JSON; a message shared by several clients is the same Buffer in each. */
+  readonly raw: Buffer[] = [];
   closed: { code: number; reason: string } | undefined;
   terminated = false;
   pings = 0;
 
-  send(data: string | Buffer): void {
-    this.raw.push(data);
+  send(message: Outgoing): void {
+    this.raw.push(message.text);
   }
 
   close(code: number, reason: string): void {

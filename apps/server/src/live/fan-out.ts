@@ -4,6 +4,7 @@ import type { Backpressure } from './backpressure.ts';
 import type { Client } from './client.ts';
 import { buildDelta, encodeObjectives, encodeUpdate, type EncodedUpdate } from './frames.ts';
 import type { LiveJournal } from './journal.ts';
+import { Outgoing } from './outgoing.ts';
 import type { SnapshotCache } from './snapshot-cache.ts';
 import { EVERYTHING } from './subscription.ts';
 
@@ -20,7 +21,7 @@ export interface FanOutDeps {
   snapshots: SnapshotCache;
   /** The least time between two frames to a client: updates in between coalesce to the latest per KPI. */
   frameIntervalMs: number;
-  send: (client: Client, frame: string | Buffer, type: ServerMessage['type']) => void;
+  send: (client: Client, frame: Outgoing, type: ServerMessage['type']) => void;
   sendSnapshot: (client: Client) => void;
 }
 
@@ -89,7 +90,7 @@ export class FanOut {
     const objectivesJson = encodeObjectives(pendingObjectives);
     this.#pending.clear();
     this.#pendingObjectives.clear();
-    const frames = new Map<string, Buffer | null>();
+    const frames = new Map<string, Outgoing | null>();
     for (const client of this.#deps.clients) {
       if (client.awaiting) continue;
       if (backpressure.lagging(client, nowMs)) {
@@ -105,7 +106,8 @@ export class FanOut {
       let frame = frames.get(key);
       if (frame === undefined) {
         const objectives = client.access ? visibleObjectives(pendingObjectives, client.access) : objectivesJson;
-        frame = buildDelta(updates, objectives, { ids: client.sub?.ids, nowMs });
+        const delta = buildDelta(updates, objectives, { ids: client.sub?.ids, nowMs });
+        frame = delta && new Outgoing(delta);
         frames.set(key, frame);
       }
       if (frame) this.#deps.send(client, frame, 'delta');
@@ -122,15 +124,20 @@ export class FanOut {
     this.#pendingObjectives.clear();
   }
 
-  /** One message to every client that may see it; a lagging one catches up with a snapshot later instead. */
-  broadcast(message: ServerMessage, opts: { skipAwaiting?: boolean } = {}): void {
-    const frame = Buffer.from(JSON.stringify(message));
+  /**
+   * One message to every client that may see it; a lagging one catches up with a snapshot
+   * later instead, unless the message is `undroppable`: a snapshot holds what an alert or a
+   * heartbeat would have said, but not a milestone, so a milestone goes to a lagging client
+   * too (a few hundred bytes, a few a quarter; a client that never drains is still evicted).
+   */
+  broadcast(message: ServerMessage, opts: { skipAwaiting?: boolean; undroppable?: boolean } = {}): void {
+    const frame = new Outgoing(JSON.stringify(message));
     const now = Date.now();
     for (const client of this.#deps.clients) {
       if (opts.skipAwaiting && client.awaiting) continue;
       if (!mayReceive(client.access, message)) continue;
       // piling more on a lagging client helps nobody
-      if (this.#deps.backpressure.lagging(client, now)) client.needsSnapshot = true;
+      if (this.#deps.backpressure.lagging(client, now) && !opts.undroppable) client.needsSnapshot = true;
       else this.#deps.send(client, frame, message.type);
     }
   }

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Alert, KpiState, ServerMessage } from '@northstar/shared';
+import type { Alert, KpiState, Milestone, ServerMessage } from '@northstar/shared';
 import { ORDERS_STATE } from '@northstar/shared/kpi-state.fixture';
 import { createMetrics } from '../observe/metrics.ts';
 import { SLOW_CLIENT_CLOSE } from './backpressure.ts';
@@ -11,6 +11,7 @@ import type { SnapshotMessage } from './snapshot-cache.ts';
 const FRAME_MS = 100;
 const KPIS = ['k1', 'k2', 'k3'];
 const state = (id: string, value: number): KpiState => ({ ...ORDERS_STATE, id, value });
+const MILESTONE: Milestone = { kind: 'kpi', id: 'k1', name: 'K1', period: '2026-Q4', value: 3, reachedAt: 1_000_000 };
 
 /** The hub over fake sockets and a fake clock; the snapshot source counts its calls. */
 function hubOver(opts: { maxBufferedBytes?: number; slowClientGraceMs?: number } = {}) {
@@ -154,6 +155,17 @@ describe('LiveHub slow clients', () => {
     await hub.close();
   });
 
+  it('sends a milestone to a client over the buffer cap: the snapshot it catches up with holds none', async () => {
+    const { hub, connect } = hubOver({ maxBufferedBytes: 1_000 });
+    const { socket } = connect();
+    socket.bufferedAmount = 5_000;
+    hub.alertChanged({ key: 'r/k1/', kpi: 'k1' } as Alert);
+    hub.celebrate(MILESTONE);
+    expect(socket.of('alert')).toHaveLength(0); // the snapshot it gets when it drains holds the alert
+    expect(socket.of('milestone').map((m) => m.milestone)).toEqual([MILESTONE]);
+    await hub.close();
+  });
+
   it('disconnects a client that stays over the cap past the grace period, with a reason, and counts it', async () => {
     const { hub, metrics, connect } = hubOver({ maxBufferedBytes: 1_000, slowClientGraceMs: 1_000 });
     const slow = connect();
@@ -202,6 +214,26 @@ describe('LiveHub resume', () => {
     expect(again.socket.of('alert').map((m) => m.alert.key)).toEqual(['r/k2/']);
     expect(again.socket.of('snapshot')).toHaveLength(0);
     expect(source.calls - callsBefore).toBeLessThanOrEqual(1); // the objectives of a replay come from the (cached) snapshot
+    await hub.close();
+  });
+
+  it('sends a resuming client the milestones reached while it was away, after a replay or a snapshot', async () => {
+    const { hub, connect, say, token, seqs } = await droppedClient();
+    hub.celebrate(MILESTONE);
+    const again = connect({ resuming: true });
+    say(again.client, { type: 'resume', token, seqs });
+    expect(again.socket.messages.map((m) => m.type)).toEqual(['hello', 'delta', 'alert', 'milestone']);
+    expect(again.socket.of('milestone')[0]!.milestone).toEqual(MILESTONE);
+    // after a model change the answer is a snapshot: the milestone still follows it
+    hub.resync();
+    const third = connect({ resuming: true });
+    say(third.client, { type: 'resume', token, seqs });
+    expect(third.socket.messages.map((m) => m.type)).toEqual(['hello', 'snapshot', 'milestone']);
+    // a client that saw it already (its cursor is past it) is not sent it again
+    const cursor = third.socket.of('snapshot')[0]!.cursor;
+    const fourth = connect({ resuming: true });
+    say(fourth.client, { type: 'resume', token, seqs: {}, cursor });
+    expect(fourth.socket.of('milestone')).toHaveLength(0);
     await hub.close();
   });
 

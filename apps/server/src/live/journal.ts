@@ -1,4 +1,4 @@
-import type { Alert, KpiSeqs, KpiState, SeriesPoint } from '@northstar/shared';
+import type { Alert, KpiSeqs, KpiState, Milestone, SeriesPoint } from '@northstar/shared';
 
 /** The newest update of one KPI and the sequence numbers of its last few. */
 export interface JournalEntry {
@@ -20,6 +20,11 @@ export type ResumePlan =
 export const SEQ_HISTORY_PER_KPI = 64;
 /** Alert changes remembered for resuming clients; more than this during a disconnect means a snapshot. */
 export const ALERT_HISTORY = 256;
+/**
+ * Milestones remembered for resuming clients. A snapshot does not hold them, so one reached
+ * while a wall was away reaches it on resume; a few a quarter per KPI, so older ones are old news.
+ */
+export const MILESTONE_HISTORY = 32;
 
 /**
  * Sequence numbers for one server instance. They come from one counter, so each KPI's
@@ -29,6 +34,7 @@ export const ALERT_HISTORY = 256;
 export class LiveJournal {
   readonly #kpis = new Map<string, JournalEntry>();
   readonly #alerts: Array<{ seq: number; alert: Alert }> = [];
+  readonly #milestones: Array<{ seq: number; milestone: Milestone }> = [];
   readonly #historyPerKpi: number;
   readonly #alertHistory: number;
   #seq = 0;
@@ -83,6 +89,19 @@ export class LiveJournal {
     return seq;
   }
 
+  recordMilestone(milestone: Milestone): number {
+    const seq = ++this.#seq;
+    this.#milestones.push({ seq, milestone });
+    if (this.#milestones.length > MILESTONE_HISTORY) this.#milestones.shift();
+    return seq;
+  }
+
+  /** The milestones reached after a client's position (its cursor or its newest KPI number), oldest first. */
+  milestonesAfter(have: KpiSeqs, clientCursor: number | undefined): Milestone[] {
+    const cursor = resumeCursor(have, clientCursor);
+    return this.#milestones.filter((m) => m.seq > cursor).map((m) => m.milestone);
+  }
+
   /** The model changed and every client got a snapshot: a client from before it needs one too. */
   recordResync(keep: ReadonlySet<string>): number {
     for (const id of this.#kpis.keys()) if (!keep.has(id)) this.#kpis.delete(id);
@@ -105,8 +124,7 @@ export class LiveJournal {
    * or a snapshot when the journal cannot tell it everything.
    */
   plan(have: KpiSeqs, clientCursor: number | undefined, inScope: (id: string) => boolean): ResumePlan {
-    let cursor = clientCursor ?? 0;
-    for (const seq of Object.values(have)) if (seq > cursor) cursor = seq;
+    const cursor = resumeCursor(have, clientCursor);
     if (cursor < this.#resyncSeq) return { kind: 'snapshot', reason: 'model-changed' };
     if (this.#forgottenAlertSeq > cursor) return { kind: 'snapshot', reason: 'alerts-forgotten' };
     const kpis: JournalEntry[] = [];
@@ -120,4 +138,11 @@ export class LiveJournal {
     const alerts = this.#alerts.filter((a) => a.seq > cursor).map((a) => a.alert);
     return { kind: 'replay', kpis, alerts };
   }
+}
+
+/** How far a client got in the stream: its cursor, or its newest KPI number if that is newer. */
+function resumeCursor(have: KpiSeqs, clientCursor: number | undefined): number {
+  let cursor = clientCursor ?? 0;
+  for (const seq of Object.values(have)) if (seq > cursor) cursor = seq;
+  return cursor;
 }

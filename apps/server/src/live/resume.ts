@@ -1,8 +1,9 @@
 import type { Alert, KpiSeqs, LiveScope, ObjectiveState, ServerMessage } from '@northstar/shared';
-import { visibleObjectives } from './access.ts';
+import { mayReceive, visibleObjectives } from './access.ts';
 import type { Client } from './client.ts';
 import { buildDelta, encodeObjectives, wholeUpdate } from './frames.ts';
-import type { LiveJournal } from './journal.ts';
+import type { LiveJournal, ResumePlan } from './journal.ts';
+import type { Outgoing } from './outgoing.ts';
 import { Subscription } from './subscription.ts';
 
 export interface ResumeRequest {
@@ -22,7 +23,7 @@ export interface ResumeDeps {
   kpisUnder: (objectiveId: string) => readonly string[];
   /** Every objective's newest state: a replay carries them all (there are few). */
   objectives: () => readonly ObjectiveState[];
-  send: (client: Client, frame: string | Buffer, type: ServerMessage['type']) => void;
+  send: (client: Client, frame: string | Buffer | Outgoing, type: ServerMessage['type']) => void;
   sendSnapshot: (client: Client) => void;
   /** Counts each resume by what it was answered with: `replay`, or `snapshot:<why>`. */
   outcome: (outcome: string) => void;
@@ -54,8 +55,16 @@ export function resumeClient(deps: ResumeDeps, client: Client, req: ResumeReques
   const plan = deps.journal.plan(req.seqs, req.cursor, (id) => !sub || sub.includes(id));
   if (plan.kind === 'snapshot') {
     deps.outcome(`snapshot:${plan.reason}`);
-    return deps.sendSnapshot(client);
+    deps.sendSnapshot(client);
+  } else replay(deps, client, plan);
+  // a snapshot holds no milestones: those reached while it was away follow either answer
+  for (const milestone of deps.journal.milestonesAfter(req.seqs, req.cursor)) {
+    const message: ServerMessage = { type: 'milestone', serverTime: Date.now(), milestone };
+    if (mayReceive(client.access, message)) deps.send(client, JSON.stringify(message), 'milestone');
   }
+}
+
+function replay(deps: ResumeDeps, client: Client, plan: Extract<ResumePlan, { kind: 'replay' }>): void {
   deps.outcome('replay');
   const objectives = deps.objectives();
   const objectivesJson = client.access ? visibleObjectives(objectives, client.access) : encodeObjectives(objectives);

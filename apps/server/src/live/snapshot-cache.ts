@@ -1,5 +1,6 @@
 import type { ServerMessage } from '@northstar/shared';
 import type { LiveJournal } from './journal.ts';
+import { Outgoing } from './outgoing.ts';
 
 export type SnapshotMessage = Extract<ServerMessage, { type: 'snapshot' }>;
 
@@ -16,7 +17,7 @@ export class SnapshotCache {
   readonly #journal: LiveJournal;
   readonly #reuseMs: number;
   #objectivesVersion = 0;
-  #cached: { key: string; builtAt: number; frame: Buffer; message: SnapshotMessage } | undefined;
+  #cached: { key: string; builtAt: number; frame: Outgoing; message: SnapshotMessage } | undefined;
 
   constructor(source: () => SnapshotMessage, journal: LiveJournal, opts: { reuseMs?: number } = {}) {
     this.#source = source;
@@ -30,7 +31,7 @@ export class SnapshotCache {
   }
 
   /** `built`: a snapshot just taken from the source, to encode and cache instead of taking another. */
-  get(nowMs: number, built?: SnapshotMessage): { frame: Buffer; message: SnapshotMessage } {
+  get(nowMs: number, built?: SnapshotMessage): { frame: Outgoing; message: SnapshotMessage } {
     const key = `${this.#journal.cursor}:${this.#objectivesVersion}`;
     const cached = this.#cached;
     if (!built && cached && cached.key === key && nowMs - cached.builtAt < this.#reuseMs) return cached;
@@ -44,7 +45,7 @@ export class SnapshotCache {
     }
     message.seqs = this.#journal.seqs(message.kpis.map((k) => k.definition.id));
     message.cursor = this.#journal.cursor;
-    this.#cached = { key, builtAt: nowMs, frame: Buffer.from(JSON.stringify(message)), message };
+    this.#cached = { key, builtAt: nowMs, frame: new Outgoing(JSON.stringify(message)), message };
     return this.#cached;
   }
 }

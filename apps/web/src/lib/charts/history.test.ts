@@ -1,6 +1,7 @@
 import type { Annotation, Checkin, DetectionPoint, SeriesPoint, TargetPoint } from '@northstar/shared';
 import { describe, expect, it } from 'vitest';
 import { historyColors } from './palette.ts';
+import { PROJECTION_LEGEND, PROJECTION_SERIES } from './projection.ts';
 import {
   HISTORY_SERIES,
   HISTORY_ZOOM,
@@ -93,6 +94,9 @@ describe('buildHistoryOption: series', () => {
       'anomaly-width',
       'anomalies',
       'alerts',
+      'projection-low',
+      'projection-width',
+      'projection',
     ]);
     expect(full).toEqual(empty);
   });
@@ -367,8 +371,11 @@ describe('buildHistoryOption: overlays and zoom', () => {
       detection: [detection(1_000, 5, 4, 8, true)],
       alerts: [{ key: 'r', to: 'alerting', reason: 'x', at: 2_000, value: 1 }],
       hide: ['target', 'anomalies', 'alerts', 'notes'],
+      projection: { value: 20, low: 15, high: 26, endMs: 10_000, status: 'on_track', fromMs: 3_500, fromValue: 9 },
     });
-    expect(full.all).toHaveLength(11);
+    expect(full.all).toHaveLength(14);
+    // the projection is drawn against the target: hidden with it
+    expect(full.byId('projection').data).toEqual([]);
     expect(full.byId(HISTORY_SERIES.target).data).toEqual([]);
     expect(full.byId(HISTORY_SERIES.checkins).data).toEqual([]);
     expect((full.byId(HISTORY_SERIES.value).markLine as { data: unknown[] }).data).toEqual([]);
@@ -393,5 +400,37 @@ describe('buildHistoryOption: overlays and zoom', () => {
   it('turns zoom percentages into the window of time', () => {
     expect(zoomWindow({ from: 1_000, to: 11_000 }, 25, 50)).toEqual({ from: 3_500, to: 6_000 });
     expect(zoomWindow({ from: 0, to: 100 }, -5, 120)).toEqual({ from: 0, to: 100 });
+  });
+});
+
+describe('buildHistoryOption: projection', () => {
+  const projection = { value: 20, low: 15, high: 26, endMs: 10_000, status: 'on_track' as const, fromMs: 3_500, fromValue: 9 };
+
+  it('draws the server’s projection from now to the period’s end, with its band, and stretches the axis there', () => {
+    const { option, byId } = build({ projection });
+    expect(byId(PROJECTION_SERIES.line).data).toEqual([
+      [3_500, 9],
+      [10_000, 20],
+    ]);
+    // the band is stacked: its low edge, then the width on top, so it spans low..high
+    expect(byId(PROJECTION_SERIES.low).data).toEqual([
+      [3_500, 9],
+      [10_000, 15],
+    ]);
+    expect(byId(PROJECTION_SERIES.width).data).toEqual([
+      [3_500, 0],
+      [10_000, 11],
+    ]);
+    expect(option.xAxis).toMatchObject({ max: 10_000 });
+    expect((option.legend as { data: string[] }).data).toContain(PROJECTION_LEGEND);
+  });
+
+  it('draws none for a range that ends before now, and keeps the series (empty) without one', () => {
+    // a custom range that ended an hour before the live value
+    const past = build({ projection: { ...projection, fromMs: 3_000 + 3_600_000, endMs: 3_000 + 7_200_000 }, to: 3_000 });
+    expect(past.byId(PROJECTION_SERIES.line).data).toEqual([]);
+    expect(past.option.xAxis).toMatchObject({ max: 3_000 });
+    expect((past.option.legend as { data: string[] }).data).not.toContain(PROJECTION_LEGEND);
+    expect(build().byId(PROJECTION_SERIES.width).data).toEqual([]);
   });
 });

@@ -20,6 +20,7 @@ import type {
 import type { Overlay } from '../detail/view.ts';
 import { formatClock, formatValue } from '../format.ts';
 import type { HistoryColors } from './palette.ts';
+import { PROJECTION_LEGEND, projectionLayers, projectionSeries, type ChartProjection } from './projection.ts';
 import { timeTickLabel } from './timeTicks.ts';
 
 export type HistoryOption = ComposeOption<
@@ -56,6 +57,8 @@ export interface HistoryInput {
   alerts?: readonly AlertMark[];
   /** Overlays left out of the drawing (their series stay, empty). */
   hide?: readonly Overlay[];
+  /** Calendar KPIs: the live end-of-period projection; drawn (and the axis stretched to the period's end) when the range reaches now. */
+  projection?: ChartProjection | null;
 }
 
 /**
@@ -302,9 +305,12 @@ export function buildHistoryOption(input: HistoryInput): HistoryOption {
   const previous = input.comparison?.previous ?? [];
   const lastYear = input.comparison?.lastYear ?? [];
   const dashed = { color: colors.target, type: 'dashed', width: 1.5 } as const;
+  const projection = projectionLayers(hidden.has('target') ? null : input.projection, to);
+  const projected = projection.line.length > 0;
   const legend = [
     'Value',
     ...(lines.line.some(([, v]) => v !== null) ? ['Target'] : []),
+    ...(projected ? [PROJECTION_LEGEND] : []),
     ...(hasValues(previous) ? [COMPARISON_NAMES.previous] : []),
     ...(hasValues(lastYear) ? [COMPARISON_NAMES.lastYear] : []),
     ...(anomaly.low.some(([, v]) => v !== null) ? ['Expected band'] : []),
@@ -354,7 +360,7 @@ export function buildHistoryOption(input: HistoryInput): HistoryOption {
       }),
       extraCssText: 'max-width: 28rem; white-space: normal; overflow-wrap: anywhere;',
     },
-    ...timeValueAxes(from, to, unit, colors),
+    ...timeValueAxes(from, projected ? Math.max(to, input.projection!.endMs) : to, unit, colors),
     series: [
       {
         id: HISTORY_SERIES.value,
@@ -485,6 +491,7 @@ export function buildHistoryOption(input: HistoryInput): HistoryOption {
           data: firing.map((a) => ({ xAxis: a.at, name: `Alert: ${alertRule(a.key)}` })),
         },
       },
+      ...projectionSeries(projection, colors),
     ],
   };
 }

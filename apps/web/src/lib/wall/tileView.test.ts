@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { anomalyTitle, computeTrend, isStale, targetText } from './tileView.ts';
+import { anomalyTitle, computeTrend, isStale, projectionText, targetText } from './tileView.ts';
 
 const STALE_AFTER_MS = 60_000;
 
@@ -82,5 +82,22 @@ describe('anomalyTitle', () => {
       'Anomaly score 0.93; expected 200–400 ms (level shift)',
     );
     expect(anomalyTitle({ score: 1, lower: null, upper: null, detector: null }, '')).toBe('Anomaly score 1.00');
+  });
+});
+
+describe('projectionText', () => {
+  const endMs = Date.UTC(2027, 0, 1); // December's end (exclusive), in UTC
+  const p = { value: 1_200_000, low: 1_100_000, high: 1_300_000, endMs, status: 'at_risk' as const };
+
+  it('says the projected value, its band and the period’s last day in the KPI’s zone', () => {
+    expect(projectionText(p, '', 'UTC')?.text).toBe('Projected 1.2M (1.1M–1.3M) by 31 Dec');
+    // the day is read in the KPI's zone: the last instant before 1 Jan UTC is already 1 Jan in Tokyo
+    expect(projectionText(p, '', 'Asia/Tokyo')?.text).toMatch(/by 1 Jan$/);
+    expect(projectionText(p, '', 'UTC')?.title).toMatch(/^At risk:/);
+  });
+
+  it('is null without a projection', () => {
+    expect(projectionText(null, '', 'UTC')).toBeNull();
+    expect(projectionText(undefined, 'ms', 'UTC')).toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-import type { Direction, KpiDefinition, KpiState, KpiStatusName } from '@northstar/shared';
+import type { Direction, KpiDefinition, KpiProjection, KpiState, KpiStatusName } from '@northstar/shared';
 import { formatRange, formatValue } from '../format.ts';
 
 /** A tile whose newest event is older than its KPI's `staleAfterMs` (from @northstar/shared) is stale. */
@@ -82,4 +82,22 @@ export function anomalyTitle(
   const band = anomaly.lower !== null && anomaly.upper !== null ? `; expected ${formatRange(anomaly.lower, anomaly.upper, unit)}` : '';
   const by = anomaly.detector ? ` (${anomaly.detector.replace('_', ' ')})` : '';
   return `Anomaly score ${anomaly.score.toFixed(2)}${band}${by}`;
+}
+
+/**
+ * The projection line of a calendar tile: "Projected 1.2M (1.1M–1.3M) by 31 Dec", and a
+ * title that says what it means. The date is the period's last day in the KPI's zone
+ * (its end is exclusive). Null when the state carries no projection.
+ */
+export function projectionText(
+  projection: KpiProjection | null | undefined,
+  unit: string,
+  timezone: string,
+): { text: string; title: string } | null {
+  if (!projection) return null;
+  const day = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: timezone }).format(projection.endMs - 1);
+  return {
+    text: `Projected ${formatValue(projection.value, unit)} (${formatRange(projection.low, projection.high, unit)}) by ${day}`,
+    title: `${STATUS_LABELS[projection.status]}: the value at the end of the period if the pace so far holds, and the range it lands in 9 times in 10`,
+  };
 }
