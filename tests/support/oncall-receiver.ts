@@ -35,6 +35,7 @@ const state = {
   opsgenie: { alerts: [] as GenieAlert[], rejected: [] as string[] },
   teams: { cards: [] as unknown[], rejected: [] as string[] },
   slack: { messages: [] as unknown[], rejected: [] as string[] },
+  webhook: { deliveries: [] as Array<{ header: string; bodyKey: string; status: number }>, accepted: [] as string[] },
 };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -126,6 +127,22 @@ function teams(body: unknown, res: ServerResponse): void {
   res.writeHead(202).end();
 }
 
+/**
+ * A generic webhook receiver that drops duplicates by `Idempotency-Key`, as the webhook
+ * channel asks of its receivers. With `?failFirst=1` the first delivery of each key gets a
+ * 503, so the sender's retry is seen. Every delivery is kept with the key in its header and
+ * its body; `accepted` holds each key once.
+ */
+function webhook(req: IncomingMessage, url: URL, body: unknown, res: ServerResponse): void {
+  const header = String(req.headers['idempotency-key'] ?? '');
+  const bodyKey = isObject(body) ? String(body.idempotencyKey ?? '') : '';
+  const seen = state.webhook.deliveries.some((d) => d.header === header);
+  const status = url.searchParams.get('failFirst') === '1' && !seen ? 503 : 202;
+  state.webhook.deliveries.push({ header, bodyKey, status });
+  if (status === 202 && !state.webhook.accepted.includes(header)) state.webhook.accepted.push(header);
+  res.writeHead(status).end();
+}
+
 /** https://api.slack.com/messaging/webhooks and the Block Kit limits Slack enforces. */
 function slack(body: unknown, res: ServerResponse): void {
   const bad = (why: string) => {
@@ -169,6 +186,7 @@ const server = createServer((req, res) => {
     if (url.pathname.startsWith('/opsgenie/')) return opsgenie(req, new URL(url.href.replace('/opsgenie/', '/')), body, res);
     if (url.pathname === '/teams/webhook') return teams(body, res);
     if (url.pathname === '/slack/webhook') return slack(body, res);
+    if (url.pathname === '/webhook') return webhook(req, url, body, res);
     reply(res, 404, { error: `no route ${url.pathname}` });
   });
 });

@@ -11,10 +11,11 @@ export interface ReceiverState {
     rejected: string[];
   };
   slack: { messages: { text: string; blocks: { type: string; text?: { text: string }; image_url?: string }[] }[]; rejected: string[] };
+  webhook: { deliveries: { header: string; bodyKey: string; status: number }[]; accepted: string[] };
 }
 
 export interface OncallReceiver {
-  /** http://127.0.0.1:<port>; PagerDuty under /pagerduty, Opsgenie under /opsgenie, Teams at /teams/webhook, Slack at /slack/webhook. */
+  /** http://127.0.0.1:<port>; PagerDuty under /pagerduty, Opsgenie under /opsgenie, Teams at /teams/webhook, Slack at /slack/webhook, a generic webhook at /webhook. */
   base: string;
   state(): Promise<ReceiverState>;
   stop(): void;

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { Alert, Silence } from '@northstar/shared';
 import type { Route } from './config.ts';
+import { batchIdempotencyKey } from './idempotency.ts';
 import { batchStatus, type NotificationBatch, type NotificationEntry, type NotificationEvent, type RoutedState } from './notification.ts';
 import { quietHoursEnd } from './quiet-hours.ts';
 import { alertLabels, isSilenced, type AlertLabels } from './silences.ts';
@@ -262,18 +262,13 @@ export class Dispatcher {
   }
 
   private release(batch: PendingBatch, channels: string[], entries: NotificationEntry[], nowMs: number): NotificationBatch {
-    const identity = JSON.stringify([
-      batch.groupKey,
-      nowMs,
-      entries.map((e) => [e.alert.key, e.event, e.alert.firingSince, e.about ?? '']),
-    ]);
     return {
       groupKey: batch.groupKey,
       route: batch.route,
       channels: [...channels],
       status: batchStatus(entries),
       entries,
-      idempotencyKey: createHash('sha256').update(identity).digest('hex').slice(0, 32),
+      idempotencyKey: batchIdempotencyKey(batch.groupKey, entries, nowMs),
       at: nowMs,
     };
   }

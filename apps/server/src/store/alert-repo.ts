@@ -282,4 +282,23 @@ export class AlertRepo {
       values: [{ key: n.key, channel: n.channel, kind: n.kind, ok: n.ok ? 1 : 0, attempts: n.attempts, error: n.error, at: n.at }],
     });
   }
+
+  /** Records that a channel accepted the batch with this idempotency key. */
+  async markSent(idempotencyKey: string, channel: string, at: number): Promise<void> {
+    await this.#client.insert({
+      table: 'notification_keys',
+      format: 'JSONEachRow',
+      values: [{ idempotency_key: idempotencyKey, channel, at }],
+    });
+  }
+
+  /** Whether a channel already accepted the batch with this idempotency key (from any instance, before any restart). */
+  async wasSent(idempotencyKey: string, channel: string): Promise<boolean> {
+    const rows = await queryRows<{ n: string | number }>(
+      this.#client,
+      'SELECT count() AS n FROM notification_keys WHERE idempotency_key = {k:String} AND channel = {c:String}',
+      { k: idempotencyKey, c: channel },
+    );
+    return Number(rows[0]?.n ?? 0) > 0;
+  }
 }

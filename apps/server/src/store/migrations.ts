@@ -332,6 +332,20 @@ export const MIGRATIONS: Migration[] = [
       ORDER BY (id, version)`,
     ],
   },
+  {
+    version: 13,
+    name: 'alert notifications sent, by idempotency key and channel',
+    statements: [
+      // one row per batch a channel accepted: a restarted instance, or another instance telling
+      // the same transition, reads these and does not send it again (issue 17.2)
+      `CREATE TABLE IF NOT EXISTS notification_keys (
+        idempotency_key String,
+        channel String,
+        at DateTime64(3, 'UTC')
+      ) ENGINE = MergeTree
+      ORDER BY (idempotency_key, channel)`,
+    ],
+  },
 ];
 
 const LEDGER = `CREATE TABLE IF NOT EXISTS schema_migrations (

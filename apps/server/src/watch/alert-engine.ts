@@ -25,6 +25,7 @@ import type { Metrics } from '../observe/metrics.ts';
 import type { AlertRepo } from '../store/alert-repo.ts';
 import { alignmentPath } from './alignment-path.ts';
 import type { DetectionRunner } from './detection-runner.ts';
+import { NotificationSender } from './notification-sender.ts';
 import { reportStoreFailure } from './store-failure.ts';
 
 export interface AlertEngineDeps {
@@ -84,6 +85,7 @@ export type AlertListener = (alert: Alert) => void;
 export class AlertEngine {
   readonly #deps: AlertEngineDeps;
   readonly #dispatcher: Pick<Dispatcher, 'onAlertChange' | 'tick' | 'remove'>;
+  readonly #sender: NotificationSender;
   readonly #tracked = new Map<string, Tracked>();
   readonly #listeners: AlertListener[] = [];
   #silences: Silence[] = [];
@@ -91,6 +93,7 @@ export class AlertEngine {
   constructor(deps: AlertEngineDeps) {
     this.#deps = deps;
     this.#dispatcher = deps.dispatcher(() => this.#silences);
+    this.#sender = new NotificationSender(deps);
   }
 
   onAlertChanged(listener: AlertListener): void {
@@ -316,34 +319,7 @@ export class AlertEngine {
   }
 
   #send(batches: readonly NotificationBatch[]): void {
-    for (const batch of batches) {
-      for (const channel of batch.channels) {
-        const notifier = this.#deps.notifiers.get(channel);
-        if (!notifier) continue;
-        void notifier
-          .send(batch)
-          .then((r) => {
-            this.#deps.metrics.notifications.inc({ channel, ok: String(r.ok) });
-            for (const e of batch.entries) {
-              this.#deps.repo
-                .addNotification({
-                  key: e.alert.key,
-                  channel,
-                  kind: e.event,
-                  ok: r.ok,
-                  attempts: r.attempts,
-                  error: r.error ?? '',
-                  at: Date.now(),
-                })
-                .catch(reportStoreFailure(this.#deps, 'notification', e.alert.key));
-            }
-            if (!r.ok) this.#deps.log.warn({ channel, error: r.error, attempts: r.attempts }, 'notification not delivered');
-          })
-          .catch((err: unknown) =>
-            this.#deps.log.error({ channel, err: err instanceof Error ? err.message : String(err) }, 'notification send failed'),
-          );
-      }
-    }
+    void this.#sender.send(batches);
   }
 
   async acknowledge(key: string, by: string, comment: string, nowMs: number): Promise<Alert | undefined> {

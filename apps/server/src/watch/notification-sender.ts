@@ -1,0 +1,76 @@
+import type { Logger } from 'pino';
+import type { NotificationBatch } from '../alerts/notification.ts';
+import type { Notifier } from '../alerts/notifiers/notifier.ts';
+import type { Metrics } from '../observe/metrics.ts';
+import type { AlertRepo } from '../store/alert-repo.ts';
+import { reportStoreFailure } from './store-failure.ts';
+
+export interface NotificationSenderDeps {
+  notifiers: ReadonlyMap<string, Notifier>;
+  repo: Pick<AlertRepo, 'addNotification' | 'markSent' | 'wasSent'>;
+  metrics: Metrics;
+  log: Logger;
+}
+
+/**
+ * Hands released batches to their channels, at most once per idempotency key and channel
+ * (issue 17.2). The key is derived from the transitions told (alerts/idempotency.ts), so
+ * the same batch released again, after a restart or by another instance, has the same key:
+ * one already accepted by a channel (the store's record, shared by every instance) is not
+ * sent again, and one in flight here is not sent twice. When the record cannot be read the
+ * batch goes out anyway: a receiver can drop a duplicate by its key, a lost page stays lost.
+ */
+export class NotificationSender {
+  readonly #deps: NotificationSenderDeps;
+  /** `${key}\n${channel}` sent or being sent by this instance. */
+  readonly #claimed = new Set<string>();
+
+  constructor(deps: NotificationSenderDeps) {
+    this.#deps = deps;
+  }
+
+  send(batches: readonly NotificationBatch[]): Promise<void> {
+    const sends: Array<Promise<void>> = [];
+    for (const batch of batches) {
+      for (const channel of batch.channels) {
+        const notifier = this.#deps.notifiers.get(channel);
+        if (!notifier) continue;
+        const claim = `${batch.idempotencyKey}\n${channel}`;
+        if (this.#claimed.has(claim)) continue;
+        this.#claimed.add(claim);
+        sends.push(
+          this.#sendOnce(batch, channel, notifier).catch((err: unknown) => {
+            this.#claimed.delete(claim);
+            this.#deps.log.error({ channel, err: err instanceof Error ? err.message : String(err) }, 'notification send failed');
+          }),
+        );
+      }
+    }
+    return Promise.all(sends).then(() => undefined);
+  }
+
+  async #sendOnce(batch: NotificationBatch, channel: string, notifier: Notifier): Promise<void> {
+    const { repo, metrics, log } = this.#deps;
+    const key = batch.idempotencyKey;
+    const sent = await repo.wasSent(key, channel).catch((err: unknown) => {
+      log.warn({ channel, key, err: err instanceof Error ? err.message : String(err) }, 'could not read the sent record; sending');
+      return false;
+    });
+    if (sent) {
+      metrics.notifications.inc({ channel, ok: 'already-sent' });
+      log.info({ channel, key }, 'notification already sent; not sending again');
+      return;
+    }
+    const r = await notifier.send(batch);
+    metrics.notifications.inc({ channel, ok: String(r.ok) });
+    const at = Date.now();
+    if (r.ok) await repo.markSent(key, channel, at).catch(reportStoreFailure(this.#deps, 'notification', key));
+    else this.#claimed.delete(`${key}\n${channel}`);
+    for (const e of batch.entries) {
+      await repo
+        .addNotification({ key: e.alert.key, channel, kind: e.event, ok: r.ok, attempts: r.attempts, error: r.error ?? '', at })
+        .catch(reportStoreFailure(this.#deps, 'notification', e.alert.key));
+    }
+    if (!r.ok) log.warn({ channel, error: r.error, attempts: r.attempts }, 'notification not delivered');
+  }
+}
