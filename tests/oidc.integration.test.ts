@@ -3,6 +3,7 @@ import type { MeResponse, SsoInfo, UserInfo } from '@northstar/shared';
 import { OidcSignIn, signInFailure } from '../apps/server/src/auth/oidc-sign-in.ts';
 import { readOidcSettings } from '../apps/server/src/config/oidc-settings.ts';
 import { AUTH_ON_ENV, apiFetch, loginSession, startTestServer, type TestServer } from './support/harness.ts';
+import { OidcBrowser as Browser } from './support/oidc-browser.ts';
 import { oidcEnv, startTestProvider, type TestAccount, type TestProvider } from './support/oidc-provider.ts';
 
 /**
@@ -18,37 +19,6 @@ const account = (name: string, groups: string[]): TestAccount => ({
   password: `${name}-secret-pass`,
   claims: { preferred_username: name, email: `${name}@example.com`, name, groups },
 });
-
-/** A browser's cookie jar, one per host:port, without paths (each site here uses distinct names). */
-class Browser {
-  readonly jar = new Map<string, Map<string, string>>();
-
-  #cookies(url: URL): string {
-    return [...(this.jar.get(url.host) ?? new Map<string, string>())].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
-
-  async fetch(href: string, init: RequestInit = {}): Promise<Response> {
-    const url = new URL(href);
-    const headers = new Headers(init.headers);
-    const cookie = this.#cookies(url);
-    if (cookie) headers.set('cookie', cookie);
-    const res = await fetch(url, { ...init, headers, redirect: 'manual' });
-    const jar = this.jar.get(url.host) ?? new Map<string, string>();
-    this.jar.set(url.host, jar);
-    for (const set of res.headers.getSetCookie()) {
-      const [pair = '', ...attrs] = set.split(';');
-      const eq = pair.indexOf('=');
-      const gone = attrs.some((a) => /^\s*max-age=0\s*$/i.test(a) || /^\s*expires=Thu, 01 Jan 1970/i.test(a));
-      if (gone) jar.delete(pair.slice(0, eq).trim());
-      else jar.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
-    }
-    return res;
-  }
-
-  cookie(host: string, name: string): string | undefined {
-    return this.jar.get(host)?.get(name);
-  }
-}
 
 /** Follows redirects like a browser until one leads off `stopAt`'s origin or a page answers. */
 async function follow(browser: Browser, res: Response, from: string): Promise<{ res: Response; url: string }> {
