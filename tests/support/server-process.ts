@@ -48,6 +48,8 @@ export interface CliServer {
   exited: Promise<ServerExit>;
   /** The last few kB of its JSON log (stderr). */
   log(): string;
+  /** What it printed on stdout (the URL and the sign-in lines). */
+  stdout(): string;
   kill9(): Promise<ServerExit>;
   /** SIGTERM (or SIGINT), then waits for the exit (SIGKILL after `graceMs`, which the caller's assertion on the exit code will catch). */
   terminate(signal?: 'SIGTERM' | 'SIGINT', graceMs?: number): Promise<ServerExit>;
@@ -63,8 +65,8 @@ export async function startCliServer(ws: ServerWorkspace, env: Record<string, st
   child.stderr!.setEncoding('utf8');
   child.stderr!.on('data', (chunk: string) => (tail = (tail + chunk).slice(-16_000)));
   const exited = new Promise<ServerExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  let out = '';
   const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
     child.stdout!.setEncoding('utf8');
     child.stdout!.on('data', (chunk: string) => {
       out += chunk;
@@ -87,6 +89,7 @@ export async function startCliServer(ws: ServerWorkspace, env: Record<string, st
     pid,
     exited,
     log: () => tail,
+    stdout: () => out,
     kill9: () => waitExit('SIGKILL', 10_000),
     terminate: (signal = 'SIGTERM', graceMs = 30_000) => waitExit(signal, graceMs),
   };

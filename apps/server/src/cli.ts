@@ -60,9 +60,12 @@ On the first start with auth on, a user "admin" is created and its password prin
           `  user:     ${server.bootstrap.username}\n  password: ${server.bootstrap.password}\n` +
           `This password is shown only now; change it under your name after signing in ` +
           `(lost it? stop the server and run \`northstar reset-password admin\`).\n\n`
-        : server.auth
-          ? 'Sign-in required (an admin exists; its first password was printed on the first start only).\n'
-          : `Auth is OFF (--no-auth / NORTHSTAR_AUTH=off): anyone who can reach ${server.url} can change everything.\n`;
+        : server.adminByAnotherInstance
+          ? `\nFirst start: the admin user was created by another instance sharing this store at the same moment; ` +
+            `its password was printed there, not here (lost it? run \`northstar reset-password admin\`).\n`
+          : server.auth
+            ? 'Sign-in required (an admin exists; its first password was printed on the first start only).\n'
+            : `Auth is OFF (--no-auth / NORTHSTAR_AUTH=off): anyone who can reach ${server.url} can change everything.\n`;
       // one write, so whoever reads the first line has the sign-in line too
       process.stdout.write(
         `Northstar is live at ${server.url}  (${model.config.kpis.length} KPIs, ${model.config.objectives.length} objectives${demo ? ', demo producer on' : ''})\n${signIn}`,

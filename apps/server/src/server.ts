@@ -36,6 +36,8 @@ export interface RunningServer {
   auth: AuthService | null;
   /** Set on the first start with auth on: the admin's one-time password, for the caller to print once. */
   bootstrap: { username: string; password: string } | null;
+  /** The first start with auth on, where another instance sharing the store created the admin at the same moment (bootstrap is null). */
+  adminByAnotherInstance: boolean;
   close(): Promise<void>;
 }
 
@@ -49,7 +51,7 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
   const repo = new ModelRepo(clickhouse);
   const model = await ModelService.load(repo);
   await syncConfigFile(configFile, model, repo, log);
-  const { auth, bootstrap, stop: stopAuth } = await startAuth(settings, clickhouse, log);
+  const { auth, bootstrap, adminByAnotherInstance, stop: stopAuth } = await startAuth(settings, clickhouse, log);
   const { shares, stop: stopShares } = await startShares(clickhouse, log);
   auth?.acceptShares((token) => shares.fromToken(token));
   const metrics = createMetrics();
@@ -129,6 +131,7 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
     model,
     auth,
     bootstrap,
+    adminByAnotherInstance,
     close: () =>
       (closing ??= (async () => {
         refresh.stop();

@@ -17,10 +17,30 @@ function memoryRepo(): AuthRepo {
     write: async (row: AuthRow) => {
       rows.push(row);
     },
+    // rows of one version keep the order the store got them in, and the first of them wins, as in the store
+    create: async (row: AuthRow) => {
+      rows.push(row);
+    },
   } as unknown as AuthRepo;
 }
 
 describe('AuthService', () => {
+  it('creates one admin when two instances bootstrap an empty store at once: the other is told, and no password it prints fails', async () => {
+    const repo = memoryRepo();
+    // both loaded before either wrote: each sees an empty store
+    const [a, b] = await Promise.all([1, 2].map(() => AuthService.load(repo, { sessionMs: 60_000 })));
+    const boots = await Promise.all([a!.bootstrap(), b!.bootstrap()]);
+    expect(boots.map((x) => x?.username)).toEqual(['admin', 'admin']);
+    const printed = boots.filter((x) => x?.password).map((x) => x!.password!);
+    expect(printed).toHaveLength(1);
+    // the password printed signs in on both instances, now and after a reload
+    expect(await a!.login('admin', printed[0]!)).not.toBeNull();
+    expect(await b!.login('admin', printed[0]!)).not.toBeNull();
+    const reloaded = await AuthService.load(repo, { sessionMs: 60_000 });
+    expect(await reloaded.login('admin', printed[0]!)).not.toBeNull();
+    expect(reloaded.userCount).toBe(1);
+  });
+
   it('ends a session when it expires, and keeps users, tokens and sessions across a reload', async () => {
     let now = 1_000_000;
     const repo = memoryRepo();
@@ -28,7 +48,7 @@ describe('AuthService', () => {
     const boot = await auth.bootstrap();
     expect(boot?.username).toBe('admin');
     expect(await auth.bootstrap()).toBeNull();
-    const login = await auth.login('admin', boot!.password);
+    const login = await auth.login('admin', boot!.password!);
     expect(await auth.fromSession(login!.sessionId)).toMatchObject({ kind: 'user', name: 'admin', role: 'admin' });
     const { token } = await auth.createToken({ kind: 'api', name: 'feed', scopes: ['ingest'] }, 'admin');
 

@@ -25,6 +25,12 @@ export interface StartedSession {
   role: Role;
 }
 
+/** The first-run admin: its one-time password, or null when another instance created it at the same moment. */
+export interface BootstrapAdmin {
+  username: string;
+  password: string | null;
+}
+
 export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const BOOTSTRAP_USER = 'admin';
 
@@ -146,12 +152,28 @@ export class AuthService {
     return this.#users.size;
   }
 
-  /** First start with auth on: an `admin` with a random password, returned once to be printed once. */
-  async bootstrap(): Promise<{ username: string; password: string } | null> {
+  /**
+   * First start with auth on: an `admin` with a random password, returned once to be printed
+   * once. Instances sharing an empty store may all get here at the same moment: each creates
+   * its admin, then reads which one the store keeps (the first it received); the others learn
+   * the admin was made elsewhere (`password: null`) instead of printing one that does not work.
+   */
+  async bootstrap(): Promise<BootstrapAdmin | null> {
     if (this.#users.size > 0) return null;
     const password = randomPassword();
-    await this.createUser({ name: BOOTSTRAP_USER, role: 'admin', password }, 'bootstrap');
-    return { username: BOOTSTRAP_USER, password };
+    const user: UserRecord = {
+      name: BOOTSTRAP_USER,
+      role: 'admin',
+      passwordHash: await hashPassword(password),
+      createdAt: this.#now(),
+      sessionsValidAfter: 0,
+    };
+    const body = JSON.stringify(user);
+    await this.#repo.create({ kind: 'user', id: BOOTSTRAP_USER, version: 1, body }, 'bootstrap');
+    const kept = await this.#repo.one('user', BOOTSTRAP_USER);
+    if (!kept) throw new Error('the admin just created is not in the store');
+    this.#users.set(BOOTSTRAP_USER, parse<UserRecord>(kept));
+    return { username: BOOTSTRAP_USER, password: kept.body === body ? password : null };
   }
 
   // ---------------------------------------------------------------- users

@@ -15,14 +15,18 @@ const AUTH_REFRESH_MS = 30_000;
 export async function startAuth(settings: Settings, client: ClickHouseClient, log: Logger) {
   if (!settings.authEnabled) {
     log.warn('auth is off (NORTHSTAR_AUTH=off): anyone who can reach this port can read and change everything');
-    return { auth: null, bootstrap: null, stop: () => undefined };
+    return { auth: null, bootstrap: null, adminByAnotherInstance: false, stop: () => undefined };
   }
   const auth = await AuthService.load(new AuthRepo(client), {
     sessionMs: settings.sessionHours * 3_600_000,
     envToken: settings.apiToken,
   });
-  const bootstrap = await auth.bootstrap();
-  if (!bootstrap) log.info({ users: auth.userCount }, 'auth on: users exist, no bootstrap secret printed');
+  const made = await auth.bootstrap();
+  const bootstrap = made?.password ? { username: made.username, password: made.password } : null;
+  const adminByAnotherInstance = made !== null && made.password === null;
+  if (adminByAnotherInstance)
+    log.info('auth on: another instance sharing the store created the admin at the same moment; it printed the password');
+  else if (!bootstrap) log.info({ users: auth.userCount }, 'auth on: users exist, no bootstrap secret printed');
   const sweep = every(
     AUTH_REFRESH_MS,
     () => {
@@ -31,5 +35,5 @@ export async function startAuth(settings: Settings, client: ClickHouseClient, lo
     },
     (err) => log.warn({ err: err.message }, 'auth: re-reading users and tokens failed'),
   );
-  return { auth, bootstrap, stop: () => sweep.stop() };
+  return { auth, bootstrap, adminByAnotherInstance, stop: () => sweep.stop() };
 }
