@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { MeResponse, TokenInfo, UserInfo } from '@northstar/shared';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ClientAddress } from '../auth/client-address.ts';
 import { LoginThrottle } from '../auth/login-throttle.ts';
 import type { Principal } from '../auth/types.ts';
@@ -51,12 +51,12 @@ function memoryAuth(): AuthApi & { ended: string[] } {
 }
 
 /** The routes behind a stand-in for the auth guard, which sets who is asking. */
-async function routes(auth: AuthApi | null, who?: Principal) {
+async function routes(auth: AuthApi | null, who?: Principal, loginsPerMinute = 1) {
   const model = await memoryModel({ boards: [{ id: 'wall', name: 'Wall', kpis: [] }] });
   const deps = {
     auth,
     model,
-    loginLimiter: new LoginThrottle({ freePerMinute: 1 }),
+    loginLimiter: new LoginThrottle({ freePerMinute: loginsPerMinute }),
     clientAddress: new ClientAddress([]),
     sessionHours: 12,
   };
@@ -83,6 +83,10 @@ describe('auth routes with auth off', () => {
 });
 
 describe('auth routes with auth on', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('signs in: an HttpOnly SameSite=Strict session cookie and the CSRF token in the body', async () => {
     const app = await routes(memoryAuth());
     const res = await post(app, '/api/v1/auth/login', { username: 'ana', password: 'right-password' });
@@ -92,7 +96,10 @@ describe('auth routes with auth on', () => {
   });
 
   it('names a missing field of a sign-in, refuses a wrong password, then throttles', async () => {
-    const app = await routes(memoryAuth());
+    // the throttle forgives failures with time: on a still clock, how many get through is exact
+    // (two allowed per minute), not a matter of how many milliseconds the requests took
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.UTC(2026, 0, 1) });
+    const app = await routes(memoryAuth(), undefined, 2);
     const bad = await expectError(await post(app, '/api/v1/auth/login', { username: 'ana' }), 400, 'invalid');
     expect(bad.details?.map((d) => d.field)).toEqual(['password']);
     const wrong = () => post(app, '/api/v1/auth/login', { username: 'ana', password: 'wrong-password' });
@@ -101,6 +108,9 @@ describe('auth routes with auth on', () => {
     const throttled = await wrong();
     await expectError(throttled, 429, 'rate_limited');
     expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThan(0);
+    // once the wait it names is over, the next guess is heard again
+    vi.advanceTimersByTime(Number(throttled.headers.get('retry-after')) * 1000);
+    await expectError(await wrong(), 401, 'bad_credentials');
   });
 
   it('answers /me for the signed-in user, and 401 for nobody', async () => {
