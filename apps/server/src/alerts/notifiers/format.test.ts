@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { makeAlert } from '../alerts.fixture.ts';
-import { batchSeverity, batchTitle, escapeHtml, formatNumber, pathOwners, pathText, valueVsThreshold } from './format.ts';
+import { batchSeverity, batchTitle, escapeHtml, pathOwners, pathText, valueVsThreshold } from './format.ts';
 
 describe('format', () => {
-  it('numbers, value vs threshold', () => {
-    expect(formatNumber(1234567)).toBe('1,234,567');
-    expect(formatNumber(0.123456)).toBe('0.1235');
+  it('numbers as the wall reads them, value vs threshold', () => {
+    // the same figures the wall's alert list shows (formatValue): "1.23M", "0.12", "1.74k"
+    expect(valueVsThreshold({ value: 1234567, threshold: 0.123456 })).toBe('1.23M vs threshold 0.12');
     expect(valueVsThreshold({ value: 80, threshold: 100 })).toBe('80 vs threshold 100');
-    expect(valueVsThreshold({ value: 1500, projection: 1740, threshold: 2100 })).toBe('1,500 so far, projected 1,740 vs target 2,100');
+    expect(valueVsThreshold({ value: 1500, projection: 1740, threshold: 2100 })).toBe('1.5k so far, projected 1.74k vs target 2.1k');
     expect(valueVsThreshold({ value: 80, threshold: null })).toBe('80');
     expect(valueVsThreshold({ value: null, threshold: 100 })).toBe('no value');
   });

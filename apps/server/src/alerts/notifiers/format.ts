@@ -1,14 +1,17 @@
-import type { Alert, AlertSeverity, PathStep } from '@northstar/shared';
+import { formatValue, type Alert, type AlertSeverity, type PathStep } from '@northstar/shared';
 import type { NotificationBatch, NotificationEntry, NotificationEvent } from '../notification.ts';
 
 /** Words and numbers shared by the Slack and email notifiers. Pure; no escaping here. */
 
-export function formatNumber(n: number): string {
-  if (Number.isInteger(n)) return n.toLocaleString('en-US');
-  return Number(n.toPrecision(4)).toLocaleString('en-US', { maximumFractionDigits: 4 });
+/**
+ * A figure as the wall's alert list reads it (packages/shared value-format.ts): a message and
+ * the screen it points to never disagree on "1.74k". The alert carries no unit, so none is shown.
+ */
+function formatNumber(n: number): string {
+  return formatValue(n, '');
 }
 
-/** "80 vs threshold 100", "80", "no value", or for a pacing rule "1,500 so far, projected 1,740 vs target 2,100". */
+/** "80 vs threshold 100", "80", "no value", or for a pacing rule "1.5k so far, projected 1.74k vs target 2.1k". */
 export function valueVsThreshold(alert: Pick<Alert, 'value' | 'threshold' | 'projection'>): string {
   if (alert.value === null) return 'no value';
   const v = formatNumber(alert.value);
