@@ -6,26 +6,38 @@ import { useWall } from './support/browser.ts';
 /**
  * Issue 18.4, "forecast where people look", in Chromium with sign-in on: a cumulative calendar
  * KPI's tile says its end-of-period projection with its band, and the KPI chart draws it.
- * The server's clock is real, so the window is one already past a tenth of its period
- * (projections start there): the month, else the quarter, else today.
+ * The server's clock is real, so the window is one already well past a tenth of its period
+ * (projections start there), whatever the moment: the month, else the quarter, else today, in
+ * a time zone where it is now past noon (one of UTC-11…UTC+12 always is), so even in the first
+ * hours of a year there is a period half gone.
  */
 const HOUR = 3_600_000;
-function pastATenth(now: number): { window: string; startMs: number } {
-  const d = new Date(now);
-  const month = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
-  const quarter = Date.UTC(d.getUTCFullYear(), Math.floor(d.getUTCMonth() / 3) * 3, 1);
-  const day = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
-  if (now - month > 0.15 * 28 * 24 * HOUR) return { window: 'month_to_date', startMs: month };
-  if (now - quarter > 0.15 * 90 * 24 * HOUR) return { window: 'quarter_to_date', startMs: quarter };
-  return { window: 'today', startMs: day };
+/** A whole-hour zone where the local time is now between 12:00 and 13:00, and its offset in hours. */
+function zoneAtNoon(now: number): { timezone: string; offsetHours: number } {
+  const offsetHours = 12 - new Date(now).getUTCHours();
+  // the POSIX-style Etc zones count the other way: Etc/GMT-5 is UTC+5
+  const timezone = offsetHours === 0 ? 'UTC' : `Etc/GMT${offsetHours > 0 ? '-' : '+'}${Math.abs(offsetHours)}`;
+  return { timezone, offsetHours };
 }
-const { window, startMs } = pastATenth(Date.now());
+function pastATenth(now: number): { window: string; startMs: number; timezone: string } {
+  const { timezone, offsetHours } = zoneAtNoon(now);
+  const offsetMs = offsetHours * HOUR;
+  // the local calendar, read off a UTC date shifted by the zone's offset
+  const d = new Date(now + offsetMs);
+  const month = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1) - offsetMs;
+  const quarter = Date.UTC(d.getUTCFullYear(), Math.floor(d.getUTCMonth() / 3) * 3, 1) - offsetMs;
+  const day = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) - offsetMs;
+  if (now - month > 0.15 * 28 * 24 * HOUR) return { window: 'month_to_date', startMs: month, timezone };
+  if (now - quarter > 0.15 * 90 * 24 * HOUR) return { window: 'quarter_to_date', startMs: quarter, timezone };
+  return { window: 'today', startMs: day, timezone };
+}
+const { window, startMs, timezone } = pastATenth(Date.now());
 
 const CONFIG = `
 objectives:
   - { id: growth, name: Grow, owner: Dana }
 kpis:
-  - { id: signups, name: Sign-ups, objective: growth, metric: proj.signups, aggregation: sum, window: ${window}, timezone: UTC, unit: sign-ups, target: 1000000 }
+  - { id: signups, name: Sign-ups, objective: growth, metric: proj.signups, aggregation: sum, window: ${window}, timezone: ${timezone}, unit: sign-ups, target: 1000000 }
 `;
 
 let server: TestServer;
