@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BreakdownResponse, ExportResponse, SeriesResponse } from '@northstar/shared';
-import { postEvents, startTestServer, type TestServer } from './support/harness.ts';
+import { KEEP_HISTORY_ENV, postEvents, startTestServer, type TestServer } from './support/harness.ts';
 
 const CONFIG = `
 objectives:
@@ -38,7 +38,7 @@ let server: TestServer;
 const now = events(THIS_YEAR, 1);
 
 beforeAll(async () => {
-  server = await startTestServer({ config: CONFIG, env: { RAW_RETENTION_DAYS: '0' } });
+  server = await startTestServer({ config: CONFIG, env: KEEP_HISTORY_ENV });
   await postEvents(server, [...now, ...events(LAST_YEAR, 2)]);
 });
 afterAll(async () => {

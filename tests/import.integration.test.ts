@@ -4,14 +4,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventStore } from '../apps/server/src/store/event-store.ts';
-import { startTestServer, type TestServer } from './support/harness.ts';
+import { KEEP_HISTORY_ENV, startTestServer, type TestServer } from './support/harness.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 let server: TestServer;
 let dir: string;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  // the rows are dated November 2026: kept in the store whatever today is
+  server = await startTestServer({ env: KEEP_HISTORY_ENV });
   dir = mkdtempSync(path.join(tmpdir(), 'northstar-import-'));
 });
 afterAll(async () => {

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { postEvents, waitFor, type TestServer } from './support/harness.ts';
+import { KEEP_HISTORY_ENV, postEvents, waitFor, type TestServer } from './support/harness.ts';
 import { useWall } from './support/browser.ts';
 
 const CONFIG = `
@@ -58,7 +58,8 @@ useWall(
       ],
     });
   },
-  { config: CONFIG },
+  // October 2026 stays in the store whatever today is
+  { config: CONFIG, env: KEEP_HISTORY_ENV },
   { width: 1200, height: 900 },
 );
 

@@ -2,7 +2,7 @@ import { PDFParse } from 'pdf-parse';
 import type { SeriesResponse } from '@northstar/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MonthlyReport } from '../apps/server/src/report/monthly-report.ts';
-import { apiFetch, postEvents, startTestServer, waitFor, type TestServer } from './support/harness.ts';
+import { KEEP_HISTORY_ENV, apiFetch, postEvents, startTestServer, waitFor, type TestServer } from './support/harness.ts';
 
 const CONFIG = `
 objectives:
@@ -30,7 +30,8 @@ const at = (d: number, h: number, m = 0) => Date.UTC(2026, 9, d, h, m);
 let server: TestServer;
 
 beforeAll(async () => {
-  server = await startTestServer({ config: CONFIG });
+  // October 2026 stays in the store whatever today is
+  server = await startTestServer({ config: CONFIG, env: KEEP_HISTORY_ENV });
   // a closed month: an order at noon each day, three more in the month's last hour; a basket each day; September and November around it
   const events: unknown[] = [];
   for (let d = 1; d <= 31; d++) {

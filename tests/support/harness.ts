@@ -33,6 +33,18 @@ kpis:
   - { id: revenue-rate, name: Revenue rate, objective: sales, metric: test.revenue, aggregation: rate, window: 1h, unit: €/s, target: 1 }
 `;
 
+/**
+ * Retention off at every level: for tests that store history at fixed dates. The default
+ * (raw events 120 days, minute rollups 400) would have the store drop those rows, even as they
+ * are inserted, once the dates are that old, so the test would fail from some day on.
+ */
+export const KEEP_HISTORY_ENV: Readonly<Record<string, string>> = {
+  RAW_RETENTION_DAYS: '0',
+  ROLLUP_MINUTE_RETENTION_DAYS: '0',
+  ROLLUP_HOUR_RETENTION_DAYS: '0',
+  ROLLUP_DAY_RETENTION_DAYS: '0',
+};
+
 export interface TestServerOptions {
   env?: Record<string, string>;
   config?: string;
