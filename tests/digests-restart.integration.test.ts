@@ -1,19 +1,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import pino from 'pino';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseKpiConfig } from '../apps/server/src/config/kpi-file.ts';
 import { loadSettings } from '../apps/server/src/config/settings.ts';
 import { startServer, type RunningServer } from '../apps/server/src/server.ts';
+import { startSmtpReceiver, type SmtpReceiver } from './support/smtp-receiver.ts';
 
 // The delivery log is in the store: a server restarted on the same data directory in the same
 // period does not send the period's digests again. A real SMTP server counts what arrives.
 
-let smtp: SMTPServer;
+let smtp: SmtpReceiver;
 const received: string[] = [];
 const dataDir = mkdtempSync(path.join(tmpdir(), 'northstar-digest-restart-'));
 let running: RunningServer | undefined;
@@ -39,29 +38,17 @@ notifications:
 
 async function start(): Promise<RunningServer> {
   const settings = loadSettings({ port: '0', host: '127.0.0.1', dataDir }, { NORTHSTAR_AUTH: 'off' });
-  const file = parseKpiConfig(config((smtp.server.address() as AddressInfo).port), 'restart.yaml');
+  const file = parseKpiConfig(config(smtp.port), 'restart.yaml');
   return startServer(settings, file, pino({ level: 'silent' }));
 }
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['AUTH', 'STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      stream.resume();
-      stream.on('end', () => {
-        received.push(...session.envelope.rcptTo.map((r) => r.address));
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+  smtp = await startSmtpReceiver((mail) => received.push(...mail.to));
 });
 
 afterAll(async () => {
   await running?.close();
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
 

@@ -1,13 +1,12 @@
 import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import type { Browser, Page } from 'playwright-core';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, signIn, startWallServer } from './support/browser.ts';
 import { apiFetch, type TestServer } from './support/harness.ts';
+import { startSmtpReceiver, type SmtpReceiver } from './support/smtp-receiver.ts';
 
 // The digest preview in a real browser with sign-in on: the tree links to it, it shows the
 // figures the API has with a chart per KPI, "send me this now" reaches a real SMTP server,
@@ -16,7 +15,7 @@ import { apiFetch, type TestServer } from './support/harness.ts';
 const BASE = 'http://northstar.test';
 const HOUR = 3_600_000;
 
-let smtp: SMTPServer;
+let smtp: SmtpReceiver;
 let server: TestServer;
 let browser: Browser;
 let page: Page;
@@ -43,21 +42,10 @@ notifications:
 }
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['AUTH', 'STARTTLS'],
-    logger: false,
-    onData(stream, _session, callback) {
-      simpleParser(stream, { keepCidLinks: true })
-        .then((mail) => {
-          mails.push(mail);
-          callback();
-        })
-        .catch(callback);
-    },
+  smtp = await startSmtpReceiver(async (mail) => {
+    mails.push(await simpleParser(mail.raw, { keepCidLinks: true }));
   });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  server = await startWallServer({ config: config((smtp.server.address() as AddressInfo).port) });
+  server = await startWallServer({ config: config(smtp.port) });
   // eight days of history, so each chart has a trend over a full week: orders every 2 h, latency rising
   const now = Date.now();
   const events = Array.from({ length: 96 }, (_, i) => {
@@ -81,7 +69,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
-  await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
+  await smtp?.close();
 });
 
 describe('the digest preview', () => {

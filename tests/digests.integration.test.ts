@@ -1,11 +1,9 @@
-import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MeResponse } from '@northstar/shared';
-import { AUTH_ON_ENV, apiFetch, startTestServer, type TestServer } from './support/harness.ts';
+import { AUTH_ON_ENV, apiFetch, loginSession, startTestServer, type TestServer } from './support/harness.ts';
 import { startOncallReceiver, type OncallReceiver } from './support/oncall.ts';
+import { startSmtpReceiver, type SmtpReceiver } from './support/smtp-receiver.ts';
 
 // A review digest delivered by the real server to a real SMTP server (smtp-server on loopback)
 // and to a Slack-compatible receiver process that checks the Block Kit limits, with sign-in on.
@@ -13,7 +11,7 @@ import { startOncallReceiver, type OncallReceiver } from './support/oncall.ts';
 /** Links in a digest start here; the test replaces it with the server's own address (known only once it listens). */
 const BASE = 'http://northstar.test';
 
-let smtp: SMTPServer;
+let smtp: SmtpReceiver;
 let receiver: OncallReceiver;
 let server: TestServer;
 const mails: ParsedMail[] = [];
@@ -52,41 +50,19 @@ async function until<T>(what: string, read: () => Promise<T> | T, ok: (v: T) => 
 }
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['AUTH', 'STARTTLS'],
-    logger: false,
-    onData(stream, _session, callback) {
-      simpleParser(stream, { keepCidLinks: true })
-        .then((mail) => {
-          mails.push(mail);
-          callback();
-        })
-        .catch(callback);
-    },
+  smtp = await startSmtpReceiver(async (mail) => {
+    mails.push(await simpleParser(mail.raw, { keepCidLinks: true }));
   });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
   receiver = await startOncallReceiver('routing-key-123', 'genie-key-123');
-  const port = (smtp.server.address() as AddressInfo).port;
+  const port = smtp.port;
   server = await startTestServer({ config: config(port, `${receiver.base}/slack/webhook`), env: AUTH_ON_ENV });
 }, 120_000);
 
 afterAll(async () => {
   await server?.stop();
   receiver?.stop();
-  await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
+  await smtp?.close();
 });
-
-async function signInAdmin(): Promise<{ cookie: string; csrf: string }> {
-  const res = await fetch(`${server.url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: server.url },
-    body: JSON.stringify({ username: 'admin', password: server.bootstrap?.password }),
-  });
-  expect(res.status).toBe(200);
-  const me = (await res.json()) as Extract<MeResponse, { user: unknown }>;
-  return { cookie: (res.headers.get('set-cookie') ?? '').split(';')[0] as string, csrf: me.csrfToken };
-}
 
 describe('review digests on a schedule', () => {
   it('reach each owner once per period: the objective owner by email and Slack, a KPI owner by email', async () => {
@@ -132,7 +108,7 @@ describe('send me this digest now', () => {
       ([o, r]) => o.state.value === 10 && r.state.value === 600,
     );
 
-    const session = await signInAdmin();
+    const session = await loginSession(server);
     const headers = { cookie: session.cookie, 'x-csrf-token': session.csrf, origin: server.url };
     const before = mailsTo('admin@example.com').length;
     const slackBefore = (await receiver.state()).slack.messages.length;

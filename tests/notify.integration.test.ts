@@ -2,7 +2,6 @@ import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '@northstar/shared';
 import { makeAlert } from '../apps/server/src/alerts/alerts.fixture.ts';
@@ -11,6 +10,7 @@ import { EmailNotifier } from '../apps/server/src/alerts/notifiers/email.ts';
 import type { RetryPolicy } from '../apps/server/src/alerts/notifiers/retry.ts';
 import { SlackNotifier } from '../apps/server/src/alerts/notifiers/slack.ts';
 import { WebhookNotifier } from '../apps/server/src/alerts/notifiers/webhook.ts';
+import { startSmtpReceiver, type SmtpReceiver } from './support/smtp-receiver.ts';
 
 // Real notifiers against real receivers on loopback: an HTTP server (node:http) and an
 // SMTP server (smtp-server), both on 127.0.0.1 port 0.
@@ -180,33 +180,16 @@ function mimePart(raw: string, contentType: string): string {
 }
 
 describe('email against a local SMTP server', () => {
-  let smtp: SMTPServer;
+  let smtp: SmtpReceiver | undefined;
   let port = 0;
   const messages: Array<{ from: string; to: string[]; raw: string }> = [];
 
   beforeAll(async () => {
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['AUTH', 'STARTTLS'],
-      logger: false,
-      onData(stream, session, callback) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          messages.push({
-            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-            to: session.envelope.rcptTo.map((r) => r.address),
-            raw: Buffer.concat(chunks).toString('utf8'),
-          });
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
-    port = (smtp.server.address() as AddressInfo).port;
+    smtp = await startSmtpReceiver((mail) => messages.push({ from: mail.from, to: mail.to, raw: mail.raw.toString('utf8') }));
+    port = smtp.port;
   });
   afterAll(async () => {
-    await new Promise<void>((resolve) => smtp?.close(() => resolve()));
+    await smtp?.close();
   });
 
   it('delivers the alert with a subject of severity and KPI, and the KPI name escaped in the HTML', async () => {
