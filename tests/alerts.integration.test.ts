@@ -4,11 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Alert, ServerMessage } from '@northstar/shared';
-import { rmSync } from 'node:fs';
-import pino from 'pino';
-import { startServer } from '../apps/server/src/server.ts';
 import { apiClient, parseResponse } from './support/api-client.ts';
-import { startTestServer, waitFor, type TestServer } from './support/harness.ts';
+import { burst, postEvents, restartTestServer, startTestServer, waitFor, type TestServer } from './support/harness.ts';
 
 const SECRET = 'receiver-secret-0123456789';
 let server: TestServer;
@@ -81,11 +78,7 @@ describe('alerts end to end on a real server', () => {
       if (msg.type === 'alert') pushed.push(msg.alert);
     });
     await new Promise((r) => ws.once('open', r));
-    const events = Array.from({ length: 12 }, () => JSON.stringify({ metric: 'm.errors', value: 1 })).join('\n');
-    expect(
-      (await fetch(`${server.url}/api/v1/events`, { method: 'POST', body: events, headers: { 'content-type': 'application/x-ndjson' } }))
-        .status,
-    ).toBe(202);
+    await postEvents(server, burst('m.errors', 12));
 
     alert = await waitFor(async () => {
       const list = await parseResponse(api().api.v1.alerts.$get({ query: {} }));
@@ -199,19 +192,7 @@ describe('alerts end to end on a real server', () => {
     expect(precision.map((p) => p.detector)).not.toContain('missed');
 
     // stored like every verdict: a restart on the same data directory keeps the tuned threshold and who set it
-    const { dataDir, settings, configFile } = server;
-    await server.close();
-    const restarted = await startServer(settings, configFile, pino({ level: 'silent' }));
-    server = {
-      ...restarted,
-      dataDir,
-      settings,
-      configFile,
-      stop: async () => {
-        await restarted.close();
-        rmSync(dataDir, { recursive: true, force: true });
-      },
-    };
+    server = await restartTestServer(server);
     const kept = await parseResponse(api().api.v1.detect.tuning.$get());
     expect(kept).toEqual([expect.objectContaining({ kpi: 'errors', steps: -1, by: 'lead', reason: 'missed' })]);
 

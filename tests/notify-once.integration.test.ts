@@ -1,9 +1,6 @@
-import { rmSync } from 'node:fs';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '@northstar/shared';
-import { startServer } from '../apps/server/src/server.ts';
-import { startTestServer, waitFor, type TestServer } from './support/harness.ts';
+import { burst, postEvents, restartTestServer, startTestServer, waitFor, type TestServer } from './support/harness.ts';
 import { startOncallReceiver, type OncallReceiver } from './support/oncall.ts';
 
 /**
@@ -47,13 +44,7 @@ afterAll(async () => {
 
 describe('a notification is sent once per alert transition', () => {
   it('a retry carries the same key, and a restart does not send the firing again', async () => {
-    const events = Array.from({ length: 12 }, () => JSON.stringify({ metric: 'm.errors', value: 1 })).join('\n');
-    const res = await fetch(`${server.url}/api/v1/events`, {
-      method: 'POST',
-      body: events,
-      headers: { 'content-type': 'application/x-ndjson' },
-    });
-    expect(res.status).toBe(202);
+    await postEvents(server, burst('m.errors', 12));
     const first = await waitFor(async () => {
       const st = await receiver.state();
       return st.webhook.accepted.length > 0 ? st : undefined;
@@ -65,19 +56,7 @@ describe('a notification is sent once per alert transition', () => {
     expect(first.webhook.deliveries.every((d) => d.header === key && d.bodyKey === key)).toBe(true);
 
     // restart on the same store: the alert resumes firing from its stored transitions
-    const { dataDir, settings, configFile } = server;
-    await server.close();
-    const restarted = await startServer(settings, configFile, pino({ level: 'silent' }));
-    server = {
-      ...restarted,
-      dataDir,
-      settings,
-      configFile,
-      stop: async () => {
-        await restarted.close();
-        rmSync(dataDir, { recursive: true, force: true });
-      },
-    };
+    server = await restartTestServer(server);
     const alerts = (await (await fetch(`${server.url}/api/v1/alerts`)).json()) as Alert[];
     const alert = alerts.find((a) => a.state === 'alerting');
     expect(alert?.key).toBe('too-many-errors/errors/');

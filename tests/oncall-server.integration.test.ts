@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '@northstar/shared';
-import { startTestServer, waitFor, type TestServer } from './support/harness.ts';
+import { burst, postEvents, startTestServer, waitFor, type TestServer } from './support/harness.ts';
 import { startOncallReceiver, type OncallReceiver } from './support/oncall.ts';
 
 /**
@@ -42,13 +42,7 @@ afterAll(async () => {
 
 describe('on-call channels on a real server', () => {
   it('a firing rule opens one PagerDuty incident, one Opsgenie alert and posts one Teams card', async () => {
-    const events = Array.from({ length: 12 }, () => JSON.stringify({ metric: 'm.errors', value: 1 })).join('\n');
-    const res = await fetch(`${server.url}/api/v1/events`, {
-      method: 'POST',
-      body: events,
-      headers: { 'content-type': 'application/x-ndjson' },
-    });
-    expect(res.status).toBe(202);
+    await postEvents(server, burst('m.errors', 12));
     await waitFor(async () => {
       const alerts = (await (await fetch(`${server.url}/api/v1/alerts`)).json()) as Alert[];
       return alerts.find((a) => a.state === 'alerting');

@@ -62,6 +62,10 @@ export async function startTestServer(overrides: TestServerOptions = {}): Promis
     ...(overrides.webDir ? { webDir: overrides.webDir } : {}),
   };
   const configFile = parseKpiConfig(overrides.config ?? TEST_CONFIG, 'test.yaml');
+  return launch(dataDir, settings, configFile);
+}
+
+async function launch(dataDir: string, settings: Settings, configFile: KpiModel): Promise<TestServer> {
   const server = await startServer(settings, configFile, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
   return {
     ...server,
@@ -73,6 +77,17 @@ export async function startTestServer(overrides: TestServerOptions = {}): Promis
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Closes the server and starts it again on the same data directory, settings and config: what a restart keeps. */
+export async function restartTestServer(server: TestServer): Promise<TestServer> {
+  await server.close();
+  return launch(server.dataDir, server.settings, server.configFile);
+}
+
+/** `n` events of `metric` with value 1 and no time (now), posted at once: enough to cross a count rule's threshold. */
+export function burst(metric: string, n: number): Array<{ metric: string; value: number }> {
+  return Array.from({ length: n }, () => ({ metric, value: 1 }));
 }
 
 /**
