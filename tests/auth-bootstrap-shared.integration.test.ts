@@ -1,36 +1,26 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FAULT_CONFIG, startCliServer, waitReady, type CliServer } from './support/server-process.ts';
-import { startStoreProcess, type StoreProcess } from './support/store-process.ts';
+import { waitReady, type CliServer } from './support/server-process.ts';
+import { startSharedStore, type SharedStore } from './support/shared-store.ts';
 
 /**
  * Two `northstar serve` instances started at the same moment on one empty `northstar store`
  * (as a deployment of several instances comes up): however their first starts interleave,
  * one admin is kept, and no instance prints a password that does not sign in. Real processes.
  */
-let root: string;
-let store: StoreProcess;
-const instances: CliServer[] = [];
+let shared: SharedStore | undefined;
+let instances: CliServer[] = [];
 
 beforeAll(async () => {
-  root = mkdtempSync(path.join(tmpdir(), 'northstar-boot-shared-'));
-  const configPath = path.join(root, 'northstar.yaml');
-  writeFileSync(configPath, FAULT_CONFIG);
-  store = await startStoreProcess(path.join(root, 'store'), { password: 'boot-shared-store-password' });
-  const env = { CLICKHOUSE_URL: store.url, CLICKHOUSE_USER: store.user, CLICKHOUSE_PASSWORD: store.password, NORTHSTAR_AUTH: 'on' };
-  const started = await Promise.all(
-    ['a', 'b'].map((name) => startCliServer({ dataDir: path.join(root, `data-${name}`), configPath, remove: () => undefined }, env)),
-  );
-  instances.push(...started);
+  shared = await startSharedStore('northstar-boot-shared', 'boot-shared-store-password');
+  const store = shared;
+  // at the same moment, as a deployment of several instances comes up
+  const started = await Promise.all(['a', 'b'].map((name) => store.startInstance(name, { NORTHSTAR_AUTH: 'on' })));
+  instances = shared.instances;
   await Promise.all(started.map((s) => waitReady(s)));
 }, 180_000);
 
 afterAll(async () => {
-  await Promise.all(instances.map((s) => s.terminate()));
-  await store?.stop();
-  if (root) rmSync(root, { recursive: true, force: true });
+  await shared?.stop();
 });
 
 async function signsIn(server: CliServer, password: string): Promise<boolean> {
@@ -56,7 +46,7 @@ describe('first-run admin on a shared store, two instances at once', () => {
     for (const s of instances) expect(await signsIn(s, password), s.url).toBe(true);
 
     // whatever each instance wrote, the store reads one admin in force, the one printed
-    const client = store.client();
+    const client = shared!.store.client();
     const rows = await client.query({
       query: `SELECT count() AS n FROM auth_records WHERE kind = 'user' AND id = 'admin' AND version = 1`,
       format: 'JSONEachRow',

@@ -1,13 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MeResponse } from '@northstar/shared';
 import { launchChromium, signIn, WEB_DIST } from './support/browser.ts';
 import type { TestServer } from './support/harness.ts';
-import { FAULT_CONFIG, startCliServer, waitReady, type CliServer } from './support/server-process.ts';
-import { startStoreProcess, type StoreProcess } from './support/store-process.ts';
+import { waitReady, type CliServer } from './support/server-process.ts';
+import { startSharedStore, type SharedStore } from './support/shared-store.ts';
 
 /**
  * A person signed in on one instance is signed in on the other: two `northstar serve` on one
@@ -16,37 +13,27 @@ import { startStoreProcess, type StoreProcess } from './support/store-process.ts
  * not start the session finds it, and its user, in the shared store.
  */
 const TOKEN = 'shared-store-e2e-token-0123456789';
-let root: string;
-let store: StoreProcess;
+let shared: SharedStore | undefined;
 let browser: Browser | undefined;
-const instances: CliServer[] = [];
+let instances: CliServer[] = [];
 
 beforeAll(async () => {
-  root = mkdtempSync(path.join(tmpdir(), 'northstar-shared-e2e-'));
-  const configPath = path.join(root, 'northstar.yaml');
-  writeFileSync(configPath, FAULT_CONFIG);
-  store = await startStoreProcess(path.join(root, 'store'), { password: 'shared-e2e-store-password' });
+  shared = await startSharedStore('northstar-shared-e2e', 'shared-e2e-store-password');
+  instances = shared.instances;
   const env = {
-    CLICKHOUSE_URL: store.url,
-    CLICKHOUSE_USER: store.user,
-    CLICKHOUSE_PASSWORD: store.password,
     NORTHSTAR_AUTH: 'on',
     NORTHSTAR_API_TOKEN: TOKEN,
     NORTHSTAR_WEB_DIR: WEB_DIST,
   };
   for (const name of ['a', 'b']) {
-    const server = await startCliServer({ dataDir: path.join(root, `data-${name}`), configPath, remove: () => undefined }, env);
-    instances.push(server);
-    await waitReady(server);
+    await waitReady(await shared.startInstance(name, env));
   }
   browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
-  for (const s of instances) await s.terminate();
-  await store?.stop();
-  if (root) rmSync(root, { recursive: true, force: true });
+  await shared?.stop();
 });
 
 describe('sign-in shared by two instances, in a browser', () => {

@@ -1,14 +1,12 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IngestResponse, MeResponse, SeriesResponse } from '@northstar/shared';
 import { waitFor } from './support/harness.ts';
 import { OidcBrowser } from './support/oidc-browser.ts';
 import { oidcEnv, startTestProvider, type TestProvider } from './support/oidc-provider.ts';
-import { FAULT_CONFIG, FAULT_METRIC, startCliServer, waitReady, type CliServer } from './support/server-process.ts';
-import { startStoreProcess, type StoreProcess } from './support/store-process.ts';
+import { FAULT_METRIC, waitReady, type CliServer } from './support/server-process.ts';
+import { startSharedStore, type SharedStore } from './support/shared-store.ts';
+import type { StoreProcess } from './support/store-process.ts';
 
 /**
  * Two `northstar serve` instances sharing one `northstar store` through CLICKHOUSE_URL, as
@@ -19,12 +17,12 @@ import { startStoreProcess, type StoreProcess } from './support/store-process.ts
  */
 const TOKEN = 'shared-store-test-token-0123456789';
 const HOUR = 3_600_000;
-let root: string;
+let shared: SharedStore | undefined;
 let store: StoreProcess;
 let provider: TestProvider;
 /** The address a load balancer in front of both instances would have: the provider sends browsers back there. */
 let publicCallback: string;
-const instances: CliServer[] = [];
+let instances: CliServer[] = [];
 
 /** A loopback port nothing listens on (the load balancer is played by the test). */
 async function unusedPort(): Promise<number> {
@@ -36,7 +34,6 @@ async function unusedPort(): Promise<number> {
 }
 
 beforeAll(async () => {
-  root = mkdtempSync(path.join(tmpdir(), 'northstar-shared-'));
   provider = await startTestProvider({
     alice: {
       password: 'alice-secret-pass',
@@ -45,13 +42,9 @@ beforeAll(async () => {
   });
   publicCallback = `http://127.0.0.1:${await unusedPort()}/api/v1/auth/oidc/callback`;
   provider.register(publicCallback);
-  const configPath = path.join(root, 'northstar.yaml');
-  writeFileSync(configPath, FAULT_CONFIG);
-  store = await startStoreProcess(path.join(root, 'store'), { password: 'shared-store-password' });
+  shared = await startSharedStore('northstar-shared', 'shared-store-password');
+  ({ store, instances } = shared);
   const env = {
-    CLICKHOUSE_URL: store.url,
-    CLICKHOUSE_USER: store.user,
-    CLICKHOUSE_PASSWORD: store.password,
     NORTHSTAR_AUTH: 'on',
     NORTHSTAR_API_TOKEN: TOKEN,
     ...oidcEnv(provider),
@@ -59,17 +52,13 @@ beforeAll(async () => {
   };
   // one after the other, as an operator starts them: the first migrates the shared store
   for (const name of ['a', 'b']) {
-    const server = await startCliServer({ dataDir: path.join(root, `data-${name}`), configPath, remove: () => undefined }, env);
-    instances.push(server);
-    await waitReady(server);
+    await waitReady(await shared.startInstance(name, env));
   }
 }, 120_000);
 
 afterAll(async () => {
-  for (const s of instances) await s.terminate();
-  await store?.stop();
+  await shared?.stop();
   await provider?.stop();
-  if (root) rmSync(root, { recursive: true, force: true });
 });
 
 const auth = { Authorization: `Bearer ${TOKEN}` };
