@@ -84,6 +84,18 @@ describe('channels in the versioned model', () => {
     expect(model.list('channel')).toEqual([]);
   });
 
+  it('an import without the admin right keeps channels and routes: replace does not delete them, a change is refused', async () => {
+    const { model } = await setUp();
+    await model.upsert('channel', { id: 'ops', type: 'slack', url: SLACK_URL }, meta, { create: true });
+    await model.importDocument({ objectives: [{ id: 'o', name: 'O' }] }, meta, 'replace', { notifications: false });
+    expect(model.list('channel').map((c) => c.id)).toEqual(['ops']);
+    await expect(
+      model.importDocument({ channels: [{ id: 'ops', type: 'slack', url: 'https://evil.example/hook' }] }, meta, 'merge', {
+        notifications: false,
+      }),
+    ).rejects.toThrow('changing notification channels and routes needs the admin role (channels[0]: channel "ops")');
+  });
+
   it('refuses to delete a channel a route still names', async () => {
     const { model } = await setUp();
     await model.upsert('channel', { id: 'ops', type: 'slack', url: SLACK_URL }, meta, { create: true });

@@ -57,6 +57,9 @@ const SCHEMAS: { [K in Exclude<EntityKind, 'channel'>]: z.ZodType<DefinitionOf<K
   setting: ModelSettingSchema,
 };
 
+/** The kinds only admins change: where alerts go, and with which secrets. */
+const NOTIFICATION_KINDS: ReadonlyArray<'channel' | 'route'> = ['channel', 'route'];
+
 export interface ModelOptions {
   /** Seals channels' secrets; without it, channels cannot be written. */
   box?: SecretBox;
@@ -270,11 +273,17 @@ export class ModelService {
    * checked against the model as it will be, before anything is written. `replace`
    * also deletes what the document leaves out; `merge` only adds and changes.
    */
-  importDocument(doc: unknown, meta: ChangeMeta, mode: 'replace' | 'merge') {
+  importDocument(doc: unknown, meta: ChangeMeta, mode: 'replace' | 'merge', opts: { notifications?: boolean } = {}) {
     return this.#serial(async (): Promise<ImportSummary> => {
       const parsed = NorthstarConfigSchema.safeParse(doc);
       if (!parsed.success) throw invalid('invalid model document', fieldProblems(parsed.error));
       const next = emptyMaps(mode === 'merge' ? this.#items : undefined);
+      // without the right to change notifications (admins), a document keeps the channels and routes as they are
+      const notifications = opts.notifications ?? true;
+      if (!notifications) {
+        next.channel = new Map(this.#items.channel);
+        next.route = new Map(this.#items.route);
+      }
       const problems: FieldProblem[] = [];
       const staged = [
         ...stage('objective', 'objectives', parsed.data.objectives),
@@ -300,6 +309,19 @@ export class ModelService {
           problems.push({ field: `${field}.${p.field}`, message: p.message });
       }
       if (problems.length > 0) throw invalid('invalid model document', problems);
+      if (!notifications) {
+        const changed = staged.filter(
+          ({ change }) =>
+            NOTIFICATION_KINDS.includes(change.kind as 'channel') &&
+            JSON.stringify(this.#items[change.kind].get(change.id)) !== JSON.stringify(change.definition),
+        );
+        if (changed.length > 0)
+          throw new ModelError(
+            403,
+            'forbidden',
+            `changing notification channels and routes needs the admin role (${changed.map((c) => `${c.field}: ${c.change.kind} "${c.change.id}"`).join(', ')})`,
+          );
+      }
 
       const m = this.#meta(meta);
       const now = Date.now();
@@ -320,6 +342,7 @@ export class ModelService {
       if (mode === 'replace') {
         // routes before channels, goals before KPIs before objectives, so no step leaves a dangling reference (settings are not in a document)
         for (const kind of ['route', 'channel', 'board', 'rule', 'goal', 'kpi', 'objective'] as const) {
+          if (!notifications && NOTIFICATION_KINDS.includes(kind as 'channel')) continue;
           for (const id of this.#items[kind].keys()) {
             if (next[kind].has(id)) continue;
             summary.deleted++;
