@@ -115,6 +115,9 @@ export const AppChannelSchema = z.discriminatedUnion('type', [
 export type AppChannelInput = z.input<typeof AppChannelSchema>;
 export type AppChannel = z.infer<typeof AppChannelSchema>;
 
+/** Each type's channel without the input-only `secrets` hints (distributed, so each type keeps its own fields). */
+type WithoutHints = AppChannel extends infer T ? (T extends unknown ? Omit<T, 'secrets'> : never) : never;
+
 /** A secret at rest: AES-256-GCM ciphertext (see the server's secret box) and the last four characters for display. */
 export interface SealedSecret {
   box: string;
@@ -122,10 +125,10 @@ export interface SealedSecret {
 }
 
 /** A channel as the model stores it: the secret fields replaced by `sealed`. */
-export type StoredChannel = Omit<AppChannel, 'secrets'> & { sealed: Record<string, SealedSecret> };
+export type StoredChannel = WithoutHints & { sealed: Record<string, SealedSecret> };
 
 /** A channel as the API shows it: no secret, only which are set and their last four characters. */
-export type ChannelView = Omit<AppChannel, 'secrets'> & {
+export type ChannelView = WithoutHints & {
   secrets: Record<string, string>;
   /** `config`: from the config file, read-only here. */
   source: 'app' | 'config';

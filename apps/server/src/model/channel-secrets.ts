@@ -60,7 +60,7 @@ export function sealChannel(input: AppChannel, previous: StoredChannel | undefin
       old && sameSecret(box, old, input.id, field, value) ? old : { box: box.seal(value, aadOf(input.id, field)), last4: hint(value) };
   }
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, channel: { ...(plain as Omit<StoredChannel, 'sealed'>), sealed } };
+  return { ok: true, channel: { ...plain, sealed } as StoredChannel };
 }
 
 function sameSecret(box: SecretBox, old: SealedSecret, id: string, field: string, value: string): boolean {

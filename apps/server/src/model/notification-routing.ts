@@ -161,12 +161,12 @@ function configChannelView(ch: ChannelConfig): ChannelView {
     if (isSecretField(type, k)) hidden[k] = 'set in the config file';
     else plain[k] = v;
   }
-  return { ...(plain as Omit<ChannelView, 'secrets' | 'source'>), secrets: hidden, source: 'config' };
+  return { ...plain, secrets: hidden, source: 'config' } as ChannelView;
 }
 
 function appChannelView(ch: StoredChannel, version: number): ChannelView {
   const { sealed: _sealed, ...rest } = ch;
-  return { ...rest, secrets: channelHints(ch), source: 'app', version };
+  return { ...rest, secrets: channelHints(ch), source: 'app', version } as ChannelView;
 }
 
 const isSecretField = (type: ChannelConfig['type'], field: string) => (SECRET_FIELDS[type] as readonly string[]).includes(field);
