@@ -1,3 +1,4 @@
+import { SvelteMap } from 'svelte/reactivity';
 import type { AppChannelInput, AppRouteInput, ChannelTestResult, ChannelView, EmbedOriginsView, RouteView } from '@northstar/shared';
 import { errorMessage } from '../api/client.ts';
 import {
@@ -20,7 +21,7 @@ export class NotificationsModel {
   error = $state<string | null>(null);
   notice = $state<string | null>(null);
   /** Channel id → the last test-send's result. */
-  tests = $state.raw<ReadonlyMap<string, ChannelTestResult | 'sending'>>(new Map());
+  readonly tests = new SvelteMap<string, ChannelTestResult | 'sending'>();
 
   async load(): Promise<void> {
     try {
@@ -66,12 +67,11 @@ export class NotificationsModel {
   }
 
   async test(id: string): Promise<void> {
-    this.tests = new Map(this.tests).set(id, 'sending');
+    this.tests.set(id, 'sending');
     try {
-      const result = await testChannel(id);
-      this.tests = new Map(this.tests).set(id, result);
+      this.tests.set(id, await testChannel(id));
     } catch (err) {
-      this.tests = new Map(this.tests).set(id, { ok: false, attempts: 0, error: errorMessage(err) });
+      this.tests.set(id, { ok: false, attempts: 0, error: errorMessage(err) });
     }
   }
 }
