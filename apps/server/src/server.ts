@@ -3,9 +3,6 @@ import type { Logger } from 'pino';
 import type { Settings } from './config/settings.ts';
 import type { KpiModel } from './config/kpi-file.ts';
 import type { AuthService } from './auth/auth-service.ts';
-import { resolveRoutes } from './alerts/config.ts';
-import { createNotifier } from './alerts/notifiers/channels.ts';
-import type { Notifier } from './alerts/notifiers/notifier.ts';
 import { startAuth } from './compose/auth.ts';
 import { startDigests } from './compose/digests.ts';
 import { startHttp } from './compose/http.ts';
@@ -18,6 +15,8 @@ import { configureDecodePool } from './ingest/decode-pool.ts';
 import { createWall } from './live/compose.ts';
 import { syncConfigFile } from './model/config-sync.ts';
 import { ModelService } from './model/model-service.ts';
+import { NotificationRouting } from './model/notification-routing.ts';
+import { openSecretBox } from './model/secret-box.ts';
 import { createMetrics } from './observe/metrics.ts';
 import { WindowRepair } from './schedule/window-repair.ts';
 import { ModelRepo } from './store/model-repo.ts';
@@ -49,7 +48,9 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
   configureDecodePool(settings.decodeThreads);
   const clickhouse = await openStore(settings, log);
   const repo = new ModelRepo(clickhouse);
-  const model = await ModelService.load(repo);
+  // channels' secrets are sealed with this key; a config channel's id is not free for the app's
+  const box = openSecretBox(settings);
+  const model = await ModelService.load(repo, { box, external: { channels: new Set(configFile.notifications.channels.map((c) => c.id)) } });
   await syncConfigFile(configFile, model, repo, log);
   const { auth, bootstrap, adminByAnotherInstance, stop: stopAuth } = await startAuth(settings, clickhouse, log);
   const { shares, stop: stopShares } = await startShares(clickhouse, log);
@@ -63,7 +64,8 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
     log,
   });
 
-  const notifiers = new Map<string, Notifier>(configFile.notifications.channels.map((ch) => [ch.id, createNotifier(ch)]));
+  // one routing path for the config file's channels and routes and the app's
+  const notifications = new NotificationRouting({ config: configFile.notifications, model, box, log: log.child({ component: 'notify' }) });
   const ruleOwnership = ruleOwnershipFor(settings, metrics);
   const wall = await createWall({
     settings,
@@ -74,8 +76,8 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
     onWrite: (listener) => evaluator.onObserved(listener),
     rebuild,
     clickhouse,
-    routes: resolveRoutes(configFile.notifications),
-    notifiers,
+    routes: notifications.routes,
+    notifiers: notifications.notifiers,
     ruleOwnership,
     metrics,
     log,
@@ -124,6 +126,7 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
     kafkaJoined: kafka ? () => kafka.ingest.joined : undefined,
     degraded: () => ({ dlq: kafka?.ingest.dlqProblem }),
     digests: digests.service,
+    notifications,
   });
 
   let closing: Promise<void> | undefined;
@@ -156,7 +159,7 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
         clearTimeout(drainTimer);
         server.closeAllConnections();
         await httpClosed;
-        for (const n of notifiers.values()) await n.close?.();
+        await notifications.close();
         await clickhouse.close();
       })()),
   };

@@ -20,3 +20,5 @@ export * from './wall-clock.ts';
 export * from './share.ts';
 export * from './value-format.ts';
 export * from './projection.ts';
+export * from './notification-channels.ts';
+export * from './embed-origins.ts';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { METRIC_PATTERN } from './event.ts';
 import { DetectionSchema } from './detection.ts';
 import { AlertRuleSchema } from './alerts.ts';
+import { AppChannelSchema, AppRouteSchema } from './notification-channels.ts';
 import { idField, labelText, parseDurationMs, proseText } from './primitives.ts';
 
 export const AGGREGATIONS = ['sum', 'count', 'avg', 'min', 'max', 'p50', 'p90', 'p95', 'p99', 'rate', 'distinct_count'] as const;
@@ -281,6 +282,10 @@ export const NorthstarConfigSchema = z.strictObject({
   /** Alert rules; see alerts.ts. */
   rules: z.array(AlertRuleSchema).max(2000).default([]),
   boards: z.array(BoardSchema).max(500).default([]),
+  /** Notification channels made in the app (secrets encrypted at rest; an export shows none). */
+  channels: z.array(AppChannelSchema).max(100).default([]),
+  /** Notification routes made in the app; they may name channels of the config file too. */
+  routes: z.array(AppRouteSchema).max(100).default([]),
 });
 export type NorthstarConfig = z.infer<typeof NorthstarConfigSchema>;
 

@@ -1,110 +1,31 @@
-import { ALERT_SEVERITIES, idField, parseDurationMs, type AlertSeverity } from '@northstar/shared';
+import { ChannelSchema, RouteSchema, parseDurationMs, type AlertSeverity, type GroupLabel, type QuietHours } from '@northstar/shared';
 import { z } from 'zod';
-import { ROUTED_STATES, type RoutedState } from './notification.ts';
+import type { RoutedState } from './notification.ts';
 import { DigestsConfigSchema } from './digest-config.ts';
-import { QuietHoursSchema, type QuietHours } from './quiet-hours.ts';
 
 /**
  * Where notifications go: channels (webhook, Slack-compatible, email, PagerDuty, Opsgenie,
- * Microsoft Teams) and the routes
- * that pick channels for an alert. Durations are written like the rest of the config
- * ("30s", "4h") and resolved to milliseconds once, by `resolveRoutes`.
+ * Microsoft Teams) and the routes that pick channels for an alert, as the config file's
+ * `notifications:` section holds them (the schemas are shared with the app's channels and
+ * routes: packages/shared/src/notification-channels.ts). Durations are written like the rest
+ * of the config ("30s", "4h") and resolved to milliseconds once, by `resolveRoutes`.
  */
 
-const duration = (what: string) =>
-  z.string().refine((d) => parseDurationMs(d) !== undefined, `must be a duration like "30s", "5m" or "4h" (${what})`);
-const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
-
-/** HMAC keys shorter than this are guessable; 32 hex characters is 128 bits. */
-export const WEBHOOK_SECRET_MIN_LENGTH = 16;
-
-export const WebhookChannelSchema = z.strictObject({
-  id: idField,
-  type: z.literal('webhook'),
-  url: httpUrl,
-  /** Signs every body (X-Northstar-Signature); the receiver checks it with the same secret. */
-  secret: z.string().min(WEBHOOK_SECRET_MIN_LENGTH, `must be at least ${WEBHOOK_SECRET_MIN_LENGTH} characters`),
-});
-export const SlackChannelSchema = z.strictObject({
-  id: idField,
-  type: z.literal('slack'),
-  /** A Slack (or Mattermost, Rocket.Chat…) incoming-webhook URL. */
-  url: httpUrl,
-});
-export const EmailChannelSchema = z.strictObject({
-  id: idField,
-  type: z.literal('email'),
-  /** smtp://user:pass@host:port or smtps://… */
-  smtpUrl: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'must be an SMTP URL like smtp://user:pass@host:587'),
-  from: z.email(),
-  to: z.array(z.email()).min(1).max(50),
-});
-/** An on-call service's address: its public API by default, a regional one or a local receiver otherwise. */
-const serviceUrl = httpUrl.refine((u) => !new URL(u).search && !new URL(u).hash, 'must be a base URL without query or fragment');
-const secretKey = (what: string) => z.string().trim().min(8, `must be at least 8 characters (${what})`).max(512);
-
-export const PagerDutyChannelSchema = z.strictObject({
-  id: idField,
-  type: z.literal('pagerduty'),
-  /** The Events API v2 integration key of a PagerDuty service. */
-  routingKey: secretKey('the integration key of an Events API v2 integration'),
-  /** Default https://events.pagerduty.com (EU: https://events.eu.pagerduty.com). */
-  url: serviceUrl.optional(),
-});
-export const OpsgenieChannelSchema = z.strictObject({
-  id: idField,
-  type: z.literal('opsgenie'),
-  /** The API key of an Opsgenie API integration. */
-  apiKey: secretKey('the API key of an Opsgenie API integration'),
-  /** Default https://api.opsgenie.com (EU: https://api.eu.opsgenie.com). */
-  url: serviceUrl.optional(),
-});
-export const TeamsChannelSchema = z.strictObject({
-  id: idField,
-  type: z.literal('teams'),
-  /** A Teams incoming-webhook or Workflows webhook URL. */
-  url: httpUrl,
-});
-export const ChannelSchema = z.discriminatedUnion('type', [
-  WebhookChannelSchema,
-  SlackChannelSchema,
+export {
+  ChannelSchema,
   EmailChannelSchema,
-  PagerDutyChannelSchema,
+  GROUP_LABELS,
   OpsgenieChannelSchema,
+  PagerDutyChannelSchema,
+  RouteSchema,
+  SlackChannelSchema,
   TeamsChannelSchema,
-]);
-export type ChannelConfig = z.infer<typeof ChannelSchema>;
-
-export const GROUP_LABELS = ['rule', 'kpi', 'objective'] as const;
-export type GroupLabel = (typeof GROUP_LABELS)[number];
-
-export const RouteSchema = z.strictObject({
-  /** All given fields must match; an empty match takes every alert (a catch-all). */
-  match: z
-    .strictObject({
-      severity: z.array(z.enum(ALERT_SEVERITIES)).min(1).optional(),
-      /** Matches an alert when any objective on its path up the tree is listed. */
-      objective: z.array(idField).min(1).optional(),
-      /** Matches when the KPI's owner or any objective owner on the path is listed. */
-      owner: z.array(z.string().min(1).max(200)).min(1).optional(),
-      /**
-       * Which alert states this route hears about: `alerting` (firing episodes, the default),
-       * `nodata` (a rule's KPI has no value to judge) and `error` (the rule failed to evaluate).
-       */
-      state: z.array(z.enum(ROUTED_STATES)).min(1).optional(),
-    })
-    .default({}),
-  channels: z.array(idField).min(1),
-  /** Alerts with the same values of these labels go out in one notification. */
-  groupBy: z.array(z.enum(GROUP_LABELS)).default(['rule']),
-  /** How long the first alert of a group waits for others to join it. */
-  groupWait: duration('group wait').default('30s'),
-  /** How often a still-firing, unacknowledged alert is sent again. */
-  repeatInterval: duration('repeat interval').default('4h'),
-  /** Non-critical notifications wait for the end of these hours, in the KPI's time zone. */
-  quietHours: QuietHoursSchema.optional(),
-});
-export type RouteConfig = z.infer<typeof RouteSchema>;
+  WEBHOOK_SECRET_MIN_LENGTH,
+  WebhookChannelSchema,
+  type ChannelConfig,
+  type GroupLabel,
+  type RouteConfig,
+} from '@northstar/shared';
 
 export const NotificationsConfigSchema = z
   .strictObject({
@@ -135,6 +56,8 @@ export type NotificationsConfig = z.infer<typeof NotificationsConfigSchema>;
 
 /** A route as the Dispatcher uses it: durations in milliseconds. */
 export interface Route {
+  /** A route made in the app: `route:<id>`, so its groups and repeats keep their identity when other routes change. */
+  key?: string;
   match: { severity?: AlertSeverity[]; objective?: string[]; owner?: string[]; state?: RoutedState[] };
   channels: string[];
   groupBy: GroupLabel[];

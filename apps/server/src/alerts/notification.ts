@@ -18,8 +18,8 @@ export type NotificationEvent = 'firing' | 'resolved' | 'flapping' | 'repeat';
  * NoData or Error, which only routes that ask for that state (`match.state`) hear about:
  * `firing` when the spell starts, `resolved` when it ends.
  */
-export const ROUTED_STATES = ['alerting', 'nodata', 'error'] as const;
-export type RoutedState = (typeof ROUTED_STATES)[number];
+export { ROUTED_STATES, type RoutedState } from '@northstar/shared';
+import type { RoutedState } from '@northstar/shared';
 
 export interface NotificationEntry {
   event: NotificationEvent;

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { z } from 'zod';
+import type { QuietHours } from '@northstar/shared';
 
 /**
  * Quiet hours: a daily window of local wall-clock time, read in the KPI's IANA time
@@ -10,11 +10,8 @@ import { z } from 'zod';
 
 const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
-export const QuietHoursSchema = z.strictObject({
-  start: z.string().regex(HHMM, 'must be a time like "22:00"'),
-  end: z.string().regex(HHMM, 'must be a time like "07:00"'),
-});
-export type QuietHours = z.infer<typeof QuietHoursSchema>;
+// the schema is shared with the app's notification routes (packages/shared)
+export { QuietHoursSchema, type QuietHours } from '@northstar/shared';
 
 function minutesOf(hhmm: string): number {
   const m = HHMM.exec(hhmm);

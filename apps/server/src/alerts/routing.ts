@@ -44,14 +44,18 @@ export function routeMatches(route: Pick<Route, 'match'>, labels: AlertLabels, a
   return true;
 }
 
-/** "routeIndex|label=value|…"; `objective` groups by the nearest objective on the path. */
-export function groupKeyFor(routeIndex: number, route: Pick<Route, 'groupBy'>, labels: AlertLabels): string {
+/** "routeIndex|label=value|…" (an app route: its key, which an edit of other routes does not shift); `objective` groups by the nearest objective on the path. */
+export function groupKeyFor(routeIndex: number | string, route: Pick<Route, 'groupBy'>, labels: AlertLabels): string {
   const parts = route.groupBy.map((l) => `${l}=${l === 'objective' ? (labels.objective[0] ?? '') : labels[l]}`);
   return [String(routeIndex), ...parts].join('|');
 }
 
 export interface DispatcherOptions {
-  routes: readonly Route[];
+  /**
+   * The routes in force; a function when they change while running (the app's routes are
+   * edited by admins): read at every decision, so a change applies without a restart.
+   */
+  routes: readonly Route[] | (() => readonly Route[]);
   /** The silences in force; read at every decision, since they start and end by time. */
   silences?: () => readonly Silence[];
   /** The KPI's IANA time zone, for quiet hours; default UTC. */
@@ -63,8 +67,8 @@ interface Tracked {
   /** firingSince of the episode whose firing was queued; null when none is out. */
   notifiedEpisode: number | null;
   flapNoticed: boolean;
-  /** Route index → when a firing or repeat of this alert last joined one of its batches. */
-  lastQueuedAt: Map<number, number>;
+  /** Route key → when a firing or repeat of this alert last joined one of its batches. */
+  lastQueuedAt: Map<string, number>;
   /** NoData and Error spells whose start was queued. */
   spells: Set<Spell>;
 }
@@ -80,6 +84,8 @@ interface PendingEntry {
 
 interface PendingBatch {
   route: number;
+  /** The route as it was when the batch was opened: an edit made meanwhile applies to the next batch. */
+  routeDef: Route;
   groupKey: string;
   dueAt: number;
   /** Entry key (the alert's key, prefixed for a spell) → entry, in arrival order. */
@@ -116,7 +122,7 @@ export class Dispatcher {
   resume(alert: Alert, nowMs: number): void {
     const firing = isFiring(alert.state) && alert.firingSince !== null;
     const spells = new Set<Spell>(SPELLS.filter((s) => s === alert.state));
-    const lastQueuedAt = new Map(firing ? this.options.routes.map((_, i) => [i, nowMs] as const) : []);
+    const lastQueuedAt = new Map<string, number>(firing ? this.routes().map((r, i) => [r.key ?? String(i), nowMs] as const) : []);
     this.tracked.set(alert.key, { alert, notifiedEpisode: firing ? alert.firingSince : null, flapNoticed: false, lastQueuedAt, spells });
   }
 
@@ -154,6 +160,11 @@ export class Dispatcher {
     let next: number | null = null;
     for (const b of this.pending.values()) next = next === null ? b.dueAt : Math.min(next, b.dueAt);
     return next;
+  }
+
+  private routes(): readonly Route[] {
+    const r = this.options.routes;
+    return typeof r === 'function' ? r() : r;
   }
 
   private silenced(alert: Alert, nowMs: number): boolean {
@@ -218,22 +229,23 @@ export class Dispatcher {
   private enqueue(t: Tracked, event: NotificationEvent, nowMs: number, about: RoutedState = 'alerting'): void {
     const labels = alertLabels(t.alert);
     const entryKey = about === 'alerting' ? t.alert.key : `${about}|${t.alert.key}`;
-    this.options.routes.forEach((route, i) => {
+    this.routes().forEach((route, i) => {
       if (!routeMatches(route, labels, about)) return;
+      const routeKey = route.key ?? String(i);
       if (event === 'repeat') {
-        const last = t.lastQueuedAt.get(i);
+        const last = t.lastQueuedAt.get(routeKey);
         if (route.repeatIntervalMs <= 0 || last === undefined || nowMs - last < route.repeatIntervalMs) return;
       }
-      const groupKey = groupKeyFor(i, route, labels);
+      const groupKey = groupKeyFor(route.key ?? i, route, labels);
       let batch = this.pending.get(groupKey);
       if (!batch) {
-        batch = { route: i, groupKey, dueAt: nowMs + (event === 'repeat' ? 0 : route.groupWaitMs), entries: new Map() };
+        batch = { route: i, routeDef: route, groupKey, dueAt: nowMs + (event === 'repeat' ? 0 : route.groupWaitMs), entries: new Map() };
         this.pending.set(groupKey, batch);
       }
       const before = batch.entries.get(entryKey)?.event;
       if (before === 'firing' && event === 'resolved') batch.entries.delete(entryKey);
       else if (!(before === 'firing' && event === 'repeat')) batch.entries.set(entryKey, { key: t.alert.key, event, about });
-      if (event === 'firing' || event === 'repeat') t.lastQueuedAt.set(i, nowMs);
+      if (event === 'firing' || event === 'repeat') t.lastQueuedAt.set(routeKey, nowMs);
       if (batch.entries.size === 0) this.pending.delete(groupKey);
     });
   }
@@ -242,11 +254,7 @@ export class Dispatcher {
     const out: NotificationBatch[] = [];
     for (const [groupKey, batch] of this.pending) {
       if (batch.dueAt > nowMs) continue;
-      const route = this.options.routes[batch.route];
-      if (!route) {
-        this.pending.delete(groupKey);
-        continue;
-      }
+      const route = batch.routeDef;
       const send: NotificationEntry[] = [];
       let heldUntil = Number.POSITIVE_INFINITY;
       for (const [entryKey, { key, event, about }] of batch.entries) {

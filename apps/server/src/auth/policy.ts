@@ -8,7 +8,7 @@ import { roleAtLeast, type Principal } from './types.ts';
  * - read: GETs under /api and /metrics (viewers; tokens with read scope; a kiosk token for its own board only);
  * - ingest: POST /api/v1/events (tokens with the ingest scope);
  * - editor: every other write, kiosk links and share links;
- * - admin: users and API tokens;
+ * - admin: users and API tokens; writes to notification channels and routes and to app settings;
  * - session: a signed-in person's own logout and password, and their own review digests;
  * - the unsubscribe link and chart images of a review digest are public (signed tokens say who and what).
  */
@@ -38,6 +38,8 @@ export function requiredAccess(method: string, path: string): Access {
     return 'session';
   }
   if (path.startsWith('/api/v1/auth/users') || path.startsWith('/api/v1/auth/tokens')) return 'admin';
+  // notification channels (their secrets) and routes, and app settings such as embed origins, are the admins' to change
+  if (!isSafeMethod(method) && (path.startsWith('/api/v1/notifications/') || path.startsWith('/api/v1/settings/'))) return 'admin';
   if (path.startsWith('/api/v1/auth/kiosk-tokens')) return 'editor';
   if (path === '/api/v1/events' && method === 'POST') return 'ingest';
   if (isSafeMethod(method) || (method === 'POST' && READ_POSTS.has(path))) return 'read';

@@ -54,6 +54,11 @@ export interface Settings {
    */
   embedOrigins: string[];
   /**
+   * The key that encrypts notification channels' secrets at rest (NORTHSTAR_SECRET_KEY: 32 bytes
+   * as 64 hex characters or base64). Unset: a key file in the data directory, made on first use.
+   */
+  secretKey: string | undefined;
+  /**
    * Host names (besides IP literals, localhost and the bind host) that requests may carry in
    * Host: anything else is refused, against DNS rebinding (NORTHSTAR_ALLOWED_HOSTS; `*`: any).
    */
@@ -125,6 +130,7 @@ const envSchema = z.object({
   NORTHSTAR_AUTH: z.enum(['on', 'off', '1', '0', 'true', 'false'], 'must be on or off').optional(),
   NORTHSTAR_ALLOWED_ORIGINS: z.string().optional(),
   NORTHSTAR_EMBED_ORIGINS: z.string().max(4096).optional(),
+  NORTHSTAR_SECRET_KEY: z.string().max(200).optional(),
   NORTHSTAR_ALLOWED_HOSTS: z.string().max(4096).optional(),
   NORTHSTAR_TRUSTED_PROXIES: z.string().max(4096).optional(),
   // sessions are kept at most 31 days in the store (auth_records TTL)
@@ -291,6 +297,7 @@ export function loadSettings(cli: CliOptions, env: NodeJS.ProcessEnv = process.e
     authEnabled: cli.auth === false ? false : e.NORTHSTAR_AUTH === undefined ? true : ['on', '1', 'true'].includes(e.NORTHSTAR_AUTH),
     allowedOrigins: readOrigins(e.NORTHSTAR_ALLOWED_ORIGINS),
     embedOrigins: readOrigins(e.NORTHSTAR_EMBED_ORIGINS, 'NORTHSTAR_EMBED_ORIGINS'),
+    secretKey: e.NORTHSTAR_SECRET_KEY,
     allowedHosts: readHosts(e.NORTHSTAR_ALLOWED_HOSTS),
     trustedProxies: readProxies(e.NORTHSTAR_TRUSTED_PROXIES),
     sessionHours: e.NORTHSTAR_SESSION_HOURS ?? 12,

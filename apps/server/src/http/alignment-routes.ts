@@ -20,7 +20,7 @@ import type { ModelRepo } from '../store/model-repo.ts';
 import { modelErrorResponse } from './model-routes.ts';
 import { doc } from './route-doc.ts';
 import { input } from './typed-input.ts';
-import { changeMeta } from './write-guard.ts';
+import { changeMeta, mayChangeNotifications } from './write-guard.ts';
 
 /** A whole model document; 5 000 KPIs of YAML fit well inside. */
 const MAX_MODEL_BYTES = 4 * 1024 * 1024;
@@ -145,7 +145,10 @@ export function alignmentRoutes(deps: AlignmentDeps) {
           // validation would drop such a key without a word, widening a filter to every event
           const forbidden = forbiddenKeyProblem(doc);
           if (forbidden !== undefined) throw new ModelError(400, 'bad_key', forbidden);
-          const summary = await model.importDocument(doc, changeMeta(c), mode);
+          // an editor imports the alignment model; its notification channels and routes are the admins' (auth/policy.ts)
+          const summary = await model.importDocument(doc, changeMeta(c), mode, {
+            notifications: mayChangeNotifications(c.get('principal')),
+          });
           return c.json(summary);
         } catch (err) {
           return modelErrorResponse(c, err);

@@ -25,6 +25,7 @@ import { securityHeaders } from './security-headers.ts';
 import { shareRoutes, type ShareRouteDeps } from './share-routes.ts';
 import { reportRoutes } from './report-routes.ts';
 import { digestRoutes, type DigestRouteDeps } from './digest-routes.ts';
+import { appEmbedOrigins, notificationRoutes, type NotificationRouteDeps } from './notification-routes.ts';
 
 /** What the whole app needs: each route module's deps; a part two modules share does what both ask of it. */
 export interface AppDeps
@@ -39,7 +40,8 @@ export interface AppDeps
     FeedbackRouteDeps,
     OidcRouteDeps,
     ShareRouteDeps,
-    DigestRouteDeps {
+    DigestRouteDeps,
+    NotificationRouteDeps {
   /** The guard asks the whole service (who holds a token or session), the routes a part of it. */
   auth: AuthService | null;
   loop: KpiRouteDeps['loop'] & AlignmentDeps['loop'];
@@ -47,7 +49,7 @@ export interface AppDeps
   metrics: Metrics;
   log: Logger;
   webDir: string;
-  /** Origins an admin allows to embed the wall in a frame (NORTHSTAR_EMBED_ORIGINS); none: no framing. */
+  /** Origins allowed to embed the wall in a frame by NORTHSTAR_EMBED_ORIGINS (admins add more in the app); none: no framing. */
   embedOrigins?: readonly string[];
 }
 
@@ -70,13 +72,16 @@ function apiRoutes(deps: AppDeps) {
     .route('/', shareRoutes(deps))
     .route('/', reportRoutes(deps))
     .route('/', digestRoutes(deps))
+    .route('/', notificationRoutes(deps))
     .route('/', serviceRoutes(deps.metrics));
 }
 
 export function createApp(deps: AppDeps) {
   const app = new Hono();
   app.use('*', httpMetrics(deps.metrics));
-  app.use(securityHeaders(deps.embedOrigins ?? []));
+  // the environment's origins and those an admin set in the app, read per request: a change needs no restart
+  const envEmbed = deps.embedOrigins ?? [];
+  app.use(securityHeaders(() => [...new Set([...envEmbed, ...appEmbedOrigins(deps.model)])]));
   // every request: the static app and sign-in are public, the rest by role (auth/policy.ts)
   app.use('*', authGuard(deps));
   app.use('/api/*', apiBodyBound());

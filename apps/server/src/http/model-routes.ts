@@ -41,13 +41,16 @@ export async function readJson(c: Context, maxBytes = MAX_DEFINITION_BYTES): Pro
   return value;
 }
 
-function expectedVersion(c: Context): number | undefined {
+export function expectedVersion(c: Context): number | undefined {
   const raw = c.req.header('if-match');
   if (raw === undefined) return undefined;
   const n = Number(raw.replace(/^W\//, '').replaceAll('"', ''));
   if (!Number.isInteger(n) || n < 0) throw new ModelError(400, 'bad_if_match', 'If-Match must be the version number you edited, e.g. "3"');
   return n;
 }
+
+/** The alignment kinds served here; channels, routes and settings have their own routes (their secrets and admins). */
+type AlignmentKind = Exclude<EntityKind, 'channel' | 'route' | 'setting'>;
 
 /** What a client writes for each kind: the input of its schema (defaults may be left out). */
 interface DefinitionInput {
@@ -59,7 +62,7 @@ interface DefinitionInput {
 }
 
 /** What a kind is called in the documentation and which schema its body has. */
-const DOCS: Record<EntityKind, { plural: string; schema: string }> = {
+const DOCS: Record<AlignmentKind, { plural: string; schema: string }> = {
   objective: { plural: 'objectives', schema: 'Objective' },
   kpi: { plural: 'KPIs', schema: 'Kpi' },
   goal: { plural: 'goals', schema: 'Goal' },
@@ -68,7 +71,7 @@ const DOCS: Record<EntityKind, { plural: string; schema: string }> = {
 };
 
 /** List and read one definition of a kind, with its version (KPIs are listed with their live state by kpi-routes). */
-function readRoutes<K extends EntityKind>(model: ModelService, kind: K) {
+function readRoutes<K extends AlignmentKind>(model: ModelService, kind: K) {
   const { plural } = DOCS[kind];
   return new Hono()
     .get('/', doc({ tag: 'model', summary: `List ${plural}, each with its version`, responses: { 200: 'OK' } }), (c) =>
@@ -92,7 +95,7 @@ function readRoutes<K extends EntityKind>(model: ModelService, kind: K) {
  * when, what, why: X-Northstar-User / X-Northstar-Reason headers) and answer with the new
  * version in the ETag; If-Match guards against lost updates.
  */
-function writeRoutes<K extends EntityKind>(model: ModelService, kind: K) {
+function writeRoutes<K extends AlignmentKind>(model: ModelService, kind: K) {
   const { plural, schema } = DOCS[kind];
   const ifMatch = [{ name: 'If-Match', description: 'the version you edited; 409 when it changed since' }];
   return new Hono()

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { defaultKpiBudget } from '@northstar/shared';
 import type { OpenAPIV3_1 } from 'openapi-types';
@@ -6,6 +7,8 @@ import { ClientAddress } from '../auth/client-address.ts';
 import { HostPolicy } from '../auth/host-check.ts';
 import { LoginThrottle } from '../auth/login-throttle.ts';
 import { TokenBuckets } from '../auth/rate-limit.ts';
+import { NotificationRouting } from '../model/notification-routing.ts';
+import { SecretBox } from '../model/secret-box.ts';
 import { createMetrics } from '../observe/metrics.ts';
 import { createApp, type AppDeps } from './app.ts';
 import { SALES_MODEL, evaluatedLoop, memoryModel, noStore } from './routes.fixture.ts';
@@ -14,6 +17,8 @@ const never = () => Promise.reject(new Error('not called: the document is built 
 
 /** The whole app with auth off: the document is read, no route that needs a part is called. */
 async function app() {
+  const model = await memoryModel(SALES_MODEL);
+  const log = pino({ level: 'silent' });
   const deps: AppDeps = {
     auth: null,
     allowedOrigins: new Set(),
@@ -22,7 +27,8 @@ async function app() {
     loginLimiter: new LoginThrottle({ freePerMinute: 1 }),
     clientAddress: new ClientAddress([]),
     sessionHours: 1,
-    model: await memoryModel(SALES_MODEL),
+    model,
+    notifications: new NotificationRouting({ config: { channels: [], routes: [] }, model, box: new SecretBox(randomBytes(32)), log }),
     loop: evaluatedLoop(),
     evaluator: { spark: () => [] },
     clickhouse: noStore(),
@@ -52,7 +58,7 @@ async function app() {
     storeReachable: () => Promise.resolve(true),
     kafkaJoined: undefined,
     metrics: createMetrics(),
-    log: pino({ level: 'silent' }),
+    log,
     webDir: '/nonexistent/northstar-web',
   };
   return createApp(deps);

@@ -102,3 +102,11 @@ export function changeMeta(c: Context): { author: string; reason: string } {
     reason: (c.req.header('x-northstar-reason') ?? '').trim(),
   };
 }
+
+/** Whether this principal may change notification channels and routes (the admins' part of the model). */
+export function mayChangeNotifications(who: Principal | undefined): boolean {
+  if (who?.kind === 'open') return true;
+  if (who?.kind === 'user') return who.role === 'admin';
+  if (who?.kind === 'token') return who.scopes.includes('admin');
+  return false;
+}

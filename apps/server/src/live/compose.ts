@@ -1,10 +1,9 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from 'pino';
 import type { KpiDefinition } from '@northstar/shared';
-import type { Route } from '../alerts/config.ts';
 import type { Notifier } from '../alerts/notifiers/notifier.ts';
 import type { RuleOwnership } from '../alerts/ownership.ts';
-import { Dispatcher } from '../alerts/routing.ts';
+import { Dispatcher, type DispatcherOptions } from '../alerts/routing.ts';
 import type { Settings } from '../config/settings.ts';
 import type { KpiEvaluator } from '../evaluate/evaluator.ts';
 import type { ModelService } from '../model/model-service.ts';
@@ -36,8 +35,8 @@ export interface WallDeps {
   rebuild: (kpis: readonly KpiDefinition[]) => Promise<void>;
   /** The store's client: detectors warm up on history from it, and alerts are kept in it. */
   clickhouse: ClickHouseClient;
-  /** Notification routes (alerts/config.ts resolveRoutes) and the channels they name. */
-  routes: readonly Route[];
+  /** Notification routes (alerts/config.ts resolveRoutes; a function when admins edit them live) and the channels they name. */
+  routes: DispatcherOptions['routes'];
   notifiers: ReadonlyMap<string, Notifier>;
   /** Which alert rules this instance releases (issue 17.2); every rule when omitted. */
   ruleOwnership?: RuleOwnership;

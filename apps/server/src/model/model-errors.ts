@@ -5,7 +5,7 @@ import type { ZodError } from 'zod';
 export class ModelError extends Error {
   override readonly name = 'ModelError';
   constructor(
-    readonly status: 400 | 404 | 409,
+    readonly status: 400 | 403 | 404 | 409,
     readonly code: string,
     message: string,
     readonly details?: FieldProblem[],

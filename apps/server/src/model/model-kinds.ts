@@ -1,4 +1,14 @@
-import type { AlertRule, Board, Goal, KpiDefinition, Objective } from '@northstar/shared';
+import {
+  EmbedOriginsSettingSchema,
+  type AlertRule,
+  type AppRoute,
+  type Board,
+  type Goal,
+  type KpiDefinition,
+  type Objective,
+  type StoredChannel,
+} from '@northstar/shared';
+import { z } from 'zod';
 import type { EntityKind } from '../store/model-repo.ts';
 
 /** What each kind of entity is; every typed accessor of the model service is keyed by it. */
@@ -8,7 +18,16 @@ export interface DefinitionByKind {
   goal: Goal;
   rule: AlertRule;
   board: Board;
+  /** Secrets sealed (channel-secrets.ts); never returned as stored. */
+  channel: StoredChannel;
+  route: AppRoute;
+  setting: ModelSetting;
 }
+
+/** App settings kept in the model for their history (who changed what, when, why); one id per setting. */
+export const EMBED_ORIGINS_SETTING = 'embed-origins';
+export const ModelSettingSchema = EmbedOriginsSettingSchema.extend({ id: z.literal(EMBED_ORIGINS_SETTING) });
+export type ModelSetting = z.infer<typeof ModelSettingSchema>;
 
 export type DefinitionOf<K extends EntityKind> = DefinitionByKind[K];
 export type Definition = DefinitionOf<EntityKind>;
@@ -36,6 +55,9 @@ export const emptyMaps = (from?: ModelMaps): ModelMaps => ({
   goal: new Map(from?.goal),
   rule: new Map(from?.rule),
   board: new Map(from?.board),
+  channel: new Map(from?.channel),
+  route: new Map(from?.route),
+  setting: new Map(from?.setting),
 });
 
 /** A document's list of one kind as changes, each with the field path it came from. */
@@ -53,6 +75,9 @@ export const CHANGE_OF: { [K in EntityKind]: (id: string, definition: Definition
   goal: (id, definition) => ({ kind: 'goal', id, definition }),
   rule: (id, definition) => ({ kind: 'rule', id, definition }),
   board: (id, definition) => ({ kind: 'board', id, definition }),
+  channel: (id, definition) => ({ kind: 'channel', id, definition }),
+  route: (id, definition) => ({ kind: 'route', id, definition }),
+  setting: (id, definition) => ({ kind: 'setting', id, definition }),
 };
 
 /** Files a change into the map of its own kind. */

@@ -1,5 +1,7 @@
 import {
   AlertRuleSchema,
+  AppChannelSchema,
+  AppRouteSchema,
   BoardSchema,
   GoalSchema,
   KpiSchema,
@@ -16,8 +18,19 @@ import {
 import type { z } from 'zod';
 import type { EntityKind, ModelRepo, VersionRow } from '../store/model-repo.ts';
 import { ModelError, fieldProblems, invalid } from './model-errors.ts';
-import { CHANGE_OF, applyChange, emptyMaps, stage, type DefinitionOf, type ModelChange, type ModelMaps } from './model-kinds.ts';
-import { REFERENCE_CHECKS, dependentsOf, referenceProblems } from './references.ts';
+import { publicChannel, sealChannel } from './channel-secrets.ts';
+import {
+  CHANGE_OF,
+  ModelSettingSchema,
+  applyChange,
+  emptyMaps,
+  stage,
+  type DefinitionOf,
+  type ModelChange,
+  type ModelMaps,
+} from './model-kinds.ts';
+import { REFERENCE_CHECKS, dependentsOf, referenceProblems, type ExternalIds } from './references.ts';
+import type { SecretBox } from './secret-box.ts';
 
 export type { Definition, DefinitionByKind, DefinitionOf, ModelChange } from './model-kinds.ts';
 
@@ -33,13 +46,26 @@ export interface ImportSummary {
   unchanged: number;
 }
 
-const SCHEMAS: { [K in EntityKind]: z.ZodType<DefinitionOf<K>> } = {
+/** Every kind but channels, whose input (clear secrets) differs from what is stored (sealed ones). */
+const SCHEMAS: { [K in Exclude<EntityKind, 'channel'>]: z.ZodType<DefinitionOf<K>> } = {
   objective: ObjectiveSchema,
   kpi: KpiSchema,
   goal: GoalSchema,
   rule: AlertRuleSchema,
   board: BoardSchema,
+  route: AppRouteSchema,
+  setting: ModelSettingSchema,
 };
+
+/** The kinds only admins change: where alerts go, and with which secrets. */
+const NOTIFICATION_KINDS: ReadonlyArray<'channel' | 'route'> = ['channel', 'route'];
+
+export interface ModelOptions {
+  /** Seals channels' secrets; without it, channels cannot be written. */
+  box?: SecretBox;
+  /** Ids the model may refer to but does not hold (the config file's channels). */
+  external?: ExternalIds;
+}
 
 /** Why a change carries a reason: the history answers "why is the target 1 500?". */
 const MAX_REASON_CHARS = 500;
@@ -63,13 +89,17 @@ export class ModelService {
   #seq = 0;
   /** Writes are serialised so versions and references are checked against what is stored. */
   #queue: Promise<unknown> = Promise.resolve();
+  readonly #box: SecretBox | undefined;
+  readonly #external: ExternalIds;
 
-  private constructor(repo: ModelVersions) {
+  private constructor(repo: ModelVersions, options: ModelOptions) {
     this.#repo = repo;
+    this.#box = options.box;
+    this.#external = options.external ?? { channels: new Set() };
   }
 
-  static async load(repo: ModelVersions): Promise<ModelService> {
-    const service = new ModelService(repo);
+  static async load(repo: ModelVersions, options: ModelOptions = {}): Promise<ModelService> {
+    const service = new ModelService(repo, options);
     service.#seq = await repo.maxSeq();
     for (const row of await repo.latest()) {
       service.#versions.set(key(row.kind, row.id), row.version);
@@ -116,8 +146,17 @@ export class ModelService {
     return this.#repo.history(kind, id);
   }
 
+  /** The model as YAML shows it: channels without their secrets (only which are set), settings left out. */
   exportDocument(): NorthstarConfig {
-    return { objectives: this.objectives, kpis: this.kpis, goals: this.goals, rules: this.rules, boards: this.boards };
+    return {
+      objectives: this.objectives,
+      kpis: this.kpis,
+      goals: this.goals,
+      rules: this.rules,
+      boards: this.boards,
+      channels: this.list('channel').map(publicChannel),
+      routes: this.list('route'),
+    };
   }
 
   #serial<T>(work: () => Promise<T>): Promise<T> {
@@ -128,9 +167,28 @@ export class ModelService {
   }
 
   #parse<K extends EntityKind>(kind: K, body: unknown): DefinitionOf<K> {
-    const parsed = SCHEMAS[kind].safeParse(body);
+    if (kind === 'channel') return this.#sealed(body, (p) => p) as DefinitionOf<K>;
+    const parsed = SCHEMAS[kind as Exclude<EntityKind, 'channel'>].safeParse(body);
     if (!parsed.success) throw invalid(`invalid ${kind}`, fieldProblems(parsed.error));
-    return parsed.data;
+    return parsed.data as DefinitionOf<K>;
+  }
+
+  /** An app channel with its secrets sealed (those left out kept from the stored one); `at` names fields in errors. */
+  #sealed(body: unknown, at: (field: string) => string, what = 'invalid channel'): DefinitionOf<'channel'> {
+    const parsed = AppChannelSchema.safeParse(body);
+    if (!parsed.success)
+      throw invalid(
+        what,
+        fieldProblems(parsed.error).map((p) => ({ ...p, field: at(p.field) })),
+      );
+    if (!this.#box) throw new ModelError(400, 'no_secret_key', 'channels cannot be stored: this server has no secret key');
+    const sealed = sealChannel(parsed.data, this.#items.channel.get(parsed.data.id), this.#box);
+    if (!sealed.ok)
+      throw invalid(
+        what,
+        sealed.problems.map((p) => ({ ...p, field: at(p.field) })),
+      );
+    return sealed.channel;
   }
 
   #meta(meta: ChangeMeta): ChangeMeta {
@@ -184,7 +242,7 @@ export class ModelService {
           `${kind} "${def.id}" is at version ${current}, not ${opts.expectedVersion}; reload and edit again`,
         );
       }
-      const problems = REFERENCE_CHECKS[kind](def, this.#items);
+      const problems = REFERENCE_CHECKS[kind](def, this.#items, this.#external);
       if (problems.length > 0) throw invalid(`invalid ${kind}`, problems);
       if (exists && JSON.stringify(this.#items[kind].get(def.id)) === JSON.stringify(def))
         return { definition: def, version: current, changed: false };
@@ -215,11 +273,17 @@ export class ModelService {
    * checked against the model as it will be, before anything is written. `replace`
    * also deletes what the document leaves out; `merge` only adds and changes.
    */
-  importDocument(doc: unknown, meta: ChangeMeta, mode: 'replace' | 'merge') {
+  importDocument(doc: unknown, meta: ChangeMeta, mode: 'replace' | 'merge', opts: { notifications?: boolean } = {}) {
     return this.#serial(async (): Promise<ImportSummary> => {
       const parsed = NorthstarConfigSchema.safeParse(doc);
       if (!parsed.success) throw invalid('invalid model document', fieldProblems(parsed.error));
       const next = emptyMaps(mode === 'merge' ? this.#items : undefined);
+      // without the right to change notifications (admins), a document keeps the channels and routes as they are
+      const notifications = opts.notifications ?? true;
+      if (!notifications) {
+        next.channel = new Map(this.#items.channel);
+        next.route = new Map(this.#items.route);
+      }
       const problems: FieldProblem[] = [];
       const staged = [
         ...stage('objective', 'objectives', parsed.data.objectives),
@@ -227,6 +291,12 @@ export class ModelService {
         ...stage('goal', 'goals', parsed.data.goals),
         ...stage('rule', 'rules', parsed.data.rules),
         ...stage('board', 'boards', parsed.data.boards),
+        ...stage(
+          'channel',
+          'channels',
+          parsed.data.channels.map((ch, i) => this.#sealed(ch, (f) => `channels[${i}].${f}`, 'invalid model document')),
+        ),
+        ...stage('route', 'routes', parsed.data.routes),
       ];
       const seen = new Set<string>();
       for (const { field, change } of staged) {
@@ -235,9 +305,23 @@ export class ModelService {
         applyChange(next, change);
       }
       for (const { field, change } of staged) {
-        for (const p of referenceProblems(change, next)) problems.push({ field: `${field}.${p.field}`, message: p.message });
+        for (const p of referenceProblems(change, next, this.#external))
+          problems.push({ field: `${field}.${p.field}`, message: p.message });
       }
       if (problems.length > 0) throw invalid('invalid model document', problems);
+      if (!notifications) {
+        const changed = staged.filter(
+          ({ change }) =>
+            NOTIFICATION_KINDS.includes(change.kind as 'channel') &&
+            JSON.stringify(this.#items[change.kind].get(change.id)) !== JSON.stringify(change.definition),
+        );
+        if (changed.length > 0)
+          throw new ModelError(
+            403,
+            'forbidden',
+            `changing notification channels and routes needs the admin role (${changed.map((c) => `${c.field}: ${c.change.kind} "${c.change.id}"`).join(', ')})`,
+          );
+      }
 
       const m = this.#meta(meta);
       const now = Date.now();
@@ -256,8 +340,9 @@ export class ModelService {
         changes.push(change);
       }
       if (mode === 'replace') {
-        // goals before KPIs before objectives, so no step leaves a dangling reference
-        for (const kind of ['board', 'rule', 'goal', 'kpi', 'objective'] as const) {
+        // routes before channels, goals before KPIs before objectives, so no step leaves a dangling reference (settings are not in a document)
+        for (const kind of ['route', 'channel', 'board', 'rule', 'goal', 'kpi', 'objective'] as const) {
+          if (!notifications && NOTIFICATION_KINDS.includes(kind as 'channel')) continue;
           for (const id of this.#items[kind].keys()) {
             if (next[kind].has(id)) continue;
             summary.deleted++;

@@ -2,8 +2,16 @@ import { kpiLinks, type FieldProblem } from '@northstar/shared';
 import type { EntityKind } from '../store/model-repo.ts';
 import type { DefinitionOf, ModelChange, ModelMaps } from './model-kinds.ts';
 
+/** What the model refers to but does not hold: the config file's notification channels. */
+export interface ExternalIds {
+  channels: ReadonlySet<string>;
+}
+const NO_EXTERNAL: ExternalIds = { channels: new Set() };
+
 /** References a definition of each kind makes, checked against `view` (the model as it would be). */
-export const REFERENCE_CHECKS: { [K in EntityKind]: (def: DefinitionOf<K>, view: ModelMaps) => FieldProblem[] } = {
+export const REFERENCE_CHECKS: {
+  [K in EntityKind]: (def: DefinitionOf<K>, view: ModelMaps, external?: ExternalIds) => FieldProblem[];
+} = {
   objective: (o, view) => {
     const problems: FieldProblem[] = [];
     if (o.parent !== undefined) {
@@ -52,11 +60,22 @@ export const REFERENCE_CHECKS: { [K in EntityKind]: (def: DefinitionOf<K>, view:
       problems.push({ field: 'objective', message: `no objective with id "${r.objective}"` });
     return problems;
   },
+  // the config file's channels keep their ids: an app channel of the same id would make routing ambiguous
+  channel: (ch, _view, external = NO_EXTERNAL) =>
+    external.channels.has(ch.id) ? [{ field: 'id', message: `"${ch.id}" is a channel of the config file; choose another id` }] : [],
+  route: (r, view, external = NO_EXTERNAL) => {
+    const problems: FieldProblem[] = [];
+    r.channels.forEach((id, i) => {
+      if (!view.channel.has(id) && !external.channels.has(id)) problems.push({ field: `channels[${i}]`, message: `no channel "${id}"` });
+    });
+    return problems;
+  },
+  setting: () => [],
 };
 
 /** The problems with the references of a changed definition (none for a delete). */
-export function referenceProblems<K extends EntityKind>(change: ModelChange<K>, view: ModelMaps): FieldProblem[] {
-  return change.definition ? REFERENCE_CHECKS[change.kind](change.definition, view) : [];
+export function referenceProblems<K extends EntityKind>(change: ModelChange<K>, view: ModelMaps, external = NO_EXTERNAL): FieldProblem[] {
+  return change.definition ? REFERENCE_CHECKS[change.kind](change.definition, view, external) : [];
 }
 
 /** What still points at an entity; a delete must not leave dangling references. */
@@ -73,5 +92,6 @@ export function dependentsOf(kind: EntityKind, id: string, view: ModelMaps): str
     const boards = [...view.board.values()].filter((b) => b.kpis.includes(id)).map((b) => `board ${b.id}`);
     return [...goals, ...rules, ...boards];
   }
+  if (kind === 'channel') return [...view.route.values()].filter((r) => r.channels.includes(id)).map((r) => `route ${r.id}`);
   return [];
 }

@@ -2,7 +2,8 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { queryRows } from './query-rows.ts';
 import type { Annotation, Checkin, Milestone } from '@northstar/shared';
 
-export type EntityKind = 'objective' | 'kpi' | 'goal' | 'rule' | 'board';
+/** `channel`, `route`: notification channels and routes made in the app; `setting`: app settings an admin changes (embed origins). */
+export type EntityKind = 'objective' | 'kpi' | 'goal' | 'rule' | 'board' | 'channel' | 'route' | 'setting';
 
 export interface VersionRow {
   kind: EntityKind;

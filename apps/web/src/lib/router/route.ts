@@ -27,6 +27,8 @@ export type Route =
   | { page: 'login'; next: string | null }
   /** Users and API tokens (admins). */
   | { page: 'admin' }
+  /** Notification channels and routes, and the origins allowed to embed (admins edit). */
+  | { page: 'notifications' }
   | { page: 'not_found'; hash: string };
 
 const EDIT_KINDS = ['objective', 'kpi', 'rule', 'board'] as const;
@@ -65,6 +67,7 @@ export function parseRoute(hash: string): Route {
   if (parts.length === 1 && head === 'tv') return parseTv(query);
   if (parts.length === 1 && head === 'login') return { page: 'login', next: new URLSearchParams(query).get('next') };
   if (parts.length === 1 && head === 'admin') return { page: 'admin' };
+  if (parts.length === 1 && head === 'notifications') return { page: 'notifications' };
   if (head === 'kpi' && parts.length === 2 && kind !== undefined) {
     const id = decode(kind);
     if (id === null || id === '') return notFound;
@@ -105,7 +108,7 @@ function parseTv(query: string): Route {
 }
 
 type RouteInput =
-  | { page: 'wall' | 'tree' | 'reviews' | 'rules' | 'boards' | 'shares' | 'admin' }
+  | { page: 'wall' | 'tree' | 'reviews' | 'rules' | 'boards' | 'shares' | 'admin' | 'notifications' }
   | { page: 'login' }
   | { page: 'report'; month?: string | null; objective?: string | null }
   | { page: 'tv'; boards?: readonly string[]; rotate?: number | null }
@@ -126,6 +129,7 @@ export function routeHref(route: RouteInput): string {
     case 'boards':
     case 'shares':
     case 'admin':
+    case 'notifications':
     case 'login':
       return `#/${route.page}`;
     case 'report': {
