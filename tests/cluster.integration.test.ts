@@ -4,7 +4,7 @@ import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatValue } from '@northstar/shared';
 import { launchChromium, signIn } from './support/browser.ts';
-import { groupAssignment, lagPartitions, CLUSTER_TOPIC, startCluster, type Cluster } from './support/cluster.ts';
+import { groupAssignment, lagPartitions, portFree, CLUSTER_TOPIC, startCluster, type Cluster, type PartName } from './support/cluster.ts';
 import { waitFor, type TestServer } from './support/harness.ts';
 import { startOncallReceiver, type OncallReceiver } from './support/oncall.ts';
 
@@ -394,5 +394,27 @@ describe('a local cluster: three brokers, one store, three instances (issue 17.6
       );
       await waitForTile('beat', total, `the browser on instance 1 to show ${total} beats`);
     }
+  }, 240_000);
+
+  it('down stops every process up started, a killed one and a restarted one included, and frees every port', async () => {
+    const parts: PartName[] = ['kafka-1', 'kafka-2', 'kafka-3', 'store', 'serve-1', 'serve-2', 'serve-3'];
+    const pids = parts.map((p) => [p, cluster.pid(p)] as const);
+    expect(pids.every(([, pid]) => pid !== undefined)).toBe(true);
+    await browser?.close();
+    browser = undefined;
+    await producer.disconnect();
+    await cluster.down();
+    const running = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    expect(pids.filter(([, pid]) => running(pid!)).map(([p]) => p)).toEqual([]);
+    const taken = [];
+    for (const port of cluster.ports) if (!(await portFree(port))) taken.push(port);
+    expect(taken).toEqual([]);
   }, 240_000);
 });

@@ -31,6 +31,8 @@ export interface Cluster {
   /** http://127.0.0.1:<port> of instances 1, 2 and 3. */
   instances: [string, string, string];
   brokers: string[];
+  /** Every port the cluster listens on: brokers, controllers, instances, store. */
+  ports: number[];
   storeUrl: string;
   storePassword: string;
   apiToken: string;
@@ -52,7 +54,7 @@ export interface Cluster {
   down(): Promise<void>;
 }
 
-function portFree(port: number): Promise<boolean> {
+export function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = createServer();
     s.once('error', () => resolve(false));
@@ -106,6 +108,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     dir,
     instances,
     brokers,
+    ports: Array.from({ length: 10 }, (_, i) => base + i),
     storeUrl: `http://127.0.0.1:${base + 9}`,
     storePassword: '',
     apiToken: '',
