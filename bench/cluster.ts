@@ -2,20 +2,25 @@
  * Cluster benchmark (issue 17.7): ingest through the cluster of `scripts/cluster.sh` (three
  * KRaft brokers, one `northstar store`, `northstar serve` instances in one consumer group, the
  * partials topic between them) with 1, then 2, then 3 instances, in one invocation:
- *   - events/s: the same number of events produced over the 6 partitions, from the first send
- *     until the store holds them all and every running instance shows the whole count;
+ *   - events/s: a backlog (up to --events, at most 20 s of producing) put on the 6 partitions
+ *     while the running instances are frozen (SIGSTOP), then drained: from SIGCONT until the
+ *     store holds every event and every running instance shows the whole count, so the
+ *     producer (on the same cores) is not what is measured;
  *   - CPU-s per million events, from /proc, summed over the instance processes, and
- *     separately the store and the three brokers;
+ *     separately the store and the three brokers; what the instances and the store take idle
+ *     (timers, evaluation, heartbeats; sampled for 8 s before each run) is subtracted, so the
+ *     figure is what the events cost;
  * the single-instance figures are the baseline and the ratios to them are printed: with k
  * instances each event is still decoded, stored and counted once, and what grows is the
  * partials' cost (each instance publishes the partials of its partitions and merges everyone's).
  * Then, with 3 instances, event → WebSocket latency across instances: an event produced to a
  * partition another instance owns, seen in a delta on instance 3's WebSocket, against the same on a
- * partition instance 3 owns (the in-invocation baseline); p50/p99/max, budget p99 ≤ 1 s.
+ * partition instance 3 owns (the in-invocation baseline), probes alternating between the two;
+ * p50/p99/max, budget p99 ≤ 1 s.
  *
- *   node --import tsx bench/cluster.ts [--events 200000] [--probes 100]
+ *   node --import tsx bench/cluster.ts [--events 400000] [--probes 100]
  *
- * Bounded: 3 × events events, 2 × probes probes (one at a time, 5 s each at most), and a
+ * Bounded: 3 × at most events events, 2 × probes probes (one at a time, 5 s each at most), and a
  * 15-minute cap on the whole run. Needs java and the Kafka jars (scripts/kafka.sh install).
  */
 import { readFileSync } from 'node:fs';
@@ -29,11 +34,14 @@ if (wantsHelp()) {
   process.stdout.write('usage: node --import tsx bench/cluster.ts [--events N] [--probes N]\n');
   process.exit(0);
 }
-const EVENTS = numberOption('events', 200_000);
+const EVENTS = numberOption('events', 400_000);
 const PROBES = numberOption('probes', 100);
 const PARTITIONS = 6;
 const RUN_CAP_MS = 15 * 60_000;
 const BUDGET_MS = 1_000;
+const IDLE_MS = 10_000;
+const SETTLE_MS = 10_000;
+const FREEZE_MAX_MS = 20_000;
 
 const CONFIG = `
 objectives:
@@ -107,96 +115,165 @@ async function partialsEnd(kafka: Kafka): Promise<number> {
 
 interface RunResult {
   instances: number;
+  events: number;
   seconds: number;
+  /** How long the producer took to build the backlog, the instances frozen. */
+  produceSeconds: number;
+  /** CPU-s per second the running instances (together) and the store take with no events. */
+  idleInstances: number;
+  idleStore: number;
   rate: number;
   instanceCpu: number;
   storeCpu: number;
+  /** The same without the idle share taken off. */
+  instanceCpuRaw: number;
+  storeCpuRaw: number;
   brokerCpu: number;
   partials: number;
 }
 
+function signal(c: Cluster, parts: PartName[], sig: NodeJS.Signals): void {
+  for (const p of parts) process.kill(c.pid(p)!, sig);
+}
+
+/**
+ * One run: the running instances frozen (SIGSTOP) while the backlog is produced, so the
+ * producer does not bound the rate; then let go (SIGCONT) and timed until the store holds
+ * every event and every running instance shows the whole count. The freeze is kept under
+ * FREEZE_MAX_MS, well inside the session timeouts (the bench's 60 s, the partials consumer's
+ * 30 s), so no rebalance is measured.
+ */
 async function ingestRun(c: Cluster, producer: Producer, kafka: Kafka, k: number): Promise<RunResult> {
   const metric = `bench.run${k}`;
   const running = INSTANCES.slice(0, k);
-  const before = { inst: cpuOf(c, running), store: cpuOf(c, ['store']), brokers: cpuOf(c, BROKERS), partials: await partialsEnd(kafka) };
-  const t0 = performance.now();
-  const ts = Date.now();
-  const CHUNK = 5_000;
-  for (let i = 0; i < EVENTS; i += CHUNK) {
-    const n = Math.min(CHUNK, EVENTS - i);
-    await producer.send({
-      topic: CLUSTER_TOPIC,
-      acks: -1,
-      messages: Array.from({ length: n }, (_, j) => {
-        const id = `${metric}-${i + j}`;
-        return {
-          key: id,
-          partition: (i + j) % PARTITIONS,
-          value: JSON.stringify({ id, metric, value: ((i + j) % 997) + 1, ts: ts - ((i + j) % 30_000) }),
-        };
-      }),
-    });
+  // what they cost doing nothing (timers, evaluation, heartbeats): subtracted from the figures per
+  // event; sampled after a pause, so a just-started instance's warm-up is not taken for idle
+  await sleep(SETTLE_MS);
+  const idle0 = { inst: cpuOf(c, running), store: cpuOf(c, ['store']), t: performance.now() };
+  await sleep(IDLE_MS);
+  const idleSeconds = (performance.now() - idle0.t) / 1000;
+  const idleInstances = (cpuOf(c, running) - idle0.inst) / idleSeconds;
+  const idleStore = (cpuOf(c, ['store']) - idle0.store) / idleSeconds;
+
+  const partialsBefore = await partialsEnd(kafka);
+  signal(c, running, 'SIGSTOP');
+  let produced = 0;
+  const p0 = performance.now();
+  try {
+    const ts = Date.now();
+    const CHUNK = 5_000;
+    // a few sends in flight, so the backlog is built quickly
+    const inFlight = new Set<Promise<unknown>>();
+    for (let i = 0; i < EVENTS && performance.now() - p0 < FREEZE_MAX_MS; i += CHUNK) {
+      const n = Math.min(CHUNK, EVENTS - i);
+      const sent = producer.send({
+        topic: CLUSTER_TOPIC,
+        acks: -1,
+        messages: Array.from({ length: n }, (_, j) => {
+          const id = `${metric}-${i + j}`;
+          return {
+            key: id,
+            partition: (i + j) % PARTITIONS,
+            value: JSON.stringify({ id, metric, value: ((i + j) % 997) + 1, ts: ts - ((i + j) % 30_000) }),
+          };
+        }),
+      });
+      produced += n;
+      inFlight.add(sent);
+      void sent.finally(() => inFlight.delete(sent)).catch(() => undefined);
+      if (inFlight.size >= 3) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
+  } finally {
+    signal(c, running, 'SIGCONT');
   }
-  await until(async () => (await storedCount(c, metric)) >= EVENTS, `${EVENTS} ${metric} in the store`, 600_000, 500);
-  for (let n = 1; n <= k; n++) await until(async () => (await countOn(c, n, `run${k}`)) === EVENTS, `run${k} on instance ${n}`, 600_000);
+  const produceSeconds = (performance.now() - p0) / 1000;
+  const before = { inst: cpuOf(c, running), store: cpuOf(c, ['store']), brokers: cpuOf(c, BROKERS) };
+  const t0 = performance.now();
+  await until(async () => (await storedCount(c, metric)) >= produced, `${produced} ${metric} in the store`, 600_000, 250);
+  for (let n = 1; n <= k; n++) await until(async () => (await countOn(c, n, `run${k}`)) === produced, `run${k} on instance ${n}`, 600_000);
   const seconds = (performance.now() - t0) / 1000;
+  const after = { inst: cpuOf(c, running), store: cpuOf(c, ['store']), brokers: cpuOf(c, BROKERS) };
   const stored = await storedCount(c, metric);
-  if (stored !== EVENTS) throw new Error(`${metric}: the store holds ${stored} events, produced ${EVENTS}`);
-  const perM = 1e6 / EVENTS;
+  if (stored !== produced) throw new Error(`${metric}: the store holds ${stored} events, produced ${produced}`);
+  const perM = 1e6 / produced;
   return {
     instances: k,
+    events: produced,
     seconds,
-    rate: EVENTS / seconds,
-    instanceCpu: (cpuOf(c, running) - before.inst) * perM,
-    storeCpu: (cpuOf(c, ['store']) - before.store) * perM,
-    brokerCpu: (cpuOf(c, BROKERS) - before.brokers) * perM,
-    partials: ((await partialsEnd(kafka)) - before.partials) * perM,
+    produceSeconds,
+    idleInstances,
+    idleStore,
+    rate: produced / seconds,
+    instanceCpu: (after.inst - before.inst - idleInstances * seconds) * perM,
+    storeCpu: (after.store - before.store - idleStore * seconds) * perM,
+    instanceCpuRaw: (after.inst - before.inst) * perM,
+    storeCpuRaw: (after.store - before.store) * perM,
+    brokerCpu: (after.brokers - before.brokers) * perM,
+    partials: ((await partialsEnd(kafka)) - partialsBefore) * perM,
   };
 }
 
-/** Event → delta on instance 3's WebSocket, one probe at a time, on `partition`; ms each. */
-async function latencies(c: Cluster, producer: Producer, kpi: string, metric: string, partition: number): Promise<number[]> {
+interface Probe {
+  kpi: string;
+  metric: string;
+  partition: number;
+}
+
+/**
+ * Event → delta on instance 3's WebSocket, one probe at a time, alternating between the
+ * probes given (so a load spike on the box falls on both alike); ms each, per probe kind.
+ */
+async function latencies(c: Cluster, producer: Producer, probes: Probe[]): Promise<number[][]> {
   const ws = new WebSocket(`${c.instances[2].replace('http', 'ws')}/ws`, { headers: { authorization: `Bearer ${c.apiToken}` } });
-  let seen = 0;
-  let waiter: ((at: number) => void) | undefined;
-  let target = 0;
+  const seen = new Map<string, number>();
+  let waiter: { kpi: string; target: number; done: (at: number) => void } | undefined;
   ws.on('message', (data) => {
     const at = performance.now();
     const msg = JSON.parse(String(data)) as ServerMessage;
-    const value =
-      msg.type === 'snapshot'
-        ? msg.kpis.find((k) => k.definition.id === kpi)?.state.value
-        : msg.type === 'delta'
-          ? msg.kpis.filter((u) => u.id === kpi).map((u) => u.state?.value ?? u.set?.value)[0]
-          : undefined;
-    if (typeof value === 'number') seen = value;
-    if (waiter && seen >= target) waiter(at);
+    if (msg.type === 'snapshot') for (const k of msg.kpis) if (typeof k.state.value === 'number') seen.set(k.definition.id, k.state.value);
+    if (msg.type === 'delta')
+      for (const u of msg.kpis) {
+        const value = u.state?.value ?? u.set?.value;
+        if (typeof value === 'number') seen.set(u.id, value);
+      }
+    if (waiter && (seen.get(waiter.kpi) ?? 0) >= waiter.target) waiter.done(at);
   });
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
     ws.once('error', reject);
   });
-  const out: number[] = [];
+  const out = probes.map(() => [] as number[]);
   try {
     await sleep(500); // the snapshot
     for (let i = 0; i < PROBES; i++) {
-      target = seen + 1;
-      const seenAt = new Promise<number>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`${kpi}: probe ${i} not seen on instance 3 within 5 s`)), 5_000);
-        waiter = (at) => {
-          clearTimeout(timer);
-          waiter = undefined;
-          resolve(at);
-        };
-      });
-      const sent = performance.now();
-      await producer.send({
-        topic: CLUSTER_TOPIC,
-        acks: -1,
-        messages: [{ partition, value: JSON.stringify({ id: `${metric}-${i}`, metric, value: 1, ts: Date.now() }) }],
-      });
-      out.push((await seenAt) - sent);
-      await sleep(50);
+      for (const [j, probe] of probes.entries()) {
+        const seenAt = new Promise<number>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`${probe.kpi}: probe ${i} not seen on instance 3 within 5 s`)), 5_000);
+          waiter = {
+            kpi: probe.kpi,
+            target: (seen.get(probe.kpi) ?? 0) + 1,
+            done: (at) => {
+              clearTimeout(timer);
+              waiter = undefined;
+              resolve(at);
+            },
+          };
+        });
+        const sent = performance.now();
+        await producer.send({
+          topic: CLUSTER_TOPIC,
+          acks: -1,
+          messages: [
+            {
+              partition: probe.partition,
+              value: JSON.stringify({ id: `${probe.metric}-${i}`, metric: probe.metric, value: 1, ts: Date.now() }),
+            },
+          ],
+        });
+        out[j]!.push((await seenAt) - sent);
+        await sleep(50);
+      }
     }
   } finally {
     ws.close();
@@ -215,12 +292,12 @@ let store: ReturnType<Cluster['store']>;
 async function main(): Promise<void> {
   console.log(`bench/cluster: ${fmt(EVENTS)} events per run, ${PROBES} latency probes each way`);
   const t = performance.now();
-  cluster = await startCluster({ config: CONFIG, env: { KAFKA_SESSION_TIMEOUT_MS: '10000', LOG_LEVEL: 'warn' } });
+  cluster = await startCluster({ config: CONFIG, env: { KAFKA_SESSION_TIMEOUT_MS: '60000', LOG_LEVEL: 'warn' } });
   const c = cluster;
   console.log(`cluster up in ${((performance.now() - t) / 1000).toFixed(0)} s`);
   store = c.store();
   const kafka = c.kafka();
-  const producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
   const results: RunResult[] = [];
   try {
@@ -238,8 +315,9 @@ async function main(): Promise<void> {
       const r = await ingestRun(c, producer, kafka, k);
       results.push(r);
       console.log(
-        `${k} instance(s) [${assignment.map((p) => p.join('+')).join(' | ')}]: ${fmt(r.rate)} events/s (${r.seconds.toFixed(1)} s); ` +
-          `CPU-s per million events: instances ${r.instanceCpu.toFixed(1)}, store ${r.storeCpu.toFixed(1)}, brokers ${r.brokerCpu.toFixed(1)}; ` +
+        `${k} instance(s) [${assignment.map((p) => p.join('+')).join(' | ')}]: ${fmt(r.rate)} events/s (${fmt(r.events)} events in ${r.seconds.toFixed(1)} s; backlog produced in ${r.produceSeconds.toFixed(1)} s); ` +
+          `CPU-s per million events, idle subtracted: instances ${r.instanceCpu.toFixed(1)}, store ${r.storeCpu.toFixed(1)}, brokers ${r.brokerCpu.toFixed(1)} ` +
+          `(with idle: instances ${r.instanceCpuRaw.toFixed(1)}, store ${r.storeCpuRaw.toFixed(1)}; idle: instances ${r.idleInstances.toFixed(2)}, store ${r.idleStore.toFixed(2)} CPU-s/s); ` +
           `${fmt(r.partials)} partial messages per million events`,
       );
     }
@@ -248,7 +326,7 @@ async function main(): Promise<void> {
     for (const r of results.slice(1)) {
       console.log(
         `  ${r.instances} instances: events/s ×${(r.rate / one.rate).toFixed(2)}, instance CPU-s/M ×${(r.instanceCpu / one.instanceCpu).toFixed(2)} ` +
-          `(+${(r.instanceCpu - one.instanceCpu).toFixed(1)} s/M: the partials' cost), store ×${(r.storeCpu / one.storeCpu).toFixed(2)}, brokers ×${(r.brokerCpu / one.brokerCpu).toFixed(2)}`,
+          `(${r.instanceCpu >= one.instanceCpu ? '+' : ''}${(r.instanceCpu - one.instanceCpu).toFixed(1)} s/M), store ×${(r.storeCpu / one.storeCpu).toFixed(2)}, brokers ×${(r.brokerCpu / one.brokerCpu).toFixed(2)}`,
       );
     }
 
@@ -264,10 +342,12 @@ async function main(): Promise<void> {
     const near = own3[0]!;
     const far = Array.from({ length: PARTITIONS }, (_, p) => p).find((p) => !own3.includes(p))!;
     console.log(
-      `\nevent → instance 3's WebSocket, probes one at a time: near = partition ${near} (instance 3's), far = partition ${far} (another instance's)`,
+      `\nevent → instance 3's WebSocket, probes one at a time, near and far in turn: near = partition ${near} (instance 3's), far = partition ${far} (another instance's)`,
     );
-    const nearMs = await latencies(c, producer, 'lat-near', 'bench.near', near);
-    const farMs = await latencies(c, producer, 'lat-far', 'bench.far', far);
+    const [nearMs, farMs] = (await latencies(c, producer, [
+      { kpi: 'lat-near', metric: 'bench.near', partition: near },
+      { kpi: 'lat-far', metric: 'bench.far', partition: far },
+    ])) as [number[], number[]];
     console.log(latencyLine('  near (baseline)', nearMs));
     console.log(latencyLine('  far  (across instances)', farMs));
     const p99 = percentile(
