@@ -266,9 +266,14 @@ up() {
   log "state in $STATE"
 
   # Kafka: one cluster id for the three nodes (16 random bytes, base64url, as Kafka's own
-  # random-uuid prints it, without starting a JVM for it), storage formatted once, in parallel
+  # random-uuid prints it, without starting a JVM for it; like it, never one starting with "-",
+  # which the storage tool would take for an option), storage formatted once, in parallel
   if [ ! -s "$STATE/kafka-cluster-id" ]; then
-    node -e 'process.stdout.write(require("crypto").randomBytes(16).toString("base64url"))' >"$STATE/kafka-cluster-id"
+    node -e '
+      const { randomBytes } = require("crypto");
+      let id;
+      do id = randomBytes(16).toString("base64url"); while (id.startsWith("-"));
+      process.stdout.write(id);' >"$STATE/kafka-cluster-id"
   fi
   local cluster_id n formats=()
   cluster_id="$(cat "$STATE/kafka-cluster-id")"
