@@ -6,8 +6,9 @@
  * the folder it comes from. Used by .dependency-cruiser.cjs and by apps/server/src/layers.test.ts.
  */
 const LAYERS = [
-  // leaves: pure rules and instruments, no other server folder (alerts reads detect's scores)
-  ['observe', 'detect', 'align', 'alerts'],
+  // leaves: pure rules and instruments, no other server folder (alerts reads detect's scores);
+  // ownership/ is the Kafka group membership that feeds alerts/ownership.ts
+  ['observe', 'detect', 'align', 'alerts', 'ownership'],
   ['store'],
   // settings and history read the store's types and queries
   ['config', 'history'],

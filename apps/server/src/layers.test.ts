@@ -59,6 +59,7 @@ describe('the layer check (pnpm layers)', () => {
         'live',
         'model',
         'observe',
+        'ownership',
         'partials',
         'report',
         'schedule',

@@ -9,7 +9,7 @@ import type { Notifier } from './alerts/notifiers/notifier.ts';
 import { startAuth } from './compose/auth.ts';
 import { startDigests } from './compose/digests.ts';
 import { startHttp } from './compose/http.ts';
-import { startKafka } from './compose/kafka.ts';
+import { ruleOwnershipFor, startKafka } from './compose/kafka.ts';
 import { startLiveCount } from './compose/live-count.ts';
 import { startShares } from './compose/shares.ts';
 import { openStore } from './compose/store.ts';
@@ -62,6 +62,7 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
   });
 
   const notifiers = new Map<string, Notifier>(configFile.notifications.channels.map((ch) => [ch.id, createNotifier(ch)]));
+  const ruleOwnership = ruleOwnershipFor(settings, metrics);
   const wall = await createWall({
     settings,
     serverVersion: SERVER_VERSION,
@@ -73,6 +74,7 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
     clickhouse,
     routes: resolveRoutes(configFile.notifications),
     notifiers,
+    ruleOwnership,
     metrics,
     log,
   });
@@ -95,7 +97,7 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
     repo,
     log,
   });
-  const kafka = await startKafka(settings, ingestor, metrics, log, partials);
+  const kafka = await startKafka(settings, ingestor, metrics, log, partials, ruleOwnership);
 
   // a revoked token, a logout, a changed user or an expired session also ends its live connections
   auth?.onEnded((credential) => wall.hub.disconnect(credential));
@@ -137,6 +139,7 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
         stopShares();
         // the clock stops, the detectors' warm-up ends and every live connection closes
         await wall.close();
+        wall.alerts.close();
         // the consumer finishes its batch in hand (write, then commit) before leaving the group
         await kafka?.stop();
         // no new requests; those waiting for a group insert get their answer once it is flushed

@@ -290,3 +290,38 @@ describe('routing by state: NoData and Error on their own', () => {
     expect(tagged(d.onAlertChange(normal(MIN), MIN))).toEqual(['ops-webhook:error:resolved']);
   });
 });
+
+describe('Dispatcher.resume and retell (a rule taken over from another instance)', () => {
+  const routes = [route({ groupWaitMs: 0, repeatIntervalMs: HOUR })];
+
+  it('takes a resumed firing as told: its resolve goes out, nothing is queued for it', () => {
+    const d = new Dispatcher({ routes });
+    d.resume(firing(0), 10 * MIN);
+    expect(d.tick(10 * MIN)).toEqual([]);
+    expect(events(d.onAlertChange(normal(11 * MIN), 11 * MIN))).toEqual(['revenue:resolved']);
+  });
+
+  it('without resume, a resolve of a firing this dispatcher never saw is not told (what resume fixes)', () => {
+    const d = new Dispatcher({ routes });
+    expect(d.onAlertChange(normal(11 * MIN), 11 * MIN)).toEqual([]);
+  });
+
+  it('retells the firing with the key the first teller used, and repeats count from the take-over', () => {
+    const original = new Dispatcher({ routes }).onAlertChange(firing(0), 0);
+    const d = new Dispatcher({ routes });
+    d.resume(firing(0), 10 * MIN);
+    const again = d.retell(makeAlert().key, 10 * MIN + 10 * SEC);
+    expect(events(again)).toEqual(['revenue:firing']);
+    expect(again[0]?.idempotencyKey).toBe(original[0]?.idempotencyKey);
+    expect(d.tick(10 * MIN + 30 * MIN)).toEqual([]);
+    expect(events(d.tick(10 * MIN + 10 * SEC + HOUR))).toEqual(['revenue:repeat']);
+  });
+
+  it('does not retell an alert that resolved meanwhile, nor one never resumed', () => {
+    const d = new Dispatcher({ routes });
+    d.resume(firing(0), 10 * MIN);
+    d.onAlertChange(normal(11 * MIN), 11 * MIN);
+    expect(d.retell(makeAlert().key, 12 * MIN)).toEqual([]);
+    expect(new Dispatcher({ routes }).retell('nobody', 0)).toEqual([]);
+  });
+});

@@ -108,6 +108,29 @@ export class Dispatcher {
     return this.flush(nowMs);
   }
 
+  /**
+   * An alert resumed from the store (a restart, or a rule taken over from another instance):
+   * tracked as already told, so its resolve follows and its repeats count from now, without
+   * queueing anything. `retell` queues its firing again later, for the case the teller never sent it.
+   */
+  resume(alert: Alert, nowMs: number): void {
+    const firing = isFiring(alert.state) && alert.firingSince !== null;
+    const spells = new Set<Spell>(SPELLS.filter((s) => s === alert.state));
+    const lastQueuedAt = new Map(firing ? this.options.routes.map((_, i) => [i, nowMs] as const) : []);
+    this.tracked.set(alert.key, { alert, notifiedEpisode: firing ? alert.firingSince : null, flapNoticed: false, lastQueuedAt, spells });
+  }
+
+  /** Queues a resumed alert's firing again (same episode, so the same idempotency key): the sent record skips it if it went out. */
+  retell(key: string, nowMs: number): NotificationBatch[] {
+    const t = this.tracked.get(key);
+    const a = t?.alert;
+    if (!t || !a || !isFiring(a.state) || a.firingSince === null || t.notifiedEpisode !== a.firingSince || this.silenced(a, nowMs)) {
+      return this.flush(nowMs);
+    }
+    this.enqueue(t, 'firing', nowMs);
+    return this.flush(nowMs);
+  }
+
   /** Call periodically: repeats, silences ending, group waits and quiet hours elapsing. */
   tick(nowMs: number): NotificationBatch[] {
     for (const t of this.tracked.values()) {

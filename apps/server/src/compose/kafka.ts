@@ -1,13 +1,31 @@
 import type { MetricEvent } from '@northstar/shared';
 import type { Logger } from 'pino';
+import { AssignedOwnership, OWN_EVERYTHING, RULE_OWNER_PARTITIONS, type RuleOwnership } from '../alerts/ownership.ts';
 import type { Settings } from '../config/settings.ts';
 import type { Ingestor } from '../ingest/ingestor.ts';
 import { KafkaIngest } from '../ingest/kafka-consumer.ts';
 import { KafkaPartials } from '../ingest/kafka-partials.ts';
 import type { PartialsCount } from '../ingest/partials-count.ts';
 import type { Metrics } from '../observe/metrics.ts';
+import { KafkaRuleOwners } from '../ownership/kafka-rule-owners.ts';
 
 const KAFKA_PARTITIONS = 3;
+
+/**
+ * Who releases alert rules (issue 17.2): with Kafka, the rules of the partitions the group
+ * `<group>.alert-owners` assigns this instance (none until it joins, see startKafka); alone or
+ * HTTP-only, every rule. The lease is two thirds of the session timeout: a member cut off from
+ * the coordinator stops releasing before the coordinator gives its partitions to another.
+ */
+export function ruleOwnershipFor(settings: Pick<Settings, 'kafkaBrokers' | 'kafkaSessionTimeoutMs'>, metrics: Metrics): RuleOwnership {
+  if (settings.kafkaBrokers.length === 0) {
+    metrics.alertOwnedPartitions.set(RULE_OWNER_PARTITIONS);
+    return OWN_EVERYTHING;
+  }
+  const owned = new AssignedOwnership({ leaseMs: Math.floor((settings.kafkaSessionTimeoutMs * 2) / 3), partitions: RULE_OWNER_PARTITIONS });
+  owned.onChange(() => metrics.alertOwnedPartitions.set(owned.assigned.length));
+  return owned;
+}
 
 export interface RunningKafka {
   ingest: KafkaIngest;
@@ -25,8 +43,22 @@ export async function startKafka(
   metrics: Metrics,
   log: Logger,
   partials: PartialsCount | undefined,
+  ruleOwnership: RuleOwnership,
 ): Promise<RunningKafka | undefined> {
   if (settings.kafkaBrokers.length === 0) return undefined;
+  const owners =
+    ruleOwnership instanceof AssignedOwnership
+      ? new KafkaRuleOwners({
+          brokers: settings.kafkaBrokers,
+          topic: `${settings.kafkaTopic}.alert-owners`,
+          partitions: RULE_OWNER_PARTITIONS,
+          groupId: `${settings.kafkaGroupId}.alert-owners`,
+          sessionTimeoutMs: settings.kafkaSessionTimeoutMs,
+          ownership: ruleOwnership,
+          log: log.child({ component: 'alert-owners' }),
+        })
+      : undefined;
+  await owners?.start();
   let bus: KafkaPartials | undefined;
   if (partials) {
     bus = new KafkaPartials({
@@ -73,6 +105,8 @@ export async function startKafka(
   return {
     ingest: kafka,
     stop: async () => {
+      // alert rules first: the other instances take them over while this one drains
+      await owners?.stop();
       await kafka.stop();
       // HTTP events counted since the last publish go out before the producer closes
       await partials?.flushLocal().catch((err: Error) => log.warn({ err: err.message }, 'could not publish the last partials'));

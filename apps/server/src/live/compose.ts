@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { KpiDefinition } from '@northstar/shared';
 import type { Route } from '../alerts/config.ts';
 import type { Notifier } from '../alerts/notifiers/notifier.ts';
+import type { RuleOwnership } from '../alerts/ownership.ts';
 import { Dispatcher } from '../alerts/routing.ts';
 import type { Settings } from '../config/settings.ts';
 import type { KpiEvaluator } from '../evaluate/evaluator.ts';
@@ -38,6 +39,8 @@ export interface WallDeps {
   /** Notification routes (alerts/config.ts resolveRoutes) and the channels they name. */
   routes: readonly Route[];
   notifiers: ReadonlyMap<string, Notifier>;
+  /** Which alert rules this instance releases (issue 17.2); every rule when omitted. */
+  ruleOwnership?: RuleOwnership;
   metrics: Metrics;
   log: Logger;
 }
@@ -73,6 +76,7 @@ export async function createWall(deps: WallDeps): Promise<Wall> {
     dispatcher: (silences) =>
       new Dispatcher({ routes: deps.routes, silences, timezoneOf: (kpiId) => model.get('kpi', kpiId)?.timezone ?? 'UTC' }),
     notifiers: deps.notifiers,
+    ownership: deps.ruleOwnership,
     metrics: deps.metrics,
     log: log.child({ component: 'alerts' }),
   });

@@ -117,6 +117,11 @@ export function createMetrics() {
       labelNames: ['to'],
       registers: [registry],
     }),
+    alertOwnedPartitions: new Gauge({
+      name: 'northstar_alert_owned_partitions',
+      help: 'Partitions of the alert-owners topic whose rules this instance releases (all of them when alone)',
+      registers: [registry],
+    }),
     alertStoreFailures: new Counter({
       name: 'northstar_alert_store_failures_total',
       help: 'Alert records (transitions, notification outcomes) the store refused; the live alert still stands',

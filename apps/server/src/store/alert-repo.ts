@@ -115,6 +115,20 @@ export class AlertRepo {
     }));
   }
 
+  /**
+   * When each firing episode began (its first transition to Alerting), per `${key}#${episode}`:
+   * a new owner resumes an alert in Recovering, NoData or Error with the episode's start, which
+   * is what the firing's idempotency key was made of.
+   */
+  async episodeStarts(): Promise<Map<string, number>> {
+    const rows = await queryRows<{ key: string; episode: string | number; at_ms: string | number }>(
+      this.#client,
+      `SELECT key, episode, toUnixTimestamp64Milli(min(at)) AS at_ms FROM alert_transitions
+       WHERE to_state = 'alerting' GROUP BY key, episode`,
+    );
+    return new Map(rows.map((r) => [`${r.key}#${Number(r.episode)}`, Number(r.at_ms)]));
+  }
+
   async transitions(filter: { key?: string; kpi?: string; fromMs: number; toMs: number; limit: number }): Promise<TransitionRow[]> {
     const rows = await queryRows<{
       key: string;

@@ -14,18 +14,21 @@ import { evaluateCondition, pacingContext } from '../alerts/condition.ts';
 import { updateFlapping, type FlapState } from '../alerts/flapping.ts';
 import type { NotificationBatch } from '../alerts/notification.ts';
 import type { Notifier } from '../alerts/notifiers/notifier.ts';
+import type { RuleOwnership } from '../alerts/ownership.ts';
 import type { Dispatcher } from '../alerts/routing.ts';
 import { activeSilence, alertLabels } from '../alerts/silences.ts';
-import { initialState, isFiring, step, type AlertRuntimeState } from '../alerts/state-machine.ts';
+import { initialState, step, type AlertRuntimeState } from '../alerts/state-machine.ts';
 import { scoreThreshold } from '../detect/index.ts';
 import { MISSED, RESET, tuningFrom } from '../detect/tuning.ts';
 import type { KpiEvaluator } from '../evaluate/evaluator.ts';
 import type { ModelService } from '../model/model-service.ts';
 import type { Metrics } from '../observe/metrics.ts';
 import type { AlertRepo } from '../store/alert-repo.ts';
+import { restoreAlerts, type RestoredAlert } from './alert-restore.ts';
 import { alignmentPath } from './alignment-path.ts';
 import type { DetectionRunner } from './detection-runner.ts';
 import { NotificationSender } from './notification-sender.ts';
+import { HANDOVER_GRACE_MS, RuleHandover } from './rule-handover.ts';
 import { reportStoreFailure } from './store-failure.ts';
 
 export interface AlertEngineDeps {
@@ -37,8 +40,13 @@ export interface AlertEngineDeps {
    * Builds the engine's dispatcher, given the silences in force (the engine keeps them): the
    * dispatcher reads them at every decision, so it is made by the engine rather than beside it.
    */
-  dispatcher: (silences: () => readonly Silence[]) => Pick<Dispatcher, 'onAlertChange' | 'tick' | 'remove'>;
+  dispatcher: (silences: () => readonly Silence[]) => Pick<Dispatcher, 'onAlertChange' | 'tick' | 'remove' | 'resume' | 'retell'>;
   notifiers: ReadonlyMap<string, Notifier>;
+  /**
+   * Which rules this instance releases (issue 17.2): every rule when alone, the rules of its
+   * assigned partitions when several instances share a Kafka group. Default: every rule.
+   */
+  ownership?: RuleOwnership;
   metrics: Metrics;
   log: Logger;
 }
@@ -84,16 +92,71 @@ export type AlertListener = (alert: Alert) => void;
  */
 export class AlertEngine {
   readonly #deps: AlertEngineDeps;
-  readonly #dispatcher: Pick<Dispatcher, 'onAlertChange' | 'tick' | 'remove'>;
+  readonly #dispatcher: Pick<Dispatcher, 'onAlertChange' | 'tick' | 'remove' | 'resume' | 'retell'>;
   readonly #sender: NotificationSender;
   readonly #tracked = new Map<string, Tracked>();
   readonly #listeners: AlertListener[] = [];
+  readonly #handover: RuleHandover;
   #silences: Silence[] = [];
 
   constructor(deps: AlertEngineDeps) {
     this.#deps = deps;
     this.#dispatcher = deps.dispatcher(() => this.#silences);
-    this.#sender = new NotificationSender(deps);
+    this.#sender = new NotificationSender({
+      ...deps,
+      // checked again right before each send: a rule revoked meanwhile is not released
+      releases: (batch) => batch.entries.every((e) => this.#owns(e.alert.rule, Date.now())),
+    });
+    this.#handover = new RuleHandover({
+      ownership: deps.ownership,
+      ruleIds: () => deps.model.rules.map((r) => r.id),
+      adopt: (rules) => this.#adopt(rules),
+      letGo: (rules) => {
+        // nothing this instance had queued for those rules leaves it any more
+        for (const [key, t] of this.#tracked) {
+          if (!rules.has(t.rule.id)) continue;
+          this.#dispatcher.remove(key);
+          this.#handover.forget(key);
+        }
+      },
+      log: deps.log,
+    });
+  }
+
+  /** This instance releases the rule's transitions (issue 17.2): it owns the rule and has taken it over. */
+  #owns(ruleId: string, nowMs: number): boolean {
+    return this.#handover.releases(ruleId, nowMs);
+  }
+
+  /** Rebuilds taken-over rules' alerts from the store; they are released from the next tick. */
+  async #adopt(ids: ReadonlySet<string>): Promise<void> {
+    const restored = await restoreAlerts(this.#deps.repo, this.#deps.model, (id) => ids.has(id));
+    const nowMs = Date.now();
+    for (const [key, t] of this.#tracked) if (ids.has(t.rule.id)) this.#tracked.delete(key);
+    for (const r of restored) this.#resume(r, nowMs, nowMs + HANDOVER_GRACE_MS);
+    this.#deps.log.info({ rules: ids.size, alerts: restored.length }, 'alert rules taken over from the store');
+  }
+
+  /**
+   * One restored alert tracked again. Where this instance owns the rule, its dispatcher takes
+   * it as told (a resolve follows the firing), and at `retellAt` queues its firing again, which
+   * the sent record skips unless the previous teller never sent it.
+   */
+  #resume(r: RestoredAlert, nowMs: number, retellAt: number): void {
+    const tracked = this.#newTracked(r.rule, r.kpi, r.runtime, r.episode);
+    tracked.watchingSince = nowMs;
+    tracked.alert.acknowledged = r.acknowledged;
+    tracked.alert.feedback = r.feedback;
+    tracked.alert.silencedBy = activeSilence(alertLabels(tracked.alert), this.#silences, nowMs)?.id ?? null;
+    this.#tracked.set(r.key, tracked);
+    if (!this.#handover.owns(r.rule.id, nowMs)) return;
+    this.#dispatcher.resume(tracked.alert, nowMs);
+    this.#handover.retellAt(r.key, retellAt);
+  }
+
+  /** Stops the take-over timers (the server is closing). */
+  close(): void {
+    this.#handover.close();
   }
 
   onAlertChanged(listener: AlertListener): void {
@@ -117,36 +180,12 @@ export class AlertEngine {
   async start(nowMs: number): Promise<void> {
     const { repo } = this.#deps;
     this.#silences = await repo.silences(nowMs);
-    const acks = new Map((await repo.acks()).map((a) => [`${a.key}#${a.episode}`, a]));
     const verdicts = new Map((await repo.feedback()).map((f) => [`${f.key}#${f.episode}`, f]));
     for (const f of verdicts.values()) if (f.expected) this.#deps.detection.exclude(f.kpi, f.fromTs, f.toTs);
     this.#deps.detection.setTuning(tuningFrom([...verdicts.values()]));
-    const rules = new Map(this.#deps.model.rules.map((r) => [r.id, r]));
-    const kpis = new Map(this.#deps.model.kpis.map((k) => [k.id, k]));
-    for (const t of await repo.latestTransitions()) {
-      const rule = rules.get(t.rule);
-      const kpi = kpis.get(t.kpi);
-      if (!rule || !kpi) continue;
-      const firing = isFiring(t.to);
-      const runtime: AlertRuntimeState = {
-        state: t.to,
-        reason: t.reason,
-        since: t.at,
-        activeSince: t.to === 'normal' ? null : t.at,
-        firingSince: firing ? t.at : null,
-        clearedSince: t.to === 'recovering' ? t.at : null,
-        value: t.value,
-        threshold: t.threshold,
-        evaluatedAt: t.at,
-      };
-      const tracked = this.#newTracked(rule, kpi, runtime, t.episode);
-      tracked.watchingSince = nowMs;
-      const ack = acks.get(`${t.key}#${t.episode}`);
-      if (ack) tracked.alert.acknowledged = { by: ack.by, at: ack.at, comment: ack.comment };
-      const verdict = verdicts.get(`${t.key}#${t.episode}`);
-      if (verdict) tracked.alert.feedback = { real: verdict.real, note: verdict.note, by: verdict.by, at: verdict.at };
-      this.#tracked.set(t.key, tracked);
-    }
+    const restored = await restoreAlerts(repo, this.#deps.model, () => true, { acks: await repo.acks(), feedback: [...verdicts.values()] });
+    // every alert is shown; the dispatcher hears again of those this instance releases (the sent record skips what went out)
+    for (const r of restored) this.#resume(r, nowMs, nowMs);
   }
 
   #newTracked(rule: AlertRule, kpi: KpiDefinition, runtime: AlertRuntimeState, episode: number): Tracked {
@@ -242,7 +281,11 @@ export class AlertEngine {
       if (!live.has(key)) {
         this.#tracked.delete(key);
         this.#dispatcher.remove(key);
+        this.#handover.forget(key);
       }
+    }
+    for (const key of this.#handover.dueRetells(nowMs, (k) => this.#tracked.get(k)?.rule.id)) {
+      this.#send(this.#dispatcher.retell(key, nowMs));
     }
     this.#send(this.#dispatcher.tick(nowMs));
   }
@@ -277,7 +320,6 @@ export class AlertEngine {
       t.alert.acknowledged = null;
       t.alert.feedback = null;
     }
-    this.#deps.metrics.alertTransitions.inc({ to: transition.to });
     const flap = updateFlapping(t.flap, before, t.runtime, nowMs);
     t.flap = flap.next;
     t.alert = {
@@ -293,6 +335,12 @@ export class AlertEngine {
     };
     t.livePublishedAt = nowMs;
     t.alert.silencedBy = activeSilence(alertLabels(t.alert), this.#silences, nowMs)?.id ?? null;
+    // another instance owns the rule: it stores and tells the transition; this one only shows it
+    if (!this.#owns(t.rule.id, nowMs)) {
+      this.#emit(t.alert);
+      return;
+    }
+    this.#deps.metrics.alertTransitions.inc({ to: transition.to });
     this.#deps.repo
       .addTransitions([
         {
@@ -315,7 +363,7 @@ export class AlertEngine {
 
   #publish(t: Tracked, nowMs: number): void {
     this.#emit(t.alert);
-    this.#send(this.#dispatcher.onAlertChange(t.alert, nowMs));
+    if (this.#owns(t.rule.id, nowMs)) this.#send(this.#dispatcher.onAlertChange(t.alert, nowMs));
   }
 
   #send(batches: readonly NotificationBatch[]): void {

@@ -10,6 +10,8 @@ export interface NotificationSenderDeps {
   repo: Pick<AlertRepo, 'addNotification' | 'markSent' | 'wasSent'>;
   metrics: Metrics;
   log: Logger;
+  /** Whether this instance still releases the batch (it owns every rule in it); asked right before sending. Default: yes. */
+  releases?: (batch: NotificationBatch) => boolean;
 }
 
 /**
@@ -59,6 +61,13 @@ export class NotificationSender {
     if (sent) {
       metrics.notifications.inc({ channel, ok: 'already-sent' });
       log.info({ channel, key }, 'notification already sent; not sending again');
+      return;
+    }
+    if (this.#deps.releases && !this.#deps.releases(batch)) {
+      // the rule moved to another instance while the record was read: the new owner releases it
+      this.#claimed.delete(`${key}\n${channel}`);
+      metrics.notifications.inc({ channel, ok: 'not-owner' });
+      log.info({ channel, key }, 'alert rule no longer owned here; not sending');
       return;
     }
     const r = await notifier.send(batch);
