@@ -41,6 +41,9 @@ TOPIC=northstar.events
 # (replication factor 1) refuses every acks=all write
 DLQ_TOPIC="$TOPIC.dlq"
 PARTIALS_TOPIC="$TOPIC.kpi-partials"
+# nothing is written to it: its 12 partitions are what the group <group>.alert-owners hands out,
+# one owner per alert rule (apps/server/src/ownership/kafka-rule-owners.ts)
+OWNERS_TOPIC="$TOPIC.alert-owners"
 GROUP=northstar-cluster
 NODES=(1 2 3)
 
@@ -143,11 +146,11 @@ kafka_java() {
     -Dlog4j2.configurationFile="$dir/log4j2.properties" -cp "$LIBS/*" "$@"
 }
 
-# the three topics, every partition with 3 replicas and a leader; kafkajs (the server's own
+# the four topics, every partition with 3 replicas and a leader; kafkajs (the server's own
 # client) retries until the quorum has formed. The partials topic is compacted, as the server
 # makes it (apps/server/src/ingest/kafka-partials.ts), with its 3 partitions.
 create_topics() {
-  (cd apps/server && BROKERS="$(brokers)" TOPIC="$TOPIC" DLQ_TOPIC="$DLQ_TOPIC" PARTIALS_TOPIC="$PARTIALS_TOPIC" TIMEOUT="$TIMEOUT" node -e '
+  (cd apps/server && BROKERS="$(brokers)" TOPIC="$TOPIC" DLQ_TOPIC="$DLQ_TOPIC" PARTIALS_TOPIC="$PARTIALS_TOPIC" OWNERS_TOPIC="$OWNERS_TOPIC" TIMEOUT="$TIMEOUT" node -e '
     const { Kafka, logLevel } = require("kafkajs");
     const env = process.env;
     const admin = new Kafka({ clientId: "cluster-sh", brokers: env.BROKERS.split(","), logLevel: logLevel.NOTHING,
@@ -155,6 +158,7 @@ create_topics() {
     const topics = [
       { topic: env.TOPIC, numPartitions: 6, replicationFactor: 3 },
       { topic: env.DLQ_TOPIC, numPartitions: 3, replicationFactor: 3 },
+      { topic: env.OWNERS_TOPIC, numPartitions: 12, replicationFactor: 3, configEntries: [{ name: "cleanup.policy", value: "compact" }] },
       { topic: env.PARTIALS_TOPIC, numPartitions: 3, replicationFactor: 3, configEntries: [
         { name: "cleanup.policy", value: "compact,delete" },
         { name: "retention.ms", value: "3600000" },

@@ -19,6 +19,20 @@ export const CLUSTER_TOPIC = 'northstar.events';
 export const CLUSTER_GROUP = 'northstar-cluster';
 export type PartName = 'kafka-1' | 'kafka-2' | 'kafka-3' | 'store' | 'serve-1' | 'serve-2' | 'serve-3';
 
+export const PARTS: readonly PartName[] = ['kafka-1', 'kafka-2', 'kafka-3', 'store', 'serve-1', 'serve-2', 'serve-3'];
+
+/** `up` failed; what it had started (by pid) has been stopped with `down`. */
+export class ClusterUpError extends Error {
+  constructor(
+    message: string,
+    /** The parts `up` had started before it failed, and their pids. */
+    readonly started: ReadonlyArray<readonly [PartName, number]>,
+    readonly ports: number[],
+  ) {
+    super(message);
+  }
+}
+
 export interface ClusterOptions {
   /** The model (northstar.yaml) every instance runs. */
   config: string;
@@ -168,8 +182,12 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   cluster.upOutput = up.output;
   if (up.code !== 0) {
     // what started stays recorded: down stops it
+    const started = PARTS.flatMap((p) => {
+      const pid = cluster.pid(p);
+      return pid === undefined ? [] : [[p, pid] as const];
+    });
     await cluster.down().catch(() => undefined);
-    throw new Error(`cluster.sh up failed (exit ${up.code}):\n${up.output.slice(-6_000)}`);
+    throw new ClusterUpError(`cluster.sh up failed (exit ${up.code}):\n${up.output.slice(-6_000)}`, started, cluster.ports);
   }
   cluster.storePassword = secret('store-password');
   cluster.apiToken = secret('api-token');
