@@ -7,12 +7,16 @@ import { launchChromium, signIn } from './support/browser.ts';
 import {
   ClusterUpError,
   groupAssignment,
+  instanceMetric,
   lagPartitions,
+  OWNERS_GROUP,
+  OWNERS_TOPIC,
   PARTS,
   portFree,
   CLUSTER_TOPIC,
   startCluster,
   type Cluster,
+  type PartName,
 } from './support/cluster.ts';
 import { waitFor, type TestServer } from './support/harness.ts';
 import { startOncallReceiver, type OncallReceiver } from './support/oncall.ts';
@@ -50,11 +54,11 @@ kpis:
       denominator: { metric: a.visits, aggregation: count }
   - { id: far, name: Far away, objective: cluster, metric: d.far, aggregation: count, window: 1h, target: 1 }
   - { id: through-outage, name: Through an outage, objective: cluster, metric: c.events, aggregation: count, window: 1h, target: 1 }
-  - { id: errors, name: Errors, objective: cluster, metric: e.errors, aggregation: count, window: 1h, target: 10, direction: lower_is_better }
+  - { id: errors, name: Error cost, objective: cluster, metric: e.errors, aggregation: avg, window: 1h, target: 10, direction: lower_is_better }
   - { id: stream, name: Stream, objective: cluster, metric: b.events, aggregation: count, window: 1h, target: 1 }
   - { id: beat, name: Beat, objective: cluster, metric: b.beat, aggregation: count, window: 1h, target: 1 }
 rules:
-  - { id: too-many-errors, name: Too many errors, kpis: [errors], severity: critical, condition: { type: threshold, op: '>', value: 10 } }
+  - { id: too-many-errors, name: Too many errors, kpis: [errors], severity: critical, condition: { type: threshold, op: '>', value: 50 } }
 notifications:
   channels:
     - { id: hook, type: webhook, url: '${receiver}/webhook', secret: '${WEBHOOK_SECRET}' }
@@ -93,6 +97,9 @@ let browser: Browser | undefined;
 let page: Page;
 /** The partitions each instance (1, 2, 3) consumes, checked against the group's assignment. */
 let owned: Map<number, number[]>;
+/** The instance that released the rule's firing (scenario e): the one scenario b kills. */
+let ruleOwner: number;
+const ALERT_KEY = 'too-many-errors/errors/';
 
 const started = Date.now();
 /** Progress on the console: a scenario that times out says how far it got. */
@@ -175,16 +182,40 @@ async function waitStored(metric: string, want: number, timeoutMs = 120_000): Pr
   expect(await stored(metric)).toEqual({ n: want, ids: want });
 }
 
-async function tileText(kpi: string): Promise<string> {
-  return (await page.getByTestId(`tile-${kpi}`).getByTestId('tile-value').innerText()).trim();
+/** How many transitions of the rule's alert to `to` the instances stored (each is released by its owner only). */
+async function storedTransitions(to: string): Promise<number> {
+  const [r] = await rows<{ n: string }>('SELECT count() AS n FROM alert_transitions WHERE key = {k:String} AND to_state = {to:String}', {
+    k: ALERT_KEY,
+    to,
+  });
+  return Number(r!.n);
 }
 
-async function waitForTile(kpi: string, value: number, what: string): Promise<void> {
+/** Webhooks an instance delivered (`ok` "true"), or recognised as sent already by another (`ok` "already-sent"). */
+const notified = (n: number, ok: 'true' | 'already-sent') =>
+  instanceMetric(cluster, n, 'northstar_notifications_total', { channel: 'hook', ok });
+
+async function alertState(n: number): Promise<string | undefined> {
+  const alerts = (await (await cluster.api(n, '/api/v1/alerts')).json()) as Array<{ key: string; state: string }>;
+  return alerts.find((a) => a.key === ALERT_KEY)?.state;
+}
+
+async function waitForAlert(instances: number[], state: string): Promise<void> {
+  for (const n of instances) {
+    await waitFor(async () => ((await alertState(n)) === state ? true : undefined), `the alert ${state} on instance ${n}`, 60_000);
+  }
+}
+
+async function tileText(on: Page, kpi: string): Promise<string> {
+  return (await on.getByTestId(`tile-${kpi}`).getByTestId('tile-value').innerText()).trim();
+}
+
+async function waitForTile(kpi: string, value: number, what: string, on: Page = page): Promise<void> {
   const want = formatValue(value, '');
   let last = '';
   await waitFor(
     async () => {
-      last = await tileText(kpi);
+      last = await tileText(on, kpi);
       return last === want ? true : undefined;
     },
     what,
@@ -224,9 +255,15 @@ beforeAll(async () => {
   const now = await groupAssignment(kafka, 3);
   expect(new Set([...owned.values()].map((p) => p.join(',')))).toEqual(new Set(now?.map((p) => p.join(','))));
   browser = await launchChromium();
-  page = await (await browser.newContext({ viewport: { width: 1600, height: 1000 } })).newPage();
-  await signIn(page, { url: cluster.instances[0] } as TestServer, 'admin', cluster.adminPassword);
+  page = await signedIn(1);
 }, 480_000);
+
+/** A page of its own browser context, signed in on instance `n` as the admin the script made. */
+async function signedIn(n: number): Promise<Page> {
+  const p = await (await browser!.newContext({ viewport: { width: 1600, height: 1000 } })).newPage();
+  await signIn(p, { url: cluster.instances[n - 1] } as TestServer, 'admin', cluster.adminPassword);
+  return p;
+}
 
 afterAll(async () => {
   await browser?.close().catch(() => undefined);
@@ -338,79 +375,130 @@ describe('a local cluster: three brokers, one store, three instances (issue 17.6
     }
   }, 300_000);
 
-  it('e: one webhook per alert transition from three instances', async () => {
-    const at = Date.now();
-    // spread over every partition, so every instance owns some of the events that fire the rule
+  it('e: one owner per alert rule: the firing reaches the webhook once from three instances that all see it', async () => {
+    const kafka = cluster.kafka();
+    // the rule-owner group hands its 12 partitions out, 4 to each instance, none to two
+    const owners = await waitFor(
+      () => groupAssignment(kafka, 3, OWNERS_GROUP, OWNERS_TOPIC),
+      'the three instances in the rule-owner group',
+      60_000,
+    );
+    expect(owners.map((p) => p.length)).toEqual([4, 4, 4]);
+    expect(owners.flat().sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+    // and each instance releases the rules of the partitions it was handed, no more
+    const held = await Promise.all([1, 2, 3].map((n) => instanceMetric(cluster, n, 'northstar_alert_owned_partitions')));
+    expect(held).toEqual([4, 4, 4]);
+
+    // an average over events spread on every partition: every instance computes it from everyone's partials
     await produce(
-      Array.from({ length: 12 }, (_, i) => ({ id: `e-${i}`, metric: 'e.errors', value: 1, ts: at })),
+      Array.from({ length: 12 }, (_, i) => ({ id: `e-${i}`, metric: 'e.errors', value: 100, ts: Date.now() })),
       (_, i) => i % PARTITIONS,
     );
     const first = await waitFor(
       async () => {
         const st = await receiver.state();
-        return st.webhook.accepted.length > 0 ? st : undefined;
+        return st.webhook.deliveries.length > 0 ? st : undefined;
       },
       'the firing at the webhook',
       90_000,
     );
-    expect(first.webhook.accepted).toHaveLength(1);
-    // every instance sees the alert firing (each has the whole count)
-    for (const n of [1, 2, 3]) {
-      await waitFor(
-        async () => {
-          const alerts = (await (await cluster.api(n, '/api/v1/alerts')).json()) as Array<{ key: string; state: string }>;
-          return alerts.some((a) => a.key === 'too-many-errors/errors/' && a.state === 'alerting') ? true : undefined;
-        },
-        `the alert firing on instance ${n}`,
-        60_000,
-      );
-    }
-    // long enough for each instance to have released the transition had it evaluated the rule itself
-    await new Promise((r) => setTimeout(r, 10_000));
+    // every instance sees the rule fire …
+    await waitForAlert([1, 2, 3], 'alerting');
+    // … long enough for each to have released the transition had it evaluated the rule as its own
+    await new Promise((r) => setTimeout(r, 5_000));
     const after = await receiver.state();
-    expect(after.webhook.accepted).toEqual(first.webhook.accepted);
-    expect(after.webhook.deliveries.map((d) => d.header)).toEqual(first.webhook.accepted);
+    expect(after.webhook.deliveries).toHaveLength(1);
+    expect(after.webhook.accepted).toEqual([first.webhook.deliveries[0]!.header]);
+    // … and exactly one sent it and stored the transition
+    const sentBy = await Promise.all([1, 2, 3].map((n) => notified(n, 'true')));
+    expect([...sentBy].sort()).toEqual([0, 0, 1]);
+    expect(await storedTransitions('alerting')).toBe(1);
+    ruleOwner = sentBy.indexOf(1) + 1;
+    step(`e: instance ${ruleOwner} owns the rule`);
   }, 180_000);
 
-  it('b: kill -9 of one instance mid-stream: its partitions move within the session timeout, nothing lost or twice, a browser on a survivor keeps updating', async () => {
-    const victim = cluster.pid('serve-3')!;
-    const moved = owned.get(3)!;
-    await page.goto(`${cluster.instances[0]}/`);
-    await page.getByTestId('tile-beat').waitFor();
+  it('b: kill -9 of the rule owner mid-stream: its partitions move within the session timeout, nothing lost or twice, signed-in browsers on both survivors keep updating, the alert fires no more and resolves once', async () => {
+    const victim = ruleOwner;
+    const survivors = [1, 2, 3].filter((n) => n !== victim);
+    const moved = owned.get(victim)!;
+    const pages = await Promise.all(survivors.map((n) => (n === 1 ? page : signedIn(n))));
+    for (const [i, p] of pages.entries()) {
+      await p.goto(`${cluster.instances[survivors[i]! - 1]}/`);
+      await p.getByTestId('tile-beat').waitFor();
+    }
     const at = Date.now();
     const events = Array.from({ length: 30_000 }, (_, i) => ({ id: `b-${i}`, metric: 'b.events', value: 1, ts: at - (i % 60_000) }));
     await produce(events.slice(0, 10_000), (_, i) => i % PARTITIONS);
-    process.kill(victim, 'SIGKILL');
+    process.kill(cluster.pid(`serve-${victim}` as PartName)!, 'SIGKILL');
     const killedAt = Date.now();
+    step(`b: serve-${victim} killed`);
     await produce(events.slice(10_000), (_, i) => i % PARTITIONS);
     const kafka = cluster.kafka();
-    const survivors = await waitFor(() => groupAssignment(kafka, 2), 'two instances sharing the six partitions', 60_000);
+    const left = await waitFor(() => groupAssignment(kafka, 2), 'two instances sharing the six partitions', 60_000);
     const movedAfterMs = Date.now() - killedAt;
     console.info(`cluster test: partitions moved ${movedAfterMs} ms after the kill -9 (session timeout ${SESSION_TIMEOUT_MS} ms)`);
-    expect(survivors.flat().sort()).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(left.flat().sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5]);
     // the coordinator waits out the session timeout, then the survivors rejoin on their next heartbeat
     expect(movedAfterMs).toBeLessThanOrEqual(SESSION_TIMEOUT_MS + 15_000);
     await waitStored('b.events', 30_000);
-    await waitForKpis([1, 2], { stream: 30_000 });
-    // the browser on instance 1 keeps updating with events on the partitions instance 3 had
-    for (const [step, total] of [
+    await waitForKpis(survivors, { stream: 30_000 });
+    // the browsers on the survivors keep updating with events on the partitions the killed instance had
+    for (const [round, total] of [
       [0, 2],
       [1, 4],
     ] as const) {
       await produce(
-        moved.map((p) => ({ id: `beat-${step}-${p}`, metric: 'b.beat', value: 1, ts: Date.now() })),
+        moved.map((p) => ({ id: `beat-${round}-${p}`, metric: 'b.beat', value: 1, ts: Date.now() })),
         (_, i) => moved[i]!,
       );
-      await waitForTile('beat', total, `the browser on instance 1 to show ${total} beats`);
+      for (const [i, p] of pages.entries())
+        await waitForTile('beat', total, `the browser on instance ${survivors[i]} to show ${total} beats`, p);
     }
-  }, 240_000);
+
+    // the rule moved to a survivor, which rebuilt the alert from the store: the firing it takes over is known as sent
+    const rules = await waitFor(
+      () => groupAssignment(kafka, 2, OWNERS_GROUP, OWNERS_TOPIC),
+      'the survivors sharing the rule partitions',
+      60_000,
+    );
+    expect(rules.flat().sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+    await waitFor(
+      async () => ((await Promise.all(survivors.map((n) => notified(n, 'already-sent')))).some((x) => x >= 1) ? true : undefined),
+      'the taken-over firing recognised as sent',
+      60_000,
+    );
+    expect((await receiver.state()).webhook.deliveries).toHaveLength(1);
+    expect(await storedTransitions('alerting')).toBe(1);
+    // the average comes down: the resolve goes out once, from the survivor that owns the rule now
+    await produce(
+      Array.from({ length: 240 }, (_, i) => ({ id: `e-ok-${i}`, metric: 'e.errors', value: 0, ts: Date.now() })),
+      (_, i) => i % PARTITIONS,
+    );
+    const resolved = await waitFor(
+      async () => {
+        const st = await receiver.state();
+        return st.webhook.deliveries.length >= 2 ? st : undefined;
+      },
+      'the resolve at the webhook',
+      90_000,
+    );
+    await waitForAlert(survivors, 'normal');
+    await new Promise((r) => setTimeout(r, 5_000));
+    const end = await receiver.state();
+    expect(end.webhook.deliveries).toHaveLength(2);
+    expect(end.webhook.accepted).toEqual(resolved.webhook.deliveries.map((d) => d.header));
+    expect(new Set(end.webhook.accepted).size).toBe(2);
+    expect((await Promise.all(survivors.map((n) => notified(n, 'true')))).sort()).toEqual([0, 1]);
+    expect(await storedTransitions('alerting')).toBe(1);
+    expect(await storedTransitions('normal')).toBe(1);
+  }, 300_000);
 
   it('down stops every process up started, a killed one and a restarted one included, and frees every port', async () => {
     const pids = PARTS.flatMap((p) => {
       const pid = cluster.pid(p);
       return pid === undefined ? [] : [[p, pid] as const];
     });
-    // serve-3 was killed (its pid file stays until down); kafka-2 was stopped and started again
+    // the rule owner was killed (its pid file stays until down); kafka-2 was stopped and started again
     expect(pids.length).toBeGreaterThanOrEqual(6);
     await browser?.close();
     browser = undefined;

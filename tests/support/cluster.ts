@@ -17,6 +17,9 @@ const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 const SCRIPT = path.join(REPO_ROOT, 'scripts/cluster.sh');
 export const CLUSTER_TOPIC = 'northstar.events';
 export const CLUSTER_GROUP = 'northstar-cluster';
+/** The rule-ownership group (issue 17.2): its 12 partitions are what decides which instance releases which alert rule. */
+export const OWNERS_TOPIC = `${CLUSTER_TOPIC}.alert-owners`;
+export const OWNERS_GROUP = `${CLUSTER_GROUP}.alert-owners`;
 export type PartName = 'kafka-1' | 'kafka-2' | 'kafka-3' | 'store' | 'serve-1' | 'serve-2' | 'serve-3';
 
 export const PARTS: readonly PartName[] = ['kafka-1', 'kafka-2', 'kafka-3', 'store', 'serve-1', 'serve-2', 'serve-3'];
@@ -195,19 +198,45 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   return cluster;
 }
 
-/** The partitions of each member of the instances' consumer group, once it is stable with `members` members. */
-export async function groupAssignment(kafka: Kafka, members: number): Promise<number[][] | undefined> {
+/**
+ * The partitions of each member of a consumer group of the instances (the events group, or with
+ * OWNERS_GROUP/OWNERS_TOPIC the rule owners), once it is stable with `members` members.
+ */
+export async function groupAssignment(
+  kafka: Kafka,
+  members: number,
+  group = CLUSTER_GROUP,
+  topic = CLUSTER_TOPIC,
+): Promise<number[][] | undefined> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const [g] = (await admin.describeGroups([CLUSTER_GROUP])).groups;
+    const [g] = (await admin.describeGroups([group])).groups;
     if (!g || g.state !== 'Stable' || g.members.length !== members) return undefined;
     return g.members.map((m) =>
-      [...(AssignerProtocol.MemberAssignment.decode(m.memberAssignment)?.assignment[CLUSTER_TOPIC] ?? [])].sort(),
+      [...(AssignerProtocol.MemberAssignment.decode(m.memberAssignment)?.assignment[topic] ?? [])].sort((a, b) => a - b),
     );
   } finally {
     await admin.disconnect();
   }
+}
+
+/** The sum of an instance's samples of a Prometheus metric whose labels include `labels`. */
+export async function instanceMetric(
+  cluster: Cluster,
+  instance: number,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<number> {
+  const res = await cluster.api(instance, '/metrics');
+  if (!res.ok) throw new Error(`instance ${instance}: GET /metrics ${res.status}`);
+  let sum = 0;
+  for (const m of (await res.text()).matchAll(/^(\w+)(?:\{([^}]*)\})?\s+(\S+)$/gm)) {
+    if (m[1] !== name) continue;
+    const have = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
+    if (Object.entries(labels).every(([k, v]) => have[k] === v)) sum += Number(m[3]);
+  }
+  return sum;
 }
 
 /**
@@ -219,5 +248,5 @@ export async function lagPartitions(cluster: Cluster, instance: number): Promise
   const text = await (await cluster.api(instance, '/metrics')).text();
   const out = new Set<number>();
   for (const m of text.matchAll(/^northstar_kafka_consumer_lag\{partition="(\d+)"\}/gm)) out.add(Number(m[1]));
-  return [...out].sort();
+  return [...out].sort((a, b) => a - b);
 }
