@@ -8,7 +8,7 @@
  *     producer (on the same cores) is not what is measured;
  *   - CPU-s per million events, from /proc, summed over the instance processes, and
  *     separately the store and the three brokers; what the instances and the store take idle
- *     (timers, evaluation, heartbeats; sampled for 8 s before each run) is subtracted, so the
+ *     (timers, evaluation, heartbeats; sampled for 10 s after a 10 s settle before each run) is subtracted, so the
  *     figure is what the events cost;
  * the single-instance figures are the baseline and the ratios to them are printed: with k
  * instances each event is still decoded, stored and counted once, and what grows is the
