@@ -386,8 +386,18 @@ describe('a local cluster: three brokers, one store, three instances (issue 17.6
     expect(owners.map((p) => p.length)).toEqual([4, 4, 4]);
     expect(owners.flat().sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i));
     // and each instance releases the rules of the partitions it was handed, no more
-    const held = await Promise.all([1, 2, 3].map((n) => instanceMetric(cluster, n, 'northstar_alert_owned_partitions')));
-    expect(held).toEqual([4, 4, 4]);
+    // (each sets its gauge when its join completes, a moment after the group turns stable)
+    let held: number[] = [];
+    await waitFor(
+      async () => {
+        held = await Promise.all([1, 2, 3].map((n) => instanceMetric(cluster, n, 'northstar_alert_owned_partitions')));
+        return held.every((h) => h === 4) ? true : undefined;
+      },
+      'each instance holding its 4 rule partitions',
+      30_000,
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}: the instances hold ${held.join(', ')}`, { cause: err });
+    });
 
     // an average over events spread on every partition: every instance computes it from everyone's partials
     await produce(
