@@ -49,7 +49,7 @@ pnpm exec vitest run --reporter=default --reporter=json --outputFile=test-result
 
 # The local cluster (issue 17.6): scripts/cluster.sh's three KRaft brokers (the jars
 # scripts/kafka.sh installed above), one `northstar store` and three instances, on ports of
-# its own, with the built wall in Chromium. Alone, so its load does not slow other files. ~6 min.
+# its own, with the built wall in Chromium. Alone, so its load does not slow other files. ~4 min.
 if [ "$#" -eq 0 ]; then
   log "cluster test (three brokers, a store, three instances)"
   pnpm exec vitest run --project integration --reporter=default --reporter=json \
