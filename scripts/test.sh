@@ -41,7 +41,20 @@ log "tests"
 rm -rf test-results && mkdir -p test-results
 export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:9092}"
 status=0
-pnpm exec vitest run --reporter=default --reporter=json --outputFile=test-results/vitest.json "$@" || status=$?
+# the cluster test runs alone after the others (below); a filtered run runs what it names
+cluster_test=tests/cluster.integration.test.ts
+exclude=()
+[ "$#" -eq 0 ] && exclude=(--exclude "$cluster_test")
+pnpm exec vitest run --reporter=default --reporter=json --outputFile=test-results/vitest.json "${exclude[@]}" "$@" || status=$?
+
+# The local cluster (issue 17.6): scripts/cluster.sh's three KRaft brokers (the jars
+# scripts/kafka.sh installed above), one `northstar store` and three instances, on ports of
+# its own, with the built wall in Chromium. Alone, so its load does not slow other files. ~4 min.
+if [ "$#" -eq 0 ]; then
+  log "cluster test (three brokers, a store, three instances)"
+  pnpm exec vitest run --project integration --reporter=default --reporter=json \
+    --outputFile=test-results/vitest-cluster.json "$cluster_test" || status=$?
+fi
 
 # Broker version matrix: the Kafka tests (fault tests and Kafka ingest) once more on the
 # other supported line, on a broker of its own (other ports, removed afterwards). The
@@ -62,10 +75,10 @@ if [ -n "$KAFKA_MATRIX" ] && [ "$#" -eq 0 ]; then
   done
 fi
 
-# One closing line for the whole run (the main run and every matrix run), printed last.
+# One closing line for the whole run (the main run, the cluster run and every matrix run), printed last.
 node -e '
   const fs = require("node:fs");
-  const files = fs.readdirSync("test-results").filter((f) => /^vitest(-kafka-.*)?\.json$/.test(f));
+  const files = fs.readdirSync("test-results").filter((f) => /^vitest(-kafka-.*|-cluster)?\.json$/.test(f));
   const t = { passed: 0, failed: 0, pending: 0 };
   for (const f of files) {
     const r = JSON.parse(fs.readFileSync(`test-results/${f}`, "utf8"));

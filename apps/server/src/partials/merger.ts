@@ -40,6 +40,10 @@ export class PartialMerger {
     }
     const key = partialKey(m.measure, m.second, m.source);
     const older = this.#latest.get(key);
+    // partials are cumulative, so one with fewer events is an older one read again (the
+    // partials consumer commits nothing and re-reads the topic after a rejoin): keeping it as
+    // the latest would count the newer one's events a second time when that is read again
+    if (older && m.partial.count < older.partial.count) return undefined;
     const delta = partialDelta(m.partial, older?.partial);
     // a second past the horizon is not kept: a later publish of it carries only new events (accumulator.ts)
     if (m.second * 1000 >= nowMs - this.#horizonMs)
