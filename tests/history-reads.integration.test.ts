@@ -100,4 +100,22 @@ describe('history reads with inlined parameters', () => {
     await slow;
     expect(order).toEqual(['chart', 'bound query']);
   });
+
+  it('a chart does not wait for statements queued on another connection (chdb-node would block libuv threads with them)', async () => {
+    const order: string[] = [];
+    // eight statements queued on the shared connection at once, as the wall's reads and grouped inserts queue
+    const queued = Array.from({ length: 8 }, (_, i) =>
+      store.client
+        .query({ query: 'SELECT sleep(0.5) AS s', format: 'JSONEachRow' })
+        .then((r) => r.json())
+        .then(() => order.push(`queued ${i}`)),
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    await historyReadsFor(store.client)
+      .rows('SELECT {x:UInt8} AS x', { x: 1 })
+      .then(() => order.push('chart'));
+    await Promise.all(queued);
+    // queued in chdb-node, they held libuv's threads and the chart came after most of them (~2.5 s)
+    expect(order.indexOf('chart')).toBeLessThan(2);
+  });
 });
