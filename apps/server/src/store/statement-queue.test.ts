@@ -56,6 +56,23 @@ describe('oneStatementAtATime', () => {
     expect(await next).toBe('next');
   });
 
+  it('runs other methods on the connection itself, where its private fields are', async () => {
+    class Connection {
+      #open = true;
+      query() {
+        return Promise.resolve(this.#open ? 'rows' : 'closed');
+      }
+      close() {
+        this.#open = false;
+        return Promise.resolve();
+      }
+    }
+    const conn = oneStatementAtATime(new Connection());
+    expect(await conn.query()).toBe('rows');
+    await conn.close();
+    expect(await conn.query()).toBe('closed');
+  });
+
   it('leaves close and other members alone', async () => {
     const log: string[] = [];
     const fake = fakeConnection(log);

@@ -33,7 +33,9 @@ export function oneStatementAtATime<T extends object>(connection: T): T {
         // the target as receiver: getters read private fields (chdb's `.chdb` does)
         const value: unknown = Reflect.get(t, prop);
         if (typeof prop === 'string' && NESTED.has(prop) && typeof value === 'object' && value !== null) return wrap(value);
-        if (typeof prop !== 'string' || typeof value !== 'function' || !STATEMENT_METHODS.has(prop)) return value;
+        if (typeof value !== 'function') return value;
+        // other methods (close, …) on the target itself: they read its private fields
+        if (typeof prop !== 'string' || !STATEMENT_METHODS.has(prop)) return (value as (...a: unknown[]) => unknown).bind(t);
         return (...args: unknown[]) => queued(() => (value as (...a: unknown[]) => unknown).apply(t, args));
       },
     });
