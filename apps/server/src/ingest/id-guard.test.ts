@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricEvent } from '@northstar/shared';
 import { DEDUP_WINDOW_MS } from '../store/event-identity.ts';
+import { LOOP_SLICE_EVENTS } from '../store/loop-slices.ts';
 import { IdGuard } from './id-guard.ts';
 
 const ev = (id: string, value = 1): MetricEvent => ({ metric: 'm', value, ts: 0, id, dims: {} });
@@ -141,5 +142,27 @@ describe('IdGuard', () => {
     expect(secondDone).toBe(false);
     first.settle(true);
     expect((await second).duplicates).toEqual([0]);
+  });
+
+  it('lets the event loop run between slices of a large batch’s claim pass', async () => {
+    const guard = new IdGuard(fakeStore().lookup, 100_000);
+    const batch = Array.from({ length: 2 * LOOP_SLICE_EVENTS + 500 }, (_, i) => ev(`id${i}`));
+    let claimedWhenTheLoopRan = -1;
+    setImmediate(() => (claimedWhenTheLoopRan = guard.recentSize));
+    (await guard.admit(batch)).settle(true);
+    expect(claimedWhenTheLoopRan).toBe(LOOP_SLICE_EVENTS);
+  });
+
+  it('two large batches with the same ids, admitted at once: one writes them, the other drops them once it is stored', async () => {
+    const guard = new IdGuard(fakeStore().lookup, 100_000);
+    const batch = () => Array.from({ length: 2 * LOOP_SLICE_EVENTS + 500 }, (_, i) => ev(`id${i}`));
+    const a = guard.admit(batch());
+    const b = guard.admit(batch());
+    const first = await a;
+    expect(first.fresh).toHaveLength(2 * LOOP_SLICE_EVENTS + 500);
+    first.settle(true);
+    const second = await b;
+    expect(second.fresh).toEqual([]);
+    expect(second.duplicates).toHaveLength(2 * LOOP_SLICE_EVENTS + 500);
   });
 });
