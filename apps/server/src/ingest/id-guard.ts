@@ -161,7 +161,7 @@ export class IdGuard {
       }
       // the claimed ones, and any same-key event of this batch beyond the window of the claimed one
       const toAsk = claimed.length === fresh.length ? claimed : fresh.filter((i) => events[i]!.id !== '');
-      if (toAsk.length === 0) return { fresh, duplicates, settle: () => unclaim(false) };
+      if (toAsk.length === 0) return { fresh, duplicates, settle: () => void unclaim(false) };
 
       let inStore: ReadonlySet<MetricEvent>;
       try {
