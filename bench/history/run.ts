@@ -27,6 +27,7 @@ import pino from 'pino';
 import { parseKpiConfig } from '../../apps/server/src/config/kpi-file.ts';
 import { loadSettings } from '../../apps/server/src/config/settings.ts';
 import { startServer } from '../../apps/server/src/server.ts';
+import { historyReadsFor } from '../../apps/server/src/store/read-paths.ts';
 import { querySeries, seriesPlan, type SeriesRange } from '../../apps/server/src/store/series-query.ts';
 import { fmt, machineNote, numberOption, percentile, readMetrics, REPO_ROOT, wantsHelp } from '../support.ts';
 import type { LoadReport } from './ingest-load.ts';
@@ -236,9 +237,14 @@ try {
   ];
 
   // Probes of where a query's time goes: the same trivial query with and without bound
-  // parameters (chdb-node runs parameterised queries one at a time, process-wide) and the
-  // delay of this process's event loop, which the server's ingest shares.
+  // parameters (chdb-node runs parameterised queries one at a time, process-wide), on the
+  // shared connection and on the history reads' own, and the delay of this process's event
+  // loop, which the server's ingest shares.
   const probes: Array<{ label: string; run: () => Promise<unknown> }> = [
+    {
+      label: 'probe: SELECT {x:UInt8} on the history reads path',
+      run: () => historyReadsFor(client).rows('SELECT {x:UInt8}', { x: 1 }),
+    },
     {
       label: 'probe: SELECT 1 (no parameters)',
       run: async () => (await client.query({ query: 'SELECT 1', format: 'JSONEachRow' })).json(),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricEvent } from '@northstar/shared';
 import { DEDUP_WINDOW_MS } from '../store/event-identity.ts';
+import { LOOP_SLICE_EVENTS } from '../store/loop-slices.ts';
 import { IdGuard } from './id-guard.ts';
 
 const ev = (id: string, value = 1): MetricEvent => ({ metric: 'm', value, ts: 0, id, dims: {} });
@@ -141,5 +142,56 @@ describe('IdGuard', () => {
     expect(secondDone).toBe(false);
     first.settle(true);
     expect((await second).duplicates).toEqual([0]);
+  });
+
+  it('lets the event loop run between slices of a large batch’s claim pass', async () => {
+    const guard = new IdGuard(fakeStore().lookup, 100_000);
+    const batch = Array.from({ length: 2 * LOOP_SLICE_EVENTS + 500 }, (_, i) => ev(`id${i}`));
+    let claimedWhenTheLoopRan = -1;
+    setImmediate(() => (claimedWhenTheLoopRan = guard.recentSize));
+    (await guard.admit(batch)).settle(true);
+    expect(claimedWhenTheLoopRan).toBe(LOOP_SLICE_EVENTS);
+  });
+
+  it('two large batches with the same ids, admitted at once: one writes them, the other drops them once it is stored', async () => {
+    const guard = new IdGuard(fakeStore().lookup, 100_000);
+    const batch = () => Array.from({ length: 2 * LOOP_SLICE_EVENTS + 500 }, (_, i) => ev(`id${i}`));
+    const a = guard.admit(batch());
+    const b = guard.admit(batch());
+    const first = await a;
+    expect(first.fresh).toHaveLength(2 * LOOP_SLICE_EVENTS + 500);
+    first.settle(true);
+    const second = await b;
+    expect(second.fresh).toEqual([]);
+    expect(second.duplicates).toHaveLength(2 * LOOP_SLICE_EVENTS + 500);
+  });
+
+  it('two large batches with the same ids in opposite orders, admitted at once: the first admitted claims them all, the second waits for it', async () => {
+    // Without the claim lock their sliced passes interleave: each claims the ids at its own
+    // front, finds the rest claimed by the other, lets go and starts over, in step, for ever.
+    const guard = new IdGuard(fakeStore().lookup, 100_000);
+    const n = 2 * LOOP_SLICE_EVENTS + 500;
+    const ids = Array.from({ length: n }, (_, i) => ev(`id${i}`));
+    const a = guard.admit(ids);
+    const b = guard.admit([...ids].reverse());
+    const first = await a;
+    expect(first.fresh).toHaveLength(n);
+    first.settle(true);
+    const second = await b;
+    expect(second.fresh).toEqual([]);
+    expect(second.duplicates).toHaveLength(n);
+  });
+
+  it('lets the event loop run between slices of a large batch’s unclaim pass (a failed insert forgets its ids in slices)', async () => {
+    const guard = new IdGuard(fakeStore().lookup, 100_000);
+    const n = 2 * LOOP_SLICE_EVENTS + 500;
+    const admission = await guard.admit(Array.from({ length: n }, (_, i) => ev(`id${i}`)));
+    expect(guard.recentSize).toBe(n);
+    let heldWhenTheLoopRan = -1;
+    setImmediate(() => (heldWhenTheLoopRan = guard.recentSize));
+    admission.settle(false);
+    for (let turn = 0; turn < 10 && guard.recentSize > 0; turn++) await new Promise((r) => setImmediate(r));
+    expect(heldWhenTheLoopRan).toBe(n - LOOP_SLICE_EVENTS);
+    expect(guard.recentSize).toBe(0);
   });
 });

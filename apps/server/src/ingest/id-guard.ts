@@ -1,6 +1,7 @@
 import type { MetricEvent } from '@northstar/shared';
 import { withinWindow } from '../store/event-identity.ts';
 import { IdentityMap } from '../store/identity-map.ts';
+import { inLoopSlices } from '../store/loop-slices.ts';
 
 /** Asks the store which of these events it already holds (the same event by event-identity.ts). */
 export type StoredIdLookup = (events: readonly MetricEvent[]) => Promise<ReadonlySet<MetricEvent>>;
@@ -49,6 +50,9 @@ export class IdGuard {
   #young = new IdentityMap<Entry>();
   #old = new IdentityMap<Entry>();
 
+  /** Settles when the claim pass in progress (if any) has ended; see admit. */
+  #claimPass: Promise<void> = Promise.resolve();
+
   constructor(lookup: StoredIdLookup, recentCapacity: number) {
     this.#lookup = lookup;
     this.#recentCapacity = recentCapacity;
@@ -79,6 +83,15 @@ export class IdGuard {
     this.#old.delete(e.metric, e.id);
   }
 
+  /** Waits for the claim pass in progress, then holds the lock until the returned function is called. */
+  async #lockClaims(): Promise<() => void> {
+    let unlock!: () => void;
+    const previous = this.#claimPass;
+    this.#claimPass = new Promise((resolve) => (unlock = resolve));
+    await previous;
+    return unlock;
+  }
+
   async admit(events: readonly MetricEvent[]): Promise<Admission> {
     for (;;) {
       const duplicates: number[] = [];
@@ -87,60 +100,74 @@ export class IdGuard {
       const waits = new Set<Promise<void>>();
       let release!: () => void;
       const claim = new Promise<void>((resolve) => (release = resolve));
-      // One synchronous pass: each new id is claimed at once, so no other batch can slip in.
-      for (let i = 0; i < events.length; i++) {
-        const e = events[i]!;
-        if (e.id === '') {
-          fresh.push(i);
-          continue;
-        }
-        const entry = this.#find(e);
-        if (entry === undefined) {
-          this.#add(e, new Entry(e.ts, claim));
-          claimed.push(i);
-          fresh.push(i);
-        } else if (entry.claim === null) {
-          if (withinWindow(entry.ts, e.ts)) duplicates.push(i);
-          else {
-            // stored, but beyond the window: a new event of the same id, this batch writes it
-            entry.ts = e.ts;
-            entry.claim = claim;
-            claimed.push(i);
-            fresh.push(i);
+      // One pass under the claim lock: no other batch's pass runs between its slices, so each
+      // new id is claimed before another batch can look at it, as in one synchronous pass;
+      // in slices, so a 20 000-event batch does not hold the event loop (and every chart
+      // and frame waiting on it) for the whole pass (bench/history, phase 2).
+      const unlock = await this.#lockClaims();
+      try {
+        await inLoopSlices(events.length, (from, to) => {
+          for (let i = from; i < to; i++) {
+            const e = events[i]!;
+            if (e.id === '') {
+              fresh.push(i);
+              continue;
+            }
+            const entry = this.#find(e);
+            if (entry === undefined) {
+              this.#add(e, new Entry(e.ts, claim));
+              claimed.push(i);
+              fresh.push(i);
+            } else if (entry.claim === null) {
+              if (withinWindow(entry.ts, e.ts)) duplicates.push(i);
+              else {
+                // stored, but beyond the window: a new event of the same id, this batch writes it
+                entry.ts = e.ts;
+                entry.claim = claim;
+                claimed.push(i);
+                fresh.push(i);
+              }
+            } else if (entry.claim === claim) {
+              // earlier in this batch: the same event within the window, another one beyond it
+              if (withinWindow(entry.ts, e.ts)) duplicates.push(i);
+              else fresh.push(i);
+            } else waits.add(entry.claim);
           }
-        } else if (entry.claim === claim) {
-          // earlier in this batch: the same event within the window, another one beyond it
-          if (withinWindow(entry.ts, e.ts)) duplicates.push(i);
-          else fresh.push(i);
-        } else waits.add(entry.claim);
+        });
+      } finally {
+        unlock();
       }
-      /** Ends this batch's claims: stored, they are remembered as stored; otherwise forgotten. */
-      const unclaim = (stored: boolean) => {
-        for (const i of claimed) {
-          const e = events[i]!;
-          const entry = this.#find(e);
-          if (entry?.claim !== claim) continue;
-          if (stored) entry.claim = null;
-          else this.#forget(e);
-        }
-        release();
-      };
+      /**
+       * Ends this batch's claims: stored, they are remembered as stored; otherwise forgotten.
+       * In slices too; a batch waiting for these ids is released once all are ended (an id
+       * another batch sees already ended is stored, or free to claim, either way right).
+       */
+      const unclaim = (stored: boolean) =>
+        inLoopSlices(claimed.length, (from, to) => {
+          for (let k = from; k < to; k++) {
+            const e = events[claimed[k]!]!;
+            const entry = this.#find(e);
+            if (entry?.claim !== claim) continue;
+            if (stored) entry.claim = null;
+            else this.#forget(e);
+          }
+        }).then(release);
       if (waits.size > 0) {
         // Another batch is writing some of these ids. Let go of ours (it may be waiting for
         // them), wait for it to settle, and start over: what it stored is then known.
-        unclaim(false);
+        await unclaim(false);
         await Promise.all(waits);
         continue;
       }
       // the claimed ones, and any same-key event of this batch beyond the window of the claimed one
       const toAsk = claimed.length === fresh.length ? claimed : fresh.filter((i) => events[i]!.id !== '');
-      if (toAsk.length === 0) return { fresh, duplicates, settle: () => unclaim(false) };
+      if (toAsk.length === 0) return { fresh, duplicates, settle: () => void unclaim(false) };
 
       let inStore: ReadonlySet<MetricEvent>;
       try {
         inStore = await this.#lookup(toAsk.map((i) => events[i]!));
       } catch (err) {
-        unclaim(false);
+        await unclaim(false);
         throw err;
       }
       let kept = fresh;
@@ -165,7 +192,7 @@ export class IdGuard {
         settle: (stored) => {
           if (settled) return;
           settled = true;
-          unclaim(stored);
+          void unclaim(stored);
         },
       };
     }

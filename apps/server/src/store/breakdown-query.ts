@@ -114,23 +114,21 @@ export async function queryBreakdown(
           measures.map((m, i) => measureValue(m, Number(r[`n${i}`]), r[`v${i}`] as number | null, spanMs, sqls[i]?.perCount ?? false)),
         )
       : null;
-  const top = await historyReadsFor(client).query({
-    query: `SELECT dims[{dim:String}] AS g, ${finals.join(', ')}, ${kpiValueSql(kpi, measures, sqls)} AS val
+  const top = await historyReadsFor(client).rows<Row>(
+    `SELECT dims[{dim:String}] AS g, ${finals.join(', ')}, ${kpiValueSql(kpi, measures, sqls)} AS val
             ${from}
             WHERE mapContains(dims, {dim:String})
             GROUP BY g
             ORDER BY val DESC NULLS LAST, g ASC
             LIMIT {top:UInt32}`,
-    query_params: params,
-    format: 'JSONEachRow',
-  });
-  const groups = (await top.json<Row>()).map((r) => ({ value: String(r.g), total: toValue(r) }));
-  const rest = await historyReadsFor(client).query({
-    query: `SELECT ${finals.join(', ')}
+    params,
+  );
+  const groups = top.map((r) => ({ value: String(r.g), total: toValue(r) }));
+  const rest = await historyReadsFor(client).rows<Row>(
+    `SELECT ${finals.join(', ')}
             ${from}
             WHERE NOT (mapContains(dims, {dim:String}) AND dims[{dim:String}] IN ({tops:Array(String)}))`,
-    query_params: { ...params, tops: groups.map((g) => g.value) },
-    format: 'JSONEachRow',
-  });
-  return { groups, other: toValue((await rest.json<Row>())[0]) };
+    { ...params, tops: groups.map((g) => g.value) },
+  );
+  return { groups, other: toValue(rest[0]) };
 }

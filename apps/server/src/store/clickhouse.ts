@@ -5,6 +5,7 @@ import { createChdbConnection } from 'chdb/connection';
 import { drainingConnection } from './draining-connection.ts';
 import { registerIngestPaths } from './ingest-paths.ts';
 import { registerHistoryReads } from './read-paths.ts';
+import { oneStatementAtATime } from './statement-queue.ts';
 
 type ChdbAsClientConnection = NonNullable<Parameters<typeof createClient>[0]>['connection'];
 
@@ -44,7 +45,9 @@ export function openClickHouse(target: StoreTarget): ClickHouse {
   // path): one runs a statement at a time, so queries, inserts, id checks and history reads each get their own.
   // chdb types its connection against @clickhouse/client-common 1.23.0 while the client
   // bundles 1.23.1's copy of the same interface; the shapes match at run time.
-  const open = () => drainingConnection(createChdbConnection({ path: chdbPath }));
+  // Each hands the engine one statement at a time (statement-queue.ts): queued in chdb-node,
+  // a statement blocked one of libuv's 4 threads, and the other connections waited for threads.
+  const open = () => drainingConnection(oneStatementAtATime(createChdbConnection({ path: chdbPath })));
   const queries = open();
   const inserts = open();
   const checks = open();

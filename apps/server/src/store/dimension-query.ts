@@ -20,19 +20,14 @@ export async function queryDimensions(
   if (segments.length === 0) return { events: 0, dimensions: [] };
   const params: Record<string, unknown> = { metrics: [...new Set(kpiMeasures(kpi).map((m) => m.metric))], limit: MAX_DIMENSIONS };
   const from = `FROM (${unionSql(segments, params)})`;
-  const total = await historyReadsFor(client).query({
-    query: `SELECT sum(n) AS events ${from}`,
-    query_params: params,
-    format: 'JSONEachRow',
-  });
-  const events = Number((await total.json<{ events: string | number }>())[0]?.events ?? 0);
-  const byName = await historyReadsFor(client).query({
-    query: `SELECT k AS name, sum(n) AS events ${from} ARRAY JOIN mapKeys(dims) AS k
+  const total = await historyReadsFor(client).rows<{ events: string | number }>(`SELECT sum(n) AS events ${from}`, params);
+  const events = Number(total[0]?.events ?? 0);
+  const byName = await historyReadsFor(client).rows<{ name: string; events: string | number }>(
+    `SELECT k AS name, sum(n) AS events ${from} ARRAY JOIN mapKeys(dims) AS k
             GROUP BY k ORDER BY events DESC, name ASC LIMIT {limit:UInt32}`,
-    query_params: params,
-    format: 'JSONEachRow',
-  });
-  const dimensions = (await byName.json<{ name: string; events: string | number }>()).map((r) => ({
+    params,
+  );
+  const dimensions = byName.map((r) => ({
     name: r.name,
     events: Number(r.events),
   }));

@@ -1,19 +1,41 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import { inlineParams } from './inline-params.ts';
 
-/**
- * The client history reads (series, breakdowns, dimensions) go through, registered by
- * openClickHouse for the client it makes. For chdb it is a connection of its own to the same
- * engine: a chdb connection runs one statement at a time, so on the shared connection a
- * chart waited behind the wall's and evaluator's reads, the migrations' and the repos'
- * statements (bench/history, phase 2). Against a ClickHouse server the client's own pool
- * already runs requests side by side, so nothing is registered and the client is used.
- */
-const registered = new WeakMap<ClickHouseClient, ClickHouseClient>();
-
-export function registerHistoryReads(client: ClickHouseClient, reads: ClickHouseClient): void {
-  registered.set(client, reads);
+/** How history reads (series, breakdowns, dimensions) run a SELECT with parameters. */
+export interface HistoryReads {
+  rows<T>(query: string, params: Readonly<Record<string, unknown>>): Promise<T[]>;
 }
 
-export function historyReadsFor(client: ClickHouseClient): ClickHouseClient {
-  return registered.get(client) ?? client;
+/**
+ * Registered by openClickHouse for the client it makes. For chdb, a connection of its own
+ * to the same engine, and parameters inlined as typed literals (inline-params.ts):
+ * - a chdb connection runs one statement at a time, so on the shared connection a chart
+ *   waited behind the wall's and evaluator's reads and the repos' statements;
+ * - chdb-node runs every query with bound parameters of the process in one chain, one at a
+ *   time, so even on its own connection a bound chart waited behind the wall's and
+ *   evaluator's bound reads and other charts' (bench/history: a bound probe waited 415 ms
+ *   behind a bound query on another connection, an unbound one 15 ms).
+ * Against a ClickHouse server nothing is registered: the client's pool runs requests side
+ * by side and binds the parameters in the request.
+ */
+const registered = new WeakMap<ClickHouseClient, HistoryReads>();
+
+export function registerHistoryReads(client: ClickHouseClient, reads: ClickHouseClient): void {
+  registered.set(client, {
+    rows: async <T>(query: string, params: Readonly<Record<string, unknown>>) => {
+      const result = await reads.query({ query: inlineParams(query, params), format: 'JSONEachRow' });
+      return result.json<T>();
+    },
+  });
+}
+
+export function historyReadsFor(client: ClickHouseClient): HistoryReads {
+  return (
+    registered.get(client) ?? {
+      rows: async <T>(query: string, params: Readonly<Record<string, unknown>>) => {
+        const result = await client.query({ query, query_params: { ...params }, format: 'JSONEachRow' });
+        return result.json<T>();
+      },
+    }
+  );
 }

@@ -160,25 +160,20 @@ export async function querySeries(
     WHERE e > {from:Int64} AND e <= {to:Int64} AND ${buckets.point}
     ORDER BY e`;
   const unit = dayMode ? DAY_MS : plan.bucketMs;
-  const result = await historyReadsFor(client).query({
-    query,
-    format: 'JSONEachRow',
-    query_params: {
-      ...params,
-      metrics,
-      tz: kpi.timezone,
-      bucket: plan.bucketMs,
-      scanFrom: scanFromMs,
-      from: range.fromMs,
-      to: range.toMs,
-      step: range.stepMs,
-      stepDays: Math.max(1, Math.round(range.stepMs / DAY_MS)),
-      dayFrom: localDayNumber(scanFromMs, kpi.timezone),
-      dayTo: localDayNumber(range.toMs, kpi.timezone),
-      preceding: Math.max(1, Math.round(windowMs / unit)) - 1,
-    },
+  const rows = await historyReadsFor(client).rows<Record<string, string | number | null>>(query, {
+    ...params,
+    metrics,
+    tz: kpi.timezone,
+    bucket: plan.bucketMs,
+    scanFrom: scanFromMs,
+    from: range.fromMs,
+    to: range.toMs,
+    step: range.stepMs,
+    stepDays: Math.max(1, Math.round(range.stepMs / DAY_MS)),
+    dayFrom: localDayNumber(scanFromMs, kpi.timezone),
+    dayTo: localDayNumber(range.toMs, kpi.timezone),
+    preceding: Math.max(1, Math.round(windowMs / unit)) - 1,
   });
-  const rows = await result.json<Record<string, string | number | null>>();
   return rows.map((r) => {
     const end = Number(r.e);
     // a window of local days spans 23 or 25 hours more or less across a DST change
