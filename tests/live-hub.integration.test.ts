@@ -2,8 +2,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { KpiState, SeriesPoint, ServerMessage } from '@northstar/shared';
+import type { LiveAccess } from '../apps/server/src/live/access.ts';
 import { ABUSE_CLOSE, CLIENT_ABUSE_LIMIT } from '../apps/server/src/live/client-guard.ts';
-import { LiveHub, SLOW_CLIENT_CLOSE } from '../apps/server/src/live/hub.ts';
+import { CREDENTIALS_ENDED_CLOSE, LiveHub, SLOW_CLIENT_CLOSE } from '../apps/server/src/live/hub.ts';
 import { createMetrics } from '../apps/server/src/observe/metrics.ts';
 import { LiveTestClient } from './support/live-client.ts';
 import { waitFor } from './support/harness.ts';
@@ -27,6 +28,8 @@ function stateOf(id: string, value: number): KpiState {
     evaluatedAt: Date.now(),
   };
 }
+
+const KIOSK: LiveAccess = { kpis: new Set(['k1', 'k2']), objectives: new Set() };
 
 const running: Array<{ hub: LiveHub; http: Server; timer?: NodeJS.Timeout }> = [];
 
@@ -58,7 +61,10 @@ async function startHub(opts: { maxBufferedBytes?: number; slowClientGraceMs?: n
     workers: mode.workers,
   });
   const http = createServer();
-  http.on('upgrade', (req, socket, head) => hub.handleUpgrade(req, socket, head));
+  // under /kiosk/ a connection is let in as a kiosk link is: two KPIs only, closed when its share ends
+  http.on('upgrade', (req, socket, head) =>
+    req.url?.startsWith('/kiosk/') ? hub.handleUpgrade(req, socket, head, KIOSK, ['share:tv']) : hub.handleUpgrade(req, socket, head),
+  );
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const entry: { hub: LiveHub; http: Server; timer?: NodeJS.Timeout } = { hub, http };
   running.push(entry);
@@ -242,6 +248,49 @@ describe.each([0, 1])('with %i fan-out worker processes', (workers) => {
     });
   });
 
+  describe('restricted connections and resume', () => {
+    it('sends a kiosk only its KPIs, and closes it when its share is revoked, leaving the others', async () => {
+      const { hub, url } = await startHub();
+      const wall = await LiveTestClient.connect(url);
+      const kiosk = await LiveTestClient.connect(`${url}/kiosk`);
+      await waitFor(() => (kiosk.messages.some((m) => m.type === 'snapshot') ? true : undefined), 'the kiosk snapshot');
+      expect([...kiosk.states.keys()].sort()).toEqual(['k1', 'k2']);
+      hub.publish(
+        KPIS.map((id) => stateOf(id, 4)),
+        [],
+      );
+      await waitFor(() => (kiosk.states.get('k2')?.value === 4 && wall.states.get('k99')?.value === 4 ? true : undefined), 'the updates');
+      expect([...new Set(kiosk.updatedIds)].sort()).toEqual(['k1', 'k2']);
+
+      expect(hub.disconnect('share:tv')).toBe(1);
+      await waitFor(() => kiosk.closed, 'the kiosk closed');
+      expect(kiosk.closed).toEqual({ code: CREDENTIALS_ENDED_CLOSE.code, reason: CREDENTIALS_ENDED_CLOSE.reason });
+      expect(hub.clientCount).toBe(1);
+      hub.publish([stateOf('k1', 5)], []);
+      await waitFor(() => (wall.states.get('k1')?.value === 5 ? true : undefined), 'the wall still updated');
+      expect(wall.closed).toBeUndefined();
+    });
+
+    it('replays what a client missed while it was away when it resumes', async () => {
+      const { hub, url, metrics } = await startHub();
+      const client = await LiveTestClient.connect(url);
+      hub.publish([stateOf('k1', 1)], []);
+      await waitFor(() => (client.states.get('k1')?.value === 1 ? true : undefined), 'the first update');
+      await client.close();
+      await waitFor(() => (hub.clientCount === 0 ? true : undefined), 'the hub to see the close');
+      hub.publish([stateOf('k1', 2), stateOf('k7', 2)], []);
+      await new Promise((r) => setTimeout(r, 100));
+      const before = client.messages.length;
+      await LiveTestClient.connect(url, { resume: true, into: client });
+      client.resume();
+      await waitFor(() => (client.states.get('k7')?.value === 2 && client.states.get('k1')?.value === 2 ? true : undefined), 'the replay');
+      expect(client.messages.slice(before).map((m) => m.type)).not.toContain('snapshot');
+      const outcomes = (await metrics.registry.getSingleMetric('northstar_ws_resumes_total')!.get()).values;
+      expect(outcomes.map((v) => [v.labels.outcome, v.value])).toEqual([['replay', 1]]);
+      expect(client.gaps + client.duplicates).toBe(0);
+    });
+  });
+
   describe('client messages', () => {
     it('ignores and counts junk, then closes a client that keeps sending it', async () => {
       const { metrics, url } = await startHub();
@@ -262,5 +311,32 @@ describe.each([0, 1])('with %i fan-out worker processes', (workers) => {
       expect(counted).toMatchObject({ invalid: 1, malformed: 1 });
       expect(counted.oversized).toBeGreaterThanOrEqual(CLIENT_ABUSE_LIMIT - 2);
     });
+  });
+});
+
+describe('a fan-out worker process that dies', () => {
+  it('is noticed: its clients are forgotten and see their sockets close, it is replaced, and they reconnect and resume', async () => {
+    mode.workers = 1;
+    const { hub, url, metrics } = await startHub();
+    const client = await LiveTestClient.connect(url);
+    hub.publish([stateOf('k1', 1)], []);
+    await waitFor(() => (client.states.get('k1')?.value === 1 ? true : undefined), 'the first update');
+    const [pid] = hub.workerPids;
+    process.kill(pid!, 'SIGKILL');
+    await waitFor(() => client.closed, 'the close', 10_000);
+    expect(client.closed?.code).toBe(1006); // no close frame: the process holding the socket is gone
+    await waitFor(() => (hub.clientCount === 0 ? true : undefined), 'the hub to forget the client');
+    expect((await metrics.registry.getSingleMetric('northstar_ws_worker_restarts_total')!.get()).values[0]?.value).toBe(1);
+    hub.publish([stateOf('k1', 2)], []);
+    await waitFor(() => (hub.workerPids.length === 1 && hub.workerPids[0] !== pid ? true : undefined), 'a new worker', 10_000);
+
+    const before = client.messages.length;
+    await LiveTestClient.connect(url, { resume: true, into: client });
+    client.resume();
+    await waitFor(() => (client.states.get('k1')?.value === 2 ? true : undefined), 'the missed update, replayed');
+    expect(client.messages.slice(before).map((m) => m.type)).not.toContain('snapshot');
+    hub.publish([stateOf('k1', 3)], []);
+    await waitFor(() => (client.states.get('k1')?.value === 3 ? true : undefined), 'updates again');
+    expect(client.gaps + client.duplicates).toBe(0);
   });
 });

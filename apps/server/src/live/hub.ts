@@ -141,18 +141,18 @@ export class LiveHub implements WallListener {
    * in, for disconnect(). Both are decided at the handshake, before this.
    */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, access?: LiveAccess, credentials: readonly string[] = []): void {
-    if (this.#connections.size + (this.#workers?.opening ?? 0) >= this.#maxClients) {
-      socket.end('HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\nContent-Length: 0\r\n\r\n');
-      return;
-    }
+    const unavailable = (): void => void socket.end('HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\nContent-Length: 0\r\n\r\n');
+    if (this.#connections.size + (this.#workers?.opening ?? 0) >= this.#maxClients) return unavailable();
     const opts = { resuming: new URL(req.url ?? '/', 'http://localhost').searchParams.has('resume'), access, credentials };
     if (this.#workers) {
       // the handshake completes in the worker that will hold the socket; everything else about the client stays here
-      return this.#workers.handOff(req, socket, head, (remote) => {
+      const handed = this.#workers.handOff(req, socket, head, (remote) => {
         if (!remote) return;
         const client = this.accept(remote, opts);
         remote.events = this.#eventsOf(client);
       });
+      if (!handed) unavailable();
+      return;
     }
     this.#server.upgrade(req, socket, head, (ws, deflate) => {
       const events = this.#eventsOf(this.accept(new WsSocket(ws, deflate), opts));

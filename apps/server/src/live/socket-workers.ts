@@ -11,6 +11,8 @@ const CLOSING = 2;
 const CLOSED = 3;
 /** A worker that does not exit this long after being asked to is killed. */
 const EXIT_WAIT_MS = 3_000;
+/** A worker that dies sooner than this after it started is restarted after this long, not at once. */
+const CRASH_LOOP_MS = 2_000;
 
 /** What the hub hears from a connection held by a worker (what ws's events say in-process). */
 export interface RemoteEvents {
@@ -81,18 +83,23 @@ export class FanOutWorker {
   readonly #opOf = new Map<Uint8Array | 'ping', number>();
   #batch = 0;
   exited = false;
+  readonly startedAt = Date.now();
+  /** Messages wait until the worker listens (its loader and code take a moment to load). */
+  #waiting: Array<() => void> | undefined = [];
 
   constructor(entry: URL, onExit: (worker: FanOutWorker) => void) {
     // no loader flags from the parent: the entry registers its own (socket-worker.mjs)
     this.child = fork(entry, [], { serialization: 'advanced', execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.child.on('message', (msg: FromWorker) => {
       if (msg.t === 'events') for (const e of msg.events) this.#event(e);
+      else this.#started();
     });
     this.child.on('error', () => undefined); // a send to a dead worker; its exit is what counts
     this.child.once('exit', () => {
       this.exited = true;
       for (const open of this.#opening.values()) open(null);
       this.#opening.clear();
+      this.#waiting = undefined;
       for (const s of this.sockets.values()) s.ended();
       this.sockets.clear();
       onExit(this);
@@ -100,6 +107,17 @@ export class FanOutWorker {
     // a server that is not closed (a test, a crash) is not held open by its workers
     this.child.unref();
     (this.child.channel as { unref?: () => void } | undefined)?.unref?.();
+  }
+
+  #started(): void {
+    const waiting = this.#waiting ?? [];
+    this.#waiting = undefined;
+    for (const go of waiting) go();
+  }
+
+  #whenStarted(go: () => void): void {
+    if (this.#waiting) this.#waiting.push(go);
+    else go();
   }
 
   /** Connections held and being opened: what the next connection's worker is chosen by. */
@@ -114,12 +132,14 @@ export class FanOutWorker {
     // for the worker to report the socket closed, which a worker that exited never does. The
     // server counts it as closed once destroyed here (its handle is the worker's by then).
     (socket as Socket & { server: unknown }).server = null;
-    this.child.send(msg, socket as Socket, { keepOpen: false }, (err) => {
-      socket.destroy();
-      if (!err) return;
-      this.#opening.delete(conn);
-      open(null);
-    });
+    this.#whenStarted(() =>
+      this.child.send(msg, socket as Socket, { keepOpen: false }, (err) => {
+        socket.destroy();
+        if (!err) return;
+        this.#opening.delete(conn);
+        open(null);
+      }),
+    );
   }
 
   send(socket: RemoteSocket, frame: Buffer): void {
@@ -162,7 +182,9 @@ export class FanOutWorker {
     this.#ops = [];
     this.#opOf.clear();
     this.#batch += 1;
-    if (!this.exited && this.child.connected) this.child.send({ t: 'ops', ops } satisfies ToWorker);
+    this.#whenStarted(() => {
+      if (!this.exited && this.child.connected) this.child.send({ t: 'ops', ops } satisfies ToWorker);
+    });
   }
 
   #event(e: SocketEvent): void {
@@ -192,7 +214,7 @@ export class FanOutWorker {
     if (this.exited) return;
     const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
     this.flush();
-    if (this.child.connected) this.child.send({ t: 'shutdown' } satisfies ToWorker);
+    this.#whenStarted(() => this.child.connected && this.child.send({ t: 'shutdown' } satisfies ToWorker));
     const timer = setTimeout(() => this.child.kill('SIGKILL'), EXIT_WAIT_MS);
     await exited;
     clearTimeout(timer);
@@ -227,7 +249,11 @@ export class SocketWorkers {
       const at = this.#workers.indexOf(w);
       if (this.#closing || at < 0) return;
       this.#opts.onCrash?.(w.child.pid, w.child.exitCode, w.child.signalCode);
-      this.#workers[at] = this.#start();
+      // one that dies at once (a broken install) is not restarted in a tight loop
+      const wait = Date.now() - w.startedAt < CRASH_LOOP_MS ? CRASH_LOOP_MS : 0;
+      setTimeout(() => {
+        if (!this.#closing && this.#workers[at] === w) this.#workers[at] = this.#start();
+      }, wait).unref();
     });
     return worker;
   }
@@ -244,10 +270,16 @@ export class SocketWorkers {
     return n;
   }
 
-  /** Hands the upgrade's socket to the least loaded worker; `open` gets the connection once its handshake completed, or null. */
-  handOff(req: IncomingMessage, socket: Duplex, head: Buffer, open: (socket: RemoteSocket | null) => void): void {
-    const worker = this.#workers.reduce((a, b) => (b.load < a.load ? b : a));
+  /**
+   * Hands the upgrade's socket to the least loaded worker; `open` gets the connection once its
+   * handshake completed, or null. False when no worker runs (one is being restarted).
+   */
+  handOff(req: IncomingMessage, socket: Duplex, head: Buffer, open: (socket: RemoteSocket | null) => void): boolean {
+    const running = this.#workers.filter((w) => !w.exited);
+    if (running.length === 0) return false;
+    const worker = running.reduce((a, b) => (b.load < a.load ? b : a));
     worker.adopt(++this.#nextConn, req, socket, head, open);
+    return true;
   }
 
   async close(): Promise<void> {
