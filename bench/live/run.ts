@@ -61,10 +61,15 @@ const deflate = numberOption('deflate', 1) !== 0;
 const probeDeflate = numberOption('probe-deflate', 0) !== 0;
 const slowEvery = slowFraction > 0 ? Math.round(1 / slowFraction) : 0;
 const serverRoot = process.env.BENCH_SERVER_ROOT ?? REPO_ROOT;
-/** The server's fan-out worker processes (NORTHSTAR_LIVE_WORKERS); unset: the server's default. */
-const workers = process.argv.some((a) => a === '--workers' || a.startsWith('--workers='))
-  ? String(numberOption('workers', 0))
-  : process.env.NORTHSTAR_LIVE_WORKERS;
+/** The server's fan-out worker processes (NORTHSTAR_LIVE_WORKERS; 0: sockets in its main process); unset: the server's default. */
+function workersOption(argv = process.argv.slice(2)): string | undefined {
+  const at = argv.findIndex((a) => a === '--workers' || a.startsWith('--workers='));
+  if (at < 0) return process.env.NORTHSTAR_LIVE_WORKERS;
+  const raw = argv[at]!.includes('=') ? argv[at]!.slice('--workers='.length) : argv[at + 1];
+  if (!/^\d+$/.test(raw ?? '')) throw new Error(`--workers: "${raw}" is not a whole number (0: sockets in the server's main process)`);
+  return raw;
+}
+const workers = workersOption();
 
 const kpiIds = Array.from({ length: kpis }, (_, i) => `k${String(i).padStart(4, '0')}`);
 

@@ -99,7 +99,8 @@ export class FanOutWorker {
       this.exited = true;
       for (const open of this.#opening.values()) open(null);
       this.#opening.clear();
-      this.#waiting = undefined;
+      // sockets not handed over yet: their send fails, and they are closed here
+      this.#started();
       for (const s of this.sockets.values()) s.ended();
       this.sockets.clear();
       onExit(this);
