@@ -340,3 +340,28 @@ describe('a fan-out worker process that dies', () => {
     expect(client.gaps + client.duplicates).toBe(0);
   });
 });
+
+describe('a fan-out worker process that dies before it listens', () => {
+  it('closes the connections waiting for it instead of leaving them open, and is replaced', async () => {
+    mode.workers = 1;
+    const { hub, url, metrics } = await startHub();
+    const [pid] = hub.workerPids;
+    // stopped before it could load and say it listens: upgrades wait for it
+    process.kill(pid!, 'SIGSTOP');
+    const waiting = LiveTestClient.connect(url).then(
+      () => 'opened',
+      (err: Error) => `failed: ${err.message}`,
+    );
+    await waitFor(() => (hub.clientCount === 0 && hub.handingOver === 1 ? true : undefined), 'the upgrade waiting for the worker');
+    process.kill(pid!, 'SIGKILL');
+    const outcome = await Promise.race([waiting, new Promise((r) => setTimeout(() => r('still waiting after 10 s'), 10_000))]);
+    expect(outcome).toMatch(/^failed: /);
+    expect(hub.handingOver).toBe(0);
+    expect((await metrics.registry.getSingleMetric('northstar_ws_worker_restarts_total')!.get()).values[0]?.value).toBe(1);
+    // it died at once, so its successor starts after a pause, not in a tight loop; then connections work again
+    await waitFor(() => (hub.workerPids.length === 1 && hub.workerPids[0] !== pid ? true : undefined), 'a new worker', 10_000);
+    const client = await LiveTestClient.connect(url);
+    hub.publish([stateOf('k1', 9)], []);
+    await waitFor(() => (client.states.get('k1')?.value === 9 ? true : undefined), 'an update through the new worker');
+  });
+});

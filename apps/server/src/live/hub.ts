@@ -136,6 +136,11 @@ export class LiveHub implements WallListener {
     return this.#connections.size;
   }
 
+  /** Upgrades handed to a fan-out worker whose handshake has not completed yet (they count against the client limit). */
+  get handingOver(): number {
+    return this.#workers?.opening ?? 0;
+  }
+
   /**
    * `access`, when given, fixes what this connection may see; `credentials` name what let it
    * in, for disconnect(). Both are decided at the handshake, before this.
