@@ -4,12 +4,49 @@
  * processes' reports merged into one (their latency histograms added up).
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { cpuBreakdown, rssMiB, sleep, threadCpu } from '../support.ts';
 import type { ClientsConfig, ClientsReport } from './clients.ts';
 
 /** Updates flow this long before a phase is measured: connections settle, the JIT warms. */
 const WARMUP_MS = 5_000;
+
+/** The process and its children (the server's fan-out workers): their memory and CPU are the server's. */
+function processTree(pid: number): number[] {
+  const children: number[] = [];
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const listed = readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim();
+      if (listed) children.push(...listed.split(' ').map(Number));
+    }
+  } catch {
+    // it ended while being read
+  }
+  return [pid, ...children.flatMap(processTree)];
+}
+
+/** RSS summed over the process tree, MiB. */
+export function treeRssMiB(pid: number): number {
+  let total = 0;
+  for (const p of processTree(pid)) {
+    try {
+      total += rssMiB(p).rss;
+    } catch {
+      // a child that ended between the listing and the read
+    }
+  }
+  return total;
+}
+
+/** CPU by thread over the process tree; a child's threads are named "worker <thread>". */
+function treeCpu(pid: number): Map<string, number> {
+  const out = threadCpu(pid);
+  for (const child of processTree(pid).slice(1)) {
+    for (const [name, cpu] of threadCpu(child)) out.set(`worker ${name}`, (out.get(`worker ${name}`) ?? 0) + cpu);
+  }
+  return out;
+}
 
 export interface PhaseOptions {
   url: string;
@@ -170,14 +207,14 @@ export async function phase(o: PhaseOptions): Promise<PhaseResult> {
   o.connected?.();
   await sleep(WARMUP_MS);
   const evictedBefore = (await o.hub?.())?.evicted ?? 0;
-  const cpuBefore = threadCpu(o.pid);
+  const cpuBefore = treeCpu(o.pid);
   for (const { child } of procs) child.send({ measure: true });
   const samples: number[] = [];
   for (let s = 0; s < o.seconds; s++) {
     await sleep(1000);
-    samples.push(rssMiB(o.pid).rss);
+    samples.push(treeRssMiB(o.pid));
   }
-  const cpuAfter = threadCpu(o.pid);
+  const cpuAfter = treeCpu(o.pid);
   const hub = (await o.hub?.()) ?? { evicted: 0, bufferedMiB: 0 };
   const reports = await Promise.all(
     procs.map(({ child, reply }) => {

@@ -2,7 +2,7 @@
  * Live fan-out benchmark: event → WebSocket client latency with many clients.
  *
  *   node --import tsx bench/live/run.ts [--clients 5000] [--processes 2] [--kpis 200] [--rate 10] [--seconds 30] [--slow 0.1]
- *     [--probes 100] [--deflate 1] [--probe-deflate 0]
+ *     [--probes 100] [--deflate 1] [--probe-deflate 0] [--workers N]
  *
  * Spawns a server (embedded default: chdb in its own data directory, a generated config
  * with --kpis KPIs, LOG_LEVEL=warn) and, in --processes separate processes (clients.ts),
@@ -31,20 +31,19 @@ import {
   numberOption,
   readMetrics,
   REPO_ROOT,
-  rssMiB,
   sleep,
   spawnServer,
   waitReady,
   wantsHelp,
 } from '../support.ts';
 import type { BareConfig, BareStats } from './bare-server.ts';
-import { phase, type PhaseResult } from './phase.ts';
+import { phase, treeRssMiB, type PhaseResult } from './phase.ts';
 
 const P99_BUDGET_MS = 250;
 const RSS_BUDGET_MIB = 1024;
 const SLOW_RSS_BUDGET_MIB = 100;
 const USAGE =
-  'node --import tsx bench/live/run.ts [--clients 5000] [--processes 2] [--kpis 200] [--rate 10] [--seconds 30] [--slow 0.1] [--probes 100] [--deflate 1] [--probe-deflate 0]';
+  'node --import tsx bench/live/run.ts [--clients 5000] [--processes 2] [--kpis 200] [--rate 10] [--seconds 30] [--slow 0.1] [--probes 100] [--deflate 1] [--probe-deflate 0] [--workers N]';
 
 if (wantsHelp()) {
   console.log(USAGE);
@@ -62,6 +61,15 @@ const deflate = numberOption('deflate', 1) !== 0;
 const probeDeflate = numberOption('probe-deflate', 0) !== 0;
 const slowEvery = slowFraction > 0 ? Math.round(1 / slowFraction) : 0;
 const serverRoot = process.env.BENCH_SERVER_ROOT ?? REPO_ROOT;
+/** The server's fan-out worker processes (NORTHSTAR_LIVE_WORKERS; 0: sockets in its main process); unset: the server's default. */
+function workersOption(argv = process.argv.slice(2)): string | undefined {
+  const at = argv.findIndex((a) => a === '--workers' || a.startsWith('--workers='));
+  if (at < 0) return process.env.NORTHSTAR_LIVE_WORKERS;
+  const raw = argv[at]!.includes('=') ? argv[at]!.slice('--workers='.length) : argv[at + 1];
+  if (!/^\d+$/.test(raw ?? '')) throw new Error(`--workers: "${raw}" is not a whole number (0: sockets in the server's main process)`);
+  return raw;
+}
+const workers = workersOption();
 
 const kpiIds = Array.from({ length: kpis }, (_, i) => `k${String(i).padStart(4, '0')}`);
 
@@ -197,15 +205,18 @@ const jsonFrameBytes = (x: PhaseResult['report']) => x.jsonBytes / Math.max(1, x
 const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a');
 
 console.log(
-  `bench/live: ${clients} clients in ${processes} process(es) × ${kpis} KPIs × ${rate} updates/s each (${fmt(kpis * rate)} events/s), ${seconds} s per phase, one client in ${slowEvery || '∞'} slow in phase 2, phase 3 all reading again, then the bare-ws baseline; ${deflate ? 'clients offer permessage-deflate' : 'no compression offered'}, one probe in ${probeEvery}${probeDeflate ? ' (offering it too)' : ' (plain frames)'}`,
+  `bench/live: ${clients} clients in ${processes} process(es) × ${kpis} KPIs × ${rate} updates/s each (${fmt(kpis * rate)} events/s), ${seconds} s per phase, one client in ${slowEvery || '∞'} slow in phase 2, phase 3 all reading again, then the bare-ws baseline; ${deflate ? 'clients offer permessage-deflate' : 'no compression offered'}, one probe in ${probeEvery}${probeDeflate ? ' (offering it too)' : ' (plain frames)'}; server fan-out workers: ${workers ?? 'its default'}`,
 );
-const server = await spawnServer({}, { configYaml: configYaml(), root: serverRoot });
+const server = await spawnServer(workers === undefined ? {} : { NORTHSTAR_LIVE_WORKERS: workers }, {
+  configYaml: configYaml(),
+  root: serverRoot,
+});
 await waitReady(server);
 const producer = startProducer(server.url);
 let stopped = false;
 try {
   await sleep(1_000);
-  const base = rssMiB(server.pid).rss;
+  const base = treeRssMiB(server.pid);
   const product = { ...phaseOptions, url: server.url, pid: server.pid, hub: () => hubFigures(server.url) };
   const fast = await phase({ ...product, slowRead: true });
   describe(`phase 1: all ${clients} clients read (measured: the ${fast.report.fastClients} that read in phase 2 too)`, fast);

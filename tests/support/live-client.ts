@@ -23,14 +23,18 @@ export class LiveTestClient {
   closed: { code: number; reason: string } | undefined;
   ws!: WebSocket;
 
-  /** `deflate: false` does not offer permessage-deflate (a browser always does, as this client does by default). */
+  /**
+   * `deflate: false` does not offer permessage-deflate (a browser always does, as this client does by default);
+   * `query` adds parameters to /ws (a `token` or `kiosk` credential, as a browser passes them).
+   */
   static async connect(
     baseUrl: string,
-    opts: { resume?: boolean; into?: LiveTestClient; deflate?: boolean } = {},
+    opts: { resume?: boolean; into?: LiveTestClient; deflate?: boolean; query?: Record<string, string> } = {},
   ): Promise<LiveTestClient> {
     const client = opts.into ?? new LiveTestClient();
     client.closed = undefined;
-    const ws = new WebSocket(`${baseUrl.replace('http', 'ws')}/ws${opts.resume ? '?resume=1' : ''}`, {
+    const params = new URLSearchParams({ ...(opts.resume ? { resume: '1' } : {}), ...opts.query }).toString();
+    const ws = new WebSocket(`${baseUrl.replace('http', 'ws')}/ws${params ? `?${params}` : ''}`, {
       perMessageDeflate: opts.deflate ?? true,
     });
     client.ws = ws;

@@ -40,6 +40,8 @@ export interface Settings {
   evaluateIntervalMs: number;
   wsFrameIntervalMs: number;
   wsMaxBufferedBytes: number;
+  /** Processes that hold the WebSocket sockets and write their frames (live/socket-workers.ts); unset: the hub's default; 0: the main process. */
+  liveWorkers?: number;
   wsHeartbeatIntervalMs: number;
   webDir: string;
   /** A pre-provisioned machine token with the admin scope (`Authorization: Bearer <token>`); never stored. */
@@ -125,6 +127,7 @@ const envSchema = z.object({
   EVALUATE_INTERVAL_MS: positiveInt.optional(),
   WS_FRAME_INTERVAL_MS: positiveInt.optional(),
   WS_MAX_BUFFERED_BYTES: positiveInt.optional(),
+  NORTHSTAR_LIVE_WORKERS: z.coerce.number().int().min(0).max(16).optional(),
   NORTHSTAR_WEB_DIR: z.string().min(1).optional(),
   NORTHSTAR_API_TOKEN: z.string().min(16, 'must be at least 16 characters').max(512).optional(),
   NORTHSTAR_AUTH: z.enum(['on', 'off', '1', '0', 'true', 'false'], 'must be on or off').optional(),
@@ -291,6 +294,7 @@ export function loadSettings(cli: CliOptions, env: NodeJS.ProcessEnv = process.e
     evaluateIntervalMs: e.EVALUATE_INTERVAL_MS ?? 250,
     wsFrameIntervalMs: e.WS_FRAME_INTERVAL_MS ?? 100,
     wsMaxBufferedBytes: e.WS_MAX_BUFFERED_BYTES ?? 1024 * 1024,
+    liveWorkers: e.NORTHSTAR_LIVE_WORKERS,
     wsHeartbeatIntervalMs: 5_000,
     webDir: e.NORTHSTAR_WEB_DIR ? path.resolve(e.NORTHSTAR_WEB_DIR) : defaultWebDir(),
     apiToken: e.NORTHSTAR_API_TOKEN,

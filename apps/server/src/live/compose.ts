@@ -20,10 +20,12 @@ import { WallService } from './wall-service.ts';
 
 /** Writes are evaluated at once, but not more often than this: a full evaluation costs ~1 ms per few hundred KPIs. */
 const WRITE_EVALUATE_MIN_INTERVAL_MS = 50;
+/** Fan-out worker processes by default (NORTHSTAR_LIVE_WORKERS); chosen by `pnpm bench:live`, see docs/benchmarks.md. */
+export const DEFAULT_LIVE_WORKERS = 1;
 
 /** Everything the live wall needs from the parts built before it (all of them lower layers). */
 export interface WallDeps {
-  settings: Pick<Settings, 'evaluateIntervalMs' | 'wsFrameIntervalMs' | 'wsHeartbeatIntervalMs' | 'wsMaxBufferedBytes'>;
+  settings: Pick<Settings, 'evaluateIntervalMs' | 'wsFrameIntervalMs' | 'wsHeartbeatIntervalMs' | 'wsMaxBufferedBytes' | 'liveWorkers'>;
   serverVersion: string;
   model: ModelService;
   /** Where milestones are kept. */
@@ -86,6 +88,7 @@ export async function createWall(deps: WallDeps): Promise<Wall> {
     frameIntervalMs: deps.settings.wsFrameIntervalMs,
     heartbeatIntervalMs: deps.settings.wsHeartbeatIntervalMs,
     maxBufferedBytes: deps.settings.wsMaxBufferedBytes,
+    workers: deps.settings.liveWorkers ?? DEFAULT_LIVE_WORKERS,
     kpisUnder: (objectiveId) => kpisUnderObjective(model, objectiveId),
     metrics: deps.metrics,
   });

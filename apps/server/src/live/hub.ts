@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Counter } from 'prom-client';
-import { WebSocketServer } from 'ws';
 import {
   PROTOCOL_VERSION,
   type Alert,
@@ -22,7 +21,9 @@ import { FanOut } from './fan-out.ts';
 import { LiveJournal } from './journal.ts';
 import type { Outgoing } from './outgoing.ts';
 import { resumeClient } from './resume.ts';
-import { acceptsSharedDeflate, WsSocket } from './ws-socket.ts';
+import { SocketWorkers, type RemoteEvents } from './socket-workers.ts';
+import { WsServer } from './ws-server.ts';
+import { WsSocket } from './ws-socket.ts';
 import { SnapshotCache, type SnapshotMessage } from './snapshot-cache.ts';
 import { changeScope } from './subscription-messages.ts';
 import type { WallListener } from './wall-listener.ts';
@@ -46,26 +47,17 @@ export interface HubOptions {
   /** KPI ids linked to an objective or below it, for subscriptions by objective. */
   kpisUnder?: (objectiveId: string) => readonly string[];
   metrics: Metrics;
+  /**
+   * Fan-out worker processes holding the sockets (socket-workers.ts), so the per-socket
+   * writes use other cores than the main thread; 0 (the default here): every socket in this process.
+   */
+  workers?: number;
 }
 
-/**
- * The hard limit `ws` enforces per message (it closes with 1009 above it); a resume
- * carrying a sequence number per KPI needs more than a few KiB. Messages over
- * MAX_CLIENT_MESSAGE_BYTES but under this are refused and counted, not fatal.
- */
-const MAX_CLIENT_PAYLOAD_BYTES = 32 * 1024;
 /** A peer that misses two pings in a row is gone. */
 const PING_INTERVAL_MS = 15_000;
 /** A client that connected with `?resume` gets a snapshot if its resume does not come within this. */
 const RESUME_WAIT_MS = 2_000;
-/**
- * permessage-deflate as every browser offers it, without server context takeover, so each
- * frame is compressed once for all its clients (live/outgoing.ts), not once per client; ws
- * itself never compresses (the hub never asks it to), it only inflates what clients send.
- * A 40 KiB delta of 200 KPIs goes out as about 6 KiB: the kernel copies and the clients read
- * a seventh of the bytes, which is what decides fan-out to thousands of screens.
- */
-const PER_MESSAGE_DEFLATE = { serverNoContextTakeover: true, threshold: Number.MAX_SAFE_INTEGER } as const;
 /** Connections per instance: beyond this an upgrade is refused, so memory stays bounded. */
 export const MAX_CLIENTS = 5000;
 
@@ -78,9 +70,8 @@ export const MAX_CLIENTS = 5000;
  * socket server and answers each client message.
  */
 export class LiveHub implements WallListener {
-  readonly #wss: WebSocketServer;
-  /** Handshakes answered with shared-deflate permessage-deflate, until their socket is wrapped. */
-  readonly #deflating = new WeakSet<IncomingMessage>();
+  readonly #server = new WsServer();
+  readonly #workers: SocketWorkers | undefined;
   readonly #opts: HubOptions;
   readonly #journal = new LiveJournal();
   readonly #connections: Connections;
@@ -97,12 +88,14 @@ export class LiveHub implements WallListener {
   constructor(opts: HubOptions) {
     this.#opts = opts;
     this.#maxClients = opts.maxClients ?? MAX_CLIENTS;
-    this.#wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_PAYLOAD_BYTES, perMessageDeflate: PER_MESSAGE_DEFLATE });
-    // what each handshake agreed to, read from the answer itself (ws keeps it private)
-    this.#wss.on('headers', (headers: string[], req: IncomingMessage) => {
-      const agreed = headers.find((h) => h.toLowerCase().startsWith('sec-websocket-extensions:'));
-      if (acceptsSharedDeflate(agreed?.slice(agreed.indexOf(':') + 1))) this.#deflating.add(req);
-    });
+    if (opts.workers) {
+      const restarts = new Counter({
+        name: 'northstar_ws_worker_restarts_total',
+        help: 'Fan-out worker processes that exited while the server ran and were replaced (their clients reconnected)',
+        registers: [opts.metrics.registry],
+      });
+      this.#workers = new SocketWorkers({ count: opts.workers, onCrash: () => restarts.inc() });
+    }
     this.#connections = new Connections(opts.metrics);
     this.#backpressure = new Backpressure({
       maxBufferedBytes: opts.maxBufferedBytes,
@@ -143,23 +136,50 @@ export class LiveHub implements WallListener {
     return this.#connections.size;
   }
 
+  /** Upgrades handed to a fan-out worker whose handshake has not completed yet (they count against the client limit). */
+  get handingOver(): number {
+    return this.#workers?.opening ?? 0;
+  }
+
   /**
    * `access`, when given, fixes what this connection may see; `credentials` name what let it
    * in, for disconnect(). Both are decided at the handshake, before this.
    */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, access?: LiveAccess, credentials: readonly string[] = []): void {
-    if (this.#connections.size >= this.#maxClients) {
-      socket.end('HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\nContent-Length: 0\r\n\r\n');
+    const unavailable = (): void => void socket.end('HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\nContent-Length: 0\r\n\r\n');
+    if (this.#connections.size + (this.#workers?.opening ?? 0) >= this.#maxClients) return unavailable();
+    const opts = { resuming: new URL(req.url ?? '/', 'http://localhost').searchParams.has('resume'), access, credentials };
+    if (this.#workers) {
+      // the handshake completes in the worker that will hold the socket; everything else about the client stays here
+      const handed = this.#workers.handOff(req, socket, head, (remote) => {
+        if (!remote) return;
+        const client = this.accept(remote, opts);
+        remote.events = this.#eventsOf(client);
+      });
+      if (!handed) unavailable();
       return;
     }
-    const resuming = new URL(req.url ?? '/', 'http://localhost').searchParams.has('resume');
-    this.#wss.handleUpgrade(req, socket, head, (ws) => {
-      const client = this.accept(new WsSocket(ws, this.#deflating.delete(req)), { resuming, access, credentials });
-      ws.on('pong', () => (client.alive = true));
-      ws.on('close', () => this.closed(client));
+    this.#server.upgrade(req, socket, head, (ws, deflate) => {
+      const events = this.#eventsOf(this.accept(new WsSocket(ws, deflate), opts));
+      ws.on('pong', events.pong);
+      ws.on('close', events.closed);
       ws.on('error', () => ws.terminate());
-      ws.on('message', (data, isBinary) => this.receive(client, data as Buffer, isBinary));
+      ws.on('message', (data, isBinary) => events.message(data as Buffer, isBinary));
     });
+  }
+
+  /** What a connection's socket events do, wherever the socket is held. */
+  #eventsOf(client: Client): RemoteEvents {
+    return {
+      pong: () => (client.alive = true),
+      closed: () => this.closed(client),
+      message: (data, isBinary) => this.receive(client, data, isBinary),
+    };
+  }
+
+  /** Process ids of the fan-out workers; empty when sockets are held in this process. */
+  get workerPids(): number[] {
+    return this.#workers?.pids ?? [];
   }
 
   /** A connection is open: it is greeted, then sent a snapshot (or, resuming, waits a moment for its resume). */
@@ -285,6 +305,7 @@ export class LiveHub implements WallListener {
     for (const t of this.#timers) clearInterval(t);
     this.#fanOut.close();
     this.#connections.closeAll();
-    await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
+    await this.#workers?.close();
+    await this.#server.close();
   }
 }

@@ -53,7 +53,12 @@ export class WsSocket implements LiveSocket {
   }
 
   send(message: Outgoing): void {
-    this.#raw.write(message.wire(this.#deflate));
+    this.writeFrame(message.wire(this.#deflate));
+  }
+
+  /** A whole frame already in this peer's wire form (a fan-out worker gets them so from the main process). */
+  writeFrame(frame: Uint8Array): void {
+    this.#raw.write(frame);
   }
 
   close(code: number, reason: string): void {
