@@ -24,10 +24,21 @@ export interface KafkaRuleOwnersOptions {
  * kafkajs's protocol is eager (every member gives up its partitions before any is handed out
  * again), which is what makes "one owner at a time" hold during a handover.
  */
+/** How long start keeps trying to join the group before the server gives up. */
+const START_TIMEOUT_MS = 60_000;
+const START_RETRY_MS = 1_000;
+
+/** kafkajs marks errors a later attempt can get past (a leader being elected, a coordinator moving). */
+export function isRetriable(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const e = err as { retriable?: unknown; originalError?: unknown; cause?: unknown };
+  return e.retriable === true || isRetriable(e.originalError) || isRetriable(e.cause);
+}
+
 export class KafkaRuleOwners {
   readonly #opts: KafkaRuleOwnersOptions;
   readonly #kafka: Kafka;
-  readonly #consumer: Consumer;
+  #consumer: Consumer;
   readonly #now: () => number;
 
   constructor(opts: KafkaRuleOwnersOptions) {
@@ -40,7 +51,13 @@ export class KafkaRuleOwners {
       logCreator: () => (entry) => opts.log.warn({ kafka: entry.namespace, ...entry.log }, entry.log.message),
       retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 10_000 },
     });
-    this.#consumer = this.#kafka.consumer({
+    this.#consumer = this.#newConsumer();
+  }
+
+  /** A consumer of the group, wired to the ownership: one per start attempt (a failed start is not resumed). */
+  #newConsumer(): Consumer {
+    const opts = this.#opts;
+    const consumer = this.#kafka.consumer({
       groupId: opts.groupId,
       sessionTimeout: opts.sessionTimeoutMs,
       // several heartbeats per lease, so one late heartbeat does not drop ownership
@@ -49,19 +66,20 @@ export class KafkaRuleOwners {
       maxWaitTimeInMs: 250,
     });
     const { ownership, log } = opts;
-    const { GROUP_JOIN, HEARTBEAT, REBALANCING, CRASH, STOP, DISCONNECT } = this.#consumer.events;
-    this.#consumer.on(GROUP_JOIN, ({ payload }) => {
+    const { GROUP_JOIN, HEARTBEAT, REBALANCING, CRASH, STOP, DISCONNECT } = consumer.events;
+    consumer.on(GROUP_JOIN, ({ payload }) => {
       const partitions = payload.memberAssignment[opts.topic] ?? [];
       ownership.assign(partitions, this.#now());
       log.info({ partitions: ownership.assigned, member: payload.memberId }, 'alert rules assigned');
     });
-    this.#consumer.on(HEARTBEAT, () => ownership.heartbeat(this.#now()));
+    consumer.on(HEARTBEAT, () => ownership.heartbeat(this.#now()));
     for (const event of [REBALANCING, CRASH, STOP, DISCONNECT]) {
-      this.#consumer.on(event, () => {
+      consumer.on(event, () => {
         if (ownership.assigned.length > 0) log.info({ event }, 'alert rules revoked');
         ownership.revokeAll();
       });
     }
+    return consumer;
   }
 
   async start(): Promise<void> {
@@ -72,6 +90,26 @@ export class KafkaRuleOwners {
     } finally {
       await admin.disconnect();
     }
+    // a topic just created (here or by another instance) can answer "not the leader" for a
+    // while after it is listed, and kafkajs's run gives up on its first join after its own
+    // retries: start again with a fresh member rather than stop the server
+    const deadline = this.#now() + START_TIMEOUT_MS;
+    for (;;) {
+      try {
+        await this.#run();
+        return;
+      } catch (err) {
+        this.#opts.ownership.revokeAll();
+        await this.#consumer.disconnect().catch(() => undefined);
+        if (!isRetriable(err) || this.#now() >= deadline) throw err;
+        this.#opts.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'alert-owners group not joined yet; trying again');
+        await new Promise((resolve) => setTimeout(resolve, START_RETRY_MS));
+        this.#consumer = this.#newConsumer();
+      }
+    }
+  }
+
+  async #run(): Promise<void> {
     await this.#consumer.connect();
     await this.#consumer.subscribe({ topic: this.#opts.topic, fromBeginning: false });
     // nothing to read: the assignment is the point; offsets are never committed
