@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CreatedToken, MeResponse } from '@northstar/shared';
+import { spawnEnv } from './support/serve-argv.ts';
 import { waitFor } from './support/harness.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -16,7 +17,7 @@ afterAll(() => {
 
 /** The product's defaults: whatever the test runner's environment says about auth is left out. */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn', ...extra };
+  const env: NodeJS.ProcessEnv = spawnEnv({ LOG_LEVEL: 'warn', ...extra });
   if (!('NORTHSTAR_AUTH' in extra)) delete env.NORTHSTAR_AUTH;
   if (!('NORTHSTAR_API_TOKEN' in extra)) delete env.NORTHSTAR_API_TOKEN;
   return env;

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { spawnEnv } from './support/serve-argv.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -22,7 +23,7 @@ function northstar(
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/cli.ts', ...args], {
       cwd: ROOT,
-      env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+      env: spawnEnv({ LOG_LEVEL: 'warn', ...env }),
     });
     let stdout = '';
     let stderr = '';
@@ -93,7 +94,7 @@ describe('northstar CLI', () => {
       ['--import', 'tsx', 'apps/server/src/cli.ts', 'serve', '--port', '0', '--data-dir', path.join(tmp, 'd5'), '--demo', '--no-auth'],
       {
         cwd: ROOT,
-        env: { ...process.env, LOG_LEVEL: 'warn' },
+        env: spawnEnv({ LOG_LEVEL: 'warn' }),
       },
     );
     started.add(child);

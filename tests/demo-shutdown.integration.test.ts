@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { spawnEnv } from './support/serve-argv.ts';
 import { readStoreAfterExit } from './support/fault-fixture.ts';
 
 /**
@@ -26,7 +27,7 @@ describe('serve --demo stops on SIGTERM during the backfill', () => {
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', 'apps/server/src/cli.ts', 'serve', '--port', '0', '--data-dir', dataDir, '--demo', '--no-auth'],
-      { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] },
+      { cwd: ROOT, env: spawnEnv({ LOG_LEVEL: 'warn' }), stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stderr = '';
     child.stderr.on('data', (d) => (stderr = (stderr + String(d)).slice(-8_000)));

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventStore } from '../apps/server/src/store/event-store.ts';
+import { spawnEnv } from './support/serve-argv.ts';
 import { KEEP_HISTORY_ENV, startTestServer, type TestServer } from './support/harness.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -20,7 +21,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const cliEnv = { ...process.env };
+const cliEnv = spawnEnv();
 delete cliEnv.NORTHSTAR_API_TOKEN;
 
 /** The real CLI, as an operator runs it. */

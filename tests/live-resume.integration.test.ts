@@ -1,52 +1,26 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LiveTestClient } from './support/live-client.ts';
 import { TEST_CONFIG, waitFor } from './support/harness.ts';
-import { serveArgv } from './support/serve-argv.ts';
+import { makeWorkspace, startCliServer, waitReady, type CliServer } from './support/server-process.ts';
 
-/** Resume against a real server process, restarted mid-stream on the same data directory. */
-const REPO_ROOT = path.resolve(import.meta.dirname, '..');
-const dir = mkdtempSync(path.join(tmpdir(), 'northstar-live-resume-'));
-const configPath = path.join(dir, 'test.yaml');
-let server: ChildProcess | undefined;
+/**
+ * Resume against a real server process, restarted mid-stream on the same data directory.
+ * Each start binds port 0 and the URL is the one the process prints: a port picked in the
+ * test and bound seconds later, after the store opened, could be taken meanwhile by another
+ * file's server, whose /readyz this test would then have taken for its own.
+ */
+const ws = makeWorkspace(TEST_CONFIG);
+let server: CliServer | undefined;
 let baseUrl = '';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 async function startServer(): Promise<void> {
-  const port = await freePort();
-  const child = spawn(process.execPath, serveArgv({ port, dataDir: path.join(dir, 'data'), configPath }), {
-    cwd: REPO_ROOT,
-    env: { ...process.env, LOG_LEVEL: 'warn', NORTHSTAR_AUTH: 'off' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  server = child;
-  baseUrl = `http://127.0.0.1:${port}`;
-  await waitFor(
-    async () => (child.exitCode === null && (await fetch(`${baseUrl}/readyz`)).status === 200 ? true : undefined),
-    'the server to be ready',
-    60_000,
-  );
+  server = await startCliServer(ws, { LOG_LEVEL: 'warn' });
+  baseUrl = server.url;
+  await waitReady(server);
 }
 
 async function stopServer(): Promise<void> {
-  const child = server;
-  if (!child || child.exitCode !== null) return;
-  await new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
+  await server?.terminate('SIGTERM');
 }
 
 async function post(metric: string, value: number): Promise<void> {
@@ -94,13 +68,12 @@ async function expectSameAsFreshClient(client: LiveTestClient): Promise<void> {
 }
 
 beforeAll(async () => {
-  writeFileSync(configPath, TEST_CONFIG);
   await startServer();
 });
 
 afterAll(async () => {
   await stopServer();
-  rmSync(dir, { recursive: true, force: true });
+  ws.remove();
 });
 
 describe('resuming the live stream', () => {

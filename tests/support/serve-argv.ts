@@ -21,3 +21,16 @@ export function serveArgv(opts: { port: number; dataDir: string; configPath: str
     '--no-demo',
   ];
 }
+
+/**
+ * The environment for a `northstar` process a test spawns: the test run's own, without the
+ * variables that join a process to shared services (the suite exports KAFKA_BROKERS for the
+ * tests that name their own topic). A server inheriting it would join the default
+ * `northstar.events` topic and its partials with every other such server, and show their
+ * events in its KPIs. A test that wants Kafka or a store passes them in `extra`.
+ */
+export function spawnEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of ['KAFKA_BROKERS', 'KAFKA_TOPIC', 'KAFKA_GROUP_ID', 'CLICKHOUSE_URL']) delete env[name];
+  return { ...env, ...extra };
+}

@@ -6,7 +6,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { Kafka, logLevel, type Message } from 'kafkajs';
 import { openClickHouse } from '../../apps/server/src/store/clickhouse.ts';
 import { waitFor } from './harness.ts';
-import { serveArgv } from './serve-argv.ts';
+import { serveArgv, spawnEnv } from './serve-argv.ts';
 
 /**
  * The server as operators run it: the real CLI (`northstar serve`) in its own process,
@@ -58,7 +58,7 @@ export interface CliServer {
 export async function startCliServer(ws: ServerWorkspace, env: Record<string, string>): Promise<CliServer> {
   const child: ChildProcess = spawn(process.execPath, serveArgv({ port: 0, dataDir: ws.dataDir, configPath: ws.configPath }), {
     cwd: REPO_ROOT,
-    env: { ...process.env, LOG_LEVEL: 'info', NORTHSTAR_AUTH: 'off', ...env },
+    env: spawnEnv({ LOG_LEVEL: 'info', NORTHSTAR_AUTH: 'off', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let tail = '';
