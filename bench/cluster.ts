@@ -18,7 +18,11 @@
  * partition instance 3 owns (the in-invocation baseline), probes alternating between the two;
  * p50/p99/max, budget p99 ≤ 1 s.
  *
- *   node --import tsx bench/cluster.ts [--events 400000] [--probes 100]
+ * With --rounds R > 1 the instance counts are walked up and down (1, 2, 3, 3, 2, 1, …: R passes,
+ * every other one reversed), so a drift in the box's load falls on every count alike, and the
+ * median per count is what the ratios use; every run is printed.
+ *
+ *   node --import tsx bench/cluster.ts [--events 400000] [--probes 100] [--rounds 2]
  *
  * Bounded: 3 × at most events events, 2 × probes probes (one at a time, 5 s each at most), and a
  * 15-minute cap on the whole run. Needs java and the Kafka jars (scripts/kafka.sh install).
@@ -31,13 +35,14 @@ import { CLUSTER_TOPIC, groupAssignment, lagPartitions, startCluster, type Clust
 import { fmt, machineNote, numberOption, percentile, sleep, wantsHelp } from './support.ts';
 
 if (wantsHelp()) {
-  process.stdout.write('usage: node --import tsx bench/cluster.ts [--events N] [--probes N]\n');
+  process.stdout.write('usage: node --import tsx bench/cluster.ts [--events N] [--probes N] [--rounds N]\n');
   process.exit(0);
 }
 const EVENTS = numberOption('events', 400_000);
 const PROBES = numberOption('probes', 100);
+const ROUNDS = numberOption('rounds', 2);
 const PARTITIONS = 6;
-const RUN_CAP_MS = 15 * 60_000;
+const RUN_CAP_MS = (10 + 4 * ROUNDS) * 60_000;
 const BUDGET_MS = 1_000;
 const IDLE_MS = 10_000;
 const SETTLE_MS = 10_000;
@@ -47,9 +52,7 @@ const CONFIG = `
 objectives:
   - { id: bench, name: Cluster bench, owner: Bench, period: 2026-Q4 }
 kpis:
-  - { id: run1, name: Run 1, objective: bench, metric: bench.run1, aggregation: count, window: 1h, target: 1 }
-  - { id: run2, name: Run 2, objective: bench, metric: bench.run2, aggregation: count, window: 1h, target: 1 }
-  - { id: run3, name: Run 3, objective: bench, metric: bench.run3, aggregation: count, window: 1h, target: 1 }
+${Array.from({ length: 3 * ROUNDS }, (_, i) => `  - { id: run${i + 1}, name: Run ${i + 1}, objective: bench, metric: bench.run${i + 1}, aggregation: count, window: 1h, target: 1 }`).join('\n')}
   - { id: run-sum, name: Run sum, objective: bench, metric: bench.run1, aggregation: sum, window: 1h, target: 1 }
   - { id: run-p95, name: Run p95, objective: bench, metric: bench.run2, aggregation: p95, window: 1h, target: 1 }
   - { id: lat-far, name: Latency far, objective: bench, metric: bench.far, aggregation: count, window: 1h, target: 1 }
@@ -84,6 +87,23 @@ async function countOn(c: Cluster, instance: number, kpi: string): Promise<numbe
   const res = await c.api(instance, `/api/v1/kpis/${kpi}`);
   if (!res.ok) return null;
   return ((await res.json()) as { state: { value: number | null } }).state.value;
+}
+
+/** Inserts and id checks an instance has made so far (its /metrics); 0 for an instance not running. */
+async function insertCounters(c: Cluster, instances: number): Promise<{ inserts: number; idChecks: number }> {
+  let inserts = 0;
+  let idChecks = 0;
+  for (let n = 1; n <= instances; n++) {
+    const text = await (await c.api(n, '/metrics')).text();
+    const sum = (name: string) =>
+      text
+        .split('\n')
+        .filter((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`))
+        .reduce((t, l) => t + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+    inserts += sum('northstar_insert_seconds_count');
+    idChecks += sum('northstar_ingest_id_check_seconds_count');
+  }
+  return { inserts, idChecks };
 }
 
 async function storedCount(c: Cluster, metric: string): Promise<number> {
@@ -130,6 +150,9 @@ interface RunResult {
   storeCpuRaw: number;
   brokerCpu: number;
   partials: number;
+  /** Inserts and id checks the instances made per million events (fewer, larger inserts cost the store less). */
+  inserts: number;
+  idChecks: number;
 }
 
 function signal(c: Cluster, parts: PartName[], sig: NodeJS.Signals): void {
@@ -143,8 +166,8 @@ function signal(c: Cluster, parts: PartName[], sig: NodeJS.Signals): void {
  * FREEZE_MAX_MS, well inside the session timeouts (the bench's 60 s, the partials consumer's
  * 30 s), so no rebalance is measured.
  */
-async function ingestRun(c: Cluster, producer: Producer, kafka: Kafka, k: number): Promise<RunResult> {
-  const metric = `bench.run${k}`;
+async function ingestRun(c: Cluster, producer: Producer, kafka: Kafka, k: number, run: number): Promise<RunResult> {
+  const metric = `bench.run${run}`;
   const running = INSTANCES.slice(0, k);
   // what they cost doing nothing (timers, evaluation, heartbeats): subtracted from the figures per
   // event; sampled after a pause, so a just-started instance's warm-up is not taken for idle
@@ -156,6 +179,7 @@ async function ingestRun(c: Cluster, producer: Producer, kafka: Kafka, k: number
   const idleStore = (cpuOf(c, ['store']) - idle0.store) / idleSeconds;
 
   const partialsBefore = await partialsEnd(kafka);
+  const countersBefore = await insertCounters(c, k);
   signal(c, running, 'SIGSTOP');
   let produced = 0;
   const p0 = performance.now();
@@ -191,12 +215,14 @@ async function ingestRun(c: Cluster, producer: Producer, kafka: Kafka, k: number
   const before = { inst: cpuOf(c, running), store: cpuOf(c, ['store']), brokers: cpuOf(c, BROKERS) };
   const t0 = performance.now();
   await until(async () => (await storedCount(c, metric)) >= produced, `${produced} ${metric} in the store`, 600_000, 250);
-  for (let n = 1; n <= k; n++) await until(async () => (await countOn(c, n, `run${k}`)) === produced, `run${k} on instance ${n}`, 600_000);
+  for (let n = 1; n <= k; n++)
+    await until(async () => (await countOn(c, n, `run${run}`)) === produced, `run${run} on instance ${n}`, 600_000);
   const seconds = (performance.now() - t0) / 1000;
   const after = { inst: cpuOf(c, running), store: cpuOf(c, ['store']), brokers: cpuOf(c, BROKERS) };
   const stored = await storedCount(c, metric);
   if (stored !== produced) throw new Error(`${metric}: the store holds ${stored} events, produced ${produced}`);
   const perM = 1e6 / produced;
+  const countersAfter = await insertCounters(c, k);
   return {
     instances: k,
     events: produced,
@@ -211,6 +237,8 @@ async function ingestRun(c: Cluster, producer: Producer, kafka: Kafka, k: number
     storeCpuRaw: (after.store - before.store) * perM,
     brokerCpu: (after.brokers - before.brokers) * perM,
     partials: ((await partialsEnd(kafka)) - partialsBefore) * perM,
+    inserts: (countersAfter.inserts - countersBefore.inserts) * perM,
+    idChecks: (countersAfter.idChecks - countersBefore.idChecks) * perM,
   };
 }
 
@@ -303,8 +331,12 @@ async function main(): Promise<void> {
   try {
     await c.stop('serve-3');
     await c.stop('serve-2');
-    for (const k of [1, 2, 3]) {
-      if (k > 1) await c.start(INSTANCES[k - 1]!);
+    let running = 1;
+    const order = Array.from({ length: ROUNDS }, (_, r) => (r % 2 === 0 ? [1, 2, 3] : [3, 2, 1])).flat();
+    for (const [i, k] of order.entries()) {
+      // instances join from the lowest and leave from the highest, so instance 3 is the last to join
+      while (running < k) await c.start(INSTANCES[running++]!);
+      while (running > k) await c.stop(INSTANCES[--running]!);
       const assignment = await (async () => {
         for (const deadline = Date.now() + 120_000; Date.now() < deadline; await sleep(300)) {
           const a = await groupAssignment(kafka, k).catch(() => undefined);
@@ -312,22 +344,53 @@ async function main(): Promise<void> {
         }
         throw new Error(`no stable group of ${k}`);
       })();
-      const r = await ingestRun(c, producer, kafka, k);
+      const r = await ingestRun(c, producer, kafka, k, i + 1);
       results.push(r);
       console.log(
         `${k} instance(s) [${assignment.map((p) => p.join('+')).join(' | ')}]: ${fmt(r.rate)} events/s (${fmt(r.events)} events in ${r.seconds.toFixed(1)} s; backlog produced in ${r.produceSeconds.toFixed(1)} s); ` +
           `CPU-s per million events, idle subtracted: instances ${r.instanceCpu.toFixed(1)}, store ${r.storeCpu.toFixed(1)}, brokers ${r.brokerCpu.toFixed(1)} ` +
           `(with idle: instances ${r.instanceCpuRaw.toFixed(1)}, store ${r.storeCpuRaw.toFixed(1)}; idle: instances ${r.idleInstances.toFixed(2)}, store ${r.idleStore.toFixed(2)} CPU-s/s); ` +
-          `${fmt(r.partials)} partial messages per million events`,
+          `${fmt(r.partials)} partial messages, ${fmt(r.inserts)} inserts and ${fmt(r.idChecks)} id checks per million events`,
       );
     }
-    const [one] = results as [RunResult];
+    const median = (xs: number[]) => {
+      const s = [...xs].sort((a, b) => a - b);
+      return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+    };
+    // one figure per instance count: the median of its runs (with one round, its only run)
+    const byCount = [1, 2, 3].map((k): RunResult => {
+      const runs = results.filter((r) => r.instances === k);
+      const m = (f: (r: RunResult) => number) => median(runs.map(f));
+      return {
+        ...runs[0]!,
+        rate: m((r) => r.rate),
+        instanceCpu: m((r) => r.instanceCpu),
+        storeCpu: m((r) => r.storeCpu),
+        brokerCpu: m((r) => r.brokerCpu),
+      };
+    });
+    if (ROUNDS > 1) {
+      console.log(`\nmedians of ${ROUNDS} runs per count (CPU-s per million events, idle subtracted):`);
+      for (const r of byCount)
+        console.log(
+          `  ${r.instances} instance(s): ${fmt(r.rate)} events/s; instances ${r.instanceCpu.toFixed(1)}, store ${r.storeCpu.toFixed(1)}, brokers ${r.brokerCpu.toFixed(1)}`,
+        );
+    }
+    const [one] = byCount as [RunResult];
     console.log('\nratios to 1 instance (the in-invocation baseline):');
-    for (const r of results.slice(1)) {
+    for (const r of byCount.slice(1)) {
       console.log(
         `  ${r.instances} instances: events/s ×${(r.rate / one.rate).toFixed(2)}, instance CPU-s/M ×${(r.instanceCpu / one.instanceCpu).toFixed(2)} ` +
           `(${r.instanceCpu >= one.instanceCpu ? '+' : ''}${(r.instanceCpu - one.instanceCpu).toFixed(1)} s/M), store ×${(r.storeCpu / one.storeCpu).toFixed(2)}, brokers ×${(r.brokerCpu / one.brokerCpu).toFixed(2)}`,
       );
+    }
+
+    // the latency below needs all three (a reversed last pass ends with one)
+    while (running < 3) await c.start(INSTANCES[running++]!);
+    for (const deadline = Date.now() + 120_000; ; await sleep(300)) {
+      const a = await groupAssignment(kafka, 3).catch(() => undefined);
+      if (a && a.flat().length === PARTITIONS) break;
+      if (Date.now() > deadline) throw new Error('no stable group of 3 for the latency probes');
     }
 
     // latency across instances, seen on instance 3 (it joined once, so the partitions it reports
