@@ -52,7 +52,7 @@ const CONFIG = `
 objectives:
   - { id: bench, name: Cluster bench, owner: Bench, period: 2026-Q4 }
 kpis:
-${Array.from({ length: 3 * ROUNDS }, (_, i) => `  - { id: run${i + 1}, name: Run ${i + 1}, objective: bench, metric: bench.run${i + 1}, aggregation: count, window: 1h, target: 1 }`).join('\n')}
+${Array.from({ length: 3 * ROUNDS + 1 }, (_, i) => `  - { id: run${i + 1}, name: Run ${i + 1}, objective: bench, metric: bench.run${i + 1}, aggregation: count, window: 1h, target: 1 }`).join('\n')}
   - { id: run-sum, name: Run sum, objective: bench, metric: bench.run1, aggregation: sum, window: 1h, target: 1 }
   - { id: run-p95, name: Run p95, objective: bench, metric: bench.run2, aggregation: p95, window: 1h, target: 1 }
   - { id: lat-far, name: Latency far, objective: bench, metric: bench.far, aggregation: count, window: 1h, target: 1 }
@@ -150,6 +150,8 @@ interface RunResult {
   storeCpuRaw: number;
   brokerCpu: number;
   partials: number;
+  /** CPU-s per million events of each running instance, its own idle share subtracted. */
+  perInstanceCpu: number[];
   /** Inserts and id checks the instances made per million events (fewer, larger inserts cost the store less). */
   inserts: number;
   idChecks: number;
@@ -166,17 +168,25 @@ function signal(c: Cluster, parts: PartName[], sig: NodeJS.Signals): void {
  * FREEZE_MAX_MS, well inside the session timeouts (the bench's 60 s, the partials consumer's
  * 30 s), so no rebalance is measured.
  */
-async function ingestRun(c: Cluster, producer: Producer, kafka: Kafka, k: number, run: number): Promise<RunResult> {
+async function ingestRun(
+  c: Cluster,
+  producer: Producer,
+  kafka: Kafka,
+  k: number,
+  run: number,
+  partitions: number[] = Array.from({ length: PARTITIONS }, (_, p) => p),
+): Promise<RunResult> {
   const metric = `bench.run${run}`;
   const running = INSTANCES.slice(0, k);
   // what they cost doing nothing (timers, evaluation, heartbeats): subtracted from the figures per
   // event; sampled after a pause, so a just-started instance's warm-up is not taken for idle
   await sleep(SETTLE_MS);
-  const idle0 = { inst: cpuOf(c, running), store: cpuOf(c, ['store']), t: performance.now() };
+  const idle0 = { inst: cpuOf(c, running), each: running.map((p) => cpuOf(c, [p])), store: cpuOf(c, ['store']), t: performance.now() };
   await sleep(IDLE_MS);
   const idleSeconds = (performance.now() - idle0.t) / 1000;
   const idleInstances = (cpuOf(c, running) - idle0.inst) / idleSeconds;
   const idleStore = (cpuOf(c, ['store']) - idle0.store) / idleSeconds;
+  const idleEach = running.map((p, n) => (cpuOf(c, [p]) - idle0.each[n]!) / idleSeconds);
 
   const partialsBefore = await partialsEnd(kafka);
   const countersBefore = await insertCounters(c, k);
@@ -197,7 +207,7 @@ async function ingestRun(c: Cluster, producer: Producer, kafka: Kafka, k: number
           const id = `${metric}-${i + j}`;
           return {
             key: id,
-            partition: (i + j) % PARTITIONS,
+            partition: partitions[(i + j) % partitions.length]!,
             value: JSON.stringify({ id, metric, value: ((i + j) % 997) + 1, ts: ts - ((i + j) % 30_000) }),
           };
         }),
@@ -212,13 +222,23 @@ async function ingestRun(c: Cluster, producer: Producer, kafka: Kafka, k: number
     signal(c, running, 'SIGCONT');
   }
   const produceSeconds = (performance.now() - p0) / 1000;
-  const before = { inst: cpuOf(c, running), store: cpuOf(c, ['store']), brokers: cpuOf(c, BROKERS) };
+  const before = {
+    inst: cpuOf(c, running),
+    each: running.map((p) => cpuOf(c, [p])),
+    store: cpuOf(c, ['store']),
+    brokers: cpuOf(c, BROKERS),
+  };
   const t0 = performance.now();
   await until(async () => (await storedCount(c, metric)) >= produced, `${produced} ${metric} in the store`, 600_000, 250);
   for (let n = 1; n <= k; n++)
     await until(async () => (await countOn(c, n, `run${run}`)) === produced, `run${run} on instance ${n}`, 600_000);
   const seconds = (performance.now() - t0) / 1000;
-  const after = { inst: cpuOf(c, running), store: cpuOf(c, ['store']), brokers: cpuOf(c, BROKERS) };
+  const after = {
+    inst: cpuOf(c, running),
+    each: running.map((p) => cpuOf(c, [p])),
+    store: cpuOf(c, ['store']),
+    brokers: cpuOf(c, BROKERS),
+  };
   const stored = await storedCount(c, metric);
   if (stored !== produced) throw new Error(`${metric}: the store holds ${stored} events, produced ${produced}`);
   const perM = 1e6 / produced;
@@ -232,6 +252,7 @@ async function ingestRun(c: Cluster, producer: Producer, kafka: Kafka, k: number
     idleStore,
     rate: produced / seconds,
     instanceCpu: (after.inst - before.inst - idleInstances * seconds) * perM,
+    perInstanceCpu: running.map((_, n) => (after.each[n]! - before.each[n]! - idleEach[n]! * seconds) * perM),
     storeCpu: (after.store - before.store - idleStore * seconds) * perM,
     instanceCpuRaw: (after.inst - before.inst) * perM,
     storeCpuRaw: (after.store - before.store) * perM,
@@ -426,6 +447,25 @@ async function main(): Promise<void> {
         )
       ).toFixed(2)}`,
     );
+
+    // The partials' cost, measured: a backlog on instance 3's partitions only, so instances 1 and
+    // 2 take none of the events and do only what every instance does for another's partitions
+    // (read their partials, merge them into the windows, evaluate). What they spend per million
+    // events is the cost an extra instance adds; the growth above is compared with it.
+    const p = await ingestRun(c, producer, kafka, 3, 3 * ROUNDS + 1, own3);
+    const [i1, i2, i3] = p.perInstanceCpu as [number, number, number];
+    const partialsCost = (i1 + i2) / 2;
+    console.log(
+      `\nthe partials' cost: a backlog of ${fmt(p.events)} events on instance 3's partitions [${own3.join('+')}] only, ${fmt(p.rate)} events/s; ` +
+        `CPU-s per million events, idle subtracted: instance 3 (every event) ${i3.toFixed(1)}, instances 1 and 2 (partials only) ${i1.toFixed(1)} and ${i2.toFixed(1)}`,
+    );
+    for (const r of byCount.slice(1)) {
+      const allowed = one.instanceCpu + (r.instances - 1) * partialsCost;
+      console.log(
+        `  ${r.instances} instances: ${r.instanceCpu.toFixed(1)} CPU-s/M against 1 instance's ${one.instanceCpu.toFixed(1)} + ${r.instances - 1} × ${partialsCost.toFixed(1)} (partials) = ${allowed.toFixed(1)}: ` +
+          `${r.instanceCpu <= allowed ? 'within' : `${(r.instanceCpu - allowed).toFixed(1)} over`} the partials' cost`,
+      );
+    }
     console.log(machineNote());
   } finally {
     await producer.disconnect().catch(() => undefined);
