@@ -61,6 +61,7 @@ export interface SlackNotifierOptions {
 }
 
 export class SlackNotifier implements Notifier {
+  readonly channelType = 'slack' as const;
   constructor(private readonly options: SlackNotifierOptions) {}
 
   send(batch: NotificationBatch): Promise<NotifyResult> {

@@ -106,6 +106,7 @@ export interface TeamsNotifierOptions {
 }
 
 export class TeamsNotifier implements Notifier {
+  readonly channelType = 'teams' as const;
   constructor(private readonly options: TeamsNotifierOptions) {}
 
   async send(batch: NotificationBatch): Promise<NotifyResult> {
