@@ -11,20 +11,27 @@ describe('decideSend', () => {
     expect(decideSend([{ state: 'sent', at: 1 }, { state: 'sending', at: 5 }])).toEqual({ kind: 'sent' });
   });
 
-  it('an intent without an outcome: uncertain, since the earliest intent', () => {
+  it('an intent without an outcome: uncertain, since the earliest unanswered intent', () => {
     expect(decideSend([{ state: 'sending', at: 1_000 }])).toEqual({ kind: 'uncertain', sinceMs: 1_000 });
     expect(
       decideSend([
         { state: 'sending', at: 3_000 },
+        { state: 'sending', at: 2_000 },
         { state: 'sending', at: 1_000 },
-        { state: 'refused', at: 2_000 },
+        { state: 'refused', at: 1_000 },
       ]),
-    ).toEqual({ kind: 'uncertain', sinceMs: 1_000 });
+    ).toEqual({ kind: 'uncertain', sinceMs: 2_000 });
   });
 
-  it('the last try refused by the channel: nothing was shown, a new send', () => {
-    expect(decideSend([{ state: 'sending', at: 1_000 }, { state: 'refused', at: 1_500 }])).toEqual({ kind: 'new' });
-    // written in the same millisecond: the refusal follows its intent
-    expect(decideSend([{ state: 'refused', at: 1_000 }, { state: 'sending', at: 1_000 }])).toEqual({ kind: 'new' });
+  it('every try refused by the channel (a refusal names its intent): nothing was shown, a new send', () => {
+    expect(decideSend([{ state: 'sending', at: 1_000 }, { state: 'refused', at: 1_000 }])).toEqual({ kind: 'new' });
+    expect(
+      decideSend([
+        { state: 'refused', at: 1_000 },
+        { state: 'sending', at: 1_000 },
+        { state: 'sending', at: 1_001 },
+        { state: 'refused', at: 1_001 },
+      ]),
+    ).toEqual({ kind: 'new' });
   });
 });

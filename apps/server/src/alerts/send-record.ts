@@ -5,15 +5,20 @@
  * answers with a refusal, 'refused'. A restarted instance or a new owner then tells apart:
  *
  * - sent: the channel accepted it; do not send again.
- * - uncertain: the last word is an intent with no outcome: the sender died (or lost its
- *   answer) after asking, so the channel may be showing it. A channel that can be read back
- *   (Slack's Web API) looks first; one that cannot (incoming webhooks) marks its re-send.
- * - new: never tried, or the last try was refused: send as usual.
+ * - uncertain: an intent with no answer (no sent record, no refusal naming it): the sender
+ *   died, or got no answer, after asking, so the channel may be showing it. A channel that
+ *   can be read back (Slack's Web API) looks first; one that cannot (incoming webhooks)
+ *   marks its re-send as a possible repeat.
+ * - new: never tried, or every try was refused: send as usual.
  */
 
 export type SendState = 'sending' | 'refused';
 
-/** A row of the send record: `sent` from notification_keys, the others from notification_intents. */
+/**
+ * A row of the send record: `sent` from notification_keys, the others from
+ * notification_intents. A refusal carries the time of the intent it answers, so the pair is
+ * matched exactly (two rows' own times can fall in the same millisecond).
+ */
 export interface SendRecordRow {
   state: SendState | 'sent';
   at: number;
@@ -23,10 +28,9 @@ export type SendDecision = { kind: 'sent' } | { kind: 'new' } | { kind: 'uncerta
 
 export function decideSend(rows: readonly SendRecordRow[]): SendDecision {
   if (rows.some((r) => r.state === 'sent')) return { kind: 'sent' };
-  // the newest outcome decides; equal times (one millisecond) count the refusal, written after its intent
-  const newest = [...rows].sort((a, b) => b.at - a.at || (a.state === 'refused' ? -1 : 1))[0];
-  if (!newest || newest.state === 'refused') return { kind: 'new' };
-  // the earliest intent: any try may have been shown, so a read-back starts before all of them
-  const sinceMs = Math.min(...rows.filter((r) => r.state === 'sending').map((r) => r.at));
-  return { kind: 'uncertain', sinceMs };
+  const refused = new Set(rows.filter((r) => r.state === 'refused').map((r) => r.at));
+  const unanswered = rows.filter((r) => r.state === 'sending' && !refused.has(r.at)).map((r) => r.at);
+  if (unanswered.length === 0) return { kind: 'new' };
+  // the earliest try without an answer: any of them may be shown, so a read-back starts before all
+  return { kind: 'uncertain', sinceMs: Math.min(...unanswered) };
 }

@@ -46,8 +46,14 @@ function countingNotifier(results: NotifyResult[] = []) {
   return { notifier, seen, contexts };
 }
 
+/** A clock that moves a millisecond at every reading, as sends a moment apart do. */
+function ticking(start = 10_000): () => number {
+  let t = start;
+  return () => t++;
+}
+
 const instance = (repo: NotificationSenderDeps['repo'], notifier: Notifier, metrics = createMetrics()) =>
-  new NotificationSender({ notifiers: new Map([['ops', notifier]]), repo, metrics, log: capturingLog().log });
+  new NotificationSender({ notifiers: new Map([['ops', notifier]]), repo, metrics, log: capturingLog().log, now: ticking() });
 
 describe('NotificationSender', () => {
   it('sends a key once per channel: again from this instance, from another or after a restart it is not sent', async () => {

@@ -13,6 +13,8 @@ export interface NotificationSenderDeps {
   log: Logger;
   /** Whether this instance still releases the batch (it owns every rule in it); asked right before sending. Default: yes. */
   releases?: (batch: NotificationBatch) => boolean;
+  /** Epoch ms; a test's clock. Default: Date.now. */
+  now?: () => number;
 }
 
 /**
@@ -80,7 +82,9 @@ export class NotificationSender {
       return;
     }
     // the intent is durable before the channel is asked: a crash from here on is seen as uncertain
-    await repo.markIntent(key, channel, 'sending', Date.now()).catch((err: unknown) => {
+    const now = this.#deps.now ?? Date.now;
+    const intentAt = now();
+    await repo.markIntent(key, channel, 'sending', intentAt).catch((err: unknown) => {
       log.warn({ channel, key, err: err instanceof Error ? err.message : String(err) }, 'could not record the intent to send; sending');
     });
     const uncertainSinceMs = decision.kind === 'uncertain' ? decision.sinceMs : undefined;
@@ -90,12 +94,12 @@ export class NotificationSender {
       metrics.notificationsUncertain.inc({ type: notifier.channelType ?? 'other', outcome: uncertainOutcome(r) });
     }
     metrics.notifications.inc({ channel, ok: r.alreadyShown ? 'already-shown' : String(r.ok) });
-    const at = Date.now();
+    const at = now();
     if (r.ok) await repo.markSent(key, channel, at).catch(reportStoreFailure(this.#deps, 'notification', key));
     else {
       this.#claimed.delete(`${key}\n${channel}`);
       // an answer that refused it: nothing is shown, the next try is not uncertain (no answer at all may have been shown)
-      if (r.status !== undefined) await repo.markIntent(key, channel, 'refused', at).catch(reportStoreFailure(this.#deps, 'notification', key));
+      if (r.status !== undefined) await repo.markIntent(key, channel, 'refused', intentAt).catch(reportStoreFailure(this.#deps, 'notification', key));
     }
     for (const e of batch.entries) {
       await repo
