@@ -76,7 +76,12 @@ function postMessage(body: unknown, res: ServerResponse): void {
     }
     metadata = { event_type: m.event_type, event_payload: m.event_payload };
   }
-  const message: Message = { ts: nextTs(), text: body.text, blocks: (body.blocks as unknown[] | undefined) ?? [], ...(metadata ? { metadata } : {}) };
+  const message: Message = {
+    ts: nextTs(),
+    text: body.text,
+    blocks: (body.blocks as unknown[] | undefined) ?? [],
+    ...(metadata ? { metadata } : {}),
+  };
   state.messages.push(message);
   const answer = () => reply(res, { ok: true, channel: conversation, ts: message.ts, message });
   if (!holding) return answer();

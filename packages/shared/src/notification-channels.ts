@@ -73,7 +73,8 @@ function slackMode(secretsGiven: boolean) {
       issue('url', 'give either an incoming-webhook url (webhook mode) or botToken and channelId (Web API mode), not both');
       return;
     }
-    if (c.apiUrl !== undefined && c.channelId === undefined) issue('apiUrl', 'is for the Web API mode only: give channelId and botToken with it');
+    if (c.apiUrl !== undefined && c.channelId === undefined)
+      issue('apiUrl', 'is for the Web API mode only: give channelId and botToken with it');
     if (c.botToken !== undefined && c.channelId === undefined) issue('channelId', 'required with botToken: the conversation id to post to');
     if (!secretsGiven) return;
     if (c.url === undefined && !api) issue('url', 'required: an incoming-webhook URL, or botToken and channelId for the Web API mode');

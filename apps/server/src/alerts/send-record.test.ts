@@ -7,8 +7,18 @@ describe('decideSend', () => {
   });
 
   it('accepted by the channel: sent, whatever intents were recorded around it', () => {
-    expect(decideSend([{ state: 'sending', at: 1 }, { state: 'sent', at: 2 }])).toEqual({ kind: 'sent' });
-    expect(decideSend([{ state: 'sent', at: 1 }, { state: 'sending', at: 5 }])).toEqual({ kind: 'sent' });
+    expect(
+      decideSend([
+        { state: 'sending', at: 1 },
+        { state: 'sent', at: 2 },
+      ]),
+    ).toEqual({ kind: 'sent' });
+    expect(
+      decideSend([
+        { state: 'sent', at: 1 },
+        { state: 'sending', at: 5 },
+      ]),
+    ).toEqual({ kind: 'sent' });
   });
 
   it('an intent without an outcome: uncertain, since the earliest unanswered intent', () => {
@@ -24,7 +34,12 @@ describe('decideSend', () => {
   });
 
   it('every try refused by the channel (a refusal names its intent): nothing was shown, a new send', () => {
-    expect(decideSend([{ state: 'sending', at: 1_000 }, { state: 'refused', at: 1_000 }])).toEqual({ kind: 'new' });
+    expect(
+      decideSend([
+        { state: 'sending', at: 1_000 },
+        { state: 'refused', at: 1_000 },
+      ]),
+    ).toEqual({ kind: 'new' });
     expect(
       decideSend([
         { state: 'refused', at: 1_000 },

@@ -19,13 +19,23 @@ const POLICY = { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1, maxTotalMs: 1_00
 function recording(answer: unknown) {
   const seen: Array<{ url: string; auth: string | null; body: Record<string, unknown> }> = [];
   const fetchFn = ((input: string | URL | Request, init?: RequestInit) => {
-    seen.push({ url: String(input), auth: new Headers(init?.headers).get('authorization'), body: JSON.parse(String(init?.body)) as Record<string, unknown> });
+    seen.push({
+      url: String(input),
+      auth: new Headers(init?.headers).get('authorization'),
+      body: JSON.parse(String(init?.body)) as Record<string, unknown>,
+    });
     return Promise.resolve(new Response(JSON.stringify(answer), { status: 200, headers: { 'content-type': 'application/json' } }));
   }) as typeof fetch;
   return { seen, httpDeps: { fetch: fetchFn, sleep: () => Promise.resolve() } };
 }
 
-const apiChannel = { id: 'dana-dm', type: 'slack' as const, botToken: 'xoxb-1-2-digesttoken', channelId: 'D0123456789', apiUrl: 'http://slack.test/api' };
+const apiChannel = {
+  id: 'dana-dm',
+  type: 'slack' as const,
+  botToken: 'xoxb-1-2-digesttoken',
+  channelId: 'D0123456789',
+  apiUrl: 'http://slack.test/api',
+};
 
 describe('a digest to a Slack channel in Web API mode', () => {
   it('goes through chat.postMessage to the conversation, with the bot token', async () => {

@@ -99,7 +99,8 @@ export class NotificationSender {
     else {
       this.#claimed.delete(`${key}\n${channel}`);
       // an answer that refused it: nothing is shown, the next try is not uncertain (no answer at all may have been shown)
-      if (r.status !== undefined) await repo.markIntent(key, channel, 'refused', intentAt).catch(reportStoreFailure(this.#deps, 'notification', key));
+      if (r.status !== undefined)
+        await repo.markIntent(key, channel, 'refused', intentAt).catch(reportStoreFailure(this.#deps, 'notification', key));
     }
     for (const e of batch.entries) {
       await repo

@@ -25,7 +25,8 @@ export function createNotifier(channel: ChannelConfig, deps: HttpDeps = {}, poli
           ...(policy ? { policy } : {}),
         });
       }
-      if (channel.url === undefined) throw new Error(`slack channel "${channel.id}" needs an incoming-webhook url, or botToken and channelId`);
+      if (channel.url === undefined)
+        throw new Error(`slack channel "${channel.id}" needs an incoming-webhook url, or botToken and channelId`);
       return new SlackNotifier({ url: channel.url, deps, ...(policy ? { policy } : {}) });
     case 'email':
       return new EmailNotifier({ smtpUrl: channel.smtpUrl, from: channel.from, to: channel.to });

@@ -72,14 +72,19 @@ async function attemptOnce(call: SlackCall, policy: RetryPolicy, doFetch: typeof
     const error = `HTTP ${res.status}: ${(slackError || text).slice(0, MAX_ERROR_CHARS).trim()}`;
     return { kind: isRetryableStatus(res.status) ? 'retry' : 'refuse', status: res.status, error, retryAfterMs };
   }
-  if (typeof body !== 'object' || body === null) return { kind: 'refuse', status: res.status, error: `not a Slack API answer: ${text.slice(0, MAX_ERROR_CHARS)}` };
+  if (typeof body !== 'object' || body === null)
+    return { kind: 'refuse', status: res.status, error: `not a Slack API answer: ${text.slice(0, MAX_ERROR_CHARS)}` };
   const record = body as Record<string, unknown>;
   if (record.ok === true) return { kind: 'ok', status: res.status, body: record };
   const error = `Slack: ${(slackError || 'ok is not true').slice(0, MAX_ERROR_CHARS)}`;
   return { kind: RETRIABLE_SLACK_ERRORS.has(slackError) ? 'retry' : 'refuse', status: res.status, error, retryAfterMs };
 }
 
-export async function callSlack(call: SlackCall, policy: RetryPolicy = DEFAULT_RETRY_POLICY, deps: HttpDeps = {}): Promise<SlackCallResult> {
+export async function callSlack(
+  call: SlackCall,
+  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+  deps: HttpDeps = {},
+): Promise<SlackCallResult> {
   const doFetch = deps.fetch ?? fetch;
   const sleep = deps.sleep ?? ((ms: number) => delay(ms));
   const random = deps.random ?? Math.random;
@@ -88,12 +93,18 @@ export async function callSlack(call: SlackCall, policy: RetryPolicy = DEFAULT_R
   for (let attempt = 1; ; attempt++) {
     const a = await attemptOnce(call, policy, doFetch, now);
     if (a.kind === 'ok') return { ok: true, attempts: attempt, status: a.status, body: a.body };
-    const failed = (error: string): SlackCallResult => ({ ok: false, attempts: attempt, ...(a.status !== undefined ? { status: a.status } : {}), error });
+    const failed = (error: string): SlackCallResult => ({
+      ok: false,
+      attempts: attempt,
+      ...(a.status !== undefined ? { status: a.status } : {}),
+      error,
+    });
     if (a.kind === 'refuse') return failed(a.error);
     if (a.status === undefined && call.retryUnanswered === false) return failed(`no answer: ${a.error}`);
     if (attempt >= policy.maxAttempts) return failed(`gave up after ${attempt} attempts: ${a.error}`);
     const wait = Math.max(backoffDelayMs(attempt, policy, random), a.retryAfterMs ?? 0);
-    if (now() + wait - started > policy.maxTotalMs) return failed(`gave up after ${attempt} attempts (next retry beyond ${policy.maxTotalMs} ms): ${a.error}`);
+    if (now() + wait - started > policy.maxTotalMs)
+      return failed(`gave up after ${attempt} attempts (next retry beyond ${policy.maxTotalMs} ms): ${a.error}`);
     await sleep(wait);
   }
 }

@@ -21,7 +21,12 @@ function scripted(answers: Array<Response | Error>) {
   const fetchFn = (async (input: string | URL | Request, init?: RequestInit) => {
     const url = new URL(String(input));
     const headers = new Headers(init?.headers);
-    seen.push({ method: url.pathname.split('/').at(-1) ?? '', url, auth: headers.get('authorization'), body: init?.body ? JSON.parse(String(init.body)) : undefined });
+    seen.push({
+      method: url.pathname.split('/').at(-1) ?? '',
+      url,
+      auth: headers.get('authorization'),
+      body: init?.body ? JSON.parse(String(init.body)) : undefined,
+    });
     const next = answers.shift();
     if (!next) throw new Error('no answer scripted');
     if (next instanceof Error) throw next;
@@ -31,10 +36,11 @@ function scripted(answers: Array<Response | Error>) {
   return { seen, sleeps, deps };
 }
 
-const json = (body: unknown, init: ResponseInit = {}) => new Response(JSON.stringify(body), { status: 200, ...init, headers: { 'content-type': 'application/json', ...init.headers } });
+const json = (body: unknown, init: ResponseInit = {}) =>
+  new Response(JSON.stringify(body), { status: 200, ...init, headers: { 'content-type': 'application/json', ...init.headers } });
 
 describe('a Slack Web API call', () => {
-  it('takes HTTP 200 with ok:false as a refusal with Slack\'s error, not retried', async () => {
+  it("takes HTTP 200 with ok:false as a refusal with Slack's error, not retried", async () => {
     const { seen, deps } = scripted([json({ ok: false, error: 'channel_not_found' })]);
     const r = await callSlack({ url: 'http://slack.test/api/chat.postMessage', token: TOKEN, json: {} }, POLICY, deps);
     expect(r).toEqual({ ok: false, attempts: 1, status: 200, error: 'Slack: channel_not_found' });
@@ -54,7 +60,11 @@ describe('a Slack Web API call', () => {
 
   it('does not retry a post that got no answer when told not to (Slack may show it)', async () => {
     const { seen, deps } = scripted([new Error('socket hang up')]);
-    const r = await callSlack({ url: 'http://slack.test/api/chat.postMessage', token: TOKEN, json: {}, retryUnanswered: false }, POLICY, deps);
+    const r = await callSlack(
+      { url: 'http://slack.test/api/chat.postMessage', token: TOKEN, json: {}, retryUnanswered: false },
+      POLICY,
+      deps,
+    );
     expect(r).toEqual({ ok: false, attempts: 1, error: 'no answer: Error: socket hang up' });
     expect(seen).toHaveLength(1);
   });
@@ -79,13 +89,21 @@ describe('the Slack Web API notifier', () => {
   it('an uncertain send found in the history is not posted again', async () => {
     const { seen, deps } = scripted([
       json({ ok: true, messages: [{ ts: '5.0', text: 'other' }], has_more: true, response_metadata: { next_cursor: 'page2' } }),
-      json({ ok: true, messages: [{ ts: '6.0', metadata: { event_type: 'northstar_notification', event_payload: { idempotency_key: KEY } } }], has_more: false }),
+      json({
+        ok: true,
+        messages: [{ ts: '6.0', metadata: { event_type: 'northstar_notification', event_payload: { idempotency_key: KEY } } }],
+        has_more: false,
+      }),
     ]);
     const r = await notifier(deps).send(makeBatch(), { uncertainSinceMs: 90_000 });
     expect(r).toEqual({ ok: true, attempts: 2, alreadyShown: true });
     expect(seen.map((s) => s.method)).toEqual(['conversations.history', 'conversations.history']);
     const q = seen[0]!.url.searchParams;
-    expect([q.get('channel'), q.get('oldest'), q.get('include_all_metadata')]).toEqual(['C0123456789', ((90_000 - HISTORY_SKEW_MS) / 1000).toFixed(6), 'true']);
+    expect([q.get('channel'), q.get('oldest'), q.get('include_all_metadata')]).toEqual([
+      'C0123456789',
+      ((90_000 - HISTORY_SKEW_MS) / 1000).toFixed(6),
+      'true',
+    ]);
     expect(seen[1]!.url.searchParams.get('cursor')).toBe('page2');
   });
 
@@ -106,7 +124,10 @@ describe('the Slack Web API notifier', () => {
   it('a post with no answer is looked up before it is posted again', async () => {
     const { seen, deps } = scripted([
       new Error('socket hang up'),
-      json({ ok: true, messages: [{ ts: '8.0', metadata: { event_type: 'northstar_notification', event_payload: { idempotency_key: KEY } } }] }),
+      json({
+        ok: true,
+        messages: [{ ts: '8.0', metadata: { event_type: 'northstar_notification', event_payload: { idempotency_key: KEY } } }],
+      }),
     ]);
     const r = await notifier(deps).send(makeBatch());
     expect(r).toEqual({ ok: true, attempts: 2, alreadyShown: true });
