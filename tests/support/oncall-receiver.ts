@@ -129,9 +129,12 @@ function teams(body: unknown, res: ServerResponse): void {
     }
     state.teams.cards.push(card);
   }
-  if (!holding) return void res.writeHead(202).end();
-  state.teams.held += 1;
-  heldAnswers.push(() => res.writeHead(202).end());
+  if (holding) {
+    state.teams.held += 1;
+    heldAnswers.push(() => res.writeHead(202).end());
+    return;
+  }
+  res.writeHead(202).end();
 }
 
 /**

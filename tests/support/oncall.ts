@@ -41,8 +41,12 @@ export async function startOncallReceiver(routingKey: string, genieKey: string):
   return {
     base,
     state: async () => (await (await fetch(`${base}/_state`)).json()) as ReceiverState,
-    hold: async () => void (await fetch(`${base}/_hold`, { method: 'POST' })),
-    release: async () => void (await fetch(`${base}/_release`, { method: 'POST' })),
+    hold: async () => {
+      await fetch(`${base}/_hold`, { method: 'POST' });
+    },
+    release: async () => {
+      await fetch(`${base}/_release`, { method: 'POST' });
+    },
     stop: () => child.kill('SIGTERM'),
   };
 }
