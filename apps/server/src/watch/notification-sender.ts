@@ -90,7 +90,8 @@ export class NotificationSender {
     const uncertainSinceMs = decision.kind === 'uncertain' ? decision.sinceMs : undefined;
     if (uncertainSinceMs !== undefined) log.warn({ channel, key, uncertainSinceMs }, 'an earlier send of this notification has no outcome');
     const r = await notifier.send(batch, uncertainSinceMs !== undefined ? { uncertainSinceMs } : {});
-    if (uncertainSinceMs !== undefined) {
+    // a notifier may also find its own unanswered post already shown (Slack's Web API)
+    if (uncertainSinceMs !== undefined || r.alreadyShown) {
       metrics.notificationsUncertain.inc({ type: notifier.channelType ?? 'other', outcome: uncertainOutcome(r) });
     }
     metrics.notifications.inc({ channel, ok: r.alreadyShown ? 'already-shown' : String(r.ok) });
