@@ -136,11 +136,11 @@ describe('notification settings in a browser (sign-in on)', () => {
     await row.getByRole('button', { name: 'Edit' }).click();
     const form = page.getByTestId('channel-form');
     // a conversation id without a token says what is missing and where
-    await form.getByLabel('Conversation id').fill('#ops');
+    await form.getByLabel('Conversation').fill('#ops');
     await form.getByRole('button', { name: 'Save channel' }).click();
     await expect.poll(() => page.getByTestId('notifications-error').textContent()).toContain('channelId');
     await form.getByLabel('Bot token').fill(SLACK_BOT_TOKEN);
-    await form.getByLabel('Conversation id').fill(SLACK_CONVERSATION);
+    await form.getByLabel('Conversation').fill(SLACK_CONVERSATION);
     await form.getByLabel('Web API base URL').fill(slackApi.apiUrl);
     await form.getByRole('button', { name: 'Save channel' }).click();
     await expect.poll(() => page.getByTestId('channel-secrets-ops-slack').textContent()).toContain('botToken: set, ends …');

@@ -30,7 +30,7 @@ export const CHANNEL_FIELDS: Record<ChannelType, ChannelField[]> = {
       placeholder: 'https://hooks.slack.com/services/… (or a bot token and conversation id below)',
     },
     { name: 'botToken', label: 'Bot token (Web API mode)', secret: true, optional: true, placeholder: 'xoxb-…' },
-    { name: 'channelId', label: 'Conversation id (Web API mode)', secret: false, optional: true, placeholder: 'C0123456789' },
+    { name: 'channelId', label: 'Conversation (Web API mode: its C… code)', secret: false, optional: true, placeholder: 'C0123456789' },
     { name: 'apiUrl', label: 'Web API base URL (optional)', secret: false, optional: true, placeholder: 'https://slack.com/api' },
   ],
   email: [
