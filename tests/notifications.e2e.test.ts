@@ -6,11 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiFetch, postEvents, waitFor, type TestServer } from './support/harness.ts';
 import { useWall } from './support/browser.ts';
 import { startOncallReceiver, type OncallReceiver } from './support/oncall.ts';
+import { startSlackApiReceiver, type SlackApiReceiver } from './support/slack-api.ts';
 
 /**
  * The notifications settings page with sign-in on (issue 18.7): an admin adds a Slack channel
  * and a route in the UI, the secret URL is masked from then on (list and edit form), a
- * test-send reaches the receiver process, and an origin the admin allows in the app can embed
+ * test-send reaches the receiver process; switched to Slack's Web API mode (a bot token and a
+ * conversation id), a test-send reaches the Web API stand-in; and an origin the admin allows in the app can embed
  * a board at once, without a restart.
  */
 
@@ -27,6 +29,8 @@ notifications:
 `;
 
 const SLACK_TOKEN = 'T0001/B0002/SeCrEtToKeN9876wxyz';
+const SLACK_BOT_TOKEN = 'xoxb-e2e-0001-BoTsEcReT9876';
+const SLACK_CONVERSATION = 'C0E2EROOM01';
 
 /** A page on another origin with one iframe of `src()`: an intranet page embedding a view. */
 async function embeddingPage(src: () => string): Promise<{ server: Server; origin: string }> {
@@ -42,6 +46,7 @@ let server: TestServer;
 let page: Page;
 let browser: Browser;
 let receiver: OncallReceiver;
+let slackApi: SlackApiReceiver;
 let embedSrc = '';
 const intranet = await embeddingPage(() => embedSrc);
 
@@ -55,9 +60,11 @@ useWall(
 
 beforeAll(async () => {
   receiver = await startOncallReceiver('pd-unused-key-0123456789', 'genie-unused-key-0123456789');
+  slackApi = await startSlackApiReceiver(SLACK_BOT_TOKEN, SLACK_CONVERSATION);
 });
 afterAll(() => {
   receiver?.stop();
+  slackApi?.stop();
   intranet.server.close();
 });
 
@@ -120,6 +127,33 @@ describe('notification settings in a browser (sign-in on)', () => {
     await page.getByTestId('route-form').getByRole('button', { name: 'Save route' }).click();
     await expect.poll(() => page.getByTestId('notifications-error').textContent()).toContain('groupWait');
     expect(await page.getByTestId('route-form').getByLabel('Group wait').inputValue()).toBe('soon');
+  });
+
+  it('an admin switches the Slack channel to the Web API (a bot token and a conversation id), and a test-send posts there', async () => {
+    await page.goto(`${server.url}/#/notifications`);
+    const row = page.getByTestId('channel-ops-slack');
+    await row.waitFor();
+    await row.getByRole('button', { name: 'Edit' }).click();
+    const form = page.getByTestId('channel-form');
+    // a conversation id without a token says what is missing and where
+    await form.getByLabel('Conversation').fill('#ops');
+    await form.getByRole('button', { name: 'Save channel' }).click();
+    await expect.poll(() => page.getByTestId('notifications-error').textContent()).toContain('channelId');
+    await form.getByLabel('Bot token').fill(SLACK_BOT_TOKEN);
+    await form.getByLabel('Conversation').fill(SLACK_CONVERSATION);
+    await form.getByLabel('Web API base URL').fill(slackApi.apiUrl);
+    await form.getByRole('button', { name: 'Save channel' }).click();
+    await expect.poll(() => page.getByTestId('channel-secrets-ops-slack').textContent()).toContain('botToken: set, ends …');
+    expect(await page.getByTestId('channel-secrets-ops-slack').textContent()).not.toContain('url:');
+    expect(await page.content()).not.toContain(SLACK_BOT_TOKEN);
+
+    await page.getByTestId('test-ops-slack').click();
+    await expect.poll(() => page.getByTestId('test-result-ops-slack').textContent(), { timeout: 20_000 }).toContain('Delivered');
+    const got = await slackApi.state();
+    expect(got.rejected).toEqual([]);
+    expect(got.messages).toHaveLength(1);
+    expect(got.messages[0]?.metadata?.event_type).toBe('northstar_notification');
+    expect(got.messages[0]?.text).toContain('Test');
   });
 
   it('an origin allowed on the page embeds a board at once, without a restart', async () => {

@@ -6,6 +6,8 @@ import type { AddressInfo } from 'node:net';
  * webhook and a Slack incoming webhook, run as its own process by the on-call tests. It checks each payload the way the
  * service documents it (400 with the reason otherwise) and keeps what the service would keep:
  * incidents by dedup key, alerts by alias, cards posted. GET /_state returns all of it.
+ * POST /_hold keeps the answers to Teams cards (the card is kept, as Teams would show it)
+ * until POST /_release, so a test can kill the sender in between.
  *
  * Usage: node --import tsx tests/support/oncall-receiver.ts <pagerduty routing key> <opsgenie api key>
  * Prints `listening <port>` once ready.
@@ -33,10 +35,13 @@ interface GenieAlert {
 const state = {
   pagerduty: { incidents: [] as Incident[], rejected: [] as string[] },
   opsgenie: { alerts: [] as GenieAlert[], rejected: [] as string[] },
-  teams: { cards: [] as unknown[], rejected: [] as string[] },
+  teams: { cards: [] as unknown[], rejected: [] as string[], held: 0 },
   slack: { messages: [] as unknown[], rejected: [] as string[] },
   webhook: { deliveries: [] as Array<{ header: string; bodyKey: string; status: number }>, accepted: [] as string[] },
 };
+
+let holding = false;
+const heldAnswers: Array<() => void> = [];
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown, max: number): v is string => typeof v === 'string' && v.length > 0 && v.length <= max;
@@ -124,6 +129,11 @@ function teams(body: unknown, res: ServerResponse): void {
     }
     state.teams.cards.push(card);
   }
+  if (holding) {
+    state.teams.held += 1;
+    heldAnswers.push(() => res.writeHead(202).end());
+    return;
+  }
   res.writeHead(202).end();
 }
 
@@ -172,6 +182,12 @@ function slack(body: unknown, res: ServerResponse): void {
 const server = createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   if (req.method === 'GET' && url.pathname === '/_state') return reply(res, 200, state);
+  if (req.method === 'POST' && (url.pathname === '/_hold' || url.pathname === '/_release')) {
+    holding = url.pathname === '/_hold';
+    // a killed sender's socket is gone: the answer goes nowhere, as it would at Teams
+    if (!holding) for (const answer of heldAnswers.splice(0)) answer();
+    return reply(res, 200, { holding });
+  }
   const chunks: Buffer[] = [];
   req.on('data', (c: Buffer) => chunks.push(c));
   req.on('end', () => {
@@ -190,6 +206,8 @@ const server = createServer((req, res) => {
     reply(res, 404, { error: `no route ${url.pathname}` });
   });
 });
+
+server.on('clientError', (_err, socket) => socket.destroy());
 
 server.listen(0, '127.0.0.1', () => {
   process.stdout.write(`listening ${(server.address() as AddressInfo).port}\n`);

@@ -9,6 +9,8 @@ export interface ReceiverState {
   teams: {
     cards: { body: { type: string; text?: string; color?: string; facts?: { title: string; value: string }[] }[] }[];
     rejected: string[];
+    /** Cards whose answer is being held (POST /_hold). */
+    held: number;
   };
   slack: { messages: { text: string; blocks: { type: string; text?: { text: string }; image_url?: string }[] }[]; rejected: string[] };
   webhook: { deliveries: { header: string; bodyKey: string; status: number }[]; accepted: string[] };
@@ -18,6 +20,9 @@ export interface OncallReceiver {
   /** http://127.0.0.1:<port>; PagerDuty under /pagerduty, Opsgenie under /opsgenie, Teams at /teams/webhook, Slack at /slack/webhook, a generic webhook at /webhook. */
   base: string;
   state(): Promise<ReceiverState>;
+  /** Keep the answers to Teams cards until release(): the card is kept, its sender waits. */
+  hold(): Promise<void>;
+  release(): Promise<void>;
   stop(): void;
 }
 
@@ -36,6 +41,12 @@ export async function startOncallReceiver(routingKey: string, genieKey: string):
   return {
     base,
     state: async () => (await (await fetch(`${base}/_state`)).json()) as ReceiverState,
+    hold: async () => {
+      await fetch(`${base}/_hold`, { method: 'POST' });
+    },
+    release: async () => {
+      await fetch(`${base}/_release`, { method: 'POST' });
+    },
     stop: () => child.kill('SIGTERM'),
   };
 }

@@ -27,12 +27,63 @@ export const WebhookChannelSchema = z.strictObject({
   /** Signs every body (X-Northstar-Signature); the receiver checks it with the same secret. */
   secret: z.string().min(WEBHOOK_SECRET_MIN_LENGTH, `must be at least ${WEBHOOK_SECRET_MIN_LENGTH} characters`).max(512),
 });
-export const SlackChannelSchema = z.strictObject({
+
+/** Slack's Web API, where `chat.postMessage` and `conversations.history` live. */
+export const SLACK_API_URL = 'https://slack.com/api';
+
+/**
+ * A Slack channel posts in one of two ways. Webhook mode: an incoming-webhook URL (Slack,
+ * Mattermost, Rocket.Chat…); it cannot be read back, so an uncertain re-send is marked as a
+ * possible repeat. API mode: a bot token and a conversation id; every message carries its
+ * idempotency key as message metadata, and an uncertain re-send first reads the
+ * conversation's history and is skipped when the message is there.
+ */
+const slackFields = {
   id: idField,
   type: z.literal('slack'),
-  /** A Slack (or Mattermost, Rocket.Chat…) incoming-webhook URL. */
-  url: httpUrl,
-});
+  /** Webhook mode: an incoming-webhook URL. */
+  url: httpUrl.optional(),
+  /** API mode: a bot token (xoxb-…) with the chat:write and channels:history (private: groups:history) scopes. */
+  botToken: z
+    .string()
+    .trim()
+    .max(256, 'must be at most 256 characters (a Slack bot token)')
+    .regex(/^xox[bp]-[A-Za-z0-9-]{8,}$/, 'must be a Slack bot token like "xoxb-…" (OAuth & Permissions of your Slack app)')
+    .optional(),
+  /** API mode: the conversation to post to, by id, as Slack shows it at the bottom of the channel's details. */
+  channelId: z
+    .string()
+    .trim()
+    .regex(/^[CGD][A-Z0-9]{6,20}$/, 'must be a Slack conversation id like "C0123456789" (the bottom of the channel\'s details)')
+    .optional(),
+  /** API mode: the Web API's base URL; default https://slack.com/api. */
+  apiUrl: serviceUrl.optional(),
+};
+type SlackFields = { url?: string | undefined; botToken?: string | undefined; channelId?: string | undefined; apiUrl?: string | undefined };
+
+/**
+ * One mode, fully given. `secretsGiven`: false for an app channel, whose secrets (url,
+ * botToken) may be left out to keep the stored ones: only what is given is checked then.
+ */
+function slackMode(secretsGiven: boolean) {
+  return (c: SlackFields, ctx: z.RefinementCtx): void => {
+    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    const api = c.channelId !== undefined || c.botToken !== undefined;
+    if (c.url !== undefined && api) {
+      issue('url', 'give either an incoming-webhook url (webhook mode) or botToken and channelId (Web API mode), not both');
+      return;
+    }
+    if (c.apiUrl !== undefined && c.channelId === undefined)
+      issue('apiUrl', 'is for the Web API mode only: give channelId and botToken with it');
+    if (c.botToken !== undefined && c.channelId === undefined) issue('channelId', 'required with botToken: the conversation id to post to');
+    if (!secretsGiven) return;
+    if (c.url === undefined && !api) issue('url', 'required: an incoming-webhook URL, or botToken and channelId for the Web API mode');
+    if (c.channelId !== undefined && c.botToken === undefined) issue('botToken', 'required with channelId: the bot token that posts there');
+  };
+}
+
+const SlackObject = z.strictObject(slackFields);
+export const SlackChannelSchema = SlackObject.superRefine(slackMode(true));
 export const EmailChannelSchema = z.strictObject({
   id: idField,
   type: z.literal('email'),
@@ -81,16 +132,26 @@ export const CHANNEL_TYPES = ['webhook', 'slack', 'email', 'pagerduty', 'opsgeni
 
 /**
  * The fields of each type that are secrets: encrypted at rest, never returned. A webhook's
- * or Slack's URL carries its token in the path, an SMTP URL its password.
+ * or Slack's URL carries its token in the path, an SMTP URL its password; a Slack bot token
+ * posts as the app.
  */
 export const SECRET_FIELDS = {
   webhook: ['url', 'secret'],
-  slack: ['url'],
+  slack: ['url', 'botToken'],
   email: ['smtpUrl'],
   pagerduty: ['routingKey'],
   opsgenie: ['apiKey'],
   teams: ['url'],
 } as const satisfies { [T in ChannelType]: ReadonlyArray<keyof Extract<ChannelConfig, { type: T }>> };
+
+/**
+ * The secrets a channel needs, by its mode: every secret field of its type, except for Slack,
+ * whose webhook mode needs the URL and whose API mode (a channelId) needs the bot token.
+ */
+export function requiredSecretFields(channel: { type: ChannelType; channelId?: string | undefined }): readonly string[] {
+  if (channel.type === 'slack') return channel.channelId !== undefined ? ['botToken'] : ['url'];
+  return SECRET_FIELDS[channel.type];
+}
 
 /** How a set secret is shown: never more than its last four characters. */
 export const SecretHintsSchema = z.record(z.string().max(32), z.string().max(32));
@@ -106,7 +167,7 @@ const appFields = {
 /** A channel as an admin writes it in the app or the model YAML: secrets optional (kept when left out). */
 export const AppChannelSchema = z.discriminatedUnion('type', [
   WebhookChannelSchema.partial({ url: true, secret: true }).extend(appFields),
-  SlackChannelSchema.partial({ url: true }).extend(appFields),
+  SlackObject.extend(appFields).superRefine(slackMode(false)),
   EmailChannelSchema.partial({ smtpUrl: true }).extend(appFields),
   PagerDutyChannelSchema.partial({ routingKey: true }).extend(appFields),
   OpsgenieChannelSchema.partial({ apiKey: true }).extend(appFields),

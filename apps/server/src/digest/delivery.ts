@@ -1,7 +1,10 @@
 import { createTransport, type Transporter } from 'nodemailer';
 import type { ChannelConfig } from '../alerts/config.ts';
 import { SMTP_CONNECTION_TIMEOUT_MS, SMTP_SOCKET_TIMEOUT_MS } from '../alerts/notifiers/email.ts';
+import { SLACK_API_URL } from '@northstar/shared';
+import { redact } from '../alerts/notifiers/per-alert.ts';
 import { DEFAULT_RETRY_POLICY, postWithRetry, type HttpDeps, type RetryPolicy } from '../alerts/notifiers/retry.ts';
+import { callSlack } from '../alerts/notifiers/slack-api-call.ts';
 import { chartPng } from './charts.ts';
 import type { Digest } from './content.ts';
 import { digestHtml, digestSlack, digestSubject, digestText } from './render.ts';
@@ -9,7 +12,7 @@ import { digestHtml, digestSlack, digestSubject, digestText } from './render.ts'
 /**
  * Sends one digest to one person on the channels the config names for them: email over
  * the SMTP server of an `email` channel (charts as inline PNG attachments, cid: links),
- * Slack through a `slack` channel's incoming webhook (text with a text sparkline, and each
+ * Slack through a `slack` channel's incoming webhook or its Web API mode (text with a text sparkline, and each
  * chart as an image only when the server is reachable from Slack: `publicCharts`).
  */
 
@@ -100,13 +103,29 @@ export class DigestSender {
 
   async #slack(digest: Digest, channel: SlackChannel, unsubscribeUrl: string, chartUrl?: (kpiId: string) => string | null): Promise<void> {
     const message = digestSlack(digest, { timezone: this.options.timezone, unsubscribeUrl }, chartUrl);
+    const policy = this.options.policy ?? DEFAULT_RETRY_POLICY;
+    if (channel.channelId !== undefined && channel.botToken !== undefined) {
+      // a channel in Web API mode: the same message through chat.postMessage
+      const r = await callSlack(
+        {
+          url: `${(channel.apiUrl ?? SLACK_API_URL).replace(/\/+$/, '')}/chat.postMessage`,
+          token: channel.botToken,
+          json: { channel: channel.channelId, ...message },
+        },
+        policy,
+        this.options.httpDeps,
+      );
+      if (!r.ok) throw new Error(redact(r, [channel.botToken]).error ?? 'Slack refused the digest');
+      return;
+    }
+    if (channel.url === undefined) throw new Error(`slack channel "${channel.id}" has neither an incoming-webhook url nor a bot token`);
     const result = await postWithRetry(
       {
         url: channel.url,
         body: JSON.stringify(message),
         headers: () => ({ 'content-type': 'application/json', 'user-agent': 'northstar-digests/1' }),
       },
-      this.options.policy ?? DEFAULT_RETRY_POLICY,
+      policy,
       this.options.httpDeps,
     );
     if (!result.ok) throw new Error(result.error ?? 'the Slack webhook refused the digest');

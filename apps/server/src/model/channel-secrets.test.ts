@@ -84,6 +84,47 @@ describe('channels in the versioned model', () => {
     expect(model.list('channel')).toEqual([]);
   });
 
+  it('a Slack channel in Web API mode: the bot token sealed, the conversation id plain; switching modes drops the other secret', async () => {
+    const { model, versions, box } = await setUp();
+    const token = 'xoxb-1234-5678-abcdefTOKENwxyz';
+    await model.upsert('channel', { id: 'ops', type: 'slack', url: SLACK_URL }, meta, { create: true });
+    await model.upsert('channel', { id: 'ops', type: 'slack', botToken: token, channelId: 'C0123456789' }, meta);
+    expect(JSON.stringify(versions.rows)).not.toContain('TOKEN');
+    expect(model.exportDocument().channels).toEqual([
+      { id: 'ops', type: 'slack', channelId: 'C0123456789', secrets: { botToken: 'set, ends …wxyz' } },
+    ]);
+    const routing = new NotificationRouting({ config: { channels: [], routes: [] }, model, box, log: silent, notifierFor: capture });
+    expect(opened(routing, 'ops')).toEqual({ id: 'ops', type: 'slack', botToken: token, channelId: 'C0123456789' });
+    // the token kept when left out, the API URL changed
+    await model.upsert('channel', { id: 'ops', type: 'slack', channelId: 'C0123456789', apiUrl: 'http://127.0.0.1:9/api' }, meta);
+    expect(model.get('channel', 'ops')?.sealed.botToken).toBeDefined();
+  });
+
+  it('says what is wrong with a Slack channel: both modes, a token without a conversation, a new API channel without its token', async () => {
+    const { model } = await setUp();
+    const problems = (input: Record<string, unknown>) =>
+      model.upsert('channel', { id: 's', type: 'slack', ...input } as never, meta, { create: true }).then(
+        () => [],
+        (e: unknown) => (e as ModelError).details,
+      );
+    expect(await problems({ url: SLACK_URL, channelId: 'C0123456789' })).toEqual([
+      { field: 'url', message: 'give either an incoming-webhook url (webhook mode) or botToken and channelId (Web API mode), not both' },
+    ]);
+    expect(await problems({ botToken: 'xoxb-1234-5678-abcdef' })).toEqual([
+      { field: 'channelId', message: 'required with botToken: the conversation id to post to' },
+    ]);
+    expect(await problems({ channelId: 'C0123456789' })).toEqual([
+      { field: 'botToken', message: 'required: a new slack channel needs its botToken (it is stored encrypted)' },
+    ]);
+    expect(await problems({ botToken: 'a-user-password', channelId: '#ops' })).toEqual([
+      { field: 'botToken', message: 'must be a Slack bot token like "xoxb-…" (OAuth & Permissions of your Slack app)' },
+      { field: 'channelId', message: 'must be a Slack conversation id like "C0123456789" (the bottom of the channel\'s details)' },
+    ]);
+    expect(await problems({ url: SLACK_URL, apiUrl: 'http://127.0.0.1:9/api' })).toEqual([
+      { field: 'apiUrl', message: 'is for the Web API mode only: give channelId and botToken with it' },
+    ]);
+  });
+
   it('an import without the admin right keeps channels and routes: replace does not delete them, a change is refused', async () => {
     const { model } = await setUp();
     await model.upsert('channel', { id: 'ops', type: 'slack', url: SLACK_URL }, meta, { create: true });

@@ -1,6 +1,7 @@
 import {
   ChannelSchema,
   SECRET_FIELDS,
+  requiredSecretFields,
   type AppChannel,
   type ChannelConfig,
   type ChannelType,
@@ -48,10 +49,13 @@ export function sealChannel(input: AppChannel, previous: StoredChannel | undefin
   const problems: FieldProblem[] = [];
   const plain: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(clear)) if (!secretFieldsOf(input.type).includes(k)) plain[k] = v;
+  // by mode: a Slack channel switched to the Web API drops its webhook URL, and back
+  const required = requiredSecretFields(input);
   for (const field of secretFieldsOf(input.type)) {
     const value = clear[field];
     const old = kept[field];
     if (typeof value !== 'string') {
+      if (!required.includes(field)) continue;
       if (old) sealed[field] = old;
       else problems.push({ field, message: `required: a new ${input.type} channel needs its ${field} (it is stored encrypted)` });
       continue;
@@ -92,8 +96,10 @@ export function publicChannel(channel: StoredChannel): AppChannel {
 export function openChannel(channel: StoredChannel, box: SecretBox): ChannelConfig {
   const { sealed, name: _name, ...rest } = channel;
   const clear: Record<string, unknown> = { ...rest };
+  const required = requiredSecretFields(channel);
   for (const field of secretFieldsOf(channel.type)) {
     const s = sealed[field];
+    if (!s && !required.includes(field)) continue;
     if (!s) throw new ChannelSecretError(channel.id, field, 'it is not set');
     try {
       clear[field] = box.open(s.box, aadOf(channel.id, field));

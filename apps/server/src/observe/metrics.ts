@@ -134,6 +134,12 @@ export function createMetrics() {
       labelNames: ['channel', 'ok'],
       registers: [registry],
     }),
+    notificationsUncertain: new Counter({
+      name: 'northstar_notifications_uncertain_total',
+      help: 'Notifications sent after an earlier try had no outcome (its sender died after asking), by channel type and outcome: already-shown (read back, not sent), sent-again (marked as a possible repeat, or folded by key), not-delivered',
+      labelNames: ['type', 'outcome'],
+      registers: [registry],
+    }),
     wsEvictions: new Counter({
       name: 'northstar_ws_evictions_total',
       help: 'WebSocket clients disconnected for not reading',

@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import type { SendRecordRow, SendState } from '../alerts/send-record.ts';
 import { queryRows } from './query-rows.ts';
 import type { AlertStateName, Silence } from '@northstar/shared';
 
@@ -306,13 +307,26 @@ export class AlertRepo {
     });
   }
 
-  /** Whether a channel already accepted the batch with this idempotency key (from any instance, before any restart). */
-  async wasSent(idempotencyKey: string, channel: string): Promise<boolean> {
-    const rows = await queryRows<{ n: string | number }>(
+  /** Records that a batch is about to go to a channel ('sending') or that the channel refused it ('refused'). */
+  async markIntent(idempotencyKey: string, channel: string, state: SendState, at: number): Promise<void> {
+    await this.#client.insert({
+      table: 'notification_intents',
+      format: 'JSONEachRow',
+      values: [{ idempotency_key: idempotencyKey, channel, state, at }],
+    });
+  }
+
+  /** What every instance recorded of this batch on this channel: intents, refusals and acceptance (alerts/send-record.ts decides). */
+  async sendRecord(idempotencyKey: string, channel: string): Promise<SendRecordRow[]> {
+    const rows = await queryRows<{ state: string; at: string | number }>(
       this.#client,
-      'SELECT count() AS n FROM notification_keys WHERE idempotency_key = {k:String} AND channel = {c:String}',
+      `SELECT 'sent' AS state, toUnixTimestamp64Milli(at) AS at FROM notification_keys WHERE idempotency_key = {k:String} AND channel = {c:String}
+       UNION ALL
+       SELECT CAST(state AS String) AS state, toUnixTimestamp64Milli(at) AS at FROM notification_intents WHERE idempotency_key = {k:String} AND channel = {c:String}`,
       { k: idempotencyKey, c: channel },
     );
-    return Number(rows[0]?.n ?? 0) > 0;
+    return rows
+      .filter((r): r is { state: SendRecordRow['state']; at: string | number } => ['sent', 'sending', 'refused'].includes(r.state))
+      .map((r) => ({ state: r.state, at: Number(r.at) }));
   }
 }

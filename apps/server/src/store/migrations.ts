@@ -346,6 +346,22 @@ export const MIGRATIONS: Migration[] = [
       ORDER BY (idempotency_key, channel)`,
     ],
   },
+  {
+    version: 14,
+    name: 'alert notification intents: a send asked of a channel, and a refusal',
+    statements: [
+      // 'sending' before a batch goes to a channel, 'refused' when the channel answers no: a
+      // restarted instance or a new owner that finds 'sending' with no sent record (13) knows
+      // the channel may have shown it (alerts/send-record.ts)
+      `CREATE TABLE IF NOT EXISTS notification_intents (
+        idempotency_key String,
+        channel String,
+        state LowCardinality(String),
+        at DateTime64(3, 'UTC')
+      ) ENGINE = MergeTree
+      ORDER BY (idempotency_key, channel, at)`,
+    ],
+  },
 ];
 
 const LEDGER = `CREATE TABLE IF NOT EXISTS schema_migrations (

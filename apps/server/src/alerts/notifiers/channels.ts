@@ -5,6 +5,7 @@ import { OpsgenieNotifier } from './opsgenie.ts';
 import { PagerDutyNotifier } from './pagerduty.ts';
 import { TeamsNotifier } from './teams.ts';
 import type { HttpDeps, RetryPolicy } from './retry.ts';
+import { SlackApiNotifier } from './slack-api.ts';
 import { SlackNotifier } from './slack.ts';
 import { WebhookNotifier } from './webhook.ts';
 
@@ -14,6 +15,18 @@ export function createNotifier(channel: ChannelConfig, deps: HttpDeps = {}, poli
     case 'webhook':
       return new WebhookNotifier({ url: channel.url, secret: channel.secret, deps, ...(policy ? { policy } : {}) });
     case 'slack':
+      // the schema guarantees one mode: a conversation id with its bot token, or an incoming-webhook URL
+      if (channel.channelId !== undefined && channel.botToken !== undefined) {
+        return new SlackApiNotifier({
+          botToken: channel.botToken,
+          channelId: channel.channelId,
+          deps,
+          ...(channel.apiUrl ? { apiUrl: channel.apiUrl } : {}),
+          ...(policy ? { policy } : {}),
+        });
+      }
+      if (channel.url === undefined)
+        throw new Error(`slack channel "${channel.id}" needs an incoming-webhook url, or botToken and channelId`);
       return new SlackNotifier({ url: channel.url, deps, ...(policy ? { policy } : {}) });
     case 'email':
       return new EmailNotifier({ smtpUrl: channel.smtpUrl, from: channel.from, to: channel.to });

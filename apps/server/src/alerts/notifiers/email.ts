@@ -90,6 +90,7 @@ export function isTransientMailError(err: unknown): boolean {
 }
 
 export class EmailNotifier implements Notifier {
+  readonly channelType = 'email' as const;
   private readonly transport: MailTransport;
 
   constructor(private readonly options: EmailNotifierOptions) {

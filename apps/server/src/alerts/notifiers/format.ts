@@ -75,3 +75,17 @@ const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
 }
+
+/**
+ * What a chat message shows of its batch's idempotency key: its first eight characters, so
+ * people can tell two copies of one message from two messages (channels that cannot be read
+ * back, incoming webhooks, may show a re-send twice).
+ */
+export function shortRef(idempotencyKey: string): string {
+  return `ref ${idempotencyKey.slice(0, 8)}`;
+}
+
+/** The line of a re-send whose earlier try has no outcome (alerts/send-record.ts): it may be the second copy. */
+export function resendNote(idempotencyKey: string): string {
+  return `Re-sent after a fail-over or a lost answer; it may repeat ${shortRef(idempotencyKey)}`;
+}

@@ -80,6 +80,7 @@ export interface OpsgenieNotifierOptions {
 }
 
 export class OpsgenieNotifier implements Notifier {
+  readonly channelType = 'opsgenie' as const;
   constructor(private readonly options: OpsgenieNotifierOptions) {}
 
   async send(batch: NotificationBatch): Promise<NotifyResult> {

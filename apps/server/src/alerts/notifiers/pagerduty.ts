@@ -78,6 +78,7 @@ export interface PagerDutyNotifierOptions {
 }
 
 export class PagerDutyNotifier implements Notifier {
+  readonly channelType = 'pagerduty' as const;
   constructor(private readonly options: PagerDutyNotifierOptions) {}
 
   async send(batch: NotificationBatch): Promise<NotifyResult> {

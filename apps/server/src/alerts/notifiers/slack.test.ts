@@ -25,7 +25,19 @@ describe('slack message', () => {
       alert: makeAlert({ kpiName: `K${i}` }),
     }));
     const m = slackMessage(batch);
-    expect(m.blocks).toHaveLength(1 + SLACK_MAX_ALERTS + 1);
-    expect(m.blocks.at(-1)).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: 'and 3 more' }] });
+    expect(m.blocks).toHaveLength(1 + SLACK_MAX_ALERTS + 2);
+    expect(m.blocks.at(-2)).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: 'and 3 more' }] });
+  });
+  it('shows the short reference of its key last, and marks a re-send whose earlier try has no outcome', () => {
+    const plain = slackMessage(makeBatch());
+    expect(plain.blocks.at(-1)).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: 'ref 01234567' }] });
+    expect(JSON.stringify(plain)).not.toContain('Re-sent');
+    const resent = slackMessage(makeBatch(), { uncertainSinceMs: 1_000 });
+    expect(resent.blocks[1]).toEqual({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: '_Re-sent after a fail-over or a lost answer; it may repeat ref 01234567_' }],
+    });
+    expect(resent.text).toMatch(/^\(re-sent, may repeat\) \[WARNING\] Firing: Revenue/);
+    expect(resent.blocks.at(-1)).toEqual(plain.blocks.at(-1));
   });
 });

@@ -1,7 +1,7 @@
 import type { Alert } from '@northstar/shared';
 import type { NotificationBatch, NotificationEntry } from '../notification.ts';
-import { batchTitle, entryLabel, pathOwners, pathText, valueVsThreshold } from './format.ts';
-import type { Notifier, NotifyResult } from './notifier.ts';
+import { batchTitle, entryLabel, pathOwners, pathText, resendNote, shortRef, valueVsThreshold } from './format.ts';
+import type { Notifier, NotifyResult, SendContext } from './notifier.ts';
 import { DEFAULT_RETRY_POLICY, postWithRetry, type HttpDeps, type RetryPolicy } from './retry.ts';
 
 /**
@@ -39,19 +39,26 @@ function alertLines(entry: NotificationEntry, a: Alert): string {
   ].join('\n');
 }
 
-export function slackMessage(batch: NotificationBatch): SlackMessage {
+/**
+ * The message: its title, a re-send's note when an earlier try has no outcome (the channel
+ * may already show it), the alerts, and the batch's short reference last.
+ */
+export function slackMessage(batch: NotificationBatch, context: SendContext = {}): SlackMessage {
   const title = batchTitle(batch);
+  const resend = context.uncertainSinceMs !== undefined;
   const shown = batch.entries.slice(0, SLACK_MAX_ALERTS);
   const blocks: SlackBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: `*${escapeSlack(title)}*` } }];
+  if (resend) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `_${resendNote(batch.idempotencyKey)}_` }] });
   for (const e of shown) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: alertLines(e, e.alert) } });
   const hidden = batch.entries.length - shown.length;
   if (hidden > 0) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `and ${hidden} more` }] });
+  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: shortRef(batch.idempotencyKey) }] });
   const [first] = batch.entries;
   const text =
     batch.entries.length === 1 && first
       ? `${escapeSlack(title)}: ${escapeSlack(valueVsThreshold(first.alert))}, ${escapeSlack(pathText(first.alert.path))}`
       : escapeSlack(title);
-  return { text, blocks };
+  return { text: resend ? `(re-sent, may repeat) ${text}` : text, blocks };
 }
 
 export interface SlackNotifierOptions {
@@ -61,13 +68,14 @@ export interface SlackNotifierOptions {
 }
 
 export class SlackNotifier implements Notifier {
+  readonly channelType = 'slack' as const;
   constructor(private readonly options: SlackNotifierOptions) {}
 
-  send(batch: NotificationBatch): Promise<NotifyResult> {
+  send(batch: NotificationBatch, context: SendContext = {}): Promise<NotifyResult> {
     return postWithRetry(
       {
         url: this.options.url,
-        body: JSON.stringify(slackMessage(batch)),
+        body: JSON.stringify(slackMessage(batch, context)),
         headers: () => ({ 'content-type': 'application/json', 'user-agent': 'northstar-alerts/1' }),
       },
       this.options.policy ?? DEFAULT_RETRY_POLICY,

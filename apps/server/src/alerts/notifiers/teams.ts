@@ -1,6 +1,6 @@
 import type { NotificationBatch, NotificationEntry } from '../notification.ts';
-import { batchSeverity, batchTitle, entryLabel, pathOwners, pathText, valueVsThreshold } from './format.ts';
-import type { Notifier, NotifyResult } from './notifier.ts';
+import { batchSeverity, batchTitle, entryLabel, pathOwners, pathText, resendNote, shortRef, valueVsThreshold } from './format.ts';
+import type { Notifier, NotifyResult, SendContext } from './notifier.ts';
 import { redact } from './per-alert.ts';
 import { DEFAULT_RETRY_POLICY, postWithRetry, type HttpDeps, type RetryPolicy } from './retry.ts';
 
@@ -79,14 +79,23 @@ function titleColor(batch: NotificationBatch): TextBlock['color'] {
   return severity === 'critical' ? 'Attention' : severity === 'warning' ? 'Warning' : 'Default';
 }
 
-export function teamsMessage(batch: NotificationBatch): TeamsMessage {
+/**
+ * One card: its title, a re-send's note when an earlier try has no outcome (a Teams webhook
+ * cannot be read back, so the card may already be there), the alerts, and the batch's short
+ * reference last, so two copies can be told from two messages.
+ */
+export function teamsMessage(batch: NotificationBatch, context: SendContext = {}): TeamsMessage {
   const shown = batch.entries.slice(0, TEAMS_MAX_ALERTS);
   const body: Array<TextBlock | FactSet> = [
     { type: 'TextBlock', text: escapeTeams(batchTitle(batch)), wrap: true, weight: 'Bolder', size: 'Medium', color: titleColor(batch) },
-    ...shown.flatMap(alertBlocks),
   ];
+  if (context.uncertainSinceMs !== undefined) {
+    body.push({ type: 'TextBlock', text: resendNote(batch.idempotencyKey), wrap: true, color: 'Warning' });
+  }
+  body.push(...shown.flatMap(alertBlocks));
   const hidden = batch.entries.length - shown.length;
   if (hidden > 0) body.push({ type: 'TextBlock', text: `and ${hidden} more`, wrap: true, isSubtle: true });
+  body.push({ type: 'TextBlock', text: shortRef(batch.idempotencyKey), wrap: true, isSubtle: true });
   return {
     type: 'message',
     attachments: [
@@ -106,13 +115,14 @@ export interface TeamsNotifierOptions {
 }
 
 export class TeamsNotifier implements Notifier {
+  readonly channelType = 'teams' as const;
   constructor(private readonly options: TeamsNotifierOptions) {}
 
-  async send(batch: NotificationBatch): Promise<NotifyResult> {
+  async send(batch: NotificationBatch, context: SendContext = {}): Promise<NotifyResult> {
     const result = await postWithRetry(
       {
         url: this.options.url,
-        body: JSON.stringify(teamsMessage(batch)),
+        body: JSON.stringify(teamsMessage(batch, context)),
         headers: () => ({ 'content-type': 'application/json', 'user-agent': 'northstar-alerts/1' }),
       },
       this.options.policy ?? DEFAULT_RETRY_POLICY,

@@ -88,6 +88,7 @@ export interface WebhookNotifierOptions {
 }
 
 export class WebhookNotifier implements Notifier {
+  readonly channelType = 'webhook' as const;
   constructor(private readonly options: WebhookNotifierOptions) {}
 
   send(batch: NotificationBatch): Promise<NotifyResult> {

@@ -21,4 +21,21 @@ describe('the channel form', () => {
     });
     expect(values).toEqual({ url: 'https://events.eu.pagerduty.com' });
   });
+
+  it('a Slack channel in Web API mode: the conversation id and API URL filled in again, the bot token never', () => {
+    const view = {
+      id: 'ops',
+      type: 'slack' as const,
+      channelId: 'C0123456789',
+      apiUrl: 'https://slack.example/api',
+      secrets: { botToken: 'set, ends …wxyz' },
+      source: 'app' as const,
+    };
+    expect(formValues(view)).toEqual({ channelId: 'C0123456789', apiUrl: 'https://slack.example/api' });
+    expect(channelInput('slack', 'ops', '', { url: '', botToken: '', channelId: 'C0123456789', apiUrl: '' })).toEqual({
+      id: 'ops',
+      type: 'slack',
+      channelId: 'C0123456789',
+    });
+  });
 });

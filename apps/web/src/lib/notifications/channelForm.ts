@@ -20,7 +20,19 @@ export const CHANNEL_FIELDS: Record<ChannelType, ChannelField[]> = {
     { name: 'url', label: 'Webhook URL', secret: true, optional: false, placeholder: 'https://hooks.example.com/northstar' },
     { name: 'secret', label: 'Signing secret (16+ characters)', secret: true, optional: false },
   ],
-  slack: [{ name: 'url', label: 'Incoming-webhook URL', secret: true, optional: false, placeholder: 'https://hooks.slack.com/services/…' }],
+  // two modes, one of them filled in: an incoming webhook, or a bot token and a conversation id (the Web API, which can be read back)
+  slack: [
+    {
+      name: 'url',
+      label: 'Incoming-webhook URL (webhook mode)',
+      secret: true,
+      optional: true,
+      placeholder: 'https://hooks.slack.com/services/… (or a bot token and conversation id below)',
+    },
+    { name: 'botToken', label: 'Bot token (Web API mode)', secret: true, optional: true, placeholder: 'xoxb-…' },
+    { name: 'channelId', label: 'Conversation (Web API mode: its C… code)', secret: false, optional: true, placeholder: 'C0123456789' },
+    { name: 'apiUrl', label: 'Web API base URL (optional)', secret: false, optional: true, placeholder: 'https://slack.com/api' },
+  ],
   email: [
     { name: 'smtpUrl', label: 'SMTP URL', secret: true, optional: false, placeholder: 'smtp://user:password@mail.example.com:587' },
     { name: 'from', label: 'From', secret: false, optional: false, placeholder: 'northstar@example.com' },
