@@ -7,8 +7,9 @@
  */
 const LAYERS = [
   // leaves: pure rules and instruments, no other server folder (alerts reads detect's scores);
+  // kafka/ is the shared kafkajs set-up (client, topic creation) for ownership/ and ingest/;
   // ownership/ is the Kafka group membership that feeds alerts/ownership.ts
-  ['observe', 'detect', 'align', 'alerts', 'ownership'],
+  ['observe', 'detect', 'align', 'alerts', 'kafka', 'ownership'],
   ['store'],
   // settings and history read the store's types and queries
   ['config', 'history'],

@@ -19,6 +19,7 @@ import {
   type PartName,
 } from './support/cluster.ts';
 import { waitFor, type TestServer } from './support/harness.ts';
+import { waitForValues } from './support/kpi-values.ts';
 import { startOncallReceiver, type OncallReceiver } from './support/oncall.ts';
 
 /**
@@ -118,38 +119,12 @@ async function produce(events: Ev[], partitionOf: (e: Ev, i: number) => number):
   }
 }
 
-async function shown(instance: number): Promise<Record<string, number | null>> {
-  const res = await cluster.api(instance, '/api/v1/kpis');
-  if (!res.ok) throw new Error(`instance ${instance}: GET /api/v1/kpis ${res.status}`);
-  const body = (await res.json()) as
-    Array<{ id: string; state?: { value: number | null } }> | { kpis: Array<{ id: string; state?: { value: number | null } }> };
-  const list = Array.isArray(body) ? body : body.kpis;
-  return Object.fromEntries(list.map((k) => [k.id, k.state?.value ?? null]));
-}
-
-/** Exact for counts and distinct counts, float-close for sums and ratios, within DDSketch's 1 % for quantiles. */
-function agrees(id: string, got: number | null, want: number): boolean {
-  if (got === null) return false;
-  if (id === 'latency') return Math.abs(got - want) <= 0.01 * Math.abs(want) + 1e-9;
-  return Math.abs(got - want) <= 1e-9 * Math.max(1, Math.abs(want));
-}
+/** The quantile KPIs: compared within DDSketch's 1 %. */
+const QUANTILES: ReadonlySet<string> = new Set(['latency']);
 
 async function waitForKpis(instances: number[], want: Record<string, number>, timeoutMs = 120_000): Promise<void> {
   for (const n of instances) {
-    let last: Record<string, number | null> = {};
-    try {
-      await waitFor(
-        async () => {
-          last = await shown(n);
-          return Object.entries(want).every(([id, v]) => agrees(id, last[id] ?? null, v)) ? true : undefined;
-        },
-        `every KPI on instance ${n}`,
-        timeoutMs,
-      );
-    } catch (err) {
-      const picked = Object.fromEntries(Object.keys(want).map((k) => [k, last[k]]));
-      throw new Error(`${(err as Error).message}\nshown:    ${JSON.stringify(picked)}\nexpected: ${JSON.stringify(want)}`, { cause: err });
-    }
+    await waitForValues(() => cluster.api(n, '/api/v1/kpis'), want, { label: `instance ${n}`, quantiles: QUANTILES, timeoutMs });
   }
 }
 

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Alert } from '@northstar/shared';
-import { burst, postEvents, startTestServer, waitFor, type TestServer } from './support/harness.ts';
-import { startOncallReceiver, type OncallReceiver } from './support/oncall.ts';
+import { alertingServer, ERRORS_RULE_INCIDENT, ERRORS_RULE_MODEL } from './support/alerting-server.ts';
+import { burst, postEvents, waitFor } from './support/harness.ts';
 
 /**
  * The on-call channels wired through a real server: a rule fires on real events, the alert
@@ -12,55 +12,30 @@ import { startOncallReceiver, type OncallReceiver } from './support/oncall.ts';
 const ROUTING_KEY = 'pd-routing-key-server-0123456789';
 const GENIE_KEY = 'genie-api-key-server-0123456789';
 
-let receiver: OncallReceiver;
-let server: TestServer;
-
-beforeAll(async () => {
-  receiver = await startOncallReceiver(ROUTING_KEY, GENIE_KEY);
-  server = await startTestServer({
-    config: `
-objectives:
-  - { id: platform, name: Stay fast, owner: CTO }
-kpis:
-  - { id: errors, name: Errors, objective: platform, owner: Ravi, metric: m.errors, aggregation: count, window: 1h, direction: lower_is_better, target: 10 }
-rules:
-  - { id: too-many-errors, name: Too many errors, kpis: [errors], severity: critical, condition: { type: threshold, op: '>', value: 10 } }
-notifications:
+const fx = alertingServer({ routingKey: ROUTING_KEY, genieKey: GENIE_KEY }, (base) => ({
+  config: `${ERRORS_RULE_MODEL}notifications:
   channels:
-    - { id: pager, type: pagerduty, routingKey: ${ROUTING_KEY}, url: '${receiver.base}/pagerduty' }
-    - { id: genie, type: opsgenie, apiKey: ${GENIE_KEY}, url: '${receiver.base}/opsgenie' }
-    - { id: room, type: teams, url: '${receiver.base}/teams/webhook?sig=abcdef0123456789' }
+    - { id: pager, type: pagerduty, routingKey: ${ROUTING_KEY}, url: '${base}/pagerduty' }
+    - { id: genie, type: opsgenie, apiKey: ${GENIE_KEY}, url: '${base}/opsgenie' }
+    - { id: room, type: teams, url: '${base}/teams/webhook?sig=abcdef0123456789' }
   routes:
     - { match: { severity: [critical] }, channels: [pager, genie, room], groupWait: 0s, repeatInterval: 1h }
 `,
-  });
-});
-afterAll(async () => {
-  await server?.stop();
-  receiver?.stop();
-});
+}));
 
 describe('on-call channels on a real server', () => {
   it('a firing rule opens one PagerDuty incident, one Opsgenie alert and posts one Teams card', async () => {
-    await postEvents(server, burst('m.errors', 12));
+    await postEvents(fx.server, burst('m.errors', 12));
     await waitFor(async () => {
-      const alerts = (await (await fetch(`${server.url}/api/v1/alerts`)).json()) as Alert[];
+      const alerts = (await (await fetch(`${fx.server.url}/api/v1/alerts`)).json()) as Alert[];
       return alerts.find((a) => a.state === 'alerting');
     }, 'an alerting alert');
     const s = await waitFor(async () => {
-      const st = await receiver.state();
+      const st = await fx.receiver.state();
       return st.pagerduty.incidents.length > 0 && st.opsgenie.alerts.length > 0 && st.teams.cards.length > 0 ? st : undefined;
     }, 'deliveries to all three');
     expect(s.pagerduty.rejected).toEqual([]);
-    expect(s.pagerduty.incidents).toEqual([
-      {
-        dedupKey: 'northstar/too-many-errors/errors/',
-        status: 'triggered',
-        triggers: 1,
-        summary: 'Errors: Too many errors: 12 vs threshold 10',
-        severity: 'critical',
-      },
-    ]);
+    expect(s.pagerduty.incidents).toEqual([ERRORS_RULE_INCIDENT]);
     expect(s.opsgenie.rejected).toEqual([]);
     expect(s.opsgenie.alerts).toEqual([
       { alias: 'northstar/too-many-errors/errors/', status: 'open', count: 1, message: 'Errors: 12 vs threshold 10', priority: 'P1' },

@@ -3,6 +3,7 @@ import { AssignerProtocol, Kafka, logLevel, type Admin, type Producer } from 'ka
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededRng } from '../apps/server/src/demo/generator.ts';
 import { KAFKA_BROKERS, waitFor } from './support/harness.ts';
+import { waitForValues } from './support/kpi-values.ts';
 import { makeWorkspace, startCliServer, waitReady, type CliServer, type ServerWorkspace } from './support/server-process.ts';
 
 /**
@@ -95,36 +96,11 @@ function expected(events: Ev[], http: number): Record<string, number> {
   };
 }
 
-async function shown(server: CliServer): Promise<Record<string, number | null>> {
-  const res = await fetch(`${server.url}/api/v1/kpis`);
-  if (!res.ok) throw new Error(`GET /api/v1/kpis: ${res.status}`);
-  const body = (await res.json()) as
-    Array<{ id: string; state?: { value: number | null } }> | { kpis: Array<{ id: string; state?: { value: number | null } }> };
-  const list = Array.isArray(body) ? body : body.kpis;
-  return Object.fromEntries(list.map((k) => [k.id, k.state?.value ?? null]));
-}
-
-/** Whether a shown value is the expected one: exact for counts, float-close for sums, within DDSketch's 1 % for quantiles. */
-function agrees(id: string, got: number | null, want: number): boolean {
-  if (got === null) return false;
-  if (id === 'latency' || id === 'eu-latency') return Math.abs(got - want) <= 0.01 * Math.abs(want) + 1e-9;
-  return Math.abs(got - want) <= 1e-9 * Math.max(1, Math.abs(want));
-}
+/** The quantile KPIs: compared within DDSketch's 1 %. */
+const QUANTILES: ReadonlySet<string> = new Set(['latency', 'eu-latency']);
 
 async function waitForAll(server: CliServer, want: Record<string, number>, label: string): Promise<void> {
-  let last: Record<string, number | null> = {};
-  try {
-    await waitFor(
-      async () => {
-        last = await shown(server);
-        return Object.entries(want).every(([id, v]) => agrees(id, last[id] ?? null, v)) ? true : undefined;
-      },
-      `every KPI on ${label}`,
-      90_000,
-    );
-  } catch (err) {
-    throw new Error(`${(err as Error).message}\nshown:    ${JSON.stringify(last)}\nexpected: ${JSON.stringify(want)}`, { cause: err });
-  }
+  await waitForValues(() => fetch(`${server.url}/api/v1/kpis`), want, { label, quantiles: QUANTILES, timeoutMs: 90_000 });
 }
 
 describe('several instances, one wall (issue 17)', () => {

@@ -56,6 +56,7 @@ describe('the layer check (pnpm layers)', () => {
         'http',
         'importer',
         'ingest',
+        'kafka',
         'live',
         'model',
         'observe',

@@ -35,8 +35,102 @@ function fromConfig(c: Context, what: string, id: string) {
   return jsonError(c, 409, 'from_config', `${what} "${id.slice(0, 100)}" comes from the config file; change it there`);
 }
 
-function channelView(deps: NotificationRouteDeps, id: string): ChannelView | undefined {
-  return deps.notifications.channelViews().find((v) => v.id === id);
+/** What tells the config file's-and-the-app's kinds (channels, routes) apart in their shared routes. */
+interface EditableKind<V> {
+  kind: 'channel' | 'route';
+  /** The config file's (read-only) then the app's, as answered. */
+  views: () => V[];
+  /** A definition of the config file: a write to it is refused (fromConfig). */
+  isConfig: (id: string) => boolean;
+  /** Refuses a new definition the kind does not allow, by throwing a ModelError (before anything is stored). */
+  checkNew?: (body: unknown) => void;
+  /** The body's schema in components.schemas. */
+  body: string;
+  summary: { list: string; get: string; create: string; replace: string; remove: string };
+  /** What a 409 means, per write. */
+  conflict: { replace: string; remove: string };
+}
+
+/**
+ * List, get, create, replace and delete for one editable kind: the same auth (admins write:
+ * auth/policy.ts), If-Match versions, config-file refusal and model-error mapping for both.
+ * The answers are the views (a channel's secrets hidden), read back after the write.
+ */
+function editableRoutes<V extends { id: string; version?: number }, I>(model: ModelService, k: EditableKind<V>) {
+  const find = (id: string) => k.views().find((v) => v.id === id);
+  return new Hono()
+    .get('/', doc({ tag: 'notifications', summary: k.summary.list, responses: { 200: 'OK' } }), (c) => c.json(k.views()))
+    .get('/:id', doc({ tag: 'notifications', summary: k.summary.get, responses: { 200: 'OK', 404: 'Not found' } }), (c) => {
+      const view = find(c.req.param('id'));
+      if (!view) return jsonError(c, 404, 'not_found', `no ${k.kind} "${c.req.param('id').slice(0, 100)}"`);
+      if (view.version !== undefined) c.header('ETag', `"${view.version}"`);
+      return c.json(view);
+    })
+    .post(
+      '/',
+      doc({
+        tag: 'notifications',
+        summary: k.summary.create,
+        body: k.body,
+        recordsChange: true,
+        responses: { 201: 'Created', 400: 'Invalid; details name each bad field', 409: 'Exists' },
+      }),
+      input<{ json: I }>(),
+      async (c) => {
+        try {
+          const body = await readJson(c);
+          k.checkNew?.(body);
+          const r = await model.upsert(k.kind, body, changeMeta(c), { create: true });
+          c.header('ETag', `"${r.version}"`);
+          return c.json(find(r.definition.id) as V, 201);
+        } catch (err) {
+          return modelErrorResponse(c, err);
+        }
+      },
+    )
+    .put(
+      '/:id',
+      doc({
+        tag: 'notifications',
+        summary: k.summary.replace,
+        body: k.body,
+        headers: IF_MATCH,
+        recordsChange: true,
+        responses: { 200: 'Stored as a new version', 400: 'Invalid', 409: k.conflict.replace },
+      }),
+      input<{ json: I }>(),
+      async (c) => {
+        const id = c.req.param('id');
+        if (k.isConfig(id)) return fromConfig(c, k.kind, id);
+        try {
+          const r = await model.upsert(k.kind, await readJson(c), changeMeta(c), { id, expectedVersion: expectedVersion(c) });
+          c.header('ETag', `"${r.version}"`);
+          return c.json(find(id) as V, 200);
+        } catch (err) {
+          return modelErrorResponse(c, err);
+        }
+      },
+    )
+    .delete(
+      '/:id',
+      doc({
+        tag: 'notifications',
+        summary: k.summary.remove,
+        headers: IF_MATCH,
+        recordsChange: true,
+        responses: { 204: 'Deleted', 404: 'Not found', 409: k.conflict.remove },
+      }),
+      async (c) => {
+        const id = c.req.param('id');
+        if (k.isConfig(id)) return fromConfig(c, k.kind, id);
+        try {
+          await model.remove(k.kind, id, changeMeta(c), expectedVersion(c));
+          return c.body(null, 204);
+        } catch (err) {
+          return modelErrorResponse(c, err);
+        }
+      },
+    );
 }
 
 /**
@@ -47,82 +141,23 @@ function channelView(deps: NotificationRouteDeps, id: string): ChannelView | und
  */
 function channelRoutes(deps: NotificationRouteDeps) {
   const { model, notifications } = deps;
-  const isConfig = (id: string) => notifications.channelViews().some((v) => v.id === id && v.source === 'config');
-  return new Hono()
-    .get(
-      '/',
-      doc({ tag: 'notifications', summary: "Channels: the config file's and the app's, secrets hidden", responses: { 200: 'OK' } }),
-      (c) => c.json(notifications.channelViews()),
-    )
-    .get('/:id', doc({ tag: 'notifications', summary: 'One channel, secrets hidden', responses: { 200: 'OK', 404: 'Not found' } }), (c) => {
-      const view = channelView(deps, c.req.param('id'));
-      if (!view) return jsonError(c, 404, 'not_found', `no channel "${c.req.param('id').slice(0, 100)}"`);
-      if (view.version !== undefined) c.header('ETag', `"${view.version}"`);
-      return c.json(view);
-    })
-    .post(
-      '/',
-      doc({
-        tag: 'notifications',
-        summary: 'Create a channel (admins); its secrets are stored encrypted',
-        body: 'AppChannel',
-        recordsChange: true,
-        responses: { 201: 'Created', 400: 'Invalid; details name each bad field', 409: 'Exists' },
-      }),
-      input<{ json: AppChannelInput }>(),
-      async (c) => {
-        try {
-          const r = await model.upsert('channel', await readJson(c), changeMeta(c), { create: true });
-          c.header('ETag', `"${r.version}"`);
-          return c.json(channelView(deps, r.definition.id) as ChannelView, 201);
-        } catch (err) {
-          return modelErrorResponse(c, err);
-        }
-      },
-    )
-    .put(
-      '/:id',
-      doc({
-        tag: 'notifications',
-        summary: 'Create or replace a channel (admins); a secret left out is kept',
-        body: 'AppChannel',
-        headers: IF_MATCH,
-        recordsChange: true,
-        responses: { 200: 'Stored as a new version', 400: 'Invalid', 409: 'Version conflict, or a channel of the config file' },
-      }),
-      input<{ json: AppChannelInput }>(),
-      async (c) => {
-        const id = c.req.param('id');
-        if (isConfig(id)) return fromConfig(c, 'channel', id);
-        try {
-          const r = await model.upsert('channel', await readJson(c), changeMeta(c), { id, expectedVersion: expectedVersion(c) });
-          c.header('ETag', `"${r.version}"`);
-          return c.json(channelView(deps, id) as ChannelView, 200);
-        } catch (err) {
-          return modelErrorResponse(c, err);
-        }
-      },
-    )
-    .delete(
-      '/:id',
-      doc({
-        tag: 'notifications',
-        summary: 'Delete a channel (admins; history is kept)',
-        headers: IF_MATCH,
-        recordsChange: true,
-        responses: { 204: 'Deleted', 404: 'Not found', 409: 'A route still names it, or it is from the config file' },
-      }),
-      async (c) => {
-        const id = c.req.param('id');
-        if (isConfig(id)) return fromConfig(c, 'channel', id);
-        try {
-          await model.remove('channel', id, changeMeta(c), expectedVersion(c));
-          return c.body(null, 204);
-        } catch (err) {
-          return modelErrorResponse(c, err);
-        }
-      },
-    )
+  return editableRoutes<ChannelView, AppChannelInput>(model, {
+    kind: 'channel',
+    views: () => notifications.channelViews(),
+    isConfig: (id) => notifications.channelViews().some((v) => v.id === id && v.source === 'config'),
+    body: 'AppChannel',
+    summary: {
+      list: "Channels: the config file's and the app's, secrets hidden",
+      get: 'One channel, secrets hidden',
+      create: 'Create a channel (admins); its secrets are stored encrypted',
+      replace: 'Create or replace a channel (admins); a secret left out is kept',
+      remove: 'Delete a channel (admins; history is kept)',
+    },
+    conflict: {
+      replace: 'Version conflict, or a channel of the config file',
+      remove: 'A route still names it, or it is from the config file',
+    },
+  })
     .get(
       '/:id/history',
       doc({ tag: 'notifications', summary: 'Every version of a channel, secrets hidden', responses: { 200: 'OK', 404: 'Never existed' } }),
@@ -159,86 +194,25 @@ function channelRoutes(deps: NotificationRouteDeps) {
 /** Notification routes: the config file's (ids `config-1`…, read-only) then the app's, written by admins. */
 function routeRoutes(deps: NotificationRouteDeps) {
   const { model, notifications } = deps;
-  const find = (id: string): RouteView | undefined => notifications.routeViews().find((r) => r.id === id);
-  return new Hono()
-    .get('/', doc({ tag: 'notifications', summary: "Routes: the config file's, then the app's", responses: { 200: 'OK' } }), (c) =>
-      c.json(notifications.routeViews()),
-    )
-    .get('/:id', doc({ tag: 'notifications', summary: 'One route', responses: { 200: 'OK', 404: 'Not found' } }), (c) => {
-      const view = find(c.req.param('id'));
-      if (!view) return jsonError(c, 404, 'not_found', `no route "${c.req.param('id').slice(0, 100)}"`);
-      if (view.version !== undefined) c.header('ETag', `"${view.version}"`);
-      return c.json(view);
-    })
-    .post(
-      '/',
-      doc({
-        tag: 'notifications',
-        summary: 'Create a route (admins)',
-        body: 'AppRoute',
-        recordsChange: true,
-        responses: { 201: 'Created', 400: 'Invalid; details name each bad field', 409: 'Exists' },
-      }),
-      input<{ json: AppRouteInput }>(),
-      async (c) => {
-        try {
-          const body = await readJson(c);
-          const id = (body as { id?: unknown } | null)?.id;
-          if (typeof id === 'string' && id.startsWith(CONFIG_ROUTE_PREFIX))
-            throw invalid('invalid route', [
-              { field: 'id', message: `ids starting "${CONFIG_ROUTE_PREFIX}" name the config file's routes` },
-            ]);
-          const r = await model.upsert('route', body, changeMeta(c), { create: true });
-          c.header('ETag', `"${r.version}"`);
-          return c.json(find(r.definition.id) as RouteView, 201);
-        } catch (err) {
-          return modelErrorResponse(c, err);
-        }
-      },
-    )
-    .put(
-      '/:id',
-      doc({
-        tag: 'notifications',
-        summary: 'Create or replace a route (admins)',
-        body: 'AppRoute',
-        headers: IF_MATCH,
-        recordsChange: true,
-        responses: { 200: 'Stored as a new version', 400: 'Invalid', 409: 'Version conflict, or a route of the config file' },
-      }),
-      input<{ json: AppRouteInput }>(),
-      async (c) => {
-        const id = c.req.param('id');
-        if (id.startsWith(CONFIG_ROUTE_PREFIX)) return fromConfig(c, 'route', id);
-        try {
-          const r = await model.upsert('route', await readJson(c), changeMeta(c), { id, expectedVersion: expectedVersion(c) });
-          c.header('ETag', `"${r.version}"`);
-          return c.json(find(id) as RouteView, 200);
-        } catch (err) {
-          return modelErrorResponse(c, err);
-        }
-      },
-    )
-    .delete(
-      '/:id',
-      doc({
-        tag: 'notifications',
-        summary: 'Delete a route (admins; history is kept)',
-        headers: IF_MATCH,
-        recordsChange: true,
-        responses: { 204: 'Deleted', 404: 'Not found', 409: 'From the config file, or a version conflict' },
-      }),
-      async (c) => {
-        const id = c.req.param('id');
-        if (id.startsWith(CONFIG_ROUTE_PREFIX)) return fromConfig(c, 'route', id);
-        try {
-          await model.remove('route', id, changeMeta(c), expectedVersion(c));
-          return c.body(null, 204);
-        } catch (err) {
-          return modelErrorResponse(c, err);
-        }
-      },
-    );
+  return editableRoutes<RouteView, AppRouteInput>(model, {
+    kind: 'route',
+    views: () => notifications.routeViews(),
+    isConfig: (id) => id.startsWith(CONFIG_ROUTE_PREFIX),
+    checkNew: (body) => {
+      const id = (body as { id?: unknown } | null)?.id;
+      if (typeof id === 'string' && id.startsWith(CONFIG_ROUTE_PREFIX))
+        throw invalid('invalid route', [{ field: 'id', message: `ids starting "${CONFIG_ROUTE_PREFIX}" name the config file's routes` }]);
+    },
+    body: 'AppRoute',
+    summary: {
+      list: "Routes: the config file's, then the app's",
+      get: 'One route',
+      create: 'Create a route (admins)',
+      replace: 'Create or replace a route (admins)',
+      remove: 'Delete a route (admins; history is kept)',
+    },
+    conflict: { replace: 'Version conflict, or a route of the config file', remove: 'From the config file, or a version conflict' },
+  });
 }
 
 /** The app's embed origins (the model's `embed-origins` setting), none when never set. */

@@ -1,40 +1,15 @@
-import { Kafka, logLevel, type Consumer, type EachBatchPayload, type KafkaMessage, type Producer } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
-import type { MetricEvent } from '@northstar/shared';
-import type { RejectedRecord } from '../store/event-store.ts';
+import { kafkaClient } from '../kafka/client.ts';
 import type { Metrics } from '../observe/metrics.ts';
-import { DeadLetterQueue, type DeadLetter } from './dead-letter.ts';
+import { untilDone, type BatchLease } from './batch-retry.ts';
+import { decodeBatch, type KafkaReject } from './decode-batch.ts';
 import type { Ingestor } from './ingestor.ts';
-import { decodeValues, type DecodedValues } from './decode-kafka.ts';
 import { sharedDecodePool, type DecodePool } from './decode-pool.ts';
 import { InFlightBudget } from './in-flight-budget.ts';
+import type { PartitionPartials, RecoveryRange } from './partition-partials.ts';
+import { RejectKeeper } from './reject-keeper.ts';
 import { kafkaSource, tagSource } from '../partials/source-tag.ts';
-
-export interface RecoveryRange {
-  after: bigint;
-  upTo: bigint;
-}
-
-/**
- * What the owner of a partition does for the partials every instance merges (issue 17;
- * partials-count.ts, kafka-partials.ts). Without it, events count on this instance only.
- */
-export interface PartitionPartials {
-  /**
-   * Before the first batch of a partition this instance did not own: read the partials topic
-   * to its end, continue from it. Returns the offsets the previous owner may have stored
-   * without publishing their partials.
-   */
-  adopt(source: string): Promise<RecoveryRange | undefined>;
-  /** Before a batch is stored: its last offset (an intent), so a next owner knows what may be stored unpublished. */
-  announce(source: string, lastOffset: string): Promise<void>;
-  /** Events of a recovery range that did not count here (the store had them): they go into the partials. */
-  recover(events: readonly MetricEvent[], range: RecoveryRange): number;
-  /** After a batch is stored and counted, before its offsets are committed: its partials and watermark are published. */
-  publish(source: string, lastOffset: string): Promise<void>;
-  /** A partition no longer assigned here. */
-  release(source: string): void;
-}
 
 export interface KafkaIngestOptions {
   brokers: string[];
@@ -56,18 +31,6 @@ export interface KafkaIngestOptions {
 
 export { DLQ_ORIGIN_HEADER, DLQ_REASON_HEADER, DLQ_SIZE_HEADER, DLQ_TRUNCATED_HEADER } from './dead-letter.ts';
 
-type KafkaReject = RejectedRecord & DeadLetter;
-
-interface Decoded {
-  events: MetricEvent[];
-  /** The message each event came from, by index: a row the store refuses goes to the DLQ as it was sent. */
-  messages: KafkaMessage[];
-  rejected: KafkaReject[];
-}
-
-/** Backoff while the store refuses a batch: quick at first, then every few seconds. */
-const RETRY_FIRST_MS = 200;
-const RETRY_MAX_MS = 5_000;
 /** Batches (of different partitions) decoded, checked and written at once: two cores, so a few suffice. */
 const PARTITIONS_IN_PARALLEL = 3;
 /** One partition's share of a fetch, and a whole fetch: what kafkajs holds per broker before handing batches over. */
@@ -75,66 +38,8 @@ const MAX_BYTES_PER_PARTITION = 4 * 1024 * 1024;
 const MAX_FETCH_BYTES = PARTITIONS_IN_PARALLEL * MAX_BYTES_PER_PARTITION;
 /** Default bound on batches in hand across partitions (and brokers: kafkajs fetches from each at once). */
 const DEFAULT_IN_FLIGHT_BYTES = 16 * 1024 * 1024;
-/** A batch smaller than this is decoded on the main thread: handing it over costs more than it saves (bench/decode-pool.ts). */
-export const INLINE_BELOW_BYTES = 32 * 1024;
 /** After a crash kafkajs does not restart from (a non-retriable error), this process restarts the consumer. */
 const RESTART_AFTER_MS = 2_000;
-
-/** A batch's decoded form, by message: what decode-kafka.ts found, with each event's and reject's message. */
-function withMessages(topic: string, partition: number, messages: KafkaMessage[], out: DecodedValues): Decoded {
-  return {
-    events: out.events,
-    messages: out.from.map((i) => messages[i]!),
-    rejected: out.rejected.map(({ index, reason, raw }) => {
-      const m = messages[index]!;
-      const origin = `${topic}/${partition}@${m.offset}`;
-      return { source: 'kafka', location: origin, origin, reason, raw, key: m.key, value: m.value };
-    }),
-  };
-}
-
-const timestampsOf = (messages: KafkaMessage[]) => messages.map((m) => Number(m.timestamp));
-
-/**
- * Pure step, on the calling thread: one Kafka batch → valid events and rejects, each
- * reject with a reason and origin (decode-kafka.ts has the rules).
- */
-export function decodeMessages(topic: string, partition: number, messages: KafkaMessage[], nowMs: number): Decoded {
-  return withMessages(
-    topic,
-    partition,
-    messages,
-    decodeValues(
-      messages.map((m) => m.value),
-      timestampsOf(messages),
-      nowMs,
-    ),
-  );
-}
-
-/**
- * A batch decoded off the main thread (the decode pool) unless it is small or the pool's
- * queue is full, or a worker fails; the same result either way. `bytes`: the batch's size.
- */
-export async function decodeBatch(
-  decoder: DecodePool,
-  topic: string,
-  partition: number,
-  messages: KafkaMessage[],
-  bytes: number,
-  nowMs: number,
-): Promise<Decoded> {
-  if (bytes < INLINE_BELOW_BYTES || decoder.full) return decodeMessages(topic, partition, messages, nowMs);
-  const values = messages.map((m) => m.value);
-  let out: DecodedValues;
-  try {
-    out = await decoder.kafka(values, timestampsOf(messages), nowMs);
-  } catch {
-    // a worker that failed (out of memory, ended) must not hold the partition: decode here
-    return decodeMessages(topic, partition, messages, nowMs);
-  }
-  return withMessages(topic, partition, messages, out);
-}
 
 /**
  * Kafka source: a consumer group whose offsets are committed only after the batch is
@@ -154,7 +59,7 @@ export class KafkaIngest {
   #joined = false;
   #stopping = false;
   #restartTimer: NodeJS.Timeout | undefined;
-  readonly #dlq = new DeadLetterQueue();
+  readonly #rejects: RejectKeeper;
   readonly #decoder: DecodePool;
   readonly #budget: InFlightBudget;
   /** Partitions whose partials this instance continues (adopted since the last rebalance). */
@@ -166,13 +71,7 @@ export class KafkaIngest {
     this.#opts = opts;
     this.#decoder = opts.decoder ?? sharedDecodePool();
     this.#budget = new InFlightBudget(opts.maxInFlightBytes ?? DEFAULT_IN_FLIGHT_BYTES);
-    this.#kafka = new Kafka({
-      clientId: 'northstar',
-      brokers: opts.brokers,
-      logLevel: logLevel.WARN,
-      logCreator: () => (entry) => opts.log.warn({ kafka: entry.namespace, ...entry.log }, entry.log.message),
-      retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 10_000 },
-    });
+    this.#kafka = kafkaClient({ clientId: 'northstar', brokers: opts.brokers, log: opts.log });
     this.#consumer = this.#kafka.consumer({
       groupId: opts.groupId,
       sessionTimeout: opts.sessionTimeoutMs,
@@ -190,6 +89,13 @@ export class KafkaIngest {
       idempotent: true,
       maxInFlightRequests: 1,
       retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 2_000 },
+    });
+    this.#rejects = new RejectKeeper({
+      producer: this.#producer,
+      dlqTopic: opts.dlqTopic,
+      ingestor: opts.ingestor,
+      metrics: opts.metrics,
+      log: opts.log,
     });
     const { GROUP_JOIN, CRASH, DISCONNECT, STOP } = this.#consumer.events;
     this.#consumer.on(GROUP_JOIN, ({ payload }) => {
@@ -226,7 +132,7 @@ export class KafkaIngest {
 
   /** Set while the DLQ refuses rejects (they are kept in rejected_events only): /readyz says degraded. */
   get dlqProblem(): string | undefined {
-    return this.#dlq.degraded ? `failing (${this.#dlq.lastError.slice(0, 200)}); rejects kept in rejected_events only` : undefined;
+    return this.#rejects.dlqProblem;
   }
 
   async start(): Promise<void> {
@@ -282,6 +188,7 @@ export class KafkaIngest {
     const last = batch.messages[batch.messages.length - 1]!.offset;
     const token = `${topic}/${partition}/${first}-${last}`;
     const source = kafkaSource(topic, partition);
+    const lease: BatchLease = { live, heartbeat };
     const partials = this.#opts.partials;
     if (partials && !this.#adopted.has(partition)) {
       const range = await partials.adopt(source);
@@ -291,7 +198,7 @@ export class KafkaIngest {
     }
     // the intent goes out while the batch is decoded: it costs a round trip, not a step
     const announced = partials
-      ? this.#untilDone('partials', live, heartbeat, async () => {
+      ? untilDone('partials', lease, this.#opts, async () => {
           await partials.announce(source, last);
           return true;
         })
@@ -307,10 +214,10 @@ export class KafkaIngest {
     this.#opts.metrics.kafkaLag.set({ partition: String(partition) }, Number(batch.offsetLag()));
     // Each step is retried alone, so one that succeeded is not repeated while a later one waits.
     if (decoded.rejected.length > 0) {
-      const kept = await this.#deadLetter(decoded.rejected, `rejected:${token}`, live, heartbeat);
+      const kept = await this.#rejects.keep(decoded.rejected, `rejected:${token}`, lease);
       if (!kept) return;
     }
-    const written = await this.#untilDone('store', live, heartbeat, () =>
+    const written = await untilDone('store', lease, this.#opts, () =>
       this.#opts.ingestor.writeBatchIsolating(decoded.events, 'kafka', token),
     );
     // Stopping or rebalanced while the store was down: leave the batch uncommitted, it is read again.
@@ -326,7 +233,7 @@ export class KafkaIngest {
         { topic, partition, rows: refused.length, reason: refused[0]!.reason },
         'the store refused rows for good; kept as rejects',
       );
-      const kept = await this.#deadLetter(refused, `refused:${token}`, live, heartbeat);
+      const kept = await this.#rejects.keep(refused, `refused:${token}`, lease);
       if (!kept) return;
     }
     // Counted once stored: every instance merges the batch's partials before its offsets are committed.
@@ -342,7 +249,7 @@ export class KafkaIngest {
           this.#opts.log.info({ topic, partition, recovered }, 'counted events the previous owner stored but did not publish');
         if (BigInt(last) >= range.upTo) this.#recovering.delete(partition);
       }
-      const published = await this.#untilDone('partials', live, heartbeat, async () => {
+      const published = await untilDone('partials', lease, this.#opts, async () => {
         await partials.publish(source, last);
         return true;
       });
@@ -358,88 +265,6 @@ export class KafkaIngest {
       this.#opts.log.warn({ err: (err as Error).message, topic, partition, offset: last }, 'offset commit failed after the write');
     }
     await heartbeat();
-  }
-
-  /**
-   * Rejects to the DLQ (bounded retries, dead-letter.ts) and to rejected_events (retried
-   * until stored: the store is where nothing is lost). A reject the DLQ took only as a
-   * bounded copy, or not at all, is kept whole in the store. False: the batch is no longer ours.
-   */
-  async #deadLetter(rejects: KafkaReject[], storeToken: string, live: () => boolean, heartbeat: () => Promise<void>): Promise<boolean> {
-    const { metrics, log } = this.#opts;
-    const outcome = await this.#dlq.send(rejects, {
-      sender: { send: (messages) => this.#producer.send({ topic: this.#opts.dlqTopic, acks: -1, messages }) },
-      live,
-      heartbeat,
-      onRetry: (attempt, err) => log.warn({ attempt, err: err.message, rejects: rejects.length }, 'DLQ send failed; retrying'),
-    });
-    metrics.dlqDegraded.set(this.#dlq.degraded ? 1 : 0);
-    if (!outcome) return false;
-    for (const { cut } of outcome.sent) metrics.dlqMessages.inc({ kind: cut ? 'copy' : 'whole' });
-    const whole = new Set(outcome.sent.filter((s) => s.cut).map((s) => s.reject));
-    const notOnDlq = new Map(outcome.failed.map((f) => [f.reject, f.error]));
-    if (notOnDlq.size > 0) {
-      metrics.dlqFailures.inc(notOnDlq.size);
-      log.error(
-        { rejects: notOnDlq.size, err: outcome.failed[0]!.error, dlqTopic: this.#opts.dlqTopic },
-        'DLQ refused rejects after bounded retries; kept whole in rejected_events, consumption goes on',
-      );
-    }
-    const records: RejectedRecord[] = rejects.map((r) => {
-      const error = notOnDlq.get(r);
-      return {
-        source: r.source,
-        location: r.location,
-        reason: error === undefined ? r.reason : `${r.reason} [not on the DLQ: ${error.slice(0, 200)}]`,
-        raw: r.raw,
-        whole: whole.has(r) || error !== undefined,
-      };
-    });
-    const stored = await this.#untilDone('store', live, heartbeat, async () => {
-      await this.#opts.ingestor.reject(records, storeToken);
-      return true;
-    });
-    return stored === true;
-  }
-
-  /** Runs `action` until it succeeds (its result) or the batch is no longer ours (undefined), backing off between tries. */
-  async #untilDone<T>(
-    step: 'store' | 'partials',
-    live: () => boolean,
-    heartbeat: () => Promise<void>,
-    action: () => Promise<T>,
-  ): Promise<T | undefined> {
-    const { metrics, log } = this.#opts;
-    let delay = RETRY_FIRST_MS;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const result = await action();
-        if (attempt > 1) {
-          if (step === 'store') metrics.kafkaWaitingForStore.set(0);
-          log.info({ step, attempts: attempt }, `${step} accepts writes again; consumption resumed`);
-        }
-        return result;
-      } catch (err) {
-        if (step === 'store') {
-          metrics.writeFailures.inc({ source: 'kafka' });
-          metrics.kafkaWaitingForStore.set(1);
-        }
-        // the first failure and then one in ten: an outage of minutes must not flood the log
-        if (attempt === 1 || attempt % 10 === 0) {
-          log.warn(
-            { step, attempt, retryInMs: delay, err: (err as Error).message },
-            step === 'store'
-              ? 'store refused the batch; consumption paused, retrying'
-              : 'could not publish the partials of a batch; retrying',
-          );
-        }
-      }
-      if (!live()) return undefined;
-      await new Promise((r) => setTimeout(r, delay));
-      if (!live()) return undefined;
-      await heartbeat();
-      delay = Math.min(delay * 2, RETRY_MAX_MS);
-    }
   }
 
   /** Lets the batch in hand finish (its write and commit, or its retries end), then leaves the group. */

@@ -1,5 +1,7 @@
-import { Kafka, logLevel, type Admin, type Consumer, type EachBatchPayload, type Producer } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
+import { kafkaClient } from '../kafka/client.ts';
+import { ensureTopic, type TopicSettings } from '../kafka/topics.ts';
 import { decodePartials, PartialMessageError, type PartialsMessage } from '../partials/codec.ts';
 import { murmurHash3_32 } from '../store/murmur3.ts';
 import { RECEIVE_HORIZON_MS, type PartialsCount, type PartialsPublisher } from './partials-count.ts';
@@ -24,6 +26,14 @@ const READ_BACK_MARGIN_MS = 60_000;
  */
 const RETENTION_MS = 3600_000;
 const SEGMENT_MS = 10 * 60_000;
+const TOPIC_SETTINGS: TopicSettings = {
+  replicationFactor: 1,
+  configEntries: [
+    { name: 'cleanup.policy', value: 'compact,delete' },
+    { name: 'retention.ms', value: String(RETENTION_MS) },
+    { name: 'segment.ms', value: String(SEGMENT_MS) },
+  ],
+};
 /** How long a new owner waits to read the topic to its end before it carries on anyway (logged). */
 const CATCH_UP_MAX_MS = 15_000;
 
@@ -45,13 +55,7 @@ export class KafkaPartials implements PartialsPublisher {
 
   constructor(opts: KafkaPartialsOptions) {
     this.#opts = opts;
-    this.#kafka = new Kafka({
-      clientId: 'northstar-partials',
-      brokers: opts.brokers,
-      logLevel: logLevel.WARN,
-      logCreator: () => (entry) => opts.log.warn({ kafka: entry.namespace, ...entry.log }, entry.log.message),
-      retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 10_000 },
-    });
+    this.#kafka = kafkaClient({ clientId: 'northstar-partials', brokers: opts.brokers, log: opts.log });
     this.#producer = this.#kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
     this.#consumer = this.#kafka.consumer({ groupId: opts.groupId, maxWaitTimeInMs: 100, sessionTimeout: 30_000 });
   }
@@ -60,7 +64,7 @@ export class KafkaPartials implements PartialsPublisher {
     const admin = this.#kafka.admin();
     await admin.connect();
     try {
-      await this.#ensureTopic(admin);
+      await ensureTopic(admin, this.#opts.topic, this.#opts.partitions, TOPIC_SETTINGS);
       await this.#producer.connect();
       await this.#consumer.connect();
       this.#partitions = (await admin.fetchTopicOffsets(this.#opts.topic)).length;
@@ -75,30 +79,6 @@ export class KafkaPartials implements PartialsPublisher {
     }
     this.#opts.count.connect(this);
     await this.caughtUp();
-  }
-
-  async #ensureTopic(admin: Admin): Promise<void> {
-    if ((await admin.listTopics()).includes(this.#opts.topic)) return;
-    try {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: [
-          {
-            topic: this.#opts.topic,
-            numPartitions: this.#opts.partitions,
-            replicationFactor: 1,
-            configEntries: [
-              { name: 'cleanup.policy', value: 'compact,delete' },
-              { name: 'retention.ms', value: String(RETENTION_MS) },
-              { name: 'segment.ms', value: String(SEGMENT_MS) },
-            ],
-          },
-        ],
-      });
-    } catch (err) {
-      // another instance created it meanwhile
-      if (!(await admin.listTopics()).includes(this.#opts.topic)) throw err;
-    }
   }
 
   async #eachBatch({ batch, resolveOffset, heartbeat }: EachBatchPayload): Promise<void> {

@@ -1,6 +1,8 @@
-import { Kafka, logLevel, type Admin, type Consumer } from 'kafkajs';
+import type { Consumer, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { AssignedOwnership } from '../alerts/ownership.ts';
+import { kafkaClient } from '../kafka/client.ts';
+import { ensureTopic, type TopicSettings } from '../kafka/topics.ts';
 
 export interface KafkaRuleOwnersOptions {
   brokers: string[];
@@ -27,6 +29,11 @@ export interface KafkaRuleOwnersOptions {
 /** How long start keeps trying to join the group before the server gives up. */
 const START_TIMEOUT_MS = 60_000;
 const START_RETRY_MS = 1_000;
+const TOPIC_SETTINGS: TopicSettings = {
+  // replicated where the cluster allows: losing a broker must not take the assignment's topic with it
+  replicationFactor: async (admin) => Math.min(3, (await admin.describeCluster()).brokers.length),
+  configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
+};
 
 /** kafkajs marks errors a later attempt can get past (a leader being elected, a coordinator moving). */
 export function isRetriable(err: unknown): boolean {
@@ -44,13 +51,7 @@ export class KafkaRuleOwners {
   constructor(opts: KafkaRuleOwnersOptions) {
     this.#opts = opts;
     this.#now = opts.now ?? Date.now;
-    this.#kafka = new Kafka({
-      clientId: 'northstar-alert-owners',
-      brokers: opts.brokers,
-      logLevel: logLevel.WARN,
-      logCreator: () => (entry) => opts.log.warn({ kafka: entry.namespace, ...entry.log }, entry.log.message),
-      retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 10_000 },
-    });
+    this.#kafka = kafkaClient({ clientId: 'northstar-alert-owners', brokers: opts.brokers, log: opts.log });
     this.#consumer = this.#newConsumer();
   }
 
@@ -86,7 +87,7 @@ export class KafkaRuleOwners {
     const admin = this.#kafka.admin();
     await admin.connect();
     try {
-      await this.#ensureTopic(admin);
+      await ensureTopic(admin, this.#opts.topic, this.#opts.partitions, TOPIC_SETTINGS);
     } finally {
       await admin.disconnect();
     }
@@ -114,27 +115,6 @@ export class KafkaRuleOwners {
     await this.#consumer.subscribe({ topic: this.#opts.topic, fromBeginning: false });
     // nothing to read: the assignment is the point; offsets are never committed
     await this.#consumer.run({ autoCommit: false, eachBatch: async ({ heartbeat }) => heartbeat() });
-  }
-
-  async #ensureTopic(admin: Admin): Promise<void> {
-    if ((await admin.listTopics()).includes(this.#opts.topic)) return;
-    try {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: [
-          {
-            topic: this.#opts.topic,
-            numPartitions: this.#opts.partitions,
-            // replicated where the cluster allows: losing a broker must not take the assignment's topic with it
-            replicationFactor: Math.min(3, (await admin.describeCluster()).brokers.length),
-            configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
-          },
-        ],
-      });
-    } catch (err) {
-      // another instance created it meanwhile
-      if (!(await admin.listTopics()).includes(this.#opts.topic)) throw err;
-    }
   }
 
   /** Leaves the group: the others take this member's rules at the next rebalance, without waiting for a session timeout. */

@@ -12,58 +12,38 @@ import {
   saveRoute,
   testChannel,
 } from '../api/notifications.ts';
+import { AdminPageModel } from '../admin/AdminPageModel.svelte.ts';
 
 /** Channels, routes and embed origins as an admin manages them; every write reloads what the server holds. */
-export class NotificationsModel {
+export class NotificationsModel extends AdminPageModel {
   channels = $state.raw<ChannelView[]>([]);
   routes = $state.raw<RouteView[]>([]);
   embed = $state.raw<EmbedOriginsView | null>(null);
-  error = $state<string | null>(null);
-  notice = $state<string | null>(null);
   /** Channel id → the last test-send's result. */
   readonly tests = new SvelteMap<string, ChannelTestResult | 'sending'>();
 
-  async load(): Promise<void> {
-    try {
-      [this.channels, this.routes, this.embed] = await Promise.all([listChannels(), listRoutes(), embedOrigins()]);
-      this.error = null;
-    } catch (err) {
-      this.error = errorMessage(err);
-    }
-  }
-
-  async #run(action: () => Promise<unknown>, notice: string): Promise<boolean> {
-    try {
-      await action();
-      this.error = null;
-      this.notice = notice;
-      await this.load();
-      return true;
-    } catch (err) {
-      this.error = errorMessage(err);
-      this.notice = null;
-      return false;
-    }
+  protected async read(): Promise<void> {
+    [this.channels, this.routes, this.embed] = await Promise.all([listChannels(), listRoutes(), embedOrigins()]);
   }
 
   saveChannel(input: AppChannelInput, version: number | null): Promise<boolean> {
-    return this.#run(() => saveChannel(input, version), `Channel ${input.id} saved.`);
+    return this.run(() => saveChannel(input, version), `Channel ${input.id} saved.`);
   }
 
   deleteChannel(view: ChannelView): Promise<boolean> {
-    return this.#run(() => deleteChannel(view.id, view.version ?? 0), `Channel ${view.id} deleted.`);
+    return this.run(() => deleteChannel(view.id, view.version ?? 0), `Channel ${view.id} deleted.`);
   }
 
   saveRoute(input: AppRouteInput, version: number | null): Promise<boolean> {
-    return this.#run(() => saveRoute(input, version), `Route ${input.id} saved.`);
+    return this.run(() => saveRoute(input, version), `Route ${input.id} saved.`);
   }
 
   deleteRoute(view: RouteView): Promise<boolean> {
-    return this.#run(() => deleteRoute(view.id, view.version ?? 0), `Route ${view.id} deleted.`);
+    return this.run(() => deleteRoute(view.id, view.version ?? 0), `Route ${view.id} deleted.`);
   }
 
   saveEmbedOrigins(origins: string[]): Promise<boolean> {
-    return this.#run(() => saveEmbedOrigins(origins, this.embed?.version ?? 0), 'Embed origins saved; they apply at once.');
+    return this.run(() => saveEmbedOrigins(origins, this.embed?.version ?? 0), 'Embed origins saved; they apply at once.');
   }
 
   async test(id: string): Promise<void> {

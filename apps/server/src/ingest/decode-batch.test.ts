@@ -1,7 +1,7 @@
 import type { KafkaMessage } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DecodePool } from './decode-pool.ts';
-import { INLINE_BELOW_BYTES, decodeBatch, decodeMessages } from './kafka-consumer.ts';
+import { INLINE_BELOW_BYTES, decodeBatch, decodeMessages } from './decode-batch.ts';
 
 const NOW = Date.UTC(2026, 10, 25, 12);
 const pool = new DecodePool({ threads: 1 });
