@@ -1,6 +1,7 @@
 import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { kafkaClient } from '../kafka/client.ts';
+import { startWithRetry } from '../kafka/start-retry.ts';
 import { ensureTopic, type TopicSettings } from '../kafka/topics.ts';
 import { decodePartials, PartialMessageError, type PartialsMessage } from '../partials/codec.ts';
 import { murmurHash3_32 } from '../store/murmur3.ts';
@@ -34,6 +35,9 @@ const TOPIC_SETTINGS: TopicSettings = {
     { name: 'segment.ms', value: String(SEGMENT_MS) },
   ],
 };
+/** How long start keeps trying on a just-created topic before the server gives up. */
+const START_TIMEOUT_MS = 60_000;
+const START_RETRY_MS = 1_000;
 /** How long a new owner waits to read the topic to its end before it carries on anyway (logged). */
 const CATCH_UP_MAX_MS = 15_000;
 
@@ -46,7 +50,7 @@ export class KafkaPartials implements PartialsPublisher {
   readonly #opts: KafkaPartialsOptions;
   readonly #kafka: Kafka;
   readonly #producer: Producer;
-  readonly #consumer: Consumer;
+  #consumer: Consumer;
   /** Next offset to read, per partition of the topic. */
   readonly #position = new Map<number, bigint>();
   #partitions = 0;
@@ -57,10 +61,31 @@ export class KafkaPartials implements PartialsPublisher {
     this.#opts = opts;
     this.#kafka = kafkaClient({ clientId: 'northstar-partials', brokers: opts.brokers, log: opts.log });
     this.#producer = this.#kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
-    this.#consumer = this.#kafka.consumer({ groupId: opts.groupId, maxWaitTimeInMs: 100, sessionTimeout: 30_000 });
+    this.#consumer = this.#newConsumer();
+  }
+
+  #newConsumer(): Consumer {
+    return this.#kafka.consumer({ groupId: this.#opts.groupId, maxWaitTimeInMs: 100, sessionTimeout: 30_000 });
   }
 
   async start(): Promise<void> {
+    // a just-created topic answers "does not host this topic-partition" or "not the leader" for a
+    // while (seen in faults-dlq at start-up): start again with a fresh consumer
+    await startWithRetry(() => this.#startOnce(), {
+      what: 'partials topic reader',
+      log: this.#opts.log,
+      timeoutMs: START_TIMEOUT_MS,
+      retryMs: START_RETRY_MS,
+      reset: async () => {
+        await this.#consumer.disconnect().catch(() => undefined);
+        this.#consumer = this.#newConsumer();
+      },
+    });
+    this.#opts.count.connect(this);
+    await this.caughtUp();
+  }
+
+  async #startOnce(): Promise<void> {
     const admin = this.#kafka.admin();
     await admin.connect();
     try {
@@ -77,8 +102,6 @@ export class KafkaPartials implements PartialsPublisher {
     } finally {
       await admin.disconnect();
     }
-    this.#opts.count.connect(this);
-    await this.caughtUp();
   }
 
   async #eachBatch({ batch, resolveOffset, heartbeat }: EachBatchPayload): Promise<void> {

@@ -2,6 +2,7 @@ import type { Consumer, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { AssignedOwnership } from '../alerts/ownership.ts';
 import { kafkaClient } from '../kafka/client.ts';
+import { startWithRetry } from '../kafka/start-retry.ts';
 import { ensureTopic, type TopicSettings } from '../kafka/topics.ts';
 
 export interface KafkaRuleOwnersOptions {
@@ -34,13 +35,6 @@ const TOPIC_SETTINGS: TopicSettings = {
   replicationFactor: async (admin) => Math.min(3, (await admin.describeCluster()).brokers.length),
   configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
 };
-
-/** kafkajs marks errors a later attempt can get past (a leader being elected, a coordinator moving). */
-export function isRetriable(err: unknown): boolean {
-  if (typeof err !== 'object' || err === null) return false;
-  const e = err as { retriable?: unknown; originalError?: unknown; cause?: unknown };
-  return e.retriable === true || isRetriable(e.originalError) || isRetriable(e.cause);
-}
 
 export class KafkaRuleOwners {
   readonly #opts: KafkaRuleOwnersOptions;
@@ -91,23 +85,19 @@ export class KafkaRuleOwners {
     } finally {
       await admin.disconnect();
     }
-    // a topic just created (here or by another instance) can answer "not the leader" for a
-    // while after it is listed, and kafkajs's run gives up on its first join after its own
-    // retries: start again with a fresh member rather than stop the server
-    const deadline = this.#now() + START_TIMEOUT_MS;
-    for (;;) {
-      try {
-        await this.#run();
-        return;
-      } catch (err) {
+    // kafkajs's run gives up on its first join after its own retries: start again with a fresh member
+    await startWithRetry(() => this.#run(), {
+      what: 'alert-owners group',
+      log: this.#opts.log,
+      timeoutMs: START_TIMEOUT_MS,
+      retryMs: START_RETRY_MS,
+      now: this.#now,
+      reset: async () => {
         this.#opts.ownership.revokeAll();
         await this.#consumer.disconnect().catch(() => undefined);
-        if (!isRetriable(err) || this.#now() >= deadline) throw err;
-        this.#opts.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'alert-owners group not joined yet; trying again');
-        await new Promise((resolve) => setTimeout(resolve, START_RETRY_MS));
         this.#consumer = this.#newConsumer();
-      }
-    }
+      },
+    });
   }
 
   async #run(): Promise<void> {
