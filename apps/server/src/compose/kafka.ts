@@ -1,3 +1,4 @@
+import { Kafka, logLevel } from 'kafkajs';
 import type { MetricEvent } from '@northstar/shared';
 import type { Logger } from 'pino';
 import { AssignedOwnership, OWN_EVERYTHING, RULE_OWNER_PARTITIONS, type RuleOwnership } from '../alerts/ownership.ts';
@@ -29,6 +30,8 @@ export function ruleOwnershipFor(settings: Pick<Settings, 'kafkaBrokers' | 'kafk
 
 export interface RunningKafka {
   ingest: KafkaIngest;
+  /** HTTP events with an id, produced to the events topic keyed by identity (ingest-routes.ts says why). */
+  forwardIdentified: (events: readonly MetricEvent[]) => Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -98,15 +101,30 @@ export async function startKafka(
     partials: partitionPartials,
   });
   await kafka.start();
+  const forward = new Kafka({ clientId: 'northstar-http-forward', brokers: settings.kafkaBrokers, logLevel: logLevel.WARN }).producer({
+    allowAutoTopicCreation: false,
+    idempotent: true,
+    maxInFlightRequests: 1,
+  });
+  await forward.connect();
   log.info(
     { brokers: settings.kafkaBrokers, topic: settings.kafkaTopic, group: settings.kafkaGroupId, partials: settings.kafkaPartialsTopic },
     'kafka consumer started',
   );
   return {
     ingest: kafka,
+    forwardIdentified: async (events) => {
+      await forward.send({
+        topic: settings.kafkaTopic,
+        acks: -1,
+        // the key is the identity (event-identity.ts): every copy of an event lands on one partition
+        messages: events.map((e) => ({ key: `${e.metric}\n${e.id}`, value: JSON.stringify(e) })),
+      });
+    },
     stop: async () => {
       // alert rules first: the other instances take them over while this one drains
       await owners?.stop();
+      await forward.disconnect();
       await kafka.stop();
       // HTTP events counted since the last publish go out before the producer closes
       await partials?.flushLocal().catch((err: Error) => log.warn({ err: err.message }, 'could not publish the last partials'));

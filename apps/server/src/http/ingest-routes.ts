@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { IngestRefusal, IngestResponse } from '@northstar/shared';
+import type { IngestRefusal, IngestResponse, MetricEvent } from '@northstar/shared';
 import { BackpressureError, type RefusedIndex } from '../ingest/batch-writer.ts';
 import { BodyError, decodeBodyOffThread, formatFromContentType } from '../ingest/decode-body.ts';
 import type { Ingestor } from '../ingest/ingestor.ts';
@@ -36,8 +36,34 @@ class RecentKeys {
 
 export interface IngestRouteDeps {
   ingestor: Pick<Ingestor, 'reject' | 'writeGrouped' | 'writeBatchIsolating'>;
+  /**
+   * With Kafka (issue 17): events that carry an id go to the events topic keyed by their
+   * identity, so one partition, hence one instance's id check, sees every copy of an event,
+   * whichever instance it was posted to; resolves once the brokers have it (acks all).
+   */
+  forwardIdentified?: (events: readonly MetricEvent[]) => Promise<void>;
   metrics: Pick<Metrics, 'eventsReceived'>;
   bodyLimitBytes: number;
+}
+
+/** Hands the events with an id to `forwardIdentified` when there is one; returns the rest and their indexes in `events`. */
+async function forwardIdentified(
+  deps: IngestRouteDeps,
+  events: readonly MetricEvent[],
+): Promise<{ direct: readonly MetricEvent[]; at: readonly number[] }> {
+  if (!deps.forwardIdentified) return { direct: events, at: events.map((_, i) => i) };
+  const identified: MetricEvent[] = [];
+  const direct: MetricEvent[] = [];
+  const at: number[] = [];
+  events.forEach((e, i) => {
+    if (e.id !== '') identified.push(e);
+    else {
+      direct.push(e);
+      at.push(i);
+    }
+  });
+  if (identified.length > 0) await deps.forwardIdentified(identified);
+  return { direct, at };
 }
 
 export function ingestRoutes(deps: IngestRouteDeps) {
@@ -111,9 +137,11 @@ export function ingestRoutes(deps: IngestRouteDeps) {
           await deps.ingestor.reject(decoded.rejected.map((r) => ({ source, location: `line ${r.line}`, reason: r.reason, raw: r.raw })));
           // events whose id is already stored are accepted but not stored or counted again
           if (idempotencyKey === undefined) {
-            const written = await deps.ingestor.writeGrouped(decoded.events);
+            // forwarded first: a direct write failing after it gets a 503, and the retry's forwarded copies are dropped by id
+            const { direct, at } = await forwardIdentified(deps, decoded.events);
+            const written = await deps.ingestor.writeGrouped(direct);
             body.duplicates = written.duplicates;
-            refused = written.refused;
+            refused = written.refused.map((r) => ({ ...r, index: at[r.index]! }));
           } else if (decoded.events.length > 0) {
             const written = await deps.ingestor.writeBatchIsolating(decoded.events, 'import', idempotencyKey);
             body.duplicates = written.duplicates;
