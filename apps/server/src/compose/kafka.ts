@@ -1,4 +1,3 @@
-import { Kafka, logLevel } from 'kafkajs';
 import type { MetricEvent } from '@northstar/shared';
 import type { Logger } from 'pino';
 import { AssignedOwnership, OWN_EVERYTHING, RULE_OWNER_PARTITIONS, type RuleOwnership } from '../alerts/ownership.ts';
@@ -6,6 +5,8 @@ import type { Settings } from '../config/settings.ts';
 import type { Ingestor } from '../ingest/ingestor.ts';
 import { KafkaIngest } from '../ingest/kafka-consumer.ts';
 import { KafkaPartials } from '../ingest/kafka-partials.ts';
+import { KafkaVerdicts } from '../ingest/kafka-verdicts.ts';
+import type { Verdict } from '../ingest/verdicts.ts';
 import type { PartialsCount } from '../ingest/partials-count.ts';
 import type { Metrics } from '../observe/metrics.ts';
 import { KafkaRuleOwners } from '../ownership/kafka-rule-owners.ts';
@@ -30,8 +31,8 @@ export function ruleOwnershipFor(settings: Pick<Settings, 'kafkaBrokers' | 'kafk
 
 export interface RunningKafka {
   ingest: KafkaIngest;
-  /** HTTP events with an id, produced to the events topic keyed by identity (ingest-routes.ts says why). */
-  forwardIdentified: (events: readonly MetricEvent[]) => Promise<void>;
+  /** HTTP events with an id, through the events topic keyed by identity; resolves with their verdicts (kafka-verdicts.ts). */
+  forwardIdentified: (events: readonly MetricEvent[]) => Promise<Verdict[]>;
   stop(): Promise<void>;
 }
 
@@ -88,6 +89,18 @@ export async function startKafka(
           release: (source: string) => partials.release(source),
         }
       : undefined;
+  // read before the consumer runs: a batch stored from now on can answer the requests waiting on it
+  const verdicts = new KafkaVerdicts({
+    brokers: settings.kafkaBrokers,
+    eventsTopic: settings.kafkaTopic,
+    topic: settings.kafkaVerdictsTopic,
+    partitions: KAFKA_PARTITIONS,
+    groupId: settings.kafkaGroupId,
+    timeoutMs: settings.ingestVerdictTimeoutMs,
+    onTimeout: () => metrics.ingestVerdictTimeouts.inc(),
+    log: log.child({ component: 'kafka-verdicts' }),
+  });
+  await verdicts.start();
   const kafka = new KafkaIngest({
     brokers: settings.kafkaBrokers,
     topic: settings.kafkaTopic,
@@ -99,33 +112,22 @@ export async function startKafka(
     metrics,
     log: log.child({ component: 'kafka' }),
     partials: partitionPartials,
+    verdicts,
   });
   await kafka.start();
-  const forward = new Kafka({ clientId: 'northstar-http-forward', brokers: settings.kafkaBrokers, logLevel: logLevel.WARN }).producer({
-    allowAutoTopicCreation: false,
-    idempotent: true,
-    maxInFlightRequests: 1,
-  });
-  await forward.connect();
   log.info(
     { brokers: settings.kafkaBrokers, topic: settings.kafkaTopic, group: settings.kafkaGroupId, partials: settings.kafkaPartialsTopic },
     'kafka consumer started',
   );
   return {
     ingest: kafka,
-    forwardIdentified: async (events) => {
-      await forward.send({
-        topic: settings.kafkaTopic,
-        acks: -1,
-        // the key is the identity (event-identity.ts): every copy of an event lands on one partition
-        messages: events.map((e) => ({ key: `${e.metric}\n${e.id}`, value: JSON.stringify(e) })),
-      });
-    },
+    forwardIdentified: (events) => verdicts.forward(events),
     stop: async () => {
       // alert rules first: the other instances take them over while this one drains
       await owners?.stop();
-      await forward.disconnect();
+      // the batch in hand sends its verdicts before the producer closes
       await kafka.stop();
+      await verdicts.stop();
       // HTTP events counted since the last publish go out before the producer closes
       await partials?.flushLocal().catch((err: Error) => log.warn({ err: err.message }, 'could not publish the last partials'));
       await bus?.stop();

@@ -25,7 +25,7 @@ function memoryIngestor(fail?: Error) {
     writeBatchIsolating: (events, _source, key) => {
       keys.push(key);
       stored.push(...events);
-      return Promise.resolve({ stored: events.length, duplicates: 0, refused: [] });
+      return Promise.resolve({ stored: events.length, duplicates: 0, refused: [], repeats: [] });
     },
   };
   return { stored, rejected, keys, ingestor };

@@ -9,6 +9,8 @@ import { decodeValues, type DecodedValues } from './decode-kafka.ts';
 import { sharedDecodePool, type DecodePool } from './decode-pool.ts';
 import { InFlightBudget } from './in-flight-budget.ts';
 import { kafkaSource, tagSource } from '../partials/source-tag.ts';
+import { collectReplies } from './verdict-messages.ts';
+import type { Verdict, VerdictReply } from './verdicts.ts';
 
 export interface RecoveryRange {
   after: bigint;
@@ -52,6 +54,8 @@ export interface KafkaIngestOptions {
   /** Bytes of batches taken and not yet committed, across partitions (in-flight-budget.ts). */
   maxInFlightBytes?: number;
   partials?: PartitionPartials;
+  /** Where the verdicts on events an HTTP instance forwarded go (kafka-verdicts.ts); without it, nowhere. */
+  verdicts?: { send(replies: readonly VerdictReply[]): Promise<void> };
 }
 
 export { DLQ_ORIGIN_HEADER, DLQ_REASON_HEADER, DLQ_SIZE_HEADER, DLQ_TRUNCATED_HEADER } from './dead-letter.ts';
@@ -63,6 +67,8 @@ interface Decoded {
   /** The message each event came from, by index: a row the store refuses goes to the DLQ as it was sent. */
   messages: KafkaMessage[];
   rejected: KafkaReject[];
+  /** The message each reject came from, by index. */
+  rejectedFrom: KafkaMessage[];
 }
 
 /** Backoff while the store refuses a batch: quick at first, then every few seconds. */
@@ -90,6 +96,7 @@ function withMessages(topic: string, partition: number, messages: KafkaMessage[]
       const origin = `${topic}/${partition}@${m.offset}`;
       return { source: 'kafka', location: origin, origin, reason, raw, key: m.key, value: m.value };
     }),
+    rejectedFrom: out.rejected.map(({ index }) => messages[index]!),
   };
 }
 
@@ -348,6 +355,8 @@ export class KafkaIngest {
       });
       if (!published) return;
     }
+    // Stored, counted and published: the HTTP requests waiting on events of this batch get their verdicts
+    await this.#sendVerdicts(decoded, written);
     // Only now is the batch durable: commit past its last offset.
     resolveOffset(last);
     try {
@@ -358,6 +367,30 @@ export class KafkaIngest {
       this.#opts.log.warn({ err: (err as Error).message, topic, partition, offset: last }, 'offset commit failed after the write');
     }
     await heartbeat();
+  }
+
+  /**
+   * One try (the producer retries a little itself): a verdict lost is a request answered 503
+   * after its timeout, and its retry is safe (its events have ids), so the partition does not wait.
+   */
+  async #sendVerdicts(decoded: Decoded, written: { repeats: readonly MetricEvent[]; refused: ReadonlyArray<{ row: MetricEvent; reason: string }> }) {
+    const sender = this.#opts.verdicts;
+    if (!sender) return;
+    const repeats = new Set(written.repeats);
+    const refused = new Map(written.refused.map((r) => [r.row, r.reason]));
+    const verdicts: Array<[KafkaMessage, Verdict]> = decoded.events.map((e, i) => {
+      const reason = refused.get(e);
+      const verdict: Verdict =
+        reason !== undefined ? { outcome: 'refused', reason } : repeats.has(e) ? { outcome: 'duplicate' } : { outcome: 'stored' };
+      return [decoded.messages[i]!, verdict];
+    });
+    decoded.rejected.forEach((r, i) => verdicts.push([decoded.rejectedFrom[i]!, { outcome: 'refused', reason: r.reason }]));
+    const replies = collectReplies(verdicts);
+    try {
+      await sender.send(replies);
+    } catch (err) {
+      this.#opts.log.warn({ err: (err as Error).message, requests: replies.length }, 'could not send verdicts; those HTTP requests time out');
+    }
   }
 
   /**
