@@ -128,7 +128,12 @@ describe('the HTTP answer on the Kafka path', () => {
     const line = (id: string) => JSON.stringify({ metric: FAULT_METRIC, value: 1, id, ts: now });
     const ids = Array.from({ length: 30 }, (_, i) => `again-${i}`);
     // one id twice within the request, and two events without an id
-    const body = [...ids.map(line), line('again-0'), JSON.stringify({ metric: FAULT_METRIC, value: 2 }), JSON.stringify({ metric: FAULT_METRIC, value: 3 })].join('\n');
+    const body = [
+      ...ids.map(line),
+      line('again-0'),
+      JSON.stringify({ metric: FAULT_METRIC, value: 2 }),
+      JSON.stringify({ metric: FAULT_METRIC, value: 3 }),
+    ].join('\n');
     expect(await post(a, body)).toEqual({ accepted: 33, rejected: [], duplicates: 1 });
     expect(await post(a, body)).toEqual({ accepted: 33, rejected: [], duplicates: 31 });
     expect(await post(b, body)).toEqual({ accepted: 33, rejected: [], duplicates: 31 });
@@ -153,7 +158,12 @@ describe('the HTTP answer on the Kafka path', () => {
       '\n',
     );
     // the rebalance for c has settled once a post to c is answered
-    await waitFor(async () => ((await send(c, JSON.stringify({ metric: FAULT_METRIC, value: 1, id: `warm-${Date.now()}` }))).status === 202 ? true : undefined), 'c answered', 60_000);
+    await waitFor(
+      async () =>
+        (await send(c, JSON.stringify({ metric: FAULT_METRIC, value: 1, id: `warm-${Date.now()}` }))).status === 202 ? true : undefined,
+      'c answered',
+      60_000,
+    );
     const timeoutsBefore = await metric(c, 'northstar_ingest_verdict_timeouts_total');
     process.kill(b.pid, 'SIGSTOP');
     let stalled: Response;

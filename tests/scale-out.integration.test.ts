@@ -189,7 +189,9 @@ describe('several instances, one wall (issue 17)', () => {
   afterAll(async () => {
     for (const s of servers) await s.terminate().catch(() => undefined);
     await producer?.disconnect().catch(() => undefined);
-    await admin?.deleteTopics({ topics: [topic, `${topic}.dlq`, `${topic}.kpi-partials`, `${topic}.ingest-verdicts`] }).catch(() => undefined);
+    await admin
+      ?.deleteTopics({ topics: [topic, `${topic}.dlq`, `${topic}.kpi-partials`, `${topic}.ingest-verdicts`] })
+      .catch(() => undefined);
     await admin?.disconnect().catch(() => undefined);
     for (const ws of workspaces) ws.remove();
   });

@@ -108,7 +108,8 @@ describe('POST /api/v1/events with Kafka (events with an id answered by verdicts
       metrics: createMetrics(),
       bodyLimitBytes: 4096,
     });
-    const post = (body: string) => app.request('/api/v1/events', { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body });
+    const post = (body: string) =>
+      app.request('/api/v1/events', { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body });
     return { ...memory, forwarded, post };
   }
 
@@ -116,12 +117,21 @@ describe('POST /api/v1/events with Kafka (events with an id answered by verdicts
     const { post, stored, forwarded, rejected } = forwarding((events) =>
       Promise.resolve(
         events.map((e): Verdict =>
-          e.id === 'dup' ? { outcome: 'duplicate' } : e.id === 'bad' ? { outcome: 'refused', reason: 'the store refused this event: x' } : { outcome: 'stored' },
+          e.id === 'dup'
+            ? { outcome: 'duplicate' }
+            : e.id === 'bad'
+              ? { outcome: 'refused', reason: 'the store refused this event: x' }
+              : { outcome: 'stored' },
         ),
       ),
     );
     const res = await post(
-      ['{"metric":"m","value":1,"id":"new"}', '{"metric":"m","value":2}', '{"metric":"m","value":3,"id":"dup"}', '{"metric":"m","value":4,"id":"bad"}'].join('\n'),
+      [
+        '{"metric":"m","value":1,"id":"new"}',
+        '{"metric":"m","value":2}',
+        '{"metric":"m","value":3,"id":"dup"}',
+        '{"metric":"m","value":4,"id":"bad"}',
+      ].join('\n'),
     );
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ accepted: 3, rejected: [{ line: 4, reason: 'the store refused this event: x' }], duplicates: 1 });

@@ -204,11 +204,9 @@ export function ingestRoutes(deps: IngestRouteDeps) {
       }));
       const toKeep = refusedLines.filter((_, k) => !keptElsewhere.has(refused[k]!.index));
       if (toKeep.length > 0) {
-        await deps.ingestor
-          .reject(toKeep.map((r) => ({ source, location: `line ${r.line}`, reason: r.reason, raw: r.raw })))
-          .catch(() => {
-            // the store took the rest of the request just now; the producer still gets each reason below
-          });
+        await deps.ingestor.reject(toKeep.map((r) => ({ source, location: `line ${r.line}`, reason: r.reason, raw: r.raw }))).catch(() => {
+          // the store took the rest of the request just now; the producer still gets each reason below
+        });
       }
       const rejected = [...decoded.rejected, ...refusedLines].map(({ line, reason }) => ({ line, reason })).sort((a, b) => a.line - b.line);
       const truncated = rejected.length > MAX_REJECTED_IN_RESPONSE;

@@ -9,7 +9,7 @@ import { decodeValues, type DecodedValues } from './decode-kafka.ts';
 import { sharedDecodePool, type DecodePool } from './decode-pool.ts';
 import { InFlightBudget } from './in-flight-budget.ts';
 import { kafkaSource, tagSource } from '../partials/source-tag.ts';
-import { collectReplies } from './verdict-messages.ts';
+import { collectReplies, REPLY_TO_HEADER } from './verdict-messages.ts';
 import type { Verdict, VerdictReply } from './verdicts.ts';
 
 export interface RecoveryRange {
@@ -373,9 +373,14 @@ export class KafkaIngest {
    * One try (the producer retries a little itself): a verdict lost is a request answered 503
    * after its timeout, and its retry is safe (its events have ids), so the partition does not wait.
    */
-  async #sendVerdicts(decoded: Decoded, written: { repeats: readonly MetricEvent[]; refused: ReadonlyArray<{ row: MetricEvent; reason: string }> }) {
+  async #sendVerdicts(
+    decoded: Decoded,
+    written: { repeats: readonly MetricEvent[]; refused: ReadonlyArray<{ row: MetricEvent; reason: string }> },
+  ) {
     const sender = this.#opts.verdicts;
-    if (!sender) return;
+    const forwarded = (m: KafkaMessage) => m.headers?.[REPLY_TO_HEADER] !== undefined;
+    // most batches come from producers of our users: nobody waits, no per-event work
+    if (!sender || !(decoded.messages.some(forwarded) || decoded.rejectedFrom.some(forwarded))) return;
     const repeats = new Set(written.repeats);
     const refused = new Map(written.refused.map((r) => [r.row, r.reason]));
     const verdicts: Array<[KafkaMessage, Verdict]> = decoded.events.map((e, i) => {
@@ -389,7 +394,10 @@ export class KafkaIngest {
     try {
       await sender.send(replies);
     } catch (err) {
-      this.#opts.log.warn({ err: (err as Error).message, requests: replies.length }, 'could not send verdicts; those HTTP requests time out');
+      this.#opts.log.warn(
+        { err: (err as Error).message, requests: replies.length },
+        'could not send verdicts; those HTTP requests time out',
+      );
     }
   }
 

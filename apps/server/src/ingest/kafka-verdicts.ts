@@ -60,7 +60,11 @@ export class KafkaVerdicts {
       retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 10_000 },
     });
     this.#producer = this.#kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
-    this.#consumer = this.#kafka.consumer({ groupId: `${opts.groupId}.verdicts.${this.instance}`, maxWaitTimeInMs: 100, sessionTimeout: 30_000 });
+    this.#consumer = this.#kafka.consumer({
+      groupId: `${opts.groupId}.verdicts.${this.instance}`,
+      maxWaitTimeInMs: 100,
+      sessionTimeout: 30_000,
+    });
     this.#pending = new PendingVerdicts({
       maxWaitingEvents: opts.maxWaitingEvents ?? MAX_WAITING_EVENTS,
       timeoutMs: opts.timeoutMs,
@@ -102,7 +106,8 @@ export class KafkaVerdicts {
     let done = false;
     void seen.then(() => (done = true));
     while (!done) {
-      if (Date.now() > deadline) throw new Error(`the verdicts topic ${this.#opts.topic}: did not read this instance's probe back within ${READY_MAX_MS} ms`);
+      if (Date.now() > deadline)
+        throw new Error(`the verdicts topic ${this.#opts.topic}: did not read this instance's probe back within ${READY_MAX_MS} ms`);
       await this.#producer.send({
         topic: this.#opts.topic,
         acks: -1,
@@ -171,7 +176,12 @@ export class KafkaVerdicts {
         })),
       });
     } catch (err) {
-      this.#pending.fail(request, new ForwardError(`Kafka did not take the events with an id (${(err as Error).message}); nothing from this request was stored, retry it`));
+      this.#pending.fail(
+        request,
+        new ForwardError(
+          `Kafka did not take the events with an id (${(err as Error).message}); nothing from this request was stored, retry it`,
+        ),
+      );
     }
     return verdicts;
   }
@@ -188,7 +198,9 @@ export class KafkaVerdicts {
 
   async stop(): Promise<void> {
     this.#pending.close(
-      new VerdictTimeoutError('the server stopped before the verdicts on the events came back; some may be stored: retrying the request is safe, an event with an id is stored once'),
+      new VerdictTimeoutError(
+        'the server stopped before the verdicts on the events came back; some may be stored: retrying the request is safe, an event with an id is stored once',
+      ),
     );
     await this.#consumer.disconnect();
     await this.#producer.disconnect();

@@ -12,7 +12,9 @@ describe('verdict messages', () => {
     expect(replyAddressOf(asBuffers(forwarded('http-a', 'r1', 4)))).toEqual({ instance: 'http-a', request: 'r1', index: 4 });
     expect(replyAddressOf({ headers: {} })).toBeUndefined();
     expect(replyAddressOf({ headers: undefined })).toBeUndefined();
-    expect(replyAddressOf({ headers: { ...replyHeaders({ instance: 'a', request: 'r', index: 0 }), 'northstar-index': 'x' } })).toBeUndefined();
+    expect(
+      replyAddressOf({ headers: { ...replyHeaders({ instance: 'a', request: 'r', index: 0 }), 'northstar-index': 'x' } }),
+    ).toBeUndefined();
   });
 
   it('groups a batch verdicts by waiting request and skips events nobody waits for', () => {
@@ -38,10 +40,28 @@ describe('verdict messages', () => {
 
   it('round-trips a reply and refuses anything else on the topic', () => {
     const reply = { instance: 'a', request: 'r', stored: [1], duplicate: [0], refused: [{ index: 2, reason: 'no' }] };
-    expect(decodeReply(Buffer.from(encodeReply(reply)))).toEqual({ request: 'r', stored: [1], duplicate: [0], refused: [{ index: 2, reason: 'no' }] });
+    expect(decodeReply(Buffer.from(encodeReply(reply)))).toEqual({
+      request: 'r',
+      stored: [1],
+      duplicate: [0],
+      refused: [{ index: 2, reason: 'no' }],
+    });
     expect(decodeReply(Buffer.from('{"probe":"x"}'))).toBeUndefined();
     expect(decodeReply(Buffer.from('not json'))).toBeUndefined();
     expect(decodeReply(null)).toBeUndefined();
     expect(decodeReply(Buffer.from('{"request":"r","stored":[1.5],"duplicate":[],"refused":[]}'))).toBeUndefined();
+  });
+});
+
+describe('verdict messages of a large request', () => {
+  it('cut across the three lists, every verdict once', () => {
+    const verdicts = Array.from({ length: 24_000 }, (_, i) => {
+      const v: Verdict = i % 3 === 0 ? { outcome: 'stored' } : i % 3 === 1 ? { outcome: 'duplicate' } : { outcome: 'refused', reason: 'r' };
+      return [forwarded('a', 'r', i), v] as const;
+    });
+    const replies = collectReplies(verdicts);
+    expect(replies.map((r) => r.stored.length + r.duplicate.length + r.refused.length)).toEqual([10_000, 10_000, 4_000]);
+    const all = replies.flatMap((r) => [...r.stored, ...r.duplicate, ...r.refused.map((f) => f.index)]).sort((x, y) => x - y);
+    expect(all).toEqual(Array.from({ length: 24_000 }, (_, i) => i));
   });
 });

@@ -64,19 +64,20 @@ function split(reply: VerdictReply): VerdictReply[] {
   const size = reply.stored.length + reply.duplicate.length + reply.refused.length;
   if (size <= MAX_INDEXES_PER_MESSAGE) return [reply];
   const parts: VerdictReply[] = [];
-  const part = () => ({ instance: reply.instance, request: reply.request, stored: [], duplicate: [], refused: [] }) as VerdictReply;
-  let current = part();
-  let n = 0;
-  const room = () => {
-    if (n < MAX_INDEXES_PER_MESSAGE) return;
-    parts.push(current);
-    current = part();
-    n = 0;
-  };
-  for (const i of reply.stored) (room(), current.stored.push(i), n++);
-  for (const i of reply.duplicate) (room(), current.duplicate.push(i), n++);
-  for (const r of reply.refused) (room(), current.refused.push(r), n++);
-  parts.push(current);
+  for (let from = 0; from < size; from += MAX_INDEXES_PER_MESSAGE) {
+    // the three lists end to end, cut into windows of MAX_INDEXES_PER_MESSAGE
+    const cut = <T>(list: readonly T[], offset: number) =>
+      list.slice(Math.max(0, from - offset), Math.max(0, from + MAX_INDEXES_PER_MESSAGE - offset));
+    const afterStored = reply.stored.length;
+    const afterDuplicate = afterStored + reply.duplicate.length;
+    parts.push({
+      instance: reply.instance,
+      request: reply.request,
+      stored: cut(reply.stored, 0),
+      duplicate: cut(reply.duplicate, afterStored),
+      refused: cut(reply.refused, afterDuplicate),
+    });
+  }
   return parts;
 }
 
