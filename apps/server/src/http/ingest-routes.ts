@@ -193,7 +193,9 @@ export function ingestRoutes(deps: IngestRouteDeps) {
           c,
           503,
           'store_unavailable',
-          'the event store did not accept the write; nothing from this request was stored, retry it',
+          deps.forwardIdentified && idempotencyKey === undefined
+            ? 'the event store did not accept the write; no event without an id from this request was stored (those with an id may be, and a retry counts them as duplicates), retry it'
+            : 'the event store did not accept the write; nothing from this request was stored, retry it',
         );
       }
       // rows the store refused for good (isolated from the rest, which is stored) are rejects like any other

@@ -30,6 +30,7 @@ const SEGMENT_MS = 60_000;
 /** How long start waits to read its own probe back before it gives up (the brokers are not serving). */
 const READY_MAX_MS = 60_000;
 const PROBE_EVERY_MS = 1_000;
+const RESTART_AFTER_MS = 2_000;
 
 /**
  * HTTP events that carry an id, through Kafka (issue 17): produced to the events topic keyed
@@ -48,6 +49,8 @@ export class KafkaVerdicts {
   /** This process's reply address: new on every start, so nothing addressed to a previous run is taken for ours. */
   readonly instance = `http-${randomUUID()}`;
   #partitions = 0;
+  #stopping = false;
+  #restartTimer: NodeJS.Timeout | undefined;
   #probe: { id: string; seen: () => void } | undefined;
 
   constructor(opts: KafkaVerdictsOptions) {
@@ -64,6 +67,12 @@ export class KafkaVerdicts {
       groupId: `${opts.groupId}.verdicts.${this.instance}`,
       maxWaitTimeInMs: 100,
       sessionTimeout: 30_000,
+    });
+    this.#consumer.on(this.#consumer.events.CRASH, ({ payload }) => {
+      opts.log.error({ err: payload.error.message, restart: payload.restart }, 'the verdicts reader crashed');
+      // kafkajs restarts itself after retriable errors; after any other, so do we: without the
+      // reader every request with ids would time out. Verdicts sent meanwhile are not read (503, retry).
+      if (!payload.restart) this.#scheduleRestart();
     });
     this.#pending = new PendingVerdicts({
       maxWaitingEvents: opts.maxWaitingEvents ?? MAX_WAITING_EVENTS,
@@ -87,11 +96,27 @@ export class KafkaVerdicts {
       await admin.disconnect();
     }
     await this.#producer.connect();
+    await this.#read();
+    await this.#readOwnProbe();
+  }
+
+  async #read(): Promise<void> {
     await this.#consumer.connect();
     // a group of its own with no committed offset starts at the end: verdicts of before are not ours
     await this.#consumer.subscribe({ topic: this.#opts.topic, fromBeginning: false });
     await this.#consumer.run({ autoCommit: false, eachBatch: (p) => this.#eachBatch(p) });
-    await this.#readOwnProbe();
+  }
+
+  #scheduleRestart(): void {
+    if (this.#stopping || this.#restartTimer) return;
+    this.#restartTimer = setTimeout(() => {
+      this.#restartTimer = undefined;
+      if (this.#stopping) return;
+      this.#read().catch((err: Error) => {
+        this.#opts.log.error({ err: err.message }, 'the verdicts reader did not restart; trying again');
+        this.#scheduleRestart();
+      });
+    }, RESTART_AFTER_MS);
   }
 
   /**
@@ -197,6 +222,8 @@ export class KafkaVerdicts {
   }
 
   async stop(): Promise<void> {
+    this.#stopping = true;
+    if (this.#restartTimer) clearTimeout(this.#restartTimer);
     this.#pending.close(
       new VerdictTimeoutError(
         'the server stopped before the verdicts on the events came back; some may be stored: retrying the request is safe, an event with an id is stored once',
