@@ -156,6 +156,8 @@ describe('/metrics', () => {
     // consumer lag, per partition of the topic
     expect(total(after, 'northstar_kafka_consumer_lag')).toBe(0);
     expect([...after.keys()].filter((k) => k.startsWith('northstar_kafka_consumer_lag{')).length).toBeGreaterThanOrEqual(1);
+    // the HTTP events with an id were answered by the consumer's verdicts, none timed out
+    expect(total(after, 'northstar_ingest_verdict_timeouts_total')).toBe(0);
     // the embedded default's queue: present, and empty once the writes are done
     expect(total(after, 'northstar_ingest_pending_rows')).toBe(0);
     // WebSocket clients and frames, out and in
