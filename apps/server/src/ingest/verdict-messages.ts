@@ -43,7 +43,7 @@ export function replyAddressOf(m: Pick<KafkaMessage, 'headers'>): ReplyAddress |
  * Pure step: the verdicts of one batch, per waiting request, from each message's verdict.
  * Messages without a reply address (produced straight to Kafka) have no one to answer.
  */
-export function collectReplies(verdicts: Iterable<[Pick<KafkaMessage, 'headers'>, Verdict]>): VerdictReply[] {
+export function collectReplies(verdicts: Iterable<readonly [Pick<KafkaMessage, 'headers'>, Verdict]>): VerdictReply[] {
   const byRequest = new Map<string, VerdictReply>();
   for (const [m, verdict] of verdicts) {
     const a = replyAddressOf(m);
