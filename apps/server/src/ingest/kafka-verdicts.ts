@@ -129,15 +129,23 @@ export class KafkaVerdicts {
     const seen = new Promise<void>((resolve) => (this.#probe = { id, seen: resolve }));
     const deadline = Date.now() + READY_MAX_MS;
     let done = false;
+    let lastError = '';
     void seen.then(() => (done = true));
     while (!done) {
       if (Date.now() > deadline)
-        throw new Error(`the verdicts topic ${this.#opts.topic}: did not read this instance's probe back within ${READY_MAX_MS} ms`);
-      await this.#producer.send({
-        topic: this.#opts.topic,
-        acks: -1,
-        messages: [{ key: this.instance, value: JSON.stringify({ probe: id }), partition: this.#partitionOf(this.instance) }],
-      });
+        throw new Error(
+          `the verdicts topic ${this.#opts.topic}: did not read this instance's probe back within ${READY_MAX_MS} ms${lastError ? ` (${lastError})` : ''}`,
+        );
+      try {
+        await this.#producer.send({
+          topic: this.#opts.topic,
+          acks: -1,
+          messages: [{ key: this.instance, value: JSON.stringify({ probe: id }), partition: this.#partitionOf(this.instance) }],
+        });
+      } catch (err) {
+        // a topic just created can answer 'not the leader' for a while, past the producer's own retries
+        lastError = (err as Error).message;
+      }
       await Promise.race([seen, new Promise((r) => setTimeout(r, PROBE_EVERY_MS))]);
     }
     this.#probe = undefined;
