@@ -33,6 +33,22 @@ const PROBE_EVERY_MS = 1_000;
 const RESTART_AFTER_MS = 2_000;
 
 /**
+ * A topic just created (by this instance or another starting with it) can answer 'does not
+ * host this topic-partition' or 'not the leader' for a moment, past kafkajs's own retries:
+ * tried again until the deadline (seen starting two instances at once).
+ */
+async function untilReady<T>(deadline: number, step: () => Promise<T>): Promise<T> {
+  for (;;) {
+    try {
+      return await step();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
+/**
  * HTTP events that carry an id, through Kafka (issue 17): produced to the events topic keyed
  * by their identity, so every copy of an event lands on one partition and one instance's id
  * check, whichever instance it was posted to; the owner of that partition publishes, once the
@@ -89,14 +105,15 @@ export class KafkaVerdicts {
   async start(): Promise<void> {
     const admin = this.#kafka.admin();
     await admin.connect();
+    const deadline = Date.now() + READY_MAX_MS;
     try {
       await this.#ensureTopic(admin);
-      this.#partitions = (await admin.fetchTopicOffsets(this.#opts.topic)).length;
+      this.#partitions = (await untilReady(deadline, () => admin.fetchTopicOffsets(this.#opts.topic))).length;
     } finally {
       await admin.disconnect();
     }
     await this.#producer.connect();
-    await this.#read();
+    await untilReady(deadline, () => this.#read());
     await this.#readOwnProbe();
   }
 
