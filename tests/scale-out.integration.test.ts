@@ -210,7 +210,7 @@ describe('several instances, one wall (issue 17)', () => {
     // them, behind the 24 000 just produced: a 503 verdict_timeout is retried, as a producer does
     // (safe: the ids make it idempotent)
     let status = 0;
-    for (const deadline = Date.now() + 120_000; Date.now() < deadline; ) {
+    for (const deadline = Date.now() + 120_000; Date.now() < deadline;) {
       const res = await fetch(`${b.url}/api/v1/events`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
