@@ -76,7 +76,14 @@ afterAll(async () => {
   for (const s of instances) await s.terminate();
   await store?.stop();
   receiver?.stop();
-  if (topics) await deleteTopics(kafka, [topics.topic, topics.dlqTopic, `${topics.topic}.kpi-partials`, `${topics.topic}.alert-owners`]);
+  if (topics)
+    await deleteTopics(kafka, [
+      topics.topic,
+      topics.dlqTopic,
+      `${topics.topic}.kpi-partials`,
+      `${topics.topic}.alert-owners`,
+      `${topics.topic}.ingest-verdicts`,
+    ]);
   if (root) rmSync(root, { recursive: true, force: true });
 });
 

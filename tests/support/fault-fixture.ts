@@ -113,7 +113,7 @@ export function faultFixture(prefix: string, options: FaultFixtureOptions = {}):
     await options.beforeCleanup?.();
     await fx.server?.kill9();
     await producer?.disconnect().catch(() => undefined);
-    if (names) await deleteTopics(kafka, [names.topic, names.dlqTopic]);
+    if (names) await deleteTopics(kafka, [names.topic, names.dlqTopic, `${names.topic}.kpi-partials`, `${names.topic}.ingest-verdicts`]);
     await options.afterCleanup?.();
     ws?.remove();
   });

@@ -108,6 +108,7 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
   shares.onEnded((credential) => wall.hub.disconnect(credential));
   const { server, port, url } = await startHttp(settings, {
     ingestor,
+    forwardIdentified: kafka?.forwardIdentified,
     metrics,
     log,
     model,

@@ -5,6 +5,8 @@ import type { Settings } from '../config/settings.ts';
 import type { Ingestor } from '../ingest/ingestor.ts';
 import { KafkaIngest } from '../ingest/kafka-consumer.ts';
 import { KafkaPartials } from '../ingest/kafka-partials.ts';
+import { KafkaVerdicts } from '../ingest/kafka-verdicts.ts';
+import type { Verdict } from '../ingest/verdicts.ts';
 import type { PartialsCount } from '../ingest/partials-count.ts';
 import type { Metrics } from '../observe/metrics.ts';
 import { KafkaRuleOwners } from '../ownership/kafka-rule-owners.ts';
@@ -29,6 +31,8 @@ export function ruleOwnershipFor(settings: Pick<Settings, 'kafkaBrokers' | 'kafk
 
 export interface RunningKafka {
   ingest: KafkaIngest;
+  /** HTTP events with an id, through the events topic keyed by identity; resolves with their verdicts (kafka-verdicts.ts). */
+  forwardIdentified: (events: readonly MetricEvent[]) => Promise<Verdict[]>;
   stop(): Promise<void>;
 }
 
@@ -85,6 +89,18 @@ export async function startKafka(
           release: (source: string) => partials.release(source),
         }
       : undefined;
+  // read before the consumer runs: a batch stored from now on can answer the requests waiting on it
+  const verdicts = new KafkaVerdicts({
+    brokers: settings.kafkaBrokers,
+    eventsTopic: settings.kafkaTopic,
+    topic: settings.kafkaVerdictsTopic,
+    partitions: KAFKA_PARTITIONS,
+    groupId: settings.kafkaGroupId,
+    timeoutMs: settings.ingestVerdictTimeoutMs,
+    onTimeout: () => metrics.ingestVerdictTimeouts.inc(),
+    log: log.child({ component: 'kafka-verdicts' }),
+  });
+  await verdicts.start();
   const kafka = new KafkaIngest({
     brokers: settings.kafkaBrokers,
     topic: settings.kafkaTopic,
@@ -96,6 +112,7 @@ export async function startKafka(
     metrics,
     log: log.child({ component: 'kafka' }),
     partials: partitionPartials,
+    verdicts,
   });
   await kafka.start();
   log.info(
@@ -104,10 +121,13 @@ export async function startKafka(
   );
   return {
     ingest: kafka,
+    forwardIdentified: (events) => verdicts.forward(events),
     stop: async () => {
       // alert rules first: the other instances take them over while this one drains
       await owners?.stop();
+      // the batch in hand sends its verdicts before the producer closes
       await kafka.stop();
+      await verdicts.stop();
       // HTTP events counted since the last publish go out before the producer closes
       await partials?.flushLocal().catch((err: Error) => log.warn({ err: err.message }, 'could not publish the last partials'));
       await bus?.stop();

@@ -24,6 +24,10 @@ export interface Settings {
   kafkaPartialsTopic: string;
   /** How long the group waits for a silent member (a killed process) before giving its partitions to others. */
   kafkaSessionTimeoutMs: number;
+  /** The topic the owners of the events' partitions answer HTTP instances on (ingest/kafka-verdicts.ts). */
+  kafkaVerdictsTopic: string;
+  /** How long an HTTP request whose events went through Kafka waits for their verdicts before a 503. */
+  ingestVerdictTimeoutMs: number;
   /** Set: talk to that ClickHouse server; unset: chdb on disk under dataDir. */
   clickhouseUrl: string | undefined;
   /** Credentials for CLICKHOUSE_URL's server, unless the URL carries them. */
@@ -112,6 +116,7 @@ const envSchema = z.object({
     .regex(/^[A-Za-z0-9._-]{1,200}$/)
     .optional(),
   KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).optional(),
+  INGEST_VERDICT_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).optional(),
   CLICKHOUSE_URL: z.url().optional(),
   CLICKHOUSE_USER: z.string().min(1).max(128).optional(),
   CLICKHOUSE_PASSWORD: z.string().max(512).optional(),
@@ -280,6 +285,10 @@ export function loadSettings(cli: CliOptions, env: NodeJS.ProcessEnv = process.e
     kafkaPartialsTopic: `${topic}.kpi-partials`,
     kafkaGroupId: e.KAFKA_GROUP_ID ?? 'northstar-ingest',
     kafkaSessionTimeoutMs: e.KAFKA_SESSION_TIMEOUT_MS ?? 30_000,
+    kafkaVerdictsTopic: `${topic}.ingest-verdicts`,
+    // a store that is slow for a moment answers within this; a consumer that is stuck or
+    // being rebalanced (its session timeout) does not, and the producer retries the request
+    ingestVerdictTimeoutMs: e.INGEST_VERDICT_TIMEOUT_MS ?? 15_000,
     clickhouseUrl: e.CLICKHOUSE_URL,
     clickhouseUser: e.CLICKHOUSE_USER,
     clickhousePassword: e.CLICKHOUSE_PASSWORD,

@@ -2,6 +2,7 @@ import { gzipSync } from 'node:zlib';
 import type { IngestRefusal, IngestResponse, MetricEvent } from '@northstar/shared';
 import { describe, expect, it } from 'vitest';
 import { BackpressureError } from '../ingest/batch-writer.ts';
+import { ForwardError, VerdictTimeoutError, type Verdict } from '../ingest/verdicts.ts';
 import type { RejectedRecord } from '../store/event-store.ts';
 import { createMetrics } from '../observe/metrics.ts';
 import { ingestRoutes, type IngestRouteDeps } from './ingest-routes.ts';
@@ -25,7 +26,7 @@ function memoryIngestor(fail?: Error) {
     writeBatchIsolating: (events, _source, key) => {
       keys.push(key);
       stored.push(...events);
-      return Promise.resolve({ stored: events.length, duplicates: 0, refused: [] });
+      return Promise.resolve({ stored: events.length, duplicates: 0, refused: [], repeats: [] });
     },
   };
   return { stored, rejected, keys, ingestor };
@@ -91,5 +92,66 @@ describe('POST /api/v1/events', () => {
     const busy = await routes(new BackpressureError('too many rows waiting')).post('{"metric":"m","value":1}');
     expect((await expectError(busy, 503, 'busy')).message).toBe('too many rows waiting');
     expect(busy.headers.get('retry-after')).toBe('1');
+  });
+});
+
+describe('POST /api/v1/events with Kafka (events with an id answered by verdicts)', () => {
+  function forwarding(answer: (events: readonly MetricEvent[]) => Promise<Verdict[]>) {
+    const memory = memoryIngestor();
+    const forwarded: MetricEvent[][] = [];
+    const app = ingestRoutes({
+      ingestor: memory.ingestor,
+      forwardIdentified: (events) => {
+        forwarded.push([...events]);
+        return answer(events);
+      },
+      metrics: createMetrics(),
+      bodyLimitBytes: 4096,
+    });
+    const post = (body: string) =>
+      app.request('/api/v1/events', { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body });
+    return { ...memory, forwarded, post };
+  }
+
+  it('forwards the events with an id, writes the rest directly, and answers with both', async () => {
+    const { post, stored, forwarded, rejected } = forwarding((events) =>
+      Promise.resolve(
+        events.map((e): Verdict =>
+          e.id === 'dup'
+            ? { outcome: 'duplicate' }
+            : e.id === 'bad'
+              ? { outcome: 'refused', reason: 'the store refused this event: x' }
+              : { outcome: 'stored' },
+        ),
+      ),
+    );
+    const res = await post(
+      [
+        '{"metric":"m","value":1,"id":"new"}',
+        '{"metric":"m","value":2}',
+        '{"metric":"m","value":3,"id":"dup"}',
+        '{"metric":"m","value":4,"id":"bad"}',
+      ].join('\n'),
+    );
+    expect(res.status).toBe(202);
+    expect(await res.json()).toEqual({ accepted: 3, rejected: [{ line: 4, reason: 'the store refused this event: x' }], duplicates: 1 });
+    expect(forwarded.map((b) => b.map((e) => e.id))).toEqual([['new', 'dup', 'bad']]);
+    expect(stored.map((e) => e.value)).toEqual([2]);
+    // the owner of the partition kept the refused event already (rejected_events, DLQ)
+    expect(rejected).toEqual([]);
+  });
+
+  it('answers 503 verdict_timeout with Retry-After, and writes nothing directly, when no verdict comes', async () => {
+    const { post, stored } = forwarding(() => Promise.reject(new VerdictTimeoutError('no verdict on them came back within 10 ms')));
+    const res = await post('{"metric":"m","value":1,"id":"a"}\n{"metric":"m","value":2}');
+    const error = await expectError(res, 503, 'verdict_timeout');
+    expect(error.message).toMatch(/within 10 ms/);
+    expect(res.headers.get('retry-after')).toBe('5');
+    expect(stored).toEqual([]);
+  });
+
+  it('answers 503 kafka_unavailable when Kafka does not take the events', async () => {
+    const { post } = forwarding(() => Promise.reject(new ForwardError('Kafka did not take the events with an id (down)')));
+    await expectError(await post('{"metric":"m","value":1,"id":"a"}'), 503, 'kafka_unavailable');
   });
 });

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { IngestRefusal, IngestResponse } from '@northstar/shared';
+import type { IngestRefusal, IngestResponse, MetricEvent } from '@northstar/shared';
+import { ForwardError, VerdictTimeoutError, type Verdict } from '../ingest/verdicts.ts';
 import { BackpressureError, type RefusedIndex } from '../ingest/batch-writer.ts';
 import { BodyError, decodeBodyOffThread, formatFromContentType } from '../ingest/decode-body.ts';
 import type { Ingestor } from '../ingest/ingestor.ts';
@@ -36,8 +37,59 @@ class RecentKeys {
 
 export interface IngestRouteDeps {
   ingestor: Pick<Ingestor, 'reject' | 'writeGrouped' | 'writeBatchIsolating'>;
+  /**
+   * With Kafka (issue 17): events that carry an id go to the events topic keyed by their
+   * identity, so one partition, hence one instance's id check, sees every copy of an event,
+   * whichever instance it was posted to; resolves with each one's verdict from the instance
+   * that owns its partition (kafka-verdicts.ts).
+   */
+  forwardIdentified?: (events: readonly MetricEvent[]) => Promise<Verdict[]>;
   metrics: Pick<Metrics, 'eventsReceived'>;
   bodyLimitBytes: number;
+}
+
+interface RequestWrite {
+  duplicates: number;
+  /** By index into the request's events. */
+  refused: RefusedIndex[];
+  /** Refusals the owner of the partition has already kept (rejected_events, DLQ). */
+  keptElsewhere: ReadonlySet<number>;
+}
+
+/**
+ * A request's events without an Idempotency-Key: with `forwardIdentified`, those with an id
+ * through Kafka, waiting for their verdicts, then the rest grouped into a direct insert.
+ * Forwarded first: if they fail (503), nothing without an id has been stored, so the
+ * producer's retry stores nothing twice.
+ */
+async function writeRequest(deps: IngestRouteDeps, events: readonly MetricEvent[]): Promise<RequestWrite> {
+  if (!deps.forwardIdentified) {
+    const written = await deps.ingestor.writeGrouped(events);
+    return { duplicates: written.duplicates, refused: written.refused, keptElsewhere: new Set() };
+  }
+  const identified: number[] = [];
+  const direct: number[] = [];
+  events.forEach((e, i) => (e.id !== '' ? identified : direct).push(i));
+  const refused: RefusedIndex[] = [];
+  const keptElsewhere = new Set<number>();
+  let duplicates = 0;
+  if (identified.length > 0) {
+    const verdicts = await deps.forwardIdentified(identified.map((i) => events[i]!));
+    verdicts.forEach((v, k) => {
+      const index = identified[k]!;
+      if (v.outcome === 'duplicate') duplicates++;
+      else if (v.outcome === 'refused') {
+        refused.push({ index, reason: v.reason });
+        keptElsewhere.add(index);
+      }
+    });
+  }
+  if (direct.length > 0) {
+    const written = await deps.ingestor.writeGrouped(direct.length === events.length ? events : direct.map((i) => events[i]!));
+    duplicates += written.duplicates;
+    for (const r of written.refused) refused.push({ index: direct[r.index]!, reason: r.reason });
+  }
+  return { duplicates, refused, keptElsewhere };
 }
 
 export function ingestRoutes(deps: IngestRouteDeps) {
@@ -57,7 +109,7 @@ export function ingestRoutes(deps: IngestRouteDeps) {
         413: 'Body over the limit (after gzip inflation too)',
         415: 'Content-Encoding other than gzip or identity',
         429: 'Too many requests for this token; retry after Retry-After',
-        503: 'Store unavailable or busy; retry after Retry-After',
+        503: 'Store (or, with Kafka, the events topic) unavailable or busy, or no verdict on events with an id in time; retry after Retry-After',
       },
       schemas: { 202: 'IngestResponse' },
     }),
@@ -102,6 +154,7 @@ export function ingestRoutes(deps: IngestRouteDeps) {
       deps.metrics.eventsReceived.inc({ source }, decoded.events.length + decoded.rejected.length);
       const body: IngestResponse = { accepted: 0, rejected: [] };
       let refused: RefusedIndex[] = [];
+      let keptElsewhere: ReadonlySet<number> = new Set();
       try {
         // Rejects are kept first: if the events then fail to store, the producer retries
         // the whole request and the rejects are merely recorded twice, never lost.
@@ -111,9 +164,10 @@ export function ingestRoutes(deps: IngestRouteDeps) {
           await deps.ingestor.reject(decoded.rejected.map((r) => ({ source, location: `line ${r.line}`, reason: r.reason, raw: r.raw })));
           // events whose id is already stored are accepted but not stored or counted again
           if (idempotencyKey === undefined) {
-            const written = await deps.ingestor.writeGrouped(decoded.events);
+            const written = await writeRequest(deps, decoded.events);
             body.duplicates = written.duplicates;
             refused = written.refused;
+            keptElsewhere = written.keptElsewhere;
           } else if (decoded.events.length > 0) {
             const written = await deps.ingestor.writeBatchIsolating(decoded.events, 'import', idempotencyKey);
             body.duplicates = written.duplicates;
@@ -126,12 +180,22 @@ export function ingestRoutes(deps: IngestRouteDeps) {
           c.header('Retry-After', '1');
           return jsonError(c, 503, 'busy', err.message);
         }
+        if (err instanceof VerdictTimeoutError) {
+          c.header('Retry-After', '5');
+          return jsonError(c, 503, 'verdict_timeout', err.message);
+        }
+        if (err instanceof ForwardError) {
+          c.header('Retry-After', '5');
+          return jsonError(c, 503, 'kafka_unavailable', err.message);
+        }
         c.header('Retry-After', '5');
         return jsonError(
           c,
           503,
           'store_unavailable',
-          'the event store did not accept the write; nothing from this request was stored, retry it',
+          deps.forwardIdentified && idempotencyKey === undefined
+            ? 'the event store did not accept the write; no event without an id from this request was stored (those with an id may be, and a retry counts them as duplicates), retry it'
+            : 'the event store did not accept the write; nothing from this request was stored, retry it',
         );
       }
       // rows the store refused for good (isolated from the rest, which is stored) are rejects like any other
@@ -140,12 +204,11 @@ export function ingestRoutes(deps: IngestRouteDeps) {
         reason: r.reason,
         raw: JSON.stringify(decoded.events[r.index]),
       }));
-      if (refusedLines.length > 0) {
-        await deps.ingestor
-          .reject(refusedLines.map((r) => ({ source, location: `line ${r.line}`, reason: r.reason, raw: r.raw })))
-          .catch(() => {
-            // the store took the rest of the request just now; the producer still gets each reason below
-          });
+      const toKeep = refusedLines.filter((_, k) => !keptElsewhere.has(refused[k]!.index));
+      if (toKeep.length > 0) {
+        await deps.ingestor.reject(toKeep.map((r) => ({ source, location: `line ${r.line}`, reason: r.reason, raw: r.raw }))).catch(() => {
+          // the store took the rest of the request just now; the producer still gets each reason below
+        });
       }
       const rejected = [...decoded.rejected, ...refusedLines].map(({ line, reason }) => ({ line, reason })).sort((a, b) => a.line - b.line);
       const truncated = rejected.length > MAX_REJECTED_IN_RESPONSE;

@@ -12,6 +12,8 @@ export interface Decoded {
   /** The message each event came from, by index: a row the store refuses goes to the DLQ as it was sent. */
   messages: KafkaMessage[];
   rejected: KafkaReject[];
+  /** The message each reject came from, by index. */
+  rejectedFrom: KafkaMessage[];
 }
 
 /** A batch smaller than this is decoded on the main thread: handing it over costs more than it saves (bench/decode-pool.ts). */
@@ -27,6 +29,7 @@ function withMessages(topic: string, partition: number, messages: KafkaMessage[]
       const origin = `${topic}/${partition}@${m.offset}`;
       return { source: 'kafka', location: origin, origin, reason, raw, key: m.key, value: m.value };
     }),
+    rejectedFrom: out.rejected.map(({ index }) => messages[index]!),
   };
 }
 

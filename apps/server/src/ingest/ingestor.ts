@@ -148,17 +148,18 @@ export class Ingestor {
     events: readonly MetricEvent[],
     source: EventSource,
     dedupToken: string,
-  ): Promise<WriteOutcome & { refused: Array<RefusedRow<MetricEvent>> }> {
+  ): Promise<WriteOutcome & { refused: Array<RefusedRow<MetricEvent>>; repeats: MetricEvent[] }> {
     this.#ledger.taken(events, Date.now(), 'batch');
     let stored = 0;
-    let duplicates = 0;
+    // the rows dropped as repeats of stored ids: an HTTP request waiting on them is told which (kafka-verdicts.ts)
+    const repeats: MetricEvent[] = [];
     const refused = await writeIsolating(events, dedupToken, async (part, partToken) => {
       const r = await this.#write(part, source, partToken, 'batch');
       stored += r.stored;
-      duplicates += r.duplicates.length;
+      for (const d of r.duplicates) repeats.push(part[d]!);
     });
     if (refused.length > 0) this.#metrics.storeRefusedRows.inc({ source }, refused.length);
-    return { stored, duplicates, refused };
+    return { stored, duplicates: repeats.length, refused, repeats };
   }
 
   async reject(records: readonly RejectedRecord[], dedupToken?: string): Promise<void> {

@@ -1,15 +1,18 @@
-import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import type { MetricEvent } from '@northstar/shared';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { kafkaClient } from '../kafka/client.ts';
 import type { Metrics } from '../observe/metrics.ts';
 import { untilDone, type BatchLease } from './batch-retry.ts';
-import { decodeBatch, type KafkaReject } from './decode-batch.ts';
+import { decodeBatch, type Decoded, type KafkaReject } from './decode-batch.ts';
 import type { Ingestor } from './ingestor.ts';
 import { sharedDecodePool, type DecodePool } from './decode-pool.ts';
 import { InFlightBudget } from './in-flight-budget.ts';
 import type { PartitionPartials, RecoveryRange } from './partition-partials.ts';
 import { RejectKeeper } from './reject-keeper.ts';
 import { kafkaSource, tagSource } from '../partials/source-tag.ts';
+import { collectReplies, REPLY_TO_HEADER } from './verdict-messages.ts';
+import type { Verdict, VerdictReply } from './verdicts.ts';
 
 export interface KafkaIngestOptions {
   brokers: string[];
@@ -27,6 +30,8 @@ export interface KafkaIngestOptions {
   /** Bytes of batches taken and not yet committed, across partitions (in-flight-budget.ts). */
   maxInFlightBytes?: number;
   partials?: PartitionPartials;
+  /** Where the verdicts on events an HTTP instance forwarded go (kafka-verdicts.ts); without it, nowhere. */
+  verdicts?: { send(replies: readonly VerdictReply[]): Promise<void> };
 }
 
 export { DLQ_ORIGIN_HEADER, DLQ_REASON_HEADER, DLQ_SIZE_HEADER, DLQ_TRUNCATED_HEADER } from './dead-letter.ts';
@@ -255,6 +260,8 @@ export class KafkaIngest {
       });
       if (!published) return;
     }
+    // Stored, counted and published: the HTTP requests waiting on events of this batch get their verdicts
+    await this.#sendVerdicts(decoded, written);
     // Only now is the batch durable: commit past its last offset.
     resolveOffset(last);
     try {
@@ -265,6 +272,38 @@ export class KafkaIngest {
       this.#opts.log.warn({ err: (err as Error).message, topic, partition, offset: last }, 'offset commit failed after the write');
     }
     await heartbeat();
+  }
+
+  /**
+   * One try (the producer retries a little itself): a verdict lost is a request answered 503
+   * after its timeout, and its retry is safe (its events have ids), so the partition does not wait.
+   */
+  async #sendVerdicts(
+    decoded: Decoded,
+    written: { repeats: readonly MetricEvent[]; refused: ReadonlyArray<{ row: MetricEvent; reason: string }> },
+  ) {
+    const sender = this.#opts.verdicts;
+    const forwarded = (m: KafkaMessage) => m.headers?.[REPLY_TO_HEADER] !== undefined;
+    // most batches come from producers of our users: nobody waits, no per-event work
+    if (!sender || !(decoded.messages.some(forwarded) || decoded.rejectedFrom.some(forwarded))) return;
+    const repeats = new Set(written.repeats);
+    const refused = new Map(written.refused.map((r) => [r.row, r.reason]));
+    const verdicts: Array<[KafkaMessage, Verdict]> = decoded.events.map((e, i) => {
+      const reason = refused.get(e);
+      const verdict: Verdict =
+        reason !== undefined ? { outcome: 'refused', reason } : repeats.has(e) ? { outcome: 'duplicate' } : { outcome: 'stored' };
+      return [decoded.messages[i]!, verdict];
+    });
+    decoded.rejected.forEach((r, i) => verdicts.push([decoded.rejectedFrom[i]!, { outcome: 'refused', reason: r.reason }]));
+    const replies = collectReplies(verdicts);
+    try {
+      await sender.send(replies);
+    } catch (err) {
+      this.#opts.log.warn(
+        { err: (err as Error).message, requests: replies.length },
+        'could not send verdicts; those HTTP requests time out',
+      );
+    }
   }
 
   /** Lets the batch in hand finish (its write and commit, or its retries end), then leaves the group. */

@@ -43,6 +43,11 @@ export function createMetrics() {
       labelNames: ['source'],
       registers: [registry],
     }),
+    ingestVerdictTimeouts: new Counter({
+      name: 'northstar_ingest_verdict_timeouts_total',
+      help: 'HTTP requests answered 503 because the verdicts on their events, produced to Kafka, did not come back in time',
+      registers: [registry],
+    }),
     writeFailures: new Counter({
       name: 'northstar_ingest_write_failures_total',
       help: 'Write attempts the store refused (each is retried by Kafka ingest, answered 503 over HTTP)',
