@@ -80,51 +80,79 @@ async function readSnippet(res: Response): Promise<string> {
   }
 }
 
+/** One try's outcome, as the retry loop sees it. */
+export type TryOutcome<T> =
+  { kind: 'ok'; status: number; value: T } | { kind: 'retry' | 'refuse'; status?: number; error: string; retryAfterMs?: number | null };
+
+export type RetriedResult<T> =
+  { ok: true; attempts: number; status: number; value: T } | { ok: false; attempts: number; status?: number; error: string };
+
+/**
+ * The bounded retry loop (see the top of this file) around any one-try function: the webhook
+ * POST below and Slack's Web API calls (slack-api-call.ts) differ only in what a try is and
+ * which answers may heal. `giveUp` may end the loop on a retriable outcome (its text is the error).
+ */
+export async function withRetries<T>(
+  tryOnce: (attempt: number, now: () => number) => Promise<TryOutcome<T>>,
+  policy: RetryPolicy,
+  deps: HttpDeps = {},
+  giveUp?: (outcome: TryOutcome<T> & { kind: 'retry' }) => string | undefined,
+): Promise<RetriedResult<T>> {
+  const sleep = deps.sleep ?? ((ms: number) => delay(ms));
+  const random = deps.random ?? Math.random;
+  const now = deps.now ?? Date.now;
+  const started = now();
+  for (let attempt = 1; ; attempt++) {
+    const a = await tryOnce(attempt, now);
+    if (a.kind === 'ok') return { ok: true, attempts: attempt, status: a.status, value: a.value };
+    const failed = (error: string): RetriedResult<T> => ({
+      ok: false,
+      attempts: attempt,
+      ...(a.status !== undefined ? { status: a.status } : {}),
+      error,
+    });
+    if (a.kind === 'refuse') return failed(a.error);
+    const stop = giveUp?.({ ...a, kind: 'retry' });
+    if (stop !== undefined) return failed(stop);
+    if (attempt >= policy.maxAttempts) return failed(`gave up after ${attempt} attempts: ${a.error}`);
+    const wait = Math.max(backoffDelayMs(attempt, policy, random), a.retryAfterMs ?? 0);
+    if (now() + wait - started > policy.maxTotalMs)
+      return failed(`gave up after ${attempt} attempts (next retry beyond ${policy.maxTotalMs} ms): ${a.error}`);
+    await sleep(wait);
+  }
+}
+
 export async function postWithRetry(
   req: PostRequest,
   policy: RetryPolicy = DEFAULT_RETRY_POLICY,
   deps: HttpDeps = {},
 ): Promise<NotifyResult> {
   const doFetch = deps.fetch ?? fetch;
-  const sleep = deps.sleep ?? ((ms: number) => delay(ms));
-  const random = deps.random ?? Math.random;
-  const now = deps.now ?? Date.now;
-  const started = now();
-  let lastError = '';
-  let lastStatus: number | undefined;
-  for (let attempt = 1; ; attempt++) {
-    let retryAfterMs: number | null = null;
-    try {
-      const res = await doFetch(req.url, {
-        method: 'POST',
-        headers: req.headers(attempt),
-        body: req.body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(policy.attemptTimeoutMs),
-      });
-      lastStatus = res.status;
-      if (res.status >= 200 && res.status < 300) {
-        await res.body?.cancel().catch(() => undefined);
-        return { ok: true, attempts: attempt, status: res.status };
+  const result = await withRetries<undefined>(
+    async (attempt, now) => {
+      try {
+        const res = await doFetch(req.url, {
+          method: 'POST',
+          headers: req.headers(attempt),
+          body: req.body,
+          redirect: 'manual',
+          signal: AbortSignal.timeout(policy.attemptTimeoutMs),
+        });
+        if (res.status >= 200 && res.status < 300) {
+          await res.body?.cancel().catch(() => undefined);
+          return { kind: 'ok', status: res.status, value: undefined };
+        }
+        const snippet = await readSnippet(res);
+        const error = `HTTP ${res.status}${snippet ? `: ${snippet}` : ''}`;
+        if (!isRetryableStatus(res.status)) return { kind: 'refuse', status: res.status, error };
+        return { kind: 'retry', status: res.status, error, retryAfterMs: parseRetryAfterMs(res.headers.get('retry-after'), now()) };
+      } catch (err) {
+        return { kind: 'retry', error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
       }
-      const snippet = await readSnippet(res);
-      lastError = `HTTP ${res.status}${snippet ? `: ${snippet}` : ''}`;
-      if (!isRetryableStatus(res.status)) return { ok: false, attempts: attempt, status: res.status, error: lastError };
-      retryAfterMs = parseRetryAfterMs(res.headers.get('retry-after'), now());
-    } catch (err) {
-      lastStatus = undefined;
-      lastError = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-    }
-    const result = (error: string): NotifyResult => ({
-      ok: false,
-      attempts: attempt,
-      ...(lastStatus !== undefined ? { status: lastStatus } : {}),
-      error,
-    });
-    if (attempt >= policy.maxAttempts) return result(`gave up after ${attempt} attempts: ${lastError}`);
-    const wait = Math.max(backoffDelayMs(attempt, policy, random), retryAfterMs ?? 0);
-    if (now() + wait - started > policy.maxTotalMs)
-      return result(`gave up after ${attempt} attempts (next retry beyond ${policy.maxTotalMs} ms): ${lastError}`);
-    await sleep(wait);
-  }
+    },
+    policy,
+    deps,
+  );
+  if (!result.ok) return result;
+  return { ok: true, attempts: result.attempts, status: result.status };
 }

@@ -1,5 +1,12 @@
-import { setTimeout as delay } from 'node:timers/promises';
-import { backoffDelayMs, DEFAULT_RETRY_POLICY, isRetryableStatus, parseRetryAfterMs, type HttpDeps, type RetryPolicy } from './retry.ts';
+import {
+  DEFAULT_RETRY_POLICY,
+  isRetryableStatus,
+  parseRetryAfterMs,
+  withRetries,
+  type HttpDeps,
+  type RetryPolicy,
+  type TryOutcome,
+} from './retry.ts';
 
 /**
  * One call of Slack's Web API with bounded retries. Slack answers most refusals with HTTP 200
@@ -38,9 +45,7 @@ export type SlackCallResult =
   | { ok: true; attempts: number; status: number; body: Record<string, unknown> }
   | { ok: false; attempts: number; status?: number; error: string };
 
-type Attempt =
-  | { kind: 'ok'; status: number; body: Record<string, unknown> }
-  | { kind: 'retry' | 'refuse'; status?: number; error: string; retryAfterMs?: number | null };
+type Attempt = TryOutcome<Record<string, unknown>>;
 
 async function attemptOnce(call: SlackCall, policy: RetryPolicy, doFetch: typeof fetch, now: () => number): Promise<Attempt> {
   let res: Response;
@@ -75,7 +80,7 @@ async function attemptOnce(call: SlackCall, policy: RetryPolicy, doFetch: typeof
   if (typeof body !== 'object' || body === null)
     return { kind: 'refuse', status: res.status, error: `not a Slack API answer: ${text.slice(0, MAX_ERROR_CHARS)}` };
   const record = body as Record<string, unknown>;
-  if (record.ok === true) return { kind: 'ok', status: res.status, body: record };
+  if (record.ok === true) return { kind: 'ok', status: res.status, value: record };
   const error = `Slack: ${(slackError || 'ok is not true').slice(0, MAX_ERROR_CHARS)}`;
   return { kind: RETRIABLE_SLACK_ERRORS.has(slackError) ? 'retry' : 'refuse', status: res.status, error, retryAfterMs };
 }
@@ -86,25 +91,13 @@ export async function callSlack(
   deps: HttpDeps = {},
 ): Promise<SlackCallResult> {
   const doFetch = deps.fetch ?? fetch;
-  const sleep = deps.sleep ?? ((ms: number) => delay(ms));
-  const random = deps.random ?? Math.random;
-  const now = deps.now ?? Date.now;
-  const started = now();
-  for (let attempt = 1; ; attempt++) {
-    const a = await attemptOnce(call, policy, doFetch, now);
-    if (a.kind === 'ok') return { ok: true, attempts: attempt, status: a.status, body: a.body };
-    const failed = (error: string): SlackCallResult => ({
-      ok: false,
-      attempts: attempt,
-      ...(a.status !== undefined ? { status: a.status } : {}),
-      error,
-    });
-    if (a.kind === 'refuse') return failed(a.error);
-    if (a.status === undefined && call.retryUnanswered === false) return failed(`no answer: ${a.error}`);
-    if (attempt >= policy.maxAttempts) return failed(`gave up after ${attempt} attempts: ${a.error}`);
-    const wait = Math.max(backoffDelayMs(attempt, policy, random), a.retryAfterMs ?? 0);
-    if (now() + wait - started > policy.maxTotalMs)
-      return failed(`gave up after ${attempt} attempts (next retry beyond ${policy.maxTotalMs} ms): ${a.error}`);
-    await sleep(wait);
-  }
+  const result = await withRetries(
+    (_attempt, now) => attemptOnce(call, policy, doFetch, now),
+    policy,
+    deps,
+    // a post that got no answer may have been shown: the caller looks before posting again
+    (a) => (a.status === undefined && call.retryUnanswered === false ? `no answer: ${a.error}` : undefined),
+  );
+  if (!result.ok) return result;
+  return { ok: true, attempts: result.attempts, status: result.status, body: result.value };
 }
