@@ -1,21 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IngestResponse } from '@northstar/shared';
 import { KAFKA_BROKERS, waitFor } from './support/harness.ts';
-import {
-  createTopics,
-  deleteTopics,
-  FAULT_CONFIG,
-  FAULT_METRIC,
-  kafkaClient,
-  metric,
-  startCliServer,
-  waitReady,
-  type CliServer,
-} from './support/server-process.ts';
-import { startStoreProcess, type StoreProcess } from './support/store-process.ts';
+import { createTopics, deleteTopics, FAULT_METRIC, kafkaClient, metric, waitReady, type CliServer } from './support/server-process.ts';
+import { startSharedStore, type SharedStore } from './support/shared-store.ts';
 
 /**
  * The same event (same metric and id) posted over HTTP to two instances at the same instant,
@@ -27,24 +14,15 @@ import { startStoreProcess, type StoreProcess } from './support/store-process.ts
  * duplicates: each copy is stored. No verdict in time (the owner of the partition stopped):
  * 503 with Retry-After, and the retry stores nothing twice.
  */
-let root: string;
-let store: StoreProcess;
+let shared: SharedStore;
 let topics: { topic: string; dlqTopic: string; group: string };
-let configPath: string;
 let env: Record<string, string>;
-const instances: CliServer[] = [];
 const kafka = kafkaClient(KAFKA_BROKERS);
 
 beforeAll(async () => {
-  root = mkdtempSync(path.join(tmpdir(), 'northstar-same-id-'));
-  configPath = path.join(root, 'northstar.yaml');
-  writeFileSync(configPath, FAULT_CONFIG);
-  store = await startStoreProcess(path.join(root, 'store'), { password: 'same-id-store-password' });
+  shared = await startSharedStore('northstar-same-id', 'same-id-store-password');
   topics = await createTopics(kafka, 'same-id', 3);
   env = {
-    CLICKHOUSE_URL: store.url,
-    CLICKHOUSE_USER: store.user,
-    CLICKHOUSE_PASSWORD: store.password,
     KAFKA_BROKERS,
     KAFKA_TOPIC: topics.topic,
     KAFKA_GROUP_ID: topics.group,
@@ -52,15 +30,12 @@ beforeAll(async () => {
     LOG_LEVEL: 'warn',
   };
   for (const name of ['a', 'b']) {
-    const server = await startCliServer({ dataDir: path.join(root, `data-${name}`), configPath, remove: () => undefined }, env);
-    instances.push(server);
-    await waitReady(server, 120_000);
+    await waitReady(await shared.startInstance(name, env), 120_000);
   }
 }, 240_000);
 
 afterAll(async () => {
-  for (const s of instances) await s.terminate();
-  await store?.stop();
+  await shared?.stop();
   if (topics) {
     await deleteTopics(kafka, [
       topics.topic,
@@ -70,7 +45,6 @@ afterAll(async () => {
       `${topics.topic}.ingest-verdicts`,
     ]);
   }
-  if (root) rmSync(root, { recursive: true, force: true });
 });
 
 function send(server: CliServer, body: string): Promise<Response> {
@@ -84,7 +58,7 @@ async function post(server: CliServer, body: string): Promise<IngestResponse> {
 }
 
 async function stored(prefix = ''): Promise<{ rows: number; ids: number; anonymous: number }> {
-  const r = await store.client().query({
+  const r = await shared.store.client().query({
     query: `SELECT countIf(id != '') AS rows, uniqExactIf(id, id != '') AS ids, countIf(id = '') AS anonymous FROM events
             WHERE metric = {m:String} AND startsWith(id, {p:String})`,
     query_params: { m: FAULT_METRIC, p: prefix },
@@ -97,7 +71,7 @@ async function stored(prefix = ''): Promise<{ rows: number; ids: number; anonymo
 describe('the same event posted to two instances at once', () => {
   it('is stored once; events without an id are stored as often as they are posted', async () => {
     const now = Date.now();
-    const [a, b] = [instances[0]!, instances[1]!];
+    const [a, b] = [shared.instances[0]!, shared.instances[1]!];
     const bodies = Array.from({ length: 40 }, (_, r) =>
       [
         ...Array.from({ length: 25 }, (_, i) => JSON.stringify({ metric: FAULT_METRIC, value: 1, id: `twice-${r}-${i}`, ts: now - i })),
@@ -124,7 +98,7 @@ describe('the same event posted to two instances at once', () => {
 describe('the HTTP answer on the Kafka path', () => {
   it('counts as duplicates the ids already stored, posted again to the same instance or to another', async () => {
     const now = Date.now();
-    const [a, b] = [instances[0]!, instances[1]!];
+    const [a, b] = [shared.instances[0]!, shared.instances[1]!];
     const line = (id: string) => JSON.stringify({ metric: FAULT_METRIC, value: 1, id, ts: now });
     const ids = Array.from({ length: 30 }, (_, i) => `again-${i}`);
     // one id twice within the request, and two events without an id
@@ -145,13 +119,9 @@ describe('the HTTP answer on the Kafka path', () => {
 
   it('is 503 with Retry-After when the owner of the partition gives no verdict in time; the retry stores nothing twice', async () => {
     // a third instance with a short wait; the group now gives each instance one of the 3 partitions
-    const c = await startCliServer(
-      { dataDir: path.join(root, 'data-c'), configPath, remove: () => undefined },
-      { ...env, INGEST_VERDICT_TIMEOUT_MS: '2000' },
-    );
-    instances.push(c);
+    const c = await shared.startInstance('c', { ...env, INGEST_VERDICT_TIMEOUT_MS: '2000' });
     await waitReady(c, 120_000);
-    const b = instances[1]!;
+    const b = shared.instances[1]!;
     const now = Date.now();
     // 60 ids spread over the 3 partitions by their keys: some are on the partition b owns
     const body = Array.from({ length: 60 }, (_, i) => JSON.stringify({ metric: FAULT_METRIC, value: 1, id: `stalled-${i}`, ts: now })).join(
