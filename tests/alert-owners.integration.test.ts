@@ -1,11 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KAFKA_BROKERS, waitFor } from './support/harness.ts';
 import { startOncallReceiver, type OncallReceiver } from './support/oncall.ts';
-import { createTopics, deleteTopics, kafkaClient, metric, startCliServer, waitReady, type CliServer } from './support/server-process.ts';
-import { startStoreProcess, type StoreProcess } from './support/store-process.ts';
+import { createTopics, deleteTopics, kafkaClient, metric, serveTopics, waitReady, type CliServer } from './support/server-process.ts';
+import { startSharedStore, type SharedStore } from './support/shared-store.ts';
 
 /**
  * Issue 17.2: each alert rule is released by one instance, the owner of its partition of the
@@ -31,24 +28,16 @@ notifications:
 `;
 
 const KEY = 'too-slow/latency/';
-let root: string;
 let receiver: OncallReceiver;
-let store: StoreProcess;
+let shared: SharedStore;
 let topics: { topic: string; dlqTopic: string; group: string };
-const instances: CliServer[] = [];
 const kafka = kafkaClient(KAFKA_BROKERS);
 
 beforeAll(async () => {
-  root = mkdtempSync(path.join(tmpdir(), 'northstar-owners-'));
   receiver = await startOncallReceiver('pd-routing-key-owners-0123456789', 'genie-api-key-owners-0123456789');
-  const configPath = path.join(root, 'northstar.yaml');
-  writeFileSync(configPath, config(receiver.base));
-  store = await startStoreProcess(path.join(root, 'store'), { password: 'owners-store-password' });
+  shared = await startSharedStore('northstar-owners', 'owners-store-password', config(receiver.base));
   topics = await createTopics(kafka, 'owners', 3);
   const env = {
-    CLICKHOUSE_URL: store.url,
-    CLICKHOUSE_USER: store.user,
-    CLICKHOUSE_PASSWORD: store.password,
     KAFKA_BROKERS,
     KAFKA_TOPIC: topics.topic,
     KAFKA_GROUP_ID: topics.group,
@@ -57,14 +46,12 @@ beforeAll(async () => {
   };
   // one after the other: the first migrates the shared store
   for (const name of ['a', 'b']) {
-    const server = await startCliServer({ dataDir: path.join(root, `data-${name}`), configPath, remove: () => undefined }, env);
-    instances.push(server);
-    await waitReady(server, 120_000);
+    await waitReady(await shared.startInstance(name, env), 120_000);
   }
   // both members hold part of the group: the 12 partitions split between them
   await waitFor(
     async () => {
-      const owned = await Promise.all(instances.map((s) => metric(s, 'northstar_alert_owned_partitions')));
+      const owned = await Promise.all(shared.instances.map((s) => metric(s, 'northstar_alert_owned_partitions')));
       return owned.every((n) => n > 0) && owned[0]! + owned[1]! === 12 ? owned : undefined;
     },
     'the alert-owners partitions split over both instances',
@@ -73,18 +60,9 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  for (const s of instances) await s.terminate();
-  await store?.stop();
+  await shared?.stop();
   receiver?.stop();
-  if (topics)
-    await deleteTopics(kafka, [
-      topics.topic,
-      topics.dlqTopic,
-      `${topics.topic}.kpi-partials`,
-      `${topics.topic}.alert-owners`,
-      `${topics.topic}.ingest-verdicts`,
-    ]);
-  if (root) rmSync(root, { recursive: true, force: true });
+  if (topics) await deleteTopics(kafka, serveTopics(topics.topic));
 });
 
 async function alertState(server: CliServer): Promise<string | undefined> {
@@ -102,7 +80,7 @@ async function post(server: CliServer, values: number[]): Promise<void> {
 const sent = (s: CliServer) => metric(s, 'northstar_notifications_total', { channel: 'hook', ok: 'true' });
 
 async function storedTransitions(to: string): Promise<number> {
-  const r = await store.client().query({
+  const r = await shared.store.client().query({
     query: `SELECT count() AS n FROM alert_transitions WHERE key = {k:String} AND to_state = {to:String}`,
     query_params: { k: KEY, to },
     format: 'JSONEachRow',
@@ -112,7 +90,7 @@ async function storedTransitions(to: string): Promise<number> {
 
 describe('one owner per alert rule across instances', () => {
   it('sends one webhook per transition, and a survivor takes the rule over after kill -9 without firing again', async () => {
-    const [a, b] = [instances[0]!, instances[1]!];
+    const [a, b] = [shared.instances[0]!, shared.instances[1]!];
     await post(
       a,
       Array.from({ length: 3 }, () => 100),

@@ -1,7 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IngestResponse } from '@northstar/shared';
 import { KAFKA_BROKERS, waitFor } from './support/harness.ts';
-import { createTopics, deleteTopics, FAULT_METRIC, kafkaClient, metric, waitReady, type CliServer } from './support/server-process.ts';
+import {
+  createTopics,
+  deleteTopics,
+  FAULT_METRIC,
+  kafkaClient,
+  metric,
+  serveTopics,
+  waitReady,
+  type CliServer,
+} from './support/server-process.ts';
 import { startSharedStore, type SharedStore } from './support/shared-store.ts';
 
 /**
@@ -37,13 +46,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await shared?.stop();
   if (topics) {
-    await deleteTopics(kafka, [
-      topics.topic,
-      topics.dlqTopic,
-      `${topics.topic}.kpi-partials`,
-      `${topics.topic}.alert-owners`,
-      `${topics.topic}.ingest-verdicts`,
-    ]);
+    await deleteTopics(kafka, serveTopics(topics.topic));
   }
 });
 

@@ -178,6 +178,11 @@ export async function createTopics(
   return { topic, dlqTopic: `${topic}.dlq`, group: `northstar-${prefix}-${runId}` };
 }
 
+/** The topics a `northstar serve` on the shared Kafka makes from its events topic (with its DLQ), for cleanup. */
+export function serveTopics(topic: string): string[] {
+  return [topic, `${topic}.dlq`, `${topic}.kpi-partials`, `${topic}.alert-owners`, `${topic}.ingest-verdicts`];
+}
+
 export async function deleteTopics(kafka: Kafka, topics: string[]): Promise<void> {
   const admin = kafka.admin();
   try {

@@ -7,7 +7,7 @@ import { startStoreProcess, type StoreProcess } from './store-process.ts';
 /**
  * Several `northstar serve` on one `northstar store`, as instances share a ClickHouse server
  * (CLICKHOUSE_URL): a fresh folder holding the store's data, one data directory per instance
- * and the fault config they all read.
+ * and the config they all read (the fault config unless one is given).
  */
 export interface SharedStore {
   root: string;
@@ -21,10 +21,10 @@ export interface SharedStore {
   stop(): Promise<void>;
 }
 
-export async function startSharedStore(prefix: string, storePassword: string): Promise<SharedStore> {
+export async function startSharedStore(prefix: string, storePassword: string, config = FAULT_CONFIG): Promise<SharedStore> {
   const root = mkdtempSync(path.join(tmpdir(), `${prefix}-`));
   const configPath = path.join(root, 'northstar.yaml');
-  writeFileSync(configPath, FAULT_CONFIG);
+  writeFileSync(configPath, config);
   const instances: CliServer[] = [];
   let store: StoreProcess;
   try {
