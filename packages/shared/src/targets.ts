@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { monthAt, periodSpan, periodUnit, spanOf, type Span, type Unit } from './calendar-periods.ts';
 import { isCalendarWindow, type Aggregation, type CalendarWindow, type KpiDefinition, type PeriodTarget, type Threshold } from './kpi.ts';
 
 /**
@@ -7,22 +7,11 @@ import { isCalendarWindow, type Aggregation, type CalendarWindow, type KpiDefini
  * time zone (luxon does the calendar and DST arithmetic).
  */
 
-/** [startMs, endMs): a calendar period. */
-export interface Span {
-  startMs: number;
-  endMs: number;
-}
+export { periodSpan, type Span } from './calendar-periods.ts';
 
 const WINDOW_UNIT = { today: 'day', week_to_date: 'week', month_to_date: 'month', quarter_to_date: 'quarter' } as const;
-type Unit = 'day' | 'week' | 'month' | 'quarter' | 'year';
 /** Rough lengths, only to rank units; real spans come from the calendar. */
 const UNIT_RANK: Record<Unit, number> = { day: 0, week: 1, month: 2, quarter: 3, year: 4 };
-
-function spanOf(unit: Unit, timezone: string, atMs: number): Span {
-  // luxon's week starts on Monday (ISO 8601), as ClickHouse's toStartOfWeek(ts, 1) does
-  const start = DateTime.fromMillis(atMs, { zone: timezone }).startOf(unit);
-  return { startMs: start.toMillis(), endMs: start.plus({ [`${unit}s`]: 1 }).toMillis() };
-}
 
 /** The calendar period of a calendar window that contains `atMs`; weeks start on Monday. */
 export function calendarSpan(window: CalendarWindow, timezone: string, atMs: number): Span {
@@ -34,24 +23,10 @@ export function previousCalendarSpan(window: CalendarWindow, timezone: string, s
   return calendarSpan(window, timezone, span.startMs - 1);
 }
 
-function periodUnit(period: string): Unit {
-  if (period.length === 4) return 'year';
-  return period.includes('Q') ? 'quarter' : 'month';
-}
-
-/** "2026", "2026-Q4" or "2026-11" → its bounds in the time zone. */
-export function periodSpan(period: string, timezone: string): Span {
-  const year = Number(period.slice(0, 4));
-  const unit = periodUnit(period);
-  const month = unit === 'year' ? 1 : unit === 'quarter' ? (Number(period.slice(6)) - 1) * 3 + 1 : Number(period.slice(5));
-  const start = DateTime.fromObject({ year, month, day: 1 }, { zone: timezone });
-  return { startMs: start.toMillis(), endMs: start.plus({ [`${unit}s`]: 1 }).toMillis() };
-}
-
 /** The month, quarter and year containing `atMs` in the zone: the periods a target can be for, most specific first. */
 export function periodsAt(atMs: number, timezone: string): [month: string, quarter: string, year: string] {
-  const dt = DateTime.fromMillis(atMs, { zone: timezone });
-  return [dt.toFormat('yyyy-MM'), `${dt.year}-Q${dt.quarter}`, String(dt.year)];
+  const m = monthAt(timezone, atMs);
+  return [m.month, m.quarter, m.year];
 }
 
 export interface TargetInForce {
@@ -90,8 +65,8 @@ function monthAmount(pt: PeriodTarget, month: string, timezone: string): number 
   const { startMs, endMs } = periodSpan(pt.period, timezone);
   let listedSum = 0;
   let unlisted = 0;
-  for (let m = DateTime.fromMillis(startMs, { zone: timezone }); m.toMillis() < endMs; m = m.plus({ months: 1 })) {
-    const v = pt.monthly?.[m.toFormat('yyyy-MM')];
+  for (let m = monthAt(timezone, startMs); m.span.startMs < endMs; m = monthAt(timezone, m.span.endMs)) {
+    const v = pt.monthly?.[m.month];
     if (v === undefined) unlisted += 1;
     else listedSum += v;
   }
@@ -108,12 +83,11 @@ export function allottedAmount(pt: PeriodTarget, timezone: string, fromMs: numbe
   const lo = Math.max(fromMs, bounds.startMs);
   const hi = Math.min(toMs, bounds.endMs);
   let total: number | null = null;
-  for (let m = DateTime.fromMillis(lo, { zone: timezone }).startOf('month'); m.toMillis() < hi; m = m.plus({ months: 1 })) {
-    const mStart = m.toMillis();
-    const mEnd = m.plus({ months: 1 }).toMillis();
+  for (let m = monthAt(timezone, lo); m.span.startMs < hi; m = monthAt(timezone, m.span.endMs)) {
+    const { startMs: mStart, endMs: mEnd } = m.span;
     const covered = Math.min(hi, mEnd) - Math.max(lo, mStart);
     if (covered <= 0) continue;
-    const amount = monthAmount(pt, m.toFormat('yyyy-MM'), timezone);
+    const amount = monthAmount(pt, m.month, timezone);
     if (amount === null) continue;
     total = (total ?? 0) + (amount * covered) / (mEnd - mStart);
   }
