@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Alert, Silence } from '@northstar/shared';
 import type { Route } from './config.ts';
 import { Dispatcher, groupKeyFor, routeMatches } from './routing.ts';
+import { RETELL_MAX_AGE_DAYS, SEND_RECORD_DAYS } from './send-record.ts';
 import { alertLabels } from './silences.ts';
 import { makeAlert } from './alerts.fixture.ts';
 
@@ -323,5 +324,19 @@ describe('Dispatcher.resume and retell (a rule taken over from another instance)
     d.onAlertChange(normal(11 * MIN), 11 * MIN);
     expect(d.retell(makeAlert().key, 12 * MIN)).toEqual([]);
     expect(new Dispatcher({ routes }).retell('nobody', 0)).toEqual([]);
+  });
+
+  it('does not retell a firing older than the send record is kept, whose key may be forgotten; its repeats go on', () => {
+    const DAY = 24 * HOUR;
+    const resumedAt = RETELL_MAX_AGE_DAYS * DAY;
+    const young = new Dispatcher({ routes });
+    young.resume(firing(SEC), resumedAt);
+    expect(events(young.retell(makeAlert().key, resumedAt))).toEqual(['revenue:firing']);
+    const old = new Dispatcher({ routes });
+    old.resume(firing(0), resumedAt);
+    expect(old.retell(makeAlert().key, resumedAt)).toEqual([]);
+    expect(events(old.tick(resumedAt + HOUR))).toEqual(['revenue:repeat']);
+    // the store forgets a key SEND_RECORD_DAYS after it was sent, which is after the episode began
+    expect(RETELL_MAX_AGE_DAYS).toBeLessThan(SEND_RECORD_DAYS);
   });
 });

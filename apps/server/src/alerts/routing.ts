@@ -3,6 +3,7 @@ import type { Route } from './config.ts';
 import { batchIdempotencyKey } from './idempotency.ts';
 import { batchStatus, type NotificationBatch, type NotificationEntry, type NotificationEvent, type RoutedState } from './notification.ts';
 import { quietHoursEnd } from './quiet-hours.ts';
+import { RETELL_MAX_AGE_DAYS } from './send-record.ts';
 import { alertLabels, isSilenced, type AlertLabels } from './silences.ts';
 import { isFiring } from './state-machine.ts';
 
@@ -75,6 +76,7 @@ interface Tracked {
 
 type Spell = Exclude<RoutedState, 'alerting'>;
 const SPELLS: readonly Spell[] = ['nodata', 'error'];
+const DAY_MS = 86_400_000;
 
 interface PendingEntry {
   key: string;
@@ -126,13 +128,19 @@ export class Dispatcher {
     this.tracked.set(alert.key, { alert, notifiedEpisode: firing ? alert.firingSince : null, flapNoticed: false, lastQueuedAt, spells });
   }
 
-  /** Queues a resumed alert's firing again (same episode, so the same idempotency key): the sent record skips it if it went out. */
+  /**
+   * Queues a resumed alert's firing again (same episode, so the same idempotency key): the sent
+   * record skips it if it went out. Not an episode older than the send record is kept
+   * (RETELL_MAX_AGE_DAYS): its record may be gone, so it would page again for an old firing;
+   * its repeats still go out.
+   */
   retell(key: string, nowMs: number): NotificationBatch[] {
     const t = this.tracked.get(key);
     const a = t?.alert;
     if (!t || !a || !isFiring(a.state) || a.firingSince === null || t.notifiedEpisode !== a.firingSince || this.silenced(a, nowMs)) {
       return this.flush(nowMs);
     }
+    if (nowMs - a.firingSince >= RETELL_MAX_AGE_DAYS * DAY_MS) return this.flush(nowMs);
     this.enqueue(t, 'firing', nowMs);
     return this.flush(nowMs);
   }

@@ -15,6 +15,21 @@
 export type SendState = 'sending' | 'refused';
 
 /**
+ * How long the store keeps a send record row (notification_keys and notification_intents,
+ * migration 15), counted from the row's own time. A key is asked about again only while its
+ * batch can be released again: a notifier's retries (minutes), a batch in flight during a
+ * take-over (HANDOVER_GRACE_MS) and, longest, the firing of a still-firing alert, retold after
+ * every restart or take-over with its episode's key (Dispatcher.retell). The retell is bounded
+ * by RETELL_MAX_AGE_DAYS, a day short of this (the engine's clock and an instance's may differ),
+ * so every key that can come back finds its record. A month is also as long as sessions are
+ * kept (auth_records). A change here needs a new migration: the test compares the two.
+ */
+export const SEND_RECORD_DAYS = 30;
+
+/** A firing whose episode began longer ago than this is not retold: its send record may be gone (SEND_RECORD_DAYS). */
+export const RETELL_MAX_AGE_DAYS = SEND_RECORD_DAYS - 1;
+
+/**
  * A row of the send record: `sent` from notification_keys, the others from
  * notification_intents. A refusal carries the time of the intent it answers, so the pair is
  * matched exactly (two rows' own times can fall in the same millisecond).

@@ -2,7 +2,8 @@ import type { MetricEvent } from '@northstar/shared';
 import { DemoGenerator } from './generator.ts';
 
 export interface EventSink {
-  send(events: MetricEvent[]): Promise<void>;
+  /** `signal` aborts when the producer stops: a sink waiting to retry gives up instead of holding the stop. */
+  send(events: MetricEvent[], signal?: AbortSignal): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -30,8 +31,13 @@ const CHUNK_EVENTS = 20_000;
 export const BACKFILL_STEP_MS = 5 * 60_000;
 
 /** Sends in request-sized chunks; stops between chunks once `stopped` says so. */
-export async function sendChunked(sink: EventSink, events: MetricEvent[], stopped: () => boolean = () => false): Promise<void> {
-  for (let i = 0; i < events.length && !stopped(); i += CHUNK_EVENTS) await sink.send(events.slice(i, i + CHUNK_EVENTS));
+export async function sendChunked(
+  sink: EventSink,
+  events: MetricEvent[],
+  stopped: () => boolean = () => false,
+  signal?: AbortSignal,
+): Promise<void> {
+  for (let i = 0; i < events.length && !stopped(); i += CHUNK_EVENTS) await sink.send(events.slice(i, i + CHUNK_EVENTS), signal);
 }
 
 /**
@@ -45,6 +51,7 @@ export function runProducer(opts: ProducerOptions): { stop: () => Promise<void>;
   const generator = new DemoGenerator(opts.seed, opts.backfillFromMs);
   let generatedUntil = opts.backfillFromMs;
   let stopped = false;
+  const stopping = new AbortController();
   let wake: (() => void) | undefined;
   const isStopped = () => stopped;
   const done = (async () => {
@@ -58,7 +65,7 @@ export function runProducer(opts: ProducerOptions): { stop: () => Promise<void>;
       const events = generator.generate(generatedUntil);
       let failed = false;
       try {
-        await sendChunked(opts.sink, events, isStopped);
+        await sendChunked(opts.sink, events, isStopped, stopping.signal);
         opts.onTick?.(events.length);
       } catch (err) {
         // the generator has moved on; a live demo prefers a gap to a growing backlog
@@ -78,6 +85,7 @@ export function runProducer(opts: ProducerOptions): { stop: () => Promise<void>;
     done,
     stop: async () => {
       stopped = true;
+      stopping.abort();
       wake?.();
       await done;
     },

@@ -3,6 +3,7 @@ import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { MetricEvent } from '@northstar/shared';
 import { kafkaClient } from '../kafka/client.ts';
+import { isRetriable, startWithRetry } from '../kafka/start-retry.ts';
 import { ensureTopic, type TopicSettings } from '../kafka/topics.ts';
 import { murmurHash3_32 } from '../store/murmur3.ts';
 import { decodeReply, encodeReply, replyHeaders } from './verdict-messages.ts';
@@ -22,6 +23,8 @@ export interface KafkaVerdictsOptions {
   log: Logger;
   /** Events waiting for a verdict across requests (default MAX_WAITING_EVENTS). */
   maxWaitingEvents?: number;
+  /** The Kafka client (default: kafkaClient on `brokers`); tests hand in their own. */
+  kafka?: Kafka;
 }
 
 /** About ten full requests of small events: past it a request is answered busy rather than held. */
@@ -37,26 +40,11 @@ const TOPIC_SETTINGS: TopicSettings = {
     { name: 'segment.ms', value: String(SEGMENT_MS) },
   ],
 };
-/** How long start waits to read its own probe back before it gives up (the brokers are not serving). */
+/** How long start tries again on retriable errors, and waits to read its own probe back, before it gives up (the brokers are not serving). */
 const READY_MAX_MS = 60_000;
+const START_RETRY_MS = 500;
 const PROBE_EVERY_MS = 1_000;
 const RESTART_AFTER_MS = 2_000;
-
-/**
- * A topic just created (by this instance or another starting with it) can answer 'does not
- * host this topic-partition' or 'not the leader' for a moment, past kafkajs's own retries:
- * tried again until the deadline (seen starting two instances at once).
- */
-async function untilReady<T>(deadline: number, step: () => Promise<T>): Promise<T> {
-  for (;;) {
-    try {
-      return await step();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
-}
 
 /**
  * HTTP events that carry an id, through Kafka (issue 17): produced to the events topic keyed
@@ -70,7 +58,7 @@ export class KafkaVerdicts {
   readonly #opts: KafkaVerdictsOptions;
   readonly #kafka: Kafka;
   readonly #producer: Producer;
-  readonly #consumer: Consumer;
+  #consumer: Consumer;
   readonly #pending: PendingVerdicts;
   /** This process's reply address: new on every start, so nothing addressed to a previous run is taken for ours. */
   readonly instance = `http-${randomUUID()}`;
@@ -81,24 +69,29 @@ export class KafkaVerdicts {
 
   constructor(opts: KafkaVerdictsOptions) {
     this.#opts = opts;
-    this.#kafka = kafkaClient({ clientId: 'northstar-verdicts', brokers: opts.brokers, log: opts.log });
+    this.#kafka = opts.kafka ?? kafkaClient({ clientId: 'northstar-verdicts', brokers: opts.brokers, log: opts.log });
     this.#producer = this.#kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
-    this.#consumer = this.#kafka.consumer({
-      groupId: `${opts.groupId}.verdicts.${this.instance}`,
-      maxWaitTimeInMs: 100,
-      sessionTimeout: 30_000,
-    });
-    this.#consumer.on(this.#consumer.events.CRASH, ({ payload }) => {
-      opts.log.error({ err: payload.error.message, restart: payload.restart }, 'the verdicts reader crashed');
-      // kafkajs restarts itself after retriable errors; after any other, so do we: without the
-      // reader every request with ids would time out. Verdicts sent meanwhile are not read (503, retry).
-      if (!payload.restart) this.#scheduleRestart();
-    });
+    this.#consumer = this.#newConsumer();
     this.#pending = new PendingVerdicts({
       maxWaitingEvents: opts.maxWaitingEvents ?? MAX_WAITING_EVENTS,
       timeoutMs: opts.timeoutMs,
       onTimeout: opts.onTimeout,
     });
+  }
+
+  #newConsumer(): Consumer {
+    const consumer = this.#kafka.consumer({
+      groupId: `${this.#opts.groupId}.verdicts.${this.instance}`,
+      maxWaitTimeInMs: 100,
+      sessionTimeout: 30_000,
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      this.#opts.log.error({ err: payload.error.message, restart: payload.restart }, 'the verdicts reader crashed');
+      // kafkajs restarts itself after retriable errors; after any other, so do we: without the
+      // reader every request with ids would time out. Verdicts sent meanwhile are not read (503, retry).
+      if (!payload.restart) this.#scheduleRestart();
+    });
+    return consumer;
   }
 
   get waitingEvents(): number {
@@ -107,18 +100,48 @@ export class KafkaVerdicts {
 
   /** Resolves once this instance reads the verdicts topic: a verdict produced from now on reaches it. */
   async start(): Promise<void> {
+    // a topic just created (here or by another instance starting with this one) can answer 'does
+    // not host this topic-partition' or 'not the leader' for a while, past kafkajs's own retries
+    // (seen starting two instances at once): start again with a fresh consumer. An error another
+    // attempt cannot change (authorization, a bad setting) is thrown at once.
+    await startWithRetry(() => this.#startOnce(), {
+      what: 'verdicts reader',
+      log: this.#opts.log,
+      timeoutMs: READY_MAX_MS,
+      retryMs: START_RETRY_MS,
+      reset: async () => {
+        await this.#consumer.disconnect().catch(() => undefined);
+        this.#consumer = this.#newConsumer();
+      },
+    }).catch((err: unknown) => {
+      throw this.#startError(err);
+    });
+    await this.#readOwnProbe();
+  }
+
+  async #startOnce(): Promise<void> {
     const admin = this.#kafka.admin();
     await admin.connect();
-    const deadline = Date.now() + READY_MAX_MS;
     try {
       await ensureTopic(admin, this.#opts.topic, this.#opts.partitions, TOPIC_SETTINGS);
-      this.#partitions = (await untilReady(deadline, () => admin.fetchTopicOffsets(this.#opts.topic))).length;
+      this.#partitions = (await admin.fetchTopicOffsets(this.#opts.topic)).length;
     } finally {
       await admin.disconnect();
     }
     await this.#producer.connect();
-    await untilReady(deadline, () => this.#read());
-    await this.#readOwnProbe();
+    await this.#read();
+  }
+
+  /** Says which topic and group did not start and whether waiting longer could help, with Kafka's own error as the cause. */
+  #startError(err: unknown): Error {
+    const message = err instanceof Error ? err.message : String(err);
+    const { topic, groupId } = this.#opts;
+    const why = isRetriable(err)
+      ? `still failing after ${READY_MAX_MS} ms: are the brokers serving?`
+      : "another attempt cannot change this: check the brokers' authorization and the Kafka settings";
+    return new Error(`the verdicts reader did not start on topic ${topic} (group ${groupId}.verdicts.*): ${message} (${why})`, {
+      cause: err,
+    });
   }
 
   async #read(): Promise<void> {
@@ -164,7 +187,9 @@ export class KafkaVerdicts {
           messages: [{ key: this.instance, value: JSON.stringify({ probe: id }), partition: this.#partitionOf(this.instance) }],
         });
       } catch (err) {
-        // a topic just created can answer 'not the leader' for a while, past the producer's own retries
+        // a topic just created can answer 'not the leader' for a while, past the producer's own
+        // retries; what another send cannot change (e.g. not authorized to write) is thrown at once
+        if (!isRetriable(err)) throw this.#startError(err);
         lastError = (err as Error).message;
       }
       await Promise.race([seen, new Promise((r) => setTimeout(r, PROBE_EVERY_MS))]);

@@ -362,6 +362,17 @@ export const MIGRATIONS: Migration[] = [
       ORDER BY (idempotency_key, channel, at)`,
     ],
   },
+  {
+    version: 15,
+    name: 'alert notification send record: kept 30 days',
+    statements: [
+      // Both grew forever. A key is asked about again only while its batch can be released
+      // again, which Dispatcher.retell bounds below this: SEND_RECORD_DAYS in alerts/send-record.ts
+      // says why, and a test checks it matches. Rows already older go at the next merges.
+      `ALTER TABLE notification_keys MODIFY TTL toDateTime(at) + INTERVAL 30 DAY DELETE`,
+      `ALTER TABLE notification_intents MODIFY TTL toDateTime(at) + INTERVAL 30 DAY DELETE`,
+    ],
+  },
 ];
 
 const LEDGER = `CREATE TABLE IF NOT EXISTS schema_migrations (
