@@ -17,6 +17,8 @@
  * northstar_events_stored_total{source="http"} against the accepted count, and stops
  * the server with SIGTERM. It runs the bare engine on the same rows (engine-baseline.ts) just
  * before and just after, and prints the product's events/s and CPU per event as ratios to it.
+ * BENCH_SERVER_ROOT=<checkout> runs another checkout's server (before/after; the load and
+ * the baseline stay this checkout's, so only the server differs).
  */
 import http from 'node:http';
 import {
@@ -28,6 +30,7 @@ import {
   machineNote,
   numberOption,
   percentile,
+  REPO_ROOT,
   readMetrics,
   rssMiB,
   runEngineBaseline,
@@ -122,7 +125,7 @@ async function main(): Promise<void> {
   const baselineBefore = await runEngineBaseline(Math.min(BASELINE_EVENTS, TOTAL_EVENTS));
 
   // 3. the server, in its own process
-  const server = await spawnServer();
+  const server = await spawnServer({}, { root: process.env.BENCH_SERVER_ROOT ?? REPO_ROOT });
   let stopped = false;
   try {
     await waitReady(server);
