@@ -85,7 +85,8 @@ export class DecodePool {
       name: 'kafka',
       transferList: [bytes.buffer, lengths.buffer, stamps.buffer],
     });
-    return { ...out, events: fromColumns(out.events) };
+    const { heads, ...rest } = out;
+    return { ...rest, events: fromColumns(out.events, heads) };
   }
 
   /** One request body (copied to the worker: the caller keeps its bytes for its own error reply). */
@@ -97,7 +98,8 @@ export class DecodePool {
     const task: BodyTask = { bytes, format, nowMs };
     const out: BodyOutcome = await this.#running().run(task, { name: 'body' });
     if (!out.ok) return out;
-    return { ok: true, batch: { ...out.batch, events: fromColumns(out.batch.events) } };
+    const { heads, ...batch } = out.batch;
+    return { ok: true, batch: { ...batch, events: fromColumns(batch.events, heads) } };
   }
 
   async close(): Promise<void> {

@@ -7,6 +7,8 @@ import { Piscina } from 'piscina';
 import { BodyError, decodeBody, type BodyFormat, type DecodedBatch } from './decode-body.ts';
 import { decodeValues, type DecodedValues } from './decode-kafka.ts';
 import { columnBuffers, toColumns, type EventColumns } from './event-columns.ts';
+import { buildHeads } from '../store/event-lines.ts';
+import { headsBuffers, type LineHeads } from '../store/prebuilt-heads.ts';
 
 /** One Kafka batch's values, packed: `bytes` holds them back to back, `lengths[i]` is -1 for a null value. */
 export interface KafkaTask {
@@ -22,8 +24,12 @@ export interface BodyTask {
   nowMs: number;
 }
 
-/** Events cross back as columns (event-columns.ts), not as objects: far less work for the main thread. */
-export type Wire<T extends { events: unknown[] }> = Omit<T, 'events'> & { events: EventColumns };
+/**
+ * Events cross back as columns (event-columns.ts), not as objects: far less work for the
+ * main thread. With them, each event's insert-line head and id hash (prebuilt-heads.ts),
+ * so the main thread's write only copies bytes instead of serialising and hashing.
+ */
+export type Wire<T extends { events: unknown[] }> = Omit<T, 'events'> & { events: EventColumns; heads: LineHeads };
 
 /** A body refused as a whole comes back as its message: an Error's class does not cross threads. */
 export type BodyOutcome = { ok: true; batch: Wire<DecodedBatch> } | { ok: false; error: string };
@@ -50,14 +56,16 @@ export function unpackValues(bytes: Uint8Array, lengths: Int32Array): Array<Uint
 export function kafka(task: KafkaTask): Wire<DecodedValues> {
   const out = decodeValues(unpackValues(task.bytes, task.lengths), task.timestamps, task.nowMs);
   const events = toColumns(out.events);
-  return moved({ ...out, events }, columnBuffers(events));
+  const heads = buildHeads(out.events);
+  return moved({ ...out, events, heads }, [...columnBuffers(events), ...headsBuffers(heads)]);
 }
 
 export function body(task: BodyTask): BodyOutcome {
   try {
     const batch = decodeBody(task.bytes, task.format, task.nowMs);
     const events = toColumns(batch.events);
-    return moved({ ok: true, batch: { ...batch, events } }, columnBuffers(events));
+    const heads = buildHeads(batch.events);
+    return moved({ ok: true, batch: { ...batch, events, heads } }, [...columnBuffers(events), ...headsBuffers(heads)]);
   } catch (err) {
     if (err instanceof BodyError) return { ok: false, error: err.message };
     throw err;
