@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { eventLines, eventLinesSliced } from './event-lines.ts';
+import type { MetricEvent } from '@northstar/shared';
+import { fromColumns, toColumns } from '../ingest/event-columns.ts';
+import { buildHeads, eventLines, eventLinesSliced } from './event-lines.ts';
 import { LOOP_SLICE_EVENTS } from './loop-slices.ts';
+import { murmurHash3_32 } from './murmur3.ts';
+import { idHashOf, prebuiltHeadBytes } from './prebuilt-heads.ts';
+
+/** Events as the main thread receives them from a decode worker: fields as columns, heads prebuilt (decode-worker.ts). */
+const fromWorker = (events: MetricEvent[]) => fromColumns(toColumns(events), buildHeads(events));
 
 describe('eventLines', () => {
   const e = { metric: 'checkout.orders', value: 12.5, ts: 1_765_000_000_123, id: 'o-"1"\n', dims: { region: 'eu "west"', k: 'ü' } };
@@ -25,5 +32,52 @@ describe('eventLines', () => {
     const sliced = await eventLinesSliced(many, 'http', 5, (x) => (x.ts % 2 === 0 ? x.ts : undefined));
     expect(sliced.equals(whole)).toBe(true);
     expect(sliced.toString('utf8').split('\n')).toHaveLength(many.length + 1);
+  });
+
+  describe('from heads a decode worker prebuilt', () => {
+    const varied: MetricEvent[] = Array.from({ length: 2 * LOOP_SLICE_EVENTS + 17 }, (_, i) => ({
+      metric: i % 5 === 0 ? 'pay.ments' : 'checkout.orders',
+      value: i % 11 === 0 ? Number.NaN : i % 3 === 0 ? -i / 7 : i * 1e21,
+      ts: e.ts + i,
+      id: i % 4 === 0 ? '' : `id-${i}-${'ü✓😀'.slice(0, i % 4)}"\\`,
+      dims: i % 2 === 0 ? {} : { region: `eu "${i}"`, k: '\u2028 ✓', z: '' },
+    }));
+    const stamp = (x: MetricEvent) => (x.ts % 3 === 0 ? undefined : x.ts % 3 === 1 ? 1_765_000_000_001 : x.ts);
+
+    it('gives the same bytes as lines built from the fields, for a whole batch and for rows left out', async () => {
+      const prebuilt = fromWorker(varied);
+      expect(prebuilt.every((x) => prebuiltHeadBytes(x) > 0)).toBe(true);
+      const built = await eventLinesSliced(varied, 'kafka', 9, stamp);
+      expect((await eventLinesSliced(prebuilt, 'kafka', 9, stamp)).equals(built)).toBe(true);
+      expect(eventLines(prebuilt, 'http', 9, stamp).equals(eventLines(varied, 'http', 9, stamp))).toBe(true);
+      // repeats and refused rows are left out: their lines are skipped, the others' bytes are unchanged
+      const kept = (x: unknown, i: number) => i % 7 !== 3 && i !== 0;
+      const subset = await eventLinesSliced(prebuilt.filter(kept), 'http', 9, stamp);
+      expect(subset.equals(await eventLinesSliced(varied.filter(kept), 'http', 9, stamp))).toBe(true);
+      expect(subset.toString('utf8').split('\n')).toHaveLength(varied.filter(kept).length + 1);
+    });
+
+    it('mixes events with and without prebuilt heads (groups of several requests, copies) into the same bytes', () => {
+      const prebuilt = fromWorker(varied);
+      const mixed = prebuilt.map((x, i) => (i % 3 === 0 ? { ...x } : x));
+      expect(mixed.filter((x) => prebuiltHeadBytes(x) < 0)).toHaveLength(Math.ceil(varied.length / 3));
+      expect(eventLines(mixed, 'http', 9, stamp).equals(eventLines(varied, 'http', 9, stamp))).toBe(true);
+    });
+
+    it('hands the id check the hash of each id, prebuilt or computed', () => {
+      const prebuilt = fromWorker(varied);
+      expect(prebuilt.map(idHashOf)).toEqual(varied.map((x) => murmurHash3_32(x.id)));
+      expect(varied.map(idHashOf)).toEqual(varied.map((x) => murmurHash3_32(x.id)));
+    });
+
+    it('keeps the link out of the event fields: prebuilt events equal the decoded ones and serialise the same', () => {
+      const prebuilt = fromWorker(varied.slice(0, 50));
+      expect(prebuilt).toEqual(fromColumns(toColumns(varied.slice(0, 50))));
+      expect(JSON.stringify(prebuilt[1])).toBe(JSON.stringify(varied[1]));
+    });
+
+    it('refuses heads that do not match the batch', () => {
+      expect(() => fromColumns(toColumns(varied.slice(0, 3)), buildHeads(varied.slice(0, 2)))).toThrow(/3 events but 2 prebuilt heads/);
+    });
   });
 });
