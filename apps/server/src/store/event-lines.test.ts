@@ -40,7 +40,7 @@ describe('eventLines', () => {
       value: i % 11 === 0 ? Number.NaN : i % 3 === 0 ? -i / 7 : i * 1e21,
       ts: e.ts + i,
       id: i % 4 === 0 ? '' : `id-${i}-${'ü✓😀'.slice(0, i % 4)}"\\`,
-      dims: i % 2 === 0 ? {} : { region: `eu "${i}"`, k: '\u2028 ✓', z: '' },
+      dims: i % 2 === 0 ? ({} as Record<string, string>) : { region: `eu "${i}"`, k: '\u2028 ✓', z: '' },
     }));
     const stamp = (x: MetricEvent) => (x.ts % 3 === 0 ? undefined : x.ts % 3 === 1 ? 1_765_000_000_001 : x.ts);
 
