@@ -205,6 +205,7 @@ async function main(): Promise<void> {
     const cpu = cpuBreakdown(cpuBefore, cpuAfter, elapsedS);
     const ok = stored === accepted && rejected === 0;
     const cpuPerMillion = cpu.total / (accepted / 1e6);
+    const mainCpu = (cpuAfter.get('main/JS') ?? 0) - (cpuBefore.get('main/JS') ?? 0);
     const lines = [
       '',
       '==== ingest-http ====',
@@ -214,6 +215,8 @@ async function main(): Promise<void> {
       `  request latency min ${latencies[0]?.toFixed(0)} / p50 ${p50.toFixed(0)} / p90 ${percentile(latencies, 90).toFixed(0)} / p99 ${p99.toFixed(0)} / max ${latencies.at(-1)?.toFixed(0)} ms`,
       `  server RSS at end ${rss.rss.toFixed(0)} MiB (peak ${rss.peak.toFixed(0)} MiB; at ready ${readyRss.rss.toFixed(0)} MiB)`,
       `  server CPU: ${cpu.text}; ${cpuPerMillion.toFixed(1)} CPU-s per million events (less sensitive to the shared machine than events/s)`,
+      // the thread that serves HTTP, WebSocket and the wall: what moving work to the decode workers is meant to lower
+      `  server main thread: ${mainCpu.toFixed(1)} CPU-s = ${(mainCpu / (accepted / 1e6)).toFixed(2)} CPU-s per million events (${((1e6 * mainCpu) / accepted).toFixed(2)} µs an event)`,
       `  server inserts: ${describeBatches(metrics)}`,
       ...baselineLines(rate, cpuPerMillion, [baselineBefore, baselineAfter]),
       `  load generator CPU: ${((process.cpuUsage().user + process.cpuUsage().system) / 1e6).toFixed(1)} s for the whole run (incl. building bodies)`,
