@@ -5,7 +5,7 @@ import { DecodePool, packValues } from './decode-pool.ts';
 import { unpackValues } from './decode-worker.ts';
 import { eventLinesSliced } from '../store/event-lines.ts';
 import { murmurHash3_32 } from '../store/murmur3.ts';
-import { idHashOf, prebuiltHeadBytes } from '../store/prebuilt-heads.ts';
+import { idHashOf, PrebuiltEvent } from '../store/prebuilt-lines.ts';
 
 const NOW = Date.UTC(2026, 10, 25, 12);
 const pool = new DecodePool({ threads: 1 });
@@ -65,9 +65,10 @@ describe('DecodePool', () => {
     const stamps = values.map((_, i) => NOW - 1000 * i);
     const inline = decodeValues(values, stamps, NOW).events;
     const pooled = (await pool.kafka(values, stamps, NOW)).events;
-    expect(pooled.every((e) => prebuiltHeadBytes(e) > 0)).toBe(true);
-    expect(inline.some((e) => prebuiltHeadBytes(e) >= 0)).toBe(false);
-    const at = (e: { ts: number }) => (e.ts % 2000 === 0 ? undefined : e.ts + 5);
+    expect(pooled.every((e) => e instanceof PrebuiltEvent)).toBe(true);
+    expect(inline.some((e) => e instanceof PrebuiltEvent)).toBe(false);
+    // receive times of Date.now()'s length (overwritten in place) and others (lines rebuilt around the head)
+    const at = (e: { ts: number }) => (e.ts % 2000 === 0 ? undefined : e.ts % 3000 === 0 ? 77 : e.ts + 5);
     expect((await eventLinesSliced(pooled, 'kafka', NOW, at)).equals(await eventLinesSliced(inline, 'kafka', NOW, at))).toBe(true);
     // rows left out (repeats, refused rows): the rest's bytes are still the same
     const some = (_: unknown, i: number) => i % 4 !== 1;
@@ -79,9 +80,11 @@ describe('DecodePool', () => {
       JSON.stringify({ metric: 'a.b', value: i / 3, id: i % 5 === 0 ? undefined : `ü-${i}`, dims: { k: `"${i}"\u2028` } }),
     );
     const body = new TextEncoder().encode(lines.join('\n'));
-    const out = await pool.body(body, 'ndjson', NOW);
-    if (!out.ok) throw new Error(out.error);
     const here = decodeBody(body, 'ndjson', NOW).events;
-    expect((await eventLinesSliced(out.batch.events, 'http', NOW)).equals(await eventLinesSliced(here, 'http', NOW))).toBe(true);
+    for (const source of ['http', 'import']) {
+      const out = await pool.body(body, 'ndjson', NOW, source);
+      if (!out.ok) throw new Error(out.error);
+      expect((await eventLinesSliced(out.batch.events, source, NOW + 1)).equals(await eventLinesSliced(here, source, NOW + 1))).toBe(true);
+    }
   });
 });

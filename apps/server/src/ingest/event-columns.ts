@@ -1,5 +1,5 @@
 import type { MetricEvent } from '@northstar/shared';
-import { headsBatch, PrebuiltEvent, type LineHeads } from '../store/prebuilt-heads.ts';
+import { linesBatch, PrebuiltEvent, type PrebuiltLines } from '../store/prebuilt-lines.ts';
 
 /**
  * Checked events as columns, the form in which they cross from a decode worker to the
@@ -50,10 +50,10 @@ export function toColumns(events: readonly MetricEvent[]): EventColumns {
 /** The typed arrays' buffers, to move them instead of copying. */
 export const columnBuffers = (c: EventColumns): ArrayBuffer[] => [c.value.buffer, c.ts.buffer, c.dimCount.buffer];
 
-/** The events again; with the worker's `heads` (prebuilt-heads.ts), each linked to its insert-line head and id hash. */
-export function fromColumns(cols: EventColumns, heads?: LineHeads): MetricEvent[] {
+/** The events again; with the worker's `lines` (prebuilt-lines.ts), each linked to its insert line and id hash. */
+export function fromColumns(cols: EventColumns, lines?: PrebuiltLines): MetricEvent[] {
   const n = cols.metric.length;
-  const batch = heads && headsBatch(heads, n);
+  const batch = lines && linesBatch(lines, n);
   const events = new Array<MetricEvent>(n);
   let d = 0;
   for (let i = 0; i < n; i++) {

@@ -1,7 +1,7 @@
 import type { MetricEvent } from '@northstar/shared';
 import { inLoopSlices } from './loop-slices.ts';
 import { murmurHash3_32 } from './murmur3.ts';
-import { copyPrebuiltHead, prebuiltHeadBytes, type LineHeads } from './prebuilt-heads.ts';
+import { prebuiltLineAt, type LineAt, type LinesBatch, type PrebuiltLines } from './prebuilt-lines.ts';
 
 /** The columns of an events insert, in the order each line holds them. */
 export const EVENT_COLUMNS = ['metric', 'ts', 'value', 'id', 'dims', 'source', 'received_at'] as const;
@@ -10,8 +10,8 @@ export const EVENT_COLUMNS = ['metric', 'ts', 'value', 'id', 'dims', 'source', '
  * The insert body is one JSONEachRow line per event, built once into bytes the engine
  * parses itself (chdb's multithreaded parser, or the ClickHouse server's). A line is the
  * event's head (this function: what the event alone decides) and a tail (`lineTail`: the
- * source and receive time, which the write decides). A decode worker builds the heads
- * ahead with this same function (prebuilt-heads.ts), so a line's bytes do not depend on
+ * source and receive time, which the write decides). A decode worker builds the lines
+ * ahead with these same functions (prebuilt-lines.ts), so a line's bytes do not depend on
  * which thread decoded its event.
  *
  * Strings go through JSON.stringify (ids and dimension values are producers' text); the
@@ -52,10 +52,12 @@ export async function eventLinesSliced(
 }
 
 /**
- * Lines [from, to). Heads a decode worker built are copied as bytes (no string is made for
- * them); an event without one (decoded here, or a copy) gets its head built by eventHead.
- * Rows left out of a batch (repeats, refused rows) are simply not in `events`: their
- * prebuilt heads are skipped, nothing is rebuilt.
+ * Lines [from, to). A decode worker's lines (prebuilt-lines.ts) are copied as slices, one
+ * per run of consecutive lines of one batch, and their receive time overwritten in the
+ * copy; rows left out of a write (repeats, refused rows) are simply not in `events`, so
+ * their lines are skipped. An event without a prebuilt line (decoded here, or a copy) gets
+ * one built by eventHead and lineTail, the functions the worker used: the bytes are the same
+ * either way.
  */
 function linesBytes(
   events: readonly MetricEvent[],
@@ -65,19 +67,22 @@ function linesBytes(
   now: number,
   receivedAt: ReceivedAt | undefined,
 ): Buffer {
+  const line: LineAt = { batch: undefined as unknown as LinesBatch, index: 0, start: 0, end: 0 };
+  const tailBound = Buffer.byteLength(lineTail(src, 0)) + MAX_NUMBER_CHARS;
   let bound = 0;
   let prebuilt = 0;
   let built: Array<string | undefined> | undefined;
   for (let i = from; i < to; i++) {
-    const n = prebuiltHeadBytes(events[i]!);
-    if (n >= 0) {
-      bound += n;
+    const e = events[i]!;
+    if (prebuiltLineAt(e, line) && line.batch.lines.src === src) {
+      // its own tail may replace the prebuilt one (a receive time of another length)
+      bound += line.end - line.start + MAX_NUMBER_CHARS;
       prebuilt++;
     } else {
-      const head = eventHead(events[i]!);
+      const head = eventHead(e);
       (built ??= new Array<string | undefined>(to - from))[i - from] = head;
       // at most 3 UTF-8 bytes per UTF-16 unit
-      bound += 3 * head.length;
+      bound += 3 * head.length + tailBound;
     }
   }
   if (prebuilt === 0) {
@@ -86,31 +91,76 @@ function linesBytes(
     for (let i = from; i < to; i++) text += built![i - from]! + lineTail(src, receivedAt?.(events[i]!) ?? now);
     return Buffer.from(text);
   }
-  bound += (to - from) * Buffer.byteLength(lineTail(src, 0)) + (to - from) * MAX_NUMBER_CHARS;
+
   const out = Buffer.allocUnsafe(bound);
   let at = 0;
-  // most lines of a batch share their receive time: one tail's bytes, copied
-  let tailFor = Number.NaN;
+  // the run: lines [runFirst, runLast] of one batch, all with the receive time `runStamp`, copied as one slice
+  let run: LinesBatch | undefined;
+  let runFirst = 0;
+  let runLast = 0;
+  let runStamp = Buffer.alloc(0);
+  const flush = () => {
+    if (!run) return;
+    const { bytes, lines } = run;
+    const start = runFirst === 0 ? 0 : lines.ends[runFirst - 1]!;
+    const copied = bytes.copy(out, at, start, lines.ends[runLast]!);
+    // each line's receive time is the last digits before its `}\n`
+    const n = runStamp.length;
+    for (let k = runFirst; k <= runLast; k++) {
+      // a byte loop: a TypedArray set() call per line cost several times more
+      const slot = at + lines.ends[k]! - start - 2 - n;
+      for (let d = 0; d < n; d++) out[slot + d] = runStamp[d]!;
+    }
+    at += copied;
+    run = undefined;
+  };
+  // most lines of a batch share their receive time: its text and tail are made once
+  let stampFor = Number.NaN;
+  let stamp = Buffer.alloc(0);
   let tail = Buffer.alloc(0);
   for (let i = from; i < to; i++) {
     const e = events[i]!;
-    const head = built?.[i - from];
-    at += head === undefined ? copyPrebuiltHead(e, out, at) : out.write(head, at);
-    const stamp = receivedAt?.(e) ?? now;
-    if (stamp !== tailFor) {
-      tail = Buffer.from(lineTail(src, stamp));
-      tailFor = stamp;
+    const received = receivedAt?.(e) ?? now;
+    if (received !== stampFor) {
+      stampFor = received;
+      stamp = Buffer.from(String(received), 'latin1');
+      tail = Buffer.from(lineTail(src, received));
     }
-    at += tail.copy(out, at);
+    const head = built?.[i - from];
+    if (head !== undefined) {
+      flush();
+      at += out.write(head, at);
+      at += tail.copy(out, at);
+      continue;
+    }
+    prebuiltLineAt(e, line);
+    const batch = line.batch;
+    if (stamp.length !== batch.lines.stamp.length) {
+      // a receive time of another length: the prebuilt head with a tail of its own
+      flush();
+      at += batch.bytes.copy(out, at, line.start, line.end - batch.lines.tailBytes);
+      at += tail.copy(out, at);
+    } else if (run === batch && runLast === line.index - 1 && runStamp === stamp) runLast = line.index;
+    else {
+      flush();
+      run = batch;
+      runFirst = runLast = line.index;
+      runStamp = stamp;
+    }
   }
+  flush();
   return out.subarray(0, at);
 }
 
 /**
- * What a decode worker builds for a batch of decoded events (prebuilt-heads.ts): every
- * head by eventHead, as one UTF-8 buffer with each head's end, and every id's hash.
+ * What a decode worker builds for a batch of decoded events (prebuilt-lines.ts): every
+ * line, by eventHead and lineTail, for `source` and the receive time `now` (a write
+ * overwrites it with its own), as one UTF-8 buffer with each line's end, and every id's hash.
  */
-export function buildHeads(events: readonly MetricEvent[]): LineHeads {
+export function buildLines(events: readonly MetricEvent[], source: string, now: number): PrebuiltLines {
+  const src = JSON.stringify(source);
+  const tail = lineTail(src, now);
+  const tailBytes = Buffer.byteLength(tail);
   const n = events.length;
   const ends = new Uint32Array(n);
   const idHashes = new Uint32Array(n);
@@ -119,14 +169,14 @@ export function buildHeads(events: readonly MetricEvent[]): LineHeads {
   for (let i = 0; i < n; i++) {
     const e = events[i]!;
     const head = eventHead(e);
-    text += head;
-    size += Buffer.byteLength(head);
+    text += head + tail;
+    size += Buffer.byteLength(head) + tailBytes;
     ends[i] = size;
     idHashes[i] = murmurHash3_32(e.id);
   }
   // a fresh ArrayBuffer, never a slice of Node's shared pool: it is moved to the main thread
   const bytes = new Uint8Array(new ArrayBuffer(size));
   const written = Buffer.from(bytes.buffer).write(text);
-  if (written !== size) throw new Error(`heads: wrote ${written} bytes of ${size}`);
-  return { bytes, ends, idHashes };
+  if (written !== size) throw new Error(`lines: wrote ${written} bytes of ${size}`);
+  return { bytes, ends, idHashes, src, stamp: String(now), tailBytes };
 }

@@ -6,7 +6,7 @@ import { IdentityMap } from './identity-map.ts';
 import { EVENT_COLUMNS, eventLinesSliced } from './event-lines.ts';
 import { inLoopSlices } from './loop-slices.ts';
 import { ingestPathsFor, type IngestPaths } from './ingest-paths.ts';
-import { idHashOf } from './prebuilt-heads.ts';
+import { idHashOf } from './prebuilt-lines.ts';
 
 export type EventSource = 'http' | 'kafka' | 'demo' | 'import';
 
