@@ -17,6 +17,8 @@
  * northstar_events_stored_total{source="http"} against the accepted count, and stops
  * the server with SIGTERM. It runs the bare engine on the same rows (engine-baseline.ts) just
  * before and just after, and prints the product's events/s and CPU per event as ratios to it.
+ * BENCH_SERVER_ROOT=<checkout> runs another checkout's server (before/after; the load and
+ * the baseline stay this checkout's, so only the server differs).
  */
 import http from 'node:http';
 import {
@@ -28,6 +30,7 @@ import {
   machineNote,
   numberOption,
   percentile,
+  REPO_ROOT,
   readMetrics,
   rssMiB,
   runEngineBaseline,
@@ -122,7 +125,7 @@ async function main(): Promise<void> {
   const baselineBefore = await runEngineBaseline(Math.min(BASELINE_EVENTS, TOTAL_EVENTS));
 
   // 3. the server, in its own process
-  const server = await spawnServer();
+  const server = await spawnServer({}, { root: process.env.BENCH_SERVER_ROOT ?? REPO_ROOT });
   let stopped = false;
   try {
     await waitReady(server);
@@ -202,6 +205,7 @@ async function main(): Promise<void> {
     const cpu = cpuBreakdown(cpuBefore, cpuAfter, elapsedS);
     const ok = stored === accepted && rejected === 0;
     const cpuPerMillion = cpu.total / (accepted / 1e6);
+    const mainCpu = (cpuAfter.get('main/JS') ?? 0) - (cpuBefore.get('main/JS') ?? 0);
     const lines = [
       '',
       '==== ingest-http ====',
@@ -211,6 +215,8 @@ async function main(): Promise<void> {
       `  request latency min ${latencies[0]?.toFixed(0)} / p50 ${p50.toFixed(0)} / p90 ${percentile(latencies, 90).toFixed(0)} / p99 ${p99.toFixed(0)} / max ${latencies.at(-1)?.toFixed(0)} ms`,
       `  server RSS at end ${rss.rss.toFixed(0)} MiB (peak ${rss.peak.toFixed(0)} MiB; at ready ${readyRss.rss.toFixed(0)} MiB)`,
       `  server CPU: ${cpu.text}; ${cpuPerMillion.toFixed(1)} CPU-s per million events (less sensitive to the shared machine than events/s)`,
+      // the thread that serves HTTP, WebSocket and the wall: what moving work to the decode workers is meant to lower
+      `  server main thread: ${mainCpu.toFixed(1)} CPU-s = ${(mainCpu / (accepted / 1e6)).toFixed(2)} CPU-s per million events (${((1e6 * mainCpu) / accepted).toFixed(2)} µs an event)`,
       `  server inserts: ${describeBatches(metrics)}`,
       ...baselineLines(rate, cpuPerMillion, [baselineBefore, baselineAfter]),
       `  load generator CPU: ${((process.cpuUsage().user + process.cpuUsage().system) / 1e6).toFixed(1)} s for the whole run (incl. building bodies)`,

@@ -139,7 +139,7 @@ export function ingestRoutes(deps: IngestRouteDeps) {
       }
       let decoded;
       try {
-        decoded = await decodeBodyOffThread(bytes, formatFromContentType(c.req.header('content-type')), Date.now());
+        decoded = await decodeBodyOffThread(bytes, formatFromContentType(c.req.header('content-type')), Date.now(), undefined, source);
       } catch (err) {
         if (!(err instanceof BodyError)) throw err;
         const raw = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 64 * 1024)).toString('utf8');

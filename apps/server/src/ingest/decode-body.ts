@@ -160,6 +160,8 @@ export async function decodeBodyOffThread(
   nowMs: number,
   /** Default: the process's pool. */
   decoder?: DecodePool,
+  /** What the events will be stored as: the worker builds their insert lines for it (prebuilt-lines.ts). */
+  source = 'http',
 ): Promise<DecodedBatch> {
   if (body.byteLength < OFF_THREAD_FROM_BYTES) return decodeBody(body, format, nowMs);
   // loaded here, not at the top: the decode worker imports this module and must not load the pool
@@ -167,7 +169,7 @@ export async function decodeBodyOffThread(
   if (pool.full) return decodeBody(body, format, nowMs);
   let out;
   try {
-    out = await pool.body(body, format, nowMs);
+    out = await pool.body(body, format, nowMs, source);
   } catch {
     // a worker that failed (out of memory, ended) must not fail the request: decode here
     return decodeBody(body, format, nowMs);

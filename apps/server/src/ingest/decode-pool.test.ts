@@ -3,6 +3,9 @@ import { decodeBody } from './decode-body.ts';
 import { decodeValues } from './decode-kafka.ts';
 import { DecodePool, packValues } from './decode-pool.ts';
 import { unpackValues } from './decode-worker.ts';
+import { eventLinesSliced } from '../store/event-lines.ts';
+import { murmurHash3_32 } from '../store/murmur3.ts';
+import { idHashOf, PrebuiltEvent } from '../store/prebuilt-lines.ts';
 
 const NOW = Date.UTC(2026, 10, 25, 12);
 const pool = new DecodePool({ threads: 1 });
@@ -55,5 +58,33 @@ describe('DecodePool', () => {
     expect(out.ok && out.batch.rejected.map((r) => r.line).slice(0, 2)).toEqual([8, 58]);
     const refused = await pool.body(new TextEncoder().encode('[{"metric":'), 'json', NOW);
     expect(refused).toEqual({ ok: false, error: expect.stringMatching(/^body is not valid JSON \(line 1, column 12/) });
+  });
+
+  it('hands over each event with its insert-line head and id hash: the same insert bytes and hashes as events decoded here', async () => {
+    const values = mixedValues(700);
+    const stamps = values.map((_, i) => NOW - 1000 * i);
+    const inline = decodeValues(values, stamps, NOW).events;
+    const pooled = (await pool.kafka(values, stamps, NOW)).events;
+    expect(pooled.every((e) => e instanceof PrebuiltEvent)).toBe(true);
+    expect(inline.some((e) => e instanceof PrebuiltEvent)).toBe(false);
+    // receive times of Date.now()'s length (overwritten in place) and others (lines rebuilt around the head)
+    const at = (e: { ts: number }) => (e.ts % 2000 === 0 ? undefined : e.ts % 3000 === 0 ? 77 : e.ts + 5);
+    expect((await eventLinesSliced(pooled, 'kafka', NOW, at)).equals(await eventLinesSliced(inline, 'kafka', NOW, at))).toBe(true);
+    // rows left out (repeats, refused rows): the rest's bytes are still the same
+    const some = (_: unknown, i: number) => i % 4 !== 1;
+    const left = await eventLinesSliced(pooled.filter(some), 'kafka', NOW, at);
+    expect(left.equals(await eventLinesSliced(inline.filter(some), 'kafka', NOW, at))).toBe(true);
+    expect(pooled.map(idHashOf)).toEqual(inline.map((e) => murmurHash3_32(e.id)));
+
+    const lines = Array.from({ length: 400 }, (_, i) =>
+      JSON.stringify({ metric: 'a.b', value: i / 3, id: i % 5 === 0 ? undefined : `ü-${i}`, dims: { k: `"${i}"\u2028` } }),
+    );
+    const body = new TextEncoder().encode(lines.join('\n'));
+    const here = decodeBody(body, 'ndjson', NOW).events;
+    for (const source of ['http', 'import']) {
+      const out = await pool.body(body, 'ndjson', NOW, source);
+      if (!out.ok) throw new Error(out.error);
+      expect((await eventLinesSliced(out.batch.events, source, NOW + 1)).equals(await eventLinesSliced(here, source, NOW + 1))).toBe(true);
+    }
   });
 });

@@ -85,19 +85,22 @@ export class DecodePool {
       name: 'kafka',
       transferList: [bytes.buffer, lengths.buffer, stamps.buffer],
     });
-    return { ...out, events: fromColumns(out.events) };
+    const { prebuilt, ...rest } = out;
+    return { ...rest, events: fromColumns(out.events, prebuilt) };
   }
 
-  /** One request body (copied to the worker: the caller keeps its bytes for its own error reply). */
+  /** One request body (copied to the worker: the caller keeps its bytes for its own error reply), its events to be stored as `source`. */
   async body(
     bytes: Uint8Array,
     format: BodyFormat,
     nowMs: number,
+    source = 'http',
   ): Promise<{ ok: true; batch: DecodedBatch } | { ok: false; error: string }> {
-    const task: BodyTask = { bytes, format, nowMs };
+    const task: BodyTask = { bytes, format, nowMs, source };
     const out: BodyOutcome = await this.#running().run(task, { name: 'body' });
     if (!out.ok) return out;
-    return { ok: true, batch: { ...out.batch, events: fromColumns(out.batch.events) } };
+    const { prebuilt, ...batch } = out.batch;
+    return { ok: true, batch: { ...batch, events: fromColumns(batch.events, prebuilt) } };
   }
 
   async close(): Promise<void> {

@@ -7,6 +7,8 @@ import { Piscina } from 'piscina';
 import { BodyError, decodeBody, type BodyFormat, type DecodedBatch } from './decode-body.ts';
 import { decodeValues, type DecodedValues } from './decode-kafka.ts';
 import { columnBuffers, toColumns, type EventColumns } from './event-columns.ts';
+import { buildLines } from '../store/event-lines.ts';
+import { prebuiltBuffers, type PrebuiltLines } from '../store/prebuilt-lines.ts';
 
 /** One Kafka batch's values, packed: `bytes` holds them back to back, `lengths[i]` is -1 for a null value. */
 export interface KafkaTask {
@@ -20,10 +22,17 @@ export interface BodyTask {
   bytes: Uint8Array;
   format: BodyFormat;
   nowMs: number;
+  /** The source the events will be stored as (`http`, or `import` with an Idempotency-Key): the prebuilt lines name it. */
+  source: string;
 }
 
-/** Events cross back as columns (event-columns.ts), not as objects: far less work for the main thread. */
-export type Wire<T extends { events: unknown[] }> = Omit<T, 'events'> & { events: EventColumns };
+/**
+ * Events cross back as columns (event-columns.ts), not as objects: far less work for the
+ * main thread. With them, the batch's insert body and each event's id hash
+ * (prebuilt-lines.ts), so the main thread's write copies slices of bytes instead of
+ * serialising and hashing every event.
+ */
+export type Wire<T extends { events: unknown[] }> = Omit<T, 'events'> & { events: EventColumns; prebuilt: PrebuiltLines };
 
 /** A body refused as a whole comes back as its message: an Error's class does not cross threads. */
 export type BodyOutcome = { ok: true; batch: Wire<DecodedBatch> } | { ok: false; error: string };
@@ -50,14 +59,16 @@ export function unpackValues(bytes: Uint8Array, lengths: Int32Array): Array<Uint
 export function kafka(task: KafkaTask): Wire<DecodedValues> {
   const out = decodeValues(unpackValues(task.bytes, task.lengths), task.timestamps, task.nowMs);
   const events = toColumns(out.events);
-  return moved({ ...out, events }, columnBuffers(events));
+  const prebuilt = buildLines(out.events, 'kafka', task.nowMs);
+  return moved({ ...out, events, prebuilt }, [...columnBuffers(events), ...prebuiltBuffers(prebuilt)]);
 }
 
 export function body(task: BodyTask): BodyOutcome {
   try {
     const batch = decodeBody(task.bytes, task.format, task.nowMs);
     const events = toColumns(batch.events);
-    return moved({ ok: true, batch: { ...batch, events } }, columnBuffers(events));
+    const prebuilt = buildLines(batch.events, task.source, task.nowMs);
+    return moved({ ok: true, batch: { ...batch, events, prebuilt } }, [...columnBuffers(events), ...prebuiltBuffers(prebuilt)]);
   } catch (err) {
     if (err instanceof BodyError) return { ok: false, error: err.message };
     throw err;

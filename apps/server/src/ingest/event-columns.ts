@@ -1,4 +1,5 @@
 import type { MetricEvent } from '@northstar/shared';
+import { linesBatch, PrebuiltEvent, type PrebuiltLines } from '../store/prebuilt-lines.ts';
 
 /**
  * Checked events as columns, the form in which they cross from a decode worker to the
@@ -49,14 +50,18 @@ export function toColumns(events: readonly MetricEvent[]): EventColumns {
 /** The typed arrays' buffers, to move them instead of copying. */
 export const columnBuffers = (c: EventColumns): ArrayBuffer[] => [c.value.buffer, c.ts.buffer, c.dimCount.buffer];
 
-export function fromColumns(cols: EventColumns): MetricEvent[] {
+/** The events again; with the worker's `lines` (prebuilt-lines.ts), each linked to its insert line and id hash. */
+export function fromColumns(cols: EventColumns, lines?: PrebuiltLines): MetricEvent[] {
   const n = cols.metric.length;
+  const batch = lines && linesBatch(lines, n);
   const events = new Array<MetricEvent>(n);
   let d = 0;
   for (let i = 0; i < n; i++) {
     const dims: Record<string, string> = {};
     for (let k = cols.dimCount[i]!; k > 0; k--, d++) dims[cols.dimKeys[d]!] = cols.dimValues[d]!;
-    events[i] = { metric: cols.metric[i]!, value: cols.value[i]!, ts: cols.ts[i]!, id: cols.id[i]!, dims };
+    events[i] = batch
+      ? new PrebuiltEvent(cols.metric[i]!, cols.value[i]!, cols.ts[i]!, cols.id[i]!, dims, batch, i)
+      : { metric: cols.metric[i]!, value: cols.value[i]!, ts: cols.ts[i]!, id: cols.id[i]!, dims };
   }
   return events;
 }

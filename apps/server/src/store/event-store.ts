@@ -6,7 +6,7 @@ import { IdentityMap } from './identity-map.ts';
 import { EVENT_COLUMNS, eventLinesSliced } from './event-lines.ts';
 import { inLoopSlices } from './loop-slices.ts';
 import { ingestPathsFor, type IngestPaths } from './ingest-paths.ts';
-import { murmurHash3_32 } from './murmur3.ts';
+import { idHashOf } from './prebuilt-lines.ts';
 
 export type EventSource = 'http' | 'kafka' | 'demo' | 'import';
 
@@ -105,7 +105,8 @@ export class EventStore {
         const e = events[i]!;
         if (e.ts < lo) lo = e.ts;
         if (e.ts > hi) hi = e.ts;
-        hashes[i] = murmurHash3_32(e.id);
+        // a decode worker's hash when it decoded the event, else computed here
+        hashes[i] = idHashOf(e);
       }
     });
     // a Uint32Array holds only integers 0…2^32-1, so its text is digits and newlines by construction
