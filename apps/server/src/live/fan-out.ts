@@ -91,6 +91,22 @@ export class FanOut {
     this.#pending.clear();
     this.#pendingObjectives.clear();
     const frames = new Map<string, Outgoing | null>();
+    const build = (key: string, client: Client | undefined): Outgoing | null => {
+      let frame = frames.get(key);
+      if (frame === undefined) {
+        const objectives = client?.access ? visibleObjectives(pendingObjectives, client.access) : objectivesJson;
+        const delta = buildDelta(updates, objectives, { ids: client?.sub?.ids, nowMs });
+        frame = delta && new Outgoing(delta);
+        frames.set(key, frame);
+      }
+      return frame;
+    };
+    // before any client is sent anything: a client caught up in the loop below with a reused
+    // snapshot gets this frame after it (snapshot-cache.ts)
+    if (this.#deps.snapshots.wantsDeltas) {
+      const whole = build(EVERYTHING, undefined);
+      if (whole) this.#deps.snapshots.deltaSent(whole);
+    }
     for (const client of this.#deps.clients) {
       if (client.awaiting) continue;
       if (backpressure.lagging(client, nowMs)) {
@@ -102,14 +118,7 @@ export class FanOut {
         continue;
       }
       // a kiosk sees only the objectives above its board, so its frames are built apart
-      const key = `${client.access ? 'kiosk:' : ''}${client.sub?.key ?? EVERYTHING}`;
-      let frame = frames.get(key);
-      if (frame === undefined) {
-        const objectives = client.access ? visibleObjectives(pendingObjectives, client.access) : objectivesJson;
-        const delta = buildDelta(updates, objectives, { ids: client.sub?.ids, nowMs });
-        frame = delta && new Outgoing(delta);
-        frames.set(key, frame);
-      }
+      const frame = build(`${client.access ? 'kiosk:' : ''}${client.sub?.key ?? EVERYTHING}`, client);
       if (frame) this.#deps.send(client, frame, 'delta');
     }
   }

@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Alert, KpiState, Milestone, ServerMessage } from '@northstar/shared';
+import { applyKpiUpdate, type Alert, type HeldKpi, type KpiState, type Milestone, type ServerMessage } from '@northstar/shared';
 import { ORDERS_STATE } from '@northstar/shared/kpi-state.fixture';
 import { createMetrics } from '../observe/metrics.ts';
 import { SLOW_CLIENT_CLOSE } from './backpressure.ts';
 import { CREDENTIALS_ENDED_CLOSE } from './connections.ts';
 import { FakeSocket } from './fake-socket.fixture.ts';
 import { LiveHub } from './hub.ts';
-import type { SnapshotMessage } from './snapshot-cache.ts';
+import { SNAPSHOT_REUSE_MS, type SnapshotMessage } from './snapshot-cache.ts';
 
 const FRAME_MS = 100;
 const KPIS = ['k1', 'k2', 'k3'];
@@ -43,6 +43,27 @@ function hubOver(opts: { maxBufferedBytes?: number; slowClientGraceMs?: number }
   };
   const say = (client: ReturnType<typeof connect>['client'], msg: object) => hub.receive(client, Buffer.from(JSON.stringify(msg)), false);
   return { hub, metrics, source, connect, say };
+}
+
+/**
+ * KPI id → value a client holds after applying these messages in order as the wall does
+ * (shared applyKpiUpdate); a patch of an update it does not hold fails the test.
+ */
+function heldValues(messages: readonly ServerMessage[]): Record<string, number | null> {
+  const held = new Map<string, HeldKpi>();
+  for (const m of messages) {
+    if (m.type === 'snapshot') {
+      held.clear();
+      for (const k of m.kpis) held.set(k.definition.id, { state: k.state, spark: k.spark, seq: m.seqs?.[k.definition.id] ?? 0 });
+    }
+    if (m.type !== 'delta') continue;
+    for (const u of m.kpis) {
+      const outcome = applyKpiUpdate(held.get(u.id), u);
+      if (outcome.kind === 'gap') throw new Error(`a patch of ${u.id} that this client cannot apply: ${JSON.stringify(u)}`);
+      if (outcome.kind === 'applied') held.set(u.id, outcome.kpi);
+    }
+  }
+  return Object.fromEntries([...held].map(([id, k]) => [id, k.state.value]));
 }
 
 /** KPI id → value in each delta a socket got. */
@@ -135,7 +156,7 @@ describe('LiveHub subscriptions', () => {
 });
 
 describe('LiveHub slow clients', () => {
-  it('skips frames to a client over the buffer cap, then catches it up with one snapshot when it drains', async () => {
+  it('skips frames to a client over the buffer cap, then catches it up with a snapshot and the deltas since when it drains', async () => {
     const { hub, connect } = hubOver({ maxBufferedBytes: 1_000 });
     const { socket } = connect();
     socket.bufferedAmount = 5_000;
@@ -147,11 +168,10 @@ describe('LiveHub slow clients', () => {
     socket.bufferedAmount = 0;
     hub.publish([state('k2', 3)], []);
     await vi.advanceTimersByTimeAsync(FRAME_MS);
-    // the frame it would have had is a snapshot holding everything it missed
-    expect(socket.messages.map((m) => m.type)).toEqual(['hello', 'snapshot', 'snapshot']);
-    const latest = socket.of('snapshot')[1]!;
-    expect(latest.kpis.find((k) => k.definition.id === 'k1')!.state.value).toBe(2);
-    expect(latest.kpis.find((k) => k.definition.id === 'k2')!.state.value).toBe(3);
+    // the frame it would have had is a snapshot (the one reused since it connected) and the
+    // deltas since it: together they hold everything it missed
+    expect(socket.messages.map((m) => m.type)).toEqual(['hello', 'snapshot', 'snapshot', 'delta', 'delta', 'delta']);
+    expect(heldValues(socket.messages.slice(2))).toEqual({ k1: 2, k2: 3, k3: 0 });
     await hub.close();
   });
 
@@ -268,7 +288,7 @@ describe('LiveHub resume', () => {
 });
 
 describe('LiveHub snapshots', () => {
-  it('reuses one encoded snapshot for a burst of connections, and takes a new one once a frame went out', async () => {
+  it('reuses one encoded snapshot for a burst of connections, and follows it with the frames that went out since', async () => {
     const { hub, connect, source } = hubOver();
     const a = connect();
     const b = connect();
@@ -276,12 +296,37 @@ describe('LiveHub snapshots', () => {
     expect(a.socket.raw[1]).toBe(b.socket.raw[1]);
     hub.publish([state('k1', 8)], []);
     await vi.advanceTimersByTimeAsync(0);
+    hub.publish([state('k2', 9)], []);
+    await vi.advanceTimersByTimeAsync(FRAME_MS);
     const c = connect();
+    // not rebuilt for each frame: the same snapshot, then the same two delta Buffers a got
+    expect(source.calls).toBe(1);
+    expect(c.socket.messages.map((m) => m.type)).toEqual(['hello', 'snapshot', 'delta', 'delta']);
+    expect(c.socket.raw.slice(1)).toEqual([a.socket.raw[1], ...a.socket.raw.slice(2)]);
+    expect(c.socket.raw[2]).toBe(a.socket.raw[2]);
+    expect(heldValues(c.socket.messages)).toEqual({ k1: 8, k2: 9, k3: 0 });
+    // the next delta patches what it holds now
+    hub.publish([state('k1', 10)], []);
+    await vi.advanceTimersByTimeAsync(FRAME_MS);
+    expect(heldValues(c.socket.messages)).toEqual({ k1: 10, k2: 9, k3: 0 });
+    await hub.close();
+  });
+
+  it('takes a fresh snapshot once the cached one is older than its reuse, or an alert went out since', async () => {
+    const { hub, connect, source } = hubOver();
+    connect();
+    hub.publish([state('k1', 8)], []);
+    await vi.advanceTimersByTimeAsync(SNAPSHOT_REUSE_MS);
+    const late = connect();
     expect(source.calls).toBe(2);
-    const snap = c.socket.of('snapshot')[0]!;
+    expect(late.socket.messages.map((m) => m.type)).toEqual(['hello', 'snapshot']);
+    const snap = late.socket.of('snapshot')[0]!;
     // numbered like the deltas, so the next patch applies to it
-    expect(snap.seqs).toEqual({ k1: a.socket.of('delta')[0]!.kpis[0]!.seq });
     expect(snap.kpis[0]!.state.value).toBe(8);
+    expect(heldValues(late.socket.messages)).toEqual({ k1: 8, k2: 0, k3: 0 });
+    hub.alertChanged({ key: 'r/k1/', kpi: 'k1' } as Alert);
+    connect();
+    expect(source.calls).toBe(3);
     await hub.close();
   });
 

@@ -251,10 +251,16 @@ export class LiveHub implements WallListener {
     sendFrame(client, frame, type, this.#opts.metrics);
 
   readonly #sendSnapshot = (client: Client): void => {
-    const { frame, message } = this.#snapshots.get(Date.now());
     client.needsSnapshot = false;
-    if (client.access) this.#send(client, JSON.stringify(restrictSnapshot(message, client.access)), 'snapshot');
-    else this.#send(client, frame, 'snapshot');
+    if (client.access) {
+      const { message } = this.#snapshots.get(Date.now());
+      this.#send(client, JSON.stringify(restrictSnapshot(message, client.access)), 'snapshot');
+      return;
+    }
+    // a snapshot reused from up to a second ago, then the deltas that bring it to now
+    const [snapshot, ...since] = this.#snapshots.frames(Date.now());
+    this.#send(client, snapshot!, 'snapshot');
+    for (const delta of since) this.#send(client, delta, 'delta');
   };
 
   /** Queues changes; the latest state per KPI wins until the next frame, which goes out as soon as the rate allows. */
