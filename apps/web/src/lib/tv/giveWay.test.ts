@@ -8,19 +8,21 @@ function tile(room: number, heights: Record<GiveWayLine | 'rest', number>) {
 }
 
 describe('linesToHide', () => {
-  const heights = { rest: 400, via: 40, projection: 30, expected: 36 };
+  const heights = { rest: 400, via: 40, projection: 30, expected: 36, trend: 38, pending: 31 };
 
   it('hides nothing when the tile fits', () => {
-    expect(linesToHide(tile(506, heights))).toEqual([]);
+    expect(linesToHide(tile(575, heights))).toEqual([]);
   });
 
-  it('lets the objective go first, then the projection, then expected-by-now', () => {
-    expect(linesToHide(tile(470, heights))).toEqual(['via']);
-    expect(linesToHide(tile(440, heights))).toEqual(['via', 'projection']);
-    expect(linesToHide(tile(400, heights))).toEqual(['via', 'projection', 'expected']);
+  it('lets the objective go first, then the projection, expected-by-now, the trend and a pending note', () => {
+    expect(linesToHide(tile(540, heights))).toEqual(['via']);
+    expect(linesToHide(tile(510, heights))).toEqual(['via', 'projection']);
+    expect(linesToHide(tile(470, heights))).toEqual(['via', 'projection', 'expected']);
+    expect(linesToHide(tile(435, heights))).toEqual(['via', 'projection', 'expected', 'trend']);
+    expect(linesToHide(tile(400, heights))).toEqual([...GIVE_WAY_ORDER]);
   });
 
-  it('hides every line it may when even that does not fit', () => {
+  it('hides every line it may (never name, value, target or freshness) when even that does not fit', () => {
     expect(linesToHide(tile(100, heights))).toEqual([...GIVE_WAY_ORDER]);
   });
 });

@@ -4,9 +4,12 @@
  * paced target) would push its freshness out of the bottom, where the cell cuts it. Rather than
  * cut what a room must read, the tile lets go of its least needed lines, in this order, one at a
  * time until the rest fits: the objective it serves (the board names the room), the
- * projection, then the expected-by-now line. Each entry is the class of the line in KpiTile.
+ * projection, the expected-by-now line, the trend (on a short tile it wraps onto a line of its
+ * own), and last a pending alert's note (not yet firing; the status and frame still say at risk).
+ * Name, status, value, target and freshness are never let go. Each entry is the class of the
+ * line in KpiTile or TileTarget.
  */
-export const GIVE_WAY_ORDER = ['via', 'projection', 'expected'] as const;
+export const GIVE_WAY_ORDER = ['via', 'projection', 'expected', 'trend', 'pending'] as const;
 export type GiveWayLine = (typeof GIVE_WAY_ORDER)[number];
 
 /**
