@@ -158,10 +158,10 @@ describe('one truth on the wall (issue 13)', () => {
     expect(filled[0]?.[1]).toBe(300);
   });
 
-  it('4. lower-is-better reads as the margin to its limit, not as a percent over 100', async () => {
+  it('4. lower-is-better reads as the margin to its target (not a "limit", which an on-track KPI between target and warning is over), not as a percent over 100', async () => {
     await postEvents(server, ev('t.failed', 2));
     const t = tile('failed');
-    await expect.poll(() => t.getByTestId('tile-attainment').innerText(), { timeout: 10_000 }).toBe('75 % under limit 8 payments');
+    await expect.poll(() => t.getByTestId('tile-attainment').innerText(), { timeout: 10_000 }).toBe('75 % under target 8 payments');
     await postEvents(server, ev('t.failed', 30));
     await expect.poll(() => t.getByTestId('tile-margin').innerText(), { timeout: 10_000 }).toBe('4× over');
   });

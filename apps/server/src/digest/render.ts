@@ -32,9 +32,9 @@ function trendText(k: DigestKpi): string {
   return `${signedPercent(k.trendPercent)} over the period${judged}`;
 }
 
-/** "12 orders of 30 orders target" for a goal to reach, "296 ms, limit 300 ms" for a limit to stay under. */
+/** "12 orders of 30 orders target" for a goal to reach, "296 ms, target 300 ms" for a target to stay under. */
 function againstTarget(k: DigestKpi): string {
-  if (k.direction === 'lower_is_better') return `${figure(k.value, k.unit)}, limit ${figure(k.target, k.unit)}`;
+  if (k.direction === 'lower_is_better') return `${figure(k.value, k.unit)}, target ${figure(k.target, k.unit)}`;
   return `${figure(k.value, k.unit)} of ${figure(k.target, k.unit)} target`;
 }
 

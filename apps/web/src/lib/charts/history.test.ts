@@ -8,6 +8,7 @@ import {
   alertRule,
   annotationLabel,
   anomalyLayers,
+  bandCeiling,
   firingAlerts,
   hasValues,
   zoomWindow,
@@ -319,6 +320,31 @@ describe('buildHistoryOption: anomalies and alerts', () => {
     expect(width.areaStyle).toMatchObject({ color: colors.anomalyBand });
     // a flagged step without a value has nothing to mark
     expect(byId(HISTORY_SERIES.anomalies).data).toEqual([[3_000, 20]]);
+  });
+
+  it("draws the band no higher than half the chart's span above the series, so a learning detector cannot flatten it", () => {
+    // the demo's API errors: ~0.1 /s against a target of 0.15 /s, a band still 35 /s wide
+    const { byId } = build({
+      points: [
+        [1_000, 0.05],
+        [2_000, 0.12],
+      ],
+      detection: [detection(1_000, 0.05, 0, 35), detection(2_000, 0.12, 0, 0.3)],
+    });
+    const low = byId(HISTORY_SERIES.anomalyLow).data as SeriesPoint[];
+    const width = byId(HISTORY_SERIES.anomalyWidth).data as SeriesPoint[];
+    const top = low.map(([, l], i) => (l ?? 0) + (width[i]?.[1] ?? 0));
+    expect(Math.max(...top)).toBeLessThanOrEqual(bandCeiling([0.05, 0.12]));
+    expect(top[1]).toBeCloseTo(bandCeiling([0.05, 0.12]));
+    // a narrow band is drawn as it is
+    expect(anomalyLayers([detection(1, 5, 4, 6)], 0, bandCeiling([5, 7])).width).toEqual([[1, 2]]);
+  });
+
+  it('leaves the band unbounded with nothing else to draw, and room above a flat series', () => {
+    expect(bandCeiling([])).toBe(Number.POSITIVE_INFINITY);
+    expect(bandCeiling([null, 4, 4])).toBe(5);
+    expect(bandCeiling([0])).toBe(1);
+    expect(bandCeiling([-4, -2])).toBe(-1);
   });
 
   it('keeps the band of a never-negative KPI above zero', () => {

@@ -115,19 +115,40 @@ export function anomalyLayers(
   points: readonly DetectionPoint[],
   /** The lowest value the KPI can take (0 for one that is never negative): the band is not drawn below it. */
   floor = Number.NEGATIVE_INFINITY,
+  /** Nor above this (bandCeiling): a detector still learning a spiky KPI must not flatten its series. */
+  ceiling = Number.POSITIVE_INFINITY,
 ): { low: Pair[]; width: Pair[]; flags: DetectionPoint[] } {
   const low: Pair[] = [];
   const width: Pair[] = [];
   const flags: DetectionPoint[] = [];
   for (const p of points) {
     const band = p.lower !== null && p.upper !== null && Number.isFinite(p.lower) && Number.isFinite(p.upper);
-    const lower = band ? Math.max(floor, p.lower as number) : null;
-    const upper = band ? Math.max(floor, p.upper as number) : null;
+    const lower = band ? Math.min(ceiling, Math.max(floor, p.lower as number)) : null;
+    const upper = band ? Math.min(ceiling, Math.max(floor, p.upper as number)) : null;
     low.push([p.ts, lower]);
     width.push([p.ts, lower !== null && upper !== null ? Math.max(0, upper - lower) : null]);
     if (p.flag && p.value !== null) flags.push(p);
   }
   return { low, width, flags };
+}
+
+/**
+ * How high the expected band may be drawn: half the span of everything else on the chart (the
+ * series, targets, comparisons) above its top. The value axis scales to what is drawn, so a band
+ * of 35 /s around a series of 0.1 /s (the demo's API errors while its detector learns) made the
+ * series, its target and its anomalies a flat line at 0. The band's true edges stay in the tooltip.
+ */
+export function bandCeiling(values: Iterable<number | null>): number {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const v of values) {
+    if (v === null || !Number.isFinite(v)) continue;
+    min = Math.min(min, v);
+    max = Math.max(max, v);
+  }
+  if (max === Number.NEGATIVE_INFINITY) return Number.POSITIVE_INFINITY;
+  // a flat series has no span: a quarter of its size (or 1 for a flat 0) leaves the band room to show
+  return max + Math.max(0.5 * (max - min), 0.25 * Math.abs(max), max === min && max === 0 ? 1 : 0);
 }
 
 /** Whether a series has anything to draw. */
@@ -300,10 +321,13 @@ export function buildHistoryOption(input: HistoryInput): HistoryOption {
   const lines = targetLines(targets);
   // A KPI that has never been negative (a count, a sum of amounts) gets no band below zero.
   const floor = points.some(([, v]) => v !== null && v < 0) ? Number.NEGATIVE_INFINITY : 0;
-  const anomaly = anomalyLayers(hidden.has('anomalies') ? [] : (input.detection ?? []), floor);
-  const firing = hidden.has('alerts') ? [] : firingAlerts(input.alerts ?? []);
   const previous = input.comparison?.previous ?? [];
   const lastYear = input.comparison?.lastYear ?? [];
+  const ceiling = bandCeiling(
+    [...points, ...previous, ...lastYear].map(([, v]) => v).concat(targets.flatMap(([, target, lo, hi]) => [target, lo, hi])),
+  );
+  const anomaly = anomalyLayers(hidden.has('anomalies') ? [] : (input.detection ?? []), floor, ceiling);
+  const firing = hidden.has('alerts') ? [] : firingAlerts(input.alerts ?? []);
   const dashed = { color: colors.target, type: 'dashed', width: 1.5 } as const;
   const projection = projectionLayers(hidden.has('target') ? null : input.projection, to);
   const projected = projection.line.length > 0;

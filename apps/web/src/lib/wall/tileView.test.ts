@@ -42,7 +42,7 @@ describe('targetText', () => {
 
   it('shows the target with its direction', () => {
     expect(targetText({ direction: 'higher_is_better', unit: '' }, state).text).toBe('of 120k');
-    expect(targetText({ direction: 'lower_is_better', unit: 'ms' }, { ...state, target: 300 }).text).toBe('limit 300 ms');
+    expect(targetText({ direction: 'lower_is_better', unit: 'ms' }, { ...state, target: 300 }).text).toBe('target 300 ms');
   });
 
   it('shows a within_range band as "95–99 %"', () => {

@@ -42,7 +42,7 @@ export function targetText(
   const lower = def.direction === 'lower_is_better';
   return {
     text: lower
-      ? `limit ${formatValue(state.target, unit)}`
+      ? `target ${formatValue(state.target, unit)}`
       : `of ${formatValue(state.target, unit)}${state.expected === null ? '' : ' target'}`,
     title: `Target${period}: ${lower ? 'at most' : 'at least'} this`,
     expected,
