@@ -38,8 +38,8 @@ export class ReadFirstGate {
   readonly #clock: GateClock;
   #maxHoldMs: number;
   #reads = 0;
-  /** Statements held now, in the order they came: released together when the reads end. */
-  readonly #held = new Set<() => void>();
+  /** Statements held now (each with its bound's timer), in the order they came: released together when the reads end. */
+  readonly #held = new Map<() => void, unknown>();
   readonly #listeners: HoldListener[] = [];
 
   constructor(opts: { maxHoldMs: number; clock?: GateClock }) {
@@ -81,22 +81,21 @@ export class ReadFirstGate {
     if (this.#reads === 0 || this.#maxHoldMs === 0) return Promise.resolve();
     const started = this.#clock.now();
     return new Promise<void>((resolve) => {
-      let timer: unknown;
       const release = () => {
+        const timer = this.#held.get(release);
         if (!this.#held.delete(release)) return;
         this.#clock.clearTimeout(timer);
         const heldMs = this.#clock.now() - started;
         for (const listener of this.#listeners) listener(statement, heldMs);
         resolve();
       };
-      this.#held.add(release);
-      timer = this.#clock.setTimeout(release, this.#maxHoldMs);
+      this.#held.set(release, this.#clock.setTimeout(release, this.#maxHoldMs));
     });
   }
 
   #releaseAll(): void {
-    // a Set iterates in insertion order: the statements go in the order they were held
-    for (const release of [...this.#held]) release();
+    // a Map iterates in insertion order: the statements go in the order they were held
+    for (const release of [...this.#held.keys()]) release();
   }
 }
 
