@@ -11,9 +11,15 @@
  * producer in a child process (ingest-load.ts) streams events at --ingest-rate through the
  * server's POST /api/v1/events, bounded by --ingest-seconds and the count that rate gives.
  * Both phases print p50/p95/p99 per query, and the ingest rate the server achieved.
+ * With --read-first-ab, phase 2 times the queries with the store's read-first gate
+ * (store/read-first-gate.ts) off and on (hold ≤ --read-first-hold-ms) in one invocation:
+ * blocks of --ab-block rounds in the order off, on, on, off, off, on, … until each has
+ * --reps rounds, so both see the same moments of the box; it prints p50/p99 per query for
+ * both, the ingest rate during each, and the ratios.
  *
  *   node --import tsx bench/history/run.ts [--events 100000000] [--metrics 100] [--days 90] [--reps 200]
  *        [--ingest-rate 100000] [--ingest-seconds 120] [--no-ingest-phase]
+ *        [--read-first-ab] [--read-first-hold-ms 200] [--ab-block 5]
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -31,6 +37,7 @@ import { historyReadsFor } from '../../apps/server/src/store/read-paths.ts';
 import { querySeries, seriesPlan, type SeriesRange } from '../../apps/server/src/store/series-query.ts';
 import { fmt, machineNote, numberOption, percentile, readMetrics, REPO_ROOT, wantsHelp } from '../support.ts';
 import type { LoadReport } from './ingest-load.ts';
+import { timeReadFirstAB } from './read-first-ab.ts';
 
 const BUDGET_SERIES_P99_MS = 50;
 /** Rows per INSERT … SELECT: large blocks keep the views' partial aggregates few. */
@@ -42,7 +49,7 @@ const DAY = 24 * HOUR;
 
 if (wantsHelp()) {
   console.log(
-    'usage: node --import tsx bench/history/run.ts [--events N] [--metrics N] [--days N] [--reps N] [--ingest-rate N] [--ingest-seconds N] [--no-ingest-phase]',
+    'usage: node --import tsx bench/history/run.ts [--events N] [--metrics N] [--days N] [--reps N] [--ingest-rate N] [--ingest-seconds N] [--no-ingest-phase] [--read-first-ab] [--read-first-hold-ms N] [--ab-block N]',
   );
   process.exit(0);
 }
@@ -53,6 +60,9 @@ const reps = Math.round(numberOption('reps', 200));
 const ingestRate = numberOption('ingest-rate', 100_000);
 const ingestSeconds = numberOption('ingest-seconds', 120);
 const ingestPhase = !process.argv.includes('--no-ingest-phase');
+const readFirstAB = process.argv.includes('--read-first-ab');
+const readFirstHoldMs = numberOption('read-first-hold-ms', 200);
+const abBlock = Math.round(numberOption('ab-block', 5));
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'northstar-bench-history-'));
 // the product in this process: its store, its ingest path, its wall loop over the demo company's KPIs
@@ -267,6 +277,8 @@ try {
   console.log(`  ${loopLine()}`);
 
   let loaded = new Map<string, Timing>();
+  /** With --read-first-ab: phase 2 with the gate off (`loaded` is then the gate on). */
+  let gateOff: Map<string, Timing> | undefined;
   if (ingestPhase) {
     console.log(`\nphase 2: the same queries while a producer streams up to ${fmt(ingestRate)} events/s through POST /api/v1/events`);
     const before = await readMetrics(server.url);
@@ -283,7 +295,23 @@ try {
     loopDelay.reset();
     const t0 = performance.now();
     const stored0 = (await readMetrics(server.url)).stored.http ?? 0;
-    loaded = await timeRounds([...queries.filter((q) => !q.contrast), ...probes], reps);
+    if (readFirstAB) {
+      const gate = historyReadsFor(client).gate;
+      if (!gate) throw new Error('--read-first-ab: this store has no read-first gate (chdb only)');
+      const ab = await timeReadFirstAB({
+        list: [...queries.filter((q) => !q.contrast), ...probes],
+        reps,
+        blockRounds: abBlock,
+        holdMs: readFirstHoldMs,
+        gate,
+        metrics: () => readMetrics(server.url),
+        loopDelay,
+      });
+      loaded = ab.on;
+      gateOff = ab.off;
+    } else {
+      loaded = await timeRounds([...queries.filter((q) => !q.contrast), ...probes], reps);
+    }
     const endedEarly = !load.running();
     console.log(`  ${loopLine()}`);
     const seconds = (performance.now() - t0) / 1000;
@@ -295,14 +323,19 @@ try {
     );
   }
 
-  console.log('\nper query, p50 / p95 / p99 ms: quiet | while ingesting');
+  console.log(`\nper query, p50 / p95 / p99 ms: quiet | while ingesting${gateOff ? ', read-first gate off | on' : ''}`);
   for (const q of [...queries, ...probes]) {
     const a = quiet.get(q.label)!;
     const b = loaded.get(q.label);
+    const off = gateOff?.get(q.label);
     const cell = (t: Timing) => `${t.p50.toFixed(1)} / ${t.p95.toFixed(1)} / ${t.p99.toFixed(1)}`;
-    console.log(`  ${q.label.padEnd(56)} ${cell(a).padStart(22)} | ${b ? cell(b) : '—'}`);
+    console.log(`  ${q.label.padEnd(56)} ${cell(a).padStart(22)} | ${off ? `${cell(off)} | ` : ''}${b ? cell(b) : '—'}`);
   }
-  const worst = Math.max(...queries.filter((q) => !q.contrast).flatMap((q) => [quiet.get(q.label)!.p99, loaded.get(q.label)?.p99 ?? 0]));
+  const worst = Math.max(
+    ...queries
+      .filter((q) => !q.contrast)
+      .flatMap((q) => [quiet.get(q.label)!.p99, loaded.get(q.label)?.p99 ?? 0, gateOff?.get(q.label)?.p99 ?? 0]),
+  );
   const sum30 = quiet.get('30-day series, sum KPI')!;
   const verdict = sum30.p99 <= BUDGET_SERIES_P99_MS ? 'within' : 'OVER';
   console.log(

@@ -20,6 +20,7 @@ import { openSecretBox } from './model/secret-box.ts';
 import { createMetrics } from './observe/metrics.ts';
 import { WindowRepair } from './schedule/window-repair.ts';
 import { ModelRepo } from './store/model-repo.ts';
+import { historyReadsFor } from './store/read-paths.ts';
 import { SERVER_VERSION } from './version.ts';
 
 /** On shutdown, how long requests in progress get to finish before their sockets are closed. */
@@ -56,6 +57,8 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
   const { shares, stop: stopShares } = await startShares(clickhouse, log);
   auth?.acceptShares((token) => shares.fromToken(token));
   const metrics = createMetrics();
+  // what the read-first gate held ingest for: the insert and id-check timings include it
+  historyReadsFor(clickhouse).gate?.onHold((statement, ms) => metrics.readFirstHoldSeconds.observe({ statement }, ms / 1000));
   const { events, reads, evaluator, ingestor, ledger, drain, rebuild, partials } = await startLiveCount({
     settings,
     client: clickhouse,

@@ -75,6 +75,14 @@ describe('loadSettings', () => {
     expect(() => loadSettings({}, { NORTHSTAR_DECODE_THREADS: '-1' })).toThrow(/NORTHSTAR_DECODE_THREADS/);
   });
 
+  it('reads the read-first hold: 200 ms by default, 0 for off, anything else named as wrong', () => {
+    expect(loadSettings({}, {}).readFirstMaxHoldMs).toBe(200);
+    expect(loadSettings({}, { STORE_READ_FIRST_MAX_HOLD_MS: '0' }).readFirstMaxHoldMs).toBe(0);
+    expect(loadSettings({}, { STORE_READ_FIRST_MAX_HOLD_MS: '50' }).readFirstMaxHoldMs).toBe(50);
+    expect(() => loadSettings({}, { STORE_READ_FIRST_MAX_HOLD_MS: 'soon' })).toThrow(/STORE_READ_FIRST_MAX_HOLD_MS/);
+    expect(() => loadSettings({}, { STORE_READ_FIRST_MAX_HOLD_MS: '-1' })).toThrow(/STORE_READ_FIRST_MAX_HOLD_MS/);
+  });
+
   it('reads retention in days, 0 for forever, and keeps coarser rollups at least as long', () => {
     expect(loadSettings({}, {}).retention).toEqual({ rawDays: 120, minuteDays: 400, hourDays: 0, dayDays: 0 });
     expect(loadSettings({}, { RAW_RETENTION_DAYS: '30', ROLLUP_HOUR_RETENTION_DAYS: '800' }).retention).toMatchObject({

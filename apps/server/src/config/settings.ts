@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_READ_FIRST_MAX_HOLD_MS } from '../store/read-first-gate.ts';
 import type { Retention } from '../store/retention.ts';
 import { ConfigError } from './errors.ts';
 import { readOidcSettings, type OidcSettings } from './oidc-settings.ts';
@@ -35,6 +36,11 @@ export interface Settings {
   clickhousePassword: string | undefined;
   /** Set: migrations create replicated tables ON CLUSTER and Distributed tables over them (store/cluster-ddl.ts). */
   clickhouseCluster: string | undefined;
+  /**
+   * chdb only: how long ingest's next insert or id check waits for the history reads in
+   * flight, so charts get the engine first (store/read-first-gate.ts); 0: off.
+   */
+  readFirstMaxHoldMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   httpBodyLimitBytes: number;
   ingestFlushRows: number;
@@ -124,6 +130,7 @@ const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'must be a cluster name from the server config (letters, digits, _)')
     .optional(),
+  STORE_READ_FIRST_MAX_HOLD_MS: z.coerce.number().int().min(0).max(10_000).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   HTTP_BODY_LIMIT_BYTES: positiveInt.optional(),
   INGEST_FLUSH_ROWS: positiveInt.optional(),
@@ -293,6 +300,7 @@ export function loadSettings(cli: CliOptions, env: NodeJS.ProcessEnv = process.e
     clickhouseUser: e.CLICKHOUSE_USER,
     clickhousePassword: e.CLICKHOUSE_PASSWORD,
     clickhouseCluster: e.NORTHSTAR_CLICKHOUSE_CLUSTER,
+    readFirstMaxHoldMs: e.STORE_READ_FIRST_MAX_HOLD_MS ?? DEFAULT_READ_FIRST_MAX_HOLD_MS,
     logLevel: e.LOG_LEVEL ?? 'info',
     httpBodyLimitBytes: e.HTTP_BODY_LIMIT_BYTES ?? 10 * 1024 * 1024,
     // about a second's worth of rows at the demo's top rate; ClickHouse wants few, large inserts

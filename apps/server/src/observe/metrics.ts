@@ -61,7 +61,7 @@ export function createMetrics() {
     }),
     idCheckSeconds: new Histogram({
       name: 'northstar_ingest_id_check_seconds',
-      help: 'Time to check a batch of event ids against the store before inserting it',
+      help: 'Time to check a batch of event ids against the store before inserting it (with any read-first hold)',
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     }),
@@ -97,6 +97,13 @@ export function createMetrics() {
       labelNames: ['source'],
       registers: [registry],
     }),
+    readFirstHoldSeconds: new Histogram({
+      name: 'northstar_store_read_first_hold_seconds',
+      help: 'How long ingest statements waited for history reads in flight before starting (STORE_READ_FIRST_MAX_HOLD_MS)',
+      labelNames: ['statement'],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1],
+      registers: [registry],
+    }),
     batchRows: new Histogram({
       name: 'northstar_insert_batch_rows',
       help: 'Rows per insert',
@@ -105,7 +112,7 @@ export function createMetrics() {
     }),
     writeSeconds: new Histogram({
       name: 'northstar_insert_seconds',
-      help: 'Insert latency',
+      help: 'Insert latency (with any read-first hold: northstar_store_read_first_hold_seconds)',
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     }),

@@ -4,6 +4,7 @@ import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
 import { drainingConnection } from './draining-connection.ts';
 import { registerIngestPaths } from './ingest-paths.ts';
+import { DEFAULT_READ_FIRST_MAX_HOLD_MS, ReadFirstGate } from './read-first-gate.ts';
 import { registerHistoryReads } from './read-paths.ts';
 import { oneStatementAtATime } from './statement-queue.ts';
 
@@ -16,6 +17,8 @@ export interface StoreTarget {
   clickhouseUser?: string | undefined;
   clickhousePassword?: string | undefined;
   dataDir: string;
+  /** chdb only: how long ingest's next insert or id check waits for the history reads in flight (read-first-gate.ts); 0: off. */
+  readFirstMaxHoldMs?: number | undefined;
 }
 
 export interface ClickHouse {
@@ -47,10 +50,13 @@ export function openClickHouse(target: StoreTarget): ClickHouse {
   // bundles 1.23.1's copy of the same interface; the shapes match at run time.
   // Each hands the engine one statement at a time (statement-queue.ts): queued in chdb-node,
   // a statement blocked one of libuv's 4 threads, and the other connections waited for threads.
-  const open = () => drainingConnection(oneStatementAtATime(createChdbConnection({ path: chdbPath })));
+  // Ingest's two connections wait at the head of their queues while a chart is read (read-first-gate.ts).
+  const gate = new ReadFirstGate({ maxHoldMs: target.readFirstMaxHoldMs ?? DEFAULT_READ_FIRST_MAX_HOLD_MS });
+  const open = (beforeEach?: () => Promise<void>) =>
+    drainingConnection(oneStatementAtATime(createChdbConnection({ path: chdbPath }), beforeEach));
   const queries = open();
-  const inserts = open();
-  const checks = open();
+  const inserts = open(() => gate.beforeWrite('insert'));
+  const checks = open(() => gate.beforeWrite('id_check'));
   const reads = open();
   const connection = closingTogether(queries, [inserts, checks, reads]);
   const client = createClient({ connection: connection as unknown as ChdbAsClientConnection });
@@ -61,7 +67,7 @@ export function openClickHouse(target: StoreTarget): ClickHouse {
     },
     idChecks: createClient({ connection: checks as unknown as ChdbAsClientConnection }),
   });
-  registerHistoryReads(client, createClient({ connection: reads as unknown as ChdbAsClientConnection }));
+  registerHistoryReads(client, createClient({ connection: reads as unknown as ChdbAsClientConnection }), gate);
   return { client, kind: 'chdb', where: chdbPath };
 }
 

@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { describe, expect, it } from 'vitest';
+import { ReadFirstGate } from './read-first-gate.ts';
 import { historyReadsFor, registerHistoryReads } from './read-paths.ts';
 
 /** A client that records what it was asked to run. */
@@ -24,9 +25,27 @@ describe('historyReadsFor', () => {
   it('inlines typed literals on the connection registered for it (chdb), binding nothing', async () => {
     const main = recording();
     const reads = recording();
-    registerHistoryReads(main.client, reads.client);
+    registerHistoryReads(main.client, reads.client, new ReadFirstGate({ maxHoldMs: 200 }));
     await historyReadsFor(main.client).rows('SELECT {a:Int64}, {s:String}', { a: 1, s: "o'k" });
     expect(main.calls).toEqual([]);
     expect(reads.calls).toEqual([{ query: "SELECT CAST(1 AS Int64), CAST('o\\'k' AS String)" }]);
+  });
+
+  it('counts a chdb read as in flight on its gate until its rows are back', async () => {
+    const main = recording();
+    let answer!: () => void;
+    const reads = {
+      query: () => Promise.resolve({ json: () => new Promise((resolve) => (answer = () => resolve([{ ok: 1 }]))) }),
+    } as unknown as ClickHouseClient;
+    const gate = new ReadFirstGate({ maxHoldMs: 200 });
+    registerHistoryReads(main.client, reads, gate);
+    const rows = historyReadsFor(main.client).rows('SELECT 1', {});
+    expect(historyReadsFor(main.client).gate).toBe(gate);
+    expect(gate.readsInFlight).toBe(1);
+    await new Promise((r) => setImmediate(r));
+    expect(gate.readsInFlight).toBe(1);
+    answer();
+    expect(await rows).toEqual([{ ok: 1 }]);
+    expect(gate.readsInFlight).toBe(0);
   });
 });

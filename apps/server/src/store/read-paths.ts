@@ -1,9 +1,12 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { inlineParams } from './inline-params.ts';
+import type { ReadFirstGate } from './read-first-gate.ts';
 
 /** How history reads (series, breakdowns, dimensions) run a SELECT with parameters. */
 export interface HistoryReads {
   rows<T>(query: string, params: Readonly<Record<string, unknown>>): Promise<T[]>;
+  /** For chdb: the gate every read passes, holding ingest's statements while it runs (read-first-gate.ts). */
+  gate?: ReadFirstGate;
 }
 
 /**
@@ -20,12 +23,15 @@ export interface HistoryReads {
  */
 const registered = new WeakMap<ClickHouseClient, HistoryReads>();
 
-export function registerHistoryReads(client: ClickHouseClient, reads: ClickHouseClient): void {
+export function registerHistoryReads(client: ClickHouseClient, reads: ClickHouseClient, gate: ReadFirstGate): void {
   registered.set(client, {
-    rows: async <T>(query: string, params: Readonly<Record<string, unknown>>) => {
-      const result = await reads.query({ query: inlineParams(query, params), format: 'JSONEachRow' });
-      return result.json<T>();
-    },
+    // in flight from the call, while it queues behind other charts too: ingest waits for all of them
+    rows: <T>(query: string, params: Readonly<Record<string, unknown>>) =>
+      gate.reading(async () => {
+        const result = await reads.query({ query: inlineParams(query, params), format: 'JSONEachRow' });
+        return result.json<T>();
+      }),
+    gate,
   });
 }
 

@@ -82,4 +82,28 @@ describe('oneStatementAtATime', () => {
     await conn.close();
     expect(log).toEqual(['running started', 'closed']);
   });
+
+  it('awaits beforeEach at the head of the queue, right before each statement, keeping the order', async () => {
+    const log: string[] = [];
+    const fake = fakeConnection(log);
+    const gates: Array<() => void> = [];
+    const conn = oneStatementAtATime(fake.connection, () => {
+      log.push('gate');
+      return new Promise<void>((resolve) => gates.push(resolve));
+    });
+    const a = conn.chdb.rawInsert({ table: 'a' });
+    const b = conn.chdb.rawInsert({ table: 'b' });
+    await new Promise((r) => setImmediate(r));
+    // the second statement is not at the gate while the first waits there or runs
+    expect(log).toEqual(['gate']);
+    gates.shift()!();
+    await new Promise((r) => setImmediate(r));
+    expect(log).toEqual(['gate', 'insert a started']);
+    await fake.finishNext();
+    expect(log).toEqual(['gate', 'insert a started', 'gate']);
+    gates.shift()!();
+    await fake.finishNext();
+    expect(await Promise.all([a, b])).toEqual(['insert a', 'insert b']);
+    expect(log).toEqual(['gate', 'insert a started', 'gate', 'insert b started']);
+  });
 });

@@ -16,11 +16,15 @@ const NESTED = new Set(['chdb']);
  * connections (queries, inserts, id checks, history reads) never wait for one another's
  * queues. Order per connection is kept (first called, first sent); a statement that fails
  * does not hold up the next.
+ *
+ * `beforeEach`, when given, is awaited at the head of the queue, right before each statement
+ * is sent: ingest's connections wait there for the history reads in flight
+ * (read-first-gate.ts), and the order per connection is still kept.
  */
-export function oneStatementAtATime<T extends object>(connection: T): T {
+export function oneStatementAtATime<T extends object>(connection: T, beforeEach?: () => Promise<void>): T {
   let tail: Promise<unknown> = Promise.resolve();
   const queued = (run: () => unknown): Promise<unknown> => {
-    const next = tail.then(run);
+    const next = beforeEach ? tail.then(beforeEach).then(run) : tail.then(run);
     tail = next.then(
       () => undefined,
       () => undefined,
