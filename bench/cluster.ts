@@ -9,7 +9,8 @@
  *   - CPU-s per million events, from /proc, summed over the instance processes, and
  *     separately the store and the three brokers; what the instances and the store take idle
  *     (timers, evaluation, heartbeats; sampled for 10 s after a 10 s settle before each run) is subtracted, so the
- *     figure is what the events cost;
+ *     figure is what the events cost; idle is sampled again after each run, and the figure with
+ *     that subtraction is printed beside it: the spread is the error bar of taking idle off;
  * the single-instance figures are the baseline and the ratios to them are printed: with k
  * instances each event is still decoded, stored and counted once, and what grows is the
  * partials' cost (each instance publishes the partials of its partitions and merges everyone's).
@@ -25,7 +26,7 @@
  *   node --import tsx bench/cluster.ts [--events 400000] [--probes 100] [--rounds 2]
  *
  * Bounded: 3 × at most events events, 2 × probes probes (one at a time, 5 s each at most), and a
- * 15-minute cap on the whole run. Needs java and the Kafka jars (scripts/kafka.sh install).
+ * (12 + 4 × rounds)-minute cap on the whole run. Needs java and the Kafka jars (scripts/kafka.sh install).
  */
 import { readFileSync } from 'node:fs';
 import { Kafka, type Producer } from 'kafkajs';
@@ -42,10 +43,12 @@ const EVENTS = numberOption('events', 400_000);
 const PROBES = numberOption('probes', 100);
 const ROUNDS = numberOption('rounds', 2);
 const PARTITIONS = 6;
-const RUN_CAP_MS = (10 + 4 * ROUNDS) * 60_000;
+const RUN_CAP_MS = (12 + 4 * ROUNDS) * 60_000;
 const BUDGET_MS = 1_000;
 const IDLE_MS = 10_000;
 const SETTLE_MS = 10_000;
+/** Pause after a run before idle is sampled again (the last inserts and deltas go out first). */
+const AFTER_SETTLE_MS = 3_000;
 const FREEZE_MAX_MS = 20_000;
 
 const CONFIG = `
@@ -152,6 +155,13 @@ interface RunResult {
   partials: number;
   /** CPU-s per million events of each running instance, its own idle share subtracted. */
   perInstanceCpu: number[];
+  /**
+   * The same two figures with the idle share sampled again after the run: the box's load drifts
+   * while a run lasts, and the two subtractions bound the error of taking idle off.
+   */
+  instanceCpuIdleAfter: number;
+  perInstanceCpuIdleAfter: number[];
+  idleInstancesAfter: number;
   /** Inserts and id checks the instances made per million events (fewer, larger inserts cost the store less). */
   inserts: number;
   idChecks: number;
@@ -239,6 +249,13 @@ async function ingestRun(
     store: cpuOf(c, ['store']),
     brokers: cpuOf(c, BROKERS),
   };
+  // idle again, after the run: the spread between the two subtractions is the error bar
+  await sleep(AFTER_SETTLE_MS);
+  const idle1 = { inst: cpuOf(c, running), each: running.map((p) => cpuOf(c, [p])), t: performance.now() };
+  await sleep(IDLE_MS);
+  const idle1Seconds = (performance.now() - idle1.t) / 1000;
+  const idleInstancesAfter = (cpuOf(c, running) - idle1.inst) / idle1Seconds;
+  const idleEachAfter = running.map((p, n) => (cpuOf(c, [p]) - idle1.each[n]!) / idle1Seconds);
   const stored = await storedCount(c, metric);
   if (stored !== produced) throw new Error(`${metric}: the store holds ${stored} events, produced ${produced}`);
   const perM = 1e6 / produced;
@@ -253,6 +270,9 @@ async function ingestRun(
     rate: produced / seconds,
     instanceCpu: (after.inst - before.inst - idleInstances * seconds) * perM,
     perInstanceCpu: running.map((_, n) => (after.each[n]! - before.each[n]! - idleEach[n]! * seconds) * perM),
+    instanceCpuIdleAfter: (after.inst - before.inst - idleInstancesAfter * seconds) * perM,
+    perInstanceCpuIdleAfter: running.map((_, n) => (after.each[n]! - before.each[n]! - idleEachAfter[n]! * seconds) * perM),
+    idleInstancesAfter,
     storeCpu: (after.store - before.store - idleStore * seconds) * perM,
     instanceCpuRaw: (after.inst - before.inst) * perM,
     storeCpuRaw: (after.store - before.store) * perM,
@@ -370,7 +390,8 @@ async function main(): Promise<void> {
       console.log(
         `${k} instance(s) [${assignment.map((p) => p.join('+')).join(' | ')}]: ${fmt(r.rate)} events/s (${fmt(r.events)} events in ${r.seconds.toFixed(1)} s; backlog produced in ${r.produceSeconds.toFixed(1)} s); ` +
           `CPU-s per million events, idle subtracted: instances ${r.instanceCpu.toFixed(1)}, store ${r.storeCpu.toFixed(1)}, brokers ${r.brokerCpu.toFixed(1)} ` +
-          `(with idle: instances ${r.instanceCpuRaw.toFixed(1)}, store ${r.storeCpuRaw.toFixed(1)}; idle: instances ${r.idleInstances.toFixed(2)}, store ${r.idleStore.toFixed(2)} CPU-s/s); ` +
+          `(idle sampled after the run instead: instances ${r.instanceCpuIdleAfter.toFixed(1)}; ` +
+          `with idle: instances ${r.instanceCpuRaw.toFixed(1)}, store ${r.storeCpuRaw.toFixed(1)}; idle before/after: instances ${r.idleInstances.toFixed(2)}/${r.idleInstancesAfter.toFixed(2)}, store ${r.idleStore.toFixed(2)} CPU-s/s); ` +
           `${fmt(r.partials)} partial messages, ${fmt(r.inserts)} inserts and ${fmt(r.idChecks)} id checks per million events`,
       );
     }
@@ -386,6 +407,7 @@ async function main(): Promise<void> {
         ...runs[0]!,
         rate: m((r) => r.rate),
         instanceCpu: m((r) => r.instanceCpu),
+        instanceCpuIdleAfter: m((r) => r.instanceCpuIdleAfter),
         storeCpu: m((r) => r.storeCpu),
         brokerCpu: m((r) => r.brokerCpu),
       };
@@ -403,6 +425,20 @@ async function main(): Promise<void> {
       console.log(
         `  ${r.instances} instances: events/s ×${(r.rate / one.rate).toFixed(2)}, instance CPU-s/M ×${(r.instanceCpu / one.instanceCpu).toFixed(2)} ` +
           `(${r.instanceCpu >= one.instanceCpu ? '+' : ''}${(r.instanceCpu - one.instanceCpu).toFixed(1)} s/M), store ×${(r.storeCpu / one.storeCpu).toFixed(2)}, brokers ×${(r.brokerCpu / one.brokerCpu).toFixed(2)}`,
+      );
+    }
+    // the error bar of the idle subtraction: each count's figure with idle sampled before and
+    // after its runs; the growth is known only to within the spread of those
+    const band = (r: RunResult): [number, number] => [
+      Math.min(r.instanceCpu, r.instanceCpuIdleAfter),
+      Math.max(r.instanceCpu, r.instanceCpuIdleAfter),
+    ];
+    const [oneLo, oneHi] = band(one);
+    console.log("growth over 1 instance with the idle subtraction's error bar (idle sampled before and after each run):");
+    for (const r of byCount.slice(1)) {
+      const [lo, hi] = band(r);
+      console.log(
+        `  ${r.instances} instances: ${lo.toFixed(1)}–${hi.toFixed(1)} CPU-s/M against 1 instance's ${oneLo.toFixed(1)}–${oneHi.toFixed(1)}: growth between ${(lo - oneHi).toFixed(1)} and ${(hi - oneLo).toFixed(1)} s/M`,
       );
     }
 
@@ -454,17 +490,22 @@ async function main(): Promise<void> {
     // events is the cost an extra instance adds; the growth above is compared with it.
     const p = await ingestRun(c, producer, kafka, 3, 3 * ROUNDS + 1, own3);
     const [i1, i2, i3] = p.perInstanceCpu as [number, number, number];
+    const [a1, a2] = p.perInstanceCpuIdleAfter as [number, number, number];
     // below the idle share when the box is busy (their timers got less than while sampled idle): nothing to measure then
     const partialsCost = Math.max(0, (i1 + i2) / 2);
     console.log(
       `\nthe partials' cost: a backlog of ${fmt(p.events)} events on instance 3's partitions [${own3.join('+')}] only, ${fmt(p.rate)} events/s; ` +
-        `CPU-s per million events, idle subtracted: instance 3 (every event) ${i3.toFixed(1)}, instances 1 and 2 (partials only) ${i1.toFixed(1)} and ${i2.toFixed(1)}`,
+        `CPU-s per million events, idle subtracted: instance 3 (every event) ${i3.toFixed(1)}, instances 1 and 2 (partials only) ${i1.toFixed(1)} and ${i2.toFixed(1)} ` +
+        `(idle sampled after: ${a1.toFixed(1)} and ${a2.toFixed(1)})`,
     );
+    const partialsHi = Math.max(0, (i1 + i2) / 2, (a1 + a2) / 2);
     for (const r of byCount.slice(1)) {
       const allowed = one.instanceCpu + (r.instances - 1) * partialsCost;
       console.log(
         `  ${r.instances} instances: ${r.instanceCpu.toFixed(1)} CPU-s/M against 1 instance's ${one.instanceCpu.toFixed(1)} + ${r.instances - 1} × ${partialsCost.toFixed(1)} (partials) = ${allowed.toFixed(1)}: ` +
-          `${r.instanceCpu <= allowed ? 'within' : `${(r.instanceCpu - allowed).toFixed(1)} over`} the partials' cost`,
+          `${r.instanceCpu <= allowed ? 'within' : `${(r.instanceCpu - allowed).toFixed(1)} over`} the partials' cost; ` +
+          `with the error bars (its lowest figure against the highest allowance, ${(oneHi + (r.instances - 1) * partialsHi).toFixed(1)}): ` +
+          `${band(r)[0] <= oneHi + (r.instances - 1) * partialsHi ? 'within' : 'over'}`,
       );
     }
     // the same work (every event decoded, checked, stored, counted by one instance) with three
