@@ -5,10 +5,14 @@ import {
   addValue,
   aggregate,
   emptyStats,
+  mergeCounts,
+  mergeSketches,
   mergeStats,
+  type SketchParts,
   type Stats,
   type WindowSummary,
 } from './stats.ts';
+import { SlidingAggregate, type MergeOps } from './sliding-aggregate.ts';
 
 export { aggregate, needsSketch, SKETCH_RELATIVE_ACCURACY, type WindowSummary } from './stats.ts';
 
@@ -25,6 +29,24 @@ interface Slot extends Stats {
   index: number;
 }
 
+const SKETCH_OPS: MergeOps<SketchParts> = {
+  empty: () => ({ sketch: undefined, hll: undefined }),
+  mergeInto: mergeSketches,
+  isEmpty: (p) => p.sketch === undefined && p.hll === undefined,
+};
+
+/**
+ * One window read again and again as time passes (the current one, or the previous one for
+ * the trend): its summary until a slot in it changes or it slides, and its sketches as
+ * prefix/suffix merges, so a read after a few events costs a few merges, not one per slot.
+ */
+interface Lane {
+  lo: number;
+  hi: number;
+  summary: WindowSummary | undefined;
+  readonly sketches: SlidingAggregate<SketchParts>;
+}
+
 /**
  * A rolling window as a ring of time slots covering the current and the previous
  * window (for the trend). Memory is fixed per KPI whatever the event rate.
@@ -37,10 +59,8 @@ export class RollingWindow {
   readonly #withDistinct: boolean;
   readonly #ring: Array<Slot | undefined>;
   #newestIndex = -Infinity;
-  /** Bumped on every change: a merged distinct set is reused until then (see #summarizeRange). */
-  #version = 0;
-  /** The current and the previous window's merged summaries, for distinct windows. */
-  #memo: Array<{ lo: number; hi: number; version: number; summary: WindowSummary }> = [];
+  /** summarize(now, 0) and summarize(now, 1). */
+  readonly #lanes: readonly [Lane, Lane];
 
   constructor(windowMs: number, withSketch: boolean, withDistinct = false) {
     this.windowMs = windowMs;
@@ -49,14 +69,36 @@ export class RollingWindow {
     this.#withSketch = withSketch;
     this.#withDistinct = withDistinct;
     this.#ring = new Array<Slot | undefined>(this.slotsPerWindow * 2 + 1);
+    const lane = (): Lane => ({ lo: 0, hi: 0, summary: undefined, sketches: new SlidingAggregate(SKETCH_OPS, (i) => this.#filledSlot(i)) });
+    this.#lanes = [lane(), lane()];
+  }
+
+  #position(index: number): number {
+    const n = this.#ring.length;
+    return ((index % n) + n) % n;
+  }
+
+  /** The slot of `index` when it holds events (mergeStats skips empty ones too). */
+  #filledSlot(index: number): Slot | undefined {
+    const slot = this.#ring[this.#position(index)];
+    return slot !== undefined && slot.index === index && slot.count > 0 ? slot : undefined;
+  }
+
+  /** A slot's content changed: cached reads that cover it are stale. */
+  #changed(index: number): void {
+    for (const lane of this.#lanes) {
+      if (index > lane.lo && index <= lane.hi) lane.summary = undefined;
+      lane.sketches.changed(index);
+    }
   }
 
   #slotFor(ts: number): Slot | undefined {
     const index = Math.floor(ts / this.slotMs);
     if (index <= this.#newestIndex - this.#ring.length) return undefined; // older than both windows
-    const pos = index % this.#ring.length;
+    const pos = this.#position(index);
     let slot = this.#ring[pos];
     if (slot === undefined || slot.index < index) {
+      if (slot !== undefined) this.#changed(slot.index); // its events leave the ring
       slot = { index, ...emptyStats(this.#withSketch, this.#withDistinct) };
       this.#ring[pos] = slot;
     } else if (slot.index > index) {
@@ -79,7 +121,7 @@ export class RollingWindow {
     const slot = this.#slotFor(ts);
     if (!slot) return false;
     addValue(slot, value, key);
-    this.#version += 1;
+    this.#changed(slot.index);
     return true;
   }
 
@@ -88,7 +130,7 @@ export class RollingWindow {
     const slot = this.#slotFor(ts);
     if (!slot) return false;
     mergeStats(slot, stats, DISTINCT_VALUES_PER_SLOT_MAX);
-    this.#version += 1;
+    this.#changed(slot.index);
     return true;
   }
 
@@ -115,44 +157,73 @@ export class RollingWindow {
     for (const v of distinct) addDistinct(slot, v, DISTINCT_VALUES_PER_SLOT_MAX);
     // the store sends at most the bound: a full list may have left values out
     if (slot.distinct && distinct.length >= DISTINCT_VALUES_PER_SLOT_MAX) slot.capped = true;
-    this.#version += 1;
+    this.#changed(slot.index);
   }
 
   /**
    * The KPI as it stood at the end of each of the last `slotsPerWindow` completed slots:
    * a sparkline of one window's length, rebuilt from the ring (so late events and a
-   * start-up rebuild show up in it too). O(slots²) merges; about 8 ms for a quantile KPI.
+   * start-up rebuild show up in it too). O(slots²) merges; about 8 ms for a quantile KPI,
+   * once per slot.
    */
   history(nowMs: number, aggregation: Aggregation): SeriesPoint[] {
     const lastComplete = Math.floor(nowMs / this.slotMs) - 1;
     const points: SeriesPoint[] = [];
     for (let end = lastComplete - this.slotsPerWindow + 1; end <= lastComplete; end++) {
       const endMs = (end + 1) * this.slotMs;
-      points.push([endMs, aggregate(this.#summarizeRange(end - this.slotsPerWindow, end), aggregation, this.windowMs)]);
+      points.push([endMs, aggregate(this.#mergeRange(end - this.slotsPerWindow, end), aggregation, this.windowMs)]);
     }
     return points;
   }
 
-  /** `offset` 0 is the window ending at `nowMs`; 1 is the one before it. */
+  /** `offset` 0 is the window ending at `nowMs`; 1 is the one before it. Do not mutate the result: it is cached. */
   summarize(nowMs: number, offset: 0 | 1 = 0): WindowSummary {
-    const nowIndex = Math.floor(nowMs / this.slotMs);
-    const hi = nowIndex - offset * this.slotsPerWindow;
-    return this.#summarizeRange(hi - this.slotsPerWindow, hi);
+    const [lo, hi] = this.#range(nowMs, offset);
+    const lane = this.#lanes[offset];
+    if (lane.summary !== undefined && lane.lo === lo && lane.hi === hi) return lane.summary;
+    const sketches = lane.sketches.read(lo, hi);
+    const out: WindowSummary = { count: 0, sum: 0, min: Infinity, max: -Infinity, sketch: sketches.sketch, distinct: undefined };
+    if (sketches.hll) out.hll = sketches.hll;
+    // in ring order, as #mergeRange: a float sum depends on the order of its terms
+    const n = this.#ring.length;
+    const first = this.#position(lo + 1);
+    const last = this.#position(hi);
+    if (first <= last) this.#mergeCounts(out, lo, hi, first, last);
+    else {
+      this.#mergeCounts(out, lo, hi, 0, last);
+      this.#mergeCounts(out, lo, hi, first, n - 1);
+    }
+    lane.lo = lo;
+    lane.hi = hi;
+    lane.summary = out;
+    return out;
   }
 
-  /**
-   * Slots with index in (lo, hi]. A distinct window's union costs O(values in the
-   * window), so the last one is kept until an event lands or the window slides.
-   */
-  #summarizeRange(lo: number, hi: number): WindowSummary {
-    const memo = this.#memo.find((m) => m.lo === lo && m.hi === hi && m.version === this.#version);
-    if (memo) return memo.summary;
+  /** The same summary merged afresh from every slot, with no cache: what summarize() must equal (tests, bench). */
+  summarizeFresh(nowMs: number, offset: 0 | 1 = 0): WindowSummary {
+    const [lo, hi] = this.#range(nowMs, offset);
+    return this.#mergeRange(lo, hi);
+  }
+
+  #range(nowMs: number, offset: 0 | 1): [lo: number, hi: number] {
+    const hi = Math.floor(nowMs / this.slotMs) - offset * this.slotsPerWindow;
+    return [hi - this.slotsPerWindow, hi];
+  }
+
+  #mergeCounts(out: WindowSummary, lo: number, hi: number, fromPos: number, toPos: number): void {
+    for (let p = fromPos; p <= toPos; p++) {
+      const slot = this.#ring[p];
+      if (slot !== undefined && slot.index > lo && slot.index <= hi && slot.count > 0) mergeCounts(out, slot);
+    }
+  }
+
+  /** Slots with index in (lo, hi], merged one by one in ring order. */
+  #mergeRange(lo: number, hi: number): WindowSummary {
     const out: WindowSummary = { count: 0, sum: 0, min: Infinity, max: -Infinity, sketch: undefined, distinct: undefined };
     for (const slot of this.#ring) {
       if (!slot || slot.index <= lo || slot.index > hi) continue;
       mergeStats(out, slot);
     }
-    if (this.#withDistinct) this.#memo = [{ lo, hi, version: this.#version, summary: out }, ...this.#memo.slice(0, 1)];
     return out;
   }
 }
