@@ -127,9 +127,10 @@ describe('RollingWindow: cached reads equal a fresh merge of the slots', () => {
         }
         w.addStats(now - Math.floor(rand() * windowMs), stats);
       } else if (r < 0.7) {
-        // whole weights, as the store's counts over its samples mostly are (see the note in stats.ts)
-        const samples = [value(), value()];
-        w.seed(Math.floor((now - rand() * windowMs) / w.slotMs), { count: 4, sum: 10.5, min: -3, max: 7 }, samples, distinct ? ['s1', 's2'] : []);
+        // a start-up rebuild: whole or fractional weights (count / samples), the latter merged in ring order
+        const samples = [value(), value(), value()];
+        const count = rand() < 0.5 ? 6 : 5;
+        w.seed(Math.floor((now - rand() * windowMs) / w.slotMs), { count, sum: 10.5, min: -3, max: 7 }, samples, distinct ? ['s1', 's2'] : []);
       } else if (r < 0.85) now += Math.floor(rand() * w.slotMs);
       else if (r < 0.88) now += Math.floor(rand() * 3 * windowMs); // an idle stretch
       else if (r < 0.9) now -= Math.floor(rand() * 2 * w.slotMs); // a read for an earlier time

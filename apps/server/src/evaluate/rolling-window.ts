@@ -27,6 +27,12 @@ const MIN_SLOT_MS = 1000;
 
 interface Slot extends Stats {
   index: number;
+  /**
+   * Seeded with fractional sample weights (count / samples): the sketch's bin sums then
+   * depend on the order of merging, so windows holding this slot merge sketches in ring
+   * order, as a fresh merge does, rather than from prefix/suffix merges.
+   */
+  fractionalWeights?: boolean;
 }
 
 const SKETCH_OPS: MergeOps<SketchParts> = {
@@ -153,6 +159,7 @@ export class RollingWindow {
     if (slot.sketch && samples.length > 0) {
       const weight = stats.count / samples.length;
       for (const v of samples) slot.sketch.accept(v, weight);
+      if (!Number.isInteger(weight)) slot.fractionalWeights = true;
     }
     for (const v of distinct) addDistinct(slot, v, DISTINCT_VALUES_PER_SLOT_MAX);
     // the store sends at most the bound: a full list may have left values out
@@ -181,17 +188,24 @@ export class RollingWindow {
     const [lo, hi] = this.#range(nowMs, offset);
     const lane = this.#lanes[offset];
     if (lane.summary !== undefined && lane.lo === lo && lane.hi === hi) return lane.summary;
-    const sketches = lane.sketches.read(lo, hi);
-    const out: WindowSummary = { count: 0, sum: 0, min: Infinity, max: -Infinity, sketch: sketches.sketch, distinct: undefined };
-    if (sketches.hll) out.hll = sketches.hll;
+    const out: WindowSummary = { count: 0, sum: 0, min: Infinity, max: -Infinity, sketch: undefined, distinct: undefined };
     // in ring order, as #mergeRange: a float sum depends on the order of its terms
     const n = this.#ring.length;
     const first = this.#position(lo + 1);
     const last = this.#position(hi);
-    if (first <= last) this.#mergeCounts(out, lo, hi, first, last);
+    let fractional: boolean;
+    if (first <= last) fractional = this.#mergeCounts(out, lo, hi, first, last);
     else {
-      this.#mergeCounts(out, lo, hi, 0, last);
-      this.#mergeCounts(out, lo, hi, first, n - 1);
+      const newer = this.#mergeCounts(out, lo, hi, 0, last);
+      fractional = this.#mergeCounts(out, lo, hi, first, n - 1) || newer;
+    }
+    if (fractional) {
+      // the first windows after a start-up rebuild: merge the sketches afresh, in ring order
+      for (const slot of this.#ring) if (slot !== undefined && slot.index > lo && slot.index <= hi && slot.count > 0) mergeSketches(out, slot);
+    } else {
+      const sketches = lane.sketches.read(lo, hi);
+      out.sketch = sketches.sketch;
+      if (sketches.hll) out.hll = sketches.hll;
     }
     lane.lo = lo;
     lane.hi = hi;
@@ -210,11 +224,16 @@ export class RollingWindow {
     return [hi - this.slotsPerWindow, hi];
   }
 
-  #mergeCounts(out: WindowSummary, lo: number, hi: number, fromPos: number, toPos: number): void {
+  /** Merges the counts of the slots of (lo, hi] at ring positions [fromPos, toPos]; true when one has fractional weights. */
+  #mergeCounts(out: WindowSummary, lo: number, hi: number, fromPos: number, toPos: number): boolean {
+    let fractional = false;
     for (let p = fromPos; p <= toPos; p++) {
       const slot = this.#ring[p];
-      if (slot !== undefined && slot.index > lo && slot.index <= hi && slot.count > 0) mergeCounts(out, slot);
+      if (slot === undefined || slot.index <= lo || slot.index > hi || slot.count === 0) continue;
+      mergeCounts(out, slot);
+      if (slot.fractionalWeights) fractional = true;
     }
+    return fractional;
   }
 
   /** Slots with index in (lo, hi], merged one by one in ring order. */
