@@ -115,8 +115,10 @@ describe('RollingWindow: cached reads equal a fresh merge of the slots', () => {
     for (let step = 0; step < 1000; step++) {
       const r = rand();
       if (r < 0.5) w.add(now - Math.floor(rand() * 1000), value(), key());
-      else if (r < 0.6) w.add(now - Math.floor(rand() * 2.5 * windowMs), value(), key()); // late, up to past both windows
-      else if (r < 0.62) w.add(now + Math.floor(rand() * 3 * windowMs), value(), key()); // ahead: takes ring places
+      else if (r < 0.6)
+        w.add(now - Math.floor(rand() * 2.5 * windowMs), value(), key()); // late, up to past both windows
+      else if (r < 0.62)
+        w.add(now + Math.floor(rand() * 3 * windowMs), value(), key()); // ahead: takes ring places
       else if (r < 0.68) {
         // a partial from another instance, with negative values and, for distinct, a HyperLogLog
         const stats = emptyStats(sketch && rand() < 0.8, distinct);
@@ -130,13 +132,20 @@ describe('RollingWindow: cached reads equal a fresh merge of the slots', () => {
         // a start-up rebuild: whole or fractional weights (count / samples), the latter merged in ring order
         const samples = [value(), value(), value()];
         const count = rand() < 0.5 ? 6 : 5;
-        w.seed(Math.floor((now - rand() * windowMs) / w.slotMs), { count, sum: 10.5, min: -3, max: 7 }, samples, distinct ? ['s1', 's2'] : []);
+        w.seed(
+          Math.floor((now - rand() * windowMs) / w.slotMs),
+          { count, sum: 10.5, min: -3, max: 7 },
+          samples,
+          distinct ? ['s1', 's2'] : [],
+        );
       } else if (r < 0.85) now += Math.floor(rand() * w.slotMs);
-      else if (r < 0.88) now += Math.floor(rand() * 3 * windowMs); // an idle stretch
+      else if (r < 0.88)
+        now += Math.floor(rand() * 3 * windowMs); // an idle stretch
       else if (r < 0.9) now -= Math.floor(rand() * 2 * w.slotMs); // a read for an earlier time
-      const offset = rand() < 0.7 ? 0 : 1;
+      const offset: 0 | 1 = rand() < 0.7 ? 0 : 1;
       expect(readout(w.summarize(now, offset)), `step ${step}`).toEqual(readout(w.summarizeFresh(now, offset)));
-      if (rand() < 0.3) expect(readout(w.summarize(now, 1 - offset))).toEqual(readout(w.summarizeFresh(now, 1 - offset)));
+      const other = offset === 0 ? 1 : 0;
+      if (rand() < 0.3) expect(readout(w.summarize(now, other))).toEqual(readout(w.summarizeFresh(now, other)));
     }
   });
 });

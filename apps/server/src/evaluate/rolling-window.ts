@@ -201,7 +201,8 @@ export class RollingWindow {
     }
     if (fractional) {
       // the first windows after a start-up rebuild: merge the sketches afresh, in ring order
-      for (const slot of this.#ring) if (slot !== undefined && slot.index > lo && slot.index <= hi && slot.count > 0) mergeSketches(out, slot);
+      for (const slot of this.#ring)
+        if (slot !== undefined && slot.index > lo && slot.index <= hi && slot.count > 0) mergeSketches(out, slot);
     } else {
       const sketches = lane.sketches.read(lo, hi);
       out.sketch = sketches.sketch;

@@ -12,7 +12,7 @@ interface Part {
 
 let mergesDone = 0;
 const OPS: MergeOps<Part> = {
-  empty: () => ({ count: 0, min: Infinity, max: -Infinity, values: new Set()}),
+  empty: () => ({ count: 0, min: Infinity, max: -Infinity, values: new Set() }),
   mergeInto(into, from) {
     mergesDone += 1;
     into.count += from.count;
@@ -37,15 +37,17 @@ describe('SlidingAggregate', () => {
     const write = (index: number): void => {
       const part = slots.get(index) ?? OPS.empty();
       const v = Math.floor(rand() * 1000) - 500;
-      OPS.mergeInto(part, { count: 1, min: v, max: v, values: new Set([v])});
+      OPS.mergeInto(part, { count: 1, min: v, max: v, values: new Set([v]) });
       slots.set(index, part);
       agg.changed(index);
     };
     for (let step = 0; step < 3000; step++) {
       const r = rand();
       if (r < 0.45) write(hi);
-      else if (r < 0.6) write(hi - Math.floor(rand() * (width + 3))); // late, sometimes before the range
-      else if (r < 0.65) write(hi + 1 + Math.floor(rand() * 3)); // ahead of the range
+      else if (r < 0.6)
+        write(hi - Math.floor(rand() * (width + 3))); // late, sometimes before the range
+      else if (r < 0.65)
+        write(hi + 1 + Math.floor(rand() * 3)); // ahead of the range
       else if (r < 0.7) {
         const index = hi - Math.floor(rand() * width);
         slots.delete(index); // the ring gave its place to a newer slot
@@ -66,7 +68,7 @@ describe('SlidingAggregate', () => {
     const slots = new Map<number, Part>();
     const agg = new SlidingAggregate(OPS, (i) => slots.get(i));
     const width = 60;
-    for (let i = 1; i <= 200; i++) slots.set(i, { count: 1, min: i, max: i, values: new Set([i])});
+    for (let i = 1; i <= 200; i++) slots.set(i, { count: 1, min: i, max: i, values: new Set([i]) });
     let hi = 100;
     agg.read(hi - width, hi);
     let worst = 0;

@@ -1,0 +1,119 @@
+/**
+ * Window-merge benchmark: what reading a rolling window costs an evaluation (issue 16). The
+ * same event stream goes into two sets of RollingWindows; at every evaluation each KPI is
+ * read as KpiEvaluator reads it (value and lower bound from the current window, "previous"
+ * from the one before), by
+ *   baseline: summarizeFresh, the full merge of every slot of the window (the old read), and
+ *   cached:   summarize, the cached summary with prefix/suffix-merged sketches.
+ * Runs alternate; the medians of the reads' ns per KPI evaluation, and of reads plus the
+ * evaluation's share of adds (the cached variant's adds tell its caches what changed; the
+ * full merge's garbage is collected during either), and their ratios are printed, per KPI kind: `sum` (bench/live's KPIs) and `p95` (a quantile sketch).
+ * Both variants' answers are checked to be identical.
+ *
+ *   node --import tsx bench/window-merge.ts [--kpis 200] [--rate 10] [--evals 20] [--seconds 20] [--runs 5]
+ */
+import { seededRng } from '../apps/server/src/demo/generator.ts';
+import { RollingWindow, aggregate, type WindowSummary } from '../apps/server/src/evaluate/rolling-window.ts';
+import { fmt, machineNote, numberOption, wantsHelp } from './support.ts';
+
+if (wantsHelp()) {
+  process.stdout.write(
+    'usage: node --import tsx bench/window-merge.ts [--kpis N] [--rate events/s per KPI] [--evals evaluations/s] [--seconds N] [--runs N]\n',
+  );
+  process.exit(0);
+}
+const KPIS = numberOption('kpis', 200);
+const RATE = numberOption('rate', 10);
+const EVALS = numberOption('evals', 20);
+const SECONDS = numberOption('seconds', 20);
+const RUNS = numberOption('runs', 5);
+const WINDOW_MS = 5 * 60_000;
+/** Both windows (current and previous) full before timing starts, as on a server that has run a while. */
+const WARM_MS = 2 * WINDOW_MS;
+const T0 = Date.UTC(2026, 11, 7, 12, 0, 0);
+
+type Read = (w: RollingWindow, nowMs: number, offset: 0 | 1) => WindowSummary;
+const fresh: Read = (w, nowMs, offset) => w.summarizeFresh(nowMs, offset);
+const cached: Read = (w, nowMs, offset) => w.summarize(nowMs, offset);
+
+interface Kind {
+  name: 'sum' | 'p95';
+  kpis: number;
+}
+
+/** Runs the stream through `kpis` windows; returns the timed milliseconds of reads and of adds, and a checksum of every answer. */
+function run(kind: Kind, read: Read): { readMs: number; addMs: number; evaluations: number; events: number; check: number } {
+  const rand = seededRng(7);
+  const windows = Array.from({ length: kind.kpis }, () => new RollingWindow(WINDOW_MS, kind.name === 'p95'));
+  const stepMs = 1000 / EVALS;
+  let owed = 0;
+  let check = 0;
+  let readMs = 0;
+  let addMs = 0;
+  let evaluations = 0;
+  let events = 0;
+  const batch: Array<[w: RollingWindow, ts: number, value: number]> = [];
+  for (let now = T0 - WARM_MS; now < T0 + SECONDS * 1000; now += stepMs) {
+    const timed = now >= T0;
+    // the step's events, spread over the KPIs (--rate a second each), stamped a little before now
+    owed += (RATE * stepMs * kind.kpis) / 1000;
+    batch.length = 0;
+    for (; owed >= 1; owed -= 1) {
+      batch.push([
+        windows[Math.floor(rand() * kind.kpis)] as RollingWindow,
+        now - Math.floor(rand() * stepMs),
+        Math.round(rand() * 10_000) / 100,
+      ]);
+    }
+    let started = performance.now();
+    for (const [w, ts, value] of batch) w.add(ts, value);
+    if (timed) {
+      addMs += performance.now() - started;
+      events += batch.length;
+    }
+    if (now < T0 - 1000) continue; // warm-up: events only, the last second read too
+    started = performance.now();
+    for (const w of windows) {
+      const value = aggregate(read(w, now, 0), kind.name, WINDOW_MS);
+      const lowerBound = value !== null && read(w, now, 0).capped === true;
+      const previous = aggregate(read(w, now, 1), kind.name, WINDOW_MS);
+      if (timed) check += (value ?? 0) + (previous ?? 0) + (lowerBound ? 1 : 0);
+    }
+    if (timed) {
+      readMs += performance.now() - started;
+      evaluations += kind.kpis;
+    }
+  }
+  return { readMs, addMs, evaluations, events, check };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+const lines: string[] = [];
+for (const kind of [
+  { name: 'sum', kpis: KPIS },
+  // a quantile window's full merge costs ~100× a sum's: fewer KPIs keep the run short
+  { name: 'p95', kpis: Math.max(1, Math.round(KPIS / 10)) },
+] as const) {
+  const base: Array<ReturnType<typeof run>> = [];
+  const next: Array<ReturnType<typeof run>> = [];
+  for (let r = 0; r < RUNS; r++) {
+    const b = run(kind, fresh);
+    const c = run(kind, cached);
+    if (b.check !== c.check) throw new Error(`${kind.name}: cached answers differ from the full merge (${c.check} ≠ ${b.check})`);
+    base.push(b);
+    next.push(c);
+  }
+  const { evaluations } = base[0] as ReturnType<typeof run>;
+  const readNs = (runs: typeof base) => (median(runs.map((x) => x.readMs)) * 1e6) / evaluations;
+  const totalNs = (runs: typeof base) => (median(runs.map((x) => x.readMs + x.addMs)) * 1e6) / evaluations;
+  const [rb, rc, tb, tc] = [readNs(base), readNs(next), totalNs(base), totalNs(next)];
+  lines.push(
+    `  ${kind.name} (${fmt(kind.kpis)} KPIs), per KPI evaluation: reads ${fmt(Math.round(rb))} ns full merge, ${fmt(Math.round(rc))} ns cached, ratio ${(rb / rc).toFixed(1)}×; ` +
+      `with its share of adds ${fmt(Math.round(tb))} ns → ${fmt(Math.round(tc))} ns, ratio ${(tb / tc).toFixed(1)}× (answers identical)`,
+  );
+}
+process.stdout.write(
+  `window-merge: 5 m rolling windows (60 slots), ${fmt(RATE)} events/s per KPI, ${fmt(EVALS)} evaluations/s, ${fmt(SECONDS)} s timed after ${WARM_MS / 60_000} min warm-up, median of ${RUNS} alternating runs\n` +
+    `${lines.join('\n')}\n` +
+    `  ${machineNote()}\n`,
+);
