@@ -2,9 +2,10 @@
  * Window-merge benchmark: what reading a rolling window costs an evaluation (issue 16). The
  * same event stream goes into two sets of RollingWindows; at every evaluation each KPI is
  * read as KpiEvaluator reads it (value and lower bound from the current window, "previous"
- * from the one before), by
- *   baseline: summarizeFresh, the full merge of every slot of the window (the old read), and
- *   cached:   summarize, the cached summary with prefix/suffix-merged sketches.
+ * from the one before, and the sparkline once per slot), by
+ *   baseline: summarizeFresh, the full merge of every slot of the window (the old read; the
+ *             sparkline a full merge per point), and
+ *   cached:   summarize and history, the cached summary with prefix/suffix-merged sketches.
  * Runs alternate; the medians of the reads' ns per KPI evaluation, and of reads plus the
  * evaluation's share of adds (the cached variant's adds tell its caches what changed; the
  * full merge's garbage is collected during either), and their ratios are printed, per KPI kind: `sum` (bench/live's KPIs) and `p95` (a quantile sketch).
@@ -12,6 +13,7 @@
  *
  *   node --import tsx bench/window-merge.ts [--kpis 200] [--rate 10] [--evals 20] [--seconds 20] [--runs 5]
  */
+import type { Aggregation } from '@northstar/shared';
 import { seededRng } from '../apps/server/src/demo/generator.ts';
 import { RollingWindow, aggregate, type WindowSummary } from '../apps/server/src/evaluate/rolling-window.ts';
 import { fmt, machineNote, numberOption, wantsHelp } from './support.ts';
@@ -32,9 +34,27 @@ const WINDOW_MS = 5 * 60_000;
 const WARM_MS = 2 * WINDOW_MS;
 const T0 = Date.UTC(2026, 11, 7, 12, 0, 0);
 
-type Read = (w: RollingWindow, nowMs: number, offset: 0 | 1) => WindowSummary;
-const fresh: Read = (w, nowMs, offset) => w.summarizeFresh(nowMs, offset);
-const cached: Read = (w, nowMs, offset) => w.summarize(nowMs, offset);
+interface Reads {
+  summary(w: RollingWindow, nowMs: number, offset: 0 | 1): WindowSummary;
+  /** The sparkline's values, redrawn once per slot (KpiEvaluator's #redrawSpark). */
+  spark(w: RollingWindow, nowMs: number, aggregation: Aggregation): Array<number | null>;
+}
+const fresh: Reads = {
+  summary: (w, nowMs, offset) => w.summarizeFresh(nowMs, offset),
+  // what history() did before: a full merge per point
+  spark(w, nowMs, aggregation) {
+    const lastComplete = Math.floor(nowMs / w.slotMs) - 1;
+    const values: Array<number | null> = [];
+    for (let end = lastComplete - w.slotsPerWindow + 1; end <= lastComplete; end++) {
+      values.push(aggregate(w.summarizeFresh(end * w.slotMs), aggregation, w.windowMs));
+    }
+    return values;
+  },
+};
+const cached: Reads = {
+  summary: (w, nowMs, offset) => w.summarize(nowMs, offset),
+  spark: (w, nowMs, aggregation) => w.history(nowMs, aggregation).map(([, v]) => v),
+};
 
 interface Kind {
   name: 'sum' | 'p95';
@@ -42,7 +62,7 @@ interface Kind {
 }
 
 /** Runs the stream through `kpis` windows; returns the timed milliseconds of reads and of adds, and a checksum of every answer. */
-function run(kind: Kind, read: Read): { readMs: number; addMs: number; evaluations: number; events: number; check: number } {
+function run(kind: Kind, read: Reads): { readMs: number; addMs: number; evaluations: number; events: number; check: number } {
   const rand = seededRng(7);
   const windows = Array.from({ length: kind.kpis }, () => new RollingWindow(WINDOW_MS, kind.name === 'p95'));
   const stepMs = 1000 / EVALS;
@@ -73,11 +93,14 @@ function run(kind: Kind, read: Read): { readMs: number; addMs: number; evaluatio
     }
     if (now < T0 - 1000) continue; // warm-up: events only, the last second read too
     started = performance.now();
+    const newSlot =
+      Math.floor(now / (windows[0] as RollingWindow).slotMs) !== Math.floor((now - stepMs) / (windows[0] as RollingWindow).slotMs);
     for (const w of windows) {
-      const value = aggregate(read(w, now, 0), kind.name, WINDOW_MS);
-      const lowerBound = value !== null && read(w, now, 0).capped === true;
-      const previous = aggregate(read(w, now, 1), kind.name, WINDOW_MS);
+      const value = aggregate(read.summary(w, now, 0), kind.name, WINDOW_MS);
+      const lowerBound = value !== null && read.summary(w, now, 0).capped === true;
+      const previous = aggregate(read.summary(w, now, 1), kind.name, WINDOW_MS);
       if (timed) check += (value ?? 0) + (previous ?? 0) + (lowerBound ? 1 : 0);
+      if (newSlot) for (const v of read.spark(w, now, kind.name)) if (timed) check += v ?? 0;
     }
     if (timed) {
       readMs += performance.now() - started;

@@ -146,6 +146,13 @@ describe('RollingWindow: cached reads equal a fresh merge of the slots', () => {
       expect(readout(w.summarize(now, offset)), `step ${step}`).toEqual(readout(w.summarizeFresh(now, offset)));
       const other = offset === 0 ? 1 : 0;
       if (rand() < 0.3) expect(readout(w.summarize(now, other))).toEqual(readout(w.summarizeFresh(now, other)));
+      if (rand() < 0.02) {
+        // the sparkline: the window ending at each of the last completed slots
+        for (const a of AGGREGATIONS) {
+          const points = w.history(now, a);
+          expect(points.map(([, v]) => v)).toEqual(points.map(([t]) => aggregate(w.summarizeFresh(t - w.slotMs), a, w.windowMs)));
+        }
+      }
     }
   });
 });

@@ -170,15 +170,16 @@ export class RollingWindow {
   /**
    * The KPI as it stood at the end of each of the last `slotsPerWindow` completed slots:
    * a sparkline of one window's length, rebuilt from the ring (so late events and a
-   * start-up rebuild show up in it too). O(slots²) merges; about 8 ms for a quantile KPI,
-   * once per slot.
+   * start-up rebuild show up in it too), once per slot. The sketches slide along (a few
+   * merges a point); the counts are merged afresh per point, in ring order.
    */
   history(nowMs: number, aggregation: Aggregation): SeriesPoint[] {
     const lastComplete = Math.floor(nowMs / this.slotMs) - 1;
+    const sketches = new SlidingAggregate(SKETCH_OPS, (i) => this.#filledSlot(i));
     const points: SeriesPoint[] = [];
     for (let end = lastComplete - this.slotsPerWindow + 1; end <= lastComplete; end++) {
       const endMs = (end + 1) * this.slotMs;
-      points.push([endMs, aggregate(this.#mergeRange(end - this.slotsPerWindow, end), aggregation, this.windowMs)]);
+      points.push([endMs, aggregate(this.#merge(end - this.slotsPerWindow, end, sketches), aggregation, this.windowMs)]);
     }
     return points;
   }
@@ -188,6 +189,14 @@ export class RollingWindow {
     const [lo, hi] = this.#range(nowMs, offset);
     const lane = this.#lanes[offset];
     if (lane.summary !== undefined && lane.lo === lo && lane.hi === hi) return lane.summary;
+    lane.summary = this.#merge(lo, hi, lane.sketches);
+    lane.lo = lo;
+    lane.hi = hi;
+    return lane.summary;
+  }
+
+  /** Slots with index in (lo, hi]: equal to #mergeRange, with the sketches read from `sketches`. */
+  #merge(lo: number, hi: number, sketches: SlidingAggregate<SketchParts>): WindowSummary {
     const out: WindowSummary = { count: 0, sum: 0, min: Infinity, max: -Infinity, sketch: undefined, distinct: undefined };
     // in ring order, as #mergeRange: a float sum depends on the order of its terms
     const n = this.#ring.length;
@@ -204,13 +213,10 @@ export class RollingWindow {
       for (const slot of this.#ring)
         if (slot !== undefined && slot.index > lo && slot.index <= hi && slot.count > 0) mergeSketches(out, slot);
     } else {
-      const sketches = lane.sketches.read(lo, hi);
-      out.sketch = sketches.sketch;
-      if (sketches.hll) out.hll = sketches.hll;
+      const merged = sketches.read(lo, hi);
+      out.sketch = merged.sketch;
+      if (merged.hll) out.hll = merged.hll;
     }
-    lane.lo = lo;
-    lane.hi = hi;
-    lane.summary = out;
     return out;
   }
 
