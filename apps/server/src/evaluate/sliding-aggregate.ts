@@ -15,8 +15,9 @@ export interface MergeOps<T> {
  * as quantile sketches and HyperLogLogs): the older part (lo, mid] is kept as suffix merges
  * `front[j]` = parts mid−j … mid, so dropping the oldest slot is dropping the last suffix;
  * the newer part (mid, hi−1] as one running merge `back`; the open slot `hi`, where nearly
- * every event lands, is merged at read time. A read is `front top ⊕ back ⊕ part(hi)`, cached
- * until a slot in the range changes or the range moves. When the front runs out, it is
+ * every event lands, is merged at read time. A read is `(front top ⊕ back) ⊕ part(hi)`, the
+ * first part kept until a closed slot changes or the range moves, the whole until any slot in
+ * the range changes or the range moves. When the front runs out, it is
  * rebuilt from the slots up to hi−1 (W merges once per W slides).
  *
  * A change to a slot inside the front drops the suffixes that hold it (they are rebuilt on
@@ -36,6 +37,8 @@ export class SlidingAggregate<T> {
   #front: T[] = [];
   /** Merge of parts (mid, hi − 1]; undefined when it must be rebuilt. */
   #back: T | undefined;
+  /** Merge of parts (lo, hi − 1], the closed slots; undefined when it must be recomputed. */
+  #closed: T | undefined;
   /** Merge of parts (lo, hi]; undefined when it must be recomputed. */
   #result: T | undefined;
 
@@ -50,6 +53,7 @@ export class SlidingAggregate<T> {
     if (!this.#started || index <= this.#lo || index > this.#hi) return;
     this.#result = undefined;
     if (index === this.#hi) return; // the open slot is merged at every read
+    this.#closed = undefined;
     if (index > this.#mid) this.#back = undefined;
     else this.#front.length = Math.min(this.#front.length, this.#mid - index);
   }
@@ -58,14 +62,23 @@ export class SlidingAggregate<T> {
   read(lo: number, hi: number): T {
     this.#moveTo(lo, hi);
     if (this.#result !== undefined) return this.#result;
-    const out = this.#ops.empty();
-    const frontTop = this.#frontTop();
-    if (frontTop !== undefined) this.#ops.mergeInto(out, frontTop);
-    this.#ops.mergeInto(out, this.#backMerge());
+    if (this.#closed === undefined) {
+      const closed = this.#ops.empty();
+      const frontTop = this.#frontTop();
+      if (frontTop !== undefined) this.#ops.mergeInto(closed, frontTop);
+      this.#ops.mergeInto(closed, this.#backMerge());
+      this.#closed = closed;
+    }
+    // the open slot changes with nearly every event: a copy of the closed merge plus one merge
     const open = this.#partAt(hi);
-    if (open !== undefined) this.#ops.mergeInto(out, open);
-    this.#result = out;
-    return out;
+    if (open === undefined || this.#ops.isEmpty(open)) this.#result = this.#closed;
+    else {
+      const out = this.#ops.empty();
+      this.#ops.mergeInto(out, this.#closed);
+      this.#ops.mergeInto(out, open);
+      this.#result = out;
+    }
+    return this.#result;
   }
 
   #moveTo(lo: number, hi: number): void {
@@ -86,6 +99,7 @@ export class SlidingAggregate<T> {
     }
     this.#lo = lo;
     this.#hi = hi;
+    this.#closed = undefined;
     this.#result = undefined;
   }
 
