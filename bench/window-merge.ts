@@ -6,9 +6,10 @@
  *   baseline: summarizeFresh, the full merge of every slot of the window (the old read; the
  *             sparkline a full merge per point), and
  *   cached:   summarize and history, the cached summary with prefix/suffix-merged sketches.
- * Runs alternate; the medians of the reads' ns per KPI evaluation, and of reads plus the
+ * Both variants run step by step in lockstep (which one goes first alternates); printed are
+ * the medians over runs of the reads' ns per KPI evaluation, and of reads plus the
  * evaluation's share of adds (the cached variant's adds tell its caches what changed; the
- * full merge's garbage is collected during either), and their ratios are printed, per KPI kind: `sum` (bench/live's KPIs) and `p95` (a quantile sketch).
+ * full merge's garbage is collected during either), and of their ratio, per KPI kind: `sum` (bench/live's KPIs) and `p95` (a quantile sketch).
  * Both variants' answers are checked to be identical.
  *
  *   node --import tsx bench/window-merge.ts [--kpis 200] [--rate 10] [--evals 20] [--seconds 20] [--runs 5]
@@ -61,53 +62,56 @@ interface Kind {
   kpis: number;
 }
 
-/** Runs the stream through `kpis` windows; returns the timed milliseconds of reads and of adds, and a checksum of every answer. */
-function run(kind: Kind, read: Reads): { readMs: number; addMs: number; evaluations: number; events: number; check: number } {
+interface Timing {
+  readMs: number;
+  addMs: number;
+  check: number;
+}
+
+/**
+ * Runs the stream through two sets of `kpis` windows in lockstep, one read each way; each
+ * step's reads run for both (the order alternating), so both see the box under the same load.
+ */
+function run(kind: Kind): { base: Timing; next: Timing; evaluations: number } {
   const rand = seededRng(7);
-  const windows = Array.from({ length: kind.kpis }, () => new RollingWindow(WINDOW_MS, kind.name === 'p95'));
+  const variants = [fresh, cached].map((read) => ({
+    read,
+    windows: Array.from({ length: kind.kpis }, () => new RollingWindow(WINDOW_MS, kind.name === 'p95')),
+    t: { readMs: 0, addMs: 0, check: 0 } as Timing,
+  }));
+  const slotMs = (variants[0]?.windows[0] as RollingWindow).slotMs;
   const stepMs = 1000 / EVALS;
   let owed = 0;
-  let check = 0;
-  let readMs = 0;
-  let addMs = 0;
   let evaluations = 0;
-  let events = 0;
-  const batch: Array<[w: RollingWindow, ts: number, value: number]> = [];
-  for (let now = T0 - WARM_MS; now < T0 + SECONDS * 1000; now += stepMs) {
+  let step = 0;
+  const batch: Array<[kpi: number, ts: number, value: number]> = [];
+  for (let now = T0 - WARM_MS; now < T0 + SECONDS * 1000; now += stepMs, step++) {
     const timed = now >= T0;
     // the step's events, spread over the KPIs (--rate a second each), stamped a little before now
     owed += (RATE * stepMs * kind.kpis) / 1000;
     batch.length = 0;
     for (; owed >= 1; owed -= 1) {
-      batch.push([
-        windows[Math.floor(rand() * kind.kpis)] as RollingWindow,
-        now - Math.floor(rand() * stepMs),
-        Math.round(rand() * 10_000) / 100,
-      ]);
+      batch.push([Math.floor(rand() * kind.kpis), now - Math.floor(rand() * stepMs), Math.round(rand() * 10_000) / 100]);
     }
-    let started = performance.now();
-    for (const [w, ts, value] of batch) w.add(ts, value);
-    if (timed) {
-      addMs += performance.now() - started;
-      events += batch.length;
+    const newSlot = Math.floor(now / slotMs) !== Math.floor((now - stepMs) / slotMs);
+    for (const v of step % 2 === 0 ? variants : [...variants].reverse()) {
+      let started = performance.now();
+      for (const [kpi, ts, value] of batch) (v.windows[kpi] as RollingWindow).add(ts, value);
+      if (timed) v.t.addMs += performance.now() - started;
+      if (now < T0 - 1000) continue; // warm-up: events only, the last second read too
+      started = performance.now();
+      for (const w of v.windows) {
+        const value = aggregate(v.read.summary(w, now, 0), kind.name, WINDOW_MS);
+        const lowerBound = value !== null && v.read.summary(w, now, 0).capped === true;
+        const previous = aggregate(v.read.summary(w, now, 1), kind.name, WINDOW_MS);
+        if (timed) v.t.check += (value ?? 0) + (previous ?? 0) + (lowerBound ? 1 : 0);
+        if (newSlot) for (const p of v.read.spark(w, now, kind.name)) if (timed) v.t.check += p ?? 0;
+      }
+      if (timed) v.t.readMs += performance.now() - started;
     }
-    if (now < T0 - 1000) continue; // warm-up: events only, the last second read too
-    started = performance.now();
-    const newSlot =
-      Math.floor(now / (windows[0] as RollingWindow).slotMs) !== Math.floor((now - stepMs) / (windows[0] as RollingWindow).slotMs);
-    for (const w of windows) {
-      const value = aggregate(read.summary(w, now, 0), kind.name, WINDOW_MS);
-      const lowerBound = value !== null && read.summary(w, now, 0).capped === true;
-      const previous = aggregate(read.summary(w, now, 1), kind.name, WINDOW_MS);
-      if (timed) check += (value ?? 0) + (previous ?? 0) + (lowerBound ? 1 : 0);
-      if (newSlot) for (const v of read.spark(w, now, kind.name)) if (timed) check += v ?? 0;
-    }
-    if (timed) {
-      readMs += performance.now() - started;
-      evaluations += kind.kpis;
-    }
+    if (timed) evaluations += kind.kpis;
   }
-  return { readMs, addMs, evaluations, events, check };
+  return { base: (variants[0] as { t: Timing }).t, next: (variants[1] as { t: Timing }).t, evaluations };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
@@ -117,26 +121,25 @@ for (const kind of [
   // a quantile window's full merge costs ~100× a sum's: fewer KPIs keep the run short
   { name: 'p95', kpis: Math.max(1, Math.round(KPIS / 10)) },
 ] as const) {
-  const base: Array<ReturnType<typeof run>> = [];
-  const next: Array<ReturnType<typeof run>> = [];
-  for (let r = 0; r < RUNS; r++) {
-    const b = run(kind, fresh);
-    const c = run(kind, cached);
-    if (b.check !== c.check) throw new Error(`${kind.name}: cached answers differ from the full merge (${c.check} ≠ ${b.check})`);
-    base.push(b);
-    next.push(c);
+  const runs = Array.from({ length: RUNS }, () => run(kind));
+  for (const r of runs) {
+    if (r.base.check !== r.next.check)
+      throw new Error(`${kind.name}: cached answers differ from the full merge (${r.next.check} ≠ ${r.base.check})`);
   }
-  const { evaluations } = base[0] as ReturnType<typeof run>;
-  const readNs = (runs: typeof base) => (median(runs.map((x) => x.readMs)) * 1e6) / evaluations;
-  const totalNs = (runs: typeof base) => (median(runs.map((x) => x.readMs + x.addMs)) * 1e6) / evaluations;
-  const [rb, rc, tb, tc] = [readNs(base), readNs(next), totalNs(base), totalNs(next)];
+  const ns = (pick: (r: (typeof runs)[number]) => number) => (median(runs.map(pick)) * 1e6) / (runs[0]?.evaluations ?? 1);
+  const rb = ns((r) => r.base.readMs);
+  const rc = ns((r) => r.next.readMs);
+  const tb = ns((r) => r.base.readMs + r.base.addMs);
+  const tc = ns((r) => r.next.readMs + r.next.addMs);
+  const ratios = runs.map((r) => (r.base.readMs + r.base.addMs) / (r.next.readMs + r.next.addMs)).sort((a, b) => a - b);
   lines.push(
-    `  ${kind.name} (${fmt(kind.kpis)} KPIs), per KPI evaluation: reads ${fmt(Math.round(rb))} ns full merge, ${fmt(Math.round(rc))} ns cached, ratio ${(rb / rc).toFixed(1)}×; ` +
-      `with its share of adds ${fmt(Math.round(tb))} ns → ${fmt(Math.round(tc))} ns, ratio ${(tb / tc).toFixed(1)}× (answers identical)`,
+    `  ${kind.name} (${fmt(kind.kpis)} KPIs), per KPI evaluation: reads ${fmt(Math.round(rb))} ns full merge, ${fmt(Math.round(rc))} ns cached; ` +
+      `with its share of adds ${fmt(Math.round(tb))} ns → ${fmt(Math.round(tc))} ns\n` +
+      `    ratio (reads + adds) median ${median(ratios).toFixed(1)}×, range ${(ratios[0] as number).toFixed(1)}–${(ratios.at(-1) as number).toFixed(1)}× over ${RUNS} runs (answers identical)`,
   );
 }
 process.stdout.write(
-  `window-merge: 5 m rolling windows (60 slots), ${fmt(RATE)} events/s per KPI, ${fmt(EVALS)} evaluations/s, ${fmt(SECONDS)} s timed after ${WARM_MS / 60_000} min warm-up, median of ${RUNS} alternating runs\n` +
+  `window-merge: 5 m rolling windows (60 slots), ${fmt(RATE)} events/s per KPI, ${fmt(EVALS)} evaluations/s, ${fmt(SECONDS)} s timed after ${WARM_MS / 60_000} min warm-up, both variants interleaved step by step, medians of ${RUNS} runs\n` +
     `${lines.join('\n')}\n` +
     `  ${machineNote()}\n`,
 );
