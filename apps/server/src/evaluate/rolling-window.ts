@@ -43,14 +43,19 @@ const SKETCH_OPS: MergeOps<SketchParts> = {
 
 /**
  * One window read again and again as time passes (the current one, or the previous one for
- * the trend): its summary until a slot in it changes or it slides, and its sketches as
- * prefix/suffix merges, so a read after a few events costs a few merges, not one per slot.
+ * the trend): its summary, kept until a slot in it changes or it slides.
  */
 interface Lane {
   lo: number;
   hi: number;
   summary: WindowSummary | undefined;
-  readonly sketches: SlidingAggregate<SketchParts>;
+  /**
+   * The current window's sketches as prefix/suffix merges, so a read after a few events
+   * costs a few merges, not one per slot. The previous window changes about once per slot
+   * (when it slides), so it merges its sketches afresh then rather than keep a window's
+   * worth of suffix sketches in memory.
+   */
+  readonly sketches: SlidingAggregate<SketchParts> | undefined;
 }
 
 /**
@@ -75,8 +80,8 @@ export class RollingWindow {
     this.#withSketch = withSketch;
     this.#withDistinct = withDistinct;
     this.#ring = new Array<Slot | undefined>(this.slotsPerWindow * 2 + 1);
-    const lane = (): Lane => ({ lo: 0, hi: 0, summary: undefined, sketches: new SlidingAggregate(SKETCH_OPS, (i) => this.#filledSlot(i)) });
-    this.#lanes = [lane(), lane()];
+    const current: Lane = { lo: 0, hi: 0, summary: undefined, sketches: new SlidingAggregate(SKETCH_OPS, (i) => this.#filledSlot(i)) };
+    this.#lanes = [current, { lo: 0, hi: 0, summary: undefined, sketches: undefined }];
   }
 
   #position(index: number): number {
@@ -94,7 +99,7 @@ export class RollingWindow {
   #changed(index: number): void {
     for (const lane of this.#lanes) {
       if (index > lane.lo && index <= lane.hi) lane.summary = undefined;
-      lane.sketches.changed(index);
+      lane.sketches?.changed(index);
     }
   }
 
@@ -195,8 +200,8 @@ export class RollingWindow {
     return lane.summary;
   }
 
-  /** Slots with index in (lo, hi]: equal to #mergeRange, with the sketches read from `sketches`. */
-  #merge(lo: number, hi: number, sketches: SlidingAggregate<SketchParts>): WindowSummary {
+  /** Slots with index in (lo, hi]: equal to #mergeRange, with the sketches read from `sketches` when given. */
+  #merge(lo: number, hi: number, sketches: SlidingAggregate<SketchParts> | undefined): WindowSummary {
     const out: WindowSummary = { count: 0, sum: 0, min: Infinity, max: -Infinity, sketch: undefined, distinct: undefined };
     // in ring order, as #mergeRange: a float sum depends on the order of its terms
     const n = this.#ring.length;
@@ -208,8 +213,8 @@ export class RollingWindow {
       const newer = this.#mergeCounts(out, lo, hi, 0, last);
       fractional = this.#mergeCounts(out, lo, hi, first, n - 1) || newer;
     }
-    if (fractional) {
-      // the first windows after a start-up rebuild: merge the sketches afresh, in ring order
+    if (fractional || sketches === undefined) {
+      // and the first windows after a start-up rebuild: merge the sketches afresh, in ring order
       for (const slot of this.#ring)
         if (slot !== undefined && slot.index > lo && slot.index <= hi && slot.count > 0) mergeSketches(out, slot);
     } else {
