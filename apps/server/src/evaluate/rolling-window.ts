@@ -35,6 +35,13 @@ interface Slot extends Stats {
   fractionalWeights?: boolean;
 }
 
+/**
+ * The current window keeps a suffix sketch every this many slots (6 of them for 60 slots):
+ * a merged sketch over a window's value range is a few KiB, and 60 of them per quantile KPI
+ * cost ~0.4 MiB; with 6 a slide takes up to 9 more merges, once per slot, not per read.
+ */
+const SUFFIX_SKETCH_EVERY_SLOTS = 10;
+
 const SKETCH_OPS: MergeOps<SketchParts> = {
   empty: () => ({ sketch: undefined, hll: undefined }),
   mergeInto: mergeSketches,
@@ -80,7 +87,12 @@ export class RollingWindow {
     this.#withSketch = withSketch;
     this.#withDistinct = withDistinct;
     this.#ring = new Array<Slot | undefined>(this.slotsPerWindow * 2 + 1);
-    const current: Lane = { lo: 0, hi: 0, summary: undefined, sketches: new SlidingAggregate(SKETCH_OPS, (i) => this.#filledSlot(i)) };
+    const current: Lane = {
+      lo: 0,
+      hi: 0,
+      summary: undefined,
+      sketches: new SlidingAggregate(SKETCH_OPS, (i) => this.#filledSlot(i), SUFFIX_SKETCH_EVERY_SLOTS),
+    };
     this.#lanes = [current, { lo: 0, hi: 0, summary: undefined, sketches: undefined }];
   }
 

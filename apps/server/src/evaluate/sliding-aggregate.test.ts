@@ -28,11 +28,17 @@ function view(p: Part): { count: number; min: number; max: number; values: numbe
 }
 
 describe('SlidingAggregate', () => {
-  it.each([1, 2, 3, 4, 5])('equals a fresh merge of the range under random writes, slides and reads (seed %i)', (seed) => {
+  it.each([
+    [1, 1],
+    [2, 1],
+    [3, 2],
+    [4, 3],
+    [5, 10],
+  ])('equals a fresh merge of the range under random writes, slides and reads (seed %i, a suffix every %i)', (seed, stride) => {
     const rand = seededRng(seed);
-    const width = 1 + Math.floor(rand() * 12);
+    const width = 1 + Math.floor(rand() * 24);
     const slots = new Map<number, Part>();
-    const agg = new SlidingAggregate(OPS, (i) => slots.get(i));
+    const agg = new SlidingAggregate(OPS, (i) => slots.get(i), stride);
     let hi = 100;
     const write = (index: number): void => {
       const part = slots.get(index) ?? OPS.empty();
@@ -91,5 +97,9 @@ describe('SlidingAggregate', () => {
       agg.read(hi - width, hi);
     }
     expect(mergesDone).toBe(50 * 2);
+  });
+
+  it('refuses a stride that is not a whole number ≥ 1', () => {
+    expect(() => new SlidingAggregate(OPS, () => undefined, 0)).toThrow(/stride must be a whole number ≥ 1, not 0/);
   });
 });

@@ -13,7 +13,7 @@ export interface MergeOps<T> {
  *
  * Two stacks (the classic sliding-window aggregation for merges that cannot be undone, such
  * as quantile sketches and HyperLogLogs): the older part (lo, mid] is kept as suffix merges
- * `front[j]` = parts mid−j … mid, so dropping the oldest slot is dropping the last suffix;
+ * ending at mid (every `stride`-th length), so dropping the oldest slots drops suffixes;
  * the newer part (mid, hi−1] as one running merge `back`; the open slot `hi`, where nearly
  * every event lands, is merged at read time. A read is `(front top ⊕ back) ⊕ part(hi)`, the
  * first part kept until a closed slot changes or the range moves, the whole until any slot in
@@ -33,7 +33,12 @@ export class SlidingAggregate<T> {
   #hi = 0;
   #mid = 0;
   #started = false;
-  /** front[j] = merge of parts (mid − j … mid]; entries are never mutated once made, so they may share. */
+  /** Suffix merges are kept for every `stride`-th length only: memory over merges per slide. */
+  readonly #stride: number;
+  /**
+   * front[m] = merge of the last (m + 1)·stride parts of (…, mid], i.e. of indices
+   * (mid − (m + 1)·stride, mid]; never mutated once made, so entries may share.
+   */
   #front: T[] = [];
   /** Merge of parts (mid, hi − 1]; undefined when it must be rebuilt. */
   #back: T | undefined;
@@ -42,10 +47,21 @@ export class SlidingAggregate<T> {
   /** Merge of parts (lo, hi]; undefined when it must be recomputed. */
   #result: T | undefined;
 
-  /** `partAt(index)` is the slot's part now, or undefined for an empty or missing slot. */
-  constructor(ops: MergeOps<T>, partAt: (index: number) => T | undefined) {
+  /**
+   * `partAt(index)` is the slot's part now, or undefined for an empty or missing slot.
+   * `stride` > 1 keeps a suffix merge every `stride` slots only (1/stride of the memory); the
+   * closed merge then takes up to stride − 1 more merges, once per slide, not per read.
+   */
+  constructor(ops: MergeOps<T>, partAt: (index: number) => T | undefined, stride = 1) {
+    if (!Number.isInteger(stride) || stride < 1) throw new Error(`SlidingAggregate: stride must be a whole number ≥ 1, not ${stride}`);
     this.#ops = ops;
     this.#partAt = partAt;
+    this.#stride = stride;
+  }
+
+  /** Drops the suffix merges longer than `length` parts. */
+  #keepFront(length: number): void {
+    this.#front.length = Math.min(this.#front.length, Math.floor(length / this.#stride));
   }
 
   /** A slot's part changed (an event landed in it, or its place was taken by a newer slot). */
@@ -55,7 +71,7 @@ export class SlidingAggregate<T> {
     if (index === this.#hi) return; // the open slot is merged at every read
     this.#closed = undefined;
     if (index > this.#mid) this.#back = undefined;
-    else this.#front.length = Math.min(this.#front.length, this.#mid - index);
+    else this.#keepFront(this.#mid - index); // the suffixes that hold `index`
   }
 
   /** The merge of the parts with index in (lo, hi]. Do not mutate it: it is handed out again until something changes. */
@@ -64,8 +80,7 @@ export class SlidingAggregate<T> {
     if (this.#result !== undefined) return this.#result;
     if (this.#closed === undefined) {
       const closed = this.#ops.empty();
-      const frontTop = this.#frontTop();
-      if (frontTop !== undefined) this.#ops.mergeInto(closed, frontTop);
+      this.#mergeFront(closed);
       this.#ops.mergeInto(closed, this.#backMerge());
       this.#closed = closed;
     }
@@ -89,7 +104,7 @@ export class SlidingAggregate<T> {
       if (this.#back !== undefined) {
         for (let i = this.#hi; i < hi; i++) this.#mergePart(this.#back, i);
       }
-      this.#front.length = Math.min(this.#front.length, this.#mid - lo);
+      this.#keepFront(this.#mid - lo); // those longer than the range are no longer needed
     } else {
       // first read, a jump past the front, or a move backwards: start over from the slots
       this.#mid = hi - 1;
@@ -108,24 +123,31 @@ export class SlidingAggregate<T> {
     if (part !== undefined) this.#ops.mergeInto(into, part);
   }
 
-  /** The merge of (lo, mid], rebuilding the suffixes it lacks; undefined when lo ≥ mid. */
-  #frontTop(): T | undefined {
+  /** Merges (lo, mid] into `into`: the longest kept suffix, rebuilt if missing, and the parts before it. */
+  #mergeFront(into: T): void {
     const want = this.#mid - this.#lo;
-    if (want <= 0) return undefined;
-    while (this.#front.length < want) {
-      const j = this.#front.length;
-      const prev = this.#front[j - 1];
-      const part = this.#partAt(this.#mid - j);
-      if (prev !== undefined && (part === undefined || this.#ops.isEmpty(part))) {
+    if (want <= 0) return;
+    const kept = Math.floor(want / this.#stride);
+    while (this.#front.length < kept) {
+      const m = this.#front.length;
+      const prev = this.#front[m - 1];
+      const parts: T[] = [];
+      for (let i = this.#mid - m * this.#stride; i > this.#mid - (m + 1) * this.#stride; i--) {
+        const part = this.#partAt(i);
+        if (part !== undefined && !this.#ops.isEmpty(part)) parts.push(part);
+      }
+      if (prev !== undefined && parts.length === 0) {
         this.#front.push(prev); // nothing to add: share the suffix (never mutated)
         continue;
       }
       const next = this.#ops.empty();
       if (prev !== undefined) this.#ops.mergeInto(next, prev);
-      if (part !== undefined) this.#ops.mergeInto(next, part);
+      for (const part of parts) this.#ops.mergeInto(next, part);
       this.#front.push(next);
     }
-    return this.#front[want - 1];
+    const top = this.#front[kept - 1];
+    if (top !== undefined) this.#ops.mergeInto(into, top);
+    for (let i = this.#lo + 1; i <= this.#mid - kept * this.#stride; i++) this.#mergePart(into, i);
   }
 
   #backMerge(): T {
