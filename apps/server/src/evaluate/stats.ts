@@ -85,23 +85,44 @@ export function addValue(s: Stats, value: number, key: string | undefined, disti
 /** Merges `s` into `out`, creating the sketch and set of `out` when `s` has them. */
 export function mergeStats(out: Stats, s: Stats, distinctMax = DISTINCT_VALUES_MERGED_MAX): void {
   if (s.count === 0) return;
+  mergeCounts(out, s, distinctMax);
+  mergeSketches(out, s);
+}
+
+/**
+ * The part of mergeStats whose result depends on the order of merging: the float sum (and
+ * which values a capped distinct set keeps). A rolling window merges it afresh, in slot order.
+ */
+export function mergeCounts(out: Stats, s: Stats, distinctMax = DISTINCT_VALUES_MERGED_MAX): void {
   out.count += s.count;
   out.sum += s.sum;
   if (s.min < out.min) out.min = s.min;
   if (s.max > out.max) out.max = s.max;
+  if (s.capped) out.capped = true;
+  if (s.distinct) {
+    out.distinct ??= new Set();
+    for (const v of s.distinct) addDistinct(out, v, distinctMax);
+  }
+}
+
+/** The parts a window's sketches are made of: the costly part of a merge. */
+export type SketchParts = Pick<Stats, 'sketch' | 'hll'>;
+
+/**
+ * The part of mergeStats that gives the same result in any order and grouping: DDSketch
+ * bins (an unbounded dense store adds counts per key; exact while weights are integers, as
+ * every live event's and partial's are) and HyperLogLog registers (maximum per register).
+ * So a window can keep it as prefix and suffix merges (sliding-aggregate.ts).
+ */
+export function mergeSketches(out: SketchParts, s: SketchParts): void {
   if (s.sketch) {
     out.sketch ??= newSketch();
     // not DDSketch's own merge: it leaves negative values out (partials/partial.ts)
     mergeSketch(out.sketch, s.sketch);
   }
-  if (s.capped) out.capped = true;
   if (s.hll) {
     if (out.hll) out.hll.merge(s.hll);
     else out.hll = s.hll.clone();
-  }
-  if (s.distinct) {
-    out.distinct ??= new Set();
-    for (const v of s.distinct) addDistinct(out, v, distinctMax);
   }
 }
 
