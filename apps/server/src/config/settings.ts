@@ -139,7 +139,12 @@ const envSchema = z.object({
     .regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'must be a cluster name from the server config (letters, digits, _)')
     .optional(),
   STORE_READ_FIRST_MAX_HOLD_MS: z.coerce.number().int().min(0).max(10_000).optional(),
-  HISTORY_CACHE_MAX_BYTES: z.coerce.number().int().min(0).max(4 * 1024 ** 3).optional(),
+  HISTORY_CACHE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(4 * 1024 ** 3)
+    .optional(),
   HISTORY_CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).max(1_000_000).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   HTTP_BODY_LIMIT_BYTES: positiveInt.optional(),
