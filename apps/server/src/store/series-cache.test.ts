@@ -52,6 +52,32 @@ describe('series cache: which points come from memory', () => {
     expect(query(cache, 'k', T0 - HOUR, T0 + 5 * HOUR).asked).toEqual([T0 - HOUR, T0 + 5 * HOUR]);
   });
 
+  it('holds disjoint stretches of one key (a series, its previous period, last year) and drops only what a write reaches', () => {
+    const { cache, seen } = cacheAt(T0 + 480 * HOUR);
+    const stretches = [
+      [T0, T0 + 24 * HOUR],
+      [T0 + 100 * HOUR, T0 + 124 * HOUR],
+      [T0 + 200 * HOUR, T0 + 224 * HOUR],
+    ] as const;
+    for (const [f, t] of stretches) query(cache, 'k', f, t);
+    for (const [f, t] of stretches) expect(query(cache, 'k', f, t).asked).toBeUndefined();
+    expect(seen).toEqual(['miss', 'miss', 'miss', 'hit', 'hit', 'hit']);
+    // a late event in the middle stretch: the first stays whole, the middle is cut, the last goes
+    const late = T0 + 110 * HOUR;
+    cache.written(new Map([['m', { minTs: late, maxTs: late }]]));
+    expect(query(cache, 'k', T0, T0 + 24 * HOUR).asked).toBeUndefined();
+    expect(query(cache, 'k', T0 + 100 * HOUR, T0 + 124 * HOUR).asked).toEqual([late - WRITE_SLACK_MS, T0 + 124 * HOUR]);
+    expect(query(cache, 'k', T0 + 200 * HOUR, T0 + 224 * HOUR).asked).toEqual([T0 + 200 * HOUR, T0 + 224 * HOUR]);
+  });
+
+  it('keeps at most 8 stretches a key, the latest stored among them', () => {
+    const { cache } = cacheAt(T0 + 480 * HOUR);
+    for (let i = 0; i < 10; i++) query(cache, 'k', T0 + i * 30 * HOUR, T0 + i * 30 * HOUR + 4 * HOUR);
+    const held = Array.from({ length: 10 }, (_, i) => cache.lookup('k', T0 + i * 30 * HOUR, T0 + i * 30 * HOUR + 4 * HOUR) !== undefined);
+    expect(held.filter(Boolean)).toHaveLength(8);
+    expect(held[9]).toBe(true);
+  });
+
   it('keys apart: another key is a miss', () => {
     const { cache } = cacheAt(T0 + 48 * HOUR);
     query(cache, 'a', T0, T0 + 24 * HOUR);

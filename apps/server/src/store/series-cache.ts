@@ -65,17 +65,25 @@ const WRITE_LOG_MAX = 20_000;
 const ROW_BASE_BYTES = 64;
 const ROW_FIELD_BYTES = 40;
 
-interface Entry {
-  metrics: readonly string[];
-  /** The points held are all the grid's points in (lo, hi]: none is missing in between. */
+/** A stretch of a series held: all the grid's points in (lo, hi], none missing in between. */
+interface Segment {
   lo: number;
   hi: number;
   /** Sorted by e, all in (lo, hi]. */
   rows: CachedRow[];
+}
+
+interface Entry {
+  metrics: readonly string[];
+  /** Disjoint, sorted by lo: a chart's current, previous and last-year ranges are three stretches of one key. */
+  segments: Segment[];
   bytes: number;
 }
 
-/** Served from the cache: the rows of (from, min(to, hi)]; `missingFrom` < to: the store must answer (missingFrom, to]. */
+/** Stretches kept per key: a series and its comparisons, and a few ranges an analyst moves between. */
+const MAX_SEGMENTS = 8;
+
+/** Served from the cache: the rows of (from, missingFrom]; `missingFrom` < to: the store must answer (missingFrom, to]. */
 export interface CacheLookup {
   rows: CachedRow[];
   missingFrom: number;
@@ -136,22 +144,23 @@ export class SeriesCache {
 
   lookup(key: string, fromMs: number, toMs: number): CacheLookup | undefined {
     const entry = this.#entries.get(key);
-    if (!entry || entry.lo > fromMs || fromMs >= entry.hi) {
+    const segment = entry?.segments.find((g) => g.lo <= fromMs && fromMs < g.hi);
+    if (!entry || !segment) {
       this.#tell('miss');
       return undefined;
     }
     this.#entries.delete(key);
     this.#entries.set(key, entry);
-    const upTo = Math.min(toMs, entry.hi);
-    const rows = entry.rows.slice(firstAfter(entry.rows, fromMs), firstAfter(entry.rows, upTo));
-    this.#tell(toMs <= entry.hi ? 'hit' : 'partial');
+    const upTo = Math.min(toMs, segment.hi);
+    const rows = segment.rows.slice(firstAfter(segment.rows, fromMs), firstAfter(segment.rows, upTo));
+    this.#tell(toMs <= segment.hi ? 'hit' : 'partial');
     return { rows, missingFrom: upTo };
   }
 
   /**
    * The store's rows for every point in (fromMs, toMs] of `key`, queried after `begin()`
    * returned `since`. Keeps those that have ended and that no write since can have touched,
-   * joined to the entry when the two ranges meet.
+   * joined to the stretches held that the range meets.
    */
   store(key: string, metrics: readonly string[], fromMs: number, toMs: number, rows: readonly CachedRow[], since: number): void {
     if (!this.#enabled) return;
@@ -165,17 +174,20 @@ export class SeriesCache {
       }
     }
     if (hi <= fromMs) return;
-    const kept = rows.slice(0, firstAfter(rows, hi));
-    const old = this.#entries.get(key);
-    let entry: Entry;
-    if (old && fromMs <= old.hi && hi >= old.lo) {
-      // the two ranges meet: the new rows replace the old where both have a point
-      const merged = [...old.rows.filter((r) => r.e <= fromMs || r.e > hi), ...kept].sort((a, b) => a.e - b.e);
-      entry = { metrics, lo: Math.min(old.lo, fromMs), hi: Math.max(old.hi, hi), rows: merged, bytes: 0 };
-    } else {
-      entry = { metrics, lo: fromMs, hi, rows: kept, bytes: 0 };
+    let fresh: Segment = { lo: fromMs, hi, rows: rows.slice(0, firstAfter(rows, hi)) };
+    const others: Segment[] = [];
+    for (const g of this.#entries.get(key)?.segments ?? []) {
+      if (g.lo > fresh.hi || g.hi < fresh.lo) {
+        others.push(g);
+        continue;
+      }
+      // the two stretches meet: the new rows replace the old where both have a point
+      const rest = g.rows.filter((r) => r.e <= fresh.lo || r.e > fresh.hi);
+      fresh = { lo: Math.min(g.lo, fresh.lo), hi: Math.max(g.hi, fresh.hi), rows: [...rest, ...fresh.rows].sort((a, b) => a.e - b.e) };
     }
-    entry.bytes = entryBytes(key, entry.rows);
+    // the stretch just stored is kept; past the bound, the earliest in time go
+    const segments = [...others.slice(-(MAX_SEGMENTS - 1)), fresh].sort((a, b) => a.lo - b.lo);
+    const entry: Entry = { metrics, segments, bytes: entryBytes(key, segments) };
     this.#remove(key);
     if (entry.bytes > this.#maxBytes) return;
     this.#entries.set(key, entry);
@@ -208,15 +220,19 @@ export class SeriesCache {
   /** Keeps the points of `key` that end at or before `upTo`. */
   #cut(key: string, upTo: number): void {
     const entry = this.#entries.get(key);
-    if (!entry || entry.hi <= upTo) return;
-    if (upTo <= entry.lo) {
+    if (!entry || entry.segments.every((g) => g.hi <= upTo)) return;
+    const segments: Segment[] = [];
+    for (const g of entry.segments) {
+      if (g.hi <= upTo) segments.push(g);
+      else if (g.lo < upTo) segments.push({ lo: g.lo, hi: upTo, rows: g.rows.slice(0, firstAfter(g.rows, upTo)) });
+    }
+    if (segments.length === 0) {
       this.#remove(key);
       return;
     }
-    entry.rows.length = firstAfter(entry.rows, upTo);
-    entry.hi = upTo;
-    const bytes = entryBytes(key, entry.rows);
+    const bytes = entryBytes(key, segments);
     this.#bytes += bytes - entry.bytes;
+    entry.segments = segments;
     entry.bytes = bytes;
   }
 
@@ -256,7 +272,11 @@ export function firstAfter(rows: readonly CachedRow[], t: number): number {
   return lo;
 }
 
-function entryBytes(key: string, rows: readonly CachedRow[]): number {
-  const fields = rows.length > 0 ? Object.keys(rows[0]!.row).length : 0;
-  return 2 * key.length + rows.length * (ROW_BASE_BYTES + fields * ROW_FIELD_BYTES);
+function entryBytes(key: string, segments: readonly Segment[]): number {
+  let bytes = 2 * key.length;
+  for (const { rows } of segments) {
+    const fields = rows.length > 0 ? Object.keys(rows[0]!.row).length : 0;
+    bytes += rows.length * (ROW_BASE_BYTES + fields * ROW_FIELD_BYTES);
+  }
+  return bytes;
 }
