@@ -107,6 +107,8 @@ describe('history series cache', () => {
     const ranges = (stepMs: number): SeriesRange[] => [
       // first a range, then overlapping ones: newer, older, inside, unaligned at both ends
       { fromMs: START + 2 * DAY, toMs: START + 5 * DAY, stepMs },
+      // a chart's repeat a few minutes later: no new point has ended
+      { fromMs: START + 2 * DAY + 10 * MIN, toMs: START + 5 * DAY + 10 * MIN, stepMs },
       { fromMs: START + 3 * DAY, toMs: START + 7 * DAY, stepMs },
       { fromMs: START + DAY + 17 * MIN, toMs: START + 4 * DAY + 5 * HOUR + 3 * MIN, stepMs },
       { fromMs: START + 2 * DAY + 7 * HOUR + 59 * MIN, toMs: START + 6 * DAY + 13 * HOUR, stepMs },

@@ -229,6 +229,14 @@ try {
     { label: '30-day series, sum KPI', run: () => querySeries(client, revenue, series30) },
     { label: '30-day series, p95 KPI with a filter', run: () => querySeries(client, latency, series30) },
     {
+      // what a chart asks: the range ends now, a little later at each call
+      label: '30-day series ending now, sum KPI (to = now)',
+      run: () => {
+        const t = Date.now();
+        return querySeries(client, revenue, { fromMs: t - 30 * DAY, toMs: t, stepMs: 3 * HOUR });
+      },
+    },
+    {
       label: '30-day series, sum KPI from raw events (for contrast)',
       run: () => querySeries(client, revenue, series30, { source: 'events' }),
       contrast: true,

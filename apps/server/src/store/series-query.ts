@@ -176,7 +176,7 @@ async function cachedRows(
   const since = cache.begin();
   const held = cache.lookup(key, range.fromMs, range.toMs);
   const fromMs = held ? held.missingFrom : range.fromMs;
-  if (held && fromMs >= range.toMs) return held.rows.map((r) => r.row as Row);
+  if (held && (fromMs >= range.toMs || !statement.pointsIn(fromMs, range.toMs))) return held.rows.map((r) => r.row as Row);
   const rest = held ? seriesStatement(kpi, { ...range, fromMs }, {}) : statement;
   const fresh = await reads.rows<Row>(rest.query, rest.params);
   cache.store(
@@ -196,6 +196,11 @@ interface SeriesStatement {
   metrics: string[];
   source: SeriesSource;
   scanFromMs: number;
+  /**
+   * Whether (from, to] may hold a point. A chart's range ends now, so each repeat's range
+   * ends a little later: until the next step's point has ended there is nothing to ask.
+   */
+  pointsIn: (fromMs: number, toMs: number) => boolean;
   /** A row of the answer as the point it stands for. */
   point: (r: Row) => SeriesPoint;
 }
@@ -269,5 +274,8 @@ function seriesStatement(kpi: KpiDefinition, range: SeriesRange, options: Series
     );
     return [end, combineMeasures(kpi, values)] as SeriesPoint;
   };
-  return { query, params: queryParams, metrics, source: plan.source, scanFromMs, point };
+  // fixed buckets: the points are the multiples of the step (`e % step = 0` above); local
+  // days (DST) are the engine's to count, so the store is asked
+  const pointsIn = (lo: number, hi: number) => dayMode || Math.floor(lo / range.stepMs) * range.stepMs + range.stepMs <= hi;
+  return { query, params: queryParams, metrics, source: plan.source, scanFromMs, pointsIn, point };
 }
