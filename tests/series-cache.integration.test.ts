@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KpiSchema, type KpiDefinition, type SeriesPoint, type SeriesResponse } from '@northstar/shared';
+import { KpiSchema, type BreakdownResponse, type KpiDefinition, type SeriesPoint, type SeriesResponse } from '@northstar/shared';
 import { historyReadsFor } from '../apps/server/src/store/read-paths.ts';
 import type { SeriesCache } from '../apps/server/src/store/series-cache.ts';
 import { querySeries, type SeriesRange } from '../apps/server/src/store/series-query.ts';
@@ -92,6 +92,31 @@ describe('history series cache', () => {
       target: 1,
     });
     expect(after).toEqual(await fromStore(sales, { fromMs: from, toMs: to, stepMs: HOUR }));
+  });
+
+  it('a late event posted into the range of a cached breakdown is in the next answer', async () => {
+    const from = START + 4 * DAY + 17 * MIN;
+    const to = from + DAY;
+    const breakdown = async () => {
+      const res = await apiFetch(server, `/api/v1/kpis/sales/breakdown?dim=region&from=${iso(from)}&to=${iso(to)}&top=2`);
+      expect(res.status).toBe(200);
+      return (await res.json()) as BreakdownResponse;
+    };
+    const first = await breakdown();
+    const hits = await lookups('hit');
+    expect(await breakdown()).toEqual(first);
+    expect(await lookups('hit')).toBe(hits + 1);
+    // an edge of raw events (the range is not on the hour): the late event is in it
+    await postEvents(server, [{ metric: 'cache.sales', value: 1000, ts: from + 5 * MIN, dims: { region: 'apac' } }]);
+    const after = await breakdown();
+    const total = (b: BreakdownResponse, g: string) => b.groups.find((x) => x.value === g)?.total ?? 0;
+    expect(total(after, 'apac')).toBe(total(first, 'apac') + 1000);
+    cache.setEnabled(false);
+    try {
+      expect(after).toEqual(await breakdown());
+    } finally {
+      cache.setEnabled(true);
+    }
   });
 
   it('answers every overlapping and unaligned range as the store does, in UTC and across a DST change', async () => {

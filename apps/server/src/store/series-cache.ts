@@ -1,7 +1,9 @@
 /**
  * A result cache for history series (store/series-query.ts): the rows the store answered
  * for a series' points, kept per query (its SQL and every parameter but the range), so a
- * repeated or overlapping query asks the store only for the points it does not hold.
+ * repeated or overlapping query asks the store only for the points it does not hold. A
+ * breakdown over a range that has ended is kept whole, as one point at its end
+ * (store/breakdown-query.ts): it aggregates only events before its end, as a point does.
  *
  * Trust first: a point is served from here only if no write since it was cached can have
  * touched it.
@@ -32,6 +34,8 @@
 export interface CachedRow {
   e: number;
   row: Readonly<Record<string, unknown>>;
+  /** Its size when it is more than a row of numbers (a breakdown's groups); else estimated. */
+  bytes?: number;
 }
 
 /** What a write reports per metric: the earliest and latest event time of its batch (epoch ms). */
@@ -276,7 +280,7 @@ function entryBytes(key: string, segments: readonly Segment[]): number {
   let bytes = 2 * key.length;
   for (const { rows } of segments) {
     const fields = rows.length > 0 ? Object.keys(rows[0]!.row).length : 0;
-    bytes += rows.length * (ROW_BASE_BYTES + fields * ROW_FIELD_BYTES);
+    for (const r of rows) bytes += r.bytes ?? ROW_BASE_BYTES + fields * ROW_FIELD_BYTES;
   }
   return bytes;
 }
