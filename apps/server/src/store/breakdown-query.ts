@@ -138,11 +138,17 @@ export async function queryBreakdown(
 }
 
 /**
+ * A breakdown ending now is not asked for again (the next one ends later: another key), so
+ * only one whose range ended a while ago is kept (a past day, week, or period compared).
+ */
+const BREAKDOWN_ENDED_MS = 5 * 60_000;
+
+/**
  * A breakdown is kept only once its range has ended, and not near a table's TTL (raw
  * events keep the shortest: the edges are read from them).
  */
 function cacheableBreakdown(reads: HistoryReads, range: BreakdownRange): boolean {
-  if (!reads.cache?.enabled || range.toMs > Date.now()) return false;
+  if (!reads.cache?.enabled || range.toMs > Date.now() - BREAKDOWN_ENDED_MS) return false;
   const kept = [
     reads.retention?.rawDays ?? 0,
     reads.retention?.minuteDays ?? 0,
