@@ -78,6 +78,17 @@ describe('series cache: which points come from memory', () => {
     expect(held[9]).toBe(true);
   });
 
+  it('a range ending a little later with no point in the gap is a hit', () => {
+    const { cache, seen } = cacheAt(T0 + 48 * HOUR);
+    query(cache, 'k', T0, T0 + 24 * HOUR);
+    const noPoint = (lo: number, hi: number) => Math.floor(lo / HOUR) * HOUR + HOUR <= hi;
+    const held = cache.lookup('k', T0 + 10 * 60_000, T0 + 24 * HOUR + 10 * 60_000, noPoint);
+    expect(held?.missingFrom).toBe(T0 + 24 * HOUR + 10 * 60_000);
+    expect(held?.rows).toHaveLength(24);
+    expect(cache.lookup('k', T0, T0 + 25 * HOUR, noPoint)?.missingFrom).toBe(T0 + 24 * HOUR);
+    expect(seen).toEqual(['miss', 'hit', 'partial']);
+  });
+
   it('keys apart: another key is a miss', () => {
     const { cache } = cacheAt(T0 + 48 * HOUR);
     query(cache, 'a', T0, T0 + 24 * HOUR);

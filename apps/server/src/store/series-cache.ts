@@ -146,7 +146,8 @@ export class SeriesCache {
     return this.#seq;
   }
 
-  lookup(key: string, fromMs: number, toMs: number): CacheLookup | undefined {
+  /** `pointsIn(lo, hi)`: whether (lo, hi] may hold a point; when not, what is held answers the whole range. */
+  lookup(key: string, fromMs: number, toMs: number, pointsIn: (lo: number, hi: number) => boolean = () => true): CacheLookup | undefined {
     const entry = this.#entries.get(key);
     const segment = entry?.segments.find((g) => g.lo <= fromMs && fromMs < g.hi);
     if (!entry || !segment) {
@@ -155,10 +156,11 @@ export class SeriesCache {
     }
     this.#entries.delete(key);
     this.#entries.set(key, entry);
+    const whole = toMs <= segment.hi || !pointsIn(segment.hi, toMs);
     const upTo = Math.min(toMs, segment.hi);
     const rows = segment.rows.slice(firstAfter(segment.rows, fromMs), firstAfter(segment.rows, upTo));
-    this.#tell(toMs <= segment.hi ? 'hit' : 'partial');
-    return { rows, missingFrom: upTo };
+    this.#tell(whole ? 'hit' : 'partial');
+    return { rows, missingFrom: whole ? toMs : upTo };
   }
 
   /**

@@ -174,9 +174,9 @@ async function cachedRows(
 ): Promise<Row[]> {
   const key = seriesCacheKey(statement);
   const since = cache.begin();
-  const held = cache.lookup(key, range.fromMs, range.toMs);
+  const held = cache.lookup(key, range.fromMs, range.toMs, statement.pointsIn);
   const fromMs = held ? held.missingFrom : range.fromMs;
-  if (held && (fromMs >= range.toMs || !statement.pointsIn(fromMs, range.toMs))) return held.rows.map((r) => r.row as Row);
+  if (held && fromMs >= range.toMs) return held.rows.map((r) => r.row as Row);
   const rest = held ? seriesStatement(kpi, { ...range, fromMs }, {}) : statement;
   const fresh = await reads.rows<Row>(rest.query, rest.params);
   cache.store(
