@@ -16,10 +16,14 @@
  * blocks of --ab-block rounds in the order off, on, on, off, off, on, … until each has
  * --reps rounds, so both see the same moments of the box; it prints p50/p99 per query for
  * both, the ingest rate during each, and the ratios.
+ * With --cache-ab, phase 2 times the queries with the history series cache
+ * (store/series-cache.ts) off and on the same way (cache-ab.ts); each "on" block starts
+ * from an empty cache, and its first round (a first visit, cold) is printed apart from the
+ * repeats. Phase 1 then runs with the cache off, the store's own latency.
  *
  *   node --import tsx bench/history/run.ts [--events 100000000] [--metrics 100] [--days 90] [--reps 200]
  *        [--ingest-rate 100000] [--ingest-seconds 120] [--no-ingest-phase]
- *        [--read-first-ab] [--read-first-hold-ms 200] [--ab-block 5]
+ *        [--read-first-ab] [--read-first-hold-ms 200] [--cache-ab] [--ab-block 5]
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -37,6 +41,7 @@ import { historyReadsFor } from '../../apps/server/src/store/read-paths.ts';
 import { querySeries, seriesPlan, type SeriesRange } from '../../apps/server/src/store/series-query.ts';
 import { fmt, machineNote, numberOption, percentile, readMetrics, REPO_ROOT, wantsHelp } from '../support.ts';
 import type { LoadReport } from './ingest-load.ts';
+import { timeCacheAB } from './cache-ab.ts';
 import { timeReadFirstAB } from './read-first-ab.ts';
 
 const BUDGET_SERIES_P99_MS = 50;
@@ -49,7 +54,7 @@ const DAY = 24 * HOUR;
 
 if (wantsHelp()) {
   console.log(
-    'usage: node --import tsx bench/history/run.ts [--events N] [--metrics N] [--days N] [--reps N] [--ingest-rate N] [--ingest-seconds N] [--no-ingest-phase] [--read-first-ab] [--read-first-hold-ms N] [--ab-block N]',
+    'usage: node --import tsx bench/history/run.ts [--events N] [--metrics N] [--days N] [--reps N] [--ingest-rate N] [--ingest-seconds N] [--no-ingest-phase] [--read-first-ab] [--read-first-hold-ms N] [--cache-ab] [--ab-block N]',
   );
   process.exit(0);
 }
@@ -62,7 +67,9 @@ const ingestSeconds = numberOption('ingest-seconds', 120);
 const ingestPhase = !process.argv.includes('--no-ingest-phase');
 const readFirstAB = process.argv.includes('--read-first-ab');
 const readFirstHoldMs = numberOption('read-first-hold-ms', 200);
+const cacheAB = process.argv.includes('--cache-ab');
 const abBlock = Math.round(numberOption('ab-block', 5));
+if (readFirstAB && cacheAB) throw new Error('--read-first-ab and --cache-ab: one A/B per invocation');
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'northstar-bench-history-'));
 // the product in this process: its store, its ingest path, its wall loop over the demo company's KPIs
@@ -72,6 +79,9 @@ const server = await startServer(
   pino({ level: 'warn' }),
 );
 const client = server.clickhouse;
+const seriesCache = historyReadsFor(client).cache;
+// without --cache-ab the bench measures the store, as it always has: every query goes to it
+seriesCache?.setEnabled(false);
 
 interface Timing {
   p50: number;
@@ -219,6 +229,14 @@ try {
     { label: '30-day series, sum KPI', run: () => querySeries(client, revenue, series30) },
     { label: '30-day series, p95 KPI with a filter', run: () => querySeries(client, latency, series30) },
     {
+      // what a chart asks: the range ends now, a little later at each call
+      label: '30-day series ending now, sum KPI (to = now)',
+      run: () => {
+        const t = Date.now();
+        return querySeries(client, revenue, { fromMs: t - 30 * DAY, toMs: t, stepMs: 3 * HOUR });
+      },
+    },
+    {
       label: '30-day series, sum KPI from raw events (for contrast)',
       run: () => querySeries(client, revenue, series30, { source: 'events' }),
       contrast: true,
@@ -277,7 +295,7 @@ try {
   console.log(`  ${loopLine()}`);
 
   let loaded = new Map<string, Timing>();
-  /** With --read-first-ab: phase 2 with the gate off (`loaded` is then the gate on). */
+  /** With --read-first-ab (--cache-ab): phase 2 with the gate (cache) off; `loaded` is then it on. */
   let gateOff: Map<string, Timing> | undefined;
   if (ingestPhase) {
     console.log(`\nphase 2: the same queries while a producer streams up to ${fmt(ingestRate)} events/s through POST /api/v1/events`);
@@ -309,6 +327,18 @@ try {
       });
       loaded = ab.on;
       gateOff = ab.off;
+    } else if (cacheAB) {
+      if (!seriesCache) throw new Error('--cache-ab: this store has no series cache (chdb with HISTORY_CACHE_MAX_BYTES > 0 only)');
+      const ab = await timeCacheAB({
+        list: [...queries.filter((q) => !q.contrast), ...probes],
+        reps,
+        blockRounds: abBlock,
+        cache: seriesCache,
+        metrics: () => readMetrics(server.url),
+        loopDelay,
+      });
+      loaded = ab.on;
+      gateOff = ab.off;
     } else {
       loaded = await timeRounds([...queries.filter((q) => !q.contrast), ...probes], reps);
     }
@@ -323,7 +353,8 @@ try {
     );
   }
 
-  console.log(`\nper query, p50 / p95 / p99 ms: quiet | while ingesting${gateOff ? ', read-first gate off | on' : ''}`);
+  const abName = cacheAB ? 'series cache' : 'read-first gate';
+  console.log(`\nper query, p50 / p95 / p99 ms: quiet | while ingesting${gateOff ? `, ${abName} off | on` : ''}`);
   for (const q of [...queries, ...probes]) {
     const a = quiet.get(q.label)!;
     const b = loaded.get(q.label);

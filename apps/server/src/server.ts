@@ -59,6 +59,7 @@ export async function startServer(settings: Settings, configFile: KpiModel, log:
   const metrics = createMetrics();
   // what the read-first gate held ingest for: the insert and id-check timings include it
   historyReadsFor(clickhouse).gate?.onHold((statement, ms) => metrics.readFirstHoldSeconds.observe({ statement }, ms / 1000));
+  historyReadsFor(clickhouse).cache?.onLookup((result) => metrics.historyCacheLookups.inc({ result }));
   const { events, reads, evaluator, ingestor, ledger, drain, rebuild, partials } = await startLiveCount({
     settings,
     client: clickhouse,

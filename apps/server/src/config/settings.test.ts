@@ -83,6 +83,15 @@ describe('loadSettings', () => {
     expect(() => loadSettings({}, { STORE_READ_FIRST_MAX_HOLD_MS: '-1' })).toThrow(/STORE_READ_FIRST_MAX_HOLD_MS/);
   });
 
+  it('reads the history cache bound: on by default with chdb, 0 for off, always off with CLICKHOUSE_URL', () => {
+    expect(loadSettings({}, {}).historyCacheMaxBytes).toBe(16 * 1024 * 1024);
+    expect(loadSettings({}, { HISTORY_CACHE_MAX_BYTES: '0' }).historyCacheMaxBytes).toBe(0);
+    expect(loadSettings({}, { HISTORY_CACHE_MAX_ENTRIES: '10' }).historyCacheMaxEntries).toBe(10);
+    expect(loadSettings({}, { CLICKHOUSE_URL: 'http://127.0.0.1:8123', HISTORY_CACHE_MAX_BYTES: '1000' }).historyCacheMaxBytes).toBe(0);
+    expect(() => loadSettings({}, { HISTORY_CACHE_MAX_BYTES: 'lots' })).toThrow(/HISTORY_CACHE_MAX_BYTES/);
+    expect(() => loadSettings({}, { HISTORY_CACHE_MAX_ENTRIES: '0' })).toThrow(/HISTORY_CACHE_MAX_ENTRIES/);
+  });
+
   it('reads retention in days, 0 for forever, and keeps coarser rollups at least as long', () => {
     expect(loadSettings({}, {}).retention).toEqual({ rawDays: 120, minuteDays: 400, hourDays: 0, dayDays: 0 });
     expect(loadSettings({}, { RAW_RETENTION_DAYS: '30', ROLLUP_HOUR_RETENTION_DAYS: '800' }).retention).toMatchObject({

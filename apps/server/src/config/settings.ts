@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_READ_FIRST_MAX_HOLD_MS } from '../store/read-first-gate.ts';
+import { DEFAULT_HISTORY_CACHE_MAX_BYTES, DEFAULT_HISTORY_CACHE_MAX_ENTRIES } from '../store/series-cache.ts';
 import type { Retention } from '../store/retention.ts';
 import { ConfigError } from './errors.ts';
 import { readOidcSettings, type OidcSettings } from './oidc-settings.ts';
@@ -41,6 +42,13 @@ export interface Settings {
    * flight, so charts get the engine first (store/read-first-gate.ts); 0: off.
    */
   readFirstMaxHoldMs: number;
+  /**
+   * The history series cache's bound in bytes (store/series-cache.ts); 0: off. Always off
+   * with CLICKHOUSE_URL: other processes write to a shared store, and this one would not
+   * see their writes to forget what they touched.
+   */
+  historyCacheMaxBytes: number;
+  historyCacheMaxEntries: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   httpBodyLimitBytes: number;
   ingestFlushRows: number;
@@ -131,6 +139,13 @@ const envSchema = z.object({
     .regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'must be a cluster name from the server config (letters, digits, _)')
     .optional(),
   STORE_READ_FIRST_MAX_HOLD_MS: z.coerce.number().int().min(0).max(10_000).optional(),
+  HISTORY_CACHE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(4 * 1024 ** 3)
+    .optional(),
+  HISTORY_CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).max(1_000_000).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   HTTP_BODY_LIMIT_BYTES: positiveInt.optional(),
   INGEST_FLUSH_ROWS: positiveInt.optional(),
@@ -301,6 +316,10 @@ export function loadSettings(cli: CliOptions, env: NodeJS.ProcessEnv = process.e
     clickhousePassword: e.CLICKHOUSE_PASSWORD,
     clickhouseCluster: e.NORTHSTAR_CLICKHOUSE_CLUSTER,
     readFirstMaxHoldMs: e.STORE_READ_FIRST_MAX_HOLD_MS ?? DEFAULT_READ_FIRST_MAX_HOLD_MS,
+    // a shared store (CLICKHOUSE_URL: a server, a cluster, `northstar store`) takes writes
+    // from other processes that this one's cache would never hear of: off there, always
+    historyCacheMaxBytes: e.CLICKHOUSE_URL ? 0 : (e.HISTORY_CACHE_MAX_BYTES ?? DEFAULT_HISTORY_CACHE_MAX_BYTES),
+    historyCacheMaxEntries: e.HISTORY_CACHE_MAX_ENTRIES ?? DEFAULT_HISTORY_CACHE_MAX_ENTRIES,
     logLevel: e.LOG_LEVEL ?? 'info',
     httpBodyLimitBytes: e.HTTP_BODY_LIMIT_BYTES ?? 10 * 1024 * 1024,
     // about a second's worth of rows at the demo's top rate; ClickHouse wants few, large inserts

@@ -104,6 +104,12 @@ export function createMetrics() {
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1],
       registers: [registry],
     }),
+    historyCacheLookups: new Counter({
+      name: 'northstar_history_cache_lookups_total',
+      help: 'History series looked up in the cache of closed points (HISTORY_CACHE_MAX_BYTES): hit (no store query), partial (the store answered the newer points), miss',
+      labelNames: ['result'],
+      registers: [registry],
+    }),
     batchRows: new Histogram({
       name: 'northstar_insert_batch_rows',
       help: 'Rows per insert',

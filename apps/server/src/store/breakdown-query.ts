@@ -1,8 +1,9 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { combineMeasures, kpiMeasures, ZERO_WHEN_EMPTY, type BreakdownGroup, type KpiDefinition, type Measure } from '@northstar/shared';
 import { measureSql, measureValue, type MeasureSql } from './measure-sql.ts';
-import { historyReadsFor } from './read-paths.ts';
-import { ROLLUP_GRAIN_MS, ROLLUP_QUANTILE_LEVELS, ROLLUP_TABLES, type SeriesSource } from './rollups.ts';
+import { historyReadsFor, type HistoryReads } from './read-paths.ts';
+import { DAY_MS, ROLLUP_GRAIN_MS, ROLLUP_QUANTILE_LEVELS, ROLLUP_TABLES, type SeriesSource } from './rollups.ts';
+import type { SeriesCache } from './series-cache.ts';
 
 export interface BreakdownRange {
   fromMs: number;
@@ -114,21 +115,65 @@ export async function queryBreakdown(
           measures.map((m, i) => measureValue(m, Number(r[`n${i}`]), r[`v${i}`] as number | null, spanMs, sqls[i]?.perCount ?? false)),
         )
       : null;
-  const top = await historyReadsFor(client).rows<Row>(
-    `SELECT dims[{dim:String}] AS g, ${finals.join(', ')}, ${kpiValueSql(kpi, measures, sqls)} AS val
+  const topSql = `SELECT dims[{dim:String}] AS g, ${finals.join(', ')}, ${kpiValueSql(kpi, measures, sqls)} AS val
             ${from}
             WHERE mapContains(dims, {dim:String})
             GROUP BY g
             ORDER BY val DESC NULLS LAST, g ASC
-            LIMIT {top:UInt32}`,
-    params,
-  );
-  const groups = top.map((r) => ({ value: String(r.g), total: toValue(r) }));
-  const rest = await historyReadsFor(client).rows<Row>(
-    `SELECT ${finals.join(', ')}
+            LIMIT {top:UInt32}`;
+  const restSql = `SELECT ${finals.join(', ')}
             ${from}
-            WHERE NOT (mapContains(dims, {dim:String}) AND dims[{dim:String}] IN ({tops:Array(String)}))`,
-    { ...params, tops: groups.map((g) => g.value) },
-  );
+            WHERE NOT (mapContains(dims, {dim:String}) AND dims[{dim:String}] IN ({tops:Array(String)}))`;
+  const reads = historyReadsFor(client);
+  const read = async () => {
+    const top = await reads.rows<Row>(topSql, params);
+    const rest = await reads.rows<Row>(restSql, { ...params, tops: top.map((r) => String(r.g)) });
+    return { top, rest };
+  };
+  const { top, rest } = cacheableBreakdown(reads, range)
+    ? await cachedBreakdown(reads.cache!, [topSql, restSql], params, range, read)
+    : await read();
+  const groups = top.map((r) => ({ value: String(r.g), total: toValue(r) }));
   return { groups, other: toValue(rest[0]) };
+}
+
+/**
+ * A breakdown ending now is not asked for again (the next one ends later: another key), so
+ * only one whose range ended a while ago is kept (a past day, week, or period compared).
+ */
+const BREAKDOWN_ENDED_MS = 5 * 60_000;
+
+/**
+ * A breakdown is kept only once its range has ended, and not near a table's TTL (raw
+ * events keep the shortest: the edges are read from them).
+ */
+function cacheableBreakdown(reads: HistoryReads, range: BreakdownRange): boolean {
+  if (!reads.cache?.enabled || range.toMs > Date.now() - BREAKDOWN_ENDED_MS) return false;
+  const kept = [
+    reads.retention?.rawDays ?? 0,
+    reads.retention?.minuteDays ?? 0,
+    reads.retention?.hourDays ?? 0,
+    reads.retention?.dayDays ?? 0,
+  ]
+    .filter((d) => d > 0)
+    .map((d) => Date.now() - (d - 1) * DAY_MS);
+  return kept.every((oldest) => range.fromMs >= oldest);
+}
+
+/** The breakdown's rows from the cache, as one point at the range's end (series-cache.ts), or from the store and kept. */
+async function cachedBreakdown(
+  cache: SeriesCache,
+  statements: string[],
+  params: Readonly<Record<string, unknown>>,
+  range: BreakdownRange,
+  read: () => Promise<{ top: Row[]; rest: Row[] }>,
+): Promise<{ top: Row[]; rest: Row[] }> {
+  const key = JSON.stringify(['breakdown', statements, Object.entries(params).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]);
+  const since = cache.begin();
+  const held = cache.lookup(key, range.toMs - 1, range.toMs)?.rows[0];
+  if (held) return held.row as { top: Row[]; rest: Row[] };
+  const answer = await read();
+  const bytes = 2 * JSON.stringify(answer).length;
+  cache.store(key, params.metrics as string[], range.toMs - 1, range.toMs, [{ e: range.toMs, row: answer, bytes }], since);
+  return answer;
 }

@@ -6,6 +6,8 @@ import { drainingConnection } from './draining-connection.ts';
 import { registerIngestPaths } from './ingest-paths.ts';
 import { DEFAULT_READ_FIRST_MAX_HOLD_MS, ReadFirstGate } from './read-first-gate.ts';
 import { registerHistoryReads } from './read-paths.ts';
+import type { Retention } from './retention.ts';
+import { DEFAULT_HISTORY_CACHE_MAX_BYTES, DEFAULT_HISTORY_CACHE_MAX_ENTRIES, SeriesCache } from './series-cache.ts';
 import { oneStatementAtATime } from './statement-queue.ts';
 
 type ChdbAsClientConnection = NonNullable<Parameters<typeof createClient>[0]>['connection'];
@@ -19,6 +21,16 @@ export interface StoreTarget {
   dataDir: string;
   /** chdb only: how long ingest's next insert or id check waits for the history reads in flight (read-first-gate.ts); 0: off. */
   readFirstMaxHoldMs?: number | undefined;
+  /**
+   * chdb only: the history series cache's bounds (series-cache.ts); 0 bytes: off. A store
+   * reached by CLICKHOUSE_URL never has one, whatever this says: other processes (instances
+   * of a cluster, any client of that server) write there, and their writes cannot invalidate
+   * this process's cache.
+   */
+  historyCacheMaxBytes?: number | undefined;
+  historyCacheMaxEntries?: number | undefined;
+  /** What the tables keep (the cache bypasses queries reaching near a TTL); unset: forever. */
+  retention?: Retention | undefined;
 }
 
 export interface ClickHouse {
@@ -67,7 +79,17 @@ export function openClickHouse(target: StoreTarget): ClickHouse {
     },
     idChecks: createClient({ connection: checks as unknown as ChdbAsClientConnection }),
   });
-  registerHistoryReads(client, createClient({ connection: reads as unknown as ChdbAsClientConnection }), gate);
+  // the embedded store's directory is locked to this process (chdb), so every write to it
+  // goes through this process's EventStore, which tells the cache what it wrote
+  const maxBytes = target.historyCacheMaxBytes ?? DEFAULT_HISTORY_CACHE_MAX_BYTES;
+  const cached =
+    maxBytes > 0
+      ? {
+          cache: new SeriesCache({ maxBytes, maxEntries: target.historyCacheMaxEntries ?? DEFAULT_HISTORY_CACHE_MAX_ENTRIES }),
+          retention: target.retention ?? { rawDays: 0, minuteDays: 0, hourDays: 0, dayDays: 0 },
+        }
+      : undefined;
+  registerHistoryReads(client, createClient({ connection: reads as unknown as ChdbAsClientConnection }), gate, cached);
   return { client, kind: 'chdb', where: chdbPath };
 }
 

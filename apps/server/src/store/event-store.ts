@@ -7,6 +7,8 @@ import { EVENT_COLUMNS, eventLinesSliced } from './event-lines.ts';
 import { inLoopSlices } from './loop-slices.ts';
 import { ingestPathsFor, type IngestPaths } from './ingest-paths.ts';
 import { idHashOf } from './prebuilt-lines.ts';
+import { historyReadsFor } from './read-paths.ts';
+import type { WrittenSpan } from './series-cache.ts';
 
 export type EventSource = 'http' | 'kafka' | 'demo' | 'import';
 
@@ -40,6 +42,21 @@ function integer(n: number): string {
   return String(n);
 }
 
+/** Per metric, the earliest and latest event time of a batch: what the series cache must forget. */
+export async function writtenSpans(events: readonly MetricEvent[]): Promise<Map<string, WrittenSpan>> {
+  const spans = new Map<string, WrittenSpan>();
+  await inLoopSlices(events.length, (from, to) => {
+    for (let i = from; i < to; i++) {
+      const e = events[i]!;
+      const span = spans.get(e.metric);
+      if (!span) spans.set(e.metric, { minTs: e.ts, maxTs: e.ts });
+      else if (e.ts < span.minTs) span.minTs = e.ts;
+      else if (e.ts > span.maxTs) span.maxTs = e.ts;
+    }
+  });
+  return spans;
+}
+
 export class EventStore {
   readonly #client: ClickHouseClient;
   readonly #ingest: IngestPaths;
@@ -64,6 +81,19 @@ export class EventStore {
   ): Promise<void> {
     if (events.length === 0) return;
     const body = await eventLinesSliced(events, source, Date.now(), receivedAt);
+    const cache = historyReadsFor(this.#client).cache;
+    // told in the same turn as the insert returns, so no cached point outlives the write by a tick
+    const spans = cache ? await writtenSpans(events) : undefined;
+    try {
+      await this.#insertBody(body, dedupToken);
+    } finally {
+      // after the insert (the rows and their rollups are visible), also after a failed one,
+      // part of which may have landed: the series cache drops what these events may touch
+      if (cache && spans) cache.written(spans);
+    }
+  }
+
+  async #insertBody(body: Buffer, dedupToken: string): Promise<void> {
     await this.#ingest.insertBytes({
       table: 'events',
       columns: EVENT_COLUMNS,

@@ -1,12 +1,21 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { inlineParams } from './inline-params.ts';
 import type { ReadFirstGate } from './read-first-gate.ts';
+import type { Retention } from './retention.ts';
+import type { SeriesCache } from './series-cache.ts';
 
 /** How history reads (series, breakdowns, dimensions) run a SELECT with parameters. */
 export interface HistoryReads {
   rows<T>(query: string, params: Readonly<Record<string, unknown>>): Promise<T[]>;
   /** For chdb: the gate every read passes, holding ingest's statements while it runs (read-first-gate.ts). */
   gate?: ReadFirstGate;
+  /**
+   * For chdb only: the series' closed points, kept until a write may touch them (series-cache.ts).
+   * Never against a ClickHouse server: other processes write there unseen by this one.
+   */
+  cache?: SeriesCache;
+  /** The store's retention, for the cache: queries reaching near a table's TTL bypass it. */
+  retention?: Retention;
 }
 
 /**
@@ -23,8 +32,14 @@ export interface HistoryReads {
  */
 const registered = new WeakMap<ClickHouseClient, HistoryReads>();
 
-export function registerHistoryReads(client: ClickHouseClient, reads: ClickHouseClient, gate: ReadFirstGate): void {
+export function registerHistoryReads(
+  client: ClickHouseClient,
+  reads: ClickHouseClient,
+  gate: ReadFirstGate,
+  cached?: { cache: SeriesCache; retention: Retention },
+): void {
   registered.set(client, {
+    ...cached,
     // in flight from the call, while it queues behind other charts too: ingest waits for all of them
     rows: <T>(query: string, params: Readonly<Record<string, unknown>>) =>
       gate.reading(async () => {

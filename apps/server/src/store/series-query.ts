@@ -11,7 +11,9 @@ import {
   combineMeasures,
 } from '@northstar/shared';
 import { measureSql, measureValue } from './measure-sql.ts';
-import { historyReadsFor } from './read-paths.ts';
+import { historyReadsFor, type HistoryReads } from './read-paths.ts';
+import type { Retention } from './retention.ts';
+import type { SeriesCache } from './series-cache.ts';
 import { DAY_MS, planBuckets, ROLLUP_TABLES, zoneGrain, type BucketPlan, type SeriesSource } from './rollups.ts';
 
 export { measureCondition } from './measure-sql.ts';
@@ -116,6 +118,95 @@ export async function querySeries(
   range: SeriesRange,
   options: SeriesQueryOptions = {},
 ): Promise<SeriesPoint[]> {
+  const reads = historyReadsFor(client);
+  const statement = seriesStatement(kpi, range, options);
+  const cache = reads.cache;
+  // a forced source is a test's contrast, never a chart: straight to the store
+  const rows =
+    cache?.enabled && !options.source && !nearRetention(statement, reads.retention)
+      ? await cachedRows(cache, reads, statement, kpi, range)
+      : await reads.rows<Row>(statement.query, statement.params);
+  return rows.map(statement.point);
+}
+
+type Row = Record<string, string | number | null>;
+
+/** The parameters that carry the range; every other one is part of the cache key. */
+const RANGE_PARAMS = new Set(['scanFrom', 'from', 'to', 'dayFrom', 'dayTo']);
+
+/** The cache's key for a statement: its SQL and every parameter but the range's. */
+export function seriesCacheKey(statement: { query: string; params: Readonly<Record<string, unknown>> }): string {
+  const fixed = Object.entries(statement.params)
+    .filter(([k]) => !RANGE_PARAMS.has(k))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify([statement.query, fixed]);
+}
+
+/**
+ * A table's TTL drops rows at its merges, at a time this process does not see: a query
+ * reaching within a day of the oldest rows kept goes to the store every time.
+ */
+function nearRetention(statement: SeriesStatement, retention: Retention | undefined): boolean {
+  if (!retention) return false;
+  const days = RETENTION_DAYS[statement.source](retention);
+  return days > 0 && statement.scanFromMs < Date.now() - (days - 1) * DAY_MS;
+}
+
+const RETENTION_DAYS: Record<SeriesSource, (r: Retention) => number> = {
+  events: (r) => r.rawDays,
+  minute: (r) => r.minuteDays,
+  hour: (r) => r.hourDays,
+  day: (r) => r.dayDays,
+};
+
+/**
+ * The rows of (from, to]: the points the cache holds, and the store's answer for the rest
+ * (the points after the cached ones, or the whole range). A point's row does not depend on
+ * the range it was queried in: the scan reaches back a whole window (or period) before
+ * `from` (tests/series-cache.integration.test.ts compares split and whole ranges).
+ */
+async function cachedRows(
+  cache: SeriesCache,
+  reads: HistoryReads,
+  statement: SeriesStatement,
+  kpi: KpiDefinition,
+  range: SeriesRange,
+): Promise<Row[]> {
+  const key = seriesCacheKey(statement);
+  const since = cache.begin();
+  const held = cache.lookup(key, range.fromMs, range.toMs, statement.pointsIn);
+  const fromMs = held ? held.missingFrom : range.fromMs;
+  if (held && fromMs >= range.toMs) return held.rows.map((r) => r.row as Row);
+  const rest = held ? seriesStatement(kpi, { ...range, fromMs }, {}) : statement;
+  const fresh = await reads.rows<Row>(rest.query, rest.params);
+  cache.store(
+    key,
+    statement.metrics,
+    fromMs,
+    range.toMs,
+    fresh.map((row) => ({ e: Number(row.e), row })),
+    since,
+  );
+  return held ? [...held.rows.map((r) => r.row as Row), ...fresh] : fresh;
+}
+
+interface SeriesStatement {
+  query: string;
+  params: Record<string, unknown>;
+  metrics: string[];
+  source: SeriesSource;
+  scanFromMs: number;
+  /**
+   * Whether (from, to] may hold a point. A chart's range ends now, so each repeat's range
+   * ends a little later: until the next step's point has ended there is nothing to ask.
+   */
+  pointsIn: (fromMs: number, toMs: number) => boolean;
+  /** A row of the answer as the point it stands for. */
+  point: (r: Row) => SeriesPoint;
+}
+
+/** The SQL and parameters of a series over `range`, and how its rows become points. */
+function seriesStatement(kpi: KpiDefinition, range: SeriesRange, options: SeriesQueryOptions): SeriesStatement {
   const calendar = isCalendarWindow(kpi.window) ? kpi.window : null;
   const windowMs = rollingWindowMs(kpi) ?? 0;
   const planned = seriesPlan(kpi, range.stepMs);
@@ -160,7 +251,7 @@ export async function querySeries(
     WHERE e > {from:Int64} AND e <= {to:Int64} AND ${buckets.point}
     ORDER BY e`;
   const unit = dayMode ? DAY_MS : plan.bucketMs;
-  const rows = await historyReadsFor(client).rows<Record<string, string | number | null>>(query, {
+  const queryParams = {
     ...params,
     metrics,
     tz: kpi.timezone,
@@ -173,8 +264,8 @@ export async function querySeries(
     dayFrom: localDayNumber(scanFromMs, kpi.timezone),
     dayTo: localDayNumber(range.toMs, kpi.timezone),
     preceding: Math.max(1, Math.round(windowMs / unit)) - 1,
-  });
-  return rows.map((r) => {
+  };
+  const point = (r: Row): SeriesPoint => {
     const end = Number(r.e);
     // a window of local days spans 23 or 25 hours more or less across a DST change
     const spanMs = calendar ? end - Number(r.ps) : dayMode ? end - minusLocalDays(end, windowDays, kpi.timezone) : windowMs;
@@ -182,5 +273,9 @@ export async function querySeries(
       measureValue(m, Number(r[`n${i}`]), r[`v${i}`] as number | null | undefined, spanMs, columns[i]?.perCount ?? false),
     );
     return [end, combineMeasures(kpi, values)] as SeriesPoint;
-  });
+  };
+  // fixed buckets: the points are the multiples of the step (`e % step = 0` above); local
+  // days (DST) are the engine's to count, so the store is asked
+  const pointsIn = (lo: number, hi: number) => dayMode || Math.floor(lo / range.stepMs) * range.stepMs + range.stepMs <= hi;
+  return { query, params: queryParams, metrics, source: plan.source, scanFromMs, pointsIn, point };
 }
