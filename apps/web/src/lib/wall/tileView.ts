@@ -1,9 +1,31 @@
 import type { Direction, KpiDefinition, KpiProjection, KpiState, KpiStatusName } from '@northstar/shared';
-import { formatRange, formatValue } from '../format.ts';
+import { formatAgo, formatClock, formatRange, formatValue } from '../format.ts';
 
 /** A tile whose newest event is older than its KPI's `staleAfterMs` (from @northstar/shared) is stale. */
 export function isStale(lastEventTs: number | null, nowMs: number, staleAfterMs: number): boolean {
   return lastEventTs !== null && nowMs - lastEventTs > staleAfterMs;
+}
+
+/**
+ * The KPI's history is still being loaded (the server's `catchingUp`): its old newest event
+ * does not make it stale, and an empty window is "loading", not "no data".
+ */
+export function isLoadingHistory(state: Pick<KpiState, 'catchingUp'>): boolean {
+  return state.catchingUp === true;
+}
+
+/** What the status badge says: an empty window whose history is loading says so instead of "No data". */
+export const LOADING_LABEL = 'Loading history';
+export function statusWord(status: KpiStatusName, loading: boolean): string {
+  return loading && status === 'no_data' ? LOADING_LABEL : STATUS_LABELS[status];
+}
+
+/** The tile's freshness line: loading, stale since, or updated how long ago. */
+export function freshnessText(state: Pick<KpiState, 'lastEventTs' | 'catchingUp'>, nowMs: number, staleAfterMs: number): string {
+  if (state.lastEventTs === null) return 'no data yet';
+  if (isLoadingHistory(state)) return `loading history, at ${formatClock(state.lastEventTs, nowMs)}`;
+  if (isStale(state.lastEventTs, nowMs, staleAfterMs)) return `stale since ${formatClock(state.lastEventTs, nowMs)}`;
+  return `updated ${formatAgo(nowMs - state.lastEventTs)}`;
 }
 
 export const STATUS_LABELS: Readonly<Record<KpiStatusName, string>> = {
