@@ -114,3 +114,20 @@ describe('a KPI whose history is still loading (state.catchingUp)', () => {
     expect(freshnessText({ lastEventTs: NOW - 4000 }, NOW, STALE_AFTER_MS)).toBe('updated 4 s ago');
   });
 });
+
+describe('targetText keeps a figure with its unit', () => {
+  const state = { target: 300, targetLow: null, targetHigh: null, expected: null, period: null };
+  it('splits the line into words, the figure with its unit, and words', () => {
+    expect(targetText({ direction: 'lower_is_better', unit: 'ms' }, state)).toMatchObject({ lead: 'target ', amount: '300 ms', tail: '' });
+    expect(targetText({ direction: 'higher_is_better', unit: 'orders' }, { ...state, target: 1000, expected: 400 })).toMatchObject({
+      text: 'of 1k orders target',
+      lead: 'of ',
+      amount: '1k orders',
+      tail: ' target',
+    });
+    expect(targetText({ direction: 'within_range', unit: '%' }, { ...state, targetLow: 95, targetHigh: 99 })).toMatchObject({
+      lead: 'in ',
+      amount: '95–99 %',
+    });
+  });
+});
