@@ -188,6 +188,10 @@ describe('the paced tile while its alert fires, signed in', () => {
       await page.goto(`${server.url}/#/tv?boards=room`);
       const tile = page.locator('[data-testid="tv"] [data-testid="tile-takings"]');
       await expect.poll(() => tile.getAttribute('data-alerting'), { timeout: 20_000 }).toBe('true');
+      // conversion's milestone banner is short-lived; close it so the board is laid out as it stays
+      const banner = page.getByTestId('milestone-banner');
+      if (await banner.isVisible()) await banner.getByRole('button').click();
+      await banner.waitFor({ state: 'detached' });
       expect(await tile.getAttribute('data-measured')).toBe('on_track');
       await tile.getByTestId('tile-reason').waitFor({ state: 'attached' });
       await expect.poll(() => page.evaluate(OUTSIDE), { timeout: 5_000 }).toEqual([]);
