@@ -200,7 +200,7 @@ describe('the paced tile while its alert fires, signed in', () => {
         const r = el.getBoundingClientRect();
         const t = el.closest('.tile')!.getBoundingClientRect();
         return {
-          shown: r.height > 0 && getComputedStyle(el).display !== 'none',
+          shown: r.height > 0,
           inside: r.top >= t.top - 1 && r.bottom <= t.bottom + 1,
           text: el.textContent,
         };
