@@ -73,7 +73,7 @@ describe('the monthly report page (sign-in on)', () => {
     expect(await row.getAttribute('data-status')).toBe('at_risk');
     expect(await row.textContent()).toContain('78 %');
     expect(await row.locator('polyline').getAttribute('points')).toMatch(/\d/);
-    expect(await page.getByTestId('report-kpi-basket').getByTestId('report-value').textContent()).toBe('71 €');
+    expect(await page.getByTestId('report-kpi-basket').getByTestId('report-value').textContent()).toBe('€71');
     expect(await page.getByTestId('report-checkin').textContent()).toContain('Shop relaunch slipped a week');
     // the subtree's page names only its part of the tree
     await page.getByTestId('report-objective').selectOption('online');

@@ -175,7 +175,7 @@ describe('the monthly report', () => {
       expect(text).toContain(name);
     expect(text).toContain('34 orders of 40 orders');
     expect(text).toContain('85 % · At risk');
-    expect(text).toContain('71 € of 50 €');
+    expect(text).toContain('€71 of €50');
     expect(text).toContain('Shop relaunch slipped a week');
     expect(text).toContain('Autumn sale starts');
   });

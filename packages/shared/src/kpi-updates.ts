@@ -16,7 +16,7 @@ function sameValue(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** The fields of `next` that differ from `prev`; a field `next` lacks (only `anomaly`, `lowerBound` and `projection` may) is sent as null. */
+/** The fields of `next` that differ from `prev`; a field `next` lacks (only `anomaly`, `lowerBound`, `catchingUp` and `projection` may) is sent as null. */
 export function diffKpiState(prev: KpiState, next: KpiState): KpiStatePatch {
   const patch: Record<string, unknown> = {};
   for (const key of new Set([...Object.keys(prev), ...Object.keys(next)])) {

@@ -24,6 +24,12 @@ export interface KpiState {
    * a lower bound (screens print "≥ value"); absent otherwise.
    */
   lowerBound?: boolean;
+  /**
+   * History is being loaded for this KPI: events keep arriving but are well behind the clock
+   * (a backfill, an import, a consumer working off its lag). An empty window then means
+   * "loading", not "no data": tiles say so and no-data alerts wait. Absent otherwise.
+   */
+  catchingUp?: boolean;
   /** Value of the previous, adjacent window; null when it held no event. */
   previous: number | null;
   /**

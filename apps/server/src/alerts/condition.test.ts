@@ -119,6 +119,28 @@ describe('no_data', () => {
   });
 });
 
+describe('while history is loading (state.catchingUp)', () => {
+  // the demo's first minutes: events an hour old arrive by the thousand, the 15-minute windows are still empty
+  const loading = kpiState({ value: null, status: 'no_data', lastEventTs: 0, catchingUp: true });
+  const nowMs = 3_600_000;
+  it('a no-data rule does not fire: the feed is delivering, only old events', () => {
+    const r = evaluateCondition({ type: 'no_data', for: '15m' }, input({ state: loading, nowMs }));
+    expect(r).toMatchObject({ holds: false, noData: false, reason: 'loading history (events up to 00:00 UTC so far)' });
+    // the same silence without the catch-up is a stopped feed, and fires
+    expect(evaluateCondition({ type: 'no_data', for: '15m' }, input({ state: { ...loading, catchingUp: false }, nowMs })).holds).toBe(true);
+  });
+  it.each([
+    ['threshold', { type: 'threshold', op: '<', value: 5 }],
+    ['status', { type: 'status', in: ['off_track'] }],
+    ['status listing no_data', { type: 'status', in: ['no_data'] }],
+    ['anomaly', { type: 'anomaly', n: 3, m: 5 }],
+  ] as const)('a %s rule on the empty window is neither NoData nor firing', (_, condition) => {
+    const r = evaluateCondition(condition as AlertCondition, input({ state: loading, nowMs }));
+    expect(r).toMatchObject({ holds: false, noData: false });
+    expect(r.reason).toMatch(/^loading history/);
+  });
+});
+
 describe('pacing', () => {
   const rule: AlertCondition = { type: 'pacing', by: 10 };
   const DAY = 86_400_000;

@@ -95,13 +95,25 @@ function formatDuration(ms: number): string {
   return `${Math.round(ms / 1000)}s`;
 }
 
-const noValue = (state: KpiState, threshold: number | null = null): ConditionResult => ({
-  holds: false,
-  noData: true,
-  value: null,
-  threshold,
-  reason: state.lastEventTs === null ? 'no data yet' : 'no value in the window',
-});
+/** Said while a KPI's history is still being loaded (state.catchingUp, evaluate/catch-up.ts). */
+const loadingReason = (state: KpiState): string =>
+  `loading history (events up to ${new Date(state.lastEventTs ?? 0).toISOString().slice(11, 16)} UTC so far)`;
+
+/**
+ * No value to judge. While history is still being loaded that is not "no data": the
+ * window is empty because the loaded events have not reached it yet, so the alert stays
+ * where it is (no NoData spell, no notification) until the history is in.
+ */
+const noValue = (state: KpiState, threshold: number | null = null): ConditionResult =>
+  state.catchingUp
+    ? { holds: false, noData: false, value: null, threshold, reason: loadingReason(state) }
+    : {
+        holds: false,
+        noData: true,
+        value: null,
+        threshold,
+        reason: state.lastEventTs === null ? 'no data yet' : 'no value in the window',
+      };
 
 function threshold(c: Extract<AlertCondition, { type: 'threshold' }>, input: ConditionInput): ConditionResult {
   const { value } = input.state;
@@ -113,6 +125,8 @@ function threshold(c: Extract<AlertCondition, { type: 'threshold' }>, input: Con
 
 function status(c: Extract<AlertCondition, { type: 'status' }>, input: ConditionInput): ConditionResult {
   const { state } = input;
+  // "no data" while the history is loading is not a status to alert on (even for a rule listing no_data)
+  if (state.catchingUp && state.status === 'no_data') return noValue(state, state.target);
   const holds = (c.in as string[]).includes(state.status);
   // A rule that does not list no_data treats a KPI without a value as NoData, not as "fine".
   if (!holds && state.status === 'no_data') return noValue(state, state.target);
@@ -140,6 +154,9 @@ function anomaly(c: Extract<AlertCondition, { type: 'anomaly' }>, input: Conditi
 }
 
 function noData(c: Extract<AlertCondition, { type: 'no_data' }>, input: ConditionInput): ConditionResult {
+  // events are arriving, only old ones: the feed has not stopped, its history is loading
+  if (input.state.catchingUp)
+    return { holds: false, noData: false, value: input.state.value, threshold: null, reason: loadingReason(input.state) };
   const forMs = parseDurationMs(c.for) ?? 0;
   const last = input.state.lastEventTs;
   // Never seen an event: silent since watching began (or forever when that is unknown).

@@ -27,21 +27,43 @@ describe('reviewsDue', () => {
   };
 
   it('lists only subjects with a cadence, with owner and cadence', () => {
-    const due = reviewsDue(model, new Map(), NOW);
+    const longAgo = new Map(['kpi:orders', 'kpi:latency', 'objective:grow', 'objective:quiet'].map((k) => [k, NOW - 200 * DAY]));
+    const due = reviewsDue(model, new Map(), NOW, longAgo);
+    // soonest due first: a week, a month and a quarter after creation
     expect(due.map((d) => d.subject)).toEqual([
-      { kind: 'kpi', id: 'latency', name: 'KPI latency' },
       { kind: 'kpi', id: 'orders', name: 'KPI orders', owner: 'ann' },
       { kind: 'objective', id: 'grow', name: 'Objective grow', owner: 'cara' },
+      { kind: 'kpi', id: 'latency', name: 'KPI latency' },
     ]);
-    expect(due.map((d) => d.cadence)).toEqual(['quarterly', 'weekly', 'monthly']);
+    expect(due.map((d) => d.cadence)).toEqual(['weekly', 'monthly', 'quarterly']);
   });
 
-  it('is due now, not overdue, when never checked in and the creation time is unknown', () => {
-    for (const d of reviewsDue(model, new Map(), NOW)) expect(d).toMatchObject({ lastCheckinAt: null, dueAt: NOW, overdue: false });
+  it('is due one cadence from now, not overdue, when never checked in and the creation time is unknown', () => {
+    const due = reviewsDue(model, new Map(), NOW);
+    // weekly: a week out, at the edge of the list; monthly and quarterly: beyond it
+    expect(due).toEqual([
+      expect.objectContaining({
+        subject: expect.objectContaining({ id: 'orders' }),
+        lastCheckinAt: null,
+        dueAt: NOW + WEEK_MS,
+        overdue: false,
+      }),
+    ]);
   });
 
-  it('is due since creation when never checked in', () => {
-    const created = new Map([['kpi:orders', NOW - 3 * DAY]]);
+  it('is not overdue right after its schedule was created (a first start)', () => {
+    const justNow = new Map([
+      ['kpi:orders', NOW - 5_000],
+      ['kpi:latency', NOW - 5_000],
+      ['objective:grow', NOW - 5_000],
+    ]);
+    const due = reviewsDue(model, new Map(), NOW, justNow);
+    expect(due.filter((d) => d.overdue)).toEqual([]);
+    expect(due.map((d) => [d.subject.id, d.dueAt])).toEqual([['orders', NOW - 5_000 + WEEK_MS]]);
+  });
+
+  it('is overdue once a whole cadence has passed since creation without a check-in', () => {
+    const created = new Map([['kpi:orders', NOW - 10 * DAY]]);
     const due = reviewsDue(model, new Map(), NOW, created);
     expect(due[0]).toMatchObject({ subject: { id: 'orders' }, dueAt: NOW - 3 * DAY, overdue: true });
   });
@@ -77,7 +99,7 @@ describe('reviewsDue', () => {
 
   it('ignores check-ins keyed for the other kind', () => {
     const m = { objectives: [objective('x', { review: 'monthly' })], kpis: [kpi('x', { review: 'monthly' })] };
-    const due = reviewsDue(m, new Map([['kpi:x', NOW]]), NOW);
+    const due = reviewsDue(m, new Map([['kpi:x', NOW]]), NOW, new Map([['objective:x', NOW - 40 * DAY]]));
     // the KPI's check-in puts it a month out; the objective with the same id was never checked in
     expect(due.map((d) => `${d.subject.kind}:${d.subject.id}`)).toEqual(['objective:x']);
   });
@@ -87,7 +109,8 @@ describe('reviewsDue', () => {
       objectives: [objective('b', { review: 'weekly' }), objective('a', { review: 'weekly' })],
       kpis: [kpi('c', { review: 'weekly' }), kpi('early', { review: 'weekly' })],
     };
-    const due = reviewsDue(m, new Map([['kpi:early', NOW - 8 * DAY]]), NOW);
+    const created = new Map(['objective:a', 'objective:b', 'kpi:c'].map((k) => [k, NOW - WEEK_MS]));
+    const due = reviewsDue(m, new Map([['kpi:early', NOW - 8 * DAY]]), NOW, created);
     expect(due.map((d) => `${d.subject.kind}:${d.subject.id}`)).toEqual(['kpi:early', 'kpi:c', 'objective:a', 'objective:b']);
   });
 });

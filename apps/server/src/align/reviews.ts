@@ -22,8 +22,10 @@ export function nextReviewAt(lastCheckinAt: number, cadence: ReviewCadence): num
 /**
  * The reviews that are overdue or due within {@link REVIEW_LOOKAHEAD_MS}, soonest first,
  * for every objective and KPI with a `review` cadence. Check-in and creation times are
- * keyed `${kind}:${id}`. Never checked in → due since it was created (or now, if that is
- * unknown). Overdue means the due time has passed: due exactly now is due, not overdue.
+ * keyed `${kind}:${id}`. Never checked in → the first review is due one cadence after the
+ * schedule was created (or after now, if that is unknown): a schedule that has not yet had
+ * a week (month, quarter) to happen in is not overdue, so a first start does not open on a
+ * page of red. Overdue means the due time has passed: due exactly now is due, not overdue.
  */
 export function reviewsDue(
   model: { objectives: readonly Objective[]; kpis: readonly KpiDefinition[] },
@@ -40,7 +42,7 @@ export function reviewsDue(
     if (!d.review) continue;
     const key = `${kind}:${d.id}`;
     const lastCheckinAt = lastCheckins.get(key) ?? null;
-    const dueAt = lastCheckinAt === null ? (createdAt?.get(key) ?? nowMs) : nextReviewAt(lastCheckinAt, d.review);
+    const dueAt = nextReviewAt(lastCheckinAt ?? createdAt?.get(key) ?? nowMs, d.review);
     if (dueAt > nowMs + REVIEW_LOOKAHEAD_MS) continue;
     const subject: ReviewDue['subject'] = { kind, id: d.id, name: d.name };
     if (d.owner !== undefined) subject.owner = d.owner;

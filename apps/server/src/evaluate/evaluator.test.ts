@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { KpiSchema } from '@northstar/shared';
 import { KpiEvaluator, STORE_DISTINCT_FRESH_MS } from './evaluator.ts';
 import { DISTINCT_VALUES_PER_SLOT_MAX } from './stats.ts';
+import { CATCH_UP_RECENT_MS } from './catch-up.ts';
 
 const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
 const kpi = (over: Record<string, unknown>) =>
@@ -87,5 +88,26 @@ describe('KpiEvaluator', () => {
     // a stale store count no longer stands in: back to the honest lower bound
     ev.evaluate(T0 + STORE_DISTINCT_FRESH_MS + 1000);
     expect(ev.state('k')).toMatchObject({ value: DISTINCT_VALUES_PER_SLOT_MAX, lowerBound: true });
+  });
+});
+
+describe('KpiEvaluator while history is loading', () => {
+  it('says a KPI is catching up while old events keep arriving, and stops saying it when they stop or reach the clock', () => {
+    const ev = new KpiEvaluator([kpi({})]);
+    const HOUR = 3_600_000;
+    // the demo's backfill: every second of wall clock, five more minutes of history from two hours ago
+    for (let i = 0; i < 6; i++) {
+      ev.observe([{ metric: 'm', value: 1, ts: T0 - 2 * HOUR + i * 5 * 60_000, id: '', dims: {} }]);
+      ev.evaluate(T0 + i * 1000);
+      expect(ev.state('k')).toMatchObject({ value: null, status: 'no_data', catchingUp: true });
+    }
+    // nothing more arrives: after CATCH_UP_RECENT_MS it is a quiet feed again, judged as such
+    expect(ev.evaluate(T0 + 5000 + CATCH_UP_RECENT_MS + 1).changed).toEqual([expect.not.objectContaining({ catchingUp: true })]);
+    expect(ev.state('k')?.catchingUp).toBeUndefined();
+    // live events: not catching up, however often they come
+    ev.observe([{ metric: 'm', value: 5, ts: T0 + 40_000, id: '', dims: {} }]);
+    ev.evaluate(T0 + 41_000);
+    expect(ev.state('k')).toMatchObject({ value: 5 });
+    expect(ev.state('k')?.catchingUp).toBeUndefined();
   });
 });

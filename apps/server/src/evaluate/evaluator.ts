@@ -20,6 +20,7 @@ import { kpiProjection, periodAt } from './projection.ts';
 import { compileMeasure, matchesFilter, type CompiledMeasure } from './formula.ts';
 import { CalendarKpiWindow } from './calendar-window.ts';
 import { createKpiWindow, type KpiWindow } from './kpi-window.ts';
+import { advancedAt, isCatchingUp } from './catch-up.ts';
 
 /** Late events (into a completed slot) redraw a sparkline at most this often. */
 export const SPARK_REDRAW_MIN_INTERVAL_MS = 10_000;
@@ -52,6 +53,8 @@ interface KpiRuntime {
    * those at or after it from partials, so none is counted by both. -Infinity: all partials.
    */
   partialsFrom: number;
+  /** Wall-clock time its newest event time last moved forward (catch-up.ts); null before the first. */
+  advancedAt: number | null;
 }
 
 /** A store's distinct count stands in for a capped live one this long after it was read. */
@@ -101,6 +104,7 @@ function sameState(a: KpiState, b: KpiState): boolean {
     a.expected === b.expected &&
     a.period === b.period &&
     a.lowerBound === b.lowerBound &&
+    a.catchingUp === b.catchingUp &&
     sameProjection(a.projection, b.projection)
   );
 }
@@ -184,6 +188,7 @@ export class KpiEvaluator {
       slotSd: null,
       live: opts.live,
       partialsFrom: opts.partialsFrom ?? -Infinity,
+      advancedAt: null,
     };
     // Map.set on an existing key keeps its place, so a changed KPI stays where it was
     this.#byId.set(def.id, runtime);
@@ -354,6 +359,8 @@ export class KpiEvaluator {
       const ts = this.#lastEventTs.get(metric);
       if (ts !== undefined && (lastEventTs === null || ts > lastEventTs)) lastEventTs = ts;
     }
+    r.advancedAt = advancedAt(r.state.lastEventTs, lastEventTs, r.advancedAt, now);
+    const catchingUp = isCatchingUp(lastEventTs, r.advancedAt, now);
     r.period = periodAt(kpi, now, r.period);
     const projection = r.period ? kpiProjection(kpi, value, inForce, r.period, now, r.slotSd, window.slotMs) : null;
     return {
@@ -370,6 +377,7 @@ export class KpiEvaluator {
       lastEventTs,
       evaluatedAt: now,
       ...(lowerBound ? { lowerBound: true } : {}),
+      ...(catchingUp ? { catchingUp: true } : {}),
       ...(projection ? { projection } : {}),
     };
   }

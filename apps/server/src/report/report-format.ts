@@ -1,4 +1,4 @@
-import type { KpiStatusName } from '@northstar/shared';
+import { formatPercent, formatRange, formatValue, type KpiStatusName } from '@northstar/shared';
 
 /** Status in words (never colour alone), as the wall says it. */
 export const STATUS_WORDS: Readonly<Record<KpiStatusName, string>> = {
@@ -9,16 +9,22 @@ export const STATUS_WORDS: Readonly<Record<KpiStatusName, string>> = {
   no_target: 'No target',
 };
 
-const NUMBER = new Intl.NumberFormat('en', { maximumFractionDigits: 2 });
-
-/** A figure with its unit, "—" for none: the report prints exact figures (the wall abbreviates, 12.4k). */
+/**
+ * A figure with its unit, "—" for none, exactly as the wall and the digests print it
+ * (packages/shared value-format.ts): a report that said "273,812.45 €" beside a wall saying
+ * "€274k" read as two different numbers.
+ */
 export function figure(value: number | null, unit: string): string {
-  if (value === null) return '—';
-  return unit === '' ? NUMBER.format(value) : `${NUMBER.format(value)} ${unit}`;
+  return formatValue(value, unit);
+}
+
+/** A band with its unit once, as the wall prints it: "95–99 %", "€1k–€2k". */
+export function band(low: number | null, high: number | null, unit: string): string {
+  return low === null || high === null ? `${figure(low, unit)}–${figure(high, unit)}` : formatRange(low, high, unit);
 }
 
 export function percent(value: number | null): string {
-  return value === null ? '—' : `${Math.round(value)} %`;
+  return formatPercent(value);
 }
 
 /** "2026-11" → "November 2026". */

@@ -1,6 +1,6 @@
 import PDFDocument from 'pdfkit';
 import type { MonthlyReport, ReportKpi } from './monthly-report.ts';
-import { STATUS_WORDS, day, figure, monthName, percent } from './report-format.ts';
+import { STATUS_WORDS, band, day, figure, monthName, percent } from './report-format.ts';
 
 const MARGIN = 48;
 const CHART = { width: 150, height: 34 };
@@ -50,7 +50,7 @@ function kpiBlock(doc: PDFKit.PDFDocument, kpi: ReportKpi, indent: number): void
   doc.font('Helvetica-Bold').fontSize(10).text(kpi.name, x, top, { width: 200 });
   doc.font('Helvetica').fontSize(9);
   doc.text(
-    `${figure(kpi.value, kpi.unit)} of ${kpi.direction === 'within_range' ? `${figure(kpi.low, kpi.unit)}–${figure(kpi.high, kpi.unit)}` : figure(kpi.target, kpi.unit)}`,
+    `${figure(kpi.value, kpi.unit)} of ${kpi.direction === 'within_range' ? band(kpi.low, kpi.high, kpi.unit) : figure(kpi.target, kpi.unit)}`,
     x,
     doc.y,
     {

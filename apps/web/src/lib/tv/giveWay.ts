@@ -5,11 +5,14 @@
  * cut what a room must read, the tile lets go of its least needed lines, in this order, one at a
  * time until the rest fits: the objective it serves (the board names the room), the
  * projection, the expected-by-now line, the trend (on a short tile it wraps onto a line of its
- * own), and last a pending alert's note (not yet firing; the status and frame still say at risk).
- * Name, status, value, target and freshness are never let go. Each entry is the class of the
- * line in KpiTile or TileTarget.
+ * own), a pending alert's note (not yet firing; the status and frame still say at risk), and
+ * last, on a tile whose alert fires, the "ALERT" mark above its note: "alert firing: Revenue
+ * will miss today's target" and the tile's frame already say it (the mark stays when there is
+ * no such note, or beside an anomaly badge). The firing note itself never gives way: it is
+ * what the room must read. Name, status, value, target and freshness are never let go either.
+ * Each entry is the class of the line in KpiTile or TileTarget ('mark': KpiTile's .marks).
  */
-export const GIVE_WAY_ORDER = ['via', 'projection', 'expected', 'trend', 'pending'] as const;
+export const GIVE_WAY_ORDER = ['via', 'projection', 'expected', 'trend', 'pending', 'mark'] as const;
 export type GiveWayLine = (typeof GIVE_WAY_ORDER)[number];
 
 /**

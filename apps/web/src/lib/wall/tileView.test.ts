@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { anomalyTitle, computeTrend, isStale, projectionText, targetText } from './tileView.ts';
+import { anomalyTitle, computeTrend, freshnessText, isStale, projectionText, statusWord, targetText } from './tileView.ts';
 
 const STALE_AFTER_MS = 60_000;
 
@@ -99,5 +99,35 @@ describe('projectionText', () => {
   it('is null without a projection', () => {
     expect(projectionText(null, '', 'UTC')).toBeNull();
     expect(projectionText(undefined, 'ms', 'UTC')).toBeNull();
+  });
+});
+
+describe('a KPI whose history is still loading (state.catchingUp)', () => {
+  const NOW = Date.parse('2026-12-07T10:00:00Z');
+  const early = NOW - 2 * 3_600_000;
+  it('says "Loading history", not "No data", and is not stale', () => {
+    expect(statusWord('no_data', true)).toBe('Loading history');
+    expect(statusWord('no_data', false)).toBe('No data');
+    expect(statusWord('off_track', true)).toBe('Off track');
+    expect(freshnessText({ lastEventTs: early, catchingUp: true }, NOW, STALE_AFTER_MS)).toMatch(/^loading history, at /);
+    expect(freshnessText({ lastEventTs: early }, NOW, STALE_AFTER_MS)).toMatch(/^stale since /);
+    expect(freshnessText({ lastEventTs: NOW - 4000 }, NOW, STALE_AFTER_MS)).toBe('updated 4 s ago');
+  });
+});
+
+describe('targetText keeps a figure with its unit', () => {
+  const state = { target: 300, targetLow: null, targetHigh: null, expected: null, period: null };
+  it('splits the line into words, the figure with its unit, and words', () => {
+    expect(targetText({ direction: 'lower_is_better', unit: 'ms' }, state)).toMatchObject({ lead: 'target ', amount: '300 ms', tail: '' });
+    expect(targetText({ direction: 'higher_is_better', unit: 'orders' }, { ...state, target: 1000, expected: 400 })).toMatchObject({
+      text: 'of 1k orders target',
+      lead: 'of ',
+      amount: '1k orders',
+      tail: ' target',
+    });
+    expect(targetText({ direction: 'within_range', unit: '%' }, { ...state, targetLow: 95, targetHigh: 99 })).toMatchObject({
+      lead: 'in ',
+      amount: '95–99 %',
+    });
   });
 });

@@ -1,9 +1,31 @@
 import type { Direction, KpiDefinition, KpiProjection, KpiState, KpiStatusName } from '@northstar/shared';
-import { formatRange, formatValue } from '../format.ts';
+import { formatAgo, formatClock, formatRange, formatValue } from '../format.ts';
 
 /** A tile whose newest event is older than its KPI's `staleAfterMs` (from @northstar/shared) is stale. */
 export function isStale(lastEventTs: number | null, nowMs: number, staleAfterMs: number): boolean {
   return lastEventTs !== null && nowMs - lastEventTs > staleAfterMs;
+}
+
+/**
+ * The KPI's history is still being loaded (the server's `catchingUp`): its old newest event
+ * does not make it stale, and an empty window is "loading", not "no data".
+ */
+export function isLoadingHistory(state: Pick<KpiState, 'catchingUp'>): boolean {
+  return state.catchingUp === true;
+}
+
+/** What the status badge says: an empty window whose history is loading says so instead of "No data". */
+export const LOADING_LABEL = 'Loading history';
+export function statusWord(status: KpiStatusName, loading: boolean): string {
+  return loading && status === 'no_data' ? LOADING_LABEL : STATUS_LABELS[status];
+}
+
+/** The tile's freshness line: loading, stale since, or updated how long ago. */
+export function freshnessText(state: Pick<KpiState, 'lastEventTs' | 'catchingUp'>, nowMs: number, staleAfterMs: number): string {
+  if (state.lastEventTs === null) return 'no data yet';
+  if (isLoadingHistory(state)) return `loading history, at ${formatClock(state.lastEventTs, nowMs)}`;
+  if (isStale(state.lastEventTs, nowMs, staleAfterMs)) return `stale since ${formatClock(state.lastEventTs, nowMs)}`;
+  return `updated ${formatAgo(nowMs - state.lastEventTs)}`;
 }
 
 export const STATUS_LABELS: Readonly<Record<KpiStatusName, string>> = {
@@ -17,6 +39,14 @@ export const STATUS_LABELS: Readonly<Record<KpiStatusName, string>> = {
 export interface TargetText {
   /** "of 120k", "of ≤ 300 ms", "in 95–99 %", or "no target". */
   text: string;
+  /**
+   * `text` in three: the words before the figure, the figure with its unit ("300 ms", "1k
+   * orders", "95–99 %"), and the words after it. The tile keeps `amount` on one line, so a
+   * narrow tile never puts "ms" alone under "target 300".
+   */
+  lead: string;
+  amount: string;
+  tail: string;
   /** Says what the text means, for a tooltip. */
   title: string;
   /** "40k expected by now" when the target is paced within a calendar period; else null. */
@@ -31,19 +61,19 @@ export function targetText(
   const unit = def.unit ?? '';
   const period = state.period ? ` for ${state.period}` : '';
   const expected = state.expected === null ? null : `${formatValue(state.expected, unit)} expected by now`;
+  const parts = (lead: string, amount: string, tail = '') => ({ text: `${lead}${amount}${tail}`, lead, amount, tail });
   if (def.direction === 'within_range' && state.targetLow !== null && state.targetHigh !== null) {
     return {
-      text: `in ${formatRange(state.targetLow, state.targetHigh, unit)}`,
+      ...parts('in ', formatRange(state.targetLow, state.targetHigh, unit)),
       title: `Target${period}: stay within this range`,
       expected,
     };
   }
-  if (state.target === null) return { text: 'no target', title: 'This KPI has no target in force', expected: null };
+  if (state.target === null) return { ...parts('', '', 'no target'), title: 'This KPI has no target in force', expected: null };
   const lower = def.direction === 'lower_is_better';
+  const amount = formatValue(state.target, unit);
   return {
-    text: lower
-      ? `target ${formatValue(state.target, unit)}`
-      : `of ${formatValue(state.target, unit)}${state.expected === null ? '' : ' target'}`,
+    ...(lower ? parts('target ', amount) : parts('of ', amount, state.expected === null ? '' : ' target')),
     title: `Target${period}: ${lower ? 'at most' : 'at least'} this`,
     expected,
   };
