@@ -1,6 +1,8 @@
 import { kpiUpdate, type KpiState, type ObjectiveState, type SeriesPoint, type ServerMessage } from '@northstar/shared';
 import { mayReceive, visibleObjectives } from './access.ts';
+import type { Registry } from 'prom-client';
 import type { Backpressure } from './backpressure.ts';
+import { CatchUp } from './catch-up.ts';
 import type { Client } from './client.ts';
 import { buildDelta, encodeObjectives, encodeUpdate, type EncodedUpdate } from './frames.ts';
 import type { LiveJournal } from './journal.ts';
@@ -21,8 +23,9 @@ export interface FanOutDeps {
   snapshots: SnapshotCache;
   /** The least time between two frames to a client: updates in between coalesce to the latest per KPI. */
   frameIntervalMs: number;
-  send: (client: Client, frame: Outgoing, type: ServerMessage['type']) => void;
+  send: (client: Client, frame: Outgoing | string, type: ServerMessage['type']) => void;
   sendSnapshot: (client: Client) => void;
+  registry: Registry;
 }
 
 /**
@@ -30,17 +33,30 @@ export interface FanOutDeps {
  * wins), at most one frame per `frameIntervalMs`. Sequence numbers are given as a frame goes
  * out, so every client that keeps up holds the previous frame's updates and a change travels
  * as a patch of them. Each update is serialised once per frame, and each frame once per
- * distinct subscription, shared by every client with that subscription.
+ * distinct subscription, shared by every client with that subscription. A client that falls
+ * behind (backpressure.ts) is sent nothing more until it reads again, then the latest of
+ * what changed in one frame (catch-up.ts): a slow screen shows the newest state, not a backlog.
  */
 export class FanOut {
   readonly #deps: FanOutDeps;
   readonly #pending = new Map<string, PendingChange>();
   readonly #pendingObjectives = new Map<string, ObjectiveState>();
+  /** Each objective's state as last sent: what a client that fell behind is caught up with. */
+  readonly #sentObjectives = new Map<string, ObjectiveState>();
+  readonly #catchUp: CatchUp;
   #timer: NodeJS.Timeout | undefined;
   #lastFlushAt = 0;
 
   constructor(deps: FanOutDeps) {
     this.#deps = deps;
+    this.#catchUp = new CatchUp({
+      journal: deps.journal,
+      objectives: () => this.#sentObjectives.values(),
+      kpiCount: () => deps.snapshots.kpiCount,
+      send: deps.send,
+      sendSnapshot: deps.sendSnapshot,
+      registry: deps.registry,
+    });
   }
 
   queue(
@@ -78,6 +94,8 @@ export class FanOut {
     this.#lastFlushAt = nowMs;
     if (this.#pending.size === 0 && this.#pendingObjectives.size === 0) return;
     const { journal, backpressure } = this.#deps;
+    // a client that falls behind now was sent everything up to here
+    const heldCursor = journal.cursor;
     // numbered now, as they go out: each patches what the previous frame (or a snapshot since) gave
     const updates: EncodedUpdate[] = [];
     for (const [id, change] of this.#pending) {
@@ -87,6 +105,7 @@ export class FanOut {
       updates.push(encodeUpdate(kpiUpdate(id, entry.seq, before, change)));
     }
     const pendingObjectives = [...this.#pendingObjectives.values()];
+    for (const o of pendingObjectives) this.#sentObjectives.set(o.id, o);
     const objectivesJson = encodeObjectives(pendingObjectives);
     this.#pending.clear();
     this.#pendingObjectives.clear();
@@ -107,19 +126,21 @@ export class FanOut {
       const whole = build(EVERYTHING, undefined);
       if (whole) this.#deps.snapshots.deltaSent(whole);
     }
+    const catchUps = new Map<string, Outgoing | null>();
     for (const client of this.#deps.clients) {
       if (client.awaiting) continue;
       if (backpressure.lagging(client, nowMs)) {
-        client.needsSnapshot = true; // drop to latest: skip deltas, catch up with one snapshot
+        // drop to latest: skip deltas, catch up with what changed once it reads again
+        backpressure.fellBehind(client, heldCursor);
         continue;
       }
-      if (client.needsSnapshot) {
-        this.#deps.sendSnapshot(client);
-        continue;
+      if (client.needsSnapshot) this.#catchUp.catchUp(client, nowMs, catchUps);
+      else {
+        // a kiosk sees only the objectives above its board, so its frames are built apart
+        const frame = build(`${client.access ? 'kiosk:' : ''}${client.sub?.key ?? EVERYTHING}`, client);
+        if (frame) this.#deps.send(client, frame, 'delta');
       }
-      // a kiosk sees only the objectives above its board, so its frames are built apart
-      const frame = build(`${client.access ? 'kiosk:' : ''}${client.sub?.key ?? EVERYTHING}`, client);
-      if (frame) this.#deps.send(client, frame, 'delta');
+      backpressure.probe(client, nowMs);
     }
   }
 
@@ -129,24 +150,29 @@ export class FanOut {
    */
   absorbPending(): void {
     for (const [id, change] of this.#pending) this.#deps.journal.recordKpi(id, change);
+    // the snapshot holds them
+    for (const o of this.#pendingObjectives.values()) this.#sentObjectives.set(o.id, o);
     this.#pending.clear();
     this.#pendingObjectives.clear();
   }
 
   /**
-   * One message to every client that may see it; a lagging one catches up with a snapshot
-   * later instead, unless the message is `undroppable`: a snapshot holds what an alert or a
-   * heartbeat would have said, but not a milestone, so a milestone goes to a lagging client
-   * too (a few hundred bytes, a few a quarter; a client that never drains is still evicted).
+   * One message to every client that may see it; a lagging one catches up later instead
+   * (catch-up.ts: the journal holds each alert's newest change; a heartbeat only says the
+   * server is there), unless the message is `undroppable`: the journal keeps milestones for
+   * resumes only, so a milestone goes to a lagging client too (a few hundred bytes, a few a
+   * quarter; a client that never drains is still evicted).
    */
   broadcast(message: ServerMessage, opts: { skipAwaiting?: boolean; undroppable?: boolean } = {}): void {
     const frame = new Outgoing(JSON.stringify(message));
     const now = Date.now();
+    // an alert is numbered in the journal before it goes out: a client that misses it held what came before
+    const heldCursor = message.type === 'alert' && message.seq ? message.seq - 1 : this.#deps.journal.cursor;
     for (const client of this.#deps.clients) {
       if (opts.skipAwaiting && client.awaiting) continue;
       if (!mayReceive(client.access, message)) continue;
       // piling more on a lagging client helps nobody
-      if (this.#deps.backpressure.lagging(client, now) && !opts.undroppable) client.needsSnapshot = true;
+      if (this.#deps.backpressure.lagging(client, now) && !opts.undroppable) this.#deps.backpressure.fellBehind(client, heldCursor);
       else this.#deps.send(client, frame, message.type);
     }
   }

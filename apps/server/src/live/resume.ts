@@ -69,10 +69,18 @@ function replay(deps: ResumeDeps, client: Client, plan: Extract<ResumePlan, { ki
   const objectives = deps.objectives();
   const objectivesJson = client.access ? visibleObjectives(objectives, client.access) : encodeObjectives(objectives);
   deps.send(client, buildDelta(plan.kpis.map(wholeUpdate), objectivesJson, { replay: true })!, 'delta');
-  // an alert's newest change is all it needs
-  const newestAlert = new Map<string, Alert>(plan.alerts.map((a) => [a.key, a]));
+  sendNewestAlerts(deps.send, client, plan.alerts);
+}
+
+/** The alert changes a client missed, oldest first: an alert's newest change is all it needs. */
+export function sendNewestAlerts(
+  send: (client: Client, frame: string, type: 'alert') => void,
+  client: Client,
+  alerts: readonly Alert[],
+): void {
+  const newestAlert = new Map<string, Alert>(alerts.map((a) => [a.key, a]));
   for (const alert of newestAlert.values()) {
     if (client.access && !client.access.kpis.has(alert.kpi)) continue;
-    deps.send(client, JSON.stringify({ type: 'alert', serverTime: Date.now(), alert } satisfies ServerMessage), 'alert');
+    send(client, JSON.stringify({ type: 'alert', serverTime: Date.now(), alert } satisfies ServerMessage), 'alert');
   }
 }

@@ -52,6 +52,11 @@ export class SnapshotCache {
     this.#objectivesVersion += 1;
   }
 
+  /** KPIs in the newest snapshot taken: the whole scope's size (0 before the first). */
+  get kpiCount(): number {
+    return this.#cached?.message.kpis.length ?? 0;
+  }
+
   /** Whether a delta frame for the whole scope is wanted for `deltaSent` (a snapshot is cached). */
   get wantsDeltas(): boolean {
     return this.#cached !== undefined;
