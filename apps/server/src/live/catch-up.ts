@@ -2,7 +2,7 @@ import { Counter, type Registry } from 'prom-client';
 import type { ObjectiveState, ServerMessage } from '@northstar/shared';
 import { visibleObjectives } from './access.ts';
 import type { Client } from './client.ts';
-import { buildDelta, encodeObjectives, wholeUpdate } from './frames.ts';
+import { buildDelta, encodeObjectives, wholeObjectives, wholeUpdate } from './frames.ts';
 import type { LiveJournal } from './journal.ts';
 import { Outgoing } from './outgoing.ts';
 import { sendNewestAlerts } from './resume.ts';
@@ -67,7 +67,7 @@ export class CatchUp {
     const key = `${cursor}:${client.access ? 'kiosk:' : ''}${sub?.key ?? EVERYTHING}`;
     let frame = shared.get(key);
     if (frame === undefined) {
-      const objectives = [...this.#deps.objectives()];
+      const objectives = wholeObjectives(this.#deps.objectives());
       // a kiosk sees only the objectives above its board (the same for every kiosk of one scope)
       const objectivesJson = client.access ? visibleObjectives(objectives, client.access) : encodeObjectives(objectives);
       const delta = buildDelta(plan.kpis.map(wholeUpdate), objectivesJson, { nowMs });

@@ -1,4 +1,12 @@
-import { kpiUpdate, type KpiState, type ObjectiveState, type SeriesPoint, type ServerMessage } from '@northstar/shared';
+import {
+  kpiUpdate,
+  objectivePatch,
+  type KpiState,
+  type ObjectiveState,
+  type ObjectiveStatePatch,
+  type SeriesPoint,
+  type ServerMessage,
+} from '@northstar/shared';
 import { mayReceive, visibleObjectives } from './access.ts';
 import type { Registry } from 'prom-client';
 import type { Backpressure } from './backpressure.ts';
@@ -41,8 +49,6 @@ export class FanOut {
   readonly #deps: FanOutDeps;
   readonly #pending = new Map<string, PendingChange>();
   readonly #pendingObjectives = new Map<string, ObjectiveState>();
-  /** Each objective's state as last sent: what a client that fell behind is caught up with. */
-  readonly #sentObjectives = new Map<string, ObjectiveState>();
   readonly #catchUp: CatchUp;
   #timer: NodeJS.Timeout | undefined;
   #lastFlushAt = 0;
@@ -51,7 +57,7 @@ export class FanOut {
     this.#deps = deps;
     this.#catchUp = new CatchUp({
       journal: deps.journal,
-      objectives: () => this.#sentObjectives.values(),
+      objectives: () => deps.journal.objectives(),
       kpiCount: () => deps.snapshots.kpiCount,
       send: deps.send,
       sendSnapshot: deps.sendSnapshot,
@@ -75,7 +81,6 @@ export class FanOut {
       else this.#pending.set(id, { spark: points });
     }
     for (const o of objectives) this.#pendingObjectives.set(o.id, o);
-    if (objectives.length > 0) this.#deps.snapshots.objectivesChanged();
     if (states.length > 0 || sparks.length > 0 || objectives.length > 0) this.#schedule();
   }
 
@@ -104,8 +109,16 @@ export class FanOut {
       const entry = journal.recordKpi(id, change);
       updates.push(encodeUpdate(kpiUpdate(id, entry.seq, before, change)));
     }
-    const pendingObjectives = [...this.#pendingObjectives.values()];
-    for (const o of pendingObjectives) this.#sentObjectives.set(o.id, o);
+    // only the fields that changed: every client holds the state last sent (or a newer one
+    // from a snapshot, which these fields bring to the same place)
+    const pendingObjectives: ObjectiveStatePatch[] = [];
+    for (const o of this.#pendingObjectives.values()) {
+      const patch = objectivePatch(journal.objective(o.id), o);
+      journal.recordObjective(o);
+      if (patch) pendingObjectives.push(patch);
+    }
+    // a snapshot taken from now on holds them
+    if (pendingObjectives.length > 0) this.#deps.snapshots.objectivesChanged();
     const objectivesJson = encodeObjectives(pendingObjectives);
     this.#pending.clear();
     this.#pendingObjectives.clear();
@@ -151,7 +164,7 @@ export class FanOut {
   absorbPending(): void {
     for (const [id, change] of this.#pending) this.#deps.journal.recordKpi(id, change);
     // the snapshot holds them
-    for (const o of this.#pendingObjectives.values()) this.#sentObjectives.set(o.id, o);
+    for (const o of this.#pendingObjectives.values()) this.#deps.journal.recordObjective(o);
     this.#pending.clear();
     this.#pendingObjectives.clear();
   }

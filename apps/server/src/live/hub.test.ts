@@ -16,14 +16,14 @@ const MILESTONE: Milestone = { kind: 'kpi', id: 'k1', name: 'K1', period: '2026-
 /** The hub over fake sockets and a fake clock; the snapshot source counts its calls. */
 function hubOver(opts: { maxBufferedBytes?: number; slowClientGraceMs?: number } = {}) {
   const metrics = createMetrics();
-  const source = { calls: 0 };
+  const source: { calls: number; objectives: SnapshotMessage['objectives'] } = { calls: 0, objectives: [] };
   const hub = new LiveHub({
     snapshot: (): SnapshotMessage => {
       source.calls += 1;
       return {
         type: 'snapshot',
         serverTime: Date.now(),
-        objectives: [],
+        objectives: source.objectives.map((o) => ({ ...o })),
         kpis: KPIS.map((id) => ({ definition: { id, name: id } as never, state: state(id, 0), spark: [] })),
         goals: [],
         alerts: [],
@@ -105,6 +105,60 @@ describe('LiveHub fan-out', () => {
     const [first, second] = socket.of('delta');
     const k1 = second!.kpis.find((u) => u.id === 'k1')!;
     expect(k1).toEqual({ id: 'k1', seq: k1.seq, base: first!.kpis[0]!.seq, set: { value: 3 } });
+    await hub.close();
+  });
+});
+
+describe('LiveHub objective states', () => {
+  const objective = (attainment: number, extra: object = {}) => ({
+    id: 'o1',
+    attainment,
+    status: 'on_track' as const,
+    troubled: [],
+    kpiCount: 2,
+    ...extra,
+  });
+
+  it('sends only the fields of an objective state that changed, unrounded, and nothing for one that did not', async () => {
+    const { hub, connect } = hubOver();
+    const { socket } = connect();
+    hub.publish([], [], [objective(50.123456789, { reason: 'slow' })]);
+    await vi.advanceTimersByTimeAsync(FRAME_MS);
+    hub.publish([], [], [objective(51.987654321)]);
+    await vi.advanceTimersByTimeAsync(FRAME_MS);
+    hub.publish([state('k1', 1)], [], [objective(51.987654321)]);
+    await vi.advanceTimersByTimeAsync(FRAME_MS);
+    expect(socket.of('delta').map((d) => d.objectives)).toEqual([
+      [{ id: 'o1', attainment: 50.123456789, status: 'on_track', troubled: [], kpiCount: 2, reason: 'slow' }],
+      [{ id: 'o1', attainment: 51.987654321, reason: null }],
+      [],
+    ]);
+    expect(heldObjectives(socket.messages)).toEqual({ o1: { ...objective(51.987654321), reason: null } });
+    await hub.close();
+  });
+
+  it('gives objectives in a snapshot as the wire last carried them, so the fields the next delta brings make them current', async () => {
+    const { hub, connect, source } = hubOver();
+    const early = connect();
+    hub.publish([], [], [objective(1)]);
+    await vi.advanceTimersByTimeAsync(FRAME_MS);
+    // the wall service holds a newer state than went out (the snapshot source gives it), and its status goes back before the frame
+    await vi.advanceTimersByTimeAsync(SNAPSHOT_REUSE_MS); // the cached snapshot is stale: the joiner gets a fresh one
+    hub.publish([], [], [objective(2, { status: 'at_risk' })]);
+    const newest = objective(3);
+    const snapshotOf = source.objectives;
+    source.objectives = [
+      {
+        definition: { id: 'o1', name: 'o1', level: 'organisation', rollup: 'weighted_average' },
+        state: objective(2, { status: 'at_risk' }),
+      },
+    ];
+    const late = connect();
+    hub.publish([], [], [newest]);
+    await vi.advanceTimersByTimeAsync(FRAME_MS);
+    source.objectives = snapshotOf;
+    expect(heldObjectives(late.socket.messages)).toEqual({ o1: newest });
+    expect(heldObjectives(early.socket.messages)).toEqual({ o1: { ...newest, reason: null } });
     await hub.close();
   });
 });

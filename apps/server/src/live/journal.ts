@@ -1,4 +1,4 @@
-import type { Alert, KpiSeqs, KpiState, Milestone, SeriesPoint } from '@northstar/shared';
+import type { Alert, KpiSeqs, KpiState, Milestone, ObjectiveState, SeriesPoint } from '@northstar/shared';
 
 /** The newest update of one KPI and the sequence numbers of its last few. */
 export interface JournalEntry {
@@ -35,6 +35,8 @@ export class LiveJournal {
   readonly #kpis = new Map<string, JournalEntry>();
   readonly #alerts: Array<{ seq: number; alert: Alert }> = [];
   readonly #milestones: Array<{ seq: number; milestone: Milestone }> = [];
+  /** Each objective's state as the wire last carried it (unnumbered: a catch-up or replay sends them all). */
+  readonly #objectives = new Map<string, ObjectiveState>();
   readonly #historyPerKpi: number;
   readonly #alertHistory: number;
   #seq = 0;
@@ -76,6 +78,20 @@ export class LiveJournal {
       entry.truncated = true;
     }
     return entry;
+  }
+
+  /** An objective's state went out (a delta carried what changed in it, or a snapshot all of it). */
+  recordObjective(state: ObjectiveState): void {
+    this.#objectives.set(state.id, state);
+  }
+
+  /** An objective's state as the wire last carried it; undefined if none went out since this instance started. */
+  objective(id: string): ObjectiveState | undefined {
+    return this.#objectives.get(id);
+  }
+
+  objectives(): IterableIterator<ObjectiveState> {
+    return this.#objectives.values();
   }
 
   recordAlert(alert: Alert): number {

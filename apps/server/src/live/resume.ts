@@ -1,7 +1,7 @@
 import type { Alert, KpiSeqs, LiveScope, ObjectiveState, ServerMessage } from '@northstar/shared';
 import { mayReceive, visibleObjectives } from './access.ts';
 import type { Client } from './client.ts';
-import { buildDelta, encodeObjectives, wholeUpdate } from './frames.ts';
+import { buildDelta, encodeObjectives, wholeObjectives, wholeUpdate } from './frames.ts';
 import type { LiveJournal, ResumePlan } from './journal.ts';
 import type { Outgoing } from './outgoing.ts';
 import { Subscription } from './subscription.ts';
@@ -66,7 +66,8 @@ export function resumeClient(deps: ResumeDeps, client: Client, req: ResumeReques
 
 function replay(deps: ResumeDeps, client: Client, plan: Extract<ResumePlan, { kind: 'replay' }>): void {
   deps.outcome('replay');
-  const objectives = deps.objectives();
+  // whole: its copy may be older than any patch
+  const objectives = wholeObjectives(deps.objectives());
   const objectivesJson = client.access ? visibleObjectives(objectives, client.access) : encodeObjectives(objectives);
   deps.send(client, buildDelta(plan.kpis.map(wholeUpdate), objectivesJson, { replay: true })!, 'delta');
   sendNewestAlerts(deps.send, client, plan.alerts);

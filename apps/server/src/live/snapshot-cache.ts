@@ -98,6 +98,11 @@ export class SnapshotCache {
       if (entry?.state) kpi.state = entry.state;
       if (entry?.spark) kpi.spark = entry.spark;
     }
+    // objectives too: the next delta carries the fields that changed since the wire's state
+    for (const o of message.objectives) {
+      const sent = this.#journal.objective(o.definition.id);
+      if (sent) o.state = sent;
+    }
     message.seqs = this.#journal.seqs(message.kpis.map((k) => k.definition.id));
     message.cursor = this.#journal.cursor;
     this.#cached = {
