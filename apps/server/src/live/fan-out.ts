@@ -147,12 +147,16 @@ export class FanOut {
         backpressure.fellBehind(client, heldCursor);
         continue;
       }
-      if (client.needsSnapshot) this.#catchUp.catchUp(client, nowMs, catchUps);
-      else {
-        // a kiosk sees only the objectives above its board, so its frames are built apart
-        const frame = build(`${client.access ? 'kiosk:' : ''}${client.sub?.key ?? EVERYTHING}`, client);
-        if (frame) this.#deps.send(client, frame, 'delta');
+      if (client.needsSnapshot) {
+        this.#catchUp.catchUp(client, nowMs, catchUps);
+        backpressure.probe(client, nowMs);
+        continue;
       }
+      // a kiosk sees only the objectives above its board, so its frames are built apart
+      const frame = build(`${client.access ? 'kiosk:' : ''}${client.sub?.key ?? EVERYTHING}`, client);
+      if (!frame) continue;
+      this.#deps.send(client, frame, 'delta');
+      // a client sent nothing cannot be behind on it
       backpressure.probe(client, nowMs);
     }
   }
