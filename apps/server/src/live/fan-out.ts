@@ -7,8 +7,8 @@ import {
   type SeriesPoint,
   type ServerMessage,
 } from '@northstar/shared';
-import { mayReceive, visibleObjectives } from './access.ts';
 import type { Registry } from 'prom-client';
+import { mayReceive, visibleObjectives } from './access.ts';
 import type { Backpressure } from './backpressure.ts';
 import { CatchUp } from './catch-up.ts';
 import type { Client } from './client.ts';
