@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { applyKpiUpdate, diffKpiState, diffSpark, kpiUpdate, type HeldKpi } from './kpi-updates.ts';
+import { applyKpiUpdate, applyObjectivePatch, diffKpiState, diffSpark, kpiUpdate, objectivePatch, type HeldKpi } from './kpi-updates.ts';
 import { ORDERS_STATE } from './kpi-state.fixture.ts';
-import type { SeriesPoint } from './status.ts';
+import type { ObjectiveState, SeriesPoint } from './status.ts';
 
 const base = ORDERS_STATE;
 const spark = (from: number, to: number, v = (t: number) => t * 10): SeriesPoint[] =>
@@ -82,5 +82,31 @@ describe('kpiUpdate and applyKpiUpdate', () => {
     expect(applyKpiUpdate(undefined, { id: 'orders', seq: 9, base: 7, set: { value: 1 } })).toEqual({ kind: 'gap' });
     expect(applyKpiUpdate(held, { id: 'orders', seq: 5, state: base })).toEqual({ kind: 'repeat' });
     expect(applyKpiUpdate(held, { id: 'orders', seq: 4, base: 3, set: { value: 1 } })).toEqual({ kind: 'repeat' });
+  });
+});
+
+describe('objective state patches', () => {
+  const o = (extra: Partial<ObjectiveState> = {}): ObjectiveState => ({
+    id: 'o',
+    attainment: 70.123,
+    status: 'on_track',
+    troubled: [],
+    kpiCount: 3,
+    ...extra,
+  });
+
+  it('gives the fields that changed, a reason that went away as null, and null when nothing changed', () => {
+    expect(objectivePatch(o(), o({ attainment: 70.1234567 }))).toEqual({ id: 'o', attainment: 70.1234567 });
+    expect(objectivePatch(o({ reason: 'x', troubled: ['k'] }), o())).toEqual({ id: 'o', reason: null, troubled: [] });
+    expect(objectivePatch(o({ troubled: ['k'] }), o({ troubled: ['k'] }))).toBeNull();
+    expect(objectivePatch(undefined, o())).toEqual({ ...o(), reason: null });
+  });
+
+  it('merged over the state held, ends at the new state', () => {
+    const prev = o({ reason: 'x', troubled: ['k'], status: 'at_risk' });
+    const next = o({ attainment: 99.5 });
+    expect(applyObjectivePatch(prev, objectivePatch(prev, next)!)).toEqual({ ...next, reason: null });
+    // a whole one gives the new state over any older copy
+    expect(applyObjectivePatch(o({ reason: 'y', kpiCount: 9 }), objectivePatch(undefined, next)!)).toEqual({ ...next, reason: null });
   });
 });

@@ -1,5 +1,5 @@
-import type { KpiState, SeriesPoint } from './status.ts';
-import type { KpiStatePatch, KpiUpdate, SparkPatch } from './protocol.ts';
+import type { KpiState, ObjectiveState, SeriesPoint } from './status.ts';
+import type { KpiStatePatch, KpiUpdate, ObjectiveStatePatch, SparkPatch } from './protocol.ts';
 
 /** What a client holds of one KPI: its state, its sparkline, and the sequence number of the newest update applied. */
 export interface HeldKpi {
@@ -11,21 +11,42 @@ export interface HeldKpi {
 
 function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  // only `anomaly` and `projection` are objects; their fields are numbers, strings, booleans and nulls
+  // the objects are a KPI's `anomaly` and `projection` and an objective's `troubled` list: numbers, strings, booleans and nulls inside
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** The fields of `next` that differ from `prev`; a field `next` lacks (only `anomaly`, `lowerBound`, `catchingUp` and `projection` may) is sent as null. */
-export function diffKpiState(prev: KpiState, next: KpiState): KpiStatePatch {
+/** The fields (but `id`) of `next` that differ from `prev`, with their new values; a field `next` lacks is given as null. */
+function changedFields(prev: object, next: object): Record<string, unknown> {
   const patch: Record<string, unknown> = {};
   for (const key of new Set([...Object.keys(prev), ...Object.keys(next)])) {
     if (key === 'id') continue;
-    const a = (prev as unknown as Record<string, unknown>)[key];
-    const b = (next as unknown as Record<string, unknown>)[key];
+    const a = (prev as Record<string, unknown>)[key];
+    const b = (next as Record<string, unknown>)[key];
     if (!sameValue(a, b)) patch[key] = b ?? null;
   }
-  return patch as KpiStatePatch;
+  return patch;
+}
+
+/** The fields of `next` that differ from `prev`; a field `next` lacks (only `anomaly`, `lowerBound`, `catchingUp` and `projection` may) is sent as null. */
+export function diffKpiState(prev: KpiState, next: KpiState): KpiStatePatch {
+  return changedFields(prev, next) as KpiStatePatch;
+}
+
+/**
+ * How an objective's state changed since `prev` (the state a client was last sent): its id
+ * and the fields that differ, or null when none does. With no `prev`, every field (an absent
+ * `reason` as null): merged over whatever a client holds, it gives `next`.
+ */
+export function objectivePatch(prev: ObjectiveState | undefined, next: ObjectiveState): ObjectiveStatePatch | null {
+  if (!prev) return { ...next, reason: next.reason ?? null };
+  const changed = changedFields(prev, next);
+  return Object.keys(changed).length === 0 ? null : ({ id: next.id, ...changed } as ObjectiveStatePatch);
+}
+
+/** An objective's state after a delta's entry for it: the fields it gives replace those held. */
+export function applyObjectivePatch(held: ObjectiveState, patch: ObjectiveStatePatch): ObjectiveState {
+  return { ...held, ...patch };
 }
 
 /**

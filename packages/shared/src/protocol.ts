@@ -7,8 +7,9 @@ import type { Alert } from './alerts.ts';
 /**
  * Bumped on any incompatible change to the messages below. Additions that an older
  * client can ignore (optional fields, client → server messages) keep the number.
+ * 5: a delta's objectives carry only the fields that changed (ObjectiveStatePatch).
  */
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
 
 /**
  * KPI id → sequence number of the newest update of that KPI (its state and/or its
@@ -16,6 +17,13 @@ export const PROTOCOL_VERSION = 4;
  * keeps the highest it applied and drops any update whose number is not above it.
  */
 export type KpiSeqs = Record<string, number>;
+
+/**
+ * An objective's id and the fields of its state that changed, each with its new value; a
+ * field left out did not change, a `reason` that went away is null. A client merges it over
+ * the state it holds (applyObjectivePatch); one sent whole (a catch-up, a replay) has every field.
+ */
+export type ObjectiveStatePatch = Pick<ObjectiveState, 'id'> & Partial<ObjectiveState>;
 
 /** A KPI state's fields that changed, each with its new value; a field left out did not change. */
 export type KpiStatePatch = Partial<Omit<KpiState, 'id'>>;
@@ -85,13 +93,14 @@ export type ServerMessage =
     }
   /**
    * What changed since the last frame: one entry per KPI that changed (most patch the
-   * previous update, see KpiUpdate), and the objectives whose state changed, whole.
+   * previous update, see KpiUpdate), and one per objective whose state changed, with the
+   * fields that changed (see ObjectiveStatePatch).
    */
   | {
       type: 'delta';
       serverTime: number;
       kpis: KpiUpdate[];
-      objectives: ObjectiveState[];
+      objectives: ObjectiveStatePatch[];
       /** True on the one frame that answers a `resume`: the updates the client missed, whole. */
       replay?: boolean;
     }

@@ -4,7 +4,7 @@ import {
   type KpiDefinition,
   type Milestone,
   type Objective,
-  type ObjectiveState,
+  type ObjectiveStatePatch,
   type ServerMessage,
 } from '@northstar/shared';
 import { encodeObjectives } from './frames.ts';
@@ -53,8 +53,8 @@ export function restrictSnapshot(message: SnapshotMessage, access: LiveAccess): 
   };
 }
 
-/** The objective states a restricted connection may see, encoded for a delta frame. */
-export function visibleObjectives(states: readonly ObjectiveState[], access: LiveAccess): string {
+/** The objective states (or their patches) a restricted connection may see, encoded for a delta frame. */
+export function visibleObjectives(states: readonly ObjectiveStatePatch[], access: LiveAccess): string {
   return encodeObjectives(states.filter((o) => access.objectives.has(o.id)));
 }
 

@@ -28,8 +28,17 @@ export interface Client {
   id: number;
   socket: LiveSocket;
   alive: boolean;
-  /** Set when frames were skipped: the next frame it gets is a full snapshot. */
+  /**
+   * Set when it fell behind and frames were skipped: it is sent nothing until it catches up,
+   * then what changed since `heldCursor` in one frame (or a snapshot, catch-up.ts).
+   */
   needsSnapshot: boolean;
+  /** While `needsSnapshot`: the journal's cursor up to which it was sent everything (0: it needs a snapshot). */
+  heldCursor: number;
+  /** Send times of its pings not answered yet, oldest first: a pong answers the oldest, so the first is how far behind it reads. */
+  pings: number[];
+  /** When it was last sent a ping to measure how far behind it reads. */
+  probedAt: number;
   /** Since when its unsent bytes have stayed over the cap; null while it keeps up. */
   slowSince: number | null;
   /** null until it subscribes: it gets every KPI. */

@@ -1,4 +1,4 @@
-import { Gauge } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 import type { LiveScope } from '@northstar/shared';
 import type { Metrics } from '../observe/metrics.ts';
 import type { LiveAccess } from './access.ts';
@@ -20,12 +20,18 @@ export class Connections implements Iterable<Client> {
   readonly #recentScopes = new Map<number, LiveScope>();
   readonly #metrics: Pick<Metrics, 'wsClients'>;
   readonly #recentLimit: number;
+  readonly #unanswered: Counter;
   #nextId = 0;
 
   constructor(metrics: Pick<Metrics, 'wsClients' | 'registry'>, opts: { recentLimit?: number } = {}) {
     this.#metrics = metrics;
     this.#recentLimit = opts.recentLimit ?? RECENT_SUBSCRIPTIONS;
     const clients = this.#clients;
+    this.#unanswered = new Counter({
+      name: 'northstar_ws_unanswered_drops_total',
+      help: 'WebSocket clients dropped for not answering a ping within a heartbeat period (gone, or reading more than that behind)',
+      registers: [metrics.registry],
+    });
     new Gauge({
       name: 'northstar_ws_buffered_bytes',
       help: 'Bytes queued in this process for WebSocket clients that have not read them yet; a frame shared by several counts once per client',
@@ -53,6 +59,9 @@ export class Connections implements Iterable<Client> {
       socket,
       alive: true,
       needsSnapshot: false,
+      heldCursor: 0,
+      pings: [],
+      probedAt: nowMs,
       slowSince: null,
       sub: null,
       awaiting: undefined,
@@ -90,15 +99,23 @@ export class Connections implements Iterable<Client> {
   }
 
   /** One round of the heartbeat: a peer that did not answer the last ping is gone, the rest are pinged. */
-  reapDead(): void {
+  reapDead(nowMs = Date.now()): void {
     for (const client of this.#clients) {
       if (!client.alive) {
+        this.#unanswered.inc();
         client.socket.terminate();
         continue;
       }
       client.alive = false;
       client.socket.ping();
+      client.pings.push(nowMs);
     }
+  }
+
+  /** A pong: the peer is alive, and has read everything sent before the oldest ping it had not answered. */
+  ponged(client: Client): void {
+    client.alive = true;
+    client.pings.shift();
   }
 
   /** Closes every connection let in with this credential (a revoked token, an ended session); returns how many. */

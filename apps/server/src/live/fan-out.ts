@@ -1,6 +1,16 @@
-import { kpiUpdate, type KpiState, type ObjectiveState, type SeriesPoint, type ServerMessage } from '@northstar/shared';
+import {
+  kpiUpdate,
+  objectivePatch,
+  type KpiState,
+  type ObjectiveState,
+  type ObjectiveStatePatch,
+  type SeriesPoint,
+  type ServerMessage,
+} from '@northstar/shared';
+import type { Registry } from 'prom-client';
 import { mayReceive, visibleObjectives } from './access.ts';
 import type { Backpressure } from './backpressure.ts';
+import { CatchUp } from './catch-up.ts';
 import type { Client } from './client.ts';
 import { buildDelta, encodeObjectives, encodeUpdate, type EncodedUpdate } from './frames.ts';
 import type { LiveJournal } from './journal.ts';
@@ -21,8 +31,9 @@ export interface FanOutDeps {
   snapshots: SnapshotCache;
   /** The least time between two frames to a client: updates in between coalesce to the latest per KPI. */
   frameIntervalMs: number;
-  send: (client: Client, frame: Outgoing, type: ServerMessage['type']) => void;
+  send: (client: Client, frame: Outgoing | string, type: ServerMessage['type']) => void;
   sendSnapshot: (client: Client) => void;
+  registry: Registry;
 }
 
 /**
@@ -30,17 +41,28 @@ export interface FanOutDeps {
  * wins), at most one frame per `frameIntervalMs`. Sequence numbers are given as a frame goes
  * out, so every client that keeps up holds the previous frame's updates and a change travels
  * as a patch of them. Each update is serialised once per frame, and each frame once per
- * distinct subscription, shared by every client with that subscription.
+ * distinct subscription, shared by every client with that subscription. A client that falls
+ * behind (backpressure.ts) is sent nothing more until it reads again, then the latest of
+ * what changed in one frame (catch-up.ts): a slow screen shows the newest state, not a backlog.
  */
 export class FanOut {
   readonly #deps: FanOutDeps;
   readonly #pending = new Map<string, PendingChange>();
   readonly #pendingObjectives = new Map<string, ObjectiveState>();
+  readonly #catchUp: CatchUp;
   #timer: NodeJS.Timeout | undefined;
   #lastFlushAt = 0;
 
   constructor(deps: FanOutDeps) {
     this.#deps = deps;
+    this.#catchUp = new CatchUp({
+      journal: deps.journal,
+      objectives: () => deps.journal.objectives(),
+      kpiCount: () => deps.snapshots.kpiCount,
+      send: deps.send,
+      sendSnapshot: deps.sendSnapshot,
+      registry: deps.registry,
+    });
   }
 
   queue(
@@ -59,7 +81,6 @@ export class FanOut {
       else this.#pending.set(id, { spark: points });
     }
     for (const o of objectives) this.#pendingObjectives.set(o.id, o);
-    if (objectives.length > 0) this.#deps.snapshots.objectivesChanged();
     if (states.length > 0 || sparks.length > 0 || objectives.length > 0) this.#schedule();
   }
 
@@ -78,6 +99,8 @@ export class FanOut {
     this.#lastFlushAt = nowMs;
     if (this.#pending.size === 0 && this.#pendingObjectives.size === 0) return;
     const { journal, backpressure } = this.#deps;
+    // a client that falls behind now was sent everything up to here
+    const heldCursor = journal.cursor;
     // numbered now, as they go out: each patches what the previous frame (or a snapshot since) gave
     const updates: EncodedUpdate[] = [];
     for (const [id, change] of this.#pending) {
@@ -86,7 +109,16 @@ export class FanOut {
       const entry = journal.recordKpi(id, change);
       updates.push(encodeUpdate(kpiUpdate(id, entry.seq, before, change)));
     }
-    const pendingObjectives = [...this.#pendingObjectives.values()];
+    // only the fields that changed: every client holds the state last sent (or a newer one
+    // from a snapshot, which these fields bring to the same place)
+    const pendingObjectives: ObjectiveStatePatch[] = [];
+    for (const o of this.#pendingObjectives.values()) {
+      const patch = objectivePatch(journal.objective(o.id), o);
+      journal.recordObjective(o);
+      if (patch) pendingObjectives.push(patch);
+    }
+    // a snapshot taken from now on holds them
+    if (pendingObjectives.length > 0) this.#deps.snapshots.objectivesChanged();
     const objectivesJson = encodeObjectives(pendingObjectives);
     this.#pending.clear();
     this.#pendingObjectives.clear();
@@ -107,19 +139,25 @@ export class FanOut {
       const whole = build(EVERYTHING, undefined);
       if (whole) this.#deps.snapshots.deltaSent(whole);
     }
+    const catchUps = new Map<string, Outgoing | null>();
     for (const client of this.#deps.clients) {
       if (client.awaiting) continue;
       if (backpressure.lagging(client, nowMs)) {
-        client.needsSnapshot = true; // drop to latest: skip deltas, catch up with one snapshot
+        // drop to latest: skip deltas, catch up with what changed once it reads again
+        backpressure.fellBehind(client, heldCursor);
         continue;
       }
       if (client.needsSnapshot) {
-        this.#deps.sendSnapshot(client);
+        this.#catchUp.catchUp(client, nowMs, catchUps);
+        backpressure.probe(client, nowMs);
         continue;
       }
       // a kiosk sees only the objectives above its board, so its frames are built apart
       const frame = build(`${client.access ? 'kiosk:' : ''}${client.sub?.key ?? EVERYTHING}`, client);
-      if (frame) this.#deps.send(client, frame, 'delta');
+      if (!frame) continue;
+      this.#deps.send(client, frame, 'delta');
+      // a client sent nothing cannot be behind on it
+      backpressure.probe(client, nowMs);
     }
   }
 
@@ -129,24 +167,29 @@ export class FanOut {
    */
   absorbPending(): void {
     for (const [id, change] of this.#pending) this.#deps.journal.recordKpi(id, change);
+    // the snapshot holds them
+    for (const o of this.#pendingObjectives.values()) this.#deps.journal.recordObjective(o);
     this.#pending.clear();
     this.#pendingObjectives.clear();
   }
 
   /**
-   * One message to every client that may see it; a lagging one catches up with a snapshot
-   * later instead, unless the message is `undroppable`: a snapshot holds what an alert or a
-   * heartbeat would have said, but not a milestone, so a milestone goes to a lagging client
-   * too (a few hundred bytes, a few a quarter; a client that never drains is still evicted).
+   * One message to every client that may see it; a lagging one catches up later instead
+   * (catch-up.ts: the journal holds each alert's newest change; a heartbeat only says the
+   * server is there), unless the message is `undroppable`: the journal keeps milestones for
+   * resumes only, so a milestone goes to a lagging client too (a few hundred bytes, a few a
+   * quarter; a client that never drains is still evicted).
    */
   broadcast(message: ServerMessage, opts: { skipAwaiting?: boolean; undroppable?: boolean } = {}): void {
     const frame = new Outgoing(JSON.stringify(message));
     const now = Date.now();
+    // an alert is numbered in the journal before it goes out: a client that misses it held what came before
+    const heldCursor = message.type === 'alert' && message.seq ? message.seq - 1 : this.#deps.journal.cursor;
     for (const client of this.#deps.clients) {
       if (opts.skipAwaiting && client.awaiting) continue;
       if (!mayReceive(client.access, message)) continue;
       // piling more on a lagging client helps nobody
-      if (this.#deps.backpressure.lagging(client, now) && !opts.undroppable) client.needsSnapshot = true;
+      if (this.#deps.backpressure.lagging(client, now) && !opts.undroppable) this.#deps.backpressure.fellBehind(client, heldCursor);
       else this.#deps.send(client, frame, message.type);
     }
   }

@@ -1,4 +1,4 @@
-import type { KpiUpdate, ObjectiveState } from '@northstar/shared';
+import { objectivePatch, type KpiUpdate, type ObjectiveState, type ObjectiveStatePatch } from '@northstar/shared';
 import type { JournalEntry } from './journal.ts';
 
 /** One KPI's update, serialised once per frame interval however many frames it goes into. */
@@ -42,6 +42,11 @@ export function buildDelta(updates: readonly EncodedUpdate[], objectivesJson: st
   return Buffer.from(`{"type":"delta","serverTime":${nowMs},"kpis":[${parts.join(',')}],"objectives":${objectivesJson}${tail}`);
 }
 
-export function encodeObjectives(objectives: readonly ObjectiveState[]): string {
+export function encodeObjectives(objectives: readonly ObjectiveStatePatch[]): string {
   return JSON.stringify(objectives);
+}
+
+/** Objective states with every field, for a client whose copy may be older than any patch (a catch-up, a replay). */
+export function wholeObjectives(states: Iterable<ObjectiveState>): ObjectiveStatePatch[] {
+  return [...states].map((s) => objectivePatch(undefined, s)!);
 }

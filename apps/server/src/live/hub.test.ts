@@ -16,14 +16,14 @@ const MILESTONE: Milestone = { kind: 'kpi', id: 'k1', name: 'K1', period: '2026-
 /** The hub over fake sockets and a fake clock; the snapshot source counts its calls. */
 function hubOver(opts: { maxBufferedBytes?: number; slowClientGraceMs?: number } = {}) {
   const metrics = createMetrics();
-  const source = { calls: 0 };
+  const source: { calls: number; objectives: SnapshotMessage['objectives'] } = { calls: 0, objectives: [] };
   const hub = new LiveHub({
     snapshot: (): SnapshotMessage => {
       source.calls += 1;
       return {
         type: 'snapshot',
         serverTime: Date.now(),
-        objectives: [],
+        objectives: source.objectives.map((o) => ({ ...o })),
         kpis: KPIS.map((id) => ({ definition: { id, name: id } as never, state: state(id, 0), spark: [] })),
         goals: [],
         alerts: [],
@@ -105,6 +105,60 @@ describe('LiveHub fan-out', () => {
     const [first, second] = socket.of('delta');
     const k1 = second!.kpis.find((u) => u.id === 'k1')!;
     expect(k1).toEqual({ id: 'k1', seq: k1.seq, base: first!.kpis[0]!.seq, set: { value: 3 } });
+    await hub.close();
+  });
+});
+
+describe('LiveHub objective states', () => {
+  const objective = (attainment: number, extra: object = {}) => ({
+    id: 'o1',
+    attainment,
+    status: 'on_track' as const,
+    troubled: [],
+    kpiCount: 2,
+    ...extra,
+  });
+
+  it('sends only the fields of an objective state that changed, unrounded, and nothing for one that did not', async () => {
+    const { hub, connect } = hubOver();
+    const { socket } = connect();
+    hub.publish([], [], [objective(50.123456789, { reason: 'slow' })]);
+    await vi.advanceTimersByTimeAsync(FRAME_MS);
+    hub.publish([], [], [objective(51.987654321)]);
+    await vi.advanceTimersByTimeAsync(FRAME_MS);
+    hub.publish([state('k1', 1)], [], [objective(51.987654321)]);
+    await vi.advanceTimersByTimeAsync(FRAME_MS);
+    expect(socket.of('delta').map((d) => d.objectives)).toEqual([
+      [{ id: 'o1', attainment: 50.123456789, status: 'on_track', troubled: [], kpiCount: 2, reason: 'slow' }],
+      [{ id: 'o1', attainment: 51.987654321, reason: null }],
+      [],
+    ]);
+    expect(heldObjectives(socket.messages)).toEqual({ o1: { ...objective(51.987654321), reason: null } });
+    await hub.close();
+  });
+
+  it('gives objectives in a snapshot as the wire last carried them, so the fields the next delta brings make them current', async () => {
+    const { hub, connect, source } = hubOver();
+    const early = connect();
+    hub.publish([], [], [objective(1)]);
+    await vi.advanceTimersByTimeAsync(FRAME_MS);
+    // the wall service holds a newer state than went out (the snapshot source gives it), and its status goes back before the frame
+    await vi.advanceTimersByTimeAsync(SNAPSHOT_REUSE_MS); // the cached snapshot is stale: the joiner gets a fresh one
+    hub.publish([], [], [objective(2, { status: 'at_risk' })]);
+    const newest = objective(3);
+    const snapshotOf = source.objectives;
+    source.objectives = [
+      {
+        definition: { id: 'o1', name: 'o1', level: 'organisation', rollup: 'weighted_average' },
+        state: objective(2, { status: 'at_risk' }),
+      },
+    ];
+    const late = connect();
+    hub.publish([], [], [newest]);
+    await vi.advanceTimersByTimeAsync(FRAME_MS);
+    source.objectives = snapshotOf;
+    expect(heldObjectives(late.socket.messages)).toEqual({ o1: newest });
+    expect(heldObjectives(early.socket.messages)).toEqual({ o1: { ...newest, reason: null } });
     await hub.close();
   });
 });
@@ -203,6 +257,95 @@ describe('LiveHub slow clients', () => {
     expect(slow.socket.terminated).toBe(true);
     expect(reader.socket.closed).toBeUndefined();
     expect(deltas(reader.socket).length).toBeGreaterThan(10);
+    await hub.close();
+  });
+});
+
+/** A metric's value (one without labels, or the one with these labels), 0 when never counted. */
+async function metricValue(metrics: ReturnType<typeof createMetrics>, name: string, labels: Record<string, string> = {}): Promise<number> {
+  const metric = metrics.registry.getSingleMetric(name);
+  if (!metric) throw new Error(`no metric ${name}`);
+  const { values } = await metric.get();
+  const found = values.find((v) => Object.entries(labels).every(([k, want]) => v.labels[k] === want));
+  return found?.value ?? 0;
+}
+
+/** Objective id → state a client holds after these messages, each delta's entries merged over what it held. */
+function heldObjectives(messages: readonly ServerMessage[]): Record<string, unknown> {
+  const held: Record<string, unknown> = {};
+  for (const m of messages) {
+    if (m.type === 'snapshot') for (const o of m.objectives) held[o.definition.id] = o.state;
+    if (m.type === 'delta') for (const o of m.objectives) held[o.id] = { ...(held[o.id] as object | undefined), ...o };
+  }
+  return held;
+}
+
+describe('LiveHub clients that read behind', () => {
+  const objective = (id: string, attainment: number) => ({ id, attainment, status: 'on_track' as const, troubled: [], kpiCount: 2 });
+
+  /** A reader that answers every ping, and a client that reads (and so answers pings) only when told. */
+  async function readerAndLaggard(opts: { maxBufferedBytes?: number } = {}) {
+    const h = hubOver(opts);
+    const reader = h.connect();
+    const laggard = h.connect();
+    const answer = (c: typeof reader) => {
+      while (c.client.pings.length > 0) h.hub.ponged(c.client);
+    };
+    /** One frame interval: a change to k1 (and an objective), then the reader reads. */
+    const tick = async (value: number) => {
+      h.hub.publish([state('k1', value)], [], [objective('o1', value)]);
+      await vi.advanceTimersByTimeAsync(FRAME_MS);
+      answer(reader);
+    };
+    // both hold two frames; the laggard is pinged behind them
+    await tick(1);
+    await tick(2);
+    answer(laggard);
+    return { ...h, reader, laggard, answer, tick };
+  }
+
+  it('stops sending frames to a client whose ping waits unanswered past the bound, though no bytes wait here', async () => {
+    const { hub, metrics, reader, laggard, tick } = await readerAndLaggard();
+    const before = laggard.socket.of('delta').length;
+    for (let i = 3; i <= 30; i++) await tick(i); // 2.8 s: its probe goes out within 1 s and is not answered
+    const sentWhileBehind = laggard.socket.of('delta').length - before;
+    expect(laggard.socket.bufferedAmount).toBe(0);
+    expect(sentWhileBehind).toBeLessThanOrEqual(21); // frames until its ping was 1 s old, then none
+    expect(deltas(reader.socket).length - before).toBe(28);
+    expect(await metricValue(metrics, 'northstar_ws_coalesced_total')).toBe(1);
+    expect(laggard.socket.closed).toBeUndefined();
+    await hub.close();
+  });
+
+  it('catches a client that read again up with one delta of the latest per KPI: it ends where a reader of every frame is', async () => {
+    const { hub, metrics, reader, laggard, answer, tick } = await readerAndLaggard();
+    for (let i = 3; i <= 30; i++) await tick(i);
+    hub.alertChanged({ key: 'r/k1/', kpi: 'k1', state: 'alerting' } as Alert);
+    const missed = laggard.socket.messages.length;
+    expect(laggard.socket.of('alert')).toHaveLength(0);
+    answer(laggard); // it read everything queued, and its pong says so
+    await tick(31);
+    const caughtUp = laggard.socket.messages.slice(missed);
+    expect(caughtUp.map((m) => m.type)).toEqual(['delta', 'alert']);
+    // whole values, the newest of each KPI that changed: nothing to patch from what it lacks
+    expect((caughtUp[0] as Extract<ServerMessage, { type: 'delta' }>).kpis).toEqual([
+      expect.objectContaining({ id: 'k1', state: state('k1', 31) }),
+    ]);
+    expect(heldValues(laggard.socket.messages)).toEqual(heldValues(reader.socket.messages));
+    expect(heldObjectives(laggard.socket.messages)).toEqual(heldObjectives(reader.socket.messages));
+    expect(await metricValue(metrics, 'northstar_ws_catch_ups_total', { kind: 'delta' })).toBe(1);
+    // and takes the next patch like everyone else
+    await tick(32);
+    expect(laggard.socket.raw.at(-1)).toBe(reader.socket.raw.at(-1));
+    expect(heldValues(laggard.socket.messages)).toEqual({ k1: 32, k2: 0, k3: 0 });
+    await hub.close();
+  });
+
+  it('disconnects a client that stays behind past the grace period and counts it', async () => {
+    const { hub, metrics, laggard, tick } = await readerAndLaggard();
+    for (let i = 3; i <= 125; i++) await tick(i); // 12.3 s
+    expect(laggard.socket.closed).toEqual({ code: SLOW_CLIENT_CLOSE.code, reason: SLOW_CLIENT_CLOSE.reason });
+    expect((await metrics.wsEvictions.get()).values[0]?.value).toBe(1);
     await hub.close();
   });
 });
@@ -362,8 +505,8 @@ describe('LiveHub snapshots', () => {
 });
 
 describe('LiveHub connections', () => {
-  it('pings every peer, drops one that did not answer, and closes those let in by an ended credential', async () => {
-    const { hub, connect } = hubOver();
+  it('pings every peer, drops (and counts) one that did not answer, and closes those let in by an ended credential', async () => {
+    const { hub, metrics, connect } = hubOver();
     const quiet = connect();
     const lively = connect({ credentials: ['session:1'] });
     await vi.advanceTimersByTimeAsync(15_000);
@@ -372,6 +515,7 @@ describe('LiveHub connections', () => {
     await vi.advanceTimersByTimeAsync(15_000);
     expect(quiet.socket.terminated).toBe(true);
     expect(lively.socket.terminated).toBe(false);
+    expect(await metricValue(metrics, 'northstar_ws_unanswered_drops_total')).toBe(1);
     expect(hub.disconnect('session:1')).toBe(1);
     expect(lively.socket.closed).toEqual({ code: CREDENTIALS_ENDED_CLOSE.code, reason: CREDENTIALS_ENDED_CLOSE.reason });
     await hub.close();

@@ -38,9 +38,11 @@ export interface HubOptions {
   /** The least time between two frames to a client: updates in between coalesce to the latest per KPI. */
   frameIntervalMs: number;
   heartbeatIntervalMs: number;
-  /** Above this many unsent bytes a client skips frames and is resent a snapshot when it drains. */
+  /** Above this many unsent bytes a client skips frames and is caught up when it drains. */
   maxBufferedBytes: number;
-  /** A client over `maxBufferedBytes` this long is disconnected (default SLOW_CLIENT_GRACE_MS). */
+  /** A client whose oldest unanswered ping is this old skips frames too (default MAX_LAG_MS). */
+  maxLagMs?: number;
+  /** A client behind this long is disconnected (default SLOW_CLIENT_GRACE_MS). */
   slowClientGraceMs?: number;
   /** Connections per instance (default MAX_CLIENTS). */
   maxClients?: number;
@@ -99,7 +101,9 @@ export class LiveHub implements WallListener {
     this.#connections = new Connections(opts.metrics);
     this.#backpressure = new Backpressure({
       maxBufferedBytes: opts.maxBufferedBytes,
+      maxLagMs: opts.maxLagMs,
       graceMs: opts.slowClientGraceMs,
+      registry: opts.metrics.registry,
       onEvict: (client) => {
         opts.metrics.wsEvictions.inc();
         this.#connections.forget(client);
@@ -114,6 +118,7 @@ export class LiveHub implements WallListener {
       frameIntervalMs: opts.frameIntervalMs,
       send: this.#send,
       sendSnapshot: this.#sendSnapshot,
+      registry: opts.metrics.registry,
     });
     this.#timers.push(setInterval(() => this.#fanOut.broadcast({ type: 'heartbeat', serverTime: Date.now() }), opts.heartbeatIntervalMs));
     this.#timers.push(setInterval(() => this.#connections.reapDead(), PING_INTERVAL_MS));
@@ -171,7 +176,7 @@ export class LiveHub implements WallListener {
   /** What a connection's socket events do, wherever the socket is held. */
   #eventsOf(client: Client): RemoteEvents {
     return {
-      pong: () => (client.alive = true),
+      pong: () => this.ponged(client),
       closed: () => this.closed(client),
       message: (data, isBinary) => this.receive(client, data, isBinary),
     };
@@ -205,6 +210,11 @@ export class LiveHub implements WallListener {
       this.#sendSnapshot(client);
     }
     return client;
+  }
+
+  /** It answered a ping: it is alive, and has read what was sent before that ping. */
+  ponged(client: Client): void {
+    this.#connections.ponged(client);
   }
 
   /** Its socket closed: it is forgotten, and its scope kept for its resume. */
@@ -285,7 +295,7 @@ export class LiveHub implements WallListener {
       client.sub?.resolve(this.#kpisUnder);
       clearTimeout(client.awaiting);
       client.awaiting = undefined;
-      if (this.#backpressure.lagging(client, now)) client.needsSnapshot = true;
+      if (this.#backpressure.lagging(client, now)) this.#backpressure.fellBehind(client, 0);
       else this.#sendSnapshot(client);
     }
   }

@@ -27,6 +27,25 @@ describe('LiveJournal', () => {
     expect(j.plan({ a: 1, b: 2 }, undefined, (id) => id !== 'a')).toEqual({ kind: 'replay', kpis: [], alerts: [] });
   });
 
+  it('tells a client that fell behind at a cursor the newest of each KPI numbered after it, and the alerts since', () => {
+    const j = new LiveJournal({ historyPerKpi: 2 });
+    j.recordKpi('a', { state: state('a', 1) });
+    j.recordKpi('b', { state: state('b', 1) });
+    const cursor = j.cursor;
+    for (let v = 2; v <= 5; v++) j.recordKpi('a', { state: state('a', v) }); // past its history: whole values need none
+    j.recordAlert({ key: 'r/a/', kpi: 'a' } as Alert);
+    const plan = j.changedSince(cursor, everything);
+    expect(plan.kind === 'replay' && plan.kpis.map((e) => [e.id, e.state?.value])).toEqual([['a', 5]]);
+    expect(plan.kind === 'replay' && plan.alerts.map((a) => a.key)).toEqual(['r/a/']);
+    expect(j.changedSince(cursor, (id) => id === 'b')).toEqual({
+      kind: 'replay',
+      kpis: [],
+      alerts: [expect.objectContaining({ key: 'r/a/' })],
+    });
+    j.recordResync(new Set(['a', 'b']));
+    expect(j.changedSince(cursor, everything)).toEqual({ kind: 'snapshot', reason: 'model-changed' });
+  });
+
   it('asks for a snapshot when the gap is larger than the history, or the model changed', () => {
     const j = new LiveJournal({ historyPerKpi: 3 });
     for (let i = 0; i < 5; i++) j.recordKpi('a', { state: state('a', i) }); // seqs 1..5, remembers 3..5

@@ -1,4 +1,4 @@
-import type { Alert, KpiSeqs, KpiState, Milestone, SeriesPoint } from '@northstar/shared';
+import type { Alert, KpiSeqs, KpiState, Milestone, ObjectiveState, SeriesPoint } from '@northstar/shared';
 
 /** The newest update of one KPI and the sequence numbers of its last few. */
 export interface JournalEntry {
@@ -35,6 +35,8 @@ export class LiveJournal {
   readonly #kpis = new Map<string, JournalEntry>();
   readonly #alerts: Array<{ seq: number; alert: Alert }> = [];
   readonly #milestones: Array<{ seq: number; milestone: Milestone }> = [];
+  /** Each objective's state as the wire last carried it (unnumbered: a catch-up or replay sends them all). */
+  readonly #objectives = new Map<string, ObjectiveState>();
   readonly #historyPerKpi: number;
   readonly #alertHistory: number;
   #seq = 0;
@@ -76,6 +78,20 @@ export class LiveJournal {
       entry.truncated = true;
     }
     return entry;
+  }
+
+  /** An objective's state went out (a delta carried what changed in it, or a snapshot all of it). */
+  recordObjective(state: ObjectiveState): void {
+    this.#objectives.set(state.id, state);
+  }
+
+  /** An objective's state as the wire last carried it; undefined if none went out since this instance started. */
+  objective(id: string): ObjectiveState | undefined {
+    return this.#objectives.get(id);
+  }
+
+  objectives(): IterableIterator<ObjectiveState> {
+    return this.#objectives.values();
   }
 
   recordAlert(alert: Alert): number {
@@ -123,20 +139,39 @@ export class LiveJournal {
    * its scope that is newer than what it has, and the alert changes after its cursor;
    * or a snapshot when the journal cannot tell it everything.
    */
-  plan(have: KpiSeqs, clientCursor: number | undefined, inScope: (id: string) => boolean): ResumePlan {
+  plan(
+    have: KpiSeqs,
+    clientCursor: number | undefined,
+    inScope: (id: string) => boolean,
+    opts: { heldUpToCursor?: boolean } = {},
+  ): ResumePlan {
     const cursor = resumeCursor(have, clientCursor);
+    // a KPI it names no number for: nothing held, or (heldUpToCursor) whatever was newest at its cursor
+    const heldByDefault = opts.heldUpToCursor ? cursor : 0;
     if (cursor < this.#resyncSeq) return { kind: 'snapshot', reason: 'model-changed' };
     if (this.#forgottenAlertSeq > cursor) return { kind: 'snapshot', reason: 'alerts-forgotten' };
     const kpis: JournalEntry[] = [];
     for (const entry of this.#kpis.values()) {
       if (!inScope(entry.id)) continue;
-      const had = have[entry.id] ?? 0;
+      const had = have[entry.id] ?? heldByDefault;
       if (entry.seq <= had) continue;
-      if (entry.truncated && had < entry.recent[0]!) return { kind: 'snapshot', reason: 'gap-too-large' };
+      // whole updates are sent either way; a resume's gap this old is answered with a snapshot
+      if (!opts.heldUpToCursor && entry.truncated && had < entry.recent[0]!) return { kind: 'snapshot', reason: 'gap-too-large' };
       kpis.push(entry);
     }
     const alerts = this.#alerts.filter((a) => a.seq > cursor).map((a) => a.alert);
     return { kind: 'replay', kpis, alerts };
+  }
+
+  /**
+   * What a connected client that was sent everything up to `cursor` (and then fell behind)
+   * lacks: the newest update of each KPI in its scope numbered after it, and the alert changes
+   * after it; or a snapshot when the journal cannot tell it everything (a model change since,
+   * alerts forgotten). Unlike a resume's plan, no per-KPI numbers are needed: up to its cursor
+   * it holds every KPI's newest update.
+   */
+  changedSince(cursor: number, inScope: (id: string) => boolean): ResumePlan {
+    return this.plan({}, cursor, inScope, { heldUpToCursor: true });
   }
 }
 

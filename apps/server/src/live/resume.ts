@@ -1,7 +1,7 @@
 import type { Alert, KpiSeqs, LiveScope, ObjectiveState, ServerMessage } from '@northstar/shared';
 import { mayReceive, visibleObjectives } from './access.ts';
 import type { Client } from './client.ts';
-import { buildDelta, encodeObjectives, wholeUpdate } from './frames.ts';
+import { buildDelta, encodeObjectives, wholeObjectives, wholeUpdate } from './frames.ts';
 import type { LiveJournal, ResumePlan } from './journal.ts';
 import type { Outgoing } from './outgoing.ts';
 import { Subscription } from './subscription.ts';
@@ -66,13 +66,22 @@ export function resumeClient(deps: ResumeDeps, client: Client, req: ResumeReques
 
 function replay(deps: ResumeDeps, client: Client, plan: Extract<ResumePlan, { kind: 'replay' }>): void {
   deps.outcome('replay');
-  const objectives = deps.objectives();
+  // whole: its copy may be older than any patch
+  const objectives = wholeObjectives(deps.objectives());
   const objectivesJson = client.access ? visibleObjectives(objectives, client.access) : encodeObjectives(objectives);
   deps.send(client, buildDelta(plan.kpis.map(wholeUpdate), objectivesJson, { replay: true })!, 'delta');
-  // an alert's newest change is all it needs
-  const newestAlert = new Map<string, Alert>(plan.alerts.map((a) => [a.key, a]));
+  sendNewestAlerts(deps.send, client, plan.alerts);
+}
+
+/** The alert changes a client missed, oldest first: an alert's newest change is all it needs. */
+export function sendNewestAlerts(
+  send: (client: Client, frame: string, type: 'alert') => void,
+  client: Client,
+  alerts: readonly Alert[],
+): void {
+  const newestAlert = new Map<string, Alert>(alerts.map((a) => [a.key, a]));
   for (const alert of newestAlert.values()) {
     if (client.access && !client.access.kpis.has(alert.kpi)) continue;
-    deps.send(client, JSON.stringify({ type: 'alert', serverTime: Date.now(), alert } satisfies ServerMessage), 'alert');
+    send(client, JSON.stringify({ type: 'alert', serverTime: Date.now(), alert } satisfies ServerMessage), 'alert');
   }
 }

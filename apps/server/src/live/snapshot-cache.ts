@@ -52,6 +52,11 @@ export class SnapshotCache {
     this.#objectivesVersion += 1;
   }
 
+  /** KPIs in the newest snapshot taken: the whole scope's size (0 before the first). */
+  get kpiCount(): number {
+    return this.#cached?.message.kpis.length ?? 0;
+  }
+
   /** Whether a delta frame for the whole scope is wanted for `deltaSent` (a snapshot is cached). */
   get wantsDeltas(): boolean {
     return this.#cached !== undefined;
@@ -92,6 +97,11 @@ export class SnapshotCache {
       const entry = this.#journal.get(kpi.definition.id);
       if (entry?.state) kpi.state = entry.state;
       if (entry?.spark) kpi.spark = entry.spark;
+    }
+    // objectives too: the next delta carries the fields that changed since the wire's state
+    for (const o of message.objectives) {
+      const sent = this.#journal.objective(o.definition.id);
+      if (sent) o.state = sent;
     }
     message.seqs = this.#journal.seqs(message.kpis.map((k) => k.definition.id));
     message.cursor = this.#journal.cursor;

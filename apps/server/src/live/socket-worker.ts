@@ -104,7 +104,19 @@ function shutdown(): void {
 process.on('message', (msg: ToWorker, handle?: Socket) => {
   if (msg.t === 'adopt') adopt(msg.conn, msg, handle);
   else if (msg.t === 'ops') {
+    // a ping measuring a peer's lag rides behind its frame (backpressure.ts): written together
+    const corked: WsSocket[] = [];
+    for (const op of msg.ops) {
+      if (op.k !== 'ping') continue;
+      for (const conn of op.conns) {
+        const h = held.get(conn);
+        if (!h) continue;
+        h.socket.cork();
+        corked.push(h.socket);
+      }
+    }
     for (const op of msg.ops) run(op);
+    for (const socket of corked) socket.uncork();
     reportBuffered();
   } else shutdown();
 });

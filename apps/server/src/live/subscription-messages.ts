@@ -30,7 +30,12 @@ export function changeScope(
   client.sub.add(msg);
   client.sub.resolve(kpisUnder);
   // a first subscription narrows "everything"; a client waiting for a snapshot gets it all there
-  if (!before || hadIds === null || client.awaiting !== undefined || client.needsSnapshot) return null;
+  if (!before || hadIds === null || client.awaiting !== undefined) return null;
+  // one that fell behind is caught up with what changed in its scope: KPIs new to it need a snapshot
+  if (client.needsSnapshot) {
+    client.heldCursor = 0;
+    return null;
+  }
   const catchUp: EncodedUpdate[] = [];
   for (const e of journal.entries()) {
     if (!hadIds.has(e.id) && client.sub.includes(e.id)) catchUp.push(wholeUpdate(e));

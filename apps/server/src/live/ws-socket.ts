@@ -61,6 +61,15 @@ export class WsSocket implements LiveSocket {
     this.#raw.write(frame);
   }
 
+  /** Writes until uncork() go to the kernel together (a frame and the ping behind it: one syscall, not two). */
+  cork(): void {
+    this.#raw.cork();
+  }
+
+  uncork(): void {
+    this.#raw.uncork();
+  }
+
   close(code: number, reason: string): void {
     this.#ws.close(code, reason);
   }

@@ -104,6 +104,38 @@ describe('applyMessage', () => {
     expect(before.objectives[1]?.state.attainment).toBe(50);
   });
 
+  it('merges the fields a delta gives for an objective over the state it holds, keeping the rest', () => {
+    const before = applyMessage(EMPTY_WALL, snapshot);
+    const troubled = applyMessage(before, {
+      type: 'delta',
+      serverTime: 3_000,
+      kpis: [],
+      objectives: [{ id: 'o2', status: 'at_risk', troubled: ['b'], reason: 'b is at risk' }],
+    });
+    const after = applyMessage(troubled, {
+      type: 'delta',
+      serverTime: 4_000,
+      kpis: [],
+      objectives: [{ id: 'o2', attainment: 96.123456789 }],
+    });
+    expect(after.objectives[1]?.state).toEqual({
+      ...before.objectives[1]!.state,
+      attainment: 96.123456789,
+      status: 'at_risk',
+      troubled: ['b'],
+      reason: 'b is at risk',
+    });
+    // a reason that went away comes as null
+    const cleared = applyMessage(after, {
+      type: 'delta',
+      serverTime: 5_000,
+      kpis: [],
+      objectives: [{ id: 'o2', status: 'on_track', troubled: [], reason: null }],
+    });
+    expect(cleared.objectives[1]?.state).toMatchObject({ attainment: 96.123456789, status: 'on_track', troubled: [], reason: null });
+    expect(cleared.objectives[0]).toBe(before.objectives[0]);
+  });
+
   it('ignores deltas for unknown KPIs and before the first snapshot', () => {
     const delta: ServerMessage = {
       type: 'delta',

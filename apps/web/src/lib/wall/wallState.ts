@@ -1,11 +1,12 @@
 import {
   applyKpiUpdate,
+  applyObjectivePatch,
   type Alert,
   type ClientMessage,
   type Goal,
   type KpiUpdate,
   type LiveScope,
-  type ObjectiveState,
+  type ObjectiveStatePatch,
   type SeriesPoint,
   type ServerMessage,
   type WallKpi,
@@ -74,17 +75,23 @@ function boundSpark(points: readonly SeriesPoint[]): SeriesPoint[] {
   return points.length > MAX_SPARK_POINTS ? points.slice(points.length - MAX_SPARK_POINTS) : [...points];
 }
 
-function applyObjectiveStates(objectives: readonly WallObjective[], states: readonly ObjectiveState[]): readonly WallObjective[] {
-  if (states.length === 0) return objectives;
-  const byId = new Map(states.map((s) => [s.id, s]));
+/** A delta lists only the objectives whose state changed, each with only the fields that changed: merged over what is held. */
+function applyObjectiveStates(objectives: readonly WallObjective[], patches: readonly ObjectiveStatePatch[]): readonly WallObjective[] {
+  if (patches.length === 0) return objectives;
+  const byId = new Map(patches.map((p) => [p.id, p]));
   // Unchanged objectives keep their identity so their headers do not re-render.
   return objectives.map((o) => {
-    const next = byId.get(o.definition.id);
-    return next ? { ...o, state: next } : o;
+    const patch = byId.get(o.definition.id);
+    return patch ? { ...o, state: applyObjectivePatch(o.state, patch) } : o;
   });
 }
 
-function applyDelta(state: WallState, updates: readonly KpiUpdate[], objectives: readonly ObjectiveState[], replay: boolean): WallState {
+function applyDelta(
+  state: WallState,
+  updates: readonly KpiUpdate[],
+  objectives: readonly ObjectiveStatePatch[],
+  replay: boolean,
+): WallState {
   // A delta before any snapshot has nothing to patch; the snapshot that follows carries it.
   if (!state.hasSnapshot) return state;
   let kpis: Map<string, WallKpi> | null = null;
