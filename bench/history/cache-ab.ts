@@ -9,22 +9,9 @@
  * during each variant.
  */
 import { percentile, fmt, type ServerMetrics } from '../support.ts';
+import { runBlocks, timing, type Timing, type Variant } from './ab-blocks.ts';
 import type { SeriesCache } from '../../apps/server/src/store/series-cache.ts';
 import type { IntervalHistogram } from 'node:perf_hooks';
-
-export interface Timing {
-  p50: number;
-  p95: number;
-  p99: number;
-  runs: number;
-}
-
-type Variant = 'off' | 'on';
-
-const timing = (ms: number[]): Timing => {
-  const sorted = [...ms].sort((a, b) => a - b);
-  return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), runs: sorted.length };
-};
 
 export async function timeCacheAB(opts: {
   list: ReadonlyArray<{ label: string; run: () => Promise<unknown> }>;
@@ -51,39 +38,33 @@ export async function timeCacheAB(opts: {
   cache.onLookup((r) => {
     if (counting) lookups[r]++;
   });
-  const done = { off: 0, on: 0 };
-  const order: Variant[] = ['off', 'on', 'on', 'off'];
   const wasEnabled = cache.enabled;
+  let before: ServerMetrics;
   try {
-    for (const q of list) for (let i = 0; i < 3; i++) await q.run();
-    for (let block = 0; done.off < reps || done.on < reps; block++) {
-      let variant = order[block % order.length]!;
-      if (done[variant] >= reps) variant = variant === 'off' ? 'on' : 'off';
-      // every "on" block from empty: its first round is a first visit
-      cache.setEnabled(false);
-      cache.setEnabled(variant === 'on');
-      const rounds = Math.min(blockRounds, reps - done[variant]);
-      const before = await opts.metrics();
-      opts.loopDelay.reset();
-      counting = variant === 'on';
-      const t0 = performance.now();
-      for (let round = 0; round < rounds; round++) {
-        for (const q of list) {
-          const t = performance.now();
-          await q.run();
-          const took = performance.now() - t;
-          ms[variant].get(q.label)!.push(took);
-          if (variant === 'on') (round === 0 ? cold : repeat).get(q.label)!.push(took);
-        }
-      }
-      const seconds = (performance.now() - t0) / 1000;
-      counting = false;
-      const after = await opts.metrics();
-      ingest[variant].seconds += seconds;
-      ingest[variant].stored += (after.stored.http ?? 0) - (before.stored.http ?? 0);
-      ingest[variant].loopP99Ms.push(opts.loopDelay.percentile(99) / 1e6);
-      done[variant] += rounds;
-    }
+    await runBlocks({
+      list,
+      reps,
+      blockRounds,
+      beforeBlock: async (variant) => {
+        // every "on" block from empty: its first round is a first visit
+        cache.setEnabled(false);
+        cache.setEnabled(variant === 'on');
+        before = await opts.metrics();
+        opts.loopDelay.reset();
+        counting = variant === 'on';
+      },
+      afterBlock: async (variant, seconds) => {
+        counting = false;
+        const after = await opts.metrics();
+        ingest[variant].seconds += seconds;
+        ingest[variant].stored += (after.stored.http ?? 0) - (before.stored.http ?? 0);
+        ingest[variant].loopP99Ms.push(opts.loopDelay.percentile(99) / 1e6);
+      },
+      timed: (variant, round, label, took) => {
+        ms[variant].get(label)!.push(took);
+        if (variant === 'on') (round === 0 ? cold : repeat).get(label)!.push(took);
+      },
+    });
   } finally {
     cache.setEnabled(wasEnabled);
   }

@@ -9,15 +9,7 @@
 import type { IntervalHistogram } from 'node:perf_hooks';
 import type { ReadFirstGate } from '../../apps/server/src/store/read-first-gate.ts';
 import { fmt, percentile, type ServerMetrics } from '../support.ts';
-
-export interface Timing {
-  p50: number;
-  p95: number;
-  p99: number;
-  runs: number;
-}
-
-type Variant = 'off' | 'on';
+import { runBlocks, timing, type Timing, type Variant } from './ab-blocks.ts';
 
 interface IngestTally {
   seconds: number;
@@ -30,11 +22,6 @@ interface IngestTally {
   heldMs: number;
   loopP99Ms: number[];
 }
-
-const timing = (ms: number[]): Timing => {
-  ms.sort((a, b) => a - b);
-  return { p50: percentile(ms, 50), p95: percentile(ms, 95), p99: percentile(ms, 99), runs: ms.length };
-};
 
 export async function timeReadFirstAB(opts: {
   list: ReadonlyArray<{ label: string; run: () => Promise<unknown> }>;
@@ -71,39 +58,33 @@ export async function timeReadFirstAB(opts: {
     ingest[variant].held++;
     ingest[variant].heldMs += heldMs;
   });
-  const done = { off: 0, on: 0 };
-  const order: Variant[] = ['off', 'on', 'on', 'off'];
+  let before: ServerMetrics;
   try {
-    for (const q of list) for (let i = 0; i < 3; i++) await q.run();
-    for (let block = 0; done.off < reps || done.on < reps; block++) {
-      variant = order[block % order.length]!;
-      if (done[variant] >= reps) variant = variant === 'off' ? 'on' : 'off';
-      gate.setMaxHoldMs(variant === 'on' ? holdMs : 0);
-      const rounds = Math.min(blockRounds, reps - done[variant]);
-      const before = await opts.metrics();
-      opts.loopDelay.reset();
-      counting = true;
-      const t0 = performance.now();
-      for (let round = 0; round < rounds; round++) {
-        for (const q of list) {
-          const t = performance.now();
-          await q.run();
-          ms[variant].get(q.label)!.push(performance.now() - t);
-        }
-      }
-      const seconds = (performance.now() - t0) / 1000;
-      counting = false;
-      const after = await opts.metrics();
-      const t = ingest[variant];
-      t.seconds += seconds;
-      t.stored += (after.stored.http ?? 0) - (before.stored.http ?? 0);
-      t.inserts += after.insertCount - before.insertCount;
-      t.insertSeconds += after.insertSecondsSum - before.insertSecondsSum;
-      t.idChecks += after.idCheckCount - before.idCheckCount;
-      t.idCheckSeconds += after.idCheckSecondsSum - before.idCheckSecondsSum;
-      t.loopP99Ms.push(opts.loopDelay.percentile(99) / 1e6);
-      done[variant] += rounds;
-    }
+    await runBlocks({
+      list,
+      reps,
+      blockRounds,
+      beforeBlock: async (v) => {
+        variant = v;
+        gate.setMaxHoldMs(v === 'on' ? holdMs : 0);
+        before = await opts.metrics();
+        opts.loopDelay.reset();
+        counting = true;
+      },
+      afterBlock: async (v, seconds) => {
+        counting = false;
+        const after = await opts.metrics();
+        const t = ingest[v];
+        t.seconds += seconds;
+        t.stored += (after.stored.http ?? 0) - (before.stored.http ?? 0);
+        t.inserts += after.insertCount - before.insertCount;
+        t.insertSeconds += after.insertSecondsSum - before.insertSecondsSum;
+        t.idChecks += after.idCheckCount - before.idCheckCount;
+        t.idCheckSeconds += after.idCheckSecondsSum - before.idCheckSecondsSum;
+        t.loopP99Ms.push(opts.loopDelay.percentile(99) / 1e6);
+      },
+      timed: (v, _round, label, took) => ms[v].get(label)!.push(took),
+    });
   } finally {
     gate.setMaxHoldMs(configured);
   }
